@@ -1,0 +1,615 @@
+//! Instants and durations: whole seconds in UTC, parsed from and printed in the formats
+//! that people and tools use (RFC 3339, OpenSSL's `May 12 08:15:47 2049 GMT`, X.509 times,
+//! friendly durations such as `30m` or `730d`).
+//!
+//! "Now" is never read here: every instant is a value handed in by the caller.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Why a date, time or duration could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// The text is not a date or time in any accepted format.
+    #[error(
+        "`{text}` is not a date-time (expected RFC 3339 like 2024-05-01T12:00:00Z, or a date like 2024-05-01)"
+    )]
+    BadInstant {
+        /// The offending text.
+        text: String,
+    },
+    /// The text is not a duration in any accepted format.
+    #[error(
+        "`{text}` is not a duration (expected e.g. 30m, 1h30m, 730d, 10y or ISO 8601 P10Y / PT30M): {why}"
+    )]
+    BadDuration {
+        /// The offending text.
+        text: String,
+        /// What exactly is wrong with it.
+        why: &'static str,
+    },
+    /// A duration that must not be negative was negative.
+    #[error("duration `{text}` is negative")]
+    NegativeDuration {
+        /// The offending text.
+        text: String,
+    },
+    /// An instant outside the years 1 to 9999.
+    #[error("{seconds} seconds since 1970 is outside the supported years 0001-9999")]
+    OutOfRange {
+        /// Seconds since the Unix epoch.
+        seconds: i64,
+    },
+}
+
+/// Earliest supported instant (0001-01-01T00:00:00Z).
+const MIN_SECONDS: i64 = -62_135_596_800;
+/// Latest supported instant (9999-12-31T23:59:59Z), the end of X.509 GeneralizedTime.
+const MAX_SECONDS: i64 = 253_402_300_799;
+
+/// A point in time: whole seconds since 1970-01-01T00:00:00Z, always UTC.
+///
+/// Serialised as an RFC 3339 string (`2049-05-12T08:15:47Z`) so that JSON stays readable
+/// and byte-identical on every platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(i64);
+
+impl Instant {
+    /// The earliest supported instant.
+    pub const MIN: Instant = Instant(MIN_SECONDS);
+    /// The latest supported instant (9999-12-31T23:59:59Z).
+    pub const MAX: Instant = Instant(MAX_SECONDS);
+
+    /// An instant from seconds since the Unix epoch, if within years 0001–9999.
+    pub fn from_unix(seconds: i64) -> Result<Instant, TimeError> {
+        if (MIN_SECONDS..=MAX_SECONDS).contains(&seconds) {
+            Ok(Instant(seconds))
+        } else {
+            Err(TimeError::OutOfRange { seconds })
+        }
+    }
+
+    /// Midnight UTC of a calendar date; invalid dates are rejected.
+    pub fn from_date(year: i16, month: i8, day: i8) -> Result<Instant, TimeError> {
+        Instant::from_civil(year, month, day, 0, 0, 0)
+    }
+
+    /// A UTC calendar date and time of day; invalid dates (Feb 30) are rejected.
+    pub fn from_civil(
+        year: i16,
+        month: i8,
+        day: i8,
+        hour: i8,
+        minute: i8,
+        second: i8,
+    ) -> Result<Instant, TimeError> {
+        // jiff validates the calendar (month lengths, leap years, 0-23/0-59 fields).
+        jiff::civil::DateTime::new(year, month, day, hour, minute, second, 0).map_err(|_| {
+            TimeError::BadInstant {
+                text: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"),
+            }
+        })?;
+        let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
+        Instant::from_unix(
+            days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second),
+        )
+    }
+
+    /// Seconds since the Unix epoch.
+    pub const fn unix(self) -> i64 {
+        self.0
+    }
+
+    /// `self + d`, clamped to the supported range.
+    pub fn saturating_add(self, d: Duration) -> Instant {
+        Instant(self.0.saturating_add(d.0).clamp(MIN_SECONDS, MAX_SECONDS))
+    }
+
+    /// `self - d`, clamped to the supported range.
+    pub fn saturating_sub(self, d: Duration) -> Instant {
+        Instant(self.0.saturating_sub(d.0).clamp(MIN_SECONDS, MAX_SECONDS))
+    }
+
+    /// The signed duration from `earlier` to `self`.
+    pub fn since(self, earlier: Instant) -> Duration {
+        Duration(self.0 - earlier.0)
+    }
+
+    /// The instant at `fraction` (0.0–1.0) of the way from `self` to `end`, rounded down to
+    /// the second. Used for "rotate at 80 % of the lifetime".
+    pub fn fraction_towards(self, end: Instant, fraction: f64) -> Instant {
+        let span = (end.0 - self.0) as f64;
+        // f64 holds every second count of years 0001–9999 exactly (< 2^53).
+        Instant((self.0 as f64 + (span * fraction).floor()) as i64)
+    }
+
+    fn civil(self) -> Civil {
+        let days = self.0.div_euclid(86_400);
+        let secs = self.0.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        Civil {
+            year,
+            month,
+            day,
+            hour: secs / 3_600,
+            minute: secs % 3_600 / 60,
+            second: secs % 60,
+        }
+    }
+
+    /// Parse RFC 3339 (`2024-05-01T12:00:00Z`, any fixed offset, fractional seconds
+    /// truncated) or a bare date (`2024-05-01`, midnight UTC).
+    pub fn parse(text: &str) -> Result<Instant, TimeError> {
+        let t = text.trim();
+        let bad = || TimeError::BadInstant {
+            text: text.to_string(),
+        };
+        if t.len() == 10 {
+            let date: jiff::civil::Date = t.parse().map_err(|_| bad())?;
+            return Instant::from_date(date.year(), date.month(), date.day()).map_err(|_| bad());
+        }
+        // Only fixed offsets: the model has no time zone database.
+        if t.contains('[') {
+            return Err(bad());
+        }
+        // jiff's Timestamp stops at 9999-12-30, so take the parsed pieces and do the
+        // arithmetic here: X.509's "no expiry" date 9999-12-31T23:59:59Z must parse.
+        let pieces = jiff::fmt::temporal::Pieces::parse(t).map_err(|_| bad())?;
+        let time = pieces.time().ok_or_else(bad)?;
+        let offset = match pieces.offset() {
+            Some(jiff::fmt::temporal::PiecesOffset::Zulu) => 0,
+            Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => i64::from(n.offset().seconds()),
+            _ => return Err(bad()),
+        };
+        let date = pieces.date();
+        let local = Instant::from_civil(
+            date.year(),
+            date.month(),
+            date.day(),
+            time.hour(),
+            time.minute(),
+            time.second(),
+        )
+        .map_err(|_| bad())?;
+        Instant::from_unix(local.0 - offset).map_err(|_| bad())
+    }
+
+    /// Parse OpenSSL's text form, `May 12 08:15:47 2049 GMT` (day may be space-padded,
+    /// as in `Dec  8 13:44:37 2019 GMT`). Surrounding whitespace is ignored.
+    pub fn parse_openssl(text: &str) -> Result<Instant, TimeError> {
+        let bad = || TimeError::BadInstant {
+            text: text.to_string(),
+        };
+        let mut parts = text.split_whitespace();
+        let (Some(mon), Some(day), Some(hms), Some(year)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad());
+        };
+        match parts.next() {
+            None | Some("GMT") | Some("UTC") | Some("Z") => {}
+            Some(_) => return Err(bad()),
+        }
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        let month = MONTHS
+            .iter()
+            .position(|m| m.eq_ignore_ascii_case(mon))
+            .ok_or_else(bad)? as i8
+            + 1;
+        let day: i8 = day.parse().map_err(|_| bad())?;
+        let year: i16 = year.parse().map_err(|_| bad())?;
+        let mut hms = hms.split(':');
+        let mut field =
+            || -> Result<i8, TimeError> { hms.next().ok_or_else(bad)?.parse().map_err(|_| bad()) };
+        let (h, m, s) = (field()?, field()?, field()?);
+        Instant::from_civil(year, month, day, h, m, s).map_err(|_| bad())
+    }
+
+    /// OpenSSL's text form: `May 12 08:15:47 2049 GMT`.
+    pub fn to_openssl(self) -> String {
+        let c = self.civil();
+        format!(
+            "{} {:>2} {:02}:{:02}:{:02} {} GMT",
+            MONTHS[(c.month - 1) as usize],
+            c.day,
+            c.hour,
+            c.minute,
+            c.second,
+            c.year
+        )
+    }
+
+    /// The calendar date, `2049-05-12`.
+    pub fn date_string(self) -> String {
+        let c = self.civil();
+        format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+    }
+
+    /// Whole days from `self` until `later`, rounded towards negative infinity
+    /// (so a certificate that expired an hour ago has -1 days left).
+    pub fn days_until(self, later: Instant) -> i64 {
+        (later.0 - self.0).div_euclid(86_400)
+    }
+}
+
+/// A broken-down UTC time. Years are 1–9999 by construction of [`Instant`].
+struct Civil {
+    year: i64,
+    month: i64,
+    day: i64,
+    hour: i64,
+    minute: i64,
+    second: i64,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible
+/// low-level date algorithms"): exact for every year, no tables.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`].
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl fmt::Display for Instant {
+    /// RFC 3339 in UTC with a `Z`, as Go prints times in x509 errors: `2021-05-20T11:08:45Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.civil();
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            c.year, c.month, c.day, c.hour, c.minute, c.second
+        )
+    }
+}
+
+impl FromStr for Instant {
+    type Err = TimeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Instant::parse(s)
+    }
+}
+
+impl Serialize for Instant {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Instant {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Instant::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A span of time in whole seconds. Years are 365 days (AKS's "30 years" is 30×365 days).
+///
+/// Serialised as a friendly string (`730d`, `30m`, `1d12h`); read from such a string, from
+/// ISO 8601 (`P30Y`, `PT30M`), or from a plain number of seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Duration(i64);
+
+impl Duration {
+    /// No time at all.
+    pub const ZERO: Duration = Duration(0);
+
+    /// A duration of `n` seconds.
+    pub const fn seconds(n: i64) -> Duration {
+        Duration(n)
+    }
+    /// A duration of `n` minutes.
+    pub const fn minutes(n: i64) -> Duration {
+        Duration(n * 60)
+    }
+    /// A duration of `n` hours.
+    pub const fn hours(n: i64) -> Duration {
+        Duration(n * 3_600)
+    }
+    /// A duration of `n` days of 24 hours.
+    pub const fn days(n: i64) -> Duration {
+        Duration(n * 86_400)
+    }
+    /// A duration of `n` years of 365 days.
+    pub const fn years(n: i64) -> Duration {
+        Duration(n * 365 * 86_400)
+    }
+    /// Length in seconds.
+    pub const fn as_seconds(self) -> i64 {
+        self.0
+    }
+    /// Whether the duration is below zero.
+    pub const fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+    /// The duration scaled by a fraction, rounded down to the second.
+    pub fn mul_f64(self, fraction: f64) -> Duration {
+        Duration((self.0 as f64 * fraction).floor() as i64)
+    }
+
+    /// Parse a friendly (`1h30m`, `730d`, `10y`, `2 weeks`) or ISO 8601 (`P10Y`, `PT30M`,
+    /// `P1DT12H`) duration. Months are refused: they have no fixed length.
+    pub fn parse(text: &str) -> Result<Duration, TimeError> {
+        let t = text.trim();
+        if t.starts_with('-') {
+            return Err(TimeError::NegativeDuration {
+                text: text.to_string(),
+            });
+        }
+        let bad = |why| TimeError::BadDuration {
+            text: text.to_string(),
+            why,
+        };
+        if t.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        if let Some(iso) = t.strip_prefix('P').or_else(|| t.strip_prefix('p')) {
+            return parse_iso(iso).map_err(bad);
+        }
+        if t.bytes().all(|b| b.is_ascii_digit()) {
+            return t.parse().map(Duration).map_err(|_| bad("number too large"));
+        }
+        parse_friendly(t).map_err(bad)
+    }
+}
+
+fn unit_seconds(unit: &str) -> Option<i64> {
+    Some(match unit.to_ascii_lowercase().as_str() {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600,
+        "d" | "day" | "days" => 86_400,
+        "w" | "wk" | "week" | "weeks" => 7 * 86_400,
+        "y" | "yr" | "yrs" | "year" | "years" => 365 * 86_400,
+        _ => return None,
+    })
+}
+
+fn accumulate(total: i64, n: &str, unit_secs: i64) -> Result<i64, &'static str> {
+    let n: i64 = n.parse().map_err(|_| "number too large")?;
+    n.checked_mul(unit_secs)
+        .and_then(|v| total.checked_add(v))
+        .ok_or("duration too large")
+}
+
+fn parse_friendly(t: &str) -> Result<Duration, &'static str> {
+    let mut total = 0i64;
+    let mut rest = t.trim_start();
+    if rest.is_empty() {
+        return Err("it is empty");
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err("expected a number");
+        }
+        let (n, after) = rest.split_at(digits);
+        let after = after.trim_start();
+        let letters = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+        if letters == 0 {
+            return Err("a number needs a unit (s, m, h, d, w, y)");
+        }
+        let (unit, after) = after.split_at(letters);
+        if unit.eq_ignore_ascii_case("mo") || unit.to_ascii_lowercase().starts_with("month") {
+            return Err("months have no fixed length; use days");
+        }
+        let secs = unit_seconds(unit).ok_or("unknown unit (use s, m, h, d, w, y)")?;
+        total = accumulate(total, n, secs)?;
+        rest = after.trim_start_matches([' ', ',']);
+    }
+    Ok(Duration(total))
+}
+
+fn parse_iso(iso: &str) -> Result<Duration, &'static str> {
+    let mut total = 0i64;
+    let mut in_time = false;
+    let mut n = String::new();
+    let mut any = false;
+    for ch in iso.chars() {
+        match ch.to_ascii_uppercase() {
+            'T' if !in_time && n.is_empty() => in_time = true,
+            d if d.is_ascii_digit() => n.push(d),
+            unit => {
+                if n.is_empty() {
+                    return Err("expected a number before each ISO 8601 unit");
+                }
+                let secs = match (in_time, unit) {
+                    (false, 'Y') => 365 * 86_400,
+                    (false, 'W') => 7 * 86_400,
+                    (false, 'D') => 86_400,
+                    (false, 'M') => return Err("months have no fixed length; use days"),
+                    (true, 'H') => 3_600,
+                    (true, 'M') => 60,
+                    (true, 'S') => 1,
+                    _ => return Err("unknown ISO 8601 unit"),
+                };
+                total = accumulate(total, &n, secs)?;
+                n.clear();
+                any = true;
+            }
+        }
+    }
+    if !n.is_empty() {
+        return Err("a number needs a unit");
+    }
+    if !any {
+        return Err("no components");
+    }
+    Ok(Duration(total))
+}
+
+impl fmt::Display for Duration {
+    /// Compact friendly form: `730d10m`, `30m`, `0s`; negative durations get a leading `-`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("0s");
+        }
+        if self.0 < 0 {
+            f.write_str("-")?;
+        }
+        let mut rest = self.0.unsigned_abs();
+        for (unit, secs) in [("d", 86_400u64), ("h", 3_600), ("m", 60), ("s", 1)] {
+            let n = rest / secs;
+            if n > 0 {
+                write!(f, "{n}{unit}")?;
+                rest -= n * secs;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Duration {
+    type Err = TimeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Duration::parse(s)
+    }
+}
+
+impl Serialize for Duration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Seconds(i64),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Seconds(n) if n < 0 => Err(serde::de::Error::custom(format!(
+                "duration `{n}` is negative"
+            ))),
+            Raw::Seconds(n) => Ok(Duration(n)),
+            Raw::Text(t) => Duration::parse(&t).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl std::ops::Add<Duration> for Instant {
+    type Output = Instant;
+    /// Saturating: clamps to the supported range rather than overflowing.
+    fn add(self, d: Duration) -> Instant {
+        self.saturating_add(d)
+    }
+}
+
+impl std::ops::Sub<Duration> for Instant {
+    type Output = Instant;
+    /// Saturating: clamps to the supported range rather than overflowing.
+    fn sub(self, d: Duration) -> Instant {
+        self.saturating_sub(d)
+    }
+}
+
+impl std::ops::Add for Duration {
+    type Output = Duration;
+    fn add(self, o: Duration) -> Duration {
+        Duration(self.0.saturating_add(o.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_round_trip_and_date_only() {
+        let t = Instant::parse("2019-05-20T08:05:47Z").unwrap();
+        assert_eq!(t.to_string(), "2019-05-20T08:05:47Z");
+        assert_eq!(
+            Instant::parse("2019-05-20").unwrap().to_string(),
+            "2019-05-20T00:00:00Z"
+        );
+        assert_eq!(
+            Instant::parse("2019-05-20T10:05:47+02:00").unwrap(),
+            t,
+            "fixed offsets are converted to UTC"
+        );
+        assert!(
+            Instant::parse("2019-05-20T08:05:47").is_err(),
+            "no offset: ambiguous"
+        );
+        assert!(Instant::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn openssl_dates_from_real_aks_certificates() {
+        // MicrosoftDocs/azure-docs#75678: a real AKS cluster CA.
+        let nb = Instant::parse_openssl("May 20 08:05:47 2019 GMT").unwrap();
+        let na = Instant::parse_openssl("May 12 08:15:47 2049 GMT").unwrap();
+        assert_eq!(na.since(nb), Duration::days(10_950) + Duration::minutes(10));
+        let padded = Instant::parse_openssl("Dec  8 13:44:37 2019 GMT").unwrap();
+        assert_eq!(padded.to_openssl(), "Dec  8 13:44:37 2019 GMT");
+        assert_eq!(na.to_openssl(), "May 12 08:15:47 2049 GMT");
+        assert!(Instant::parse_openssl("Foo 12 08:15:47 2049 GMT").is_err());
+        assert!(Instant::parse_openssl("May 32 08:15:47 2049 GMT").is_err());
+    }
+
+    #[test]
+    fn durations_friendly_iso_and_errors() {
+        assert_eq!(Duration::parse("30m").unwrap(), Duration::minutes(30));
+        assert_eq!(Duration::parse("1h30m").unwrap(), Duration::minutes(90));
+        assert_eq!(Duration::parse("2 weeks").unwrap(), Duration::days(14));
+        assert_eq!(Duration::parse("10y").unwrap(), Duration::days(3_650));
+        assert_eq!(Duration::parse("P30Y").unwrap(), Duration::years(30));
+        assert_eq!(Duration::parse("PT30M").unwrap(), Duration::minutes(30));
+        assert_eq!(Duration::parse("P1DT12H").unwrap(), Duration::hours(36));
+        assert_eq!(Duration::parse("600").unwrap(), Duration::minutes(10));
+        assert!(matches!(
+            Duration::parse("-5d"),
+            Err(TimeError::NegativeDuration { .. })
+        ));
+        assert!(Duration::parse("3 months").is_err());
+        assert!(Duration::parse("P1M").is_err());
+        assert!(Duration::parse("5").is_ok());
+        assert!(Duration::parse("5 fortnights").is_err());
+        assert!(Duration::parse("99999999999999999999y").is_err());
+        assert_eq!(Duration::days(730).to_string(), "730d");
+        assert_eq!(
+            (Duration::days(730) + Duration::minutes(10)).to_string(),
+            "730d10m"
+        );
+    }
+
+    #[test]
+    fn out_of_range_instants_are_errors() {
+        assert!(Instant::from_unix(i64::MAX).is_err());
+        assert_eq!(Instant::MAX.to_string(), "9999-12-31T23:59:59Z");
+        assert_eq!(Instant::MAX + Duration::years(10), Instant::MAX);
+        assert_eq!(
+            Instant::parse("9999-12-31T23:59:59Z").unwrap(),
+            Instant::MAX
+        );
+        assert_eq!(Instant::MIN.to_string(), "0001-01-01T00:00:00Z");
+        assert!(Instant::parse("2023-02-29").is_err(), "not a leap year");
+        assert_eq!(Instant::parse("2024-02-29").unwrap().unix(), 1_709_164_800);
+    }
+}
