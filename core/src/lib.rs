@@ -6,3 +6,13 @@
 pub mod time;
 
 pub use time::{Duration, Instant, TimeError};
+pub mod cluster;
+pub mod inventory;
+pub mod policy;
+pub mod rng;
+pub mod version;
+
+pub use cluster::{Cluster, Event, EventKind, Operation, Rejection};
+pub use policy::Policy;
+pub use version::{KubernetesVersion, NodeImageVersion};
+pub mod engine;

@@ -1,0 +1,330 @@
+//! The event-driven simulation: a scenario and a horizon in, a deterministic timeline
+//! and summary out. Each cluster runs on its own (seeded by its name), so clusters can run
+//! in parallel or in shards and the results are identical.
+
+mod faults;
+pub mod scenario;
+pub mod summary;
+
+use serde::Serialize;
+
+use crate::cluster::{Cluster, Event, EventKind, Operation, Origin, RotateOutcome};
+use crate::rng::{SplitMix64, derive_seed};
+use crate::time::{Duration, Instant};
+
+pub use scenario::{
+    API_VERSION, DurationRange, FaultModel, Horizon, KubeconfigHolder, Prepared, Scenario,
+    ScenarioCluster, ScenarioError, ScheduledOperation, StopPattern,
+};
+pub use summary::{
+    ActionRecord, ClusterSummary, DowntimeInterval, DowntimeSummary, FinalState, FleetAction,
+    FleetSummary, IncidentKind,
+};
+
+use summary::SummaryBuilder;
+
+/// How much a run keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Keep every event (a fleet run may keep summaries only).
+    pub include_events: bool,
+    /// Stop a cluster's run with an error after this many events (a guard against
+    /// runaway policies, e.g. one-minute lifetimes over decades).
+    pub max_events_per_cluster: u64,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            include_events: true,
+            max_events_per_cluster: 2_000_000,
+        }
+    }
+}
+
+/// A simulated run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Timeline {
+    /// `akscert/v1`.
+    pub api_version: &'static str,
+    /// `Timeline`.
+    pub kind: &'static str,
+    /// The scenario's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// The seed used.
+    pub seed: u64,
+    /// Earliest cluster creation.
+    pub start: Instant,
+    /// End of the simulation.
+    pub horizon: Instant,
+    /// One entry per cluster, in scenario order.
+    pub clusters: Vec<ClusterTimeline>,
+    /// The fleet summary.
+    pub summary: FleetSummary,
+}
+
+/// One cluster's run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterTimeline {
+    /// Position in the scenario.
+    pub index: usize,
+    /// Cluster name.
+    pub name: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// Events in order (left out when the run keeps summaries only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<Event>>,
+    /// Summary; `null` when the run failed.
+    pub summary: Option<ClusterSummary>,
+    /// Why the run failed, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ClusterFailure>,
+}
+
+/// A cluster whose simulation could not finish.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterFailure {
+    /// A stable kind.
+    pub kind: String,
+    /// What happened.
+    pub message: String,
+}
+
+/// Run a whole scenario.
+pub fn simulate(scenario: &Scenario, options: RunOptions) -> Result<Timeline, ScenarioError> {
+    let prepared = scenario.prepare()?;
+    let clusters = (0..prepared.len())
+        .map(|i| simulate_cluster(&prepared, i, options))
+        .collect();
+    Ok(assemble(&prepared, clusters))
+}
+
+/// Put cluster runs (from any order, workers or shards) together with the fleet summary.
+pub fn assemble(prepared: &Prepared, mut clusters: Vec<ClusterTimeline>) -> Timeline {
+    clusters.sort_by_key(|c| c.index);
+    let mut summary = FleetSummary::default();
+    for c in &clusters {
+        summary.add(&c.name, &c.resource_group, c.summary.as_ref());
+    }
+    summary.finish();
+    let s = prepared.scenario();
+    Timeline {
+        api_version: API_VERSION,
+        kind: "Timeline",
+        scenario: s.name.clone(),
+        seed: s.seed,
+        start: prepared.start(),
+        horizon: prepared.horizon(),
+        clusters,
+        summary,
+    }
+}
+
+/// Run cluster `index` of a prepared scenario to the horizon.
+pub fn simulate_cluster(prepared: &Prepared, index: usize, options: RunOptions) -> ClusterTimeline {
+    let spec = &prepared.specs[index];
+    let sc = &prepared.scenario.clusters[index];
+    let mut out = ClusterTimeline {
+        index,
+        name: spec.name.clone(),
+        resource_group: spec.resource_group.clone(),
+        events: None,
+        summary: None,
+        error: None,
+    };
+    let seed = prepared.scenario.seed;
+    let machine_seed = derive_seed(seed, &format!("machine/{}", spec.name));
+    let mut cluster = match Cluster::create(spec.clone(), prepared.policy.clone(), machine_seed) {
+        Ok(c) => c,
+        Err(e) => {
+            out.error = Some(ClusterFailure {
+                kind: "invalidCluster".into(),
+                message: e.to_string(),
+            });
+            return out;
+        }
+    };
+    let mut rng = SplitMix64::new(derive_seed(seed, &format!("faults/{}", spec.name)));
+    let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng);
+    let mut run = Run {
+        events: options.include_events.then(Vec::new),
+        summary: SummaryBuilder::default(),
+        limit: options.max_events_per_cluster,
+    };
+    let horizon = prepared.horizon;
+    let mut next = 0;
+    let result = (|| -> Result<(), ClusterFailure> {
+        run.drain(&mut cluster)?;
+        loop {
+            let op_at = ops.get(next).map(|o| o.at).filter(|at| *at <= horizon);
+            let timer_at = cluster
+                .poll_timeout()
+                .map(|t| t.at)
+                .filter(|at| *at <= horizon);
+            match (op_at, timer_at) {
+                (Some(o), t) if t.is_none_or(|t| o <= t) => {
+                    let s = &ops[next];
+                    next += 1;
+                    // Fire what is due first, so the request is recorded after it.
+                    advance(&mut cluster, s.at)?;
+                    run.drain(&mut cluster)?;
+                    let op = resolve(&prepared.scenario, &cluster, &s.op, s.origin, &mut rng);
+                    run.record(Event {
+                        at: s.at,
+                        kind: EventKind::OperationRequested {
+                            operation: op.clone(),
+                            origin: s.origin,
+                        },
+                    })?;
+                    let name = op.name();
+                    let outcome = cluster.handle_operation(s.at, op);
+                    run.drain(&mut cluster)?;
+                    if let Err(rejection) = outcome {
+                        run.record(Event {
+                            at: s.at,
+                            kind: EventKind::OperationRejected {
+                                operation: name,
+                                aks_wording: rejection.aks_wording(),
+                                message: rejection.to_string(),
+                                rejection,
+                            },
+                        })?;
+                    }
+                }
+                (_, Some(t)) => {
+                    advance(&mut cluster, t)?;
+                    run.drain(&mut cluster)?;
+                }
+                _ => break,
+            }
+        }
+        advance(&mut cluster, horizon)?;
+        run.drain(&mut cluster)
+    })();
+    match result {
+        Ok(()) => {
+            out.summary = Some(run.summary.finish(horizon, &cluster));
+            out.events = run.events;
+        }
+        Err(failure) => out.error = Some(failure),
+    }
+    out
+}
+
+fn advance(cluster: &mut Cluster, to: Instant) -> Result<(), ClusterFailure> {
+    cluster.handle_timeout(to).map_err(|r| ClusterFailure {
+        kind: "timeWentBackwards".into(),
+        message: r.to_string(),
+    })
+}
+
+struct Run {
+    events: Option<Vec<Event>>,
+    summary: SummaryBuilder,
+    limit: u64,
+}
+
+impl Run {
+    fn record(&mut self, e: Event) -> Result<(), ClusterFailure> {
+        self.summary.observe(&e);
+        if let Some(events) = &mut self.events {
+            events.push(e);
+        }
+        if self.summary.events() > self.limit {
+            return Err(ClusterFailure {
+                kind: "eventBudgetExceeded".into(),
+                message: format!(
+                    "more than {} events: the simulation was stopped rather than truncated (check the policy's lifetimes)",
+                    self.limit
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn drain(&mut self, cluster: &mut Cluster) -> Result<(), ClusterFailure> {
+        while let Some(e) = cluster.poll_event() {
+            self.record(e)?;
+        }
+        Ok(())
+    }
+}
+
+/// Fill in what the scenario left to chance or to the moment: a rotate-certs outcome and
+/// duration from the fault model, the version of a cadence upgrade. The resolved
+/// operation is what the timeline records, so a replay needs no randomness.
+fn resolve(
+    scenario: &Scenario,
+    cluster: &Cluster,
+    op: &Operation,
+    origin: Origin,
+    rng: &mut SplitMix64,
+) -> Operation {
+    match op {
+        Operation::RotateCerts { outcome, duration } => {
+            let f = &scenario.faults;
+            let outcome = outcome.unwrap_or_else(|| {
+                if rng.chance(f.rotate_certs_failure_probability) {
+                    RotateOutcome::Fail
+                } else {
+                    RotateOutcome::Succeed
+                }
+            });
+            let duration = duration.unwrap_or_else(|| {
+                let r = f.rotate_certs_duration;
+                Duration::seconds(rng.range_inclusive(r.min.as_seconds(), r.max.as_seconds()))
+            });
+            Operation::RotateCerts {
+                outcome: Some(outcome),
+                duration: Some(duration),
+            }
+        }
+        Operation::Upgrade {
+            kubernetes_version: None,
+            control_plane_only,
+        } if origin == Origin::FaultModel => {
+            // A cadence upgrade moves one minor version up, or stays at the latest.
+            let current = cluster.kubernetes_version();
+            let next = current.next_minor();
+            let capped = scenario
+                .faults
+                .latest_kubernetes_version
+                .is_some_and(|latest| next > latest);
+            Operation::Upgrade {
+                kubernetes_version: Some(if capped { current } else { next }),
+                control_plane_only: *control_plane_only,
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+/// A scenario that replays a timeline: the same clusters, every operation the timeline
+/// recorded (fully resolved, with its origin), and no fault model. Running it gives the
+/// same events.
+pub fn replay_scenario(scenario: &Scenario, timeline: &Timeline) -> Scenario {
+    let mut replay = scenario.clone();
+    replay.faults = FaultModel::default();
+    for (c, t) in replay.clusters.iter_mut().zip(&timeline.clusters) {
+        c.kubeconfigs.clear();
+        c.operations = t
+            .events
+            .iter()
+            .flatten()
+            .filter_map(|e| match &e.kind {
+                EventKind::OperationRequested { operation, origin } => Some(ScheduledOperation {
+                    at: e.at,
+                    op: operation.clone(),
+                    origin: *origin,
+                }),
+                _ => None,
+            })
+            .collect();
+    }
+    replay
+}

@@ -1,0 +1,599 @@
+//! Scenarios: clusters, scheduled operations, a seeded fault model and a horizon — and
+//! their validation, which names the field and value of every problem.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::{ClusterSpec, NodePoolSpec, Operation, Origin, SpecError};
+use crate::policy::{Policy, PolicyError};
+use crate::time::{Duration, Instant};
+use crate::version::KubernetesVersion;
+
+/// The `apiVersion` of every document akscert reads or writes.
+pub const API_VERSION: &str = "akscert/v1";
+
+/// A what-if scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scenario {
+    /// Must be `akscert/v1`.
+    pub api_version: String,
+    /// Must be `Scenario`.
+    pub kind: String,
+    /// A name for reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Seed of every random draw (kubelet jitter, fault model). Same seed, same timeline.
+    #[serde(default)]
+    pub seed: u64,
+    /// Where the simulation ends: an instant (`2035-01-01`) or a span after the earliest
+    /// cluster creation (`10y`).
+    pub horizon: Horizon,
+    /// Policy overrides; unspecified fields keep AKS's documented defaults.
+    #[serde(default)]
+    pub policy: Policy,
+    /// The seeded fault model.
+    #[serde(default)]
+    pub faults: FaultModel,
+    /// The clusters.
+    pub clusters: Vec<ScenarioCluster>,
+}
+
+/// The end of a simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Horizon {
+    /// An absolute instant.
+    Until(Instant),
+    /// A span after the earliest cluster creation.
+    For(Duration),
+}
+
+impl Serialize for Horizon {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Horizon::Until(t) => t.serialize(s),
+            Horizon::For(d) => d.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Horizon {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        if let Ok(t) = Instant::parse(&text) {
+            return Ok(Horizon::Until(t));
+        }
+        Duration::parse(&text).map(Horizon::For).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "horizon `{text}` is neither a date-time (2035-01-01) nor a duration (10y)"
+            ))
+        })
+    }
+}
+
+/// One cluster of a scenario: its creation facts, who holds kubeconfigs, and what is
+/// scheduled to happen to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScenarioCluster {
+    /// Cluster name.
+    pub name: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// Creation instant.
+    pub created: Instant,
+    /// Kubernetes version at creation.
+    pub kubernetes_version: KubernetesVersion,
+    /// Kubernetes RBAC (default on).
+    #[serde(default = "yes")]
+    pub rbac: bool,
+    /// TLS bootstrapping (default on).
+    #[serde(default = "yes")]
+    pub tls_bootstrap: bool,
+    /// Node pools at creation.
+    pub node_pools: Vec<NodePoolSpec>,
+    /// Kubeconfigs people fetch (each becomes a `getCredentials` at `fetched`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kubeconfigs: Vec<KubeconfigHolder>,
+    /// Scheduled operations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<ScheduledOperation>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Someone who holds a kubeconfig of the cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KubeconfigHolder {
+    /// Who (a person, a pipeline).
+    pub holder: String,
+    /// When they ran `az aks get-credentials` (default: at cluster creation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<Instant>,
+    /// Fetched with `--admin`.
+    #[serde(default)]
+    pub admin: bool,
+}
+
+/// An operation at an instant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduledOperation {
+    /// When.
+    pub at: Instant,
+    /// What (the `op` field and its arguments).
+    #[serde(flatten)]
+    pub op: Operation,
+    /// Who scheduled it; left out in hand-written scenarios (= `scheduled`). A replay of a
+    /// timeline keeps the origin of each operation.
+    #[serde(default = "scheduled", skip_serializing_if = "is_scheduled")]
+    pub origin: Origin,
+}
+
+fn scheduled() -> Origin {
+    Origin::Scheduled
+}
+
+fn is_scheduled(o: &Origin) -> bool {
+    *o == Origin::Scheduled
+}
+
+/// Seeded faults and background activity, applied to every cluster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct FaultModel {
+    /// Probability that a `rotate-certs` run fails (0–1).
+    pub rotate_certs_failure_probability: f64,
+    /// How long a `rotate-certs` run takes: drawn uniformly in this range (within the
+    /// policy's 30-minute downtime bound).
+    pub rotate_certs_duration: DurationRange,
+    /// Periodic stops (dev clusters stopped at night or over weekends).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stops: Option<StopPattern>,
+    /// Upgrade every so often, one minor version at a time (capped at
+    /// `latestKubernetesVersion`, then at the same version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_every: Option<Duration>,
+    /// The newest version cadence upgrades move to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_kubernetes_version: Option<KubernetesVersion>,
+    /// Run `rotate-certs` every so often (a compliance rotation policy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotate_certs_every: Option<Duration>,
+}
+
+impl Default for FaultModel {
+    fn default() -> Self {
+        FaultModel {
+            rotate_certs_failure_probability: 0.0,
+            rotate_certs_duration: DurationRange {
+                min: Duration::minutes(10),
+                max: Duration::minutes(30),
+            },
+            stops: None,
+            upgrade_every: None,
+            latest_kubernetes_version: None,
+            rotate_certs_every: None,
+        }
+    }
+}
+
+/// A closed range of durations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DurationRange {
+    /// Shortest.
+    pub min: Duration,
+    /// Longest.
+    pub max: Duration,
+}
+
+/// A cluster stopped for `for` once in every `every`, at a seeded point in each cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopPattern {
+    /// Cycle length.
+    pub every: Duration,
+    /// How long each stop lasts.
+    #[serde(rename = "for")]
+    pub stopped_for: Duration,
+}
+
+/// Why a scenario was refused. `path` is a JSON path into the scenario
+/// (`clusters[0].operations[2].at`), for pointing at the line of a file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScenarioError {
+    /// Wrong `apiVersion` or `kind`.
+    #[error("{path}: expected `{expected}`, found `{found}`")]
+    Header {
+        /// Field.
+        path: &'static str,
+        /// What akscert reads.
+        expected: &'static str,
+        /// What the document says.
+        found: String,
+    },
+    /// A cluster description problem.
+    #[error("{path}: {source}")]
+    Spec {
+        /// Where.
+        path: String,
+        /// What.
+        source: SpecError,
+    },
+    /// A policy override problem.
+    #[error("policy: {0}")]
+    Policy(#[from] PolicyError),
+    /// Two clusters with one name (per resource group names are unique in Azure; in a
+    /// fleet report they must be too).
+    #[error("{path}: cluster `{name}` appears twice")]
+    DuplicateCluster {
+        /// Where.
+        path: String,
+        /// The name.
+        name: String,
+    },
+    /// An operation before the cluster exists.
+    #[error("{path}: {at} is before the cluster was created ({created})")]
+    BeforeCreation {
+        /// Where.
+        path: String,
+        /// The instant given.
+        at: Instant,
+        /// Creation instant.
+        created: Instant,
+    },
+    /// An operation after the horizon (it would be silently dropped).
+    #[error("{path}: {at} is after the scenario's horizon ({horizon})")]
+    AfterHorizon {
+        /// Where.
+        path: String,
+        /// The instant given.
+        at: Instant,
+        /// The horizon.
+        horizon: Instant,
+    },
+    /// An operation that starts before the previous one can have finished.
+    #[error(
+        "{path}: starts at {at}, but the {previous_op} at {previous_path} may run until {previous_ends}; operations of one cluster must not overlap"
+    )]
+    Overlap {
+        /// Where.
+        path: String,
+        /// Its instant.
+        at: Instant,
+        /// The earlier operation.
+        previous_path: String,
+        /// Its `op` name.
+        previous_op: &'static str,
+        /// When it may end.
+        previous_ends: Instant,
+    },
+    /// An operation names a pool the cluster does not have at that point.
+    #[error("{path}: node pool `{pool}` does not exist in cluster `{cluster}` at that time")]
+    UnknownNodePool {
+        /// Where.
+        path: String,
+        /// The pool.
+        pool: String,
+        /// The cluster.
+        cluster: String,
+    },
+    /// A bad fault model value.
+    #[error("faults.{field}: {why}")]
+    Fault {
+        /// Field.
+        field: &'static str,
+        /// What is wrong.
+        why: String,
+    },
+    /// A bad `rotateCerts.duration`.
+    #[error(
+        "{path}: duration {duration} is outside 1 minute to the policy's {bound} downtime bound"
+    )]
+    RotateDuration {
+        /// Where.
+        path: String,
+        /// Given.
+        duration: Duration,
+        /// The bound.
+        bound: Duration,
+    },
+    /// A horizon before the start or absurdly far.
+    #[error("horizon: {why}")]
+    Horizon {
+        /// What is wrong.
+        why: String,
+    },
+}
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub(crate) scenario: Scenario,
+    pub(crate) policy: std::sync::Arc<Policy>,
+    pub(crate) start: Instant,
+    pub(crate) horizon: Instant,
+    pub(crate) specs: Vec<ClusterSpec>,
+}
+
+impl Prepared {
+    /// The scenario as validated.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    /// The earliest cluster creation.
+    pub fn start(&self) -> Instant {
+        self.start
+    }
+    /// The end of the simulation.
+    pub fn horizon(&self) -> Instant {
+        self.horizon
+    }
+    /// Number of clusters.
+    pub fn len(&self) -> usize {
+        self.specs.len()
+    }
+    /// Whether there are no clusters.
+    pub fn is_empty(&self) -> bool {
+        self.specs.is_empty()
+    }
+}
+
+/// Longest simulated span accepted (beyond it, the 9999-12-31 limit of certificates and
+/// of this model's clock comes close).
+const MAX_HORIZON: Duration = Duration::years(1000);
+
+impl Scenario {
+    /// Validate everything a run relies on.
+    pub fn prepare(&self) -> Result<Prepared, ScenarioError> {
+        if self.api_version != API_VERSION {
+            return Err(ScenarioError::Header {
+                path: "apiVersion",
+                expected: API_VERSION,
+                found: self.api_version.clone(),
+            });
+        }
+        if self.kind != "Scenario" {
+            return Err(ScenarioError::Header {
+                path: "kind",
+                expected: "Scenario",
+                found: self.kind.clone(),
+            });
+        }
+        self.policy.validate()?;
+        self.validate_faults()?;
+        let start = self
+            .clusters
+            .iter()
+            .map(|c| c.created)
+            .min()
+            .unwrap_or(Instant::MIN);
+        let horizon = match self.horizon {
+            Horizon::Until(t) => t,
+            Horizon::For(d) => {
+                if d > MAX_HORIZON {
+                    return Err(ScenarioError::Horizon {
+                        why: format!("{d} is longer than 1000 years"),
+                    });
+                }
+                start + d
+            }
+        };
+        if horizon.since(start) > MAX_HORIZON {
+            return Err(ScenarioError::Horizon {
+                why: format!("{horizon} is more than 1000 years after the first cluster"),
+            });
+        }
+        let mut names = BTreeSet::new();
+        let mut specs = Vec::with_capacity(self.clusters.len());
+        for (i, c) in self.clusters.iter().enumerate() {
+            let path = format!("clusters[{i}]");
+            if !names.insert(c.name.as_str()) {
+                return Err(ScenarioError::DuplicateCluster {
+                    path: format!("{path}.name"),
+                    name: c.name.clone(),
+                });
+            }
+            let mut spec = c.spec();
+            spec.validate().map_err(|source| ScenarioError::Spec {
+                path: path.clone(),
+                source,
+            })?;
+            if c.created > horizon {
+                return Err(ScenarioError::Horizon {
+                    why: format!(
+                        "{horizon} is before cluster `{}` is created ({})",
+                        c.name, c.created
+                    ),
+                });
+            }
+            self.validate_operations(i, c, &spec, horizon)?;
+            specs.push(spec);
+        }
+        Ok(Prepared {
+            scenario: self.clone(),
+            policy: std::sync::Arc::new(self.policy.clone()),
+            start,
+            horizon,
+            specs,
+        })
+    }
+
+    fn validate_faults(&self) -> Result<(), ScenarioError> {
+        let f = &self.faults;
+        let p = f.rotate_certs_failure_probability;
+        if !(0.0..=1.0).contains(&p) {
+            return Err(ScenarioError::Fault {
+                field: "rotateCertsFailureProbability",
+                why: format!("{p} is not a probability between 0 and 1"),
+            });
+        }
+        let r = f.rotate_certs_duration;
+        if r.min < Duration::minutes(1)
+            || r.min > r.max
+            || r.max > self.policy.rotate_certs_max_downtime
+        {
+            return Err(ScenarioError::Fault {
+                field: "rotateCertsDuration",
+                why: format!(
+                    "min {} and max {} must satisfy 1m <= min <= max <= {} (the policy's downtime bound)",
+                    r.min, r.max, self.policy.rotate_certs_max_downtime
+                ),
+            });
+        }
+        if let Some(s) = f.stops
+            && (s.stopped_for < Duration::minutes(10)
+                || s.every <= s.stopped_for + Duration::minutes(10))
+        {
+            return Err(ScenarioError::Fault {
+                field: "stops",
+                why: format!(
+                    "every {} must exceed for {} by more than 10 minutes, and stops must last at least 10 minutes",
+                    s.every, s.stopped_for
+                ),
+            });
+        }
+        for (field, every) in [
+            ("upgradeEvery", f.upgrade_every),
+            ("rotateCertsEvery", f.rotate_certs_every),
+        ] {
+            if every.is_some_and(|e| e < Duration::days(1)) {
+                return Err(ScenarioError::Fault {
+                    field,
+                    why: "must be at least 1 day".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_operations(
+        &self,
+        i: usize,
+        c: &ScenarioCluster,
+        spec: &ClusterSpec,
+        horizon: Instant,
+    ) -> Result<(), ScenarioError> {
+        let mut pools: BTreeSet<String> = spec.node_pools.iter().map(|p| p.name.clone()).collect();
+        for (j, k) in c.kubeconfigs.iter().enumerate() {
+            let at = k.fetched.unwrap_or(c.created);
+            let path = format!("clusters[{i}].kubeconfigs[{j}].fetched");
+            self.check_window(&path, at, c.created, horizon)?;
+        }
+        let mut previous: Option<(String, &'static str, Instant)> = None;
+        for (j, s) in c.operations.iter().enumerate() {
+            let path = format!("clusters[{i}].operations[{j}]");
+            self.check_window(&format!("{path}.at"), s.at, c.created, horizon)?;
+            if let Operation::RotateCerts {
+                duration: Some(d), ..
+            } = &s.op
+            {
+                let bound = self.policy.rotate_certs_max_downtime;
+                if *d < Duration::minutes(1) || *d > bound {
+                    return Err(ScenarioError::RotateDuration {
+                        path: format!("{path}.duration"),
+                        duration: *d,
+                        bound,
+                    });
+                }
+            }
+            if let Some(pool) = s.op.pool()
+                && !pools.contains(pool)
+            {
+                return Err(ScenarioError::UnknownNodePool {
+                    path: format!("{path}.pool"),
+                    pool: pool.to_string(),
+                    cluster: c.name.clone(),
+                });
+            }
+            if let Operation::AddNodePool { pool } = &s.op {
+                pools.insert(pool.name.clone());
+            }
+            // Overlaps are checked among the operations a person scheduled; a replayed
+            // timeline also holds the fault model's operations, which may have been
+            // refused exactly because they overlapped.
+            if s.origin != Origin::Scheduled || matches!(s.op, Operation::GetCredentials { .. }) {
+                continue;
+            }
+            if let Some((prev_path, prev_op, ends)) = &previous
+                && s.at < *ends
+            {
+                return Err(ScenarioError::Overlap {
+                    path: format!("{path}.at"),
+                    at: s.at,
+                    previous_path: prev_path.clone(),
+                    previous_op: prev_op,
+                    previous_ends: *ends,
+                });
+            }
+            let ends = s.at + self.longest(&s.op);
+            if previous.as_ref().is_none_or(|(_, _, e)| ends > *e) {
+                previous = Some((path, s.op.name(), ends));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_window(
+        &self,
+        path: &str,
+        at: Instant,
+        created: Instant,
+        horizon: Instant,
+    ) -> Result<(), ScenarioError> {
+        if at < created {
+            return Err(ScenarioError::BeforeCreation {
+                path: path.to_string(),
+                at,
+                created,
+            });
+        }
+        if at > horizon {
+            return Err(ScenarioError::AfterHorizon {
+                path: path.to_string(),
+                at,
+                horizon,
+            });
+        }
+        Ok(())
+    }
+
+    /// The longest an operation may run under this scenario's policy.
+    pub(crate) fn longest(&self, op: &Operation) -> Duration {
+        let d = &self.policy.durations;
+        match op {
+            Operation::Upgrade { .. } | Operation::NodePoolUpgrade { .. } => d.upgrade,
+            Operation::NodeImageUpgrade { .. } => d.node_image_upgrade,
+            Operation::Stop => d.stop,
+            Operation::Start => d.start,
+            Operation::RotateCerts { duration, .. } => {
+                duration.unwrap_or(self.faults.rotate_certs_duration.max)
+            }
+            Operation::GetCredentials { .. } => Duration::ZERO,
+            Operation::Scale { .. }
+            | Operation::AddNodePool { .. }
+            | Operation::RecreateNodePool { .. }
+            | Operation::SetTags { .. } => d.node_pool_change,
+        }
+    }
+}
+
+impl ScenarioCluster {
+    /// The creation facts.
+    pub fn spec(&self) -> ClusterSpec {
+        ClusterSpec {
+            name: self.name.clone(),
+            resource_group: self.resource_group.clone(),
+            created: self.created,
+            kubernetes_version: self.kubernetes_version,
+            rbac: self.rbac,
+            tls_bootstrap: self.tls_bootstrap,
+            node_pools: self.node_pools.clone(),
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Summaries: per cluster (downtime, incidents, actions), and for a fleet. A summary is
+//! built from the event stream alone, so a run that keeps no events still has one, and a
+//! fleet summary is a pure function of cluster summaries (sharded runs merge exactly).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::{
+    ActionKind, Cluster, DowntimeCause, Event, EventKind, PowerState, ProvisioningState,
+};
+use crate::inventory::Scope;
+use crate::time::{Duration, Instant};
+use crate::version::KubernetesVersion;
+
+/// What counts as an incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IncidentKind {
+    /// A certificate in use expired.
+    CertificateExpired,
+    /// Someone's kubeconfig stopped working.
+    KubeconfigBroken,
+    /// A rotate-certs run failed.
+    RotateCertsFailed,
+    /// An operation was refused.
+    OperationRejected,
+    /// A node pool's certificates were left stale.
+    NodePoolStale,
+    /// A component went down for a reason other than a planned rotation.
+    Outage,
+}
+
+/// One span of unavailability.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DowntimeInterval {
+    /// `controlPlane` or a pool.
+    pub scope: Scope,
+    /// Why.
+    pub cause: DowntimeCause,
+    /// From.
+    pub from: Instant,
+    /// Until; `null` when still down at the horizon.
+    pub to: Option<Instant>,
+}
+
+/// Downtime of one cluster, up to the horizon.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DowntimeSummary {
+    /// Total control plane downtime.
+    pub control_plane: Duration,
+    /// Total downtime per node pool.
+    pub node_pools: BTreeMap<String, Duration>,
+    /// Total over every scope, per cause.
+    pub by_cause: BTreeMap<DowntimeCause, Duration>,
+    /// Every interval, in order.
+    pub intervals: Vec<DowntimeInterval>,
+}
+
+/// An action over its life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionRecord {
+    /// What.
+    pub kind: ActionKind,
+    /// About what (a pool, a holder; empty for the cluster).
+    pub subject: String,
+    /// When it was first needed.
+    pub raised: Instant,
+    /// Due date.
+    pub due: Instant,
+    /// When it stopped being needed; `null` if still open at the horizon.
+    pub resolved: Option<Instant>,
+    /// Why.
+    pub reason: String,
+    /// Commands to run.
+    pub commands: Vec<String>,
+}
+
+/// The cluster's state at the horizon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FinalState {
+    /// `provisioningState`.
+    pub provisioning_state: ProvisioningState,
+    /// `powerState.code`.
+    pub power_state: PowerState,
+    /// Control plane version.
+    pub kubernetes_version: KubernetesVersion,
+    /// Cluster CA generation.
+    pub ca_generation: u32,
+    /// Whether autorotation is on.
+    pub autorotation: bool,
+}
+
+/// One cluster's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterSummary {
+    /// Number of events.
+    pub events: u64,
+    /// Downtime.
+    pub downtime: DowntimeSummary,
+    /// Incidents by kind.
+    pub incidents: BTreeMap<IncidentKind, u64>,
+    /// Every action raised, in order.
+    pub actions: Vec<ActionRecord>,
+    /// State at the horizon.
+    pub final_state: FinalState,
+}
+
+/// Builds a [`ClusterSummary`] from a stream of events.
+#[derive(Debug, Default)]
+pub(crate) struct SummaryBuilder {
+    events: u64,
+    open: BTreeMap<(Scope, DowntimeCause), usize>,
+    downtime: DowntimeSummary,
+    incidents: BTreeMap<IncidentKind, u64>,
+    actions: Vec<ActionRecord>,
+    open_actions: BTreeMap<(ActionKind, String), usize>,
+}
+
+impl SummaryBuilder {
+    pub(crate) fn events(&self) -> u64 {
+        self.events
+    }
+
+    pub(crate) fn observe(&mut self, e: &Event) {
+        self.events += 1;
+        let mut incident = |k| *self.incidents.entry(k).or_insert(0) += 1;
+        match &e.kind {
+            EventKind::CertificateExpired { in_use: true, .. } => {
+                incident(IncidentKind::CertificateExpired)
+            }
+            EventKind::KubeconfigBroken { .. } => incident(IncidentKind::KubeconfigBroken),
+            EventKind::OperationCompleted {
+                operation: "rotateCerts",
+                succeeded: false,
+            } => incident(IncidentKind::RotateCertsFailed),
+            EventKind::OperationRejected { .. } => incident(IncidentKind::OperationRejected),
+            EventKind::NodePoolStale { .. } => incident(IncidentKind::NodePoolStale),
+            EventKind::DowntimeStarted { scope, cause } => {
+                if *cause != DowntimeCause::RotateCerts {
+                    incident(IncidentKind::Outage);
+                }
+                self.open
+                    .insert((scope.clone(), *cause), self.downtime.intervals.len());
+                self.downtime.intervals.push(DowntimeInterval {
+                    scope: scope.clone(),
+                    cause: *cause,
+                    from: e.at,
+                    to: None,
+                });
+            }
+            EventKind::DowntimeEnded { scope, cause, .. } => {
+                if let Some(i) = self.open.remove(&(scope.clone(), *cause)) {
+                    self.downtime.intervals[i].to = Some(e.at);
+                }
+            }
+            EventKind::ActionNeeded { action } => {
+                self.open_actions
+                    .insert((action.kind, action.subject.clone()), self.actions.len());
+                self.actions.push(ActionRecord {
+                    kind: action.kind,
+                    subject: action.subject.clone(),
+                    raised: e.at,
+                    due: action.due,
+                    resolved: None,
+                    reason: action.reason.clone(),
+                    commands: action.commands.clone(),
+                });
+            }
+            EventKind::ActionResolved { kind, subject, .. } => {
+                if let Some(i) = self.open_actions.remove(&(*kind, subject.clone())) {
+                    self.actions[i].resolved = Some(e.at);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn finish(mut self, horizon: Instant, cluster: &Cluster) -> ClusterSummary {
+        for iv in &self.downtime.intervals {
+            let len = iv.to.unwrap_or(horizon).since(iv.from);
+            match &iv.scope {
+                Scope::ControlPlane => {
+                    self.downtime.control_plane = self.downtime.control_plane + len
+                }
+                Scope::NodePool(p) => {
+                    let slot = self.downtime.node_pools.entry(p.clone()).or_default();
+                    *slot = *slot + len;
+                }
+            }
+            let slot = self.downtime.by_cause.entry(iv.cause).or_default();
+            *slot = *slot + len;
+        }
+        ClusterSummary {
+            events: self.events,
+            downtime: self.downtime,
+            incidents: self.incidents,
+            actions: self.actions,
+            final_state: FinalState {
+                provisioning_state: cluster.provisioning_state(),
+                power_state: cluster.power_state(),
+                kubernetes_version: cluster.kubernetes_version(),
+                ca_generation: cluster.ca_generation(),
+                autorotation: cluster.autorotation_enabled(),
+            },
+        }
+    }
+}
+
+/// An open action somewhere in a fleet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FleetAction {
+    /// Due date.
+    pub due: Instant,
+    /// Cluster name.
+    pub cluster: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// What.
+    pub kind: ActionKind,
+    /// About what.
+    pub subject: String,
+    /// Why.
+    pub reason: String,
+    /// Commands.
+    pub commands: Vec<String>,
+}
+
+/// A whole fleet's summary.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FleetSummary {
+    /// Clusters simulated.
+    pub clusters: u64,
+    /// Clusters whose simulation failed (each reported with its error).
+    pub failed_clusters: u64,
+    /// Events over all clusters.
+    pub events: u64,
+    /// Total control plane downtime over all clusters.
+    pub control_plane_downtime: Duration,
+    /// Downtime over every scope and cluster, per cause.
+    pub downtime_by_cause: BTreeMap<DowntimeCause, Duration>,
+    /// Incidents over all clusters.
+    pub incidents: BTreeMap<IncidentKind, u64>,
+    /// Actions still open at the horizon, most urgent first.
+    pub actions_needed: Vec<FleetAction>,
+}
+
+impl FleetSummary {
+    /// Add one cluster (with `None` for a cluster whose simulation failed).
+    pub fn add(&mut self, name: &str, resource_group: &str, summary: Option<&ClusterSummary>) {
+        self.clusters += 1;
+        let Some(s) = summary else {
+            self.failed_clusters += 1;
+            return;
+        };
+        self.events += s.events;
+        self.control_plane_downtime = self.control_plane_downtime + s.downtime.control_plane;
+        for (cause, d) in &s.downtime.by_cause {
+            let slot = self.downtime_by_cause.entry(*cause).or_default();
+            *slot = *slot + *d;
+        }
+        for (k, n) in &s.incidents {
+            *self.incidents.entry(*k).or_insert(0) += n;
+        }
+        for a in s.actions.iter().filter(|a| a.resolved.is_none()) {
+            self.actions_needed.push(FleetAction {
+                due: a.due,
+                cluster: name.to_string(),
+                resource_group: resource_group.to_string(),
+                kind: a.kind,
+                subject: a.subject.clone(),
+                reason: a.reason.clone(),
+                commands: a.commands.clone(),
+            });
+        }
+    }
+
+    /// Order the actions by urgency (due date, then cluster, kind, subject), so the
+    /// result does not depend on the order clusters were added in.
+    pub fn finish(&mut self) {
+        self.actions_needed.sort_by(|a, b| {
+            (a.due, &a.cluster, &a.resource_group, a.kind, &a.subject).cmp(&(
+                b.due,
+                &b.cluster,
+                &b.resource_group,
+                b.kind,
+                &b.subject,
+            ))
+        });
+    }
+}
