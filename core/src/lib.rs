@@ -15,4 +15,6 @@ pub mod version;
 pub use cluster::{Cluster, Event, EventKind, Operation, Rejection};
 pub use policy::Policy;
 pub use version::{KubernetesVersion, NodeImageVersion};
+pub mod api;
 pub mod engine;
+pub mod report;

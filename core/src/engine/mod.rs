@@ -21,7 +21,7 @@ pub use summary::{
     FleetSummary, IncidentKind,
 };
 
-use summary::SummaryBuilder;
+pub(crate) use summary::SummaryBuilder;
 
 /// How much a run keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +127,16 @@ pub fn assemble(prepared: &Prepared, mut clusters: Vec<ClusterTimeline>) -> Time
 
 /// Run cluster `index` of a prepared scenario to the horizon.
 pub fn simulate_cluster(prepared: &Prepared, index: usize, options: RunOptions) -> ClusterTimeline {
+    run_cluster(prepared, index, options).0
+}
+
+/// Run cluster `index` to the horizon and also hand back the machine in its final state
+/// (`None` if it could not be created).
+pub fn run_cluster(
+    prepared: &Prepared,
+    index: usize,
+    options: RunOptions,
+) -> (ClusterTimeline, Option<Cluster>) {
     let spec = &prepared.specs[index];
     let sc = &prepared.scenario.clusters[index];
     let mut out = ClusterTimeline {
@@ -146,74 +156,28 @@ pub fn simulate_cluster(prepared: &Prepared, index: usize, options: RunOptions) 
                 kind: "invalidCluster".into(),
                 message: e.to_string(),
             });
-            return out;
+            return (out, None);
         }
     };
     let mut rng = SplitMix64::new(derive_seed(seed, &format!("faults/{}", spec.name)));
     let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng);
-    let mut run = Run {
-        events: options.include_events.then(Vec::new),
-        summary: SummaryBuilder::default(),
-        limit: options.max_events_per_cluster,
-    };
-    let horizon = prepared.horizon;
-    let mut next = 0;
-    let result = (|| -> Result<(), ClusterFailure> {
-        run.drain(&mut cluster)?;
-        loop {
-            let op_at = ops.get(next).map(|o| o.at).filter(|at| *at <= horizon);
-            let timer_at = cluster
-                .poll_timeout()
-                .map(|t| t.at)
-                .filter(|at| *at <= horizon);
-            match (op_at, timer_at) {
-                (Some(o), t) if t.is_none_or(|t| o <= t) => {
-                    let s = &ops[next];
-                    next += 1;
-                    // Fire what is due first, so the request is recorded after it.
-                    advance(&mut cluster, s.at)?;
-                    run.drain(&mut cluster)?;
-                    let op = resolve(&prepared.scenario, &cluster, &s.op, s.origin, &mut rng);
-                    run.record(Event {
-                        at: s.at,
-                        kind: EventKind::OperationRequested {
-                            operation: op.clone(),
-                            origin: s.origin,
-                        },
-                    })?;
-                    let name = op.name();
-                    let outcome = cluster.handle_operation(s.at, op);
-                    run.drain(&mut cluster)?;
-                    if let Err(rejection) = outcome {
-                        run.record(Event {
-                            at: s.at,
-                            kind: EventKind::OperationRejected {
-                                operation: name,
-                                aks_wording: rejection.aks_wording(),
-                                message: rejection.to_string(),
-                                rejection,
-                            },
-                        })?;
-                    }
-                }
-                (_, Some(t)) => {
-                    advance(&mut cluster, t)?;
-                    run.drain(&mut cluster)?;
-                }
-                _ => break,
-            }
-        }
-        advance(&mut cluster, horizon)?;
-        run.drain(&mut cluster)
-    })();
+    let mut run = Run::new(options);
+    let result = drive(
+        &mut cluster,
+        &prepared.scenario,
+        &ops,
+        prepared.horizon,
+        &mut rng,
+        &mut run,
+    );
     match result {
         Ok(()) => {
-            out.summary = Some(run.summary.finish(horizon, &cluster));
+            out.summary = Some(run.summary.finish(prepared.horizon, &cluster));
             out.events = run.events;
         }
         Err(failure) => out.error = Some(failure),
     }
-    out
+    (out, Some(cluster))
 }
 
 fn advance(cluster: &mut Cluster, to: Instant) -> Result<(), ClusterFailure> {
@@ -223,13 +187,81 @@ fn advance(cluster: &mut Cluster, to: Instant) -> Result<(), ClusterFailure> {
     })
 }
 
-struct Run {
-    events: Option<Vec<Event>>,
-    summary: SummaryBuilder,
+/// Drive `cluster` through `ops` (in time order) and its own timers up to `horizon`,
+/// recording everything into `run`.
+pub(crate) fn drive(
+    cluster: &mut Cluster,
+    scenario: &Scenario,
+    ops: &[ScheduledOperation],
+    horizon: Instant,
+    rng: &mut SplitMix64,
+    run: &mut Run,
+) -> Result<(), ClusterFailure> {
+    let mut next = 0;
+    run.drain(cluster)?;
+    loop {
+        let op_at = ops.get(next).map(|o| o.at).filter(|at| *at <= horizon);
+        let timer_at = cluster
+            .poll_timeout()
+            .map(|t| t.at)
+            .filter(|at| *at <= horizon);
+        match (op_at, timer_at) {
+            (Some(o), t) if t.is_none_or(|t| o <= t) => {
+                let s = &ops[next];
+                next += 1;
+                // Fire what is due first, so the request is recorded after it.
+                advance(cluster, s.at)?;
+                run.drain(cluster)?;
+                let op = resolve(scenario, cluster, &s.op, s.origin, rng);
+                run.record(Event {
+                    at: s.at,
+                    kind: EventKind::OperationRequested {
+                        operation: op.clone(),
+                        origin: s.origin,
+                    },
+                })?;
+                let name = op.name();
+                let outcome = cluster.handle_operation(s.at, op);
+                run.drain(cluster)?;
+                if let Err(rejection) = outcome {
+                    run.record(Event {
+                        at: s.at,
+                        kind: EventKind::OperationRejected {
+                            operation: name,
+                            aks_wording: rejection.aks_wording(),
+                            message: rejection.to_string(),
+                            rejection,
+                        },
+                    })?;
+                }
+            }
+            (_, Some(t)) => {
+                advance(cluster, t)?;
+                run.drain(cluster)?;
+            }
+            _ => break,
+        }
+    }
+    advance(cluster, horizon)?;
+    run.drain(cluster)
+}
+
+/// What a run keeps while it drives a cluster.
+pub(crate) struct Run {
+    pub(crate) events: Option<Vec<Event>>,
+    pub(crate) summary: SummaryBuilder,
     limit: u64,
 }
 
 impl Run {
+    pub(crate) fn new(options: RunOptions) -> Run {
+        Run {
+            events: options.include_events.then(Vec::new),
+            summary: SummaryBuilder::default(),
+            limit: options.max_events_per_cluster,
+        }
+    }
+
     fn record(&mut self, e: Event) -> Result<(), ClusterFailure> {
         self.summary.observe(&e);
         if let Some(events) = &mut self.events {

@@ -1,0 +1,290 @@
+//! The versioned JSON API: one entry point, `call(op, json)`, shared by the WebAssembly
+//! module (JS and the C-style host ABI), the CLI's native engine, and tests — so every
+//! face of akscert gives byte-identical answers.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{self, API_VERSION, Horizon, RunOptions, Scenario, ScenarioError};
+use crate::policy::{Policy, PolicyError};
+use crate::report::{self, ReportError, ReportRequest, WhatIfRequest};
+
+/// Largest JSON input accepted (a 10,000-cluster fleet scenario is about 10 MB).
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The operations `call` knows, for discovery.
+pub const OPERATIONS: [&str; 6] = [
+    "version",
+    "policy",
+    "simulate",
+    "simulateCluster",
+    "report",
+    "whatIf",
+];
+
+/// Why a call failed. `kind()` is stable; the message names what and where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// No such operation.
+    #[error(
+        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf)"
+    )]
+    UnknownOperation(String),
+    /// The input is too large.
+    #[error("input is {size} bytes; the limit is {limit} bytes")]
+    TooLarge {
+        /// Bytes given.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The input is not the JSON the operation expects.
+    #[error("{path} (line {line}, column {column}): {message}")]
+    BadInput {
+        /// JSON path of the offending value (`.` for the document).
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The scenario is invalid.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The report could not be made.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    /// A policy override is invalid.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// `simulateCluster` was asked for a cluster the scenario does not have.
+    #[error("simulateCluster: the scenario has {clusters} clusters; it must have exactly one")]
+    NotOneCluster {
+        /// How many it has.
+        clusters: usize,
+    },
+}
+
+impl ApiError {
+    /// A stable, camelCase kind for programs (the JS `Error.name`, the CLI's JSON error).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ApiError::UnknownOperation(_) => "unknownOperation",
+            ApiError::TooLarge { .. } => "inputTooLarge",
+            ApiError::BadInput { .. } => "badInput",
+            ApiError::Scenario(_) => "invalidScenario",
+            ApiError::Report(_) => "invalidClusterFacts",
+            ApiError::Policy(_) => "invalidPolicy",
+            ApiError::NotOneCluster { .. } => "invalidRequest",
+        }
+    }
+}
+
+/// The error document every face of akscert prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDocument {
+    /// `akscert/v1`.
+    pub api_version: String,
+    /// `Error`.
+    pub kind: String,
+    /// The error.
+    pub error: ErrorBody,
+}
+
+/// Kind and message of an error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable kind.
+    pub kind: String,
+    /// Message naming what and where.
+    pub message: String,
+}
+
+impl From<&ApiError> for ErrorDocument {
+    fn from(e: &ApiError) -> Self {
+        ErrorDocument {
+            api_version: API_VERSION.into(),
+            kind: "Error".into(),
+            error: ErrorBody {
+                kind: e.kind().into(),
+                message: e.to_string(),
+            },
+        }
+    }
+}
+
+/// `simulateCluster` input: one cluster of a fleet, run on its own (by a worker or a
+/// shard). The scenario must hold exactly that cluster and an absolute horizon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterRun {
+    /// A scenario with exactly one cluster.
+    pub scenario: Scenario,
+    /// The cluster's position in the whole fleet (copied into the result).
+    pub index: usize,
+    /// Keep every event.
+    #[serde(default = "yes")]
+    pub include_events: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `version` output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionInfo {
+    /// `akscert/v1`.
+    pub api_version: String,
+    /// The akscert-core crate version.
+    pub core_version: String,
+    /// Operations `call` accepts.
+    pub operations: Vec<String>,
+}
+
+/// Parse `input` as `T`, with the JSON path, line and column of any problem.
+pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(ApiError::TooLarge {
+            size: input.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let mut de = serde_json::Deserializer::from_str(input);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        bad_input(
+            if path.is_empty() { ".".into() } else { path },
+            &e.into_inner(),
+        )
+    })?;
+    // Trailing garbage after the document is an error, not silently ignored.
+    de.end().map_err(|e| bad_input(".".into(), &e))?;
+    Ok(value)
+}
+
+fn bad_input(path: String, e: &serde_json::Error) -> ApiError {
+    ApiError::BadInput {
+        path,
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
+    }
+}
+
+/// serde_json appends " at line L column C"; the error carries those separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Our types serialise infallibly: string keys, no non-finite floats in output.
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"serializationError\":\"{e}\"}}"))
+}
+
+/// Run operation `op` on JSON `input`; the result is compact JSON.
+pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
+    match op {
+        "version" => Ok(to_json(&VersionInfo {
+            api_version: API_VERSION.into(),
+            core_version: env!("CARGO_PKG_VERSION").into(),
+            operations: OPERATIONS.iter().map(|s| s.to_string()).collect(),
+        })),
+        "policy" => {
+            // Empty input: the defaults. Otherwise overrides, validated and completed.
+            let policy: Policy = if input.trim().is_empty() {
+                Policy::default()
+            } else {
+                parse(input)?
+            };
+            policy.validate()?;
+            Ok(to_json(&policy))
+        }
+        "simulate" => {
+            let scenario: Scenario = parse(input)?;
+            Ok(to_json(&engine::simulate(
+                &scenario,
+                RunOptions::default(),
+            )?))
+        }
+        "simulateCluster" => {
+            let run: ClusterRun = parse(input)?;
+            if run.scenario.clusters.len() != 1 {
+                return Err(ApiError::NotOneCluster {
+                    clusters: run.scenario.clusters.len(),
+                });
+            }
+            let prepared = run.scenario.prepare()?;
+            let options = RunOptions {
+                include_events: run.include_events,
+                ..RunOptions::default()
+            };
+            let mut result = engine::simulate_cluster(&prepared, 0, options);
+            result.index = run.index;
+            Ok(to_json(&result))
+        }
+        "report" => {
+            let req: ReportRequest = parse(input)?;
+            Ok(to_json(&report::expiry_report(&req)?))
+        }
+        "whatIf" => {
+            let req: WhatIfRequest = parse(input)?;
+            Ok(to_json(&report::what_if(&req)?))
+        }
+        other => Err(ApiError::UnknownOperation(other.chars().take(64).collect())),
+    }
+}
+
+/// Split a fleet scenario into one-cluster scenarios with an absolute horizon, for
+/// `simulateCluster` (what a worker pool or a shard runs).
+pub fn split(scenario: &Scenario) -> Result<Vec<ClusterRun>, ScenarioError> {
+    let prepared = scenario.prepare()?;
+    Ok(scenario
+        .clusters
+        .iter()
+        .enumerate()
+        .map(|(index, c)| ClusterRun {
+            scenario: Scenario {
+                horizon: Horizon::Until(prepared.horizon()),
+                clusters: vec![c.clone()],
+                ..scenario.clone()
+            },
+            index,
+            include_events: true,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_json_names_path_line_and_column() {
+        let err = call(
+            "report",
+            "{\n  \"now\": \"2024-01-01\",\n  \"cluster\": {\"name\": 5}\n}",
+        )
+        .unwrap_err();
+        match err {
+            ApiError::BadInput { path, line, .. } => {
+                assert_eq!(path, "cluster.name");
+                assert_eq!(line, 3);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(call("nope", "").unwrap_err().kind(), "unknownOperation");
+        assert!(
+            call("policy", "")
+                .unwrap()
+                .contains("\"caLifetime\":\"10950d\"")
+        );
+    }
+}

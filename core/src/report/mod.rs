@@ -1,0 +1,445 @@
+//! The expiry report: cluster facts and `now` in, one row per certificate out — what it
+//! is, where it lives, when it expires, what renews it next and when, and what to run.
+
+mod facts;
+mod whatif;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::{
+    Action, Cluster, EventKind, KubeconfigError, PowerState, ProvisioningState, Tracked,
+};
+use crate::engine::{self, API_VERSION, RunOptions, ScenarioError};
+use crate::inventory::{
+    CertRole, Issuer, Maintainer, NodeFacts, RotationMechanism, Scope, node_path,
+};
+use crate::policy::Policy;
+use crate::time::{Duration, Instant};
+
+pub use facts::{ClusterFacts, PoolFacts};
+pub use whatif::{WhatIf, WhatIfRequest, what_if};
+
+/// Ask for a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReportRequest {
+    /// The instant the report is for.
+    pub now: Instant,
+    /// Rows expiring within this span are "rotation due" (default 30 days).
+    #[serde(default = "thirty_days")]
+    pub warn_within: Duration,
+    /// Policy overrides.
+    #[serde(default)]
+    pub policy: Policy,
+    /// The cluster.
+    pub cluster: ClusterFacts,
+}
+
+fn thirty_days() -> Duration {
+    Duration::days(30)
+}
+
+/// Why a report could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    /// The facts do not make a valid cluster or history.
+    #[error("cluster facts: {0}")]
+    Facts(#[from] ScenarioError),
+    /// `now` is before the cluster was created.
+    #[error("now ({now}) is before the cluster was created ({created})")]
+    NowBeforeCreation {
+        /// The instant asked for.
+        now: Instant,
+        /// Creation.
+        created: Instant,
+    },
+    /// The replay of the facts could not run.
+    #[error("cluster facts could not be replayed: {0}")]
+    Replay(String),
+}
+
+/// A row's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RowStatus {
+    /// Valid, and something will renew it in time.
+    Ok,
+    /// The pool has no nodes, so nothing holds this certificate now.
+    NoNodes,
+    /// Needs action soon: nothing renews it and it expires within the warning window,
+    /// or its automatic renewal is overdue.
+    RotationDue,
+    /// Left behind by a rotation while the cluster was stopped; recreate the pool.
+    Stale,
+    /// Past its notAfter.
+    Expired,
+}
+
+/// When and by what a certificate is renewed next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NextRotation {
+    /// What renews it.
+    pub mechanism: RotationMechanism,
+    /// Earliest instant (the autorotation point, or the start of the kubelet's window).
+    pub earliest: Option<Instant>,
+    /// Latest instant (the end of the kubelet's window).
+    pub latest: Option<Instant>,
+}
+
+/// One certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportRow {
+    /// Role.
+    pub role: CertRole,
+    /// Human name of the role.
+    pub title: String,
+    /// `controlPlane` or `nodePool:<name>`.
+    pub scope: Scope,
+    /// Node file path (Linux or Windows per the pool's OS), when it has one.
+    pub path: Option<String>,
+    /// Who keeps it valid.
+    pub maintained_by: Maintainer,
+    /// Signer.
+    pub issuer: Issuer,
+    /// Start of validity.
+    pub not_before: Instant,
+    /// End of validity (`null` for keys).
+    pub not_after: Option<Instant>,
+    /// Whole days left (negative once expired).
+    pub days_left: Option<i64>,
+    /// Next renewal.
+    pub next_rotation: NextRotation,
+    /// Verdict.
+    pub status: RowStatus,
+    /// Dates depend on the kubelet's random renewal point: read the node's file for the
+    /// exact ones.
+    pub estimated: bool,
+    /// Why, in a sentence.
+    pub why: String,
+    /// What to run, if anything.
+    pub remediation: Vec<String>,
+}
+
+/// A kubeconfig someone holds, and whether it works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KubeconfigRow {
+    /// Who.
+    pub holder: String,
+    /// The CA generation it trusts.
+    pub ca_generation: u32,
+    /// Its client certificate's notAfter.
+    pub credential_not_after: Option<Instant>,
+    /// Days left on that certificate.
+    pub days_left: Option<i64>,
+    /// How it fails, if it does.
+    pub error: Option<KubeconfigError>,
+    /// What kubectl prints, if it fails.
+    pub kubectl: Option<String>,
+    /// What to run.
+    pub remediation: Vec<String>,
+}
+
+/// The report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpiryReport {
+    /// `akscert/v1`.
+    pub api_version: &'static str,
+    /// `ExpiryReport`.
+    pub kind: &'static str,
+    /// Cluster name.
+    pub cluster: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// The instant reported on.
+    pub now: Instant,
+    /// The warning window used.
+    pub warn_within: Duration,
+    /// `provisioningState`.
+    pub provisioning_state: ProvisioningState,
+    /// `powerState.code`.
+    pub power_state: PowerState,
+    /// Whether AKS autorotates the control plane's certificates.
+    pub autorotation: bool,
+    /// The Cluster CA generation.
+    pub ca_generation: u32,
+    /// The worst row status.
+    pub worst: RowStatus,
+    /// One row per certificate.
+    pub rows: Vec<ReportRow>,
+    /// Kubeconfigs.
+    pub kubeconfigs: Vec<KubeconfigRow>,
+    /// Open actions, most urgent first.
+    pub actions: Vec<Action>,
+    /// Things to know when reading the report (facts that contradict each other …).
+    pub notes: Vec<String>,
+}
+
+/// The report for `req.cluster` at `req.now`.
+pub fn expiry_report(req: &ReportRequest) -> Result<ExpiryReport, ReportError> {
+    let cluster = replay(&req.cluster, req.now, &req.policy)?;
+    let mut notes = cluster.1;
+    let cluster = cluster.0;
+    notes.push("Kubelet-renewed certificates (marked estimated) renew at a random point between 70% and 90% of their validity; read the node's file for exact dates.".into());
+    Ok(report_from(&cluster, req.now, req.warn_within, notes))
+}
+
+/// Replay the facts to `now`: the machine, and notes on any step the facts implied that
+/// the model refused (contradictory facts).
+pub(crate) fn replay(
+    facts: &ClusterFacts,
+    now: Instant,
+    policy: &Policy,
+) -> Result<(Cluster, Vec<String>), ReportError> {
+    if now < facts.created {
+        return Err(ReportError::NowBeforeCreation {
+            now,
+            created: facts.created,
+        });
+    }
+    let scenario = facts.scenario(now, policy);
+    let prepared = scenario.prepare()?;
+    let (timeline, cluster) = engine::run_cluster(&prepared, 0, RunOptions::default());
+    let cluster = match (cluster, timeline.error) {
+        (Some(c), None) => c,
+        (_, Some(e)) => return Err(ReportError::Replay(e.message)),
+        (None, None) => return Err(ReportError::Replay("no cluster".into())),
+    };
+    let notes = timeline
+        .events
+        .iter()
+        .flatten()
+        .filter_map(|e| match &e.kind {
+            EventKind::OperationRejected { operation, message, .. } => Some(format!(
+                "The facts imply a {operation} at {} that the model refuses ({message}); check the dates given.",
+                e.at
+            )),
+            _ => None,
+        })
+        .collect();
+    Ok((cluster, notes))
+}
+
+/// Rows for every certificate of `cluster` as it is at `now`.
+pub(crate) fn report_from(
+    cluster: &Cluster,
+    now: Instant,
+    warn: Duration,
+    notes: Vec<String>,
+) -> ExpiryReport {
+    let names = cluster.names();
+    let mut rows = Vec::new();
+    for t in cluster.control_plane() {
+        rows.push(row(cluster, t, None, now, warn));
+    }
+    for pool in cluster.node_pools() {
+        for t in pool.all_certs() {
+            rows.push(row(cluster, t, Some(pool), now, warn));
+        }
+    }
+    let kubeconfigs = cluster
+        .kubeconfigs()
+        .iter()
+        .map(|k| {
+            let error = cluster.kubeconfig_error(&k.holder);
+            let server_na = cluster.control_plane()[1].cert.not_after;
+            KubeconfigRow {
+                holder: k.holder.clone(),
+                ca_generation: k.ca_generation,
+                credential_not_after: k.credential.not_after,
+                days_left: k.credential.not_after.map(|na| now.days_until(na)),
+                error,
+                kubectl: error.map(|e| e.kubectl_message(now, server_na)),
+                remediation: match error {
+                    Some(KubeconfigError::ServerCertificateExpired) => {
+                        vec![names.rotate_certs(), names.get_credentials(k.admin)]
+                    }
+                    Some(_) => vec![names.get_credentials(k.admin)],
+                    None => Vec::new(),
+                },
+            }
+        })
+        .collect();
+    let mut actions: Vec<Action> = cluster.open_actions().cloned().collect();
+    actions.sort_by(|a, b| (a.due, a.kind, &a.subject).cmp(&(b.due, b.kind, &b.subject)));
+    let worst = rows.iter().map(|r| r.status).max().unwrap_or(RowStatus::Ok);
+    ExpiryReport {
+        api_version: API_VERSION,
+        kind: "ExpiryReport",
+        cluster: cluster.name().to_string(),
+        resource_group: cluster.resource_group().to_string(),
+        now,
+        warn_within: warn,
+        provisioning_state: cluster.provisioning_state(),
+        power_state: cluster.power_state(),
+        autorotation: cluster.autorotation_enabled(),
+        ca_generation: cluster.ca_generation(),
+        worst,
+        rows,
+        kubeconfigs,
+        actions,
+        notes,
+    }
+}
+
+fn row(
+    cluster: &Cluster,
+    t: &Tracked,
+    pool: Option<&crate::cluster::NodePool>,
+    now: Instant,
+    warn: Duration,
+) -> ReportRow {
+    let names = cluster.names();
+    let c = &t.cert;
+    let role = c.role;
+    let is_copy = pool.is_some() && matches!(role, CertRole::ClusterCa | CertRole::ApiServer);
+    let path = pool.and_then(|p| {
+        node_path(
+            role,
+            NodeFacts {
+                os: p.os,
+                tls_bootstrap: p.tls_bootstrap,
+                kscr: p.kscr_active,
+            },
+        )
+    });
+    let (earliest, latest) = match (t.mechanism, t.renew_window) {
+        (RotationMechanism::KubeletRenewal, Some((a, b))) => (Some(a), Some(b)),
+        (RotationMechanism::Autorotation, _) => (t.renew_at, t.renew_at),
+        _ => (None, None),
+    };
+    let expired = c.is_expired(now);
+    let issuer_gen = match c.issuer {
+        Issuer::ClusterCa { generation } => Some(generation),
+        Issuer::SelfSigned => None,
+    };
+    let stale = pool.is_some_and(|p| {
+        (is_copy && p.stale.is_some())
+            || p.trusted_ca_generation != cluster.ca_generation()
+            || issuer_gen.is_some_and(|g| g != cluster.ca_generation())
+    });
+    let due_soon = c.not_after.is_some_and(|na| na.since(now) <= warn);
+    let overdue = matches!(
+        t.mechanism,
+        RotationMechanism::Autorotation | RotationMechanism::KubeletRenewal
+    ) && earliest.is_some_and(|e| now > latest.unwrap_or(e));
+    let no_nodes = pool.is_some_and(|p| p.count == 0) && !is_copy;
+    let status = if expired && !no_nodes {
+        RowStatus::Expired
+    } else if stale {
+        RowStatus::Stale
+    } else if no_nodes {
+        RowStatus::NoNodes
+    } else if (t.mechanism == RotationMechanism::ManualOnly && due_soon) || overdue {
+        RowStatus::RotationDue
+    } else {
+        RowStatus::Ok
+    };
+    let why = explain(cluster, t, pool, is_copy, status);
+    let remediation = match status {
+        RowStatus::Expired | RowStatus::RotationDue
+            if t.mechanism != RotationMechanism::Reimage =>
+        {
+            vec![names.rotate_certs(), names.get_credentials(false)]
+        }
+        RowStatus::Stale => pool
+            .map(|p| {
+                names.recreate_pool(
+                    &p.name,
+                    p.count.max(1),
+                    p.mode == crate::cluster::PoolMode::System,
+                )
+            })
+            .unwrap_or_default(),
+        RowStatus::Expired | RowStatus::RotationDue => pool
+            .map(|p| vec![names.node_image_upgrade(&p.name)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    ReportRow {
+        role,
+        title: if is_copy {
+            format!("{} (node copy)", role.title())
+        } else {
+            role.title().to_string()
+        },
+        scope: c.scope.clone(),
+        path: path.map(str::to_string),
+        maintained_by: role.maintainer(),
+        issuer: c.issuer,
+        not_before: c.not_before,
+        not_after: c.not_after,
+        days_left: c.not_after.map(|na| now.days_until(na)),
+        next_rotation: NextRotation {
+            mechanism: t.mechanism,
+            earliest,
+            latest,
+        },
+        status,
+        // The kubelet picks its renewal point at random: a model of its dates is an estimate.
+        estimated: t.mechanism == RotationMechanism::KubeletRenewal,
+        why,
+        remediation,
+    }
+}
+
+fn explain(
+    cluster: &Cluster,
+    t: &Tracked,
+    pool: Option<&crate::cluster::NodePool>,
+    is_copy: bool,
+    status: RowStatus,
+) -> String {
+    if status == RowStatus::Stale {
+        return "left behind by a rotation while the cluster was stopped: recreate the node pool to rotate its node certificates".into();
+    }
+    if status == RowStatus::NoNodes {
+        return "the pool has no nodes; new nodes get fresh certificates".into();
+    }
+    if is_copy {
+        return "a copy of the control plane's certificate on the node; it changes when the control plane's does".into();
+    }
+    let p = cluster.policy();
+    match (t.mechanism, t.cert.role) {
+        (RotationMechanism::ManualOnly, CertRole::ClusterCa) => format!(
+            "the Cluster CA ({}); only az aks rotate-certs replaces it, and AKS leaves that to you",
+            if t.cert.not_before < p.legacy_before { "2-year lifetime: issued before May 2019" } else { "30-year lifetime" }
+        ),
+        (RotationMechanism::ManualOnly, CertRole::ServiceAccountSigningKey) => {
+            "a key without expiry; rotate-certs replaces it".into()
+        }
+        (RotationMechanism::ManualOnly, CertRole::KubeletClient) => {
+            "a static client certificate (no TLS bootstrapping: the pool was not created or upgraded after March 2022); only rotate-certs replaces it".into()
+        }
+        (RotationMechanism::ManualOnly, _) => format!(
+            "autorotation is off (cluster created {} and not upgraded since March 2022{}); only rotate-certs, or an upgrade, renews it",
+            cluster.created().date_string(),
+            if cluster.autorotation_enabled() { "" } else { ", or RBAC or TLS bootstrapping is off" }
+        ),
+        (RotationMechanism::Autorotation, _) => {
+            "AKS autorotates it at 80% of its validity, without downtime".into()
+        }
+        (RotationMechanism::KubeletRenewal, CertRole::KubeletServing) => format!(
+            "kubelet serving certificate rotation is on (nodes labelled {}): the kubelet renews it between 70% and 90% of its validity",
+            p.kscr_label
+        ),
+        (RotationMechanism::KubeletRenewal, _) => {
+            "the kubelet renews it through TLS bootstrapping between 70% and 90% of its validity".into()
+        }
+        (RotationMechanism::Reimage, _) => {
+            let why_off = pool.map_or("", |pl| {
+                if p.opts_out_of_kscr(&pl.tags) {
+                    " (opted out by tag)"
+                } else if pl.version < p.kscr_min_version {
+                    " (Kubernetes below 1.27)"
+                } else {
+                    " (the pool has not been upgraded since KSCR became available)"
+                }
+            });
+            format!("self-signed by the node because kubelet serving certificate rotation is off{why_off}; a 20-year certificate regenerated only when nodes are reimaged")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! What if we do X (or nothing)? The cluster's facts replayed to `now`, then the given
+//! operations applied: what changes, the downtime, which kubeconfigs break, and the exact
+//! commands to run — before and after.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::{Event, EventKind};
+use crate::engine::{
+    API_VERSION, ClusterSummary, Horizon, Run, RunOptions, ScheduledOperation, drive,
+};
+use crate::policy::Policy;
+use crate::rng::{SplitMix64, derive_seed};
+use crate::time::{Duration, Instant};
+
+use super::{ClusterFacts, ExpiryReport, ReportError, replay, report_from};
+
+/// Ask what happens if operations are applied to a cluster from `now` on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WhatIfRequest {
+    /// The present.
+    pub now: Instant,
+    /// Warning window for the reports (default 30 days).
+    #[serde(default = "thirty_days")]
+    pub warn_within: Duration,
+    /// Policy overrides.
+    #[serde(default)]
+    pub policy: Policy,
+    /// Seed for the kubelets' jitter and any undecided rotate-certs outcome.
+    #[serde(default)]
+    pub seed: u64,
+    /// The cluster as it is.
+    pub cluster: ClusterFacts,
+    /// What to do, at or after `now` (none: "what if we do nothing").
+    #[serde(default)]
+    pub operations: Vec<ScheduledOperation>,
+    /// How far to look: an instant, or a span after `now`. Default: one day after the
+    /// last operation could have finished, or 1 year after `now` with no operations.
+    #[serde(default)]
+    pub horizon: Option<Horizon>,
+}
+
+fn thirty_days() -> Duration {
+    Duration::days(30)
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatIf {
+    /// `akscert/v1`.
+    pub api_version: &'static str,
+    /// `WhatIf`.
+    pub kind: &'static str,
+    /// The horizon used.
+    pub horizon: Instant,
+    /// The report at `now`.
+    pub before: ExpiryReport,
+    /// The report at the horizon.
+    pub after: ExpiryReport,
+    /// Everything that happens from `now` to the horizon.
+    pub events: Vec<Event>,
+    /// Downtime, incidents and actions over that span.
+    pub summary: ClusterSummary,
+    /// Kubeconfigs that stop working, and what kubectl prints.
+    pub broken_kubeconfigs: Vec<BrokenKubeconfig>,
+    /// The commands to run afterwards, in order, without repeats.
+    pub commands: Vec<String>,
+}
+
+/// A kubeconfig the operations break.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BrokenKubeconfig {
+    /// Who.
+    pub holder: String,
+    /// When.
+    pub at: Instant,
+    /// What kubectl prints.
+    pub kubectl: String,
+}
+
+/// Replay `req.cluster` to `req.now`, apply `req.operations`, and report.
+pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
+    let (mut cluster, notes) = replay(&req.cluster, req.now, &req.policy)?;
+    let before = report_from(&cluster, req.now, req.warn_within, notes.clone());
+    let mut ops = req.operations.clone();
+    for (i, s) in ops.iter().enumerate() {
+        if s.at < req.now {
+            return Err(ReportError::Replay(format!(
+                "operations[{i}].at: {} is before now ({})",
+                s.at, req.now
+            )));
+        }
+    }
+    ops.sort_by_key(|s| s.at);
+    let scenario = req.cluster.scenario(req.now, &req.policy);
+    let horizon = match req.horizon {
+        Some(Horizon::Until(t)) => t,
+        Some(Horizon::For(d)) => req.now + d,
+        None => ops
+            .iter()
+            .map(|s| s.at + scenario.longest(&s.op) + Duration::days(1))
+            .max()
+            .unwrap_or(req.now + Duration::days(365)),
+    };
+    if horizon < req.now || horizon.since(req.now) > Duration::years(1000) {
+        return Err(ReportError::Replay(format!(
+            "horizon {horizon} must be between now ({}) and 1000 years after it",
+            req.now
+        )));
+    }
+    let mut rng = SplitMix64::new(derive_seed(
+        req.seed,
+        &format!("what-if/{}", req.cluster.name),
+    ));
+    let mut run = Run::new(RunOptions::default());
+    drive(&mut cluster, &scenario, &ops, horizon, &mut rng, &mut run)
+        .map_err(|f| ReportError::Replay(f.message))?;
+    let events = run.events.take().unwrap_or_default();
+    let summary = run.summary.finish(horizon, &cluster);
+    let after = report_from(&cluster, horizon, req.warn_within, notes);
+    let broken_kubeconfigs = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::KubeconfigBroken {
+                holder, kubectl, ..
+            } => Some(BrokenKubeconfig {
+                holder: holder.clone(),
+                at: e.at,
+                kubectl: kubectl.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut commands: Vec<String> = Vec::new();
+    for a in &after.actions {
+        for c in &a.commands {
+            if !commands.contains(c) {
+                commands.push(c.clone());
+            }
+        }
+    }
+    Ok(WhatIf {
+        api_version: API_VERSION,
+        kind: "WhatIf",
+        horizon,
+        before,
+        after,
+        events,
+        summary,
+        broken_kubeconfigs,
+        commands,
+    })
+}
