@@ -86,35 +86,38 @@ pub fn public_dts(generated: &str) -> Result<String, BuildError> {
     Ok(format!("{}{DTS_TAIL}", &generated[..cut]))
 }
 
-/// `package.json` of the npm package.
+/// `package.json` of the npm package. Written as text: the order of the `exports`
+/// conditions matters (Node takes the first that matches), and serde_json sorts keys.
 fn package_json() -> String {
-    let json = serde_json::json!({
-        "name": "akscert",
-        "version": env!("CARGO_PKG_VERSION"),
-        "description": "AKS cluster certificate lifecycles in WebAssembly: expiry reports, what-if rotation simulations, policy defaults. No server: nothing leaves the page.",
-        "license": env!("CARGO_PKG_LICENSE"),
-        "type": "module",
-        "main": "./node.js",
-        "module": "./akscert.js",
-        "browser": "./akscert.js",
-        "types": "./index.d.ts",
-        "exports": {
-            ".": {
-                "types": "./index.d.ts",
-                "node": "./node.js",
-                "default": "./akscert.js"
-            },
-            "./akscert_bg.wasm": "./akscert_bg.wasm",
-            "./package.json": "./package.json"
-        },
-        "files": ["akscert.js", "node.js", "index.d.ts", "akscert_bg.wasm", "README.md", "ABI.md"],
-        "sideEffects": ["./node.js"],
-        "engines": { "node": ">=20" },
-        "keywords": ["aks", "kubernetes", "certificates", "x509", "wasm"]
-    });
-    let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    text.push('\n');
-    text
+    format!(
+        r#"{{
+  "name": "akscert",
+  "version": "{version}",
+  "description": "AKS cluster certificate lifecycles in WebAssembly: expiry reports, what-if rotation simulations, policy defaults. Nothing leaves the page.",
+  "license": "{license}",
+  "type": "module",
+  "main": "./node.js",
+  "module": "./akscert.js",
+  "browser": "./akscert.js",
+  "types": "./index.d.ts",
+  "exports": {{
+    ".": {{
+      "types": "./index.d.ts",
+      "node": "./node.js",
+      "default": "./akscert.js"
+    }},
+    "./akscert_bg.wasm": "./akscert_bg.wasm",
+    "./package.json": "./package.json"
+  }},
+  "files": ["akscert.js", "node.js", "index.d.ts", "akscert_bg.wasm", "README.md", "ABI.md"],
+  "sideEffects": ["./node.js"],
+  "engines": {{ "node": ">=20" }},
+  "keywords": ["aks", "kubernetes", "certificates", "x509", "wasm"]
+}}
+"#,
+        version = env!("CARGO_PKG_VERSION"),
+        license = env!("CARGO_PKG_LICENSE"),
+    )
 }
 
 /// Lay out the npm package from wasm-bindgen's `web` output in `web`.
@@ -264,6 +267,13 @@ mod tests {
         assert_eq!(v["exports"]["."]["types"], "./index.d.ts");
         assert_eq!(v["exports"]["."]["node"], "./node.js");
         assert_eq!(v["exports"]["."]["default"], "./akscert.js");
+        // Node takes the first matching condition: types, then node, then default.
+        let text = package_json();
+        let order: Vec<usize> = ["\"types\": \"./index", "\"node\":", "\"default\":"]
+            .iter()
+            .map(|k| text.find(k).unwrap())
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
         assert_eq!(v["engines"]["node"], ">=20");
         let files: Vec<&str> = v["files"]
             .as_array()
