@@ -70,7 +70,7 @@ pub fn outcome_is_allowed(
             .control_plane()
             .iter()
             .find(|t| t.cert.role == CertRole::KubectlClient)
-            .unwrap();
+            .expect("the control plane has a kubectl credential");
         assert!(
             k.ca_generation != h.cluster.ca_generation()
                 || k.credential.serial != current.cert.serial,
