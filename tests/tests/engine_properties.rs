@@ -11,8 +11,6 @@ fn run(s: &Scenario) -> engine::Timeline {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
-
     #[test]
     fn same_scenario_same_bytes(s in arb_scenario()) {
         let a = serde_json::to_string(&run(&s)).unwrap();
