@@ -1,7 +1,8 @@
 //! The calculator page end to end in a real headless Chromium (Debian's `chromium`,
 //! driven by playwright-core): paste, form → report, what-ifs → downtime and commands,
 //! a 10 MB paste, and a request log holding only the page's own files — from `file://`
-//! and from a static server. The screenshot is kept at
+//! and from a static server; and the npm package's ESM entry in the browser (`init()`
+//! fetching the package's own module). The screenshot is kept at
 //! `target/wasm-tests/browser/calculator.png`.
 
 mod wasm_common;

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const www = path.resolve(process.env.AKSCERT_WWW);
+const pkg = path.resolve(process.env.AKSCERT_PKG);
 const artifacts = path.resolve(process.env.AKSCERT_ARTIFACTS);
 fs.mkdirSync(artifacts, { recursive: true });
 
@@ -25,12 +26,15 @@ before(async () => {
       '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
   });
   server = http.createServer((req, res) => {
-    const file = path.join(www, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    if (!file.startsWith(www) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    // /npm/… serves the npm package (its ESM entry in a browser), the rest the page.
+    const [base, rel] = urlPath.startsWith('/npm/') ? [pkg, urlPath.slice(4)] : [www, urlPath];
+    const file = path.join(base, rel);
+    if (!file.startsWith(base) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
       res.writeHead(404).end();
       return;
     }
-    const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[path.extname(file)] || 'application/octet-stream';
+    const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' }[path.extname(file)] || 'application/octet-stream';
     res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -192,4 +196,28 @@ test('from a static server: the same page, the same answers, requests only to it
   } finally {
     await context.close();
   }
+});
+
+test('the npm package\'s ESM entry works in the browser: init() fetches the same module', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${origin}/npm/package.json`);
+  const out = await page.evaluate(async () => {
+    const m = await import('/npm/akscert.js');
+    const abi = await m.default();
+    const r = m.expiryReport({ now: '2024-01-01', cluster: { name: 'b', resourceGroup: 'rg', created: '2023-01-01',
+      kubernetesVersion: '1.27.3', nodePools: [{ name: 'p' }] } });
+    let error = null;
+    try { m.simulate({}); } catch (e) { error = { name: e.name, kind: e.kind, isError: e instanceof Error }; }
+    return { version: m.version().apiVersion, abi: abi.akscert_abi_version(), rows: r.rows.length, error };
+  });
+  assert.equal(out.version, 'akscert/v1');
+  assert.equal(out.abi, 1);
+  assert.ok(out.rows > 5);
+  assert.deepEqual(out.error, { name: 'badInput', kind: 'badInput', isError: true });
+  assert.ok(requests.includes(`${origin}/npm/akscert_bg.wasm`), 'init() fetched the package\'s own module');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(`${origin}/npm/`)), []);
+  await context.close();
 });
