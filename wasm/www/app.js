@@ -37,7 +37,15 @@
   // ---- the worker: the module through its C ABI (wasm/ABI.md), no JS glue needed ----
   function workerMain() {
     var ex = null;
+    var module = null;
     var ops = [];
+    function instantiate() {
+      var imports = {};
+      WebAssembly.Module.imports(module).forEach(function (i) {
+        (imports[i.module] = imports[i.module] || {})[i.name] = function () { throw new Error('JS import called through the ABI'); };
+      });
+      ex = new WebAssembly.Instance(module, imports).exports;
+    }
     var enc = new TextEncoder();
     var dec = new TextDecoder();
     function call(op, text) {
@@ -57,11 +65,8 @@
     self.onmessage = function (ev) {
       var m = ev.data;
       if (m.module) {
-        var imports = {};
-        WebAssembly.Module.imports(m.module).forEach(function (i) {
-          (imports[i.module] = imports[i.module] || {})[i.name] = function () { throw new Error('JS import called through the ABI'); };
-        });
-        ex = new WebAssembly.Instance(m.module, imports).exports;
+        module = m.module;
+        instantiate();
         ops = m.operations;
         self.postMessage({ ready: ex.akscert_abi_version() === 1 });
         return;
@@ -76,9 +81,10 @@
           r.json = JSON.stringify(t);
         }
       } catch (e) {
-        // A trap is a bug in the module: report it, then start afresh.
+        // A trap is a bug in the module: report it, and continue with a fresh instance
+        // (the allocator of the trapped one may be mid-update).
         r = { status: 1, json: JSON.stringify({ error: { kind: 'internal', message: String(e) } }) };
-        ex = null;
+        instantiate();
       }
       self.postMessage({ id: m.id, status: r.status, json: r.json });
     };
