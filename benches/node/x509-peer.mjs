@@ -11,7 +11,7 @@
 //    module has it): notBefore, notAfter, subject CN, issuer CN, isCA, SHA-256 of each
 //    certificate. certs/s for each and the ratios.
 // 3. The engine: simulate (the bundled example) and expiryReport calls/s through the JS
-//    object API and the JSON-text face, and natively (the `native_rate` example, built in
+//    object API, the JSON-text face and the raw C ABI (in V8), and natively (the `native_rate` example, built in
 //    release) — the cost of the WebAssembly boundary and of wasm itself.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -144,12 +144,32 @@ const reportReq = JSON.stringify({
 });
 const inputs = { simulate: example, report: reportReq };
 const tmp = fs.mkdtempSync(path.join(root, 'target', 'bench-'));
+// The C-style ABI (what wasmtime drives), here in V8 with every JS import a trap.
+const rawModule = new WebAssembly.Module(fs.readFileSync(path.join(root, 'target/npm/akscert_bg.wasm')));
+const rawImports = {};
+for (const i of WebAssembly.Module.imports(rawModule)) (rawImports[i.module] ??= {})[i.name] = () => { throw new Error(i.name); };
+const raw = new WebAssembly.Instance(rawModule, rawImports).exports;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const opIndex = Object.fromEntries(api.operations().map((name, i) => [name, i + 1]));
+function abiCall(op, bytes) {
+  const ptr = raw.akscert_alloc(bytes.length);
+  new Uint8Array(raw.memory.buffer, ptr, bytes.length).set(bytes);
+  const packed = BigInt.asUintN(64, raw.akscert_call(opIndex[op], ptr, bytes.length));
+  raw.akscert_free(ptr, bytes.length);
+  const outPtr = Number(packed >> 32n), outLen = Number(packed & 0xffffffffn);
+  const text = dec.decode(new Uint8Array(raw.memory.buffer, outPtr + 1, outLen - 1));
+  raw.akscert_free(outPtr, outLen);
+  return text;
+}
 console.log('engine (calls/s):');
 for (const [op, text] of Object.entries(inputs)) {
   const obj = JSON.parse(text);
   const fn = op === 'simulate' ? api.simulate : api.expiryReport;
   const objRate = rate(() => fn(obj));
   const textRate = rate(() => api.call(op, text));
+  const bytes = enc.encode(text);
+  const abiRate = rate(() => abiCall(op, bytes));
   let native = null;
   if (!args.includes('--no-native')) {
     const file = path.join(tmp, `${op}.json`);
@@ -162,7 +182,7 @@ for (const [op, text] of Object.entries(inputs)) {
       console.log(`  (native ${op} skipped: ${e.message.split('\n')[0]})`);
     }
   }
-  console.log(`  ${op}: JS objects ${fmt(objRate)}, JSON text ${fmt(textRate)}` +
+  console.log(`  ${op}: JS objects ${fmt(objRate)}, JSON text ${fmt(textRate)}, C ABI ${fmt(abiRate)}` +
     (native ? `, native ${fmt(native)}; wasm(JSON text) / native = ${(textRate / native).toFixed(2)}, objects / text = ${(objRate / textRate).toFixed(2)}` : ''));
 }
 fs.rmSync(tmp, { recursive: true, force: true });
