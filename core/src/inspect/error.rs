@@ -13,6 +13,13 @@ pub enum InspectError {
     /// Nothing to inspect.
     #[error("the input is empty")]
     Empty,
+    /// The host could not read the input (core performs no I/O; hosts such as the CLI use
+    /// this to report a missing or unreadable file in the same document).
+    #[error("cannot read the input: {reason}")]
+    Io {
+        /// The operating system's reason.
+        reason: String,
+    },
     /// Over the documented size limit ([`super::MAX_INPUT_BYTES`]).
     #[error("the input is {size} bytes, over the {limit}-byte limit for one input")]
     TooLarge {

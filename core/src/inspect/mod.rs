@@ -850,8 +850,19 @@ fn run(input: &[u8], opts: &InspectOptions, kind: Option<InputKind>) -> Result<I
             b.add_der(input, "DER", Hint::None, false)?;
             Ok(b.finish())
         }
-        Decoded::Text(t) => {
-            let t = strip_fences(&t);
+        Decoded::Lossy(t, offset) => {
+            let mut i = read_decoded_text(&t, opts, kind)?;
+            i.notes.push(format!("the input is not valid UTF-8 from byte {offset}; bad bytes were read as U+FFFD"));
+            Ok(i)
+        }
+        Decoded::Text(t) => read_decoded_text(&t, opts, kind),
+    }
+}
+
+fn read_decoded_text(t: &str, opts: &InspectOptions, kind: Option<InputKind>) -> Result<Inspection, InspectError> {
+    {
+        {
+            let t = strip_fences(t);
             let kind = match kind {
                 Some(InputKind::OpensslText | InputKind::OpensslDates) => {
                     sniff(&t).filter(|k| matches!(k, InputKind::OpensslText | InputKind::OpensslDates)).unwrap_or(InputKind::OpensslText)
@@ -897,7 +908,11 @@ fn unrecognized_hint(t: &str) -> String {
 /// for later ones (run-command output may *contain* PEM or `notAfter=` lines).
 pub(crate) fn sniff(t: &str) -> Option<InputKind> {
     let trimmed = t.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    let json_array = trimmed.strip_prefix('[').is_some_and(|r| {
+        let r = r.trim_start();
+        r.is_empty() || r.starts_with(['{', ']', '"'])
+    });
+    if trimmed.starts_with('{') || json_array {
         return Some(az::sniff_json(trimmed));
     }
     if trimmed.starts_with('"') {

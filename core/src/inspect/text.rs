@@ -14,6 +14,9 @@ pub(crate) enum Decoded<'a> {
     Text(Cow<'a, str>),
     /// Binary: DER.
     Binary,
+    /// Mostly text, with invalid UTF-8 at the given offset (replaced with U+FFFD). OpenSSL
+    /// prints raw bytes of malformed names, so its `-text` output need not be UTF-8.
+    Lossy(String, usize),
 }
 
 fn decode_utf16(body: &[u8], big_endian: bool, offset: usize) -> Result<String, InspectError> {
@@ -84,10 +87,20 @@ pub(crate) fn decode(input: &[u8]) -> Result<Decoded<'_>, InspectError> {
             let _ = e;
             Ok(Decoded::Binary)
         }
-        Err(e) => Err(InspectError::Encoding {
-            offset: e.valid_up_to(),
-            reason: "invalid UTF-8 and not DER (DER starts with byte 0x30)".into(),
-        }),
+        Err(e) => {
+            let texty = input
+                .iter()
+                .filter(|&&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
+                .count();
+            if texty * 10 >= input.len() * 9 {
+                Ok(Decoded::Lossy(String::from_utf8_lossy(input).into_owned(), e.valid_up_to()))
+            } else {
+                Err(InspectError::Encoding {
+                    offset: e.valid_up_to(),
+                    reason: "invalid UTF-8 and not DER (DER starts with byte 0x30)".into(),
+                })
+            }
+        }
     }
 }
 

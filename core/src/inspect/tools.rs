@@ -81,12 +81,19 @@ pub(crate) fn looks_like_openssl_text(t: &str) -> bool {
     })
 }
 
-/// Whether the text is `openssl x509 -noout -dates` style output.
+/// Whether the text is `openssl x509 -noout -dates` style output (or openssl's failure
+/// to load the certificate).
 pub(crate) fn looks_like_openssl_dates(t: &str) -> bool {
     t.lines().any(|l| {
         let l = l.trim_start();
-        l.starts_with("notAfter=") || l.starts_with("notBefore=")
+        l.starts_with("notAfter=") || l.starts_with("notBefore=") || openssl_failure(l)
     })
+}
+
+/// OpenSSL's messages when it cannot load a certificate.
+fn openssl_failure(l: &str) -> bool {
+    let l = l.trim();
+    l == "Unable to load certificate" || l.starts_with("Could not read certificate from") || l.starts_with("Could not open file or uri for loading certificate")
 }
 
 /// Read `openssl x509` text: `-text` blocks and `-noout -dates|-enddate|-startdate|-subject|
@@ -136,7 +143,7 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
         let repeat = cur.as_ref().is_some_and(|v| match key {
             "nb" => v.not_before.is_some(),
             "na" => v.not_after.is_some(),
-            "subject" => v.subject.is_some() || v.not_after.is_some(),
+            "subject" => v.subject.is_some(),
             "issuer" => v.issuer.is_some(),
             _ => v.serial.is_some(),
         });
@@ -179,6 +186,13 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
         }
     }
     flush(&mut cur, b);
+    if b.doc_mut().validities.is_empty()
+        && let Some((n, l)) = numbered_lines(t).find(|(_, l)| openssl_failure(l))
+    {
+        // openssl's own failure output: the fact is that the certificate could not be read.
+        b.attention(format!("openssl could not load the certificate (line {n}: `{}`)", l.trim()));
+        return Ok(());
+    }
     if b.doc_mut().validities.is_empty() {
         return Err(InspectError::ToolOutput {
             tool: "openssl x509".into(),
@@ -243,7 +257,7 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
                     }
                 }
                 "subjectAltName:" => {}
-                _ => v.detail = Some(format!("SSL certificate verify{value}")),
+                _ => v.detail = Some(format!("SSL certificate verify {value}")),
             }
             break;
         }
