@@ -95,6 +95,19 @@ pub fn inspect_certificates(input: &[u8], opts: &InspectOptions) -> Result<Inspe
     run(input, opts, Some(InputKind::Pem))
 }
 
+/// Binary DER only (one certificate, or several concatenated); never sniffed as text.
+pub fn inspect_der(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
+    if input.len() > MAX_INPUT_BYTES {
+        return Err(InspectError::TooLarge { size: input.len(), limit: MAX_INPUT_BYTES });
+    }
+    if input.is_empty() {
+        return Err(InspectError::Empty);
+    }
+    let mut b = Builder::new(opts, InputKind::Der);
+    b.add_der(input, "DER", Hint::None, false)?;
+    Ok(b.finish())
+}
+
 /// A kubeconfig (YAML; UTF-8 or UTF-16).
 pub fn inspect_kubeconfig(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
     run(input, opts, Some(InputKind::Kubeconfig))
