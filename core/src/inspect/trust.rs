@@ -299,7 +299,9 @@ fn profile_defects(c: &ParsedCert<'_>, profile: Profile, position: Position) -> 
         return Some("signature algorithm in TBSCertificate differs from the outer one (RFC 5280 §4.1.1.2)".into());
     }
     let s = c.serial;
-    if s[0] & 0x80 != 0 || s.iter().all(|&b| b == 0) || s.len() > 20 {
+    // "At most 20 octets" counts the magnitude; a sign octet 0x00 may make 21 encoded.
+    let magnitude_len = s.len() - usize::from(s.len() > 1 && s[0] == 0);
+    if s[0] & 0x80 != 0 || s.iter().all(|&b| b == 0) || magnitude_len > 20 {
         return Some("serial number is not a positive integer of at most 20 octets (RFC 5280 §4.1.2.2)".into());
     }
     if c.issuer.dn.is_empty() {

@@ -374,7 +374,8 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
     } else if serial.value.iter().all(|&b| b == 0) {
         warnings.push("serialNumber is zero (RFC 5280 requires a positive integer)".into());
     }
-    if serial.value.len() > 20 {
+    // RFC 5280's 20-octet limit is on the value; a leading sign octet may make it 21.
+    if serial.value.len() - usize::from(serial.value.len() > 1 && serial.value[0] == 0) > 20 {
         warnings.push(format!(
             "serialNumber is {} octets long (RFC 5280 allows at most 20)",
             serial.value.len()
@@ -658,6 +659,9 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 if let Some(cp) = decode_ext::<CertificatePolicies>(ext.value, "certificatePolicies", w) {
                     if cp.0.iter().any(|pi| pi.policy_qualifiers.as_ref().is_some_and(Vec::is_empty)) {
                         w.push("certificatePolicies has an empty policyQualifiers sequence".into());
+                    }
+                    if cp.0.iter().flat_map(|pi| pi.policy_qualifiers.iter().flatten()).any(|q| q.qualifier.is_none()) {
+                        w.push("certificatePolicies has a PolicyQualifierInfo without its qualifier".into());
                     }
                 }
             }

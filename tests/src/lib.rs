@@ -1,0 +1,27 @@
+//! Helpers shared by the cross-crate tests in `tests/tests/`.
+//!
+//! The corpus of real data (`../shared/corpus` beside the workspace, or `$AKSCERT_CORPUS`)
+//! is not part of the repository. Tests that need it call [`corpus_dir`], which says on
+//! stderr exactly why they are skipped when it is absent.
+
+use std::path::PathBuf;
+
+/// The corpus directory, or `None` (with the reason printed to stderr) when absent.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let (dir, how) = match std::env::var_os("AKSCERT_CORPUS") {
+        Some(p) => (PathBuf::from(p), "$AKSCERT_CORPUS"),
+        None => (
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+            "<workspace root>/../shared/corpus",
+        ),
+    };
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "corpus tests skipped: {how} = {} is not a directory (set AKSCERT_CORPUS to the shared corpus to run them)",
+            dir.display()
+        );
+        None
+    }
+}
