@@ -301,7 +301,9 @@ fn profile_defects(c: &ParsedCert<'_>, profile: Profile, position: Position) -> 
     let s = c.serial;
     // "At most 20 octets" counts the magnitude; a sign octet 0x00 may make 21 encoded.
     let magnitude_len = s.len() - usize::from(s.len() > 1 && s[0] == 0);
-    if s[0] & 0x80 != 0 || s.iter().all(|&b| b == 0) || magnitude_len > 20 {
+    // Trust anchors are trusted by configuration, not validated: old roots (Starfield's,
+    // serial 0) are still in use.
+    if position != Position::Anchor && (s[0] & 0x80 != 0 || s.iter().all(|&b| b == 0) || magnitude_len > 20) {
         return Some("serial number is not a positive integer of at most 20 octets (RFC 5280 §4.1.2.2)".into());
     }
     if c.issuer.dn.is_empty() {
