@@ -125,7 +125,18 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
     };
     let params = if a.is_empty() { None } else { a.read().ok() };
     let is_rsa_key = key_oid == "1.2.840.113549.1.1.1" || key_oid == "1.2.840.113549.1.1.10";
-    let rsa_key = || rsa::PublicKey::from_pkcs1_der(key_bits).map_err(|e| format!("the issuer's RSA key is unusable: {e}"));
+    let rsa_key = || {
+        // Go refuses RSA keys under 1024 bits (crypto/rsa, Go 1.24); kubectl with it.
+        let bits = Reader::new(key_bits, 0)
+            .expect(tag::SEQUENCE, "RSAPublicKey")
+            .ok()
+            .and_then(|s| Reader::inside(&s).expect(tag::INTEGER, "modulus").ok())
+            .map_or(0, |m| super::der_walk::uint_bits(m.value));
+        if bits < 1024 {
+            return Err(format!("crypto/rsa: {bits}-bit keys are insecure"));
+        }
+        rsa::PublicKey::from_pkcs1_der(key_bits).map_err(|e| format!("the issuer's RSA key is unusable: {e}"))
+    };
     let rsa_fail = || SigCheck::Invalid("crypto/rsa: verification error".into());
     let mismatch = |want: &str| {
         SigCheck::Invalid(format!(
