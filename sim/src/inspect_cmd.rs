@@ -9,8 +9,8 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use akscert_core::inspect::{
-    self, CertificateReport, InspectError, InspectOptions, Inspection, InspectionSet, PartError, SetItem, Status,
-    ValidityReport,
+    self, CertificateReport, InspectError, InspectOptions, Inspection, InspectionSet, PartError,
+    SetItem, Status, ValidityReport,
 };
 use akscert_core::{Duration, Instant};
 use anstyle::{AnsiColor, Style};
@@ -65,15 +65,25 @@ fn read_limited(name: &str) -> Result<Vec<u8>, InspectError> {
     let limit = inspect::MAX_INPUT_BYTES as u64;
     let mut buf = Vec::new();
     let result = if name == "-" {
-        std::io::stdin().lock().take(limit + 1).read_to_end(&mut buf)
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut buf)
     } else {
         std::fs::File::open(name).and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
     };
     match result {
-        Err(e) => Err(InspectError::Io { reason: e.to_string() }),
+        Err(e) => Err(InspectError::Io {
+            reason: e.to_string(),
+        }),
         Ok(_) if buf.len() as u64 > limit => {
-            let size = std::fs::metadata(name).map_or(buf.len(), |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
-            Err(InspectError::TooLarge { size, limit: inspect::MAX_INPUT_BYTES })
+            let size = std::fs::metadata(name).map_or(buf.len(), |m| {
+                usize::try_from(m.len()).unwrap_or(usize::MAX)
+            });
+            Err(InspectError::TooLarge {
+                size,
+                limit: inspect::MAX_INPUT_BYTES,
+            })
         }
         Ok(_) => Ok(buf),
     }
@@ -88,26 +98,39 @@ pub fn run(args: &InspectArgs) -> ExitCode {
     let mut read: Vec<(String, Vec<u8>)> = Vec::new();
     let mut io_errors: Vec<(usize, String, InspectError)> = Vec::new();
     for (i, name) in args.files.iter().enumerate() {
-        let display = if name == "-" { "(stdin)".to_string() } else { name.clone() };
+        let display = if name == "-" {
+            "(stdin)".to_string()
+        } else {
+            name.clone()
+        };
         match read_limited(name) {
             Ok(bytes) => read.push((display, bytes)),
             Err(e) => io_errors.push((i, display, e)),
         }
     }
-    let inputs: Vec<(&str, &[u8])> = read.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let inputs: Vec<(&str, &[u8])> = read
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
     let mut set = inspect::inspect_set(&inputs, &opts);
     // Put unreadable files back in their command-line position.
     for (pos, name, e) in io_errors {
         let item = SetItem {
             source: name.clone(),
             inspection: None,
-            error: Some(PartError { location: name, message: e.to_string(), error: e }),
+            error: Some(PartError {
+                location: name,
+                message: e.to_string(),
+                error: e,
+            }),
         };
         set.items.insert(pos.min(set.items.len()), item);
         set.unreadable = true;
     }
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&set).map(|s| s + "\n").unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n")),
+        Format::Json => serde_json::to_string_pretty(&set)
+            .map(|s| s + "\n")
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n")),
         Format::Human => render_human(&set),
     };
     let mut stdout = anstream::stdout();
@@ -127,7 +150,9 @@ fn status_style(s: Status) -> Style {
     match s {
         Status::Ok => Style::new().fg_color(Some(AnsiColor::Green.into())),
         Status::ExpiringSoon => Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold(),
-        Status::Expired | Status::NotYetValid => Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+        Status::Expired | Status::NotYetValid => {
+            Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
+        }
         Status::Unknown => Style::new().dimmed(),
     }
 }
@@ -143,7 +168,10 @@ fn status_text(s: Status) -> &'static str {
 }
 
 fn role_text<T: serde::Serialize>(r: &T) -> String {
-    serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn cut(s: &str, width: usize) -> String {
@@ -158,7 +186,9 @@ fn cut(s: &str, width: usize) -> String {
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
-const RED: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red))).bold();
+const RED: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .bold();
 
 fn cert_row(out: &mut String, c: &CertificateReport) {
     let st = status_style(c.status);
@@ -178,7 +208,9 @@ fn cert_row(out: &mut String, c: &CertificateReport) {
         "       {DIM}{} | {} {} | serial {} | SHA-256 {}{DIM:#}",
         c.location,
         c.public_key.algorithm,
-        c.public_key.bits.map_or_else(String::new, |b| b.to_string()),
+        c.public_key
+            .bits
+            .map_or_else(String::new, |b| b.to_string()),
         cut(&c.serial, 24),
         cut(&c.sha256_fingerprint, 23)
     );
@@ -195,7 +227,11 @@ fn cert_row(out: &mut String, c: &CertificateReport) {
 
 fn validity_row(out: &mut String, v: &ValidityReport) {
     let st = status_style(v.status);
-    let label = v.name.clone().or_else(|| v.subject.clone()).unwrap_or_else(|| "(dates only)".into());
+    let label = v
+        .name
+        .clone()
+        .or_else(|| v.subject.clone())
+        .unwrap_or_else(|| "(dates only)".into());
     let _ = writeln!(
         out,
         "  {:>3}  {:<24} {:<34} {:<20} {:<20} {:>7}  {st}{}{st:#}",
@@ -203,11 +239,18 @@ fn validity_row(out: &mut String, v: &ValidityReport) {
         role_text(&v.role),
         cut(&label, 34),
         cut(v.issuer.as_deref().unwrap_or(""), 20),
-        v.not_after.map_or_else(|| "-".to_string(), |i| i.to_string()),
-        v.days_left.map_or_else(|| "-".to_string(), |d| d.to_string()),
+        v.not_after
+            .map_or_else(|| "-".to_string(), |i| i.to_string()),
+        v.days_left
+            .map_or_else(|| "-".to_string(), |d| d.to_string()),
         status_text(v.status)
     );
-    let _ = writeln!(out, "       {DIM}{} ({}){DIM:#}", v.location, role_text(&v.tool));
+    let _ = writeln!(
+        out,
+        "       {DIM}{} ({}){DIM:#}",
+        v.location,
+        role_text(&v.tool)
+    );
     if let Some(d) = &v.detail {
         let _ = writeln!(out, "       {d}");
     }
@@ -231,7 +274,11 @@ fn render_inspection(out: &mut String, i: &Inspection) {
         validity_row(out, v);
     }
     if let Some(kc) = &i.kubeconfig {
-        let _ = writeln!(out, "  {BOLD}kubeconfig{BOLD:#} (current-context: {})", kc.current_context.as_deref().unwrap_or("-"));
+        let _ = writeln!(
+            out,
+            "  {BOLD}kubeconfig{BOLD:#} (current-context: {})",
+            kc.current_context.as_deref().unwrap_or("-")
+        );
         for c in &kc.clusters {
             let certs: Vec<String> = c.ca_certificates.iter().map(|x| format!("#{x}")).collect();
             let _ = writeln!(
@@ -239,12 +286,22 @@ fn render_inspection(out: &mut String, i: &Inspection) {
                 "    cluster {:<20} server {} CA {}{}",
                 c.name,
                 c.server.as_deref().unwrap_or("-"),
-                if certs.is_empty() { "-".to_string() } else { certs.join(",") },
-                c.error.as_deref().map_or_else(String::new, |e| format!("  {RED}error:{RED:#} {e}"))
+                if certs.is_empty() {
+                    "-".to_string()
+                } else {
+                    certs.join(",")
+                },
+                c.error
+                    .as_deref()
+                    .map_or_else(String::new, |e| format!("  {RED}error:{RED:#} {e}"))
             );
         }
         for u in &kc.users {
-            let certs: Vec<String> = u.client_certificates.iter().map(|x| format!("#{x}")).collect();
+            let certs: Vec<String> = u
+                .client_certificates
+                .iter()
+                .map(|x| format!("#{x}"))
+                .collect();
             let mut extra = Vec::new();
             if let Some(k) = &u.client_key {
                 extra.push(format!("key {k}"));
@@ -262,9 +319,15 @@ fn render_inspection(out: &mut String, i: &Inspection) {
                 out,
                 "    user    {:<20} cert {} {}{}",
                 u.name,
-                if certs.is_empty() { "-".to_string() } else { certs.join(",") },
+                if certs.is_empty() {
+                    "-".to_string()
+                } else {
+                    certs.join(",")
+                },
                 extra.join(", "),
-                u.error.as_deref().map_or_else(String::new, |e| format!("  {RED}error:{RED:#} {e}"))
+                u.error
+                    .as_deref()
+                    .map_or_else(String::new, |e| format!("  {RED}error:{RED:#} {e}"))
             );
         }
         for c in &kc.contexts {
@@ -278,7 +341,11 @@ fn render_inspection(out: &mut String, i: &Inspection) {
         }
     }
     if !i.csrs.is_empty() {
-        let _ = writeln!(out, "  {BOLD}{:<28} {:<45} {:<30} CONDITION{BOLD:#}", "CSR", "SIGNER", "REQUESTOR");
+        let _ = writeln!(
+            out,
+            "  {BOLD}{:<28} {:<45} {:<30} CONDITION{BOLD:#}",
+            "CSR", "SIGNER", "REQUESTOR"
+        );
         for c in &i.csrs {
             let _ = writeln!(
                 out,
@@ -294,7 +361,11 @@ fn render_inspection(out: &mut String, i: &Inspection) {
         }
     }
     if !i.nodes.is_empty() {
-        let _ = writeln!(out, "  {BOLD}{:<36} {:<10} {:<12} {:<10} SERVING-CERT-ROTATION{BOLD:#}", "NODE", "STATUS", "POOL", "VERSION");
+        let _ = writeln!(
+            out,
+            "  {BOLD}{:<36} {:<10} {:<12} {:<10} SERVING-CERT-ROTATION{BOLD:#}",
+            "NODE", "STATUS", "POOL", "VERSION"
+        );
         for n in &i.nodes {
             let _ = writeln!(
                 out,
@@ -317,7 +388,10 @@ fn render_inspection(out: &mut String, i: &Inspection) {
             "  {BOLD}cluster{BOLD:#} {} (resource group {}): Kubernetes {}, provisioning {}, power {}, RBAC {}",
             c.name.as_deref().unwrap_or("-"),
             c.resource_group.as_deref().unwrap_or("-"),
-            c.current_kubernetes_version.as_deref().or(c.kubernetes_version.as_deref()).unwrap_or("-"),
+            c.current_kubernetes_version
+                .as_deref()
+                .or(c.kubernetes_version.as_deref())
+                .unwrap_or("-"),
             c.provisioning_state.as_deref().unwrap_or("-"),
             c.power_state.as_deref().unwrap_or("-"),
             c.enable_rbac.map_or("-", |r| if r { "on" } else { "off" })
@@ -330,9 +404,16 @@ fn render_inspection(out: &mut String, i: &Inspection) {
                 p.mode.as_deref().unwrap_or("-"),
                 p.os_type.as_deref().unwrap_or("-"),
                 p.count.map_or_else(|| "-".to_string(), |c| c.to_string()),
-                p.current_orchestrator_version.as_deref().or(p.orchestrator_version.as_deref()).unwrap_or("-"),
+                p.current_orchestrator_version
+                    .as_deref()
+                    .or(p.orchestrator_version.as_deref())
+                    .unwrap_or("-"),
                 p.node_image_version.as_deref().unwrap_or("-"),
-                if p.snapshot_id.is_some() { " (from a snapshot)" } else { "" }
+                if p.snapshot_id.is_some() {
+                    " (from a snapshot)"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -351,16 +432,27 @@ fn render_inspection(out: &mut String, i: &Inspection) {
             out,
             "  {BOLD}run-command{BOLD:#} ({} form): {} {} stdout lines{}",
             rc.form,
-            if rc.enable_succeeded { "extension ran;" } else { "" },
+            if rc.enable_succeeded {
+                "extension ran;"
+            } else {
+                ""
+            },
             rc.stdout_lines,
-            rc.stderr.as_deref().map_or_else(String::new, |e| format!("; stderr:\n       {}", e.replace('\n', "\n       ")))
+            rc.stderr.as_deref().map_or_else(String::new, |e| format!(
+                "; stderr:\n       {}",
+                e.replace('\n', "\n       ")
+            ))
         );
     }
     for s in &i.secrets {
         let _ = writeln!(out, "  secret: {} at {}: {}", s.kind, s.location, s.value);
     }
     for e in &i.errors {
-        let _ = writeln!(out, "  {RED}unreadable:{RED:#} {}: {}", e.location, e.message);
+        let _ = writeln!(
+            out,
+            "  {RED}unreadable:{RED:#} {}: {}",
+            e.location, e.message
+        );
     }
     for n in &i.notes {
         let _ = writeln!(out, "  note: {n}");
@@ -369,22 +461,44 @@ fn render_inspection(out: &mut String, i: &Inspection) {
 
 fn render_human(set: &InspectionSet) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{DIM}at {} (warning window {}){DIM:#}", set.now, set.warn_within);
+    let _ = writeln!(
+        out,
+        "{DIM}at {} (warning window {}){DIM:#}",
+        set.now, set.warn_within
+    );
     for item in &set.items {
         match (&item.inspection, &item.error) {
             (Some(i), _) => {
-                let _ = writeln!(out, "{BOLD}== {} ({}) =={BOLD:#}", item.source, role_text(&i.input_kind));
+                let _ = writeln!(
+                    out,
+                    "{BOLD}== {} ({}) =={BOLD:#}",
+                    item.source,
+                    role_text(&i.input_kind)
+                );
                 render_inspection(&mut out, i);
             }
             (None, Some(e)) => {
-                let _ = writeln!(out, "{BOLD}== {} =={BOLD:#}\n  {RED}error:{RED:#} {}", item.source, e.message);
+                let _ = writeln!(
+                    out,
+                    "{BOLD}== {} =={BOLD:#}\n  {RED}error:{RED:#} {}",
+                    item.source, e.message
+                );
             }
             (None, None) => {}
         }
     }
-    let all_trust = set.items.iter().filter_map(|i| i.inspection.as_ref()).flat_map(|i| i.trust.iter()).chain(set.trust.iter());
+    let all_trust = set
+        .items
+        .iter()
+        .filter_map(|i| i.inspection.as_ref())
+        .flat_map(|i| i.trust.iter())
+        .chain(set.trust.iter());
     for t in all_trust {
-        let style = if t.trusted { status_style(Status::Ok) } else { RED };
+        let style = if t.trusted {
+            status_style(Status::Ok)
+        } else {
+            RED
+        };
         let _ = writeln!(
             out,
             "{BOLD}trust{BOLD:#} {}#{} → {}#{}: {style}{}{style:#}",
@@ -412,7 +526,8 @@ fn render_human(set: &InspectionSet) -> String {
         set.warn_within,
         s.expired,
         s.not_yet_valid,
-        s.earliest_not_after.map_or_else(String::new, |e| format!("; earliest notAfter {e}"))
+        s.earliest_not_after
+            .map_or_else(String::new, |e| format!("; earliest notAfter {e}"))
     );
     for a in &s.attention {
         let _ = writeln!(out, "  {RED}attention:{RED:#} {a}");

@@ -3,6 +3,9 @@
 //! These live in the sim package so that cargo builds the `akscert` binary for them
 //! (`CARGO_BIN_EXE_akscert`); the corpus-driven checks use `../shared/corpus` when present.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::path::PathBuf;
 
 use assert_cmd::Command;
@@ -19,7 +22,10 @@ fn corpus() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!("corpus-based CLI tests skipped: {} is not a directory", p.display());
+        eprintln!(
+            "corpus-based CLI tests skipped: {} is not a directory",
+            p.display()
+        );
         None
     }
 }
@@ -34,21 +40,49 @@ const ENDDATE_2027: &str = "notAfter=Jan 23 05:43:49 2027 GMT\n";
 
 #[test]
 fn exit_zero_when_all_is_well_and_one_within_the_window() {
-    akscert().args(["inspect", "--now", "2026-01-01", "-"]).write_stdin(ENDDATE_2027).assert().code(0);
+    akscert()
+        .args(["inspect", "--now", "2026-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
     // 22 days before notAfter: inside the default 30-day window.
-    akscert().args(["inspect", "--now", "2027-01-01", "-"]).write_stdin(ENDDATE_2027).assert().code(1);
+    akscert()
+        .args(["inspect", "--now", "2027-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
     // …but not inside a 7-day one.
-    akscert().args(["inspect", "--now", "2027-01-01", "--warn-within", "7d", "-"]).write_stdin(ENDDATE_2027).assert().code(0);
+    akscert()
+        .args(["inspect", "--now", "2027-01-01", "--warn-within", "7d", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
     // Expired.
-    akscert().args(["inspect", "--now", "2028-01-01", "-"]).write_stdin(ENDDATE_2027).assert().code(1);
+    akscert()
+        .args(["inspect", "--now", "2028-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn exit_two_when_input_cannot_be_read() {
-    let out = akscert().args(["inspect", "--now", "2026-01-01", "/nonexistent/akscert/file.pem"]).assert().code(2);
+    let out = akscert()
+        .args([
+            "inspect",
+            "--now",
+            "2026-01-01",
+            "/nonexistent/akscert/file.pem",
+        ])
+        .assert()
+        .code(2);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(text.contains("cannot read the input"), "{text}");
-    akscert().args(["inspect", "-"]).write_stdin("hello, world\n").assert().code(2);
+    akscert()
+        .args(["inspect", "-"])
+        .write_stdin("hello, world\n")
+        .assert()
+        .code(2);
     // One unreadable file among good ones still exits 2, and the good one is still shown.
     let dir = scratch("mixed");
     let good = dir.join("enddate.txt");
@@ -61,15 +95,26 @@ fn exit_two_when_input_cannot_be_read() {
         .code(2);
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["items"].as_array().unwrap().len(), 2);
-    assert_eq!(v["items"][0]["inspection"]["validities"][0]["notAfter"], "2027-01-23T05:43:49Z");
+    assert_eq!(
+        v["items"][0]["inspection"]["validities"][0]["notAfter"],
+        "2027-01-23T05:43:49Z"
+    );
     assert_eq!(v["items"][1]["error"]["error"]["error"], "io");
     // Bad flags are usage errors (clap exits 2 as well).
-    akscert().args(["inspect", "--warn-within", "3 months", "-"]).write_stdin(ENDDATE_2027).assert().code(2);
+    akscert()
+        .args(["inspect", "--warn-within", "3 months", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn json_output_is_the_versioned_document() {
-    let out = akscert().args(["inspect", "--now", "2026-01-01", "--format", "json", "-"]).write_stdin(ENDDATE_2027).assert().code(0);
+    let out = akscert()
+        .args(["inspect", "--now", "2026-01-01", "--format", "json", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["apiVersion"], "akscert/v1");
     assert_eq!(v["kind"], "InspectionSet");
@@ -82,7 +127,11 @@ fn json_output_is_the_versioned_document() {
     assert_eq!(i["validities"][0]["daysLeft"], 387);
     assert_eq!(i["validities"][0]["status"], "ok");
     // Same input, same bytes.
-    let again = akscert().args(["inspect", "--now", "2026-01-01", "--format", "json", "-"]).write_stdin(ENDDATE_2027).assert().code(0);
+    let again = akscert()
+        .args(["inspect", "--now", "2026-01-01", "--format", "json", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
     assert_eq!(out.get_output().stdout, again.get_output().stdout);
 }
 
@@ -90,10 +139,22 @@ fn json_output_is_the_versioned_document() {
 fn secrets_are_redacted_in_both_formats() {
     let kc = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://x:443\ncontexts: []\nusers:\n- name: u\n  user:\n    token: s3cr3t-t0ken-value-123\n    password: hunter2-password\n    client-key-data: c2VjcmV0LWtleS1ieXRlcy1oZXJl\n";
     for format in ["human", "json"] {
-        let out = akscert().args(["inspect", "--now", "2026-01-01", "--format", format, "-"]).write_stdin(kc).assert().code(0);
+        let out = akscert()
+            .args(["inspect", "--now", "2026-01-01", "--format", format, "-"])
+            .write_stdin(kc)
+            .assert()
+            .code(0);
         let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-        for secret in ["s3cr3t-t0ken-value-123", "hunter2-password", "c2VjcmV0LWtleS1ieXRlcy1oZXJl", "secret-key-bytes"] {
-            assert!(!text.contains(secret), "{format} output leaked {secret}:\n{text}");
+        for secret in [
+            "s3cr3t-t0ken-value-123",
+            "hunter2-password",
+            "c2VjcmV0LWtleS1ieXRlcy1oZXJl",
+            "secret-key-bytes",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{format} output leaked {secret}:\n{text}"
+            );
         }
         assert!(text.contains("present (redacted)"), "{text}");
     }
@@ -101,10 +162,20 @@ fn secrets_are_redacted_in_both_formats() {
 
 #[test]
 fn no_color_means_no_escape_codes_and_human_table_has_the_facts() {
-    let out = akscert().args(["inspect", "--now", "2028-01-01", "-"]).write_stdin(ENDDATE_2027).assert().code(1);
+    let out = akscert()
+        .args(["inspect", "--now", "2028-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(!text.contains('\u{1b}'), "escape codes despite NO_COLOR: {text:?}");
-    assert!(text.contains("2027-01-23T05:43:49Z") && text.contains("EXPIRED"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "escape codes despite NO_COLOR: {text:?}"
+    );
+    assert!(
+        text.contains("2027-01-23T05:43:49Z") && text.contains("EXPIRED"),
+        "{text}"
+    );
     assert!(text.contains("attention:"), "{text}");
 }
 
@@ -115,9 +186,14 @@ fn ca_and_server() -> (String, String, String) {
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
     let leaf_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let mut leaf = CertificateParams::new(vec!["myaks.hcp.westeurope.azmk8s.io".to_string()]).unwrap();
-    leaf.distinguished_name.push(DnType::CommonName, "apiserver");
-    let server = leaf.signed_by(&leaf_key, &Issuer::from_params(&ca, &ca_key)).unwrap().pem();
+    let mut leaf =
+        CertificateParams::new(vec!["myaks.hcp.westeurope.azmk8s.io".to_string()]).unwrap();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "apiserver");
+    let server = leaf
+        .signed_by(&leaf_key, &Issuer::from_params(&ca, &ca_key))
+        .unwrap()
+        .pem();
     let other_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let rotated = ca.self_signed(&other_key).unwrap().pem();
     (ca_pem, server, rotated)
@@ -136,7 +212,9 @@ fn kubeconfig_for(ca_pem: &str) -> String {
             b64.push('=');
         }
     }
-    format!("apiVersion: v1\nkind: Config\nclusters:\n- name: myaks\n  cluster:\n    server: https://myaks.hcp.westeurope.azmk8s.io:443\n    certificate-authority-data: {b64}\n")
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: myaks\n  cluster:\n    server: https://myaks.hcp.westeurope.azmk8s.io:443\n    certificate-authority-data: {b64}\n"
+    )
 }
 
 #[test]
@@ -150,8 +228,18 @@ fn kubeconfig_and_apiserver_pem_answer_will_it_work() {
     std::fs::write(&old_kc, kubeconfig_for(&rotated)).unwrap();
     std::fs::write(&pem, &server).unwrap();
     let now = time_now_for_rcgen();
-    akscert().args(["inspect", "--now", &now]).arg(&kc).arg(&pem).assert().code(0);
-    let out = akscert().args(["inspect", "--now", &now]).arg(&old_kc).arg(&pem).assert().code(1);
+    akscert()
+        .args(["inspect", "--now", &now])
+        .arg(&kc)
+        .arg(&pem)
+        .assert()
+        .code(0);
+    let out = akscert()
+        .args(["inspect", "--now", &now])
+        .arg(&old_kc)
+        .arg(&pem)
+        .assert()
+        .code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(
         text.contains("kubectl would print: Unable to connect to the server: x509: certificate signed by unknown authority (possibly because of \"x509: ECDSA verification failure\" while trying to verify candidate authority certificate \"ca\")"),
@@ -168,13 +256,31 @@ fn time_now_for_rcgen() -> String {
 fn corpus_files_through_the_cli() {
     let Some(c) = corpus() else { return };
     // A truncated PEM: exit 2 with the line.
-    let out = akscert().args(["inspect", "--now", "2026-08-01"]).arg(c.join("k8s-pki/kubeconfig/kubernetes-client-java/ca-cert-invalid.pem")).assert().code(2);
+    let out = akscert()
+        .args(["inspect", "--now", "2026-08-01"])
+        .arg(c.join("k8s-pki/kubeconfig/kubernetes-client-java/ca-cert-invalid.pem"))
+        .assert()
+        .code(2);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains("starting at line 1") && text.contains("truncated"), "{text}");
+    assert!(
+        text.contains("starting at line 1") && text.contains("truncated"),
+        "{text}"
+    );
     // Placeholder kubeconfig data: exit 2, and the reason is given per field.
-    let out = akscert().args(["inspect", "--now", "2026-08-01"]).arg(c.join("k8s-pki/kubeconfig/kubernetes-client-javascript/kubeconfig.yaml")).assert().code(2);
+    let out = akscert()
+        .args(["inspect", "--now", "2026-08-01"])
+        .arg(c.join("k8s-pki/kubeconfig/kubernetes-client-javascript/kubeconfig.yaml"))
+        .assert()
+        .code(2);
     let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains("cluster `cluster1` certificate-authority-data does not hold a certificate"), "{text}");
+    assert!(
+        text.contains("cluster `cluster1` certificate-authority-data does not hold a certificate"),
+        "{text}"
+    );
     // The 2116 root CA: fine.
-    akscert().args(["inspect", "--now", "2026-08-01"]).arg(c.join("k8s-pki/apiserver-x509/root.pem")).assert().code(0);
+    akscert()
+        .args(["inspect", "--now", "2026-08-01"])
+        .arg(c.join("k8s-pki/apiserver-x509/root.pem"))
+        .assert()
+        .code(0);
 }

@@ -3,6 +3,9 @@
 //! recorded; every reject row is refused with a typed error or shown with a warning naming
 //! the defect. Never a crash or a hang.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use std::time::{Duration as StdDuration, Instant as StdInstant};
 
 use akscert_core::Instant;
@@ -28,7 +31,13 @@ fn rows(dir: &std::path::Path) -> Vec<Row> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            let g = |i: usize| f.get(i).copied().unwrap_or("").trim_matches('"').to_string();
+            let g = |i: usize| {
+                f.get(i)
+                    .copied()
+                    .unwrap_or("")
+                    .trim_matches('"')
+                    .to_string()
+            };
             Row {
                 file: g(0),
                 expected: g(1),
@@ -72,7 +81,10 @@ fn raw_time(raw: &str) -> Instant {
 
 /// `openssl x509 -serial` form of raw INTEGER content octets, computed independently.
 fn openssl_serial(hex: &str) -> String {
-    let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
     let negative = bytes[0] & 0x80 != 0;
     let mag: Vec<u8> = if negative {
         // -(2^n - value)
@@ -87,7 +99,11 @@ fn openssl_serial(hex: &str) -> String {
     } else {
         bytes
     };
-    let s: String = mag.iter().skip_while(|&&b| b == 0).map(|b| format!("{b:02X}")).collect();
+    let s: String = mag
+        .iter()
+        .skip_while(|&&b| b == 0)
+        .map(|b| format!("{b:02X}"))
+        .collect();
     let s = if s.is_empty() { "00".to_string() } else { s };
     if negative { format!("-{s}") } else { s }
 }
@@ -95,7 +111,11 @@ fn openssl_serial(hex: &str) -> String {
 fn inspect_file(path: &std::path::Path, format: &str) -> Result<Inspection, inspect::InspectError> {
     let bytes = std::fs::read(path).expect("read corpus file");
     let opts = InspectOptions::new(Instant::parse("2026-08-01T00:00:00Z").unwrap());
-    if format == "DER" { inspect::inspect_der(&bytes, &opts) } else { inspect::inspect_certificates(&bytes, &opts) }
+    if format == "DER" {
+        inspect::inspect_der(&bytes, &opts)
+    } else {
+        inspect::inspect_certificates(&bytes, &opts)
+    }
 }
 
 #[test]
@@ -103,12 +123,18 @@ fn manifest_accept_and_reject_rows_agree() {
     let Some(dir) = corpus_dir() else { return };
     let rows = rows(&dir);
     assert!(rows.len() >= 500, "MANIFEST.tsv has {} rows", rows.len());
-    let (mut accepted, mut rejected_typed, mut rejected_warned, mut strict, mut lenient) = (0, 0, 0, 0, 0);
+    let (mut accepted, mut rejected_typed, mut rejected_warned, mut strict, mut lenient) =
+        (0, 0, 0, 0, 0);
     let mut failures = Vec::new();
     for r in &rows {
         let started = StdInstant::now();
         let result = inspect_file(&dir.join("x509-misc").join(&r.file), &r.format);
-        assert!(started.elapsed() < StdDuration::from_secs(2), "{} took {:?}", r.file, started.elapsed());
+        assert!(
+            started.elapsed() < StdDuration::from_secs(2),
+            "{} took {:?}",
+            r.file,
+            started.elapsed()
+        );
         if r.expected.starts_with("accept") {
             let i = match result {
                 Ok(i) => i,
@@ -129,18 +155,30 @@ fn manifest_accept_and_reject_rows_agree() {
                 failures.push(format!("{}: read leniently without a warning", r.file));
             }
             if !r.nb_raw.is_empty() && c.not_before != raw_time(&r.nb_raw) {
-                failures.push(format!("{}: notBefore {} but manifest {}", r.file, c.not_before, r.nb_raw));
+                failures.push(format!(
+                    "{}: notBefore {} but manifest {}",
+                    r.file, c.not_before, r.nb_raw
+                ));
             }
             if !r.na_raw.is_empty() && c.not_after != raw_time(&r.na_raw) {
-                failures.push(format!("{}: notAfter {} but manifest {}", r.file, c.not_after, r.na_raw));
+                failures.push(format!(
+                    "{}: notAfter {} but manifest {}",
+                    r.file, c.not_after, r.na_raw
+                ));
             }
             if !r.serial_hex.is_empty() && c.serial != openssl_serial(&r.serial_hex) {
-                failures.push(format!("{}: serial {} but manifest {}", r.file, c.serial, r.serial_hex));
+                failures.push(format!(
+                    "{}: serial {} but manifest {}",
+                    r.file, c.serial, r.serial_hex
+                ));
             }
             if r.pyca == "ok" {
                 let (alg, size) = r.key.split_once('-').unwrap_or((r.key.as_str(), ""));
                 let ok = match alg {
-                    "RSA" | "DSA" => c.public_key.algorithm == alg && c.public_key.bits.map(|b| b.to_string()) == Some(size.to_string()),
+                    "RSA" | "DSA" => {
+                        c.public_key.algorithm == alg
+                            && c.public_key.bits.map(|b| b.to_string()) == Some(size.to_string())
+                    }
                     "EC" => {
                         let curve = match size {
                             "secp256r1" => "P-256",
@@ -149,19 +187,26 @@ fn manifest_accept_and_reject_rows_agree() {
                             "secp224r1" => "P-224",
                             other => other,
                         };
-                        c.public_key.algorithm == "EC" && c.public_key.curve.as_deref() == Some(curve)
+                        c.public_key.algorithm == "EC"
+                            && c.public_key.curve.as_deref() == Some(curve)
                     }
                     other => c.public_key.algorithm == other,
                 };
                 if !ok {
-                    failures.push(format!("{}: key {:?} but manifest {}", r.file, c.public_key, r.key));
+                    failures.push(format!(
+                        "{}: key {:?} but manifest {}",
+                        r.file, c.public_key, r.key
+                    ));
                 }
                 let want = match r.sigalg.as_str() {
                     "ed25519" => "Ed25519",
                     other => other,
                 };
                 if r.sigalg != "Unknown OID" && c.signature_algorithm != want {
-                    failures.push(format!("{}: signature {} but manifest {}", r.file, c.signature_algorithm, r.sigalg));
+                    failures.push(format!(
+                        "{}: signature {} but manifest {}",
+                        r.file, c.signature_algorithm, r.sigalg
+                    ));
                 }
             }
         } else if r.expected.starts_with("reject") {
@@ -170,7 +215,10 @@ fn manifest_accept_and_reject_rows_agree() {
                 Ok(i) => {
                     let c = &i.certificates[0];
                     if c.warnings.is_empty() {
-                        failures.push(format!("{}: expected reject, accepted without a warning", r.file));
+                        failures.push(format!(
+                            "{}: expected reject, accepted without a warning",
+                            r.file
+                        ));
                     } else {
                         rejected_warned += 1;
                     }
@@ -181,11 +229,19 @@ fn manifest_accept_and_reject_rows_agree() {
     eprintln!(
         "x509-misc: {accepted} accepted ({strict} strict DER, {lenient} lenient with warnings), reject rows: {rejected_typed} typed errors + {rejected_warned} shown with a defect warning"
     );
-    assert!(failures.is_empty(), "{} disagreements:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(accepted >= 450);
     // Only a handful of accept rows need the lenient reader (BoringSSL's own "accept with
     // WARNING" cases such as a 37-byte serial).
-    assert!(strict >= 445, "only {strict} accept rows parsed as strict DER");
+    assert!(
+        strict >= 445,
+        "only {strict} accept rows parsed as strict DER"
+    );
 }
 
 #[test]
@@ -194,5 +250,10 @@ fn negative_serial_prints_like_openssl() {
     let i = inspect_file(&dir.join("x509-misc/webpki/misc__serial_neg_ee.der"), "DER").unwrap();
     // tool-output/openssl x509-text--webpki-serial-negative-ee: `-3735928559 (-0xdeadbeef)`.
     assert_eq!(i.certificates[0].serial, "-DEADBEEF");
-    assert!(i.certificates[0].warnings.iter().any(|w| w.contains("negative")));
+    assert!(
+        i.certificates[0]
+            .warnings
+            .iter()
+            .any(|w| w.contains("negative"))
+    );
 }

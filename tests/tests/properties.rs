@@ -1,12 +1,15 @@
 //! Property tests: arbitrary bytes into every parser never panic, and certificates generated
 //! with random fields (rcgen) round-trip to the same facts.
 
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
 use akscert_core::Instant;
 use akscert_core::inspect::{self, AksRole, InputKind, InspectOptions};
 use proptest::prelude::*;
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, SanType, SerialNumber,
-    SignatureAlgorithm,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    SanType, SerialNumber, SignatureAlgorithm,
 };
 
 fn opts() -> InspectOptions {
@@ -108,25 +111,31 @@ fn spec() -> impl Strategy<Value = Spec> {
         (any::<bool>(), any::<bool>()),
         prop::collection::vec(1u8..=255, 1..19),
     )
-        .prop_map(|(alg, cn, orgs, dns, ips, nb_days, lifetime_days, ca, eku, serial)| Spec {
-            alg,
-            cn,
-            orgs,
-            dns,
-            ips,
-            nb_days,
-            lifetime_days,
-            ca,
-            eku,
-            serial,
-        })
+        .prop_map(
+            |(alg, cn, orgs, dns, ips, nb_days, lifetime_days, ca, eku, serial)| Spec {
+                alg,
+                cn,
+                orgs,
+                dns,
+                ips,
+                nb_days,
+                lifetime_days,
+                ca,
+                eku,
+                serial,
+            },
+        )
 }
 
 fn odt(i: Instant) -> time::OffsetDateTime {
     time::OffsetDateTime::from_unix_timestamp(i.unix()).unwrap()
 }
 
-const ALGS: [&SignatureAlgorithm; 3] = [&rcgen::PKCS_ECDSA_P256_SHA256, &rcgen::PKCS_ECDSA_P384_SHA384, &rcgen::PKCS_ED25519];
+const ALGS: [&SignatureAlgorithm; 3] = [
+    &rcgen::PKCS_ECDSA_P256_SHA256,
+    &rcgen::PKCS_ECDSA_P384_SHA384,
+    &rcgen::PKCS_ED25519,
+];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]

@@ -20,9 +20,13 @@ const KSCR_OPT_OUT_TAG: &str = "aks-disable-kubelet-serving-certificate-rotation
 
 /// Which JSON this is, judged from its keys (cheap: no parse).
 pub(crate) fn sniff_json(t: &str) -> InputKind {
-    if t.contains("\"message\"") && t.contains("\"value\"") && !t.contains("\"agentPoolProfiles\"") {
+    if t.contains("\"message\"") && t.contains("\"value\"") && !t.contains("\"agentPoolProfiles\"")
+    {
         InputKind::AzRunCommand
-    } else if t.contains("\"agentPoolProfiles\"") || t.contains("managedClusters") || t.contains("\"responses\"") {
+    } else if t.contains("\"agentPoolProfiles\"")
+        || t.contains("managedClusters")
+        || t.contains("\"responses\"")
+    {
         InputKind::AksCluster
     } else if t.contains("\"status\"") {
         InputKind::ArmOperation
@@ -35,7 +39,11 @@ fn parse_json(t: &str) -> Result<Value, InspectError> {
     serde_json::from_str(t).map_err(|e| {
         // serde_json syntax messages describe the grammar, never quote the input.
         let msg = e.to_string();
-        let reason = msg.split(" at line ").next().unwrap_or("invalid JSON").to_string();
+        let reason = msg
+            .split(" at line ")
+            .next()
+            .unwrap_or("invalid JSON")
+            .to_string();
         InspectError::Json {
             line: e.line(),
             column: e.column(),
@@ -58,7 +66,12 @@ fn tags(v: &Value) -> BTreeMap<String, String> {
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -82,9 +95,14 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
         .map(|a| {
             a.iter()
                 .map(|pool| {
-                    let pp = pool.get("properties").filter(|x| x.is_object()).unwrap_or(pool);
+                    let pp = pool
+                        .get("properties")
+                        .filter(|x| x.is_object())
+                        .unwrap_or(pool);
                     let tags = tags(pp);
-                    let opt_out = tags.iter().any(|(k, v)| k.eq_ignore_ascii_case(KSCR_OPT_OUT_TAG) && v.eq_ignore_ascii_case("true"));
+                    let opt_out = tags.iter().any(|(k, v)| {
+                        k.eq_ignore_ascii_case(KSCR_OPT_OUT_TAG) && v.eq_ignore_ascii_case("true")
+                    });
                     NodePoolFacts {
                         name: s(pool, "name").unwrap_or_default(),
                         mode: s(pp, "mode"),
@@ -96,7 +114,9 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
                         node_image_version: s(pp, "nodeImageVersion"),
                         provisioning_state: s(pp, "provisioningState"),
                         power_state: pp.get("powerState").and_then(|x| s(x, "code")),
-                        snapshot_id: pp.get("creationData").and_then(|x| s(x, "sourceResourceId")),
+                        snapshot_id: pp
+                            .get("creationData")
+                            .and_then(|x| s(x, "sourceResourceId")),
                         tags,
                         kubelet_serving_rotation_opt_out: opt_out,
                     }
@@ -106,13 +126,17 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
         .unwrap_or_default();
     ClusterFacts {
         name: s(v, "name"),
-        resource_group: s(v, "resourceGroup").or_else(|| s(v, "id").as_deref().and_then(resource_group_from_id)),
+        resource_group: s(v, "resourceGroup")
+            .or_else(|| s(v, "id").as_deref().and_then(resource_group_from_id)),
         location: s(v, "location"),
         kubernetes_version: s(p, "kubernetesVersion"),
         current_kubernetes_version: s(p, "currentKubernetesVersion"),
         provisioning_state: s(p, "provisioningState"),
         power_state: p.get("powerState").and_then(|x| s(x, "code")),
-        enable_rbac: p.get("enableRbac").or_else(|| p.get("enableRBAC")).and_then(Value::as_bool),
+        enable_rbac: p
+            .get("enableRbac")
+            .or_else(|| p.get("enableRBAC"))
+            .and_then(Value::as_bool),
         fqdn: s(p, "fqdn"),
         node_resource_group: s(p, "nodeResourceGroup"),
         tags: tags(v),
@@ -123,7 +147,9 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
 
 fn is_cluster(v: &Value) -> bool {
     v.get("agentPoolProfiles").is_some()
-        || v.get("properties").is_some_and(|p| p.get("agentPoolProfiles").is_some() || p.get("kubernetesVersion").is_some())
+        || v.get("properties").is_some_and(|p| {
+            p.get("agentPoolProfiles").is_some() || p.get("kubernetesVersion").is_some()
+        })
         || v.get("kubernetesVersion").is_some()
 }
 
@@ -144,7 +170,11 @@ fn add_cluster(v: &Value, b: &mut Builder<'_>) {
             "cluster {name} is stopped: autorotation on a stopped cluster rotates only control-plane certificates; node pools must be recreated afterwards"
         ));
     }
-    for pool in c.node_pools.iter().filter(|p| p.kubelet_serving_rotation_opt_out) {
+    for pool in c
+        .node_pools
+        .iter()
+        .filter(|p| p.kubelet_serving_rotation_opt_out)
+    {
         b.note(format!(
             "node pool {} carries the tag {KSCR_OPT_OUT_TAG}=true (effective after a reimage; ignored by AKS from April 1, 2027)",
             pool.name
@@ -177,13 +207,23 @@ pub(crate) fn read_json(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
             } else if let Some(resp) = obj.get("responses") {
                 // An azure-rest-api-specs example: the request and the possible responses.
                 let op = s(&v, "operationId").unwrap_or_else(|| "an ARM operation".into());
-                let codes: Vec<String> = resp.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default();
-                b.note(format!("ARM API example of {op}: responses {}", codes.join(", ")));
+                let codes: Vec<String> = resp
+                    .as_object()
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default();
+                b.note(format!(
+                    "ARM API example of {op}: responses {}",
+                    codes.join(", ")
+                ));
                 match resp.get("200").and_then(|r| r.get("body")) {
                     Some(body) if is_cluster(body) => add_cluster(body, b),
                     _ => {
                         b.doc_mut().input_kind = InputKind::ArmOperation;
-                        if let Some(loc) = resp.get("202").and_then(|r| r.get("headers")).and_then(|h| s(h, "location")) {
+                        if let Some(loc) = resp
+                            .get("202")
+                            .and_then(|r| r.get("headers"))
+                            .and_then(|h| s(h, "location"))
+                        {
                             b.note(format!("202 Accepted: poll the operation at {loc}; 204 No Content when done"));
                         }
                     }
@@ -200,7 +240,10 @@ pub(crate) fn read_json(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
                     error_code: v.get("error").and_then(|e| s(e, "code")),
                 };
                 if status == "Failed" || status == "Canceled" {
-                    b.attention(format!("ARM operation {} ended {status}", op.name.as_deref().unwrap_or("")));
+                    b.attention(format!(
+                        "ARM operation {} ended {status}",
+                        op.name.as_deref().unwrap_or("")
+                    ));
                 }
                 b.doc_mut().operations.push(op);
             }
@@ -219,9 +262,15 @@ pub(crate) fn read_json(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
 fn split_message(msg: &str) -> (bool, String, String) {
     let msg = msg.replace("\r\n", "\n");
     let enable = msg.trim_start().starts_with("Enable succeeded");
-    let after = msg.split_once("[stdout]\n").map_or(msg.as_str(), |(_, r)| r).to_string();
+    let after = msg
+        .split_once("[stdout]\n")
+        .map_or(msg.as_str(), |(_, r)| r)
+        .to_string();
     let (stdout, stderr) = match after.rsplit_once("[stderr]") {
-        Some((out, err)) => (out.to_string(), err.strip_prefix('\n').unwrap_or(err).to_string()),
+        Some((out, err)) => (
+            out.to_string(),
+            err.strip_prefix('\n').unwrap_or(err).to_string(),
+        ),
         None => (after, String::new()),
     };
     let stdout = stdout.strip_suffix('\n').unwrap_or(&stdout).to_string();
@@ -233,23 +282,39 @@ pub(crate) fn read_run_command(t: &str, b: &mut Builder<'_>) -> Result<(), Inspe
     let trimmed = t.trim();
     let (form, code, display, message) = if trimmed.starts_with('{') {
         let v = parse_json(trimmed)?;
-        let values = v.get("value").and_then(Value::as_array).cloned().unwrap_or_default();
+        let values = v
+            .get("value")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         // Windows returns two entries, ComponentStatus/StdOut and ComponentStatus/StdErr.
-        let find = |needle: &str| values.iter().find(|x| s(x, "code").is_some_and(|c| c.contains(needle)));
+        let find = |needle: &str| {
+            values
+                .iter()
+                .find(|x| s(x, "code").is_some_and(|c| c.contains(needle)))
+        };
         let message = match (find("StdOut"), find("StdErr")) {
             (Some(o), e) => format!(
                 "[stdout]\n{}\n[stderr]\n{}",
                 s(o, "message").unwrap_or_default(),
                 e.and_then(|e| s(e, "message")).unwrap_or_default()
             ),
-            _ => values.first().and_then(|x| s(x, "message")).ok_or_else(|| InspectError::ToolOutput {
-                tool: "az run-command invoke".into(),
-                line: 1,
-                reason: "JSON without value[0].message".into(),
-            })?,
+            _ => values
+                .first()
+                .and_then(|x| s(x, "message"))
+                .ok_or_else(|| InspectError::ToolOutput {
+                    tool: "az run-command invoke".into(),
+                    line: 1,
+                    reason: "JSON without value[0].message".into(),
+                })?,
         };
         let first = values.first();
-        ("json", first.and_then(|x| s(x, "code")), first.and_then(|x| s(x, "displayStatus")), message)
+        (
+            "json",
+            first.and_then(|x| s(x, "code")),
+            first.and_then(|x| s(x, "displayStatus")),
+            message,
+        )
     } else if trimmed.starts_with('"') {
         let m: String = serde_json::from_str(trimmed).map_err(|e| InspectError::Json {
             line: e.line(),
@@ -310,10 +375,15 @@ mod tests {
 
     #[test]
     fn message_split_follows_the_extension_format() {
-        let (ok, out, err) = split_message("Enable succeeded: \n[stdout]\nnotAfter=Mar 12 10:15:42 2027 GMT\n\n[stderr]\n");
+        let (ok, out, err) = split_message(
+            "Enable succeeded: \n[stdout]\nnotAfter=Mar 12 10:15:42 2027 GMT\n\n[stderr]\n",
+        );
         assert!(ok);
         assert_eq!(out, "notAfter=Mar 12 10:15:42 2027 GMT\n");
         assert_eq!(err, "");
-        assert_eq!(resource_group_from_id("/subscriptions/x/resourcegroups/rg1/providers/y").as_deref(), Some("rg1"));
+        assert_eq!(
+            resource_group_from_id("/subscriptions/x/resourcegroups/rg1/providers/y").as_deref(),
+            Some("rg1")
+        );
     }
 }

@@ -128,7 +128,8 @@ pub(crate) fn classify(f: &RoleFacts<'_>) -> (AksRole, String) {
             );
         }
         let lower = cn.to_ascii_lowercase();
-        if lower.contains("front-proxy") || lower == "proxyclientca" || lower.contains("aggregator") {
+        if lower.contains("front-proxy") || lower == "proxyclientca" || lower.contains("aggregator")
+        {
             return (
                 AksRole::FrontProxyCa,
                 format!("CA certificate with {cn_desc}: a front-proxy (API aggregation) CA"),
@@ -150,7 +151,9 @@ pub(crate) fn classify(f: &RoleFacts<'_>) -> (AksRole, String) {
         }
         return (
             AksRole::OtherCa,
-            format!("a CA certificate ({cn_desc}) that is not one AKS creates (AKS's cluster CA has CN=ca)"),
+            format!(
+                "a CA certificate ({cn_desc}) that is not one AKS creates (AKS's cluster CA has CN=ca)"
+            ),
         );
     }
 
@@ -182,13 +185,21 @@ pub(crate) fn classify(f: &RoleFacts<'_>) -> (AksRole, String) {
         };
         return (
             AksRole::ApiServer,
-            format!("{cn_desc}{issuer}: the API server's serving certificate (730 days on AKS, rotated with the cluster CA)"),
+            format!(
+                "{cn_desc}{issuer}: the API server's serving certificate (730 days on AKS, rotated with the cluster CA)"
+            ),
         );
     }
-    if eku_server && f.san_dns.iter().any(|d| d == "kubernetes.default.svc" || d.starts_with("kubernetes.default.svc.")) {
+    if eku_server
+        && f.san_dns
+            .iter()
+            .any(|d| d == "kubernetes.default.svc" || d.starts_with("kubernetes.default.svc."))
+    {
         return (
             AksRole::ApiServer,
-            format!("{cn_desc} with SAN kubernetes.default.svc and serverAuth: an API server serving certificate"),
+            format!(
+                "{cn_desc} with SAN kubernetes.default.svc and serverAuth: an API server serving certificate"
+            ),
         );
     }
     if cn.contains("kubelet-client") {
@@ -248,7 +259,9 @@ pub(crate) fn classify(f: &RoleFacts<'_>) -> (AksRole, String) {
     if let Hint::KubeconfigClient(user) = f.hint {
         return (
             AksRole::KubectlClient,
-            format!("client certificate of kubeconfig user `{user}` ({cn_desc}, without O=system:masters)"),
+            format!(
+                "client certificate of kubeconfig user `{user}` ({cn_desc}, without O=system:masters)"
+            ),
         );
     }
     let o_desc = if f.subject_o.is_empty() {
@@ -297,7 +310,10 @@ mod tests {
         serving.eku = Some(&server);
         assert_eq!(classify(&serving).0, AksRole::KubeletServing);
         let masters = vec!["system:masters".to_string()];
-        assert_eq!(classify(&facts("client", &masters)).0, AksRole::KubectlClient);
+        assert_eq!(
+            classify(&facts("client", &masters)).0,
+            AksRole::KubectlClient
+        );
         let san = vec!["aks-nodepool1-1-vmss000000".to_string()];
         let mut ss = facts("aks-nodepool1-1-vmss000000", &none);
         ss.self_issued = Some(true);

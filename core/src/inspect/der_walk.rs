@@ -267,7 +267,12 @@ mod tests {
         assert_eq!(e.offset, 10);
 
         let non_minimal = [0x04, 0x81, 0x01, 0xaa];
-        assert!(Reader::new(&non_minimal, 0).read().unwrap().non_minimal_length);
+        assert!(
+            Reader::new(&non_minimal, 0)
+                .read()
+                .unwrap()
+                .non_minimal_length
+        );
     }
 
     #[test]

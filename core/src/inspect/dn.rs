@@ -46,9 +46,9 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<Strin
         },
         // PrintableString: A-Z a-z 0-9 space ' ( ) + , - . / : = ?
         0x13 => {
-            let ok = bytes.iter().all(|&b| {
-                b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b)
-            });
+            let ok = bytes
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b));
             let text = latin1(bytes);
             if ok {
                 (text, None)
@@ -82,7 +82,7 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<Strin
         0x14 => (latin1(bytes), None),
         // BMPString: UTF-16BE.
         0x1e => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return (
                     latin1(bytes),
                     Some("BMPString has an odd number of bytes".into()),
@@ -104,7 +104,7 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<Strin
         }
         // UniversalString: UTF-32BE.
         0x1c => {
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 return (
                     latin1(bytes),
                     Some("UniversalString length is not a multiple of 4".into()),
@@ -122,7 +122,10 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<Strin
                     )
                 })
                 .collect();
-            (text, bad.then(|| "UniversalString is not valid UTF-32".into()))
+            (
+                text,
+                bad.then(|| "UniversalString is not valid UTF-32".into()),
+            )
         }
         other => (
             format!("#{}", hex_lower(bytes)),
@@ -174,7 +177,10 @@ fn escape_value(v: &str) -> String {
 }
 
 /// Render a Name (the full SEQUENCE TLV bytes). Warnings name string-type defects.
-pub(crate) fn render_name(name_der: &[u8], base: usize) -> Result<(NameInfo, Vec<String>), DerError> {
+pub(crate) fn render_name(
+    name_der: &[u8],
+    base: usize,
+) -> Result<(NameInfo, Vec<String>), DerError> {
     let mut warnings = Vec::new();
     let mut outer = Reader::new(name_der, base);
     let seq = outer.expect(tag::SEQUENCE, "Name")?;
@@ -198,7 +204,8 @@ pub(crate) fn render_name(name_der: &[u8], base: usize) -> Result<(NameInfo, Vec
             let mut fields = Reader::inside(&atv);
             let oid = fields.expect(tag::OID, "attribute type")?;
             let value = fields.read()?;
-            let oid_text = oid_string(oid.value).unwrap_or_else(|| format!("#{}", hex_lower(oid.value)));
+            let oid_text =
+                oid_string(oid.value).unwrap_or_else(|| format!("#{}", hex_lower(oid.value)));
             let short = ATTRIBUTE_NAMES
                 .iter()
                 .find(|(o, _)| *o == oid_text)
@@ -213,7 +220,11 @@ pub(crate) fn render_name(name_der: &[u8], base: usize) -> Result<(NameInfo, Vec
                 Some("OU") => info.ou.push(text.clone()),
                 _ => {}
             }
-            rdn_parts.push(format!("{}={}", short.unwrap_or(&oid_text), escape_value(&text)));
+            rdn_parts.push(format!(
+                "{}={}",
+                short.unwrap_or(&oid_text),
+                escape_value(&text)
+            ));
         }
         parts.push(rdn_parts.join(" + "));
     }
@@ -277,7 +288,10 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
     let day = field(2..4, "day")?;
     let hour = field(4..6, "hour")?;
     let mut pos = 6;
-    let is_digit_pair = |p: usize| rest.get(p..p + 2).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    let is_digit_pair = |p: usize| {
+        rest.get(p..p + 2)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
     let minute = if is_digit_pair(pos) {
         pos += 2;
         field(pos - 2..pos, "minute")?
@@ -296,7 +310,10 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
         0
     };
     if kind == "GeneralizedTime" && matches!(rest.get(pos), Some(b'.') | Some(b',')) {
-        let frac_len = rest[pos + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let frac_len = rest[pos + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
         if frac_len == 0 {
             return Err(format!("{kind} `{text}` has an empty fraction"));
         }
@@ -308,8 +325,10 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
     let offset_secs = match rest.get(pos) {
         Some(b'Z') if pos + 1 == rest.len() => 0,
         Some(&sign @ (b'+' | b'-')) if pos + 5 == rest.len() => {
-            let hh = digits(&rest[pos + 1..pos + 3]).ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
-            let mm = digits(&rest[pos + 3..pos + 5]).ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
+            let hh = digits(&rest[pos + 1..pos + 3])
+                .ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
+            let mm = digits(&rest[pos + 3..pos + 5])
+                .ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
             if hh > 23 || mm > 59 {
                 return Err(format!("{kind} `{text}` has an out-of-range offset"));
             }
@@ -320,12 +339,14 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
             if sign == b'+' { s } else { -s }
         }
         None if kind == "GeneralizedTime" => {
-            defects.push(format!(
-                "{kind} `{text}` has no time zone (read as UTC)"
-            ));
+            defects.push(format!("{kind} `{text}` has no time zone (read as UTC)"));
             0
         }
-        _ => return Err(format!("{kind} `{text}` does not end in Z or a ±hhmm offset")),
+        _ => {
+            return Err(format!(
+                "{kind} `{text}` does not end in Z or a ±hhmm offset"
+            ));
+        }
     };
     // Leap second 60 is folded into :59 (jiff rejects :60, and no AKS tool prints it).
     let second = second.min(59);
@@ -360,8 +381,14 @@ mod tests {
         let a = t(tag::UTC_TIME, "190520080547Z");
         assert_eq!(a.instant.to_string(), "2019-05-20T08:05:47Z");
         assert!(a.defects.is_empty());
-        assert_eq!(t(tag::UTC_TIME, "500101000000Z").instant.to_string(), "1950-01-01T00:00:00Z");
-        assert_eq!(t(tag::GENERALIZED_TIME, "99991231235959Z").instant, Instant::MAX);
+        assert_eq!(
+            t(tag::UTC_TIME, "500101000000Z").instant.to_string(),
+            "1950-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            t(tag::GENERALIZED_TIME, "99991231235959Z").instant,
+            Instant::MAX
+        );
         // boringssl bad_validity: no seconds; OpenSSL prints :00.
         let b = t(tag::UTC_TIME, "0908080100Z");
         assert_eq!(b.instant.to_string(), "2009-08-08T01:00:00Z");
@@ -379,14 +406,29 @@ mod tests {
 
     #[test]
     fn strings_and_names() {
-        assert_eq!(decode_string(0x13, b"a*b").1.as_deref(), Some("PrintableString holds characters outside its set"));
+        assert_eq!(
+            decode_string(0x13, b"a*b").1.as_deref(),
+            Some("PrintableString holds characters outside its set")
+        );
         assert_eq!(decode_string(0x1e, &[0, b'h', 0, b'i']).0, "hi");
         assert!(decode_string(0x16, &[0xe9]).1.is_some());
         // SEQUENCE { SET { SEQUENCE { OID 2.5.4.10, UTF8 "system:masters" } }, SET { ... CN "client" } }
         let mut name = vec![0x30, 0x00];
         for (oid_last, v) in [(0x0a, "system:masters"), (0x03, "client")] {
             let atv_len = 5 + 2 + v.len();
-            name.extend([0x31, (atv_len + 2) as u8, 0x30, atv_len as u8, 0x06, 0x03, 0x55, 0x04, oid_last, 0x0c, v.len() as u8]);
+            name.extend([
+                0x31,
+                (atv_len + 2) as u8,
+                0x30,
+                atv_len as u8,
+                0x06,
+                0x03,
+                0x55,
+                0x04,
+                oid_last,
+                0x0c,
+                v.len() as u8,
+            ]);
             name.extend(v.as_bytes());
         }
         name[1] = (name.len() - 2) as u8;

@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 
 /// An input, or a part of one, that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "error", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "error",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum InspectError {
     /// Nothing to inspect.
     #[error("the input is empty")]

@@ -10,11 +10,13 @@ use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::Builder;
 use super::classify::Hint;
 use super::error::InspectError;
-use super::model::{Inspection, KubeconfigCluster, KubeconfigContext, KubeconfigReport, KubeconfigUser};
+use super::model::{
+    Inspection, KubeconfigCluster, KubeconfigContext, KubeconfigReport, KubeconfigUser,
+};
 use super::text::base64_decode;
-use super::Builder;
 
 /// A YAML value, with scalars kept as text.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +133,11 @@ pub(crate) fn looks_like(t: &str) -> bool {
         if l == "kind: Config" {
             score += 2;
         }
-        if l.starts_with("clusters:") || l.starts_with("users:") || l.starts_with("contexts:") || l.starts_with("current-context:") {
+        if l.starts_with("clusters:")
+            || l.starts_with("users:")
+            || l.starts_with("contexts:")
+            || l.starts_with("current-context:")
+        {
             score += 1;
         }
     }
@@ -144,7 +150,15 @@ fn scrub(msg: &str, text: &str) -> String {
     let mut out = msg.to_string();
     for line in text.lines() {
         let l = line.trim().trim_start_matches("- ");
-        for key in ["client-key-data:", "token:", "password:", "access-token:", "refresh-token:", "id-token:", "client-secret:"] {
+        for key in [
+            "client-key-data:",
+            "token:",
+            "password:",
+            "access-token:",
+            "refresh-token:",
+            "id-token:",
+            "client-secret:",
+        ] {
             if let Some(v) = l.strip_prefix(key) {
                 let v = v.trim().trim_matches(['"', '\'']);
                 if v.len() >= 3 && out.contains(v) {
@@ -198,11 +212,18 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
         if let Some(body) = entry.get("cluster") {
             c.server = body.str("server");
             c.tls_server_name = body.str("tls-server-name");
-            c.insecure_skip_tls_verify = body.str("insecure-skip-tls-verify").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+            c.insecure_skip_tls_verify = body
+                .str("insecure-skip-tls-verify")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
             c.certificate_authority_file = body.str("certificate-authority");
-            if let Some(data) = body.str("certificate-authority-data").filter(|d| !d.trim().is_empty()) {
+            if let Some(data) = body
+                .str("certificate-authority-data")
+                .filter(|d| !d.trim().is_empty())
+            {
                 let what = format!("cluster `{name}` certificate-authority-data");
-                match base64_decode(&data, &what).and_then(|bytes| b.add_cert_bytes(&bytes, &what, Hint::KubeconfigCa(&name))) {
+                match base64_decode(&data, &what)
+                    .and_then(|bytes| b.add_cert_bytes(&bytes, &what, Hint::KubeconfigCa(&name)))
+                {
                     Ok(idx) => c.ca_certificates = idx,
                     Err(e) => {
                         c.error = Some(e.to_string());
@@ -249,18 +270,30 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
                         // File paths are not secrets; note that a key file is referenced.
                         _ => {
                             if field == 3 {
-                                u.client_key = Some(format!("file {}", body.str(key).unwrap_or_default()));
+                                u.client_key =
+                                    Some(format!("file {}", body.str(key).unwrap_or_default()));
                             }
                         }
                     }
                 }
             }
-            if body.get("auth-provider").is_some_and(|a| a.present("config")) {
-                b.secret("authProviderConfig", b.loc(format!("user `{name}` auth-provider config")));
+            if body
+                .get("auth-provider")
+                .is_some_and(|a| a.present("config"))
+            {
+                b.secret(
+                    "authProviderConfig",
+                    b.loc(format!("user `{name}` auth-provider config")),
+                );
             }
-            if let Some(data) = body.str("client-certificate-data").filter(|d| !d.trim().is_empty()) {
+            if let Some(data) = body
+                .str("client-certificate-data")
+                .filter(|d| !d.trim().is_empty())
+            {
                 let what = format!("user `{name}` client-certificate-data");
-                match base64_decode(&data, &what).and_then(|bytes| b.add_cert_bytes(&bytes, &what, Hint::KubeconfigClient(&name))) {
+                match base64_decode(&data, &what).and_then(|bytes| {
+                    b.add_cert_bytes(&bytes, &what, Hint::KubeconfigClient(&name))
+                }) {
                     Ok(idx) => u.client_certificates = idx,
                     Err(e) => {
                         u.error = Some(e.to_string());
@@ -285,13 +318,28 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
         sorted.sort_unstable();
         for w in sorted.windows(2) {
             if w[0] == w[1] {
-                b.note(format!("{what} `{}` is defined more than once (kubectl uses the first)", w[0]));
+                b.note(format!(
+                    "{what} `{}` is defined more than once (kubectl uses the first)",
+                    w[0]
+                ));
             }
         }
     };
-    names(report.clusters.iter().map(|c| c.name.as_str()).collect(), "cluster", b);
-    names(report.users.iter().map(|c| c.name.as_str()).collect(), "user", b);
-    names(report.contexts.iter().map(|c| c.name.as_str()).collect(), "context", b);
+    names(
+        report.clusters.iter().map(|c| c.name.as_str()).collect(),
+        "cluster",
+        b,
+    );
+    names(
+        report.users.iter().map(|c| c.name.as_str()).collect(),
+        "user",
+        b,
+    );
+    names(
+        report.contexts.iter().map(|c| c.name.as_str()).collect(),
+        "context",
+        b,
+    );
     if let Some(cur) = &report.current_context
         && !report.contexts.iter().any(|c| &c.name == cur)
     {
@@ -307,9 +355,15 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
 /// (user name, certificate index) of every client certificate used with `cluster` by some
 /// context.
 pub(crate) fn clients_for_cluster(doc: &Inspection, cluster: &str) -> Vec<(String, usize)> {
-    let Some(kc) = &doc.kubeconfig else { return Vec::new() };
+    let Some(kc) = &doc.kubeconfig else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    for ctx in kc.contexts.iter().filter(|c| c.cluster.as_deref() == Some(cluster)) {
+    for ctx in kc
+        .contexts
+        .iter()
+        .filter(|c| c.cluster.as_deref() == Some(cluster))
+    {
         if let Some(user) = kc.users.iter().find(|u| Some(&u.name) == ctx.user.as_ref()) {
             for &i in &user.client_certificates {
                 if !out.iter().any(|(u, j)| u == &user.name && *j == i) {
@@ -327,11 +381,15 @@ mod tests {
 
     #[test]
     fn yaml_errors_never_quote_secrets() {
-        let t = "users:\n- name: u\n  user:\n    token: sup3rs3cretvalue\n    password: [unclosed\n";
+        let t =
+            "users:\n- name: u\n  user:\n    token: sup3rs3cretvalue\n    password: [unclosed\n";
         let e = parse_yaml(t).unwrap_err();
         let msg = e.to_string();
         assert!(!msg.contains("sup3rs3cretvalue"), "{msg}");
-        assert!(matches!(e, InspectError::Yaml { line, .. } if line >= 4), "{e:?}");
+        assert!(
+            matches!(e, InspectError::Yaml { line, .. } if line >= 4),
+            "{e:?}"
+        );
     }
 
     #[test]

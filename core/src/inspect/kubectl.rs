@@ -58,7 +58,8 @@ fn col(cols: &[(String, usize)], name: &str) -> Option<usize> {
 
 /// Whether the text holds a `kubectl get csr` header.
 pub(crate) fn looks_like_csr(t: &str) -> bool {
-    t.lines().any(|l| l.starts_with("NAME") && l.contains("REQUESTOR") && l.contains("CONDITION"))
+    t.lines()
+        .any(|l| l.starts_with("NAME") && l.contains("REQUESTOR") && l.contains("CONDITION"))
 }
 
 /// Whether the text holds a `kubectl get nodes` header.
@@ -85,13 +86,22 @@ pub(crate) fn read_csr(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError>
             continue;
         }
         let Some(cols) = &header else { continue };
-        if line.trim().is_empty() || line.starts_with('$') || line.contains("kubectl ") || line.contains("oc get") {
+        if line.trim().is_empty()
+            || line.starts_with('$')
+            || line.contains("kubectl ")
+            || line.contains("oc get")
+        {
             // A prompt or blank line ends the table; the next header starts another.
             header = None;
             continue;
         }
         let c = cells(line, cols);
-        let get = |name: &str| col(cols, name).and_then(|i| c.get(i)).cloned().unwrap_or_default();
+        let get = |name: &str| {
+            col(cols, name)
+                .and_then(|i| c.get(i))
+                .cloned()
+                .unwrap_or_default()
+        };
         let name = get("NAME");
         let condition = get("CONDITION");
         let requestor = get("REQUESTOR");
@@ -105,11 +115,17 @@ pub(crate) fn read_csr(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError>
         let signer = none_to_null(&get("SIGNERNAME"));
         let parts: Vec<&str> = condition.split(',').collect();
         let issued = parts.contains(&"Issued");
-        let flag = if signer.as_deref() == Some("kubernetes.io/kubelet-serving") && !(parts.contains(&"Approved") && issued) {
+        let flag = if signer.as_deref() == Some("kubernetes.io/kubelet-serving")
+            && !(parts.contains(&"Approved") && issued)
+        {
             Some(if parts.contains(&"Denied") {
-                format!("kubelet-serving CSR from {requestor} was denied: that node has no serving certificate from the cluster CA")
+                format!(
+                    "kubelet-serving CSR from {requestor} was denied: that node has no serving certificate from the cluster CA"
+                )
             } else if parts.contains(&"Failed") {
-                format!("kubelet-serving CSR from {requestor} is {condition}: signing failed; the node keeps no valid serving certificate")
+                format!(
+                    "kubelet-serving CSR from {requestor} is {condition}: signing failed; the node keeps no valid serving certificate"
+                )
             } else if parts.contains(&"Approved") {
                 format!("kubelet-serving CSR from {requestor} is approved but not issued yet")
             } else {
@@ -146,7 +162,10 @@ pub(crate) fn read_csr(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError>
 fn pool_from_name(name: &str) -> Option<String> {
     let rest = name.strip_prefix("aks-")?;
     let parts: Vec<&str> = rest.split('-').collect();
-    if parts.len() >= 3 && parts[parts.len() - 2].chars().all(|c| c.is_ascii_digit()) && parts[parts.len() - 1].starts_with("vms") {
+    if parts.len() >= 3
+        && parts[parts.len() - 2].chars().all(|c| c.is_ascii_digit())
+        && parts[parts.len() - 1].starts_with("vms")
+    {
         Some(parts[..parts.len() - 2].join("-"))
     } else {
         None
@@ -173,10 +192,18 @@ pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectErro
             return Err(InspectError::ToolOutput {
                 tool: "kubectl get nodes".into(),
                 line: n,
-                reason: format!("row has {} cells; expected at least NAME STATUS ROLES AGE VERSION", c.len()),
+                reason: format!(
+                    "row has {} cells; expected at least NAME STATUS ROLES AGE VERSION",
+                    c.len()
+                ),
             });
         }
-        let get = |name: &str| col(cols, name).and_then(|i| c.get(i)).cloned().unwrap_or_default();
+        let get = |name: &str| {
+            col(cols, name)
+                .and_then(|i| c.get(i))
+                .cloned()
+                .unwrap_or_default()
+        };
         let mut labels = BTreeMap::new();
         for (i, (h, _)) in cols.iter().enumerate() {
             if !FIXED.contains(&h.as_str()) {
@@ -185,7 +212,11 @@ pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectErro
         }
         let name = get("NAME");
         let serving_rotation = labels.get("KUBELET-SERVING-CA").map(|v| v == "cluster");
-        let node_pool = labels.get("AGENTPOOL").filter(|v| !v.is_empty()).cloned().or_else(|| pool_from_name(&name));
+        let node_pool = labels
+            .get("AGENTPOOL")
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .or_else(|| pool_from_name(&name));
         b.doc_mut().nodes.push(NodeRow {
             line: n,
             name,
@@ -205,7 +236,13 @@ pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectErro
             reason: "a NAME STATUS … header but no rows".into(),
         });
     }
-    let without: Vec<String> = b.doc_mut().nodes.iter().filter(|n| n.serving_rotation == Some(false)).map(|n| n.name.clone()).collect();
+    let without: Vec<String> = b
+        .doc_mut()
+        .nodes
+        .iter()
+        .filter(|n| n.serving_rotation == Some(false))
+        .map(|n| n.name.clone())
+        .collect();
     if !without.is_empty() {
         b.note(format!(
             "kubelet serving certificate rotation is off on {} node(s): {} (they serve a self-signed 20-year certificate)",
@@ -222,8 +259,14 @@ mod tests {
 
     #[test]
     fn pools_from_aks_node_names() {
-        assert_eq!(pool_from_name("aks-nodepool1-12345678-vmss000000").as_deref(), Some("nodepool1"));
-        assert_eq!(pool_from_name("aks-hostedpool-16652789-vms1").as_deref(), Some("hostedpool"));
+        assert_eq!(
+            pool_from_name("aks-nodepool1-12345678-vmss000000").as_deref(),
+            Some("nodepool1")
+        );
+        assert_eq!(
+            pool_from_name("aks-hostedpool-16652789-vms1").as_deref(),
+            Some("hostedpool")
+        );
         assert_eq!(pool_from_name("master-1"), None);
     }
 

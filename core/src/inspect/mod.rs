@@ -43,7 +43,9 @@ use crate::time::{Duration, Instant};
 use classify::{Hint, RoleFacts, classify};
 use text::Decoded;
 use trust::{SigCheck, TrustContext, trust_report, verify_signature};
-use x509::{ParsedCert, parse_certificate, serial_string, sha256_fingerprint, signature_algorithm_name};
+use x509::{
+    ParsedCert, parse_certificate, serial_string, sha256_fingerprint, signature_algorithm_name,
+};
 
 /// Largest input accepted, in bytes (16 MiB: a kubeconfig or PEM bundle is kilobytes; a
 /// whole system CA store is about 200 KiB).
@@ -86,19 +88,29 @@ pub fn inspect_with(input: &[u8], opts: &InspectOptions) -> Result<Inspection, I
 }
 
 /// Inspect input known to be of `kind`.
-pub fn inspect_as(kind: InputKind, input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
+pub fn inspect_as(
+    kind: InputKind,
+    input: &[u8],
+    opts: &InspectOptions,
+) -> Result<Inspection, InspectError> {
     run(input, opts, Some(kind))
 }
 
 /// PEM (one or many blocks, with any text around them), DER, or base64 DER.
-pub fn inspect_certificates(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
+pub fn inspect_certificates(
+    input: &[u8],
+    opts: &InspectOptions,
+) -> Result<Inspection, InspectError> {
     run(input, opts, Some(InputKind::Pem))
 }
 
 /// Binary DER only (one certificate, or several concatenated); never sniffed as text.
 pub fn inspect_der(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
     if input.len() > MAX_INPUT_BYTES {
-        return Err(InspectError::TooLarge { size: input.len(), limit: MAX_INPUT_BYTES });
+        return Err(InspectError::TooLarge {
+            size: input.len(),
+            limit: MAX_INPUT_BYTES,
+        });
     }
     if input.is_empty() {
         return Err(InspectError::Empty);
@@ -125,17 +137,26 @@ pub fn inspect_curl(input: &[u8], opts: &InspectOptions) -> Result<Inspection, I
 
 /// `az vm|vmss run-command invoke` output: full JSON, the `--query value[0].message`
 /// JSON string, or `-o tsv` text.
-pub fn inspect_run_command(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
+pub fn inspect_run_command(
+    input: &[u8],
+    opts: &InspectOptions,
+) -> Result<Inspection, InspectError> {
     run(input, opts, Some(InputKind::AzRunCommand))
 }
 
 /// `kubectl get csr`.
-pub fn inspect_kubectl_csr(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
+pub fn inspect_kubectl_csr(
+    input: &[u8],
+    opts: &InspectOptions,
+) -> Result<Inspection, InspectError> {
     run(input, opts, Some(InputKind::KubectlCsr))
 }
 
 /// `kubectl get nodes -L kubernetes.azure.com/kubelet-serving-ca` (any `-L` columns).
-pub fn inspect_kubectl_nodes(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
+pub fn inspect_kubectl_nodes(
+    input: &[u8],
+    opts: &InspectOptions,
+) -> Result<Inspection, InspectError> {
     run(input, opts, Some(InputKind::KubectlNodes))
 }
 
@@ -151,24 +172,42 @@ pub fn inspect_aks_json(input: &[u8], opts: &InspectOptions) -> Result<Inspectio
 
 /// Check whether the CA certificate(s) in `ca_input` verify the certificate(s) in
 /// `cert_input`: one report per (CA, certificate) pair.
-pub fn check_trust(ca_input: &[u8], cert_input: &[u8], opts: &InspectOptions) -> Result<Vec<TrustReport>, InspectError> {
+pub fn check_trust(
+    ca_input: &[u8],
+    cert_input: &[u8],
+    opts: &InspectOptions,
+) -> Result<Vec<TrustReport>, InspectError> {
     let ca = inspect_certificates(ca_input, opts)?;
     let leaf = inspect_certificates(cert_input, opts)?;
-    let cas: Vec<(usize, ParsedOwned)> = ca.raw.iter().enumerate().map(|(i, d)| (i, ParsedOwned(d.clone()))).collect();
+    let cas: Vec<(usize, ParsedOwned)> = ca
+        .raw
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (i, ParsedOwned(d.clone())))
+        .collect();
     let mut out = Vec::new();
     for (ci, c) in &cas {
-        let Ok((cp, _)) = parse_certificate(&c.0) else { continue };
+        let Ok((cp, _)) = parse_certificate(&c.0) else {
+            continue;
+        };
         for (li, l) in leaf.raw.iter().enumerate() {
-            let Ok((lp, _)) = parse_certificate(l) else { continue };
-            out.push(trust_report(&cp, &lp, opts.now, TrustContext {
-                ca_ref: cert_ref("ca", *ci, &cp),
-                cert_ref: cert_ref("certificate", li, &lp),
-                kubeconfig_cluster: None,
-                server: None,
-                tls_server_name: None,
-                insecure_skip_tls_verify: false,
-                clients: Vec::new(),
-            }));
+            let Ok((lp, _)) = parse_certificate(l) else {
+                continue;
+            };
+            out.push(trust_report(
+                &cp,
+                &lp,
+                opts.now,
+                TrustContext {
+                    ca_ref: cert_ref("ca", *ci, &cp),
+                    cert_ref: cert_ref("certificate", li, &lp),
+                    kubeconfig_cluster: None,
+                    server: None,
+                    tls_server_name: None,
+                    insecure_skip_tls_verify: false,
+                    clients: Vec::new(),
+                },
+            ));
         }
     }
     Ok(out)
@@ -206,27 +245,53 @@ pub struct ChainVerdict {
 /// any order, decoys and cycles allowed) to one of `anchors` (DER), checking names,
 /// signatures, validity at `now`, basicConstraints, keyUsage, pathLen, critical extensions
 /// and (optionally) the peer name.
-pub fn verify_chain(leaf: &[u8], intermediates: &[&[u8]], anchors: &[&[u8]], opts: &ChainOptions) -> ChainVerdict {
+pub fn verify_chain(
+    leaf: &[u8],
+    intermediates: &[&[u8]],
+    anchors: &[&[u8]],
+    opts: &ChainOptions,
+) -> ChainVerdict {
     let leaf = match parse_certificate(leaf) {
         Ok((p, _)) => p,
-        Err(e) => return ChainVerdict { valid: false, error: Some(format!("the leaf cannot be read: {e}")) },
+        Err(e) => {
+            return ChainVerdict {
+                valid: false,
+                error: Some(format!("the leaf cannot be read: {e}")),
+            };
+        }
     };
     // An unreadable pool member is skipped, as a path builder would ignore it.
-    let ints: Vec<ParsedCert<'_>> = intermediates.iter().filter_map(|d| parse_certificate(d).ok().map(|(p, _)| p)).collect();
+    let ints: Vec<ParsedCert<'_>> = intermediates
+        .iter()
+        .filter_map(|d| parse_certificate(d).ok().map(|(p, _)| p))
+        .collect();
     let mut anch = Vec::new();
     for (i, d) in anchors.iter().enumerate() {
         match parse_certificate(d) {
             Ok((p, _)) => anch.push(p),
-            Err(e) => return ChainVerdict { valid: false, error: Some(format!("trusted certificate {i} cannot be read: {e}")) },
+            Err(e) => {
+                return ChainVerdict {
+                    valid: false,
+                    error: Some(format!("trusted certificate {i} cannot be read: {e}")),
+                };
+            }
         }
     }
-    let r = trust::verify_path(&leaf, &ints, &anch, &trust::PathOptions {
-        now: opts.now,
-        profile: opts.profile,
-        max_intermediates: opts.max_intermediates,
-        peer_name: opts.peer_name.as_deref(),
-    });
-    ChainVerdict { valid: r.ok, error: r.error }
+    let r = trust::verify_path(
+        &leaf,
+        &ints,
+        &anch,
+        &trust::PathOptions {
+            now: opts.now,
+            profile: opts.profile,
+            max_intermediates: opts.max_intermediates,
+            peer_name: opts.peer_name.as_deref(),
+        },
+    );
+    ChainVerdict {
+        valid: r.ok,
+        error: r.error,
+    }
 }
 
 /// The DER of every certificate in a PEM/DER/base64 input, in order.
@@ -326,15 +391,16 @@ fn merge_summary(into: &mut Summary, from: &Summary, source: &str) {
 
 fn server_capable(p: &ParsedCert<'_>) -> bool {
     !p.is_ca()
-        && p
-            .extended_key_usage
-            .as_ref()
-            .is_none_or(|e| e.iter().any(|u| u == "serverAuth" || u == "anyExtendedKeyUsage"))
+        && p.extended_key_usage.as_ref().is_none_or(|e| {
+            e.iter()
+                .any(|u| u == "serverAuth" || u == "anyExtendedKeyUsage")
+        })
 }
 
 fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
     let mut out = Vec::new();
-    let inspections: Vec<&Inspection> = items.iter().filter_map(|i| i.inspection.as_ref()).collect();
+    let inspections: Vec<&Inspection> =
+        items.iter().filter_map(|i| i.inspection.as_ref()).collect();
     for (ai, a) in inspections.iter().enumerate() {
         for (bi, b) in inspections.iter().enumerate() {
             if ai == bi {
@@ -344,26 +410,39 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                 // Kubeconfig in `a`, server certificates in `b`.
                 for cluster in &kc.clusters {
                     for &ca_idx in &cluster.ca_certificates {
-                        let Ok((ca, _)) = parse_certificate(&a.raw[ca_idx]) else { continue };
+                        let Ok((ca, _)) = parse_certificate(&a.raw[ca_idx]) else {
+                            continue;
+                        };
                         for (li, der) in b.raw.iter().enumerate() {
-                            let Ok((leaf, _)) = parse_certificate(der) else { continue };
+                            let Ok((leaf, _)) = parse_certificate(der) else {
+                                continue;
+                            };
                             if !server_capable(&leaf) || out.len() >= MAX_TRUST_REPORTS {
                                 continue;
                             }
                             let clients = kubeconfig::clients_for_cluster(a, &cluster.name);
                             let parsed_clients: Vec<(&str, ParsedCert<'_>)> = clients
                                 .iter()
-                                .filter_map(|(u, i)| parse_certificate(&a.raw[*i]).ok().map(|(p, _)| (u.as_str(), p)))
+                                .filter_map(|(u, i)| {
+                                    parse_certificate(&a.raw[*i])
+                                        .ok()
+                                        .map(|(p, _)| (u.as_str(), p))
+                                })
                                 .collect();
-                            out.push(trust_report(&ca, &leaf, opts.now, TrustContext {
-                                ca_ref: cert_ref(&a.source, ca_idx, &ca),
-                                cert_ref: cert_ref(&b.source, li, &leaf),
-                                kubeconfig_cluster: Some(&cluster.name),
-                                server: cluster.server.as_deref(),
-                                tls_server_name: cluster.tls_server_name.as_deref(),
-                                insecure_skip_tls_verify: cluster.insecure_skip_tls_verify,
-                                clients: parsed_clients,
-                            }));
+                            out.push(trust_report(
+                                &ca,
+                                &leaf,
+                                opts.now,
+                                TrustContext {
+                                    ca_ref: cert_ref(&a.source, ca_idx, &ca),
+                                    cert_ref: cert_ref(&b.source, li, &leaf),
+                                    kubeconfig_cluster: Some(&cluster.name),
+                                    server: cluster.server.as_deref(),
+                                    tls_server_name: cluster.tls_server_name.as_deref(),
+                                    insecure_skip_tls_verify: cluster.insecure_skip_tls_verify,
+                                    clients: parsed_clients,
+                                },
+                            ));
                         }
                     }
                 }
@@ -373,25 +452,36 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                 // otherwise only pairs whose names match.
                 let small = a.raw.len() * b.raw.len() <= 16;
                 for (ci, cder) in a.raw.iter().enumerate() {
-                    let Ok((ca, _)) = parse_certificate(cder) else { continue };
+                    let Ok((ca, _)) = parse_certificate(cder) else {
+                        continue;
+                    };
                     if !ca.is_ca() && ca.version != 1 {
                         continue;
                     }
                     for (li, lder) in b.raw.iter().enumerate() {
-                        let Ok((leaf, _)) = parse_certificate(lder) else { continue };
+                        let Ok((leaf, _)) = parse_certificate(lder) else {
+                            continue;
+                        };
                         if leaf.is_ca() && leaf.self_issued() {
                             continue;
                         }
-                        if (small || leaf.issuer_der == ca.subject_der) && out.len() < MAX_TRUST_REPORTS {
-                            out.push(trust_report(&ca, &leaf, opts.now, TrustContext {
-                                ca_ref: cert_ref(&a.source, ci, &ca),
-                                cert_ref: cert_ref(&b.source, li, &leaf),
-                                kubeconfig_cluster: None,
-                                server: None,
-                                tls_server_name: None,
-                                insecure_skip_tls_verify: false,
-                                clients: Vec::new(),
-                            }));
+                        if (small || leaf.issuer_der == ca.subject_der)
+                            && out.len() < MAX_TRUST_REPORTS
+                        {
+                            out.push(trust_report(
+                                &ca,
+                                &leaf,
+                                opts.now,
+                                TrustContext {
+                                    ca_ref: cert_ref(&a.source, ci, &ca),
+                                    cert_ref: cert_ref(&b.source, li, &leaf),
+                                    kubeconfig_cluster: None,
+                                    server: None,
+                                    tls_server_name: None,
+                                    insecure_skip_tls_verify: false,
+                                    clients: Vec::new(),
+                                },
+                            ));
                         }
                     }
                 }
@@ -495,7 +585,11 @@ impl<'o> Builder<'o> {
     pub(crate) fn add_validity(&mut self, mut v: ValidityReport, hint: Hint<'_>) {
         v.index = self.doc.validities.len();
         v.location = self.loc(&v.location);
-        v.status = if v.not_after.is_none() && v.not_before.is_none() { v.status } else { self.status(v.not_before, v.not_after) };
+        v.status = if v.not_after.is_none() && v.not_before.is_none() {
+            v.status
+        } else {
+            self.status(v.not_before, v.not_after)
+        };
         v.days_left = v.not_after.map(|na| self.opts.now.days_until(na));
         let cn = v.subject.as_deref().and_then(printed_cn);
         let o: Vec<String> = v.subject.as_deref().map(printed_o).unwrap_or_default();
@@ -509,7 +603,10 @@ impl<'o> Builder<'o> {
             _ => None,
         };
         let (role, reason) = if v.subject.is_none() && v.name.is_none() {
-            (AksRole::Unknown, "the output shows only dates, not which certificate".to_string())
+            (
+                AksRole::Unknown,
+                "the output shows only dates, not which certificate".to_string(),
+            )
         } else {
             classify(&RoleFacts {
                 subject_cn: cn.as_deref(),
@@ -530,7 +627,12 @@ impl<'o> Builder<'o> {
 
     /// Add the certificates in decoded bytes: DER (one or several concatenated) or PEM text
     /// (AKS kubeconfig data fields hold base64 of PEM).
-    pub(crate) fn add_cert_bytes(&mut self, bytes: &[u8], location: &str, hint: Hint<'_>) -> Result<Vec<usize>, InspectError> {
+    pub(crate) fn add_cert_bytes(
+        &mut self,
+        bytes: &[u8],
+        location: &str,
+        hint: Hint<'_>,
+    ) -> Result<Vec<usize>, InspectError> {
         if bytes.first() == Some(&0x30) {
             return self.add_der(bytes, location, hint, false);
         }
@@ -542,14 +644,22 @@ impl<'o> Builder<'o> {
             for block in pem::scan(t) {
                 let where_ = format!("{location}, PEM block at line {}", block.line);
                 if block.is_secret() {
-                    self.secret("privateKey", self.loc(format!("{where_} ({})", block.label)));
+                    self.secret(
+                        "privateKey",
+                        self.loc(format!("{where_} ({})", block.label)),
+                    );
                     continue;
                 }
                 if !pem::is_certificate_label(&block.label) {
                     continue;
                 }
                 match block.data {
-                    Ok(der) => match self.add_der(&der, &where_, hint, block.label == "TRUSTED CERTIFICATE") {
+                    Ok(der) => match self.add_der(
+                        &der,
+                        &where_,
+                        hint,
+                        block.label == "TRUSTED CERTIFICATE",
+                    ) {
                         Ok(v) => added.extend(v),
                         Err(e) => {
                             first_err.get_or_insert(e);
@@ -576,7 +686,13 @@ impl<'o> Builder<'o> {
     }
 
     /// Add DER certificate(s).
-    pub(crate) fn add_der(&mut self, der: &[u8], location: &str, hint: Hint<'_>, trailing_ok: bool) -> Result<Vec<usize>, InspectError> {
+    pub(crate) fn add_der(
+        &mut self,
+        der: &[u8],
+        location: &str,
+        hint: Hint<'_>,
+        trailing_ok: bool,
+    ) -> Result<Vec<usize>, InspectError> {
         let mut added = Vec::new();
         let mut rest = der;
         let mut offset = 0usize;
@@ -588,7 +704,11 @@ impl<'o> Builder<'o> {
                 });
             }
             let (parsed, used) = parse_certificate(rest).map_err(|e| match e {
-                InspectError::Der { what, offset: o, reason } => InspectError::Der {
+                InspectError::Der {
+                    what,
+                    offset: o,
+                    reason,
+                } => InspectError::Der {
                     what: format!("{location}: {what}"),
                     offset: o + offset,
                     reason,
@@ -665,7 +785,11 @@ impl<'o> Builder<'o> {
             status: self.status(Some(p.not_before), Some(p.not_after)),
             basic_constraints: p.basic_constraints.clone(),
             is_ca: p.is_ca(),
-            key_usage: p.key_usage.as_ref().map(|k| k.iter().map(|s| (*s).to_string()).collect()).unwrap_or_default(),
+            key_usage: p
+                .key_usage
+                .as_ref()
+                .map(|k| k.iter().map(|s| (*s).to_string()).collect())
+                .unwrap_or_default(),
             extended_key_usage: eku.unwrap_or_default(),
             sans: p.sans.clone(),
             subject_key_id: p.subject_key_id.as_deref().map(dn::hex_colon_upper),
@@ -728,7 +852,11 @@ fn describe_bytes(bytes: &[u8]) -> String {
 
 /// Set `issued_by` where another certificate of the same input verifies the signature.
 fn link_issuers(doc: &mut Inspection) {
-    let parsed: Vec<Option<ParsedCert<'_>>> = doc.raw.iter().map(|d| parse_certificate(d).ok().map(|(p, _)| p)).collect();
+    let parsed: Vec<Option<ParsedCert<'_>>> = doc
+        .raw
+        .iter()
+        .map(|d| parse_certificate(d).ok().map(|(p, _)| p))
+        .collect();
     let mut by_subject: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
     for (i, p) in parsed.iter().enumerate() {
         if let Some(p) = p {
@@ -738,7 +866,11 @@ fn link_issuers(doc: &mut Inspection) {
     let mut links = vec![None; parsed.len()];
     for (i, p) in parsed.iter().enumerate() {
         let Some(p) = p else { continue };
-        for &j in by_subject.get(p.issuer_der).map(Vec::as_slice).unwrap_or(&[]) {
+        for &j in by_subject
+            .get(p.issuer_der)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
             if j == i {
                 continue;
             }
@@ -760,7 +892,11 @@ fn same_input_trust(doc: &mut Inspection, opts: &InspectOptions) {
     if doc.kubeconfig.is_some() {
         return;
     }
-    let parsed: Vec<Option<ParsedCert<'_>>> = doc.raw.iter().map(|d| parse_certificate(d).ok().map(|(p, _)| p)).collect();
+    let parsed: Vec<Option<ParsedCert<'_>>> = doc
+        .raw
+        .iter()
+        .map(|d| parse_certificate(d).ok().map(|(p, _)| p))
+        .collect();
     let mut reports = Vec::new();
     for (ci, ca) in parsed.iter().enumerate() {
         let Some(ca) = ca else { continue };
@@ -769,18 +905,27 @@ fn same_input_trust(doc: &mut Inspection, opts: &InspectOptions) {
         }
         for (li, leaf) in parsed.iter().enumerate() {
             let Some(leaf) = leaf else { continue };
-            if li == ci || leaf.issuer_der != ca.subject_der || leaf.der == ca.der || reports.len() >= MAX_TRUST_REPORTS {
+            if li == ci
+                || leaf.issuer_der != ca.subject_der
+                || leaf.der == ca.der
+                || reports.len() >= MAX_TRUST_REPORTS
+            {
                 continue;
             }
-            reports.push(trust_report(ca, leaf, opts.now, TrustContext {
-                ca_ref: cert_ref(&doc.source, ci, ca),
-                cert_ref: cert_ref(&doc.source, li, leaf),
-                kubeconfig_cluster: None,
-                server: None,
-                tls_server_name: None,
-                insecure_skip_tls_verify: false,
-                clients: Vec::new(),
-            }));
+            reports.push(trust_report(
+                ca,
+                leaf,
+                opts.now,
+                TrustContext {
+                    ca_ref: cert_ref(&doc.source, ci, ca),
+                    cert_ref: cert_ref(&doc.source, li, leaf),
+                    kubeconfig_cluster: None,
+                    server: None,
+                    tls_server_name: None,
+                    insecure_skip_tls_verify: false,
+                    clients: Vec::new(),
+                },
+            ));
         }
     }
     doc.trust = reports;
@@ -804,16 +949,29 @@ fn summarize(doc: &Inspection) -> Summary {
             s.attention.push(what);
         }
     };
-    let days = |d: i64| if d < 0 { format!("{} days ago", -d) } else { format!("in {d} days") };
+    let days = |d: i64| {
+        if d < 0 {
+            format!("{} days ago", -d)
+        } else {
+            format!("in {d} days")
+        }
+    };
     for c in &doc.certificates {
         let what = match c.status {
-            Status::NotYetValid => format!("certificate {} ({}) is not valid until {}", c.index, c.subject.dn, c.not_before),
+            Status::NotYetValid => format!(
+                "certificate {} ({}) is not valid until {}",
+                c.index, c.subject.dn, c.not_before
+            ),
             _ => format!(
                 "certificate {} ({}, {:?}) {} {} ({})",
                 c.index,
                 c.subject.dn,
                 c.role,
-                if c.status == Status::Expired { "expired" } else { "expires" },
+                if c.status == Status::Expired {
+                    "expired"
+                } else {
+                    "expires"
+                },
                 c.not_after,
                 days(c.days_left)
             ),
@@ -821,12 +979,20 @@ fn summarize(doc: &Inspection) -> Summary {
         tally(c.status, Some(c.not_after), what, &mut s);
     }
     for v in &doc.validities {
-        let label = v.name.clone().or_else(|| v.subject.clone()).unwrap_or_else(|| v.location.clone());
+        let label = v
+            .name
+            .clone()
+            .or_else(|| v.subject.clone())
+            .unwrap_or_else(|| v.location.clone());
         let what = match (v.status, v.not_after, v.days_left) {
             (Status::NotYetValid, _, _) => format!("{label} is not yet valid"),
             (_, Some(na), Some(d)) => format!(
                 "{label} {} {na} ({})",
-                if v.status == Status::Expired { "expired" } else { "expires" },
+                if v.status == Status::Expired {
+                    "expired"
+                } else {
+                    "expires"
+                },
                 days(d)
             ),
             _ => format!("{label}: {}", v.detail.as_deref().unwrap_or("expired")),
@@ -835,19 +1001,29 @@ fn summarize(doc: &Inspection) -> Summary {
     }
     for csr in &doc.csrs {
         if let Some(flag) = &csr.flag {
-            s.attention.push(format!("CSR {} (line {}): {flag}", csr.name, csr.line));
+            s.attention
+                .push(format!("CSR {} (line {}): {flag}", csr.name, csr.line));
         }
     }
     for t in &doc.trust {
         if !t.trusted {
-            s.attention.push(format!("certificate {} is not verified by certificate {}: {}", t.certificate.index, t.ca.index, t.kubectl_error.as_deref().unwrap_or(&t.verdict)));
+            s.attention.push(format!(
+                "certificate {} is not verified by certificate {}: {}",
+                t.certificate.index,
+                t.ca.index,
+                t.kubectl_error.as_deref().unwrap_or(&t.verdict)
+            ));
         }
     }
     s.needs_attention = !s.attention.is_empty();
     s
 }
 
-fn run(input: &[u8], opts: &InspectOptions, kind: Option<InputKind>) -> Result<Inspection, InspectError> {
+fn run(
+    input: &[u8],
+    opts: &InspectOptions,
+    kind: Option<InputKind>,
+) -> Result<Inspection, InspectError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(InspectError::TooLarge {
             size: input.len(),
@@ -865,27 +1041,39 @@ fn run(input: &[u8], opts: &InspectOptions, kind: Option<InputKind>) -> Result<I
         }
         Decoded::Lossy(t, offset) => {
             let mut i = read_decoded_text(&t, opts, kind)?;
-            i.notes.push(format!("the input is not valid UTF-8 from byte {offset}; bad bytes were read as U+FFFD"));
+            i.notes.push(format!(
+                "the input is not valid UTF-8 from byte {offset}; bad bytes were read as U+FFFD"
+            ));
             Ok(i)
         }
         Decoded::Text(t) => read_decoded_text(&t, opts, kind),
     }
 }
 
-fn read_decoded_text(t: &str, opts: &InspectOptions, kind: Option<InputKind>) -> Result<Inspection, InspectError> {
+fn read_decoded_text(
+    t: &str,
+    opts: &InspectOptions,
+    kind: Option<InputKind>,
+) -> Result<Inspection, InspectError> {
     {
         {
             let t = strip_fences(t);
             let kind = match kind {
-                Some(InputKind::OpensslText | InputKind::OpensslDates) => {
-                    sniff(&t).filter(|k| matches!(k, InputKind::OpensslText | InputKind::OpensslDates)).unwrap_or(InputKind::OpensslText)
-                }
+                Some(InputKind::OpensslText | InputKind::OpensslDates) => sniff(&t)
+                    .filter(|k| matches!(k, InputKind::OpensslText | InputKind::OpensslDates))
+                    .unwrap_or(InputKind::OpensslText),
                 Some(InputKind::Pem | InputKind::Der | InputKind::Base64) => {
-                    if pem::has_pem(&t) { InputKind::Pem } else { InputKind::Base64 }
+                    if pem::has_pem(&t) {
+                        InputKind::Pem
+                    } else {
+                        InputKind::Base64
+                    }
                 }
                 Some(InputKind::AksCluster | InputKind::ArmOperation) => InputKind::AksCluster,
                 Some(k) => k,
-                None => sniff(&t).ok_or_else(|| InspectError::Unrecognized { hint: unrecognized_hint(&t) })?,
+                None => sniff(&t).ok_or_else(|| InspectError::Unrecognized {
+                    hint: unrecognized_hint(&t),
+                })?,
             };
             let mut b = Builder::new(opts, kind);
             read_text(&t, kind, &mut b)?;
@@ -902,7 +1090,13 @@ fn strip_fences(t: &str) -> std::borrow::Cow<'_, str> {
     }
     let lines: Vec<&str> = t
         .split('\n')
-        .map(|l| if l.trim_start().starts_with("```") { "" } else { l })
+        .map(|l| {
+            if l.trim_start().starts_with("```") {
+                ""
+            } else {
+                l
+            }
+        })
         .collect();
     std::borrow::Cow::Owned(lines.join("\n"))
 }
@@ -996,13 +1190,21 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
             continue;
         }
         if !pem::is_certificate_label(&block.label) {
-            b.note(format!("{where_}: `{}` is not a certificate; skipped", block.label));
+            b.note(format!(
+                "{where_}: `{}` is not a certificate; skipped",
+                block.label
+            ));
             continue;
         }
         n_cert += 1;
-        let result = block
-            .data
-            .and_then(|der| b.add_der(&der, &where_, Hint::None, block.label == "TRUSTED CERTIFICATE"));
+        let result = block.data.and_then(|der| {
+            b.add_der(
+                &der,
+                &where_,
+                Hint::None,
+                block.label == "TRUSTED CERTIFICATE",
+            )
+        });
         if let Err(e) = result {
             b.part_error(b.loc(&where_), e.clone());
             first_err.get_or_insert(e);

@@ -31,7 +31,10 @@ pub(crate) fn is_secret_label(label: &str) -> bool {
 
 /// Labels that hold an X.509 certificate.
 pub(crate) fn is_certificate_label(label: &str) -> bool {
-    matches!(label, "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE")
+    matches!(
+        label,
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE"
+    )
 }
 
 fn begin_label(line: &str) -> Option<&str> {
@@ -78,7 +81,9 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
                     error = Some(InspectError::Pem {
                         line: line_no,
                         label: label.clone(),
-                        reason: format!("ends with `-----END {end}-----` at line {n}: the labels differ"),
+                        reason: format!(
+                            "ends with `-----END {end}-----` at line {n}: the labels differ"
+                        ),
                     });
                 }
                 ended = true;
@@ -96,12 +101,21 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
                 in_headers = false;
             }
             if error.is_none()
-                && let Some(pos) = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=' || c.is_ascii_whitespace()))
+                && let Some(pos) = t.find(|c: char| {
+                    !(c.is_ascii_alphanumeric()
+                        || c == '+'
+                        || c == '/'
+                        || c == '='
+                        || c.is_ascii_whitespace())
+                })
             {
                 error = Some(InspectError::Pem {
                     line: line_no,
                     label: label.clone(),
-                    reason: format!("line {n}, column {}: not a base64 character", l.len() - l.trim_start().len() + pos + 1),
+                    reason: format!(
+                        "line {n}, column {}: not a base64 character",
+                        l.len() - l.trim_start().len() + pos + 1
+                    ),
                 });
             }
             body.push_str(t);
@@ -117,13 +131,15 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
         } else if secret {
             Ok(Vec::new())
         } else {
-            base64_decode(&body, &format!("PEM block `{label}` at line {line_no}")).map_err(|e| InspectError::Pem {
-                line: line_no,
-                label: label.clone(),
-                reason: match e {
-                    InspectError::Base64 { reason, .. } => format!("base64: {reason}"),
-                    other => other.to_string(),
-                },
+            base64_decode(&body, &format!("PEM block `{label}` at line {line_no}")).map_err(|e| {
+                InspectError::Pem {
+                    line: line_no,
+                    label: label.clone(),
+                    reason: match e {
+                        InspectError::Base64 { reason, .. } => format!("base64: {reason}"),
+                        other => other.to_string(),
+                    },
+                }
             })
         };
         blocks.push(PemBlock {
@@ -147,18 +163,29 @@ mod tests {
         assert_eq!(blocks[0].line, 2);
         assert_eq!(blocks[0].data.as_ref().unwrap(), b"ABCDEF");
         assert!(blocks[1].is_secret());
-        assert!(blocks[1].data.as_ref().unwrap().is_empty(), "secret bodies are not decoded");
+        assert!(
+            blocks[1].data.as_ref().unwrap().is_empty(),
+            "secret bodies are not decoded"
+        );
     }
 
     #[test]
     fn truncated_mislabelled_and_bad_characters() {
         let b = scan("-----BEGIN CERTIFICATE-----\nQUJD\n");
-        assert!(matches!(&b[0].data, Err(InspectError::Pem { reason, .. }) if reason.contains("truncated")));
+        assert!(
+            matches!(&b[0].data, Err(InspectError::Pem { reason, .. }) if reason.contains("truncated"))
+        );
         let b = scan("-----BEGIN CERTIFICATE-----\nQUJD\n-----END X509 CRL-----\n");
-        assert!(matches!(&b[0].data, Err(InspectError::Pem { reason, .. }) if reason.contains("differ")));
+        assert!(
+            matches!(&b[0].data, Err(InspectError::Pem { reason, .. }) if reason.contains("differ"))
+        );
         let b = scan("-----BEGIN CERTIFICATE-----\nQU*D\n-----END CERTIFICATE-----\n");
-        assert!(matches!(&b[0].data, Err(InspectError::Pem { reason, .. }) if reason.contains("line 2, column 3")));
-        let b = scan("-----BEGIN CERTIFICATE-----\nQUJD\n-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n");
+        assert!(
+            matches!(&b[0].data, Err(InspectError::Pem { reason, .. }) if reason.contains("line 2, column 3"))
+        );
+        let b = scan(
+            "-----BEGIN CERTIFICATE-----\nQUJD\n-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n",
+        );
         assert_eq!(b.len(), 2);
         assert!(b[0].data.is_err() && b[1].data.is_ok());
     }

@@ -20,7 +20,7 @@ pub(crate) enum Decoded<'a> {
 }
 
 fn decode_utf16(body: &[u8], big_endian: bool, offset: usize) -> Result<String, InspectError> {
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(InspectError::Encoding {
             offset: offset + body.len() - 1,
             reason: "UTF-16 text with an odd number of bytes".into(),
@@ -70,7 +70,7 @@ pub(crate) fn decode(input: &[u8]) -> Result<Decoded<'_>, InspectError> {
         return Ok(Decoded::Binary);
     }
     // UTF-16 without a BOM: ASCII text has a zero in every other byte.
-    if input.len() >= 4 && input.len() % 2 == 0 {
+    if input.len() >= 4 && input.len().is_multiple_of(2) {
         let head = &input[..input.len().min(64)];
         let odd_zero = head.iter().skip(1).step_by(2).all(|&b| b == 0);
         let even_zero = head.iter().step_by(2).all(|&b| b == 0);
@@ -93,7 +93,10 @@ pub(crate) fn decode(input: &[u8]) -> Result<Decoded<'_>, InspectError> {
                 .filter(|&&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
                 .count();
             if texty * 10 >= input.len() * 9 {
-                Ok(Decoded::Lossy(String::from_utf8_lossy(input).into_owned(), e.valid_up_to()))
+                Ok(Decoded::Lossy(
+                    String::from_utf8_lossy(input).into_owned(),
+                    e.valid_up_to(),
+                ))
             } else {
                 Err(InspectError::Encoding {
                     offset: e.valid_up_to(),
@@ -126,7 +129,7 @@ pub(crate) fn base64_decode(text: &str, what: &str) -> Result<Vec<u8>, InspectEr
             reason: "it is empty".into(),
         });
     }
-    let decoded = if compact.ends_with('=') || compact.len() % 4 == 0 {
+    let decoded = if compact.ends_with('=') || compact.len().is_multiple_of(4) {
         Base64::decode_vec(&compact)
     } else {
         Base64Unpadded::decode_vec(&compact)
@@ -144,8 +147,9 @@ pub(crate) fn base64_decode(text: &str, what: &str) -> Result<Vec<u8>, InspectEr
 pub(crate) fn looks_like_base64(text: &str) -> bool {
     let t = text.trim();
     t.len() >= 16
-        && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=' || c.is_ascii_whitespace())
+        && t.chars().all(|c| {
+            c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=' || c.is_ascii_whitespace()
+        })
 }
 
 /// Lines with their 1-based numbers, `\r` removed.
@@ -161,11 +165,17 @@ mod tests {
 
     #[test]
     fn boms_and_utf16() {
-        let le: Vec<u8> = [0xff, 0xfe].into_iter().chain("ab".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("ab".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         assert!(matches!(decode(&le).unwrap(), Decoded::Text(t) if t == "ab"));
         let be: Vec<u8> = "abcd".encode_utf16().flat_map(u16::to_be_bytes).collect();
         assert!(matches!(decode(&be).unwrap(), Decoded::Text(t) if t == "abcd"));
-        assert!(matches!(decode(&[0x30, 0x82, 0, 0]).unwrap(), Decoded::Binary));
+        assert!(matches!(
+            decode(&[0x30, 0x82, 0, 0]).unwrap(),
+            Decoded::Binary
+        ));
         let e = decode(&[b'a', 0xff, b'b']).unwrap_err();
         assert!(matches!(e, InspectError::Encoding { offset: 1, .. }));
     }

@@ -32,7 +32,9 @@ pub(crate) fn openssl_date(s: &str) -> Option<(Instant, bool)> {
             w.to_string()
         })
         .collect();
-    Instant::parse_openssl(&cleaned.join(" ")).ok().map(|i| (i, had_fraction))
+    Instant::parse_openssl(&cleaned.join(" "))
+        .ok()
+        .map(|i| (i, had_fraction))
 }
 
 fn blank(location: String, tool: Tool) -> ValidityReport {
@@ -77,7 +79,10 @@ fn date_field(line: &str) -> Option<(bool, &str)> {
 pub(crate) fn looks_like_openssl_text(t: &str) -> bool {
     t.lines().any(|l| {
         let l = l.trim_start();
-        l.starts_with("Not After :") || l.starts_with("Not After:") || l.starts_with("Not Before:") || l == "Validity"
+        l.starts_with("Not After :")
+            || l.starts_with("Not After:")
+            || l.starts_with("Not Before:")
+            || l == "Validity"
     })
 }
 
@@ -93,7 +98,9 @@ pub(crate) fn looks_like_openssl_dates(t: &str) -> bool {
 /// OpenSSL's messages when it cannot load a certificate.
 fn openssl_failure(l: &str) -> bool {
     let l = l.trim();
-    l == "Unable to load certificate" || l.starts_with("Could not read certificate from") || l.starts_with("Could not open file or uri for loading certificate")
+    l == "Unable to load certificate"
+        || l.starts_with("Could not read certificate from")
+        || l.starts_with("Could not open file or uri for loading certificate")
 }
 
 /// Read `openssl x509` text: `-text` blocks and `-noout -dates|-enddate|-startdate|-subject|
@@ -131,7 +138,10 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
             .or_else(|| l.strip_prefix("subject=").map(|r| ("subject", r.trim())))
             .or_else(|| l.strip_prefix("Issuer:").map(|r| ("issuer", r.trim())))
             .or_else(|| l.strip_prefix("issuer=").map(|r| ("issuer", r.trim())))
-            .or_else(|| l.strip_prefix("Serial Number:").map(|r| ("serial", r.trim())))
+            .or_else(|| {
+                l.strip_prefix("Serial Number:")
+                    .map(|r| ("serial", r.trim()))
+            })
             .or_else(|| l.strip_prefix("serial=").map(|r| ("serial", r.trim())));
         let Some((key, value)) = field else { continue };
         let tool = if l.contains('=') && !l.starts_with("Subject:") && !l.starts_with("Issuer:") {
@@ -160,11 +170,14 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
         v.tool = cur_tool;
         match key {
             "nb" | "na" => {
-                let (instant, frac) = openssl_date(value).ok_or_else(|| InspectError::ToolOutput {
-                    tool: "openssl x509".into(),
-                    line: n,
-                    reason: format!("`{value}` is not an OpenSSL date like `May 12 08:15:47 2049 GMT`"),
-                })?;
+                let (instant, frac) =
+                    openssl_date(value).ok_or_else(|| InspectError::ToolOutput {
+                        tool: "openssl x509".into(),
+                        line: n,
+                        reason: format!(
+                            "`{value}` is not an OpenSSL date like `May 12 08:15:47 2049 GMT`"
+                        ),
+                    })?;
                 if frac {
                     v.warnings.push(format!("line {n}: fractional seconds in `{value}` (the certificate's time has a fraction; truncated)"));
                 }
@@ -190,7 +203,10 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
         && let Some((n, l)) = numbered_lines(t).find(|(_, l)| openssl_failure(l))
     {
         // openssl's own failure output: the fact is that the certificate could not be read.
-        b.attention(format!("openssl could not load the certificate (line {n}: `{}`)", l.trim()));
+        b.attention(format!(
+            "openssl could not load the certificate (line {n}: `{}`)",
+            l.trim()
+        ));
         return Ok(());
     }
     if b.doc_mut().validities.is_empty() {
@@ -205,7 +221,10 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
 
 /// Whether the text is `curl -v` output.
 pub(crate) fn looks_like_curl(t: &str) -> bool {
-    t.contains("expire date:") || t.contains("Server certificate:") || t.contains("SSL certificate problem") || t.contains("SSL certificate verify")
+    t.contains("expire date:")
+        || t.contains("Server certificate:")
+        || t.contains("SSL certificate problem")
+        || t.contains("SSL certificate verify")
 }
 
 /// `*  expire date: …` with curl's `*`, optional leading space and tab/space indentation.
@@ -230,13 +249,31 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
             cur = Some(blank(format!("line {n}"), Tool::Curl));
             continue;
         }
-        if let Some(p) = line.trim_start().strip_prefix("* SSL certificate problem:").or_else(|| line.trim_start().strip_prefix("curl: (60) SSL certificate problem:")) {
+        if let Some(p) = line
+            .trim_start()
+            .strip_prefix("* SSL certificate problem:")
+            .or_else(|| {
+                line.trim_start()
+                    .strip_prefix("curl: (60) SSL certificate problem:")
+            })
+        {
             problem.get_or_insert((n, p.trim().to_string()));
             continue;
         }
-        for key in ["subject:", "issuer:", "start date:", "expire date:", "SSL certificate verify", "subjectAltName:"] {
-            let Some(value) = curl_field(line, key) else { continue };
-            if cur.is_none() || (key == "expire date:" && cur.as_ref().is_some_and(|v| v.not_after.is_some())) {
+        for key in [
+            "subject:",
+            "issuer:",
+            "start date:",
+            "expire date:",
+            "SSL certificate verify",
+            "subjectAltName:",
+        ] {
+            let Some(value) = curl_field(line, key) else {
+                continue;
+            };
+            if cur.is_none()
+                || (key == "expire date:" && cur.as_ref().is_some_and(|v| v.not_after.is_some()))
+            {
                 flush(&mut cur, b);
                 cur = Some(blank(format!("line {n}"), Tool::Curl));
             }
@@ -245,11 +282,14 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
                 "subject:" => v.subject = Some(value.to_string()),
                 "issuer:" => v.issuer = Some(value.to_string()),
                 "start date:" | "expire date:" => {
-                    let (instant, _) = openssl_date(value).ok_or_else(|| InspectError::ToolOutput {
-                        tool: "curl -v".into(),
-                        line: n,
-                        reason: format!("`{value}` is not a date like `Aug  4 13:23:07 2025 GMT`"),
-                    })?;
+                    let (instant, _) =
+                        openssl_date(value).ok_or_else(|| InspectError::ToolOutput {
+                            tool: "curl -v".into(),
+                            line: n,
+                            reason: format!(
+                                "`{value}` is not a date like `Aug  4 13:23:07 2025 GMT`"
+                            ),
+                        })?;
                     if key == "start date:" {
                         v.not_before = Some(instant);
                     } else {
@@ -266,7 +306,11 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
     if let Some((n, p)) = problem {
         // curl stops before printing the certificate when verification fails.
         let mut v = blank(format!("line {n}"), Tool::Curl);
-        v.status = if p.contains("expired") { Status::Expired } else { Status::Unknown };
+        v.status = if p.contains("expired") {
+            Status::Expired
+        } else {
+            Status::Unknown
+        };
         v.detail = Some(format!("SSL certificate problem: {p}"));
         if b.doc_mut().validities.is_empty() {
             b.add_validity(v, Hint::None);
@@ -286,7 +330,8 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
 
 /// Whether the text is `kubeadm certs check-expiration` output.
 pub(crate) fn looks_like_kubeadm(t: &str) -> bool {
-    t.lines().any(|l| l.contains("EXPIRES") && l.contains("RESIDUAL TIME"))
+    t.lines()
+        .any(|l| l.contains("EXPIRES") && l.contains("RESIDUAL TIME"))
         || t.lines().filter(|l| kubeadm_row(l).is_some()).count() >= 2
 }
 
@@ -297,13 +342,23 @@ fn kubeadm_row(line: &str) -> Option<(String, Instant, Vec<String>)> {
         return None;
     }
     let name = words[0];
-    let (mon, day, year, hm, tz) = (words[1], words[2].trim_end_matches(','), words[3], words[4], words[5]);
+    let (mon, day, year, hm, tz) = (
+        words[1],
+        words[2].trim_end_matches(','),
+        words[3],
+        words[4],
+        words[5],
+    );
     if tz != "UTC" || !words[2].ends_with(',') {
         return None;
     }
     let text = format!("{mon} {day} {hm}:00 {year} GMT");
     let instant = Instant::parse_openssl(&text).ok()?;
-    Some((name.to_string(), instant, words[6..].iter().map(|s| (*s).to_string()).collect()))
+    Some((
+        name.to_string(),
+        instant,
+        words[6..].iter().map(|s| (*s).to_string()).collect(),
+    ))
 }
 
 /// Read `kubeadm certs check-expiration`: one row per certificate and per CA.
@@ -319,15 +374,26 @@ pub(crate) fn read_kubeadm(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
             continue;
         }
         if let Some(missing) = line.trim().strip_prefix("!MISSING!") {
-            b.note(format!("line {n}: kubeadm reports {} missing", missing.trim()));
+            b.note(format!(
+                "line {n}: kubeadm reports {} missing",
+                missing.trim()
+            ));
             continue;
         }
-        let Some((name, expires, rest)) = kubeadm_row(line) else { continue };
+        let Some((name, expires, rest)) = kubeadm_row(line) else {
+            continue;
+        };
         let mut v = blank(format!("line {n}"), Tool::Kubeadm);
         v.name = Some(name.clone());
         v.not_after = Some(expires);
         let residual = rest.first().cloned().unwrap_or_default();
-        let ca = if in_ca_table { None } else { rest.get(1).filter(|s| !matches!(s.as_str(), "no" | "yes" | "false" | "true")).cloned() };
+        let ca = if in_ca_table {
+            None
+        } else {
+            rest.get(1)
+                .filter(|s| !matches!(s.as_str(), "no" | "yes" | "false" | "true"))
+                .cloned()
+        };
         v.detail = Some(match ca {
             Some(ca) => format!("kubeadm residual time {residual}, signed by {ca}"),
             None => format!("kubeadm residual time {residual}"),

@@ -82,37 +82,57 @@ fn pss_params(params: &[u8]) -> Result<(Hash, usize), String> {
         let mut inner = Reader::inside(&field);
         match field.tag {
             0xa0 => {
-                let alg = inner.expect(tag::SEQUENCE, "hashAlgorithm").map_err(|e| e.reason)?;
-                let oid = Reader::inside(&alg).expect(tag::OID, "hash").map_err(|e| e.reason)?;
+                let alg = inner
+                    .expect(tag::SEQUENCE, "hashAlgorithm")
+                    .map_err(|e| e.reason)?;
+                let oid = Reader::inside(&alg)
+                    .expect(tag::OID, "hash")
+                    .map_err(|e| e.reason)?;
                 hash = oid_string(oid.value).as_deref().and_then(Hash::from_oid);
             }
             0xa1 => {
-                let alg = inner.expect(tag::SEQUENCE, "maskGenAlgorithm").map_err(|e| e.reason)?;
+                let alg = inner
+                    .expect(tag::SEQUENCE, "maskGenAlgorithm")
+                    .map_err(|e| e.reason)?;
                 let mut m = Reader::inside(&alg);
                 m.expect(tag::OID, "mgf").map_err(|e| e.reason)?;
                 let h = m.expect(tag::SEQUENCE, "mgf hash").map_err(|e| e.reason)?;
-                let oid = Reader::inside(&h).expect(tag::OID, "hash").map_err(|e| e.reason)?;
+                let oid = Reader::inside(&h)
+                    .expect(tag::OID, "hash")
+                    .map_err(|e| e.reason)?;
                 mgf_hash = oid_string(oid.value).as_deref().and_then(Hash::from_oid);
             }
             0xa2 => {
-                let int = inner.expect(tag::INTEGER, "saltLength").map_err(|e| e.reason)?;
+                let int = inner
+                    .expect(tag::INTEGER, "saltLength")
+                    .map_err(|e| e.reason)?;
                 if int.value.len() > 2 {
                     return Err("PSS salt length is absurd".into());
                 }
-                salt = int.value.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));
+                salt = int
+                    .value
+                    .iter()
+                    .fold(0usize, |a, &b| (a << 8) | usize::from(b));
             }
             _ => {}
         }
     }
     match (hash, mgf_hash) {
-        (Some(h), Some(m)) if std::mem::discriminant(&h) == std::mem::discriminant(&m) => Ok((h, salt)),
+        (Some(h), Some(m)) if std::mem::discriminant(&h) == std::mem::discriminant(&m) => {
+            Ok((h, salt))
+        }
         _ => Err("RSASSA-PSS with SHA-1 or mismatched MGF1 hash is not supported".into()),
     }
 }
 
 /// Verify `signature` over `tbs` (algorithm `sig_alg`, a full AlgorithmIdentifier TLV) with
 /// the key in `issuer_spki` (a full SubjectPublicKeyInfo TLV).
-pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], signature: &[u8]) -> SigCheck {
+pub(crate) fn verify_signature(
+    issuer_spki: &[u8],
+    sig_alg: &[u8],
+    tbs: &[u8],
+    signature: &[u8],
+) -> SigCheck {
     let Some((key_oid, curve, key_bits)) = spki_parts(issuer_spki) else {
         return SigCheck::Unsupported("the issuer's public key is malformed".into());
     };
@@ -120,7 +140,11 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
         return SigCheck::Unsupported("the signature algorithm is malformed".into());
     };
     let mut a = Reader::inside(&alg_seq);
-    let Some(alg_oid) = a.expect(tag::OID, "oid").ok().and_then(|o| oid_string(o.value)) else {
+    let Some(alg_oid) = a
+        .expect(tag::OID, "oid")
+        .ok()
+        .and_then(|o| oid_string(o.value))
+    else {
         return SigCheck::Unsupported("the signature algorithm OID is malformed".into());
     };
     let params = if a.is_empty() { None } else { a.read().ok() };
@@ -135,7 +159,8 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
         if bits < 1024 {
             return Err(format!("crypto/rsa: {bits}-bit keys are insecure"));
         }
-        rsa::PublicKey::from_pkcs1_der(key_bits).map_err(|e| format!("the issuer's RSA key is unusable: {e}"))
+        rsa::PublicKey::from_pkcs1_der(key_bits)
+            .map_err(|e| format!("the issuer's RSA key is unusable: {e}"))
     };
     let rsa_fail = || SigCheck::Invalid("crypto/rsa: verification error".into());
     let mismatch = |want: &str| {
@@ -162,9 +187,15 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
                 return rsa_fail();
             };
             let ok = match alg_oid.as_str() {
-                "1.2.840.113549.1.1.11" => rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key).verify(tbs, &sig).is_ok(),
-                "1.2.840.113549.1.1.12" => rsa::pkcs1v15::VerifyingKey::<Sha384>::new(key).verify(tbs, &sig).is_ok(),
-                _ => rsa::pkcs1v15::VerifyingKey::<Sha512>::new(key).verify(tbs, &sig).is_ok(),
+                "1.2.840.113549.1.1.11" => rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                "1.2.840.113549.1.1.12" => rsa::pkcs1v15::VerifyingKey::<Sha384>::new(key)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                _ => rsa::pkcs1v15::VerifyingKey::<Sha512>::new(key)
+                    .verify(tbs, &sig)
+                    .is_ok(),
             };
             if ok { SigCheck::Valid } else { rsa_fail() }
         }
@@ -175,7 +206,11 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
             let (hash, salt) = match params.map(|p| pss_params(p.full)) {
                 Some(Ok(p)) => p,
                 Some(Err(e)) => return SigCheck::Unsupported(e),
-                None => return SigCheck::Unsupported("RSASSA-PSS without parameters (SHA-1) is not supported".into()),
+                None => {
+                    return SigCheck::Unsupported(
+                        "RSASSA-PSS without parameters (SHA-1) is not supported".into(),
+                    );
+                }
             };
             let key = match rsa_key() {
                 Ok(k) => k,
@@ -185,9 +220,15 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
                 return rsa_fail();
             };
             let ok = match hash {
-                Hash::Sha256 => rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(key, salt).verify(tbs, &sig).is_ok(),
-                Hash::Sha384 => rsa::pss::VerifyingKey::<Sha384>::new_with_salt_len(key, salt).verify(tbs, &sig).is_ok(),
-                Hash::Sha512 => rsa::pss::VerifyingKey::<Sha512>::new_with_salt_len(key, salt).verify(tbs, &sig).is_ok(),
+                Hash::Sha256 => rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(key, salt)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                Hash::Sha384 => rsa::pss::VerifyingKey::<Sha384>::new_with_salt_len(key, salt)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                Hash::Sha512 => rsa::pss::VerifyingKey::<Sha512>::new_with_salt_len(key, salt)
+                    .verify(tbs, &sig)
+                    .is_ok(),
             };
             if ok { SigCheck::Valid } else { rsa_fail() }
         }
@@ -211,7 +252,11 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
                     ) else {
                         return fail();
                     };
-                    if vk.verify_prehash(&hash, &sig).is_ok() { SigCheck::Valid } else { fail() }
+                    if vk.verify_prehash(&hash, &sig).is_ok() {
+                        SigCheck::Valid
+                    } else {
+                        fail()
+                    }
                 }
                 Some("1.3.132.0.34") => {
                     let (Ok(vk), Ok(sig)) = (
@@ -220,7 +265,11 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
                     ) else {
                         return fail();
                     };
-                    if vk.verify_prehash(&hash, &sig).is_ok() { SigCheck::Valid } else { fail() }
+                    if vk.verify_prehash(&hash, &sig).is_ok() {
+                        SigCheck::Valid
+                    } else {
+                        fail()
+                    }
                 }
                 other => SigCheck::Unsupported(format!(
                     "ECDSA on curve {} is not supported (P-256 and P-384 are)",
@@ -233,20 +282,33 @@ pub(crate) fn verify_signature(issuer_spki: &[u8], sig_alg: &[u8], tbs: &[u8], s
                 return mismatch("Ed25519");
             }
             let fail = || SigCheck::Invalid("x509: Ed25519 verification failure".into());
-            let (Ok(k), Ok(s)) = (<[u8; 32]>::try_from(key_bits), <[u8; 64]>::try_from(signature)) else {
+            let (Ok(k), Ok(s)) = (
+                <[u8; 32]>::try_from(key_bits),
+                <[u8; 64]>::try_from(signature),
+            ) else {
                 return fail();
             };
             let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&k) else {
                 return fail();
             };
             let sig = ed25519_dalek::Signature::from_bytes(&s);
-            if vk.verify_strict(tbs, &sig).is_ok() { SigCheck::Valid } else { fail() }
+            if vk.verify_strict(tbs, &sig).is_ok() {
+                SigCheck::Valid
+            } else {
+                fail()
+            }
         }
         "1.2.840.113549.1.1.5" | "1.2.840.10045.4.1" => SigCheck::Unsupported(format!(
             "x509: cannot verify signature: insecure algorithm {} (Go and kubectl reject SHA-1 signatures)",
-            if alg_oid.ends_with("1.1.5") { "SHA1-RSA" } else { "ECDSA-SHA1" }
+            if alg_oid.ends_with("1.1.5") {
+                "SHA1-RSA"
+            } else {
+                "ECDSA-SHA1"
+            }
         )),
-        "1.2.840.113549.1.1.4" => SigCheck::Unsupported("x509: cannot verify signature: insecure algorithm MD5-RSA".into()),
+        "1.2.840.113549.1.1.4" => SigCheck::Unsupported(
+            "x509: cannot verify signature: insecure algorithm MD5-RSA".into(),
+        ),
         other => SigCheck::Unsupported(format!(
             "x509: cannot verify signature: algorithm unimplemented ({})",
             super::x509::signature_algorithm_name(other).unwrap_or(other)
@@ -298,7 +360,10 @@ fn validity_error(c: &ParsedCert<'_>, now: Instant) -> Option<String> {
 /// RFC 5280 / CABF rules on a single certificate in a path, beyond what Go checks.
 fn profile_defects(c: &ParsedCert<'_>, profile: Profile, position: Position) -> Option<String> {
     if !c.unknown_critical.is_empty() {
-        return Some(format!("x509: unhandled critical extension ({})", c.unknown_critical.join(", ")));
+        return Some(format!(
+            "x509: unhandled critical extension ({})",
+            c.unknown_critical.join(", ")
+        ));
     }
     if c.duplicate_extension {
         return Some("x509: certificate contains duplicate extensions".into());
@@ -307,15 +372,23 @@ fn profile_defects(c: &ParsedCert<'_>, profile: Profile, position: Position) -> 
         return None;
     }
     if c.tbs_sig_alg != c.sig_alg {
-        return Some("signature algorithm in TBSCertificate differs from the outer one (RFC 5280 §4.1.1.2)".into());
+        return Some(
+            "signature algorithm in TBSCertificate differs from the outer one (RFC 5280 §4.1.1.2)"
+                .into(),
+        );
     }
     let s = c.serial;
     // "At most 20 octets" counts the magnitude; a sign octet 0x00 may make 21 encoded.
     let magnitude_len = s.len() - usize::from(s.len() > 1 && s[0] == 0);
     // Trust anchors are trusted by configuration, not validated: old roots (Starfield's,
     // serial 0) are still in use.
-    if position != Position::Anchor && (s[0] & 0x80 != 0 || s.iter().all(|&b| b == 0) || magnitude_len > 20) {
-        return Some("serial number is not a positive integer of at most 20 octets (RFC 5280 §4.1.2.2)".into());
+    if position != Position::Anchor
+        && (s[0] & 0x80 != 0 || s.iter().all(|&b| b == 0) || magnitude_len > 20)
+    {
+        return Some(
+            "serial number is not a positive integer of at most 20 octets (RFC 5280 §4.1.2.2)"
+                .into(),
+        );
     }
     if c.issuer.dn.is_empty() {
         return Some("empty issuer name (RFC 5280 §4.1.2.4)".into());
@@ -340,9 +413,13 @@ fn profile_defects(c: &ParsedCert<'_>, profile: Profile, position: Position) -> 
     }
     if position != Position::Leaf {
         match &c.basic_constraints {
-            None => return Some("CA certificate without basicConstraints (RFC 5280 §4.2.1.9)".into()),
+            None => {
+                return Some("CA certificate without basicConstraints (RFC 5280 §4.2.1.9)".into());
+            }
             Some(bc) if !bc.critical => {
-                return Some("CA certificate with non-critical basicConstraints (RFC 5280 §4.2.1.9)".into());
+                return Some(
+                    "CA certificate with non-critical basicConstraints (RFC 5280 §4.2.1.9)".into(),
+                );
             }
             _ => {}
         }
@@ -351,7 +428,12 @@ fn profile_defects(c: &ParsedCert<'_>, profile: Profile, position: Position) -> 
         if c.version != 3 {
             return Some(format!("v{} certificate (CABF requires v3)", c.version));
         }
-        if position == Position::Leaf && (is_ca || c.key_usage.as_ref().is_some_and(|k| k.contains(&"keyCertSign"))) {
+        if position == Position::Leaf
+            && (is_ca
+                || c.key_usage
+                    .as_ref()
+                    .is_some_and(|k| k.contains(&"keyCertSign")))
+        {
             return Some("CA certificate in the leaf position (CABF 7.1.2.7)".into());
         }
         if position == Position::Anchor && ext("2.5.29.35").is_some() {
@@ -359,7 +441,11 @@ fn profile_defects(c: &ParsedCert<'_>, profile: Profile, position: Position) -> 
                 return Some("root authorityKeyIdentifier has authorityCertIssuer/SerialNumber (CABF 7.1.2.1.3)".into());
             }
             match (&c.authority_key_id, &c.subject_key_id) {
-                (None, _) => return Some("root authorityKeyIdentifier without keyIdentifier (CABF 7.1.2.1.3)".into()),
+                (None, _) => {
+                    return Some(
+                        "root authorityKeyIdentifier without keyIdentifier (CABF 7.1.2.1.3)".into(),
+                    );
+                }
                 (Some(a), Some(s)) if a != s => {
                     return Some("root authorityKeyIdentifier differs from its subjectKeyIdentifier (CABF 7.1.2.1.3)".into());
                 }
@@ -383,7 +469,11 @@ fn ca_error(issuer: &ParsedCert<'_>, position: Position) -> Option<String> {
     if !issuer.is_ca() && !v1_anchor {
         return Some(format!(
             "x509: {} \"{}\" is not a CA (basicConstraints cA is not set)",
-            if position == Position::Anchor { "trust anchor" } else { "intermediate" },
+            if position == Position::Anchor {
+                "trust anchor"
+            } else {
+                "intermediate"
+            },
             issuer.subject.cn.as_deref().unwrap_or(&issuer.subject.dn)
         ));
     }
@@ -399,15 +489,24 @@ fn ca_error(issuer: &ParsedCert<'_>, position: Position) -> Option<String> {
 /// Whether a DNS name (or IP literal) matches the leaf's subjectAltName, as Go does.
 pub(crate) fn name_error(leaf: &ParsedCert<'_>, host: &str) -> Option<String> {
     let host = host.trim_end_matches('.');
-    if let Ok(ip) = host.trim_start_matches('[').trim_end_matches(']').parse::<core::net::IpAddr>() {
+    if let Ok(ip) = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<core::net::IpAddr>()
+    {
         let ip = ip.to_string();
         if leaf.sans.ip.is_empty() {
-            return Some(format!("x509: cannot validate certificate for {ip} because it doesn't contain any IP SANs"));
+            return Some(format!(
+                "x509: cannot validate certificate for {ip} because it doesn't contain any IP SANs"
+            ));
         }
         if leaf.sans.ip.contains(&ip) {
             return None;
         }
-        return Some(format!("x509: certificate is valid for {}, not {ip}", leaf.sans.ip.join(", ")));
+        return Some(format!(
+            "x509: certificate is valid for {}, not {ip}",
+            leaf.sans.ip.join(", ")
+        ));
     }
     let host_l = host.to_ascii_lowercase();
     let matches = |pattern: &str| {
@@ -428,7 +527,10 @@ pub(crate) fn name_error(leaf: &ParsedCert<'_>, host: &str) -> Option<String> {
             "x509: certificate relies on legacy Common Name field, use SANs instead".into(),
         );
     }
-    Some(format!("x509: certificate is valid for {}, not {host}", leaf.sans.dns.join(", ")))
+    Some(format!(
+        "x509: certificate is valid for {}, not {host}",
+        leaf.sans.dns.join(", ")
+    ))
 }
 
 /// The result of path validation.
@@ -449,7 +551,10 @@ pub(crate) fn verify_path(
     anchors: &[ParsedCert<'_>],
     opts: &PathOptions<'_>,
 ) -> PathResult {
-    let fail = |e: String| PathResult { ok: false, error: Some(e) };
+    let fail = |e: String| PathResult {
+        ok: false,
+        error: Some(e),
+    };
     if let Some(e) = validity_error(leaf, opts.now) {
         return fail(e);
     }
@@ -470,9 +575,16 @@ pub(crate) fn verify_path(
     };
     let mut used = Vec::new();
     if search.extend(leaf, &mut used, 0) {
-        PathResult { ok: true, error: None }
+        PathResult {
+            ok: true,
+            error: None,
+        }
     } else {
-        fail(search.last_error.unwrap_or_else(|| "x509: certificate signed by unknown authority".into()))
+        fail(
+            search
+                .last_error
+                .unwrap_or_else(|| "x509: certificate signed by unknown authority".into()),
+        )
     }
 }
 
@@ -509,7 +621,8 @@ impl<'a> Search<'_, 'a> {
             return true;
         }
         for (i, ica) in self.intermediates.iter().enumerate() {
-            if used.contains(&i) || ica.subject_der != child.issuer_der || std::ptr::eq(ica, child) {
+            if used.contains(&i) || ica.subject_der != child.issuer_der || std::ptr::eq(ica, child)
+            {
                 continue;
             }
             if ica.der == child.der {
@@ -543,7 +656,13 @@ impl<'a> Search<'_, 'a> {
         false
     }
 
-    fn link_error(&self, child: &ParsedCert<'_>, issuer: &ParsedCert<'_>, pos: Position, below: usize) -> Option<String> {
+    fn link_error(
+        &self,
+        child: &ParsedCert<'_>,
+        issuer: &ParsedCert<'_>,
+        pos: Position,
+        below: usize,
+    ) -> Option<String> {
         if let Some(e) = ca_error(issuer, pos) {
             return Some(e);
         }
@@ -594,10 +713,16 @@ pub(crate) fn server_host(server: &str) -> Option<&str> {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if authority.starts_with('[') {
-        authority.split_once(']').map_or(authority, |(h, _)| h.trim_start_matches('['))
+        authority
+            .split_once(']')
+            .map_or(authority, |(h, _)| h.trim_start_matches('['))
     } else {
         authority.rsplit_once(':').map_or(authority, |(h, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) { h } else { authority }
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                authority
+            }
         })
     };
     (!host.is_empty()).then_some(host)
@@ -605,7 +730,12 @@ pub(crate) fn server_host(server: &str) -> Option<&str> {
 
 /// "Does `ca` verify `cert`?" with each check spelled out, and for a kubeconfig, "will
 /// it work against this server?" — including the error kubectl would print.
-pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Instant, ctx: TrustContext<'_>) -> TrustReport {
+pub(crate) fn trust_report(
+    ca: &ParsedCert<'_>,
+    cert: &ParsedCert<'_>,
+    now: Instant,
+    ctx: TrustContext<'_>,
+) -> TrustReport {
     let mut checks = Vec::new();
     let mut kubectl: Option<String> = None;
     let first_fail = |e: String, k: &mut Option<String>| {
@@ -614,14 +744,29 @@ pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Inst
         }
     };
     let mut item = |check: &str, ok: Option<bool>, detail: String| {
-        checks.push(TrustCheckItem { check: check.into(), ok, detail });
+        checks.push(TrustCheckItem {
+            check: check.into(),
+            ok,
+            detail,
+        });
     };
 
     // Go checks the leaf's validity first, then builds the chain, then the host name.
     match validity_error(cert, now) {
-        None => item("certificateValidity", Some(true), format!("valid {} to {}", cert.not_before, cert.not_after)),
+        None => item(
+            "certificateValidity",
+            Some(true),
+            format!("valid {} to {}", cert.not_before, cert.not_after),
+        ),
         Some(e) => {
-            item("certificateValidity", Some(false), format!("not valid at {now}: {} to {}", cert.not_before, cert.not_after));
+            item(
+                "certificateValidity",
+                Some(false),
+                format!(
+                    "not valid at {now}: {} to {}",
+                    cert.not_before, cert.not_after
+                ),
+            );
             first_fail(e, &mut kubectl);
         }
     }
@@ -632,7 +777,10 @@ pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Inst
         if name_ok {
             format!("issuer `{}` is the CA's subject", cert.issuer.dn)
         } else {
-            format!("issuer `{}` is not the CA's subject `{}`", cert.issuer.dn, ca.subject.dn)
+            format!(
+                "issuer `{}` is not the CA's subject `{}`",
+                cert.issuer.dn, ca.subject.dn
+            )
         },
     );
     match (&cert.authority_key_id, &ca.subject_key_id) {
@@ -649,16 +797,37 @@ pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Inst
                 )
             },
         ),
-        _ => item("keyIdentifier", None, "not both present; not compared".into()),
+        _ => item(
+            "keyIdentifier",
+            None,
+            "not both present; not compared".into(),
+        ),
     }
     let sig = verify_signature(ca.spki, cert.sig_alg, cert.tbs, cert.signature);
     match &sig {
-        SigCheck::Valid => item("signature", Some(true), format!("{} signature verifies with the CA's key", cert_sig_name(cert))),
-        SigCheck::Invalid(e) => item("signature", Some(false), format!("{} signature does not verify with the CA's key: {e}", cert_sig_name(cert))),
+        SigCheck::Valid => item(
+            "signature",
+            Some(true),
+            format!(
+                "{} signature verifies with the CA's key",
+                cert_sig_name(cert)
+            ),
+        ),
+        SigCheck::Invalid(e) => item(
+            "signature",
+            Some(false),
+            format!(
+                "{} signature does not verify with the CA's key: {e}",
+                cert_sig_name(cert)
+            ),
+        ),
         SigCheck::Unsupported(e) => item("signature", Some(false), format!("cannot check: {e}")),
     }
     if !name_ok {
-        first_fail("x509: certificate signed by unknown authority".into(), &mut kubectl);
+        first_fail(
+            "x509: certificate signed by unknown authority".into(),
+            &mut kubectl,
+        );
     } else if let SigCheck::Invalid(e) | SigCheck::Unsupported(e) = &sig {
         first_fail(
             format!(
@@ -669,37 +838,71 @@ pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Inst
         );
     }
     match ca_error(ca, Position::Anchor) {
-        None => item("basicConstraints", Some(true), if ca.is_ca() { "the CA has cA=TRUE".into() } else { "v1 certificate accepted as a trust anchor".into() }),
+        None => item(
+            "basicConstraints",
+            Some(true),
+            if ca.is_ca() {
+                "the CA has cA=TRUE".into()
+            } else {
+                "v1 certificate accepted as a trust anchor".into()
+            },
+        ),
         Some(e) => {
             item("basicConstraints", Some(false), e.clone());
             first_fail(e, &mut kubectl);
         }
     }
     match validity_error(ca, now) {
-        None => item("caValidity", Some(true), format!("CA valid {} to {}", ca.not_before, ca.not_after)),
+        None => item(
+            "caValidity",
+            Some(true),
+            format!("CA valid {} to {}", ca.not_before, ca.not_after),
+        ),
         Some(e) => {
-            item("caValidity", Some(false), format!("CA not valid at {now}: {} to {}", ca.not_before, ca.not_after));
+            item(
+                "caValidity",
+                Some(false),
+                format!(
+                    "CA not valid at {now}: {} to {}",
+                    ca.not_before, ca.not_after
+                ),
+            );
             first_fail(e, &mut kubectl);
         }
     }
     if !cert.unknown_critical.is_empty() {
-        let e = format!("x509: unhandled critical extension ({})", cert.unknown_critical.join(", "));
+        let e = format!(
+            "x509: unhandled critical extension ({})",
+            cert.unknown_critical.join(", ")
+        );
         item("criticalExtensions", Some(false), e.clone());
         first_fail(e, &mut kubectl);
     }
     let is_kubeconfig = ctx.kubeconfig_cluster.is_some();
     if is_kubeconfig {
         if let Some(eku) = &cert.extended_key_usage
-            && !eku.iter().any(|e| e == "serverAuth" || e == "anyExtendedKeyUsage")
+            && !eku
+                .iter()
+                .any(|e| e == "serverAuth" || e == "anyExtendedKeyUsage")
         {
             let e = "x509: certificate specifies an incompatible key usage".to_string();
-            item("extendedKeyUsage", Some(false), format!("no serverAuth in {}", eku.join(", ")));
+            item(
+                "extendedKeyUsage",
+                Some(false),
+                format!("no serverAuth in {}", eku.join(", ")),
+            );
             first_fail(e, &mut kubectl);
         }
-        let host = ctx.tls_server_name.or_else(|| ctx.server.and_then(server_host));
+        let host = ctx
+            .tls_server_name
+            .or_else(|| ctx.server.and_then(server_host));
         match host {
             Some(h) => match name_error(cert, h) {
-                None => item("hostname", Some(true), format!("the certificate is valid for `{h}`")),
+                None => item(
+                    "hostname",
+                    Some(true),
+                    format!("the certificate is valid for `{h}`"),
+                ),
                 Some(e) => {
                     item("hostname", Some(false), e.clone());
                     first_fail(e, &mut kubectl);
@@ -713,16 +916,29 @@ pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Inst
                 problems.push(e);
             }
             if client.issuer_der != ca.subject_der
-                || verify_signature(ca.spki, client.sig_alg, client.tbs, client.signature) != SigCheck::Valid
+                || verify_signature(ca.spki, client.sig_alg, client.tbs, client.signature)
+                    != SigCheck::Valid
             {
                 problems.push("not issued by this CA key, so the API server (which trusts the same cluster CA) will not accept it".into());
             }
             if problems.is_empty() {
-                item("clientCertificate", Some(true), format!("user `{user}`: client certificate valid until {} and issued by this CA", client.not_after));
+                item(
+                    "clientCertificate",
+                    Some(true),
+                    format!(
+                        "user `{user}`: client certificate valid until {} and issued by this CA",
+                        client.not_after
+                    ),
+                );
             } else {
-                item("clientCertificate", Some(false), format!("user `{user}`: {}", problems.join("; ")));
+                item(
+                    "clientCertificate",
+                    Some(false),
+                    format!("user `{user}`: {}", problems.join("; ")),
+                );
                 if kubectl.is_none() {
-                    kubectl = Some("error: You must be logged in to the server (Unauthorized)".into());
+                    kubectl =
+                        Some("error: You must be logged in to the server (Unauthorized)".into());
                 }
             }
         }
@@ -751,9 +967,14 @@ pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Inst
             ok: None,
             detail: "insecure-skip-tls-verify is set: kubectl does not verify the server certificate at all".into(),
         });
-        if !trusted && checks.iter().all(|c| c.check == "clientCertificate" || c.ok != Some(false)) {
+        if !trusted
+            && checks
+                .iter()
+                .all(|c| c.check == "clientCertificate" || c.ok != Some(false))
+        {
             trusted = true;
-            verdict = "yes, but only because insecure-skip-tls-verify disables server verification".into();
+            verdict = "yes, but only because insecure-skip-tls-verify disables server verification"
+                .into();
             kubectl = None;
         }
     }
@@ -769,7 +990,12 @@ pub(crate) fn trust_report(ca: &ParsedCert<'_>, cert: &ParsedCert<'_>, now: Inst
         })
     };
     TrustReport {
-        kind: if is_kubeconfig { "kubeconfigAgainstServer" } else { "caVerifiesCertificate" }.into(),
+        kind: if is_kubeconfig {
+            "kubeconfigAgainstServer"
+        } else {
+            "caVerifiesCertificate"
+        }
+        .into(),
         ca: ctx.ca_ref,
         certificate: ctx.cert_ref,
         kubeconfig_cluster: ctx.kubeconfig_cluster.map(str::to_string),
@@ -791,7 +1017,10 @@ mod tests {
 
     #[test]
     fn server_hosts() {
-        assert_eq!(server_host("https://myaks-dns-1a2b3c.hcp.westeurope.azmk8s.io:443"), Some("myaks-dns-1a2b3c.hcp.westeurope.azmk8s.io"));
+        assert_eq!(
+            server_host("https://myaks-dns-1a2b3c.hcp.westeurope.azmk8s.io:443"),
+            Some("myaks-dns-1a2b3c.hcp.westeurope.azmk8s.io")
+        );
         assert_eq!(server_host("https://10.0.0.1"), Some("10.0.0.1"));
         assert_eq!(server_host("https://[::1]:6443/x"), Some("::1"));
         assert_eq!(server_host("https://"), None);

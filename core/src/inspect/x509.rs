@@ -13,8 +13,7 @@ use der::Decode;
 use sha2::{Digest, Sha256};
 use x509_cert::ext::pkix::{
     AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, ExtendedKeyUsage, KeyUsage,
-    NameConstraints, PolicyConstraints, SubjectAltName, SubjectKeyIdentifier,
-    name::GeneralName,
+    NameConstraints, PolicyConstraints, SubjectAltName, SubjectKeyIdentifier, name::GeneralName,
 };
 
 use super::der_walk::{DerError, Reader, Tlv, oid_string, tag, uint_bits};
@@ -76,18 +75,18 @@ pub(crate) struct ParsedCert<'a> {
 
 /// Extensions understood well enough to act on when critical.
 const KNOWN_EXTENSIONS: &[&str] = &[
-    "2.5.29.14", // subjectKeyIdentifier
-    "2.5.29.15", // keyUsage
-    "2.5.29.17", // subjectAltName
-    "2.5.29.18", // issuerAltName
-    "2.5.29.19", // basicConstraints
-    "2.5.29.30", // nameConstraints
-    "2.5.29.31", // cRLDistributionPoints
-    "2.5.29.32", // certificatePolicies
-    "2.5.29.35", // authorityKeyIdentifier
-    "2.5.29.36", // policyConstraints
-    "2.5.29.37", // extKeyUsage
-    "2.5.29.54", // inhibitAnyPolicy
+    "2.5.29.14",         // subjectKeyIdentifier
+    "2.5.29.15",         // keyUsage
+    "2.5.29.17",         // subjectAltName
+    "2.5.29.18",         // issuerAltName
+    "2.5.29.19",         // basicConstraints
+    "2.5.29.30",         // nameConstraints
+    "2.5.29.31",         // cRLDistributionPoints
+    "2.5.29.32",         // certificatePolicies
+    "2.5.29.35",         // authorityKeyIdentifier
+    "2.5.29.36",         // policyConstraints
+    "2.5.29.37",         // extKeyUsage
+    "2.5.29.54",         // inhibitAnyPolicy
     "1.3.6.1.5.5.7.1.1", // authorityInfoAccess
 ];
 
@@ -182,16 +181,23 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
                 .and_then(|s| Reader::inside(&s).expect(tag::INTEGER, "modulus").ok())
                 .map(|m| uint_bits(m.value));
             PublicKeyInfo {
-                algorithm: if oid.ends_with(".10") { "RSASSA-PSS" } else { "RSA" }.into(),
+                algorithm: if oid.ends_with(".10") {
+                    "RSASSA-PSS"
+                } else {
+                    "RSA"
+                }
+                .into(),
                 bits,
                 curve: None,
             }
         }
         "1.2.840.10045.2.1" => {
             let (curve, bits) = match params {
-                Some(Tlv { tag: tag::OID, value, .. }) => {
-                    curve_name(&oid_string(value).unwrap_or_else(|| "malformed OID".into()))
-                }
+                Some(Tlv {
+                    tag: tag::OID,
+                    value,
+                    ..
+                }) => curve_name(&oid_string(value).unwrap_or_else(|| "malformed OID".into())),
                 _ => ("explicit or missing curve parameters".into(), None),
             };
             PublicKeyInfo {
@@ -256,10 +262,24 @@ pub(crate) fn serial_string(content: &[u8]) -> String {
     } else {
         content.to_vec()
     };
-    let start = magnitude.iter().position(|&b| b != 0).unwrap_or(magnitude.len());
-    let digits: String = magnitude[start..].iter().map(|b| format!("{b:02X}")).collect();
-    let digits = if digits.is_empty() { "00".to_string() } else { digits };
-    if negative { format!("-{digits}") } else { digits }
+    let start = magnitude
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(magnitude.len());
+    let digits: String = magnitude[start..]
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let digits = if digits.is_empty() {
+        "00".to_string()
+    } else {
+        digits
+    };
+    if negative {
+        format!("-{digits}")
+    } else {
+        digits
+    }
 }
 
 /// SHA-256 fingerprint in OpenSSL's `AB:CD:…` form.
@@ -309,9 +329,15 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
     };
 
     let mut c = Reader::inside(&cert);
-    let tbs = c.expect(tag::SEQUENCE, "TBSCertificate").map_err(|e| der_err(W, e))?;
-    let sig_alg = c.expect(tag::SEQUENCE, "signatureAlgorithm").map_err(|e| der_err(W, e))?;
-    let sig = c.expect(tag::BIT_STRING, "signatureValue").map_err(|e| der_err(W, e))?;
+    let tbs = c
+        .expect(tag::SEQUENCE, "TBSCertificate")
+        .map_err(|e| der_err(W, e))?;
+    let sig_alg = c
+        .expect(tag::SEQUENCE, "signatureAlgorithm")
+        .map_err(|e| der_err(W, e))?;
+    let sig = c
+        .expect(tag::BIT_STRING, "signatureValue")
+        .map_err(|e| der_err(W, e))?;
     if !c.is_empty() {
         warnings.push(format!(
             "{} bytes of data after the signature inside the certificate SEQUENCE",
@@ -355,7 +381,9 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
             }
         };
     }
-    let serial = t.expect(tag::INTEGER, "serialNumber").map_err(|e| der_err(W, e))?;
+    let serial = t
+        .expect(tag::INTEGER, "serialNumber")
+        .map_err(|e| der_err(W, e))?;
     if serial.value.is_empty() {
         return Err(InspectError::Der {
             what: W.into(),
@@ -381,16 +409,26 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
             serial.value.len()
         ));
     }
-    let tbs_sig_alg = t.expect(tag::SEQUENCE, "TBSCertificate.signature").map_err(|e| der_err(W, e))?;
+    let tbs_sig_alg = t
+        .expect(tag::SEQUENCE, "TBSCertificate.signature")
+        .map_err(|e| der_err(W, e))?;
     if tbs_sig_alg.full != sig_alg.full {
         warnings.push(
             "signature algorithm inside the TBSCertificate differs from the outer one".into(),
         );
     }
-    let issuer = t.expect(tag::SEQUENCE, "issuer").map_err(|e| der_err(W, e))?;
-    let validity = t.expect(tag::SEQUENCE, "validity").map_err(|e| der_err(W, e))?;
-    let subject = t.expect(tag::SEQUENCE, "subject").map_err(|e| der_err(W, e))?;
-    let spki = t.expect(tag::SEQUENCE, "subjectPublicKeyInfo").map_err(|e| der_err(W, e))?;
+    let issuer = t
+        .expect(tag::SEQUENCE, "issuer")
+        .map_err(|e| der_err(W, e))?;
+    let validity = t
+        .expect(tag::SEQUENCE, "validity")
+        .map_err(|e| der_err(W, e))?;
+    let subject = t
+        .expect(tag::SEQUENCE, "subject")
+        .map_err(|e| der_err(W, e))?;
+    let spki = t
+        .expect(tag::SEQUENCE, "subjectPublicKeyInfo")
+        .map_err(|e| der_err(W, e))?;
 
     let mut v = Reader::inside(&validity);
     let mut read_time = |which: &str| -> Result<Instant, InspectError> {
@@ -418,7 +456,10 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
                 info
             }
             Err(e) => {
-                warnings.push(format!("{which} name is malformed at byte {}: {}", e.offset, e.reason));
+                warnings.push(format!(
+                    "{which} name is malformed at byte {}: {}",
+                    e.offset, e.reason
+                ));
                 NameInfo {
                     dn: "<unreadable name>".into(),
                     cn: None,
@@ -435,7 +476,10 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
     }
 
     let public_key = public_key_info(spki.full, spki.offset).unwrap_or_else(|e| {
-        warnings.push(format!("subjectPublicKeyInfo is malformed at byte {}: {}", e.offset, e.reason));
+        warnings.push(format!(
+            "subjectPublicKeyInfo is malformed at byte {}: {}",
+            e.offset, e.reason
+        ));
         PublicKeyInfo {
             algorithm: "unreadable".into(),
             bits: None,
@@ -457,16 +501,21 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
                     warnings.push(format!("extensions in a v{version} certificate"));
                 }
                 let mut outer = Reader::inside(&field);
-                let seq = outer.expect(tag::SEQUENCE, "Extensions").map_err(|e| der_err(W, e))?;
+                let seq = outer
+                    .expect(tag::SEQUENCE, "Extensions")
+                    .map_err(|e| der_err(W, e))?;
                 if !outer.is_empty() {
                     warnings.push("data after the Extensions SEQUENCE".into());
                 }
                 let mut exts = Reader::inside(&seq);
                 if exts.is_empty() {
-                    warnings.push("Extensions is an empty SEQUENCE (RFC 5280: SIZE (1..MAX))".into());
+                    warnings
+                        .push("Extensions is an empty SEQUENCE (RFC 5280: SIZE (1..MAX))".into());
                 }
                 while !exts.is_empty() {
-                    let ext = exts.expect(tag::SEQUENCE, "Extension").map_err(|e| der_err(W, e))?;
+                    let ext = exts
+                        .expect(tag::SEQUENCE, "Extension")
+                        .map_err(|e| der_err(W, e))?;
                     let mut e = Reader::inside(&ext);
                     let oid = e.expect(tag::OID, "extnID").map_err(|e| der_err(W, e))?;
                     let mut critical = false;
@@ -487,7 +536,9 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
                             }
                         };
                     }
-                    let value = e.expect(tag::OCTET_STRING, "extnValue").map_err(|e| der_err(W, e))?;
+                    let value = e
+                        .expect(tag::OCTET_STRING, "extnValue")
+                        .map_err(|e| der_err(W, e))?;
                     if !e.is_empty() {
                         warnings.push("data after extnValue inside an Extension".into());
                     }
@@ -498,7 +549,9 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
                     });
                 }
             }
-            other => warnings.push(format!("unexpected field with tag 0x{other:02x} in TBSCertificate")),
+            other => warnings.push(format!(
+                "unexpected field with tag 0x{other:02x} in TBSCertificate"
+            )),
         }
     }
 
@@ -538,7 +591,11 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
 }
 
 /// Decode a typed extension value, recording a warning on failure.
-fn decode_ext<'a, T: Decode<'a>>(value: &'a [u8], name: &str, warnings: &mut Vec<String>) -> Option<T> {
+fn decode_ext<'a, T: Decode<'a>>(
+    value: &'a [u8],
+    name: &str,
+    warnings: &mut Vec<String>,
+) -> Option<T> {
     match T::from_der(value) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -591,11 +648,13 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 }
             }
             "2.5.29.37" => {
-                if let Some(eku) = decode_ext::<ExtendedKeyUsage>(ext.value, "extendedKeyUsage", w) {
+                if let Some(eku) = decode_ext::<ExtendedKeyUsage>(ext.value, "extendedKeyUsage", w)
+                {
                     if eku.0.is_empty() {
                         w.push("extendedKeyUsage is empty".into());
                     }
-                    p.extended_key_usage = Some(eku.0.iter().map(|o| eku_name(&o.to_string())).collect());
+                    p.extended_key_usage =
+                        Some(eku.0.iter().map(|o| eku_name(&o.to_string())).collect());
                 }
             }
             "2.5.29.17" => {
@@ -609,7 +668,9 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                         match gn {
                             GeneralName::DnsName(s) => p.sans.dns.push(s.to_string()),
                             GeneralName::Rfc822Name(s) => p.sans.email.push(s.to_string()),
-                            GeneralName::UniformResourceIdentifier(s) => p.sans.uri.push(s.to_string()),
+                            GeneralName::UniformResourceIdentifier(s) => {
+                                p.sans.uri.push(s.to_string())
+                            }
                             GeneralName::IpAddress(o) => match format_ip(o.as_bytes()) {
                                 Some(ip) => p.sans.ip.push(ip),
                                 None => w.push(format!(
@@ -626,12 +687,16 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 decode_ext::<SubjectAltName>(ext.value, "issuerAltName", w);
             }
             "2.5.29.14" => {
-                if let Some(ski) = decode_ext::<SubjectKeyIdentifier>(ext.value, "subjectKeyIdentifier", w) {
+                if let Some(ski) =
+                    decode_ext::<SubjectKeyIdentifier>(ext.value, "subjectKeyIdentifier", w)
+                {
                     p.subject_key_id = Some(ski.0.as_bytes().to_vec());
                 }
             }
             "2.5.29.35" => {
-                if let Some(aki) = decode_ext::<AuthorityKeyIdentifier>(ext.value, "authorityKeyIdentifier", w) {
+                if let Some(aki) =
+                    decode_ext::<AuthorityKeyIdentifier>(ext.value, "authorityKeyIdentifier", w)
+                {
                     p.authority_key_id = aki.key_identifier.map(|k| k.as_bytes().to_vec());
                     p.aki_has_issuer_serial = aki.authority_cert_issuer.is_some()
                         || aki.authority_cert_serial_number.is_some();
@@ -639,7 +704,11 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
             }
             "2.5.29.30" => {
                 if let Some(nc) = decode_ext::<NameConstraints>(ext.value, "nameConstraints", w) {
-                    let all = nc.permitted_subtrees.iter().chain(nc.excluded_subtrees.iter()).flatten();
+                    let all = nc
+                        .permitted_subtrees
+                        .iter()
+                        .chain(nc.excluded_subtrees.iter())
+                        .flatten();
                     for st in all {
                         if let GeneralName::IpAddress(o) = &st.base
                             && !matches!(o.as_bytes().len(), 8 | 32)
@@ -656,12 +725,26 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 }
             }
             "2.5.29.32" => {
-                if let Some(cp) = decode_ext::<CertificatePolicies>(ext.value, "certificatePolicies", w) {
-                    if cp.0.iter().any(|pi| pi.policy_qualifiers.as_ref().is_some_and(Vec::is_empty)) {
+                if let Some(cp) =
+                    decode_ext::<CertificatePolicies>(ext.value, "certificatePolicies", w)
+                {
+                    if cp
+                        .0
+                        .iter()
+                        .any(|pi| pi.policy_qualifiers.as_ref().is_some_and(Vec::is_empty))
+                    {
                         w.push("certificatePolicies has an empty policyQualifiers sequence".into());
                     }
-                    if cp.0.iter().flat_map(|pi| pi.policy_qualifiers.iter().flatten()).any(|q| q.qualifier.is_none()) {
-                        w.push("certificatePolicies has a PolicyQualifierInfo without its qualifier".into());
+                    if cp
+                        .0
+                        .iter()
+                        .flat_map(|pi| pi.policy_qualifiers.iter().flatten())
+                        .any(|q| q.qualifier.is_none())
+                    {
+                        w.push(
+                            "certificatePolicies has a PolicyQualifierInfo without its qualifier"
+                                .into(),
+                        );
                     }
                 }
             }
@@ -674,10 +757,18 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 }
             }
             "2.5.29.31" => {
-                decode_ext::<x509_cert::ext::pkix::CrlDistributionPoints>(ext.value, "cRLDistributionPoints", w);
+                decode_ext::<x509_cert::ext::pkix::CrlDistributionPoints>(
+                    ext.value,
+                    "cRLDistributionPoints",
+                    w,
+                );
             }
             "1.3.6.1.5.5.7.1.1" => {
-                decode_ext::<x509_cert::ext::pkix::AuthorityInfoAccessSyntax>(ext.value, "authorityInfoAccess", w);
+                decode_ext::<x509_cert::ext::pkix::AuthorityInfoAccessSyntax>(
+                    ext.value,
+                    "authorityInfoAccess",
+                    w,
+                );
             }
             _ => {}
         }
