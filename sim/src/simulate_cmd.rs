@@ -46,7 +46,10 @@ pub fn run(args: &SimulateArgs) -> ExitCode {
     let scenario: Scenario = match akscert_core::api::parse(&text) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("akscert: {}: {e}", args.scenario.as_deref().unwrap_or("example"));
+            eprintln!(
+                "akscert: {}: {e}",
+                args.scenario.as_deref().unwrap_or("example")
+            );
             return ExitCode::from(2);
         }
     };
