@@ -1,87 +1,37 @@
-//! `akscert`: AKS certificate lifecycles — what-if simulations and expiry reports.
+//! `akscert`: the command line. This file holds only the CLI definition and dispatch; each
+//! subcommand lives in its own module.
 
-use std::io::Write;
 use std::process::ExitCode;
 
-use akscert_core::engine::{self, RunOptions, Scenario};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-#[derive(Parser)]
-#[command(
-    name = "akscert",
-    version,
-    about = "AKS certificate lifecycles: what expires, what rotates, what breaks if you do X"
-)]
+mod inspect_cmd;
+mod simulate_cmd;
+
+/// Which certificates does my AKS cluster depend on, when do they expire or rotate, and
+/// what happens if we do X, or nothing?
+#[derive(Debug, Parser)]
+#[command(name = "akscert", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 }
 
-#[derive(Subcommand)]
+#[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a what-if scenario (JSON); without a file, the bundled example.
-    Simulate {
-        /// Scenario file; `-` for stdin.
-        scenario: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    /// Run a what-if scenario; without a file, the bundled example.
+    Simulate(simulate_cmd::SimulateArgs),
+    /// Inspect certificates (PEM/DER/base64), kubeconfigs, and the output of the AKS
+    /// certificate check commands; with a kubeconfig and a server certificate, say whether
+    /// the kubeconfig still works against that API server.
+    Inspect(inspect_cmd::InspectArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Some(Command::Simulate { scenario, format }) = cli.command.or(Some(Command::Simulate {
-        scenario: None,
-        format: Format::Human,
-    })) else {
-        return ExitCode::from(2);
-    };
-    let text = match scenario.as_deref() {
-        None => akscert_sim::EXAMPLE_SCENARIO.to_string(),
-        Some("-") => {
-            let mut s = String::new();
-            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
-                eprintln!("akscert: cannot read stdin: {e}");
-                return ExitCode::from(2);
-            }
-            s
-        }
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("akscert: cannot read {path}: {e}");
-                return ExitCode::from(2);
-            }
-        },
-    };
-    let scenario: Scenario = match akscert_core::api::parse(&text) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("akscert: {}: {e}", scenario.as_deref().unwrap_or("example"));
-            return ExitCode::from(2);
-        }
-    };
-    let timeline = match engine::simulate(&scenario, RunOptions::default()) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("akscert: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let out = match format {
-        Format::Human => akscert_sim::human::timeline(&timeline),
-        Format::Json => serde_json::to_string_pretty(&timeline).unwrap_or_default() + "\n",
-    };
-    let mut stdout = anstream::stdout();
-    if stdout.write_all(out.as_bytes()).is_err() {
-        return ExitCode::from(2);
+    match cli.command {
+        None => simulate_cmd::run(&simulate_cmd::SimulateArgs::default()),
+        Some(Command::Simulate(args)) => simulate_cmd::run(&args),
+        Some(Command::Inspect(args)) => inspect_cmd::run(&args),
     }
-    ExitCode::SUCCESS
 }
