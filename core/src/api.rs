@@ -15,13 +15,16 @@ use crate::time::{Duration, Instant};
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The operations `call` knows, for discovery.
-pub const OPERATIONS: [&str; 6] = [
+pub const OPERATIONS: [&str; 9] = [
     "version",
     "policy",
     "simulate",
     "simulateCluster",
     "report",
     "whatIf",
+    "inspect",
+    "inspectSet",
+    "checkTrust",
 ];
 
 /// Why a call failed. `kind()` is stable; the message names what and where.
@@ -29,7 +32,7 @@ pub const OPERATIONS: [&str; 6] = [
 pub enum ApiError {
     /// No such operation.
     #[error(
-        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf)"
+        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf, inspect, inspectSet, checkTrust)"
     )]
     UnknownOperation(String),
     /// The input is too large.
