@@ -151,6 +151,7 @@ fn yes() -> bool {
 
 /// `inspect` input: one text or binary input, and when to judge it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InspectRequest {
     /// The input as text (PEM, kubeconfig, tool output, az JSON).
@@ -169,11 +170,13 @@ pub struct InspectRequest {
     pub now: Instant,
     /// Expiring within this window is flagged (default 30 days).
     #[serde(default = "thirty_days")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
 }
 
 /// `inspectSet` input: several named inputs judged together (trust across them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InspectSetRequest {
     /// The inputs.
@@ -182,11 +185,13 @@ pub struct InspectSetRequest {
     pub now: Instant,
     /// Expiring within this window is flagged (default 30 days).
     #[serde(default = "thirty_days")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
 }
 
 /// One named input of a set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NamedInput {
     /// Its name (a file name).
@@ -201,6 +206,7 @@ pub struct NamedInput {
 
 /// `checkTrust` input: does a CA certificate verify a certificate?
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrustRequest {
     /// The CA certificate(s), PEM or base64 DER.

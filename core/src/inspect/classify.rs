@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// A certificate's place in the AKS inventory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum AksRole {
     /// The cluster CA (`CN=ca`), 30×365 days for clusters created after May 2019.

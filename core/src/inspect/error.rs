@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// An input, or a part of one, that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(
     tag = "error",
     rename_all = "camelCase",

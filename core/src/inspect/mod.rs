@@ -233,6 +233,7 @@ pub struct ChainOptions {
 
 /// The verdict of [`verify_chain`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ChainVerdict {
     /// A valid path from the leaf to a trusted certificate exists.

@@ -17,6 +17,7 @@ pub const API_VERSION: &str = "akscert/v1";
 
 /// How a certificate or date stands at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Status {
     /// Valid, and not expiring within the warning window.
@@ -64,6 +65,7 @@ impl Status {
 
 /// What kind of input was recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum InputKind {
     /// One or more PEM blocks, possibly with surrounding text.
@@ -96,6 +98,7 @@ pub enum InputKind {
 
 /// A distinguished name, rendered and picked apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NameInfo {
     /// The whole name in encoding order, `C=US, O=system:masters, CN=client`.
@@ -110,6 +113,7 @@ pub struct NameInfo {
 
 /// The subject public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PublicKeyInfo {
     /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, `RSASSA-PSS`, `X25519`, or the dotted OID.
@@ -122,6 +126,7 @@ pub struct PublicKeyInfo {
 
 /// basicConstraints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct BasicConstraintsInfo {
     /// cA.
@@ -134,6 +139,7 @@ pub struct BasicConstraintsInfo {
 
 /// subjectAltName entries by type.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SanInfo {
     /// dNSName entries.
@@ -148,6 +154,7 @@ pub struct SanInfo {
 
 /// Everything inspection tells about one X.509 certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateReport {
     /// Position in [`Inspection::certificates`].
@@ -172,6 +179,7 @@ pub struct CertificateReport {
     /// End of validity (inclusive).
     pub not_after: Instant,
     /// notAfter − notBefore.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub lifetime: Duration,
     /// Whole days from `now` to notAfter (negative once expired).
     pub days_left: i64,
@@ -215,6 +223,7 @@ pub struct CertificateReport {
 
 /// Which tool printed a date that inspection read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Tool {
     /// `openssl x509 -text`.
@@ -229,6 +238,7 @@ pub enum Tool {
 
 /// Validity facts read from a tool's text output (no certificate bytes available).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ValidityReport {
     /// Position in [`Inspection::validities`].
@@ -265,6 +275,7 @@ pub struct ValidityReport {
 
 /// A secret that was recognised and deliberately not shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RedactedSecret {
     /// `privateKey`, `token`, `password`.
@@ -287,6 +298,7 @@ impl RedactedSecret {
 
 /// Part of the input that could not be read, while the rest could.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct PartError {
     /// Where (`cluster \`x\` certificate-authority-data`).
@@ -299,6 +311,7 @@ pub struct PartError {
 
 /// A kubeconfig's clusters, users and contexts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct KubeconfigReport {
     /// `current-context`.
@@ -313,6 +326,7 @@ pub struct KubeconfigReport {
 
 /// One kubeconfig cluster entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct KubeconfigCluster {
     /// `name`.
@@ -334,6 +348,7 @@ pub struct KubeconfigCluster {
 
 /// One kubeconfig user entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct KubeconfigUser {
     /// `name`.
@@ -360,6 +375,7 @@ pub struct KubeconfigUser {
 
 /// One kubeconfig context entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct KubeconfigContext {
     /// `name`.
@@ -374,6 +390,7 @@ pub struct KubeconfigContext {
 
 /// One row of `kubectl get csr`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CsrRow {
     /// 1-based line.
@@ -399,6 +416,7 @@ pub struct CsrRow {
 
 /// One row of `kubectl get nodes [-L …]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NodeRow {
     /// 1-based line.
@@ -425,6 +443,7 @@ pub struct NodeRow {
 
 /// One AKS node pool from `az aks show`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NodePoolFacts {
     /// `name`.
@@ -458,6 +477,11 @@ pub struct NodePoolFacts {
 
 /// The facts of one AKS cluster from `az aks show` / `az aks list`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(rename = "AksClusterFacts")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterFacts {
     /// `name`.
@@ -490,6 +514,7 @@ pub struct ClusterFacts {
 
 /// An ARM long-running-operation status (`az aks rotate-certs` polls these).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct OperationStatus {
     /// `name` (the operation id).
@@ -506,6 +531,7 @@ pub struct OperationStatus {
 
 /// `az vm|vmss run-command invoke` output, split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct RunCommandReport {
     /// Which form was given: `json`, `message` (the `--query value[0].message` JSON string)
@@ -528,6 +554,7 @@ pub struct RunCommandReport {
 
 /// One check within a trust verdict.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct TrustCheckItem {
     /// `issuerName`, `keyIdentifier`, `signature`, `leafValidity`, `caValidity`,
@@ -541,6 +568,7 @@ pub struct TrustCheckItem {
 
 /// A reference to a certificate within an inspection set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct CertRef {
     /// The input it came from.
@@ -554,6 +582,7 @@ pub struct CertRef {
 /// "Does this CA verify this certificate?", and, for a kubeconfig and an API server
 /// certificate, "will this kubeconfig still work against this API server?".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct TrustReport {
     /// `caVerifiesCertificate` or `kubeconfigAgainstServer`.
@@ -578,6 +607,7 @@ pub struct TrustReport {
 
 /// Counts over one inspection.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// Certificates plus tool-output validity rows.
@@ -603,6 +633,7 @@ pub struct Summary {
 
 /// The result of inspecting one input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
     /// Always [`API_VERSION`].
@@ -616,6 +647,7 @@ pub struct Inspection {
     /// The instant statuses were computed at.
     pub now: Instant,
     /// The warning window.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Counts and the attention list.
     pub summary: Summary,
@@ -630,6 +662,7 @@ pub struct Inspection {
     /// `kubectl get nodes` rows.
     pub nodes: Vec<NodeRow>,
     /// AKS clusters from `az aks show/list`.
+    #[cfg_attr(feature = "tsify", tsify(type = "AksClusterFacts[]"))]
     pub clusters: Vec<ClusterFacts>,
     /// ARM operation statuses.
     pub operations: Vec<OperationStatus>,
@@ -658,6 +691,7 @@ impl Inspection {
 
 /// One input of a set: its name and either its inspection or why it could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct SetItem {
     /// The input's name.
@@ -671,6 +705,7 @@ pub struct SetItem {
 /// Several inputs inspected together, with trust checks across them
 /// (`akscert inspect kubeconfig apiserver.pem`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct InspectionSet {
     /// Always [`API_VERSION`].
@@ -680,6 +715,7 @@ pub struct InspectionSet {
     /// The instant statuses were computed at.
     pub now: Instant,
     /// The warning window.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// One per input, in the order given.
     pub items: Vec<SetItem>,

@@ -318,6 +318,7 @@ pub(crate) fn verify_signature(
 
 /// How strict path validation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Profile {
     /// What Go's crypto/x509 (and so kubectl) enforces.
