@@ -211,3 +211,54 @@ pub fn all(generated: usize) -> Vec<Case> {
     }
     cases
 }
+
+/// The instant corpus inspections are judged at (fixed, so answers are reproducible).
+pub const CORPUS_NOW: &str = "2026-11-28T00:00:00Z";
+
+/// One `inspect` case per file of the shared corpus (`None` when the corpus is absent,
+/// after saying why): text as `input`, anything not UTF-8 (DER) as `inputBase64`.
+pub fn corpus(test: &str) -> Option<Vec<Case>> {
+    let Some(dir) = akscert_tests::corpus_dir() else {
+        super::say(&format!(
+            "skipped the corpus part of {test}: no shared corpus (set AKSCERT_CORPUS)"
+        ));
+        return None;
+    };
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.sort();
+    let cases = files
+        .iter()
+        .map(|path| {
+            let bytes =
+                std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(path)
+                .display()
+                .to_string();
+            let request = match String::from_utf8(bytes) {
+                Ok(text) => serde_json::json!({ "input": text, "now": CORPUS_NOW, "source": name }),
+                Err(e) => {
+                    use base64ct::Encoding;
+                    let b64 = base64ct::Base64::encode_string(e.as_bytes());
+                    serde_json::json!({ "inputBase64": b64, "now": CORPUS_NOW, "source": name })
+                }
+            };
+            Case::new(format!("corpus {name}"), "inspect", request.to_string())
+        })
+        .collect();
+    Some(cases)
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("list {}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
