@@ -434,6 +434,13 @@
           C.escapeHtml(t.verdict) + (t.kubectlError ? ' <code>' + C.escapeHtml(t.kubectlError) + '</code>' : '') + '</li>';
       }).join('') + '</ul>');
     }
+    if (ins.clusters.length) {
+      parts.push('<h3>AKS clusters</h3><ul id="inspect-clusters">' + ins.clusters.map(function (c, i) {
+        return '<li>' + C.escapeHtml((c.name || '?') + ' in ' + (c.resourceGroup || '?') + ': Kubernetes ' +
+          (c.currentKubernetesVersion || c.kubernetesVersion || '?') + ', ' + (c.powerState || '') + ', ' + c.nodePools.length + ' node pools') +
+          ' <button type="button" class="use-cluster" data-index="' + i + '">Use in the form</button></li>';
+      }).join('') + '</ul><p class="hint">Azure does not report when a cluster was created: set “Created” (the oldest node\'s age in <code>kubectl get nodes</code> is a good hint).</p>');
+    }
     if (ins.csrs.length) {
       parts.push('<h3>Certificate signing requests</h3><ul>' + ins.csrs.slice(0, 100).map(function (c) {
         return '<li>' + C.escapeHtml(c.name + ' (' + (c.signerName || '') + ', ' + c.condition + ')') + (c.flag ? ' — <strong>' + C.escapeHtml(c.flag) + '</strong>' : '') + '</li>';
@@ -449,6 +456,15 @@
       parts.push('<h3>Notes</h3><ul>' + notes.slice(0, 50).map(function (n) { return '<li>' + C.escapeHtml(n) + '</li>'; }).join('') + '</ul>');
     }
     out.innerHTML = parts.join('');
+    Array.prototype.forEach.call(out.querySelectorAll('button.use-cluster'), function (b) {
+      b.onclick = function () {
+        var created = $('facts').elements.created.value;
+        fillForm(C.factsFromAks(ins.clusters[Number(b.dataset.index)], created));
+        $('facts').elements.created.value = created;
+        $('facts').scrollIntoView();
+        report();
+      };
+    });
   }
 
   function renderScenario(t) {
