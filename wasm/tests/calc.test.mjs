@@ -113,4 +113,5 @@ test('the next-rotation hint follows the policy fractions', () => {
   assert.match(C.rotationHint({ ...leaf, role: 'kubeletClient' }, policy), /^2025-05-26 – 2025-10-19 by the kubelet \(70%–90%/);
   assert.match(C.rotationHint({ ...leaf, role: 'clusterCa' }, policy), /^manual only: az aks rotate-certs/);
   assert.equal(C.rotationHint({ ...leaf, role: 'unknown' }, policy), '');
+  assert.equal(C.rotationHint({ ...leaf, role: 'otherCa' }, policy), '', 'not an AKS CA: nothing of AKS rotates it');
 });

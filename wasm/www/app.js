@@ -348,8 +348,8 @@
     var out = $('inspect-out');
     if (!text.trim()) { $('paste-status').textContent = ''; out.innerHTML = ''; return; }
     var kind = C.sniff(text);
-    var size = (text.length / 1048576).toFixed(1) + ' MB';
-    $('paste-status').textContent = 'working on ' + (text.length > 1048576 ? size : text.length + ' characters') + '…';
+    var size = text.length >= 1048576 ? (text.length / 1048576).toFixed(1) + ' MB' : text.length + ' characters';
+    $('paste-status').textContent = 'working on ' + size + '…';
     if (kind === 'facts') {
       try {
         var fx = JSON.parse(text);

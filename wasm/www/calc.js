@@ -246,7 +246,7 @@ var AksCalc = (function () {
     var auto = policy.autorotationFraction || 0.8;
     var lo = policy.kubeletRenewalMin || 0.7, hi = policy.kubeletRenewalMax || 0.9;
     switch (cert.role) {
-      case 'clusterCa': case 'frontProxyCa': case 'etcdCa': case 'otherCa':
+      case 'clusterCa': case 'frontProxyCa': case 'etcdCa':
         return 'manual only: az aks rotate-certs (before ' + cert.notAfter.slice(0, 10) + ')';
       case 'apiServer': case 'apiServerKubeletClient': case 'frontProxyClient': case 'etcd': case 'controlPlaneClient':
         return at(nb, na, auto) + ' by AKS autorotation (' + pct(auto) + ' of validity; clusters created or upgraded after March 2022 — otherwise az aks rotate-certs)';
