@@ -44,7 +44,8 @@ use classify::{Hint, RoleFacts, classify};
 use text::Decoded;
 use trust::{SigCheck, TrustContext, trust_report, verify_signature};
 use x509::{
-    ParsedCert, parse_certificate, serial_string, sha256_fingerprint, signature_algorithm_name,
+    ParsedCert, parse_certificate, reparse_certificate, serial_string, sha256_fingerprint,
+    signature_algorithm_name,
 };
 
 /// Largest input accepted, in bytes (16 MiB: a kubeconfig or PEM bundle is kilobytes; a
@@ -65,6 +66,10 @@ pub struct InspectOptions {
     pub now: Instant,
     /// Expiring within this window is `expiringSoon` (default 30 days).
     pub warn_within: Duration,
+    /// Verify signatures to fill `selfSigned` and `issuedBy` (default true). Signature
+    /// checks cost most of the time of inspecting a certificate; bulk scans that only need
+    /// dates and names can switch them off. Trust checks always verify.
+    pub check_signatures: bool,
 }
 
 impl InspectOptions {
@@ -73,6 +78,7 @@ impl InspectOptions {
         InspectOptions {
             now,
             warn_within: Duration::days(30),
+            check_signatures: true,
         }
     }
 }
@@ -179,19 +185,13 @@ pub fn check_trust(
 ) -> Result<Vec<TrustReport>, InspectError> {
     let ca = inspect_certificates(ca_input, opts)?;
     let leaf = inspect_certificates(cert_input, opts)?;
-    let cas: Vec<(usize, ParsedOwned)> = ca
-        .raw
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (i, ParsedOwned(d.clone())))
-        .collect();
     let mut out = Vec::new();
-    for (ci, c) in &cas {
-        let Ok((cp, _)) = parse_certificate(&c.0) else {
+    for (ci, c) in ca.raw.iter().enumerate() {
+        let Ok((cp, _)) = reparse_certificate(c) else {
             continue;
         };
         for (li, l) in leaf.raw.iter().enumerate() {
-            let Ok((lp, _)) = parse_certificate(l) else {
+            let Ok((lp, _)) = reparse_certificate(l) else {
                 continue;
             };
             out.push(trust_report(
@@ -199,7 +199,7 @@ pub fn check_trust(
                 &lp,
                 opts.now,
                 TrustContext {
-                    ca_ref: cert_ref("ca", *ci, &cp),
+                    ca_ref: cert_ref("ca", ci, &cp),
                     cert_ref: cert_ref("certificate", li, &lp),
                     kubeconfig_cluster: None,
                     server: None,
@@ -212,8 +212,6 @@ pub fn check_trust(
     }
     Ok(out)
 }
-
-struct ParsedOwned(Vec<u8>);
 
 /// Validation strictness for [`verify_chain`].
 pub use trust::Profile as ValidationProfile;
@@ -410,11 +408,11 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                 // Kubeconfig in `a`, server certificates in `b`.
                 for cluster in &kc.clusters {
                     for &ca_idx in &cluster.ca_certificates {
-                        let Ok((ca, _)) = parse_certificate(&a.raw[ca_idx]) else {
+                        let Ok((ca, _)) = reparse_certificate(&a.raw[ca_idx]) else {
                             continue;
                         };
                         for (li, der) in b.raw.iter().enumerate() {
-                            let Ok((leaf, _)) = parse_certificate(der) else {
+                            let Ok((leaf, _)) = reparse_certificate(der) else {
                                 continue;
                             };
                             if !server_capable(&leaf) || out.len() >= MAX_TRUST_REPORTS {
@@ -424,7 +422,7 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                             let parsed_clients: Vec<(&str, ParsedCert<'_>)> = clients
                                 .iter()
                                 .filter_map(|(u, i)| {
-                                    parse_certificate(&a.raw[*i])
+                                    reparse_certificate(&a.raw[*i])
                                         .ok()
                                         .map(|(p, _)| (u.as_str(), p))
                                 })
@@ -452,14 +450,14 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                 // otherwise only pairs whose names match.
                 let small = a.raw.len() * b.raw.len() <= 16;
                 for (ci, cder) in a.raw.iter().enumerate() {
-                    let Ok((ca, _)) = parse_certificate(cder) else {
+                    let Ok((ca, _)) = reparse_certificate(cder) else {
                         continue;
                     };
                     if !ca.is_ca() && ca.version != 1 {
                         continue;
                     }
                     for (li, lder) in b.raw.iter().enumerate() {
-                        let Ok((leaf, _)) = parse_certificate(lder) else {
+                        let Ok((leaf, _)) = reparse_certificate(lder) else {
                             continue;
                         };
                         if leaf.is_ca() && leaf.self_issued() {
@@ -747,7 +745,9 @@ impl<'o> Builder<'o> {
         let now = self.opts.now;
         let lifetime = p.not_after.since(p.not_before);
         let self_issued = p.self_issued();
-        let self_signed = if self_issued {
+        let self_signed = if !self.opts.check_signatures {
+            None
+        } else if self_issued {
             match verify_signature(p.spki, p.sig_alg, p.tbs, p.signature) {
                 SigCheck::Valid => Some(true),
                 SigCheck::Invalid(_) => Some(false),
@@ -808,7 +808,9 @@ impl<'o> Builder<'o> {
     }
 
     fn finish(mut self) -> Inspection {
-        link_issuers(&mut self.doc);
+        if self.opts.check_signatures {
+            link_issuers(&mut self.doc);
+        }
         same_input_trust(&mut self.doc, self.opts);
         self.doc.summary = summarize(&self.doc);
         self.doc.summary.attention.append(&mut self.attention);
@@ -852,10 +854,13 @@ fn describe_bytes(bytes: &[u8]) -> String {
 
 /// Set `issued_by` where another certificate of the same input verifies the signature.
 fn link_issuers(doc: &mut Inspection) {
+    if doc.raw.len() < 2 {
+        return;
+    }
     let parsed: Vec<Option<ParsedCert<'_>>> = doc
         .raw
         .iter()
-        .map(|d| parse_certificate(d).ok().map(|(p, _)| p))
+        .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
         .collect();
     let mut by_subject: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
     for (i, p) in parsed.iter().enumerate() {
@@ -889,13 +894,13 @@ fn link_issuers(doc: &mut Inspection) {
 /// Within one input (a PEM bundle), check each CA against the certificates that name it as
 /// issuer.
 fn same_input_trust(doc: &mut Inspection, opts: &InspectOptions) {
-    if doc.kubeconfig.is_some() {
+    if doc.kubeconfig.is_some() || doc.raw.len() < 2 {
         return;
     }
     let parsed: Vec<Option<ParsedCert<'_>>> = doc
         .raw
         .iter()
-        .map(|d| parse_certificate(d).ok().map(|(p, _)| p))
+        .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
         .collect();
     let mut reports = Vec::new();
     for (ci, ca) in parsed.iter().enumerate() {
