@@ -399,41 +399,55 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
     let mut out = Vec::new();
     let inspections: Vec<&Inspection> =
         items.iter().filter_map(|i| i.inspection.as_ref()).collect();
+    // Each certificate is re-read once; pairs are then looked up, not scanned, so two large
+    // bundles cost O(n log n) rather than O(n²) parses.
+    let parsed: Vec<Vec<Option<ParsedCert<'_>>>> = inspections
+        .iter()
+        .map(|i| {
+            i.raw
+                .iter()
+                .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
+                .collect()
+        })
+        .collect();
     for (ai, a) in inspections.iter().enumerate() {
         for (bi, b) in inspections.iter().enumerate() {
-            if ai == bi {
+            if ai == bi || out.len() >= MAX_TRUST_REPORTS {
                 continue;
             }
             if let Some(kc) = &a.kubeconfig {
                 // Kubeconfig in `a`, server certificates in `b`.
                 for cluster in &kc.clusters {
+                    let clients = kubeconfig::clients_for_cluster(a, &cluster.name);
                     for &ca_idx in &cluster.ca_certificates {
-                        let Ok((ca, _)) = reparse_certificate(&a.raw[ca_idx]) else {
+                        let Some(Some(ca)) = parsed[ai].get(ca_idx) else {
                             continue;
                         };
-                        for (li, der) in b.raw.iter().enumerate() {
-                            let Ok((leaf, _)) = reparse_certificate(der) else {
-                                continue;
-                            };
-                            if !server_capable(&leaf) || out.len() >= MAX_TRUST_REPORTS {
+                        for (li, leaf) in parsed[bi].iter().enumerate() {
+                            let Some(leaf) = leaf else { continue };
+                            if !server_capable(leaf) {
                                 continue;
                             }
-                            let clients = kubeconfig::clients_for_cluster(a, &cluster.name);
+                            if out.len() >= MAX_TRUST_REPORTS {
+                                break;
+                            }
                             let parsed_clients: Vec<(&str, ParsedCert<'_>)> = clients
                                 .iter()
                                 .filter_map(|(u, i)| {
-                                    reparse_certificate(&a.raw[*i])
-                                        .ok()
-                                        .map(|(p, _)| (u.as_str(), p))
+                                    parsed[ai]
+                                        .get(*i)
+                                        .cloned()
+                                        .flatten()
+                                        .map(|p| (u.as_str(), p))
                                 })
                                 .collect();
                             out.push(trust_report(
-                                &ca,
-                                &leaf,
+                                ca,
+                                leaf,
                                 opts.now,
                                 TrustContext {
-                                    ca_ref: cert_ref(&a.source, ca_idx, &ca),
-                                    cert_ref: cert_ref(&b.source, li, &leaf),
+                                    ca_ref: cert_ref(&a.source, ca_idx, ca),
+                                    cert_ref: cert_ref(&b.source, li, leaf),
                                     kubeconfig_cluster: Some(&cluster.name),
                                     server: cluster.server.as_deref(),
                                     tls_server_name: cluster.tls_server_name.as_deref(),
@@ -449,38 +463,51 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                 // the inputs are small (the user asked "does this CA verify this?"),
                 // otherwise only pairs whose names match.
                 let small = a.raw.len() * b.raw.len() <= 16;
-                for (ci, cder) in a.raw.iter().enumerate() {
-                    let Ok((ca, _)) = reparse_certificate(cder) else {
-                        continue;
-                    };
+                let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
+                for (li, leaf) in parsed[bi].iter().enumerate() {
+                    if let Some(leaf) = leaf
+                        && !(leaf.is_ca() && leaf.self_issued())
+                    {
+                        by_issuer.entry(leaf.issuer_der).or_default().push(li);
+                    }
+                }
+                for (ci, ca) in parsed[ai].iter().enumerate() {
+                    let Some(ca) = ca else { continue };
                     if !ca.is_ca() && ca.version != 1 {
                         continue;
                     }
-                    for (li, lder) in b.raw.iter().enumerate() {
-                        let Ok((leaf, _)) = reparse_certificate(lder) else {
+                    let candidates: Vec<usize> = if small {
+                        by_issuer
+                            .values()
+                            .flatten()
+                            .copied()
+                            .collect::<std::collections::BTreeSet<_>>()
+                            .into_iter()
+                            .collect()
+                    } else {
+                        by_issuer.get(ca.subject_der).cloned().unwrap_or_default()
+                    };
+                    for li in candidates {
+                        let Some(Some(leaf)) = parsed[bi].get(li) else {
                             continue;
                         };
-                        if leaf.is_ca() && leaf.self_issued() {
-                            continue;
+                        if out.len() >= MAX_TRUST_REPORTS {
+                            break;
                         }
-                        if (small || leaf.issuer_der == ca.subject_der)
-                            && out.len() < MAX_TRUST_REPORTS
-                        {
-                            out.push(trust_report(
-                                &ca,
-                                &leaf,
-                                opts.now,
-                                TrustContext {
-                                    ca_ref: cert_ref(&a.source, ci, &ca),
-                                    cert_ref: cert_ref(&b.source, li, &leaf),
-                                    kubeconfig_cluster: None,
-                                    server: None,
-                                    tls_server_name: None,
-                                    insecure_skip_tls_verify: false,
-                                    clients: Vec::new(),
-                                },
-                            ));
-                        }
+                        out.push(trust_report(
+                            ca,
+                            leaf,
+                            opts.now,
+                            TrustContext {
+                                ca_ref: cert_ref(&a.source, ci, ca),
+                                cert_ref: cert_ref(&b.source, li, leaf),
+                                kubeconfig_cluster: None,
+                                server: None,
+                                tls_server_name: None,
+                                insecure_skip_tls_verify: false,
+                                clients: Vec::new(),
+                            },
+                        ));
                     }
                 }
             }
@@ -902,19 +929,25 @@ fn same_input_trust(doc: &mut Inspection, opts: &InspectOptions) {
         .iter()
         .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
         .collect();
+    let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
+    for (li, leaf) in parsed.iter().enumerate() {
+        if let Some(leaf) = leaf {
+            by_issuer.entry(leaf.issuer_der).or_default().push(li);
+        }
+    }
     let mut reports = Vec::new();
     for (ci, ca) in parsed.iter().enumerate() {
         let Some(ca) = ca else { continue };
         if !ca.is_ca() {
             continue;
         }
-        for (li, leaf) in parsed.iter().enumerate() {
-            let Some(leaf) = leaf else { continue };
-            if li == ci
-                || leaf.issuer_der != ca.subject_der
-                || leaf.der == ca.der
-                || reports.len() >= MAX_TRUST_REPORTS
-            {
+        for &li in by_issuer
+            .get(ca.subject_der)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let Some(leaf) = &parsed[li] else { continue };
+            if li == ci || leaf.der == ca.der || reports.len() >= MAX_TRUST_REPORTS {
                 continue;
             }
             reports.push(trust_report(
