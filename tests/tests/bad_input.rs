@@ -268,7 +268,8 @@ fn large_sets_pair_only_matching_names() {
         (0..200)
             .map(|i| {
                 let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-                p.distinguished_name.push(DnType::CommonName, format!("{prefix}-{i}"));
+                p.distinguished_name
+                    .push(DnType::CommonName, format!("{prefix}-{i}"));
                 if ca {
                     p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
                 }
@@ -278,8 +279,20 @@ fn large_sets_pair_only_matching_names() {
     };
     let (cas, leaves) = (bundle("ca", true), bundle("leaf", false));
     let t = Clock::now();
-    let set = inspect::inspect_set(&[("cas.pem", cas.as_bytes()), ("leaves.pem", leaves.as_bytes())], &opts());
-    assert_eq!(set.items[0].inspection.as_ref().unwrap().certificates.len(), 200);
-    assert!(set.trust.is_empty(), "no leaf names one of these CAs as issuer");
+    let set = inspect::inspect_set(
+        &[
+            ("cas.pem", cas.as_bytes()),
+            ("leaves.pem", leaves.as_bytes()),
+        ],
+        &opts(),
+    );
+    assert_eq!(
+        set.items[0].inspection.as_ref().unwrap().certificates.len(),
+        200
+    );
+    assert!(
+        set.trust.is_empty(),
+        "no leaf names one of these CAs as issuer"
+    );
     assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
 }

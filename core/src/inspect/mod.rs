@@ -637,7 +637,7 @@ impl<'o> Builder<'o> {
                 subject_cn: cn.as_deref(),
                 subject_o: &o,
                 issuer_cn: issuer_cn.as_deref(),
-                is_ca: None,
+                is_ca: v.is_ca,
                 self_issued,
                 eku: None,
                 lifetime_days: lifetime,
