@@ -1001,10 +1001,10 @@ fn summarize(doc: &Inspection) -> Summary {
                 c.index, c.subject.dn, c.not_before
             ),
             _ => format!(
-                "certificate {} ({}, {:?}) {} {} ({})",
+                "certificate {} ({}, {}) {} {} ({})",
                 c.index,
                 c.subject.dn,
-                c.role,
+                c.role.as_str(),
                 if c.status == Status::Expired {
                     "expired"
                 } else {
