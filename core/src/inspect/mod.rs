@@ -1166,34 +1166,23 @@ pub(crate) fn sniff(t: &str) -> Option<InputKind> {
     if t.contains("Enable succeeded") || (t.contains("[stdout]") && t.contains("[stderr]")) {
         return Some(InputKind::AzRunCommand);
     }
-    if pem::has_pem(t) {
-        return Some(InputKind::Pem);
-    }
-    if kubeconfig::looks_like(t) {
-        return Some(InputKind::Kubeconfig);
-    }
-    if tools::looks_like_curl(t) {
-        return Some(InputKind::Curl);
-    }
-    if tools::looks_like_openssl_text(t) {
-        return Some(InputKind::OpensslText);
-    }
-    if tools::looks_like_openssl_dates(t) {
-        return Some(InputKind::OpensslDates);
-    }
-    if kubectl::looks_like_csr(t) {
-        return Some(InputKind::KubectlCsr);
-    }
-    if kubectl::looks_like_nodes(t) {
-        return Some(InputKind::KubectlNodes);
-    }
-    if tools::looks_like_kubeadm(t) {
-        return Some(InputKind::KubeadmCheckExpiration);
-    }
-    if text::looks_like_base64(t) {
-        return Some(InputKind::Base64);
-    }
-    None
+    // Later kinds are only tried when no earlier one matched.
+    type Looks = fn(&str) -> bool;
+    const TEXT_KINDS: &[(Looks, InputKind)] = &[
+        (pem::has_pem, InputKind::Pem),
+        (kubeconfig::looks_like, InputKind::Kubeconfig),
+        (tools::looks_like_curl, InputKind::Curl),
+        (tools::looks_like_openssl_text, InputKind::OpensslText),
+        (tools::looks_like_openssl_dates, InputKind::OpensslDates),
+        (kubectl::looks_like_csr, InputKind::KubectlCsr),
+        (kubectl::looks_like_nodes, InputKind::KubectlNodes),
+        (tools::looks_like_kubeadm, InputKind::KubeadmCheckExpiration),
+        (text::looks_like_base64, InputKind::Base64),
+    ];
+    TEXT_KINDS
+        .iter()
+        .find(|(looks, _)| looks(t))
+        .map(|(_, kind)| *kind)
 }
 
 /// Read text of a known kind into the builder.
