@@ -459,10 +459,10 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                     }
                 }
             } else if b.kubeconfig.is_none() {
-                // CA certificates in `a` against leaf certificates in `b`: every pair when
-                // the inputs are small (the user asked "does this CA verify this?"),
-                // otherwise only pairs whose names match.
-                let small = a.raw.len() * b.raw.len() <= 16;
+                // CA certificates in `a` against leaf certificates in `b`: when `a` is one
+                // CA and `b` one certificate, the user asked "does this CA verify this?",
+                // so check even if the names differ; otherwise only pairs whose names match.
+                let small = a.raw.len() == 1 && b.raw.len() == 1;
                 let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
                 for (li, leaf) in parsed[bi].iter().enumerate() {
                     if let Some(leaf) = leaf
