@@ -121,9 +121,32 @@ pub fn inspect_der(input: &[u8], opts: &InspectOptions) -> Result<Inspection, In
     if input.is_empty() {
         return Err(InspectError::Empty);
     }
+    read_binary(input, opts)
+}
+
+/// Binary input: DER certificates, or a DER private key (recognised, never read).
+fn read_binary(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
     let mut b = Builder::new(opts, InputKind::Der);
+    if looks_like_der_private_key(input) {
+        b.secret(
+            "privateKey",
+            "DER (PKCS#1, PKCS#8 or SEC 1 private key)".into(),
+        );
+        return Ok(b.finish());
+    }
     b.add_der(input, "DER", Hint::None, false)?;
     Ok(b.finish())
+}
+
+/// A certificate's SEQUENCE starts with the TBSCertificate SEQUENCE; PKCS#1, PKCS#8 and
+/// SEC 1 private keys start with a small version INTEGER (0 or 1) instead.
+fn looks_like_der_private_key(input: &[u8]) -> bool {
+    let mut outer = der_walk::Reader::new(input, 0);
+    let Ok(seq) = outer.expect(der_walk::tag::SEQUENCE, "key") else {
+        return false;
+    };
+    let mut inner = der_walk::Reader::inside(&seq);
+    matches!(inner.read(), Ok(v) if v.tag == der_walk::tag::INTEGER && matches!(v.value, [0] | [1]))
 }
 
 /// A kubeconfig (YAML; UTF-8 or UTF-16).
@@ -1072,11 +1095,7 @@ fn run(
         return Err(InspectError::Empty);
     }
     match text::decode(input)? {
-        Decoded::Binary => {
-            let mut b = Builder::new(opts, InputKind::Der);
-            b.add_der(input, "DER", Hint::None, false)?;
-            Ok(b.finish())
-        }
+        Decoded::Binary => read_binary(input, opts),
         Decoded::Lossy(t, offset) => {
             let mut i = read_decoded_text(&t, opts, kind)?;
             i.notes.push(format!(
