@@ -356,8 +356,8 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             let req: InspectRequest = parse(input)?;
             let bytes = input_bytes(&req.input, &req.input_base64, "")?;
             let opts = InspectOptions {
-                now: req.now,
                 warn_within: req.warn_within,
+                ..InspectOptions::new(req.now)
             };
             let mut result = match req.kind {
                 Some(kind) => inspect::inspect_as(kind, &bytes, &opts)?,
@@ -378,8 +378,8 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             let borrowed: Vec<(&str, &[u8])> =
                 owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
             let opts = InspectOptions {
-                now: req.now,
                 warn_within: req.warn_within,
+                ..InspectOptions::new(req.now)
             };
             Ok(to_json(&inspect::inspect_set(&borrowed, &opts)))
         }

@@ -94,6 +94,7 @@ pub fn run(args: &InspectArgs) -> ExitCode {
     let opts = InspectOptions {
         now: args.now.unwrap_or_else(wall_clock),
         warn_within: args.warn_within,
+        check_signatures: true,
     };
     let mut read: Vec<(String, Vec<u8>)> = Vec::new();
     let mut io_errors: Vec<(usize, String, InspectError)> = Vec::new();

@@ -201,17 +201,7 @@ fn ca_and_server() -> (String, String, String) {
 
 fn kubeconfig_for(ca_pem: &str) -> String {
     // base64 of the PEM, as AKS writes certificate-authority-data.
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = String::new();
-    for chunk in ca_pem.as_bytes().chunks(3) {
-        let n = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            b64.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-        for _ in chunk.len()..3 {
-            b64.push('=');
-        }
-    }
+    let b64 = akscert_tests::base64(ca_pem.as_bytes());
     format!(
         "apiVersion: v1\nkind: Config\nclusters:\n- name: myaks\n  cluster:\n    server: https://myaks.hcp.westeurope.azmk8s.io:443\n    certificate-authority-data: {b64}\n"
     )

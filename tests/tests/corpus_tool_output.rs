@@ -100,6 +100,14 @@ fn openssl_outputs_agree_with_the_certificates() {
             }
         }
     }
+    // `-text` shows the CA bit, so the row is classified like the certificate.
+    let root = read(
+        &dir,
+        "tool-output/openssl/x509-text--apiserver-root-ca-2116.txt",
+    )
+    .unwrap();
+    assert_eq!(root.validities[0].is_ca, Some(true));
+    assert_eq!(root.validities[0].role, AksRole::OtherCa);
     // `Not After : Dec  1 06:07:08.999 2057 GMT`: the fraction is noted and dropped.
     let frac = read(
         &dir,

@@ -47,6 +47,28 @@ pub enum AksRole {
     Unknown,
 }
 
+impl AksRole {
+    /// The role's name as it appears in JSON (`clusterCa`, `apiServer`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AksRole::ClusterCa => "clusterCa",
+            AksRole::FrontProxyCa => "frontProxyCa",
+            AksRole::EtcdCa => "etcdCa",
+            AksRole::OtherCa => "otherCa",
+            AksRole::ApiServer => "apiServer",
+            AksRole::ApiServerKubeletClient => "apiServerKubeletClient",
+            AksRole::KubeletClient => "kubeletClient",
+            AksRole::KubeletServing => "kubeletServing",
+            AksRole::KubeletServingSelfSigned => "kubeletServingSelfSigned",
+            AksRole::KubectlClient => "kubectlClient",
+            AksRole::FrontProxyClient => "frontProxyClient",
+            AksRole::Etcd => "etcd",
+            AksRole::ControlPlaneClient => "controlPlaneClient",
+            AksRole::Unknown => "unknown",
+        }
+    }
+}
+
 /// Where a certificate was found, when that says something about its role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Hint<'a> {
@@ -291,6 +313,18 @@ mod tests {
             lifetime_days: Some(730),
             san_dns: &[],
             hint: Hint::None,
+        }
+    }
+
+    #[test]
+    fn role_names_match_serde() {
+        for r in [
+            AksRole::ClusterCa,
+            AksRole::KubeletServingSelfSigned,
+            AksRole::Unknown,
+            AksRole::ApiServerKubeletClient,
+        ] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
         }
     }
 

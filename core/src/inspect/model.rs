@@ -255,6 +255,8 @@ pub struct ValidityReport {
     pub issuer: Option<String>,
     /// Serial as the tool printed it.
     pub serial: Option<String>,
+    /// basicConstraints cA, when the tool printed it (`openssl x509 -text`).
+    pub is_ca: Option<bool>,
     /// Start of validity.
     pub not_before: Option<Instant>,
     /// End of validity.

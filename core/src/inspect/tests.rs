@@ -49,3 +49,19 @@ fn status_bounds_are_inclusive() {
         Status::NotYetValid
     );
 }
+
+#[test]
+fn der_private_keys_are_recognised_not_read() {
+    // SEQUENCE { INTEGER 0, SEQUENCE { OID rsaEncryption }, OCTET STRING { secret } }
+    let mut key = vec![0x30, 0x81, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09];
+    key.extend([
+        0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x04, 0x10,
+    ]);
+    key.extend(b"topsecretkeybyte");
+    key[2] = (key.len() - 3) as u8;
+    let i = inspect(&key, now()).unwrap();
+    assert_eq!(i.secrets.len(), 1);
+    assert!(i.certificates.is_empty());
+    let json = serde_json::to_string(&i).unwrap();
+    assert!(!json.contains("topsecret"));
+}

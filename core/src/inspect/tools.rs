@@ -46,6 +46,7 @@ fn blank(location: String, tool: Tool) -> ValidityReport {
         subject: None,
         issuer: None,
         serial: None,
+        is_ca: None,
         not_before: None,
         not_after: None,
         days_left: None,
@@ -125,6 +126,12 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
                 v.serial = Some(l.to_string());
                 continue;
             }
+        }
+        if l == "CA:TRUE" || l.starts_with("CA:TRUE,") || l == "CA:FALSE" {
+            if let Some(v) = cur.as_mut() {
+                v.is_ca = Some(l.starts_with("CA:TRUE"));
+            }
+            continue;
         }
         if l.starts_with("Certificate:") {
             flush(&mut cur, b);

@@ -302,6 +302,19 @@ fn format_ip(bytes: &[u8]) -> Option<String> {
 /// Parse the certificate at the start of `data`. Returns it and the number of bytes it
 /// occupies; bytes after it are the caller's business.
 pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), InspectError> {
+    parse_certificate_with(data, true)
+}
+
+/// [`parse_certificate`] without the strict x509-cert pass, for certificates that were
+/// already reported once and are only re-read for signature checks.
+pub(crate) fn reparse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), InspectError> {
+    parse_certificate_with(data, false)
+}
+
+fn parse_certificate_with(
+    data: &[u8],
+    strict: bool,
+) -> Result<(ParsedCert<'_>, usize), InspectError> {
     const W: &str = "certificate";
     let mut top = Reader::new(data, 0);
     let cert = top.read().map_err(|e| der_err(W, e))?;
@@ -318,8 +331,12 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
         warnings.push("certificate length is not minimally encoded (BER, not DER)".into());
     }
 
-    let strict_ok = match x509_cert::Certificate::from_der(cert.full) {
-        Ok(_) => true,
+    let strict_ok = match if strict {
+        x509_cert::Certificate::from_der(cert.full).map(|_| ())
+    } else {
+        Ok(())
+    } {
+        Ok(()) => true,
         Err(e) => {
             warnings.push(format!(
                 "strict RFC 5280 DER parsing (x509-cert) refuses this certificate: {e}"

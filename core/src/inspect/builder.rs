@@ -1,0 +1,460 @@
+//! The accumulator every reader writes into, and the summary computed at the end.
+
+use super::classify::{Hint, RoleFacts, classify};
+use super::set::{link_issuers, same_input_trust};
+use super::trust::{SigCheck, verify_signature};
+use super::x509::{
+    ParsedCert, parse_certificate, serial_string, sha256_fingerprint, signature_algorithm_name,
+};
+use super::*;
+
+/// Accumulates one [`Inspection`].
+pub(crate) struct Builder<'o> {
+    opts: &'o InspectOptions,
+    pub(crate) doc: Inspection,
+    /// Prefix for locations while reading nested text (run-command stdout).
+    pub(crate) prefix: String,
+    /// Sentences for the summary's attention list that are not about dates.
+    attention: Vec<String>,
+}
+
+impl<'o> Builder<'o> {
+    pub(crate) fn new(opts: &'o InspectOptions, kind: InputKind) -> Builder<'o> {
+        Builder {
+            opts,
+            doc: Inspection {
+                api_version: API_VERSION.into(),
+                kind: "Inspection".into(),
+                source: "input".into(),
+                input_kind: kind,
+                now: opts.now,
+                warn_within: opts.warn_within,
+                summary: Summary::default(),
+                certificates: Vec::new(),
+                validities: Vec::new(),
+                kubeconfig: None,
+                csrs: Vec::new(),
+                nodes: Vec::new(),
+                clusters: Vec::new(),
+                operations: Vec::new(),
+                run_command: None,
+                trust: Vec::new(),
+                secrets: Vec::new(),
+                errors: Vec::new(),
+                notes: Vec::new(),
+                raw: Vec::new(),
+            },
+            prefix: String::new(),
+            attention: Vec::new(),
+        }
+    }
+
+    pub(crate) fn attention(&mut self, a: impl Into<String>) {
+        self.attention.push(a.into());
+    }
+
+    pub(crate) fn loc(&self, where_: impl std::fmt::Display) -> String {
+        if self.prefix.is_empty() {
+            where_.to_string()
+        } else {
+            format!("{}, {where_}", self.prefix)
+        }
+    }
+
+    pub(crate) fn status(&self, nb: Option<Instant>, na: Option<Instant>) -> Status {
+        Status::at(nb, na, self.opts.now, self.opts.warn_within)
+    }
+
+    pub(crate) fn note(&mut self, n: impl Into<String>) {
+        self.doc.notes.push(n.into());
+    }
+
+    pub(crate) fn secret(&mut self, kind: &str, location: String) {
+        self.doc.secrets.push(RedactedSecret::new(kind, location));
+    }
+
+    pub(crate) fn part_error(&mut self, location: String, error: InspectError) {
+        self.doc.errors.push(PartError {
+            location,
+            message: error.to_string(),
+            error,
+        });
+    }
+
+    pub(crate) fn doc_mut(&mut self) -> &mut Inspection {
+        &mut self.doc
+    }
+
+    pub(crate) fn has_findings(&self) -> bool {
+        let d = &self.doc;
+        !(d.certificates.is_empty()
+            && d.validities.is_empty()
+            && d.csrs.is_empty()
+            && d.nodes.is_empty()
+            && d.clusters.is_empty()
+            && d.operations.is_empty()
+            && d.kubeconfig.is_none()
+            && d.secrets.is_empty())
+    }
+
+    /// Add one validity row read from tool output.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add_validity(&mut self, mut v: ValidityReport, hint: Hint<'_>) {
+        v.index = self.doc.validities.len();
+        v.location = self.loc(&v.location);
+        v.status = if v.not_after.is_none() && v.not_before.is_none() {
+            v.status
+        } else {
+            self.status(v.not_before, v.not_after)
+        };
+        v.days_left = v.not_after.map(|na| self.opts.now.days_until(na));
+        let cn = v.subject.as_deref().and_then(printed_cn);
+        let o: Vec<String> = v.subject.as_deref().map(printed_o).unwrap_or_default();
+        let issuer_cn = v.issuer.as_deref().and_then(printed_cn);
+        let lifetime = match (v.not_before, v.not_after) {
+            (Some(a), Some(b)) => Some(b.since(a).as_seconds() / 86_400),
+            _ => None,
+        };
+        let self_issued = match (&v.subject, &v.issuer) {
+            (Some(s), Some(i)) => Some(s == i),
+            _ => None,
+        };
+        let (role, reason) = if v.subject.is_none() && v.name.is_none() {
+            (
+                AksRole::Unknown,
+                "the output shows only dates, not which certificate".to_string(),
+            )
+        } else {
+            classify(&RoleFacts {
+                subject_cn: cn.as_deref(),
+                subject_o: &o,
+                issuer_cn: issuer_cn.as_deref(),
+                is_ca: v.is_ca,
+                self_issued,
+                eku: None,
+                lifetime_days: lifetime,
+                san_dns: &[],
+                hint,
+            })
+        };
+        v.role = role;
+        v.role_reason = reason;
+        self.doc.validities.push(v);
+    }
+
+    /// Add the certificates in decoded bytes: DER (one or several concatenated) or PEM text
+    /// (AKS kubeconfig data fields hold base64 of PEM).
+    pub(crate) fn add_cert_bytes(
+        &mut self,
+        bytes: &[u8],
+        location: &str,
+        hint: Hint<'_>,
+    ) -> Result<Vec<usize>, InspectError> {
+        if bytes.first() == Some(&0x30) {
+            return self.add_der(bytes, location, hint, false);
+        }
+        if let Ok(t) = std::str::from_utf8(bytes)
+            && pem::has_pem(t)
+        {
+            let mut added = Vec::new();
+            let mut first_err = None;
+            for block in pem::scan(t) {
+                let where_ = format!("{location}, PEM block at line {}", block.line);
+                if block.is_secret() {
+                    self.secret(
+                        "privateKey",
+                        self.loc(format!("{where_} ({})", block.label)),
+                    );
+                    continue;
+                }
+                if !pem::is_certificate_label(&block.label) {
+                    continue;
+                }
+                match block.data {
+                    Ok(der) => match self.add_der(
+                        &der,
+                        &where_,
+                        hint,
+                        block.label == "TRUSTED CERTIFICATE",
+                    ) {
+                        Ok(v) => added.extend(v),
+                        Err(e) => {
+                            first_err.get_or_insert(e);
+                        }
+                    },
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            return match (added.is_empty(), first_err) {
+                (_, Some(e)) => Err(e),
+                (true, None) => Err(InspectError::NotACertificate {
+                    what: location.to_string(),
+                    reason: "PEM text without a CERTIFICATE block".into(),
+                }),
+                (false, None) => Ok(added),
+            };
+        }
+        Err(InspectError::NotACertificate {
+            what: location.to_string(),
+            reason: describe_bytes(bytes),
+        })
+    }
+
+    /// Add DER certificate(s).
+    pub(crate) fn add_der(
+        &mut self,
+        der: &[u8],
+        location: &str,
+        hint: Hint<'_>,
+        trailing_ok: bool,
+    ) -> Result<Vec<usize>, InspectError> {
+        let mut added = Vec::new();
+        let mut rest = der;
+        let mut offset = 0usize;
+        loop {
+            if self.doc.certificates.len() >= MAX_CERTIFICATES {
+                return Err(InspectError::Limit {
+                    what: "certificates".into(),
+                    reason: format!("more than {MAX_CERTIFICATES} certificates in one input"),
+                });
+            }
+            let (parsed, used) = parse_certificate(rest).map_err(|e| match e {
+                InspectError::Der {
+                    what,
+                    offset: o,
+                    reason,
+                } => InspectError::Der {
+                    what: format!("{location}: {what}"),
+                    offset: o + offset,
+                    reason,
+                },
+                other => other.within(location),
+            })?;
+            let where_ = if added.is_empty() && used == rest.len() && offset == 0 {
+                location.to_string()
+            } else {
+                format!("{location}, certificate at byte {offset}")
+            };
+            let idx = self.push_cert(&parsed, &where_, hint);
+            added.push(idx);
+            rest = &rest[used..];
+            offset += used;
+            if rest.is_empty() {
+                break;
+            }
+            if trailing_ok {
+                break;
+            }
+            if rest[0] == 0x30 && parse_certificate(rest).is_ok() {
+                continue;
+            }
+            self.doc.certificates[idx].warnings.push(format!(
+                "{} bytes of trailing data after the certificate (at byte {offset})",
+                rest.len()
+            ));
+            break;
+        }
+        Ok(added)
+    }
+
+    fn push_cert(&mut self, p: &ParsedCert<'_>, location: &str, hint: Hint<'_>) -> usize {
+        let index = self.doc.certificates.len();
+        let now = self.opts.now;
+        let lifetime = p.not_after.since(p.not_before);
+        let self_issued = p.self_issued();
+        let self_signed = if !self.opts.check_signatures {
+            None
+        } else if self_issued {
+            match verify_signature(p.spki, p.sig_alg, p.tbs, p.signature) {
+                SigCheck::Valid => Some(true),
+                SigCheck::Invalid(_) => Some(false),
+                SigCheck::Unsupported(_) => None,
+            }
+        } else {
+            Some(false)
+        };
+        let eku = p.extended_key_usage.clone();
+        let (role, role_reason) = classify(&RoleFacts {
+            subject_cn: p.subject.cn.as_deref(),
+            subject_o: &p.subject.o,
+            issuer_cn: p.issuer.cn.as_deref(),
+            is_ca: Some(p.is_ca()),
+            self_issued: Some(self_issued),
+            eku: eku.as_deref(),
+            lifetime_days: Some(lifetime.as_seconds() / 86_400),
+            san_dns: &p.sans.dns,
+            hint,
+        });
+        self.doc.certificates.push(CertificateReport {
+            index,
+            location: self.loc(location),
+            subject: p.subject.clone(),
+            issuer: p.issuer.clone(),
+            version: p.version,
+            serial: serial_string(p.serial),
+            signature_algorithm: signature_algorithm_name(&p.sig_alg_oid)
+                .map_or_else(|| p.sig_alg_oid.clone(), str::to_string),
+            public_key: p.public_key.clone(),
+            not_before: p.not_before,
+            not_after: p.not_after,
+            lifetime,
+            days_left: now.days_until(p.not_after),
+            status: self.status(Some(p.not_before), Some(p.not_after)),
+            basic_constraints: p.basic_constraints.clone(),
+            is_ca: p.is_ca(),
+            key_usage: p
+                .key_usage
+                .as_ref()
+                .map(|k| k.iter().map(|s| (*s).to_string()).collect())
+                .unwrap_or_default(),
+            extended_key_usage: eku.unwrap_or_default(),
+            sans: p.sans.clone(),
+            subject_key_id: p.subject_key_id.as_deref().map(dn::hex_colon_upper),
+            authority_key_id: p.authority_key_id.as_deref().map(dn::hex_colon_upper),
+            sha256_fingerprint: sha256_fingerprint(p.der),
+            self_issued,
+            self_signed,
+            role,
+            role_reason,
+            issued_by: None,
+            strict_der: p.strict_ok,
+            warnings: p.warnings.clone(),
+        });
+        self.doc.raw.push(p.der.to_vec());
+        index
+    }
+
+    pub(crate) fn finish(mut self) -> Inspection {
+        if self.opts.check_signatures {
+            link_issuers(&mut self.doc);
+        }
+        same_input_trust(&mut self.doc, self.opts);
+        self.doc.summary = summarize(&self.doc);
+        self.doc.summary.attention.append(&mut self.attention);
+        self.doc.summary.needs_attention = !self.doc.summary.attention.is_empty();
+        self.doc
+    }
+}
+
+/// CN from a tool's printed subject (`CN = apiserver`, `CN=ca`, `/O=x/CN=client`,
+/// `CN=demo.azure.com; O=aks`).
+fn printed_cn(s: &str) -> Option<String> {
+    printed_attr(s, "CN").into_iter().last()
+}
+
+fn printed_o(s: &str) -> Vec<String> {
+    printed_attr(s, "O")
+}
+
+fn printed_attr(s: &str, key: &str) -> Vec<String> {
+    s.split([',', '/', ';'])
+        .filter_map(|part| {
+            let (k, v) = part.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().to_string())
+        })
+        .collect()
+}
+
+fn describe_bytes(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(t) if t.trim().is_empty() => "it decodes to nothing but whitespace".into(),
+        Ok(t) => format!(
+            "it decodes to {} bytes of text, neither PEM nor DER (a placeholder?)",
+            t.len()
+        ),
+        Err(_) => format!(
+            "it decodes to {} bytes of binary that do not start like DER (0x30)",
+            bytes.len()
+        ),
+    }
+}
+
+fn summarize(doc: &Inspection) -> Summary {
+    let mut s = Summary::default();
+    let tally = |status: Status, na: Option<Instant>, what: String, s: &mut Summary| {
+        s.total += 1;
+        match status {
+            Status::Ok => s.ok += 1,
+            Status::ExpiringSoon => s.expiring_soon += 1,
+            Status::Expired => s.expired += 1,
+            Status::NotYetValid => s.not_yet_valid += 1,
+            Status::Unknown => s.unknown += 1,
+        }
+        if let Some(na) = na {
+            s.earliest_not_after = Some(s.earliest_not_after.map_or(na, |e| e.min(na)));
+        }
+        if status.needs_attention() {
+            s.attention.push(what);
+        }
+    };
+    let days = |d: i64| {
+        if d < 0 {
+            format!("{} days ago", -d)
+        } else {
+            format!("in {d} days")
+        }
+    };
+    for c in &doc.certificates {
+        let what = match c.status {
+            Status::NotYetValid => format!(
+                "certificate {} ({}) is not valid until {}",
+                c.index, c.subject.dn, c.not_before
+            ),
+            _ => format!(
+                "certificate {} ({}, {}) {} {} ({})",
+                c.index,
+                c.subject.dn,
+                c.role.as_str(),
+                if c.status == Status::Expired {
+                    "expired"
+                } else {
+                    "expires"
+                },
+                c.not_after,
+                days(c.days_left)
+            ),
+        };
+        tally(c.status, Some(c.not_after), what, &mut s);
+    }
+    for v in &doc.validities {
+        let label = v
+            .name
+            .clone()
+            .or_else(|| v.subject.clone())
+            .unwrap_or_else(|| v.location.clone());
+        let what = match (v.status, v.not_after, v.days_left) {
+            (Status::NotYetValid, _, _) => format!("{label} is not yet valid"),
+            (_, Some(na), Some(d)) => format!(
+                "{label} {} {na} ({})",
+                if v.status == Status::Expired {
+                    "expired"
+                } else {
+                    "expires"
+                },
+                days(d)
+            ),
+            _ => format!("{label}: {}", v.detail.as_deref().unwrap_or("expired")),
+        };
+        tally(v.status, v.not_after, what, &mut s);
+    }
+    for csr in &doc.csrs {
+        if let Some(flag) = &csr.flag {
+            s.attention
+                .push(format!("CSR {} (line {}): {flag}", csr.name, csr.line));
+        }
+    }
+    for t in &doc.trust {
+        if !t.trusted {
+            s.attention.push(format!(
+                "certificate {} is not verified by certificate {}: {}",
+                t.certificate.index,
+                t.ca.index,
+                t.kubectl_error.as_deref().unwrap_or(&t.verdict)
+            ));
+        }
+    }
+    s.needs_attention = !s.attention.is_empty();
+    s
+}

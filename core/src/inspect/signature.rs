@@ -1,0 +1,308 @@
+//! Signature verification with the RustCrypto crates: RSA PKCS#1 v1.5 and PSS (SHA-2),
+//! ECDSA P-256 / P-384, Ed25519. Failures carry Go's crypto/x509 wording, because kubectl
+//! prints those (`crypto/rsa: verification error`, `x509: ECDSA verification failure`).
+
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::signature::Verifier as _;
+use sha2::{Digest, Sha256, Sha384, Sha512};
+
+use super::der_walk::{Reader, oid_string, tag};
+
+/// The outcome of one signature check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SigCheck {
+    /// The signature verifies.
+    Valid,
+    /// It does not; the text is Go's error for it.
+    Invalid(String),
+    /// The algorithm or key type is not supported; the text says which.
+    Unsupported(String),
+}
+
+#[derive(Clone, Copy)]
+enum Hash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    fn digest(self, data: &[u8]) -> Vec<u8> {
+        match self {
+            Hash::Sha256 => Sha256::digest(data).to_vec(),
+            Hash::Sha384 => Sha384::digest(data).to_vec(),
+            Hash::Sha512 => Sha512::digest(data).to_vec(),
+        }
+    }
+    fn from_oid(oid: &str) -> Option<Hash> {
+        match oid {
+            "2.16.840.1.101.3.4.2.1" => Some(Hash::Sha256),
+            "2.16.840.1.101.3.4.2.2" => Some(Hash::Sha384),
+            "2.16.840.1.101.3.4.2.3" => Some(Hash::Sha512),
+            _ => None,
+        }
+    }
+}
+
+/// Public key algorithm OID, curve OID (EC) and key bits of an SPKI TLV.
+fn spki_parts(spki: &[u8]) -> Option<(String, Option<String>, &[u8])> {
+    let seq = Reader::new(spki, 0).expect(tag::SEQUENCE, "spki").ok()?;
+    let mut f = Reader::inside(&seq);
+    let alg = f.expect(tag::SEQUENCE, "alg").ok()?;
+    let key = f.expect(tag::BIT_STRING, "key").ok()?;
+    let mut a = Reader::inside(&alg);
+    let oid = oid_string(a.expect(tag::OID, "oid").ok()?.value)?;
+    let curve = a
+        .read_optional(tag::OID)
+        .ok()
+        .flatten()
+        .and_then(|o| oid_string(o.value));
+    let bits = key.value.split_first().filter(|(u, _)| **u == 0)?.1;
+    Some((oid, curve, bits))
+}
+
+/// RSASSA-PSS-params: (hash, salt length), requiring MGF1 with the same hash.
+fn pss_params(params: &[u8]) -> Result<(Hash, usize), String> {
+    let seq = Reader::new(params, 0)
+        .expect(tag::SEQUENCE, "RSASSA-PSS-params")
+        .map_err(|e| e.reason)?;
+    let mut r = Reader::inside(&seq);
+    let (mut hash, mut mgf_hash, mut salt) = (None, None, 20usize);
+    while !r.is_empty() {
+        let field = r.read().map_err(|e| e.reason)?;
+        let mut inner = Reader::inside(&field);
+        match field.tag {
+            0xa0 => {
+                let alg = inner
+                    .expect(tag::SEQUENCE, "hashAlgorithm")
+                    .map_err(|e| e.reason)?;
+                let oid = Reader::inside(&alg)
+                    .expect(tag::OID, "hash")
+                    .map_err(|e| e.reason)?;
+                hash = oid_string(oid.value).as_deref().and_then(Hash::from_oid);
+            }
+            0xa1 => {
+                let alg = inner
+                    .expect(tag::SEQUENCE, "maskGenAlgorithm")
+                    .map_err(|e| e.reason)?;
+                let mut m = Reader::inside(&alg);
+                m.expect(tag::OID, "mgf").map_err(|e| e.reason)?;
+                let h = m.expect(tag::SEQUENCE, "mgf hash").map_err(|e| e.reason)?;
+                let oid = Reader::inside(&h)
+                    .expect(tag::OID, "hash")
+                    .map_err(|e| e.reason)?;
+                mgf_hash = oid_string(oid.value).as_deref().and_then(Hash::from_oid);
+            }
+            0xa2 => {
+                let int = inner
+                    .expect(tag::INTEGER, "saltLength")
+                    .map_err(|e| e.reason)?;
+                if int.value.len() > 2 {
+                    return Err("PSS salt length is absurd".into());
+                }
+                salt = int
+                    .value
+                    .iter()
+                    .fold(0usize, |a, &b| (a << 8) | usize::from(b));
+            }
+            _ => {}
+        }
+    }
+    match (hash, mgf_hash) {
+        (Some(h), Some(m)) if std::mem::discriminant(&h) == std::mem::discriminant(&m) => {
+            Ok((h, salt))
+        }
+        _ => Err("RSASSA-PSS with SHA-1 or mismatched MGF1 hash is not supported".into()),
+    }
+}
+
+/// Verify `signature` over `tbs` (algorithm `sig_alg`, a full AlgorithmIdentifier TLV) with
+/// the key in `issuer_spki` (a full SubjectPublicKeyInfo TLV).
+pub(crate) fn verify_signature(
+    issuer_spki: &[u8],
+    sig_alg: &[u8],
+    tbs: &[u8],
+    signature: &[u8],
+) -> SigCheck {
+    let Some((key_oid, curve, key_bits)) = spki_parts(issuer_spki) else {
+        return SigCheck::Unsupported("the issuer's public key is malformed".into());
+    };
+    let Ok(alg_seq) = Reader::new(sig_alg, 0).expect(tag::SEQUENCE, "sigalg") else {
+        return SigCheck::Unsupported("the signature algorithm is malformed".into());
+    };
+    let mut a = Reader::inside(&alg_seq);
+    let Some(alg_oid) = a
+        .expect(tag::OID, "oid")
+        .ok()
+        .and_then(|o| oid_string(o.value))
+    else {
+        return SigCheck::Unsupported("the signature algorithm OID is malformed".into());
+    };
+    let params = if a.is_empty() { None } else { a.read().ok() };
+    let is_rsa_key = key_oid == "1.2.840.113549.1.1.1" || key_oid == "1.2.840.113549.1.1.10";
+    let rsa_key = || {
+        // Go refuses RSA keys under 1024 bits (crypto/rsa, Go 1.24); kubectl with it.
+        let bits = Reader::new(key_bits, 0)
+            .expect(tag::SEQUENCE, "RSAPublicKey")
+            .ok()
+            .and_then(|s| Reader::inside(&s).expect(tag::INTEGER, "modulus").ok())
+            .map_or(0, |m| super::der_walk::uint_bits(m.value));
+        if bits < 1024 {
+            return Err(format!("crypto/rsa: {bits}-bit keys are insecure"));
+        }
+        rsa::PublicKey::from_pkcs1_der(key_bits)
+            .map_err(|e| format!("the issuer's RSA key is unusable: {e}"))
+    };
+    let rsa_fail = || SigCheck::Invalid("crypto/rsa: verification error".into());
+    let mismatch = |want: &str| {
+        SigCheck::Invalid(format!(
+            "x509: signature algorithm specifies an {want} public key, but the issuer has a {} key",
+            match key_oid.as_str() {
+                "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => "RSA",
+                "1.2.840.10045.2.1" => "ECDSA",
+                "1.3.101.112" => "Ed25519",
+                _ => "different",
+            }
+        ))
+    };
+    match alg_oid.as_str() {
+        "1.2.840.113549.1.1.11" | "1.2.840.113549.1.1.12" | "1.2.840.113549.1.1.13" => {
+            if !is_rsa_key {
+                return mismatch("RSA");
+            }
+            let key = match rsa_key() {
+                Ok(k) => k,
+                Err(e) => return SigCheck::Unsupported(e),
+            };
+            let Ok(sig) = rsa::pkcs1v15::Signature::try_from(signature) else {
+                return rsa_fail();
+            };
+            let ok = match alg_oid.as_str() {
+                "1.2.840.113549.1.1.11" => rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                "1.2.840.113549.1.1.12" => rsa::pkcs1v15::VerifyingKey::<Sha384>::new(key)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                _ => rsa::pkcs1v15::VerifyingKey::<Sha512>::new(key)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+            };
+            if ok { SigCheck::Valid } else { rsa_fail() }
+        }
+        "1.2.840.113549.1.1.10" => {
+            if !is_rsa_key {
+                return mismatch("RSA");
+            }
+            let (hash, salt) = match params.map(|p| pss_params(p.full)) {
+                Some(Ok(p)) => p,
+                Some(Err(e)) => return SigCheck::Unsupported(e),
+                None => {
+                    return SigCheck::Unsupported(
+                        "RSASSA-PSS without parameters (SHA-1) is not supported".into(),
+                    );
+                }
+            };
+            let key = match rsa_key() {
+                Ok(k) => k,
+                Err(e) => return SigCheck::Unsupported(e),
+            };
+            let Ok(sig) = rsa::pss::Signature::try_from(signature) else {
+                return rsa_fail();
+            };
+            let ok = match hash {
+                Hash::Sha256 => rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(key, salt)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                Hash::Sha384 => rsa::pss::VerifyingKey::<Sha384>::new_with_salt_len(key, salt)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+                Hash::Sha512 => rsa::pss::VerifyingKey::<Sha512>::new_with_salt_len(key, salt)
+                    .verify(tbs, &sig)
+                    .is_ok(),
+            };
+            if ok { SigCheck::Valid } else { rsa_fail() }
+        }
+        "1.2.840.10045.4.3.2" | "1.2.840.10045.4.3.3" | "1.2.840.10045.4.3.4" => {
+            if key_oid != "1.2.840.10045.2.1" {
+                return mismatch("ECDSA");
+            }
+            let hash = match alg_oid.as_str() {
+                "1.2.840.10045.4.3.2" => Hash::Sha256,
+                "1.2.840.10045.4.3.3" => Hash::Sha384,
+                _ => Hash::Sha512,
+            }
+            .digest(tbs);
+            let fail = || SigCheck::Invalid("x509: ECDSA verification failure".into());
+            use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+            match curve.as_deref() {
+                Some("1.2.840.10045.3.1.7") => {
+                    let (Ok(vk), Ok(sig)) = (
+                        p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bits),
+                        p256::ecdsa::Signature::from_der(signature),
+                    ) else {
+                        return fail();
+                    };
+                    if vk.verify_prehash(&hash, &sig).is_ok() {
+                        SigCheck::Valid
+                    } else {
+                        fail()
+                    }
+                }
+                Some("1.3.132.0.34") => {
+                    let (Ok(vk), Ok(sig)) = (
+                        p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bits),
+                        p384::ecdsa::Signature::from_der(signature),
+                    ) else {
+                        return fail();
+                    };
+                    if vk.verify_prehash(&hash, &sig).is_ok() {
+                        SigCheck::Valid
+                    } else {
+                        fail()
+                    }
+                }
+                other => SigCheck::Unsupported(format!(
+                    "ECDSA on curve {} is not supported (P-256 and P-384 are)",
+                    other.unwrap_or("(missing)")
+                )),
+            }
+        }
+        "1.3.101.112" => {
+            if key_oid != "1.3.101.112" {
+                return mismatch("Ed25519");
+            }
+            let fail = || SigCheck::Invalid("x509: Ed25519 verification failure".into());
+            let (Ok(k), Ok(s)) = (
+                <[u8; 32]>::try_from(key_bits),
+                <[u8; 64]>::try_from(signature),
+            ) else {
+                return fail();
+            };
+            let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(&k) else {
+                return fail();
+            };
+            let sig = ed25519_dalek::Signature::from_bytes(&s);
+            if vk.verify_strict(tbs, &sig).is_ok() {
+                SigCheck::Valid
+            } else {
+                fail()
+            }
+        }
+        "1.2.840.113549.1.1.5" | "1.2.840.10045.4.1" => SigCheck::Unsupported(format!(
+            "x509: cannot verify signature: insecure algorithm {} (Go and kubectl reject SHA-1 signatures)",
+            if alg_oid.ends_with("1.1.5") {
+                "SHA1-RSA"
+            } else {
+                "ECDSA-SHA1"
+            }
+        )),
+        "1.2.840.113549.1.1.4" => SigCheck::Unsupported(
+            "x509: cannot verify signature: insecure algorithm MD5-RSA".into(),
+        ),
+        other => SigCheck::Unsupported(format!(
+            "x509: cannot verify signature: algorithm unimplemented ({})",
+            super::x509::signature_algorithm_name(other).unwrap_or(other)
+        )),
+    }
+}
