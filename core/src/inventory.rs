@@ -188,6 +188,9 @@ pub enum RotationMechanism {
     Reimage,
     /// Only `az aks rotate-certs` replaces it.
     ManualOnly,
+    /// A copy people hold (a kubeconfig's client certificate): they fetch a new one with
+    /// `az aks get-credentials --overwrite-existing`.
+    GetCredentials,
 }
 
 impl RotationMechanism {
@@ -198,6 +201,7 @@ impl RotationMechanism {
             RotationMechanism::KubeletRenewal => "kubelet renewal (TLS bootstrapping)",
             RotationMechanism::Reimage => "node reimage or recreation only",
             RotationMechanism::ManualOnly => "manual az aks rotate-certs only",
+            RotationMechanism::GetCredentials => "az aks get-credentials --overwrite-existing",
         }
     }
 }

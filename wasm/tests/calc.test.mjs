@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { api, wwwDir } from './support.mjs';
+import { api, loadCases, wwwDir } from './support.mjs';
 
 const ctx = {};
 vm.runInNewContext(fs.readFileSync(path.join(wwwDir, 'calc.js'), 'utf8') + '\nthis.AksCalc = AksCalc;', ctx);
@@ -106,12 +106,13 @@ test('az aks show output, inspected, fills the form and gives a report', () => {
   assert.equal(r.cluster, 'myaks');
 });
 
-test('the next-rotation hint follows the policy fractions', () => {
-  const policy = api.policyDefaults();
-  const leaf = { role: 'apiServer', notBefore: '2024-01-01T00:00:00Z', notAfter: '2026-01-01T00:00:00Z' };
-  assert.match(C.rotationHint(leaf, policy), /^2025-08-07 by AKS autorotation \(80% of validity/);
-  assert.match(C.rotationHint({ ...leaf, role: 'kubeletClient' }, policy), /^2025-05-26 – 2025-10-19 by the kubelet \(70%–90%/);
-  assert.match(C.rotationHint({ ...leaf, role: 'clusterCa' }, policy), /^manual only: az aks rotate-certs/);
-  assert.equal(C.rotationHint({ ...leaf, role: 'unknown' }, policy), '');
-  assert.equal(C.rotationHint({ ...leaf, role: 'otherCa' }, policy), '', 'not an AKS CA: nothing of AKS rotates it');
+test('the next-rotation column words the hint core computes from the role and policy', () => {
+  const chain = loadCases().find((c) => c.name === 'inspect-pem-chain');
+  const ins = api.inspect(JSON.parse(chain.input));
+  const cert = ins.certificates.find((c) => c.role === 'apiServer');
+  assert.equal(cert.nextRotation.mechanism, 'autorotation');
+  assert.match(C.rotationHint(cert), /^\d{4}-\d{2}-\d{2}: AKS autorotation at 80% of its validity \(if the cluster was created or upgraded after March 2022/);
+  const window = { nextRotation: { mechanism: 'kubeletRenewal', earliest: '2025-05-26T00:00:00Z', latest: '2025-10-19T00:00:00Z', condition: null, how: 'the kubelet renews it' } };
+  assert.equal(C.rotationHint(window), '2025-05-26 – 2025-10-19: the kubelet renews it');
+  assert.equal(C.rotationHint({ nextRotation: null }), '', 'unknown roles get no hint');
 });

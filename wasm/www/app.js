@@ -391,7 +391,6 @@
 
   function renderInspection(ins) {
     var out = $('inspect-out');
-    var policy = api.policyDefaults();
     var parts = [];
     var s = ins.summary;
     parts.push('<p id="inspect-summary">Read as <strong>' + C.escapeHtml(ins.inputKind) + '</strong> on ' + ins.now.slice(0, 10) +
@@ -414,7 +413,7 @@
         html += '<tr class="row ' + (C.STATUS_CLASS[r.status] || 'noNodes') + '" data-role="' + C.escapeHtml(r.role) + '">' +
           '<td>' + C.escapeHtml(r.role) + '</td><td>' + C.escapeHtml(r.subject) + '</td><td>' + C.escapeHtml(r.issuer) + '</td>' +
           '<td>' + C.escapeHtml(r.notBefore || '') + '</td><td>' + C.escapeHtml(r.notAfter || '') + '</td>' +
-          '<td class="num">' + (r.daysLeft == null ? '' : r.daysLeft) + '</td><td>' + C.escapeHtml(C.rotationHint(r, policy)) + '</td>' +
+          '<td class="num">' + (r.daysLeft == null ? '' : r.daysLeft) + '</td><td>' + C.escapeHtml(C.rotationHint(r)) + '</td>' +
           '<td class="status ' + (C.STATUS_CLASS[r.status] || 'noNodes') + '">' + C.escapeHtml(C.STATUS_LABEL[r.status] || r.status) + '</td>' +
           '<td>' + C.escapeHtml(r.why) + (r.warnings.length ? '<br><em>' + C.escapeHtml(r.warnings.join('; ')) + '</em>' : '') +
           '<br><small>' + C.escapeHtml(r.where) + '</small></td></tr>';

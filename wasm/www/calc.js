@@ -226,39 +226,20 @@ var AksCalc = (function () {
     return out.join('');
   }
 
-  function pct(f) { return Math.round(f * 100) + '%'; }
-
-  function at(nb, na, f) {
-    return iso(nb + (na - nb) * f).slice(0, 10);
-  }
-
   /**
-   * "Next rotation and by what" of an inspected certificate, from its AKS role, its
-   * validity and the policy's fractions (`policyDefaults()`): the CA only by
-   * `az aks rotate-certs`; AKS-issued leaves by autorotation at 80 % of their validity
-   * (clusters created or upgraded after March 2022); kubelet certificates by the kubelet
-   * between 70 % and 90 %; the self-signed serving certificate by a reimage; kubeconfig
-   * credentials by fetching them again.
+   * "Next rotation and by what" of an inspected certificate, as text: core computes the
+   * hint (`nextRotation`: mechanism, window, condition) from the role and AKS's policy;
+   * the page only words it.
    */
-  function rotationHint(cert, policy) {
-    if (!cert.notBefore || !cert.notAfter) return '';
-    var nb = parseInstant(cert.notBefore), na = parseInstant(cert.notAfter);
-    var auto = policy.autorotationFraction || 0.8;
-    var lo = policy.kubeletRenewalMin || 0.7, hi = policy.kubeletRenewalMax || 0.9;
-    switch (cert.role) {
-      case 'clusterCa': case 'frontProxyCa': case 'etcdCa':
-        return 'manual only: az aks rotate-certs (before ' + cert.notAfter.slice(0, 10) + ')';
-      case 'apiServer': case 'apiServerKubeletClient': case 'frontProxyClient': case 'etcd': case 'controlPlaneClient':
-        return at(nb, na, auto) + ' by AKS autorotation (' + pct(auto) + ' of validity; clusters created or upgraded after March 2022 — otherwise az aks rotate-certs)';
-      case 'kubeletClient': case 'kubeletServing':
-        return at(nb, na, lo) + ' – ' + at(nb, na, hi) + ' by the kubelet (' + pct(lo) + '–' + pct(hi) + ' of validity)';
-      case 'kubeletServingSelfSigned':
-        return 'a node reimage (node image upgrade) regenerates it';
-      case 'kubectlClient':
-        return 'fetch a new kubeconfig: az aks get-credentials --overwrite-existing (before ' + cert.notAfter.slice(0, 10) + ')';
-      default:
-        return '';
+  function rotationHint(cert) {
+    var h = cert.nextRotation;
+    if (!h) return '';
+    var day = function (t) { return t.slice(0, 10); };
+    var when = '';
+    if (h.earliest) {
+      when = (h.latest && h.latest !== h.earliest ? day(h.earliest) + ' – ' + day(h.latest) : day(h.earliest)) + ': ';
     }
+    return when + h.how + (h.condition ? ' (if ' + h.condition + ')' : '');
   }
 
   /**

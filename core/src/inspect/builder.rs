@@ -1,12 +1,14 @@
 //! The accumulator every reader writes into, and the summary computed at the end.
 
 use super::classify::{Hint, RoleFacts, classify};
+use super::rotation::rotation_hint;
 use super::set::{link_issuers, same_input_trust};
 use super::trust::{SigCheck, verify_signature};
 use super::x509::{
     ParsedCert, parse_certificate, serial_string, sha256_fingerprint, signature_algorithm_name,
 };
 use super::*;
+use crate::policy::Policy;
 
 /// Accumulates one [`Inspection`].
 pub(crate) struct Builder<'o> {
@@ -139,6 +141,14 @@ impl<'o> Builder<'o> {
         };
         v.role = role;
         v.role_reason = reason;
+        // Tool output may show only notAfter; a renewal point needs both ends.
+        v.next_rotation = match (v.not_before, v.not_after) {
+            (Some(nb), Some(na)) => rotation_hint(role, nb, na, &Policy::default()),
+            (None, Some(na)) => {
+                rotation_hint(role, na, na, &Policy::default()).filter(|h| h.earliest.is_none())
+            }
+            _ => None,
+        };
         self.doc.validities.push(v);
     }
 
@@ -318,6 +328,7 @@ impl<'o> Builder<'o> {
             self_signed,
             role,
             role_reason,
+            next_rotation: rotation_hint(role, p.not_before, p.not_after, &Policy::default()),
             issued_by: None,
             strict_der: p.strict_ok,
             warnings: p.warnings.clone(),

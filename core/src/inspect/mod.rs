@@ -29,6 +29,7 @@ mod kubeconfig;
 mod kubectl;
 mod model;
 mod pem;
+pub mod rotation;
 mod set;
 mod signature;
 mod text;
@@ -39,6 +40,7 @@ mod x509;
 pub use classify::AksRole;
 pub use error::InspectError;
 pub use model::*;
+pub use rotation::{RotationHint, rotation_hint};
 pub use set::inspect_set;
 
 pub(crate) use builder::Builder;

@@ -211,6 +211,9 @@ pub struct CertificateReport {
     pub role: AksRole,
     /// Why it was classified so.
     pub role_reason: String,
+    /// When and by what it is renewed next (from the role and AKS's policy); `null` when
+    /// the role is unknown.
+    pub next_rotation: Option<super::rotation::RotationHint>,
     /// Index of the certificate in the same inspection (or set) whose key verified this
     /// one's signature, if any.
     pub issued_by: Option<usize>,
@@ -269,6 +272,9 @@ pub struct ValidityReport {
     pub role: AksRole,
     /// Why.
     pub role_reason: String,
+    /// When and by what it is renewed next (from the role and AKS's policy); `null` when
+    /// the role is unknown.
+    pub next_rotation: Option<super::rotation::RotationHint>,
     /// Other things the tool said about it (curl's verify result, kubeadm's CA column).
     pub detail: Option<String>,
     /// Oddities in the printed text (fractional seconds, …).

@@ -53,6 +53,7 @@ fn blank(location: String, tool: Tool) -> ValidityReport {
         status: Status::Unknown,
         role: AksRole::Unknown,
         role_reason: String::new(),
+        next_rotation: None,
         detail: None,
         warnings: Vec::new(),
     }

@@ -430,6 +430,9 @@ fn explain(
         (RotationMechanism::Autorotation, _) => {
             "AKS autorotates it at 80% of its validity, without downtime".into()
         }
+        (RotationMechanism::GetCredentials, _) => {
+            "a copy in someone's kubeconfig; they fetch a new one with az aks get-credentials --overwrite-existing".into()
+        }
         (RotationMechanism::KubeletRenewal, CertRole::KubeletServing) => format!(
             "kubelet serving certificate rotation is on (nodes labelled {}): the kubelet renews it between 70% and 90% of its validity",
             p.kscr_label
