@@ -154,7 +154,7 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     assert.ok(caRow, JSON.stringify(inspected.map((r) => r.role)));
     assert.equal(caRow.cells[1], 'ca');
     assert.match(caRow.cells[4], /^2054-01-01/);
-    assert.match(caRow.cells[6], /manual only: az aks rotate-certs/);
+    assert.match(caRow.cells[6], /only az aks rotate-certs replaces a CA; run it before 2054-01-01/);
     const admin = inspected.find((r) => r.role === 'kubectlClient');
     assert.ok(admin, JSON.stringify(inspected.map((r) => r.role)));
     assert.equal(admin.cells[1], 'masterclient');
