@@ -401,10 +401,12 @@
     }
     var rows = ins.certificates.map(function (c) {
       return { role: c.role, subject: c.subject.cn || c.subject.dn, issuer: c.issuer.cn || c.issuer.dn, notBefore: c.notBefore,
-        notAfter: c.notAfter, daysLeft: c.daysLeft, status: c.status, why: c.roleReason, warnings: c.warnings, where: c.location };
+        notAfter: c.notAfter, daysLeft: c.daysLeft, status: c.status, nextRotation: c.nextRotation, why: c.roleReason,
+        warnings: c.warnings, where: c.location };
     }).concat(ins.validities.map(function (v) {
       return { role: v.role, subject: v.subject || v.name || '', issuer: v.issuer || '', notBefore: v.notBefore, notAfter: v.notAfter,
-        daysLeft: v.daysLeft, status: v.status, why: v.roleReason + (v.detail ? ' — ' + v.detail : ''), warnings: v.warnings, where: v.location };
+        daysLeft: v.daysLeft, status: v.status, nextRotation: v.nextRotation, why: v.roleReason + (v.detail ? ' — ' + v.detail : ''),
+        warnings: v.warnings, where: v.location };
     }));
     if (rows.length) {
       var html = '<div class="scroll"><table id="inspect-table"><thead><tr><th>Role</th><th>Subject</th><th>Issuer</th><th>notBefore</th>' +
