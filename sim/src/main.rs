@@ -1,87 +1,54 @@
-//! `akscert`: AKS certificate lifecycles — what-if simulations and expiry reports.
+//! `akscert`: which certificates does my AKS cluster (or fleet) depend on, when does each
+//! expire or rotate, and what breaks if I do X — or nothing? This file holds only the
+//! command-line definition and dispatch; each subcommand lives in its own module.
 
-use std::io::Write;
 use std::process::ExitCode;
 
-use akscert_core::engine::{self, RunOptions, Scenario};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-#[derive(Parser)]
-#[command(
-    name = "akscert",
-    version,
-    about = "AKS certificate lifecycles: what expires, what rotates, what breaks if you do X"
-)]
+mod fleet_cmd;
+mod merge_cmd;
+mod report_cmd;
+mod simulate_cmd;
+
+/// AKS certificate lifecycles: what expires, what rotates, what breaks if you do X.
+#[derive(Debug, Parser)]
+#[command(name = "akscert", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 }
 
-#[derive(Subcommand)]
+#[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a what-if scenario (JSON); without a file, the bundled example.
-    Simulate {
-        /// Scenario file; `-` for stdin.
-        scenario: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-    },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    /// Play a what-if scenario over years of simulated time (without a file: the bundled
+    /// example).
+    Simulate(simulate_cmd::SimulateArgs),
+    /// What expires or needs action across a fleet, most urgent first: from
+    /// `az aks list -o json` output or a scenario file.
+    Fleet(fleet_cmd::FleetArgs),
+    /// One cluster's certificate table at --now, from flags or a facts file (or
+    /// `az aks show -o json`).
+    #[command(visible_alias = "expiry")]
+    Report(report_cmd::ReportArgs),
+    /// Combine the outputs of `--shard I/N` runs into the report one run would give.
+    Merge(merge_cmd::MergeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Some(Command::Simulate { scenario, format }) = cli.command.or(Some(Command::Simulate {
-        scenario: None,
-        format: Format::Human,
-    })) else {
-        return ExitCode::from(2);
-    };
-    let text = match scenario.as_deref() {
-        None => akscert_sim::EXAMPLE_SCENARIO.to_string(),
-        Some("-") => {
-            let mut s = String::new();
-            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
-                eprintln!("akscert: cannot read stdin: {e}");
-                return ExitCode::from(2);
-            }
-            s
-        }
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("akscert: cannot read {path}: {e}");
-                return ExitCode::from(2);
-            }
+    let command = match cli.command {
+        Some(c) => c,
+        // `akscert` alone runs the bundled example.
+        None => match Cli::parse_from(["akscert", "simulate"]).command {
+            Some(c) => c,
+            None => return ExitCode::from(2),
         },
     };
-    let scenario: Scenario = match akscert_core::api::parse(&text) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("akscert: {}: {e}", scenario.as_deref().unwrap_or("example"));
-            return ExitCode::from(2);
-        }
-    };
-    let timeline = match engine::simulate(&scenario, RunOptions::default()) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("akscert: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let out = match format {
-        Format::Human => akscert_sim::human::timeline(&timeline),
-        Format::Json => serde_json::to_string_pretty(&timeline).unwrap_or_default() + "\n",
-    };
-    let mut stdout = anstream::stdout();
-    if stdout.write_all(out.as_bytes()).is_err() {
-        return ExitCode::from(2);
+    match command {
+        Command::Simulate(args) => simulate_cmd::run(&args),
+        Command::Fleet(args) => fleet_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
+        Command::Merge(args) => merge_cmd::run(&args),
     }
-    ExitCode::SUCCESS
 }

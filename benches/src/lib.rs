@@ -1,0 +1,1 @@
+//! Benchmark helpers (the benches live under `benches/`).

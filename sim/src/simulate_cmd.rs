@@ -1,0 +1,64 @@
+//! `akscert simulate [SCENARIO]`: a what-if timeline for every cluster of a scenario.
+
+use std::process::ExitCode;
+
+use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts};
+use akscert_sim::execute::{self, Settings};
+use akscert_sim::shard::{self, Command};
+use akscert_sim::urgency::{self, Verdict};
+use akscert_sim::{output, render, scenario_file};
+use clap::Args;
+
+/// Options of `akscert simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Scenario file: TOML, YAML or JSON (`-` for stdin). Without one, the bundled
+    /// example (examples/scenario.toml).
+    pub scenario: Option<String>,
+    #[command(flatten)]
+    pub run: RunOpts,
+    #[command(flatten)]
+    pub time: TimeOpts,
+    #[command(flatten)]
+    pub output: OutputOpts,
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// Run it.
+pub fn run(a: &SimulateArgs) -> ExitCode {
+    cli::finish(simulate(a))
+}
+
+fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
+    let now = a.time.now();
+    if a.run.shard.is_some() {
+        a.output.check_shard()?;
+    }
+    let file =
+        scenario_file::load(a.scenario.as_deref())?.with_overrides(a.run.seed, a.run.horizon);
+    // Refuse an invalid scenario before loading (or building) the module.
+    file.split()?;
+    let engine = a.engine.load()?;
+    let settings = Settings {
+        now,
+        warn_within: a.time.warn_within,
+        jobs: a.engine.jobs,
+        progress: a.output.progress(),
+        shard: a.run.shard,
+        include_events: true,
+    };
+    let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
+    if let Some(spec) = a.run.shard {
+        let verdict = Verdict::of(&urgency::simulation_rows(&run));
+        let input = serde_json::to_string(&file.scenario).unwrap_or_default();
+        let fp = shard::fingerprint(Command::Simulate, &input, now, a.time.warn_within);
+        let doc = shard::simulation_shard(Command::Simulate, fp, spec, total, run);
+        let text = serde_json::to_string(&doc).unwrap_or_default() + "\n";
+        output::write(a.output.output.as_deref(), &text)?;
+        return Ok(verdict.code());
+    }
+    let rendered = render::simulation(&run, a.output.format());
+    output::write(a.output.output.as_deref(), &rendered.text)?;
+    Ok(rendered.verdict.code())
+}
