@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use super::EngineError;
 
 /// The file name of the module in the npm package.
-pub const MODULE_FILE: &str = "akscert_wasm_bg.wasm";
+pub const MODULE_FILE: &str = "akscert_bg.wasm";
 
 /// The repository checkout this binary was built from, if it is still there.
 pub fn workspace_root() -> Option<PathBuf> {
