@@ -18,3 +18,5 @@ pub use version::{KubernetesVersion, NodeImageVersion};
 pub mod api;
 pub mod engine;
 pub mod report;
+#[cfg(feature = "proptest")]
+pub mod strategies;

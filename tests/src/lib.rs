@@ -1,1 +1,185 @@
-//! Shared helpers of the akscert cross-crate tests.
+//! Shared fixtures for akscert's cross-crate tests: the corpus location, a driver that
+//! records every event of a cluster, and date helpers.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use akscert_core::cluster::{
+    Cluster, ClusterSpec, Event, EventKind, NodePoolSpec, Operation, PoolMode, Rejection, Tracked,
+};
+use akscert_core::inventory::CertRole;
+use akscert_core::time::Instant;
+use akscert_core::{KubernetesVersion, Policy};
+
+/// The shared corpus (`<workspace>/../shared/corpus`, or `$AKSCERT_CORPUS`). When it is
+/// absent (a user's clone), prints why the caller's corpus test is skipped and returns
+/// `None`.
+pub fn corpus_dir(test: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("AKSCERT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped {test}: corpus not found at {} (set AKSCERT_CORPUS to the shared corpus; a plain clone has none)",
+            dir.display()
+        );
+        None
+    }
+}
+
+/// An instant from RFC 3339 or a date; panics on a typo in a test.
+pub fn at(text: &str) -> Instant {
+    Instant::parse(text).unwrap_or_else(|e| panic!("bad test date {text}: {e}"))
+}
+
+/// A Kubernetes version; panics on a typo in a test.
+pub fn v(text: &str) -> KubernetesVersion {
+    KubernetesVersion::parse(text).unwrap_or_else(|e| panic!("bad test version {text}: {e}"))
+}
+
+/// A cluster with one System pool `nodepool1` of 3 Linux nodes.
+pub fn spec(name: &str, created: &str, version: &str) -> ClusterSpec {
+    ClusterSpec {
+        name: name.into(),
+        resource_group: format!("rg-{name}"),
+        created: at(created),
+        kubernetes_version: v(version),
+        rbac: true,
+        tls_bootstrap: true,
+        node_pools: vec![pool("nodepool1", PoolMode::System, 3)],
+    }
+}
+
+/// A Linux pool.
+pub fn pool(name: &str, mode: PoolMode, count: u32) -> NodePoolSpec {
+    NodePoolSpec {
+        name: name.into(),
+        mode: Some(mode),
+        os: Default::default(),
+        count,
+        kubernetes_version: None,
+        node_image: None,
+        snapshot: None,
+        tags: Default::default(),
+    }
+}
+
+/// A cluster plus every event it has emitted, for assertions.
+pub struct Sim {
+    /// The machine.
+    pub cluster: Cluster,
+    /// Every event so far.
+    pub events: Vec<Event>,
+}
+
+impl Sim {
+    /// Create with the default policy and seed 1.
+    pub fn new(spec: ClusterSpec) -> Sim {
+        Sim::with_policy(spec, Policy::default())
+    }
+
+    /// Create with a policy.
+    pub fn with_policy(spec: ClusterSpec, policy: Policy) -> Sim {
+        let cluster = Cluster::create(spec, Arc::new(policy), 1).expect("valid test cluster");
+        let mut s = Sim {
+            cluster,
+            events: Vec::new(),
+        };
+        s.drain();
+        s
+    }
+
+    fn drain(&mut self) {
+        while let Some(e) = self.cluster.poll_event() {
+            self.events.push(e);
+        }
+    }
+
+    /// Apply an operation at `when`.
+    pub fn op(&mut self, when: &str, op: Operation) -> Result<(), Rejection> {
+        let r = self.cluster.handle_operation(at(when), op);
+        self.drain();
+        r
+    }
+
+    /// Apply an operation and let it complete (advance past its end).
+    pub fn done(&mut self, when: &str, op: Operation) {
+        self.op(when, op).expect("operation accepted");
+        // Other deadlines (expiries, renewals) may fall before the operation's end.
+        while !self.cluster.provisioning_state().is_terminal() {
+            let t = self
+                .cluster
+                .poll_timeout()
+                .expect("a running operation has a deadline");
+            self.cluster
+                .handle_timeout(t.at)
+                .expect("time moves forward");
+            self.drain();
+        }
+    }
+
+    /// Let time pass until `when`.
+    pub fn wait(&mut self, when: &str) {
+        self.cluster
+            .handle_timeout(at(when))
+            .expect("time moves forward");
+        self.drain();
+    }
+
+    /// The control plane certificate of `role`.
+    pub fn cp(&self, role: CertRole) -> &Tracked {
+        self.cluster
+            .control_plane()
+            .iter()
+            .find(|t| t.cert.role == role)
+            .expect("every control plane role exists")
+    }
+
+    /// A node pool.
+    pub fn pool(&self, name: &str) -> &akscert_core::cluster::NodePool {
+        self.cluster
+            .node_pools()
+            .iter()
+            .find(|p| p.name == name)
+            .expect("pool exists")
+    }
+
+    /// Events matching a predicate.
+    pub fn find<'a>(
+        &'a self,
+        f: impl Fn(&EventKind) -> bool + 'a,
+    ) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events.iter().filter(move |e| f(&e.kind))
+    }
+}
+
+/// `rotateCerts` with a fixed outcome and duration.
+pub fn rotate(succeed: bool, minutes: i64) -> Operation {
+    Operation::RotateCerts {
+        outcome: Some(if succeed {
+            akscert_core::cluster::RotateOutcome::Succeed
+        } else {
+            akscert_core::cluster::RotateOutcome::Fail
+        }),
+        duration: Some(akscert_core::time::Duration::minutes(minutes)),
+    }
+}
+
+/// `getCredentials` for `holder`.
+pub fn get_credentials(holder: &str, overwrite: bool) -> Operation {
+    Operation::GetCredentials {
+        holder: holder.into(),
+        overwrite_existing: overwrite,
+        admin: false,
+    }
+}
+
+/// `upgrade` of the whole cluster.
+pub fn upgrade(version: &str) -> Operation {
+    Operation::Upgrade {
+        kubernetes_version: Some(v(version)),
+        control_plane_only: false,
+    }
+}

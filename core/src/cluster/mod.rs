@@ -531,7 +531,11 @@ impl Cluster {
 
     fn next_timer(&self) -> Option<Timer> {
         let mut best: Option<Timer> = None;
+        let now = self.now;
         let mut offer = |at: Instant, reason: &dyn Fn() -> TimerReason| {
+            // A deadline learnt late (a node copy that was already expired when its pool
+            // went stale) fires now: the machine's clock never runs backwards.
+            let at = at.max(now);
             if best.as_ref().is_none_or(|b| at < b.at) {
                 best = Some(Timer {
                     at,
