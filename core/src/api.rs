@@ -84,6 +84,7 @@ impl ApiError {
 
 /// The error document every face of akscert prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorDocument {
     /// `akscert/v1`.
@@ -96,6 +97,7 @@ pub struct ErrorDocument {
 
 /// Kind and message of an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub struct ErrorBody {
     /// Stable kind.
     pub kind: String,
@@ -119,6 +121,7 @@ impl From<&ApiError> for ErrorDocument {
 /// `simulateCluster` input: one cluster of a fleet, run on its own (by a worker or a
 /// shard). The scenario must hold exactly that cluster and an absolute horizon.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClusterRun {
     /// A scenario with exactly one cluster.
@@ -136,6 +139,7 @@ fn yes() -> bool {
 
 /// `version` output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct VersionInfo {
     /// `akscert/v1`.

@@ -9,6 +9,7 @@ use crate::time::Instant;
 
 /// What a certificate or key is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum CertRole {
     /// The Cluster CA, created by the API server; signs everything below.
@@ -97,6 +98,7 @@ impl fmt::Display for CertRole {
 
 /// Who keeps a certificate valid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Maintainer {
     /// Microsoft (AKS) renews it.
@@ -109,6 +111,7 @@ pub enum Maintainer {
 ///
 /// Serialised as `"controlPlane"` or `"nodePool:<name>"`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub enum Scope {
     /// The AKS-managed control plane.
     ControlPlane,
@@ -159,6 +162,7 @@ impl<'de> Deserialize<'de> for Scope {
 /// Who signed a certificate: which generation of the Cluster CA (each `rotate-certs`
 /// creates a new one), or the holder itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Issuer {
     /// Signed by the Cluster CA of this generation (1 = the CA the cluster was created with).
@@ -172,6 +176,7 @@ pub enum Issuer {
 
 /// How a certificate gets renewed before it expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum RotationMechanism {
     /// AKS certificate autorotation, at 80 % of the validity.
@@ -199,6 +204,7 @@ impl RotationMechanism {
 
 /// The OS of a node pool's nodes (paths differ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum Os {
     /// Linux nodes.
     #[default]
@@ -245,6 +251,7 @@ pub fn node_path(role: CertRole, facts: NodeFacts) -> Option<&'static str> {
 
 /// One certificate (or key) as the model tracks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Certificate {
     /// What it is for.

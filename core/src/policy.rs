@@ -33,6 +33,7 @@ pub enum PolicyError {
 
 /// The rules the model applies. `Policy::default()` is AKS as documented.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Policy {
     /// Certificates issued before this instant follow the pre-May-2019 rules.
@@ -42,32 +43,41 @@ pub struct Policy {
     pub legacy_before: Instant,
     /// Lifetime of every certificate (the CA included) issued under the legacy rules.
     /// Seed: "expire after two years"; a 2018 sample is exactly 730 days (Azure/AKS#877).
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub legacy_lifetime: Duration,
     /// Legacy certificates are not backdated: the 2018 sample's notBefore is its issue time.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub legacy_backdate: Duration,
     /// Cluster CA lifetime. Seed: "Cluster CA certificates that expire after 30 years";
     /// measured on real CAs as 30×365 days (10950 d) from issuance (azure-docs#75678).
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub ca_lifetime: Duration,
     /// Lifetime of the certificates AKS itself issues (API server, API-server→kubelet
     /// client, front-proxy client, kubectl credential): 730 days, measured on real
     /// certificates (azure-docs#44448, Azure/AKS#2347, azure-devops-docs PR #14210).
     /// The seed gives no number.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub leaf_lifetime: Duration,
     /// AKS sets notBefore this long before issuance: every post-2019 sample has notAfter −
     /// notBefore = N×365 days + 10 minutes (domain-facts §1.2, an inference from samples).
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub backdate: Duration,
     /// Kubernetes' CSR signer (kube-controller-manager) backdates the certificates it signs
     /// by 5 minutes for clock skew (upstream `pkg/controller/certificates/authority`).
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub csr_backdate: Duration,
     /// Lifetime of a kubelet client certificate obtained by TLS bootstrapping. AKS
     /// publishes no `--cluster-signing-duration`; the upstream default is one year
     /// (domain-facts §1.2, §3.3). Sources are silent for AKS: override when you know better.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub kubelet_client_lifetime: Duration,
     /// Lifetime of a kubelet serving certificate signed by the cluster CA when kubelet
     /// serving certificate rotation (KSCR) is on: the same signer, so the same default.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub kubelet_serving_lifetime: Duration,
     /// The self-signed kubelet serving certificate AKS writes when KSCR is off:
     /// `openssl req -x509 -days 7300` = 20 years (AgentBaker `cse_config.sh`).
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub self_signed_serving_lifetime: Duration,
     /// Clusters created or upgraded at or after this instant get certificate autorotation.
     /// Seed: "For any AKS clusters created or upgraded after March 2022". Read
@@ -116,6 +126,7 @@ pub struct Policy {
     pub kscr_label: String,
     /// Longest downtime one `az aks rotate-certs` may cause. Seed: "up to 30 minutes of
     /// downtime".
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub rotate_certs_max_downtime: Duration,
     /// From this date `rotate-certs` on a *stopped* cluster is accepted and rotates the
     /// control plane only; before it, it is refused. Sources disagree: an older DOC-ROT
@@ -128,6 +139,7 @@ pub struct Policy {
     pub upgrade_rotates_leaves_from: Instant,
     /// How long AKS keeps a stopped cluster's state (start-stop-cluster.md: "up to 12
     /// months").
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub stopped_retention: Duration,
     /// How long each long-running operation takes in the model.
     pub durations: OperationDurations,
@@ -136,18 +148,24 @@ pub struct Policy {
 /// Modelled length of each long-running operation (while it runs the cluster shows the
 /// matching provisioning state and refuses other mutating operations).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct OperationDurations {
     /// `az aks upgrade`. No published figure; 30 minutes as a planning value.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub upgrade: Duration,
     /// `--node-image-only` upgrade (reimage). No published figure; 15 minutes.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub node_image_upgrade: Duration,
     /// `az aks start`: 3 min 12 s in the recorded azure-cli test (corpus `aks-json`).
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub start: Duration,
     /// `az aks stop`. No published figure; 5 minutes.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub stop: Duration,
     /// Scaling, adding, recreating a node pool, or updating its tags. No published
     /// figure; 5 minutes.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub node_pool_change: Duration,
 }
 

@@ -54,6 +54,7 @@ const MAX_SECONDS: i64 = 253_402_300_799;
 /// Serialised as an RFC 3339 string (`2049-05-12T08:15:47Z`) so that JSON stays readable
 /// and byte-identical on every platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct Instant(i64);
 
 impl Instant {
@@ -311,6 +312,7 @@ impl<'de> Deserialize<'de> for Instant {
 /// Serialised as a friendly string (`730d`, `30m`, `1d12h`); read from such a string, from
 /// ISO 8601 (`P30Y`, `PT30M`), or from a plain number of seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct Duration(i64);
 
 impl Duration {

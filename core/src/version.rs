@@ -28,6 +28,7 @@ pub enum VersionError {
 
 /// A Kubernetes version. A missing patch compares as `.0`, so `1.27` = `1.27.0`.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct KubernetesVersion {
     /// Major version (always 1 so far).
     pub major: u16,
@@ -148,6 +149,7 @@ impl<'de> Deserialize<'de> for KubernetesVersion {
 /// what the "snapshot based on a node image older than `202501.12.0`" rule is about; the
 /// distro prefix is kept for display.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub struct NodeImageVersion {
     raw: String,
     /// (year, month, day, patch) of the image build.

@@ -11,6 +11,11 @@ use super::operation::{Operation, PowerState, ProvisioningState, Rejection};
 
 /// Something that happened to a cluster at an instant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(type = "{ at: Instant } & EventKind")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// When it happened.
@@ -22,6 +27,7 @@ pub struct Event {
 
 /// Where an operation came from (kept so that a timeline can be replayed exactly).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Origin {
     /// Scheduled in the scenario.
@@ -34,6 +40,7 @@ pub enum Origin {
 
 /// What happened.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum EventKind {
     /// The cluster came into existence.
@@ -173,6 +180,7 @@ pub enum EventKind {
         /// When it went down.
         since: Instant,
         /// For how long.
+        #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
         duration: Duration,
     },
     /// A holder fetched credentials (`az aks get-credentials`).
@@ -229,6 +237,7 @@ pub enum EventKind {
 
 /// What caused a certificate to be issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum IssueReason {
     /// Cluster creation.
@@ -253,6 +262,7 @@ pub enum IssueReason {
 
 /// Which rotation left a pool's node certificates stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum StaleReason {
     /// Autorotation ran while the cluster was stopped: "only the control plane
@@ -264,6 +274,7 @@ pub enum StaleReason {
 
 /// Why a component is down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum DowntimeCause {
     /// `az aks rotate-certs` is recreating everything.
@@ -276,6 +287,7 @@ pub enum DowntimeCause {
 
 /// Why a kubeconfig fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum KubeconfigError {
     /// It trusts a CA the cluster no longer uses (after `rotate-certs`).
@@ -305,6 +317,7 @@ impl KubeconfigError {
 
 /// What a person must do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum ActionKind {
     /// Run `az aks rotate-certs` before a certificate nothing renews expires (or now, if
@@ -329,6 +342,7 @@ pub enum ActionKind {
 
 /// One action: what, about what, by when, why, and the exact commands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Action {
     /// What kind.

@@ -43,6 +43,7 @@ pub enum CreateError {
 
 /// A certificate as the machine tracks it: the certificate, how it renews, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Tracked {
     /// The certificate.
@@ -68,6 +69,7 @@ struct InFlight {
 
 /// A kubeconfig someone holds: which CA it trusts and which client certificate it carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Kubeconfig {
     /// Who holds it.
@@ -84,6 +86,7 @@ pub struct Kubeconfig {
 
 /// The next instant the machine needs to be woken, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Timer {
     /// When.
@@ -94,6 +97,7 @@ pub struct Timer {
 
 /// Why the machine needs to be woken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum TimerReason {
     /// A long-running operation ends.

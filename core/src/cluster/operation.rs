@@ -13,6 +13,7 @@ use super::spec::NodePoolSpec;
 
 /// One operation on a cluster — the `az aks …` commands that matter for certificates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Operation {
     /// `az aks upgrade`: the control plane and (unless `controlPlaneOnly`) every pool.
@@ -70,6 +71,7 @@ pub enum Operation {
         outcome: Option<RotateOutcome>,
         /// How long the run takes (≤ the policy's downtime bound). Drawn when left out.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "tsify", tsify(type = "Duration | null"))]
         duration: Option<Duration>,
     },
     /// `az aks nodepool add`.
@@ -141,6 +143,7 @@ impl Operation {
 
 /// How a `rotate-certs` run ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum RotateOutcome {
     /// Every certificate rotated; the cluster returns to Succeeded.
@@ -151,6 +154,7 @@ pub enum RotateOutcome {
 
 /// The cluster's `provisioningState`, with the exact strings `az aks show` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum ProvisioningState {
     /// The last operation finished.
     Succeeded,
@@ -208,6 +212,7 @@ impl fmt::Display for ProvisioningState {
 
 /// The cluster's `powerState.code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum PowerState {
     /// Running.
     Running,
@@ -218,6 +223,7 @@ pub enum PowerState {
 /// Why an operation was refused. The message is AKS's own wording where it is known
 /// (`aks_wording()`), otherwise a plain statement of the rule and its source.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Rejection {
     /// Another long-running operation is in progress (Azure/AKS#3965 wording).

@@ -19,6 +19,7 @@ use super::{Cluster, PowerState, Tracked};
 /// adds nodes whose certificates are newer, so the pool's certificates are its oldest
 /// node's — the first to expire.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NodePool {
     /// Pool name.

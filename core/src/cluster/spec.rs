@@ -67,6 +67,7 @@ pub enum SpecError {
 
 /// A node pool's mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum PoolMode {
     /// Runs system pods; needs at least one node.
     System,
@@ -77,6 +78,7 @@ pub enum PoolMode {
 
 /// A node pool as created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NodePoolSpec {
     /// Pool name (Linux: 1–12, Windows: 1–6 lowercase letters and digits, starting with a
@@ -116,6 +118,7 @@ fn yes() -> bool {
 
 /// A cluster as created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClusterSpec {
     /// Cluster name (1–63 letters, digits, `-`, `_`).

@@ -44,6 +44,7 @@ impl Default for RunOptions {
 
 /// A simulated run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Timeline {
     /// `akscert/v1`.
@@ -52,6 +53,7 @@ pub struct Timeline {
     pub kind: &'static str,
     /// The scenario's name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub scenario: Option<String>,
     /// The seed used.
     pub seed: u64,
@@ -67,6 +69,7 @@ pub struct Timeline {
 
 /// One cluster's run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterTimeline {
     /// Position in the scenario.
@@ -77,16 +80,19 @@ pub struct ClusterTimeline {
     pub resource_group: String,
     /// Events in order (left out when the run keeps summaries only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub events: Option<Vec<Event>>,
     /// Summary; `null` when the run failed.
     pub summary: Option<ClusterSummary>,
     /// Why the run failed, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
     pub error: Option<ClusterFailure>,
 }
 
 /// A cluster whose simulation could not finish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterFailure {
     /// A stable kind.

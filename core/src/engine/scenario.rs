@@ -15,6 +15,7 @@ pub const API_VERSION: &str = "akscert/v1";
 
 /// A what-if scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Scenario {
     /// Must be `akscert/v1`.
@@ -42,6 +43,7 @@ pub struct Scenario {
 
 /// The end of a simulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify), tsify(type = "string"))]
 pub enum Horizon {
     /// An absolute instant.
     Until(Instant),
@@ -75,6 +77,7 @@ impl<'de> Deserialize<'de> for Horizon {
 /// One cluster of a scenario: its creation facts, who holds kubeconfigs, and what is
 /// scheduled to happen to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScenarioCluster {
     /// Cluster name.
@@ -107,6 +110,7 @@ fn yes() -> bool {
 
 /// Someone who holds a kubeconfig of the cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KubeconfigHolder {
     /// Who (a person, a pipeline).
@@ -121,6 +125,11 @@ pub struct KubeconfigHolder {
 
 /// An operation at an instant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "tsify",
+    derive(tsify::Tsify),
+    tsify(type = "{ at: Instant; origin?: Origin } & Operation")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduledOperation {
     /// When.
@@ -144,6 +153,7 @@ fn is_scheduled(o: &Origin) -> bool {
 
 /// Seeded faults and background activity, applied to every cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct FaultModel {
     /// Probability that a `rotate-certs` run fails (0–1).
@@ -157,12 +167,14 @@ pub struct FaultModel {
     /// Upgrade every so often, one minor version at a time (capped at
     /// `latestKubernetesVersion`, then at the same version).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration | null"))]
     pub upgrade_every: Option<Duration>,
     /// The newest version cadence upgrades move to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_kubernetes_version: Option<KubernetesVersion>,
     /// Run `rotate-certs` every so often (a compliance rotation policy).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration | null"))]
     pub rotate_certs_every: Option<Duration>,
 }
 
@@ -184,22 +196,28 @@ impl Default for FaultModel {
 
 /// A closed range of durations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct DurationRange {
     /// Shortest.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub min: Duration,
     /// Longest.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub max: Duration,
 }
 
 /// A cluster stopped for `for` once in every `every`, at a seeded point in each cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(deny_unknown_fields)]
 pub struct StopPattern {
     /// Cycle length.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub every: Duration,
     /// How long each stop lasts.
     #[serde(rename = "for")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub stopped_for: Duration,
 }
 

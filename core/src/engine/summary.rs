@@ -15,6 +15,7 @@ use crate::version::KubernetesVersion;
 
 /// What counts as an incident.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum IncidentKind {
     /// A certificate in use expired.
@@ -33,6 +34,7 @@ pub enum IncidentKind {
 
 /// One span of unavailability.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct DowntimeInterval {
     /// `controlPlane` or a pool.
@@ -47,13 +49,20 @@ pub struct DowntimeInterval {
 
 /// Downtime of one cluster, up to the horizon.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct DowntimeSummary {
     /// Total control plane downtime.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub control_plane: Duration,
     /// Total downtime per node pool.
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, Duration>"))]
     pub node_pools: BTreeMap<String, Duration>,
     /// Total over every scope, per cause.
+    #[cfg_attr(
+        feature = "tsify",
+        tsify(type = "Partial<Record<DowntimeCause, Duration>>")
+    )]
     pub by_cause: BTreeMap<DowntimeCause, Duration>,
     /// Every interval, in order.
     pub intervals: Vec<DowntimeInterval>,
@@ -61,6 +70,7 @@ pub struct DowntimeSummary {
 
 /// An action over its life.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ActionRecord {
     /// What.
@@ -81,6 +91,7 @@ pub struct ActionRecord {
 
 /// The cluster's state at the horizon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FinalState {
     /// `provisioningState`.
@@ -97,6 +108,7 @@ pub struct FinalState {
 
 /// One cluster's summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterSummary {
     /// Number of events.
@@ -104,6 +116,10 @@ pub struct ClusterSummary {
     /// Downtime.
     pub downtime: DowntimeSummary,
     /// Incidents by kind.
+    #[cfg_attr(
+        feature = "tsify",
+        tsify(type = "Partial<Record<IncidentKind, number>>")
+    )]
     pub incidents: BTreeMap<IncidentKind, u64>,
     /// Every action raised, in order.
     pub actions: Vec<ActionRecord>,
@@ -214,6 +230,7 @@ impl SummaryBuilder {
 
 /// An open action somewhere in a fleet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FleetAction {
     /// Due date.
@@ -234,6 +251,7 @@ pub struct FleetAction {
 
 /// A whole fleet's summary.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct FleetSummary {
     /// Clusters simulated.
@@ -243,10 +261,19 @@ pub struct FleetSummary {
     /// Events over all clusters.
     pub events: u64,
     /// Total control plane downtime over all clusters.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub control_plane_downtime: Duration,
     /// Downtime over every scope and cluster, per cause.
+    #[cfg_attr(
+        feature = "tsify",
+        tsify(type = "Partial<Record<DowntimeCause, Duration>>")
+    )]
     pub downtime_by_cause: BTreeMap<DowntimeCause, Duration>,
     /// Incidents over all clusters.
+    #[cfg_attr(
+        feature = "tsify",
+        tsify(type = "Partial<Record<IncidentKind, number>>")
+    )]
     pub incidents: BTreeMap<IncidentKind, u64>,
     /// Actions still open at the horizon, most urgent first.
     pub actions_needed: Vec<FleetAction>,

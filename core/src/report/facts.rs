@@ -18,6 +18,7 @@ use crate::version::{KubernetesVersion, NodeImageVersion};
 
 /// What is known about a cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClusterFacts {
     /// Cluster name.
@@ -58,6 +59,7 @@ fn yes() -> bool {
 
 /// What is known about a node pool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PoolFacts {
     /// Pool name.

@@ -21,12 +21,14 @@ pub use whatif::{WhatIf, WhatIfRequest, what_if};
 
 /// Ask for a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReportRequest {
     /// The instant the report is for.
     pub now: Instant,
     /// Rows expiring within this span are "rotation due" (default 30 days).
     #[serde(default = "thirty_days")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Policy overrides.
     #[serde(default)]
@@ -60,6 +62,7 @@ pub enum ReportError {
 
 /// A row's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum RowStatus {
     /// Valid, and something will renew it in time.
@@ -77,6 +80,7 @@ pub enum RowStatus {
 
 /// When and by what a certificate is renewed next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct NextRotation {
     /// What renews it.
@@ -89,6 +93,7 @@ pub struct NextRotation {
 
 /// One certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportRow {
     /// Role.
@@ -124,6 +129,7 @@ pub struct ReportRow {
 
 /// A kubeconfig someone holds, and whether it works.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct KubeconfigRow {
     /// Who.
@@ -144,6 +150,7 @@ pub struct KubeconfigRow {
 
 /// The report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ExpiryReport {
     /// `akscert/v1`.
@@ -157,6 +164,7 @@ pub struct ExpiryReport {
     /// The instant reported on.
     pub now: Instant,
     /// The warning window used.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// `provisioningState`.
     pub provisioning_state: ProvisioningState,

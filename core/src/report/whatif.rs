@@ -16,12 +16,14 @@ use super::{ClusterFacts, ExpiryReport, ReportError, replay, report_from};
 
 /// Ask what happens if operations are applied to a cluster from `now` on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WhatIfRequest {
     /// The present.
     pub now: Instant,
     /// Warning window for the reports (default 30 days).
     #[serde(default = "thirty_days")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Policy overrides.
     #[serde(default)]
@@ -46,6 +48,7 @@ fn thirty_days() -> Duration {
 
 /// The answer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct WhatIf {
     /// `akscert/v1`.
@@ -70,6 +73,7 @@ pub struct WhatIf {
 
 /// A kubeconfig the operations break.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct BrokenKubeconfig {
     /// Who.

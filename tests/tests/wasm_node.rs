@@ -1,0 +1,66 @@
+//! The npm package in Node: the JS API and the C ABI give the core's answers byte for
+//! byte on every case (operations, the bundled example, proptest-generated scenarios,
+//! reports, the calculator's what-ifs, bad input); mutated input never traps; the
+//! package resolves and packs as a user gets it. Driven by `node --test` over
+//! `wasm/tests/*.test.mjs`.
+
+mod wasm_common;
+
+use std::time::Instant;
+
+use wasm_common::{built, cases, node, node_test, scratch, write_cases};
+
+#[test]
+fn package_in_node_matches_the_core_byte_for_byte() {
+    let test = "package_in_node_matches_the_core_byte_for_byte";
+    built();
+    if node(test).is_none() {
+        return;
+    }
+    let dir = scratch("node");
+    let cases_file = dir.join("cases.json");
+    write_cases(&cases_file, &cases::all(40));
+    node_test(
+        &[
+            "api.test.mjs",
+            "abi.test.mjs",
+            "robustness.test.mjs",
+            "package.test.mjs",
+        ],
+        &[("AKSCERT_CASES", &cases_file)],
+    );
+}
+
+#[test]
+fn cases_cover_every_operation_with_successes_and_errors() {
+    let all = cases::all(5);
+    for op in akscert_core::api::OPERATIONS {
+        let (ok, err): (Vec<_>, Vec<_>) = all
+            .iter()
+            .filter(|c| c.op == op)
+            .partition(|c| akscert_core::api::call(c.op, &c.input).is_ok());
+        assert!(!ok.is_empty(), "no successful case for {op}");
+        if op != "version" {
+            assert!(!err.is_empty(), "no error case for {op}");
+        }
+    }
+    let generated = cases::generated_scenarios(5);
+    assert!(generated.iter().take(5).all(|s| s.seed < 1 << 53));
+    assert!(generated.iter().skip(5).all(|s| s.seed >= 1 << 63));
+}
+
+#[test]
+fn build_reports_sizes_and_is_a_fast_no_op_when_nothing_changed() {
+    let first = built();
+    assert!(first.wasm_bytes > 100_000, "{first:?}");
+    assert!(first.wasm_gzip_bytes < first.wasm_bytes);
+    let start = Instant::now();
+    let again = xtask::build(&xtask::BuildOptions::default()).expect("second build");
+    assert!(!again.rebuilt, "nothing changed, so nothing may be rebuilt");
+    assert_eq!(again.wasm_bytes, first.wasm_bytes);
+    assert!(
+        start.elapsed().as_secs_f64() < 5.0,
+        "a no-op build took {:?}",
+        start.elapsed()
+    );
+}

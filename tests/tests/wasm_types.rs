@@ -1,0 +1,78 @@
+//! The package's TypeScript declarations: `tsc --strict` type-checks real use of every
+//! function against `index.d.ts`, and the public API has no `any`.
+
+mod wasm_common;
+
+use std::process::Command;
+
+use wasm_common::{built, node, npm_dev, root, say, scratch};
+
+/// `index.d.ts` without comments: what the compiler reads.
+fn code_of(dts: &str) -> String {
+    let mut out = String::new();
+    let mut rest = dts;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    out.lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn public_declarations_have_no_any() {
+    let dts = std::fs::read_to_string(built().package.join("index.d.ts")).expect("index.d.ts");
+    let code = code_of(&dts);
+    let offenders: Vec<&str> = code
+        .lines()
+        .filter(|l| {
+            l.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == "any" || w == "unknown")
+        })
+        .collect();
+    assert!(offenders.is_empty(), "`any`/`unknown` in the public API:\n{}", offenders.join("\n"));
+    for f in [
+        "version", "policyDefaults", "policy", "simulate", "simulateCluster", "expiryReport",
+        "whatIf", "call", "operations", "initSync",
+    ] {
+        assert!(code.contains(&format!("export function {f}(")), "{f} is not declared");
+    }
+    assert!(code.contains("export default function init("));
+}
+
+#[test]
+fn tsc_strict_type_checks_real_use_of_the_package() {
+    let test = "tsc_strict_type_checks_real_use_of_the_package";
+    let pkg = &built().package;
+    if node(test).is_none() || !npm_dev(test, &["typescript"]) {
+        return;
+    }
+    let dir = scratch("tsc");
+    std::fs::create_dir_all(dir.join("node_modules")).expect("node_modules");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(pkg, dir.join("node_modules/akscert")).expect("link the package");
+    std::fs::copy(root().join("wasm/tests/types-check.ts"), dir.join("main.ts")).expect("copy");
+    let tsconfig = r#"{
+  "compilerOptions": {
+    "strict": true, "noEmit": true, "target": "es2022", "module": "nodenext",
+    "moduleResolution": "nodenext", "lib": ["es2022", "dom"], "skipLibCheck": false,
+    "noUncheckedIndexedAccess": true, "types": []
+  },
+  "files": ["main.ts"]
+}"#;
+    std::fs::write(dir.join("tsconfig.json"), tsconfig).expect("tsconfig");
+    std::fs::write(dir.join("package.json"), r#"{"type":"module"}"#).expect("package.json");
+    let tsc = root().join("node_modules/typescript/bin/tsc");
+    let out = Command::new("node")
+        .arg(&tsc)
+        .arg("-p")
+        .arg(dir.join("tsconfig.json"))
+        .output()
+        .expect("run tsc");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "tsc found type errors:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+    say("  tsc --strict: wasm/tests/types-check.ts type-checks against index.d.ts");
+}

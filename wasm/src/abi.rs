@@ -1,0 +1,218 @@
+//! The C-style host ABI: bytes in, bytes out, no JS import touched — so a non-JS host
+//! (wasmtime in `akscert-sim`) can instantiate the very `_bg.wasm` the npm package ships
+//! with every JS import defined as a trap. The contract is in `wasm/ABI.md`.
+//!
+//! The logic lives in [`call_bytes`], which is plain Rust and tested natively; the exported
+//! `extern "C"` functions (wasm32 only, where a pointer is a `u32`) only move bytes in and
+//! out of linear memory.
+
+use akscert_core::api::{self, ApiError, ErrorDocument, OPERATIONS};
+
+/// Version of this ABI; `akscert_abi_version()` returns it. Bumped on any incompatible
+/// change of the exports below or of the output buffer's layout.
+pub const ABI_VERSION: u32 = 1;
+
+/// First byte of an output buffer: the rest is the operation's result JSON.
+pub const STATUS_OK: u8 = 0;
+
+/// First byte of an output buffer: the rest is an `api::ErrorDocument` as JSON.
+pub const STATUS_ERROR: u8 = 1;
+
+/// The operation a 1-based ABI index names (`1` = `OPERATIONS[0]`), if any.
+pub fn operation_name(op: u32) -> Option<&'static str> {
+    let index = usize::try_from(op).ok()?.checked_sub(1)?;
+    OPERATIONS.get(index).copied()
+}
+
+/// The 1-based ABI index of operation `name`, if it exists.
+pub fn operation_index(name: &str) -> Option<u32> {
+    let position = OPERATIONS.iter().position(|o| *o == name)?;
+    u32::try_from(position + 1).ok()
+}
+
+/// Run ABI operation `op` on `input` and return the output buffer: one status byte, then
+/// the result JSON exactly as `api::call` returns it (status 0) or the `ErrorDocument`
+/// JSON (status 1). Never panics on any input. An empty buffer means the output could not
+/// be allocated (the module's memory is exhausted).
+pub fn call_bytes(op: u32, input: &[u8]) -> Vec<u8> {
+    let result = match (operation_name(op), std::str::from_utf8(input)) {
+        (None, _) => Err(ApiError::UnknownOperation(format!("#{op}"))),
+        (Some(_), Err(e)) => Err(not_utf8(input, e.valid_up_to())),
+        (Some(name), Ok(text)) => api::call(name, text),
+    };
+    match result {
+        Ok(json) => framed(STATUS_OK, &json),
+        Err(e) => framed(STATUS_ERROR, &error_json(&e)),
+    }
+}
+
+/// The `ErrorDocument` JSON of `e`, as every face of akscert prints it.
+pub fn error_json(e: &ApiError) -> String {
+    let doc = ErrorDocument::from(e);
+    // ErrorDocument holds only strings: serialising it cannot fail. Fall back to a
+    // hand-built document anyway rather than panic.
+    serde_json::to_string(&doc).unwrap_or_else(|_| {
+        format!(
+            "{{\"apiVersion\":\"akscert/v1\",\"kind\":\"Error\",\"error\":{{\"kind\":\"{}\",\"message\":\"unprintable error\"}}}}",
+            e.kind()
+        )
+    })
+}
+
+/// A `badInput` error at the first byte that is not UTF-8, with its line and column.
+fn not_utf8(input: &[u8], valid_up_to: usize) -> ApiError {
+    let before = &input[..valid_up_to.min(input.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    // Columns count characters; the prefix is valid UTF-8 by construction.
+    let column = std::str::from_utf8(&before[line_start..]).map_or(0, |s| s.chars().count()) + 1;
+    ApiError::BadInput {
+        path: ".".into(),
+        line,
+        column,
+        message: format!("input is not valid UTF-8: invalid byte at offset {valid_up_to}"),
+    }
+}
+
+fn framed(status: u8, json: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    if out.try_reserve_exact(json.len() + 1).is_err() {
+        return out;
+    }
+    out.push(status);
+    out.extend_from_slice(json.as_bytes());
+    out
+}
+
+/// Split an output buffer into its status byte and JSON text (for hosts written in Rust
+/// and for tests). `None` if the buffer is empty or the JSON part is not UTF-8.
+pub fn split_output(buffer: &[u8]) -> Option<(u8, &str)> {
+    let (status, json) = buffer.split_first()?;
+    Some((*status, std::str::from_utf8(json).ok()?))
+}
+
+/// The exported functions. wasm32 only: they treat `u32`s as pointers into linear memory.
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
+mod exports {
+    use std::alloc::{Layout, alloc, dealloc};
+
+    use super::{ABI_VERSION, call_bytes};
+
+    /// The ABI version (`1`). A host checks it before any other call.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn akscert_abi_version() -> u32 {
+        ABI_VERSION
+    }
+
+    /// Allocate `len` bytes for the host to write input into. Returns the pointer, or `0`
+    /// if the memory cannot be had. `len == 0` returns a non-zero pointer that must not be
+    /// read or written (freeing it is a no-op).
+    #[unsafe(no_mangle)]
+    pub extern "C" fn akscert_alloc(len: u32) -> u32 {
+        if len == 0 {
+            return 1;
+        }
+        let Ok(layout) = Layout::array::<u8>(len as usize) else {
+            return 0;
+        };
+        // SAFETY: the layout has a non-zero size. A null result (memory could not grow)
+        // becomes 0, which the host reads as "cannot allocate".
+        unsafe { alloc(layout) as u32 }
+    }
+
+    /// Free a buffer from `akscert_alloc` or an output of `akscert_call`, given the same
+    /// length. `ptr == 0` or `len == 0` is a no-op.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn akscert_free(ptr: u32, len: u32) {
+        if ptr == 0 || len == 0 {
+            return;
+        }
+        if let Ok(layout) = Layout::array::<u8>(len as usize) {
+            // SAFETY: the contract says (ptr, len) came from akscert_alloc(len) or from an
+            // akscert_call output of that length, both allocated with this very layout.
+            unsafe { dealloc(ptr as *mut u8, layout) }
+        }
+    }
+
+    /// Run operation `op` (1-based index into `OPERATIONS`) on the `len` bytes at `ptr`.
+    /// Returns `(out_ptr << 32) | out_len`; the host frees the output with
+    /// `akscert_free(out_ptr, out_len)`. `0` means the output could not be allocated.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn akscert_call(op: u32, ptr: u32, len: u32) -> u64 {
+        let input: &[u8] = if len == 0 || ptr == 0 {
+            &[]
+        } else {
+            // SAFETY: the contract says the host wrote `len` bytes at `ptr`, a buffer it
+            // got from akscert_alloc(len) and has not freed.
+            unsafe { std::slice::from_raw_parts(ptr as *const u8, len as usize) }
+        };
+        let output = call_bytes(op, input);
+        if output.is_empty() {
+            return 0;
+        }
+        let out_len = output.len();
+        // A boxed slice has exactly `out_len` bytes, allocated as Layout::array::<u8>, which
+        // is what akscert_free deallocates.
+        let boxed = output.into_boxed_slice();
+        let out_ptr = Box::into_raw(boxed) as *mut u8 as u32;
+        (u64::from(out_ptr) << 32) | out_len as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_are_one_based_and_round_trip() {
+        assert_eq!(operation_name(0), None);
+        assert_eq!(operation_name(1), Some("version"));
+        for (i, name) in OPERATIONS.iter().enumerate() {
+            assert_eq!(operation_index(name), Some(i as u32 + 1));
+            assert_eq!(operation_name(i as u32 + 1), Some(*name));
+        }
+        assert_eq!(operation_name(OPERATIONS.len() as u32 + 1), None);
+        assert_eq!(operation_name(u32::MAX), None);
+    }
+
+    #[test]
+    fn ok_output_is_status_zero_then_exactly_api_call() {
+        let out = call_bytes(operation_index("policy").unwrap(), b"");
+        let (status, json) = split_output(&out).unwrap();
+        assert_eq!(status, STATUS_OK);
+        assert_eq!(json, api::call("policy", "").unwrap());
+    }
+
+    #[test]
+    fn unknown_op_and_bad_utf8_are_typed_errors() {
+        let out = call_bytes(0, b"{}");
+        let (status, json) = split_output(&out).unwrap();
+        assert_eq!(status, STATUS_ERROR);
+        let doc: ErrorDocument = serde_json::from_str(json).unwrap();
+        assert_eq!(doc.error.kind, "unknownOperation");
+        assert!(doc.error.message.contains("#0"), "{}", doc.error.message);
+
+        let out = call_bytes(operation_index("simulate").unwrap(), b"{\n  \"a\xff\": 1}");
+        let (status, json) = split_output(&out).unwrap();
+        assert_eq!(status, STATUS_ERROR);
+        let doc: ErrorDocument = serde_json::from_str(json).unwrap();
+        assert_eq!(doc.error.kind, "badInput");
+        assert_eq!(
+            doc.error.message,
+            ". (line 2, column 5): input is not valid UTF-8: invalid byte at offset 6"
+        );
+    }
+
+    #[test]
+    fn core_errors_keep_the_core_message() {
+        let out = call_bytes(operation_index("report").unwrap(), b"[]");
+        let (status, json) = split_output(&out).unwrap();
+        assert_eq!(status, STATUS_ERROR);
+        let expected = api::call("report", "[]").unwrap_err();
+        assert_eq!(json, error_json(&expected));
+    }
+}

@@ -1,0 +1,11 @@
+//! akscert-wasm: akscert-core as one WebAssembly module with two faces.
+//!
+//! - A JS API (wasm-bindgen): plain JS objects in and out, TypeScript types generated
+//!   from the core's Rust types, errors as JS `Error`s named by `ApiError::kind()`.
+//! - A C-style JSON ABI ([`abi`]) for non-JS hosts such as wasmtime, which touches no JS
+//!   import. Its contract is `wasm/ABI.md`.
+//!
+//! Both are thin: every answer is `akscert_core::api::call`'s, byte for byte.
+
+pub mod abi;
+mod js;

@@ -1,0 +1,92 @@
+// The C-style host ABI (wasm/ABI.md) of the shipped module, driven as a non-JS host
+// drives it: every JS import is a trap, and none may be called.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCases, instantiateRaw, abiCall, classify, assertSameText, api } from './support.mjs';
+
+const cases = loadCases();
+const enc = new TextEncoder();
+const opIndex = (name) => api.operations().indexOf(name) + 1;
+
+test('abi version is 1 and the ABI exports have the documented signatures', () => {
+  const { exports } = instantiateRaw();
+  assert.equal(exports.akscert_abi_version(), 1);
+  for (const f of ['akscert_alloc', 'akscert_free', 'akscert_call']) {
+    assert.equal(typeof exports[f], 'function', f);
+  }
+  assert.equal(exports.akscert_alloc.length, 1);
+  assert.equal(exports.akscert_free.length, 2);
+  assert.equal(exports.akscert_call.length, 3);
+  assert.ok(exports.memory instanceof WebAssembly.Memory);
+});
+
+test('every case through the ABI: status byte + the core JSON, byte for byte; no import called', () => {
+  const { exports, importCalls } = instantiateRaw();
+  for (const c of cases) {
+    const { status, json } = abiCall(exports, opIndex(c.op), enc.encode(c.input));
+    if (c.expected.ok !== undefined) {
+      assert.equal(status, 0, c.name);
+      assertSameText(json, c.expected.ok, c.name);
+    } else {
+      assert.equal(status, 1, c.name);
+      assert.deepEqual(JSON.parse(json), {
+        apiVersion: 'akscert/v1', kind: 'Error', error: c.expected.error,
+      }, c.name);
+    }
+  }
+  assert.equal(importCalls(), 0);
+});
+
+test('unknown operations and invalid UTF-8 are typed errors, not traps', () => {
+  const { exports, importCalls } = instantiateRaw();
+  for (const op of [0, api.operations().length + 1, 0xffffffff]) {
+    const { status, json } = abiCall(exports, op, enc.encode('{}'));
+    assert.equal(status, 1);
+    const doc = JSON.parse(json);
+    assert.equal(doc.error.kind, 'unknownOperation');
+    assert.match(doc.error.message, new RegExp(`#${op >>> 0}`));
+  }
+  const { status, json } = abiCall(exports, opIndex('simulate'), new Uint8Array([0x7b, 0x0a, 0xc3, 0x28]));
+  assert.equal(status, 1);
+  const doc = JSON.parse(json);
+  assert.equal(doc.error.kind, 'badInput');
+  assert.equal(doc.error.message, '. (line 2, column 1): input is not valid UTF-8: invalid byte at offset 2');
+  assert.equal(importCalls(), 0);
+});
+
+test('alloc: zero length gives a non-zero pointer; an impossible size gives 0, not a trap', () => {
+  const { exports } = instantiateRaw();
+  assert.notEqual(exports.akscert_alloc(0), 0);
+  exports.akscert_free(exports.akscert_alloc(0), 0);
+  exports.akscert_free(0, 100);
+  assert.equal(exports.akscert_alloc(0xffffffff), 0);
+  // Still usable afterwards.
+  assert.equal(abiCall(exports, opIndex('version'), new Uint8Array()).status, 0);
+});
+
+test('no leak: repeating every case does not grow memory again', () => {
+  const { exports } = instantiateRaw();
+  const pass = () => {
+    for (const c of cases) abiCall(exports, opIndex(c.op), enc.encode(c.input));
+  };
+  pass();
+  const after1 = exports.memory.buffer.byteLength;
+  pass();
+  pass();
+  assert.equal(exports.memory.buffer.byteLength, after1);
+});
+
+test('a trap in the module is classified as a bug, never as a typed error', () => {
+  // A host that breaks the contract (input pointer past the end of memory) makes the
+  // module trap. The classifier every robustness test uses must call that a bug: this
+  // is how a Rust panic (an `unreachable` trap under panic=abort) would surface.
+  const { exports } = instantiateRaw();
+  let caught;
+  try {
+    exports.akscert_call(opIndex('simulate'), 0xfffffff0, 64);
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof WebAssembly.RuntimeError, `expected a trap, got ${caught}`);
+  assert.equal(classify(caught), 'bug');
+});

@@ -1,0 +1,101 @@
+// The JS API against the core's native answers: for every case the Rust test wrote,
+// `call()` returns the native JSON byte for byte, the typed function given an object
+// returns an object whose JSON.stringify is that same text, and errors are typed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, loadCases, fnFor, classify, assertPlainJson, assertSameText, KINDS } from './support.mjs';
+
+const cases = loadCases();
+
+test('version and operations describe the API', () => {
+  const v = api.version();
+  assert.equal(v.apiVersion, 'akscert/v1');
+  assert.deepEqual(v.operations, api.operations());
+  for (const op of ['version', 'policy', 'simulate', 'simulateCluster', 'report', 'whatIf']) {
+    assert.ok(v.operations.includes(op), op);
+  }
+});
+
+test('policy defaults are the documented AKS values', () => {
+  const p = api.policyDefaults();
+  assert.equal(p.caLifetime, '10950d');
+  assert.equal(p.autorotationFraction, 0.8);
+  assert.equal(p.rotateCertsMaxDowntime, '30m');
+  assert.equal(p.kscrOptOutTag, 'aks-disable-kubelet-serving-certificate-rotation');
+  assert.equal(p.kscrSnapshotFloor.endsWith('202501.12.0'), true);
+});
+
+for (const c of cases) {
+  test(`${c.name} (${c.op})`, () => {
+    const fn = fnFor(c.op);
+    if (c.expected.ok !== undefined) {
+      // The JSON face: the very bytes the core returns natively.
+      assertSameText(api.call(c.op, c.input), c.expected.ok, 'call()');
+      // A string argument is JSON text: the same answer, as an object. Integers beyond
+      // 2^53 (a 64-bit seed echoed in the output) become the nearest JS number, exactly
+      // as JSON.parse of the native text gives them.
+      if (c.input !== '') {
+        const expected = c.objectSafe ? c.expected.ok : JSON.stringify(JSON.parse(c.expected.ok));
+        assertSameText(JSON.stringify(fn(c.input)), expected, 'typed function, JSON text in');
+      }
+      // An object argument: an object whose JSON is those bytes; plain data only.
+      if (c.objectSafe) {
+        const arg = c.input === '' ? undefined : JSON.parse(c.input);
+        const out = fn(arg);
+        assertPlainJson(out);
+        assertSameText(JSON.stringify(out), c.expected.ok, 'typed function, object in');
+      }
+    } else {
+      const { kind, message } = c.expected.error;
+      assert.ok(KINDS.has(kind), `core kind ${kind} is known to the JS tests`);
+      for (const attempt of [() => api.call(c.op, c.input), () => fn(c.input)]) {
+        assert.throws(attempt, (e) => {
+          assert.equal(classify(e), 'typed', `${e}`);
+          assert.equal(e.name, kind);
+          assert.equal(e.kind, kind);
+          assert.equal(e.message, message);
+          return true;
+        });
+      }
+      let parsed;
+      try { parsed = JSON.parse(c.input); } catch { parsed = undefined; }
+      if (parsed !== undefined && c.objectSafe) {
+        // From an object the text differs (positions point into JSON.stringify's text),
+        // the kind does not.
+        assert.throws(() => fn(parsed), (e) => classify(e) === 'typed' && e.kind === kind);
+      }
+    }
+  });
+}
+
+test('values JSON cannot carry are a typed badInput, not a crash', () => {
+  const cyclic = { now: '2024-01-01' };
+  cyclic.self = cyclic;
+  for (const bad of [{ now: 10n }, cyclic]) {
+    assert.throws(() => api.expiryReport(bad), (e) => {
+      assert.equal(classify(e), 'typed');
+      assert.equal(e.kind, 'badInput');
+      assert.match(e.message, /cannot be written as JSON/);
+      return true;
+    });
+  }
+  for (const bad of [undefined, null, 42, 'not json', [], () => 1]) {
+    assert.throws(() => api.simulate(bad), (e) => classify(e) === 'typed' && e.kind === 'badInput');
+  }
+});
+
+test('a Date is accepted where an instant is expected (it becomes RFC 3339)', () => {
+  const cluster = {
+    name: 'd', resourceGroup: 'rg', created: new Date('2023-01-01T00:00:00Z'),
+    kubernetesVersion: '1.27.3', nodePools: [{ name: 'p' }],
+  };
+  const r = api.expiryReport({ now: new Date('2024-01-01T00:00:00Z'), cluster });
+  assert.equal(r.now, '2024-01-01T00:00:00Z');
+  assert.equal(r.cluster, 'd');
+});
+
+test('input over the documented limit is inputTooLarge, and the module still works', () => {
+  const big = ' '.repeat(64 * 1024 * 1024 + 1);
+  assert.throws(() => api.call('simulate', big), (e) => classify(e) === 'typed' && e.kind === 'inputTooLarge');
+  assert.equal(api.version().apiVersion, 'akscert/v1');
+});

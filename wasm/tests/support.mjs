@@ -1,0 +1,117 @@
+// Shared by the package's Node tests: load the built package, the cases the Rust test
+// wrote (with the core's native answers), and tell a typed API error from a bug.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export const pkgDir = process.env.AKSCERT_PKG && path.resolve(process.env.AKSCERT_PKG);
+export const wwwDir = process.env.AKSCERT_WWW && path.resolve(process.env.AKSCERT_WWW);
+if (!pkgDir) throw new Error('AKSCERT_PKG must name the built package (run via cargo test)');
+
+/** The package, loaded through its Node entry. */
+export const api = await import(pathToFileURL(path.join(pkgDir, 'node.js')).href);
+
+/** The cases the Rust test wrote: { name, op, input, objectSafe, expected: {ok}|{error} }. */
+export function loadCases() {
+  const file = process.env.AKSCERT_CASES;
+  if (!file) throw new Error('AKSCERT_CASES must name the cases file');
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** The error kinds the core may throw (ApiError::kind()). */
+export const KINDS = new Set(
+  ['unknownOperation', 'inputTooLarge', 'badInput', 'invalidScenario', 'invalidClusterFacts',
+   'invalidPolicy', 'invalidRequest']);
+
+/**
+ * 'typed' for an error the API promises (an Error named by a core kind), 'bug' for
+ * anything else: a wasm trap (a Rust panic is an `unreachable` trap under panic=abort),
+ * a TypeError from the glue, a thrown non-Error.
+ */
+export function classify(e) {
+  if (e instanceof WebAssembly.RuntimeError) return 'bug';
+  if (e instanceof Error && typeof e.kind === 'string' && e.name === e.kind && e.message.length > 0) {
+    return 'typed';
+  }
+  return 'bug';
+}
+
+/** The typed function for an `api::call` operation. */
+export function fnFor(op) {
+  return {
+    version: () => api.version(),
+    policy: (x) => (x === undefined ? api.policyDefaults() : api.policy(x)),
+    simulate: (x) => api.simulate(x),
+    simulateCluster: (x) => api.simulateCluster(x),
+    report: (x) => api.expiryReport(x),
+    whatIf: (x) => api.whatIf(x),
+  }[op];
+}
+
+/** Throws unless `value` is plain JSON data: no undefined, no Map, no BigInt, no class. */
+export function assertPlainJson(value, where = '$') {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${where}: non-finite number`);
+    return;
+  }
+  if (value === undefined) throw new Error(`${where}: undefined`);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => assertPlainJson(v, `${where}[${i}]`));
+    return;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) assertPlainJson(v, `${where}.${k}`);
+    return;
+  }
+  throw new Error(`${where}: not plain JSON data (${Object.prototype.toString.call(value)})`);
+}
+
+/** The module's raw bytes, as shipped. */
+export function moduleBytes() {
+  return fs.readFileSync(path.join(pkgDir, 'akscert_bg.wasm'));
+}
+
+/**
+ * Instantiate the shipped module the way a non-JS host does: every import defined as a
+ * trap that also counts its calls. Returns { exports, importCalls() }.
+ */
+export function instantiateRaw() {
+  const module = new WebAssembly.Module(moduleBytes());
+  let calls = 0;
+  const imports = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.kind !== 'function') throw new Error(`unexpected ${imp.kind} import ${imp.name}`);
+    (imports[imp.module] ??= {})[imp.name] = () => {
+      calls += 1;
+      throw new Error(`JS import ${imp.name} called through the C ABI`);
+    };
+  }
+  const instance = new WebAssembly.Instance(module, imports);
+  return { exports: instance.exports, importCalls: () => calls };
+}
+
+/** One ABI call: op index, input bytes → { status, json }; frees both buffers. */
+export function abiCall(exports, op, bytes) {
+  const ptr = bytes.length ? exports.akscert_alloc(bytes.length) : 0;
+  if (bytes.length && ptr === 0) throw new Error('akscert_alloc returned 0');
+  if (bytes.length) new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
+  const packed = BigInt.asUintN(64, exports.akscert_call(op, ptr, bytes.length));
+  if (bytes.length) exports.akscert_free(ptr, bytes.length);
+  const outPtr = Number(packed >> 32n);
+  const outLen = Number(packed & 0xffffffffn);
+  if (outLen === 0) throw new Error('akscert_call could not allocate its output');
+  const out = new Uint8Array(exports.memory.buffer, outPtr, outLen).slice();
+  exports.akscert_free(outPtr, outLen);
+  return { status: out[0], json: new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(1)) };
+}
+
+/** Asserts two JSON texts are identical; on a mismatch shows where, not both documents. */
+export function assertSameText(actual, expected, what) {
+  if (actual === expected) return;
+  let i = 0;
+  while (i < actual.length && actual[i] === expected[i]) i++;
+  const from = Math.max(0, i - 80);
+  throw new Error(`${what}: texts differ at byte ${i} (lengths ${actual.length} vs ${expected.length})\n` +
+    `  got:      …${actual.slice(from, i + 80)}\n  expected: …${expected.slice(from, i + 80)}`);
+}

@@ -1,0 +1,74 @@
+// Compiled by `tsc --noEmit --strict` in the tests: the package's declarations must type
+// real use without `any`. Never run.
+import init, {
+  call, expiryReport, operations, policy, policyDefaults, simulate, version, whatIf,
+  type AkscertError, type ExpiryReport, type ReportRow, type Scenario, type Timeline,
+  type WhatIf, type WhatIfRequest, type Policy, type AkscertAbi,
+} from 'akscert';
+
+async function main(): Promise<void> {
+  const abi: AkscertAbi = await init();
+  const packed: bigint = abi.akscert_call(1, 0, 0);
+  const v: string = version().apiVersion;
+  const ops: string[] = operations();
+  const p: Policy = policyDefaults();
+  // Policy is also the overrides type, so every field is optional.
+  const fraction: number | undefined = p.autorotationFraction;
+  const tuned: Policy = policy({ ...p, leafLifetime: '365d' });
+
+  const scenario: Scenario = {
+    apiVersion: 'akscert/v1', kind: 'Scenario', horizon: '2030-01-01',
+    clusters: [{
+      name: 'a', resourceGroup: 'rg', created: '2024-01-01T00:00:00Z', kubernetesVersion: '1.29.2',
+      nodePools: [{ name: 'system', count: 2 }],
+      operations: [{ at: '2025-01-01T00:00:00Z', op: 'rotateCerts', outcome: 'succeed' }],
+    }],
+  };
+  const t: Timeline = simulate(scenario);
+  const firstEvent = t.clusters[0]?.events?.[0];
+  if (firstEvent && firstEvent.type === 'certificateIssued') {
+    const role: string = firstEvent.role;
+    const notAfter: string | null = firstEvent.notAfter;
+    console.log(role, notAfter);
+  }
+
+  const report: ExpiryReport = expiryReport({
+    now: '2025-06-01T00:00:00Z',
+    cluster: {
+      name: 'a', resourceGroup: 'rg', created: '2024-01-01T00:00:00Z', kubernetesVersion: '1.29.2',
+      nodePools: [{ name: 'system', count: 2, tags: { team: 'x' } }],
+    },
+  });
+  const rows: ReportRow[] = report.rows;
+  const days: number | null = rows[0]?.daysLeft ?? null;
+  const status: 'ok' | 'noNodes' | 'rotationDue' | 'stale' | 'expired' = report.worst;
+
+  const req: WhatIfRequest = {
+    now: '2025-06-01T00:00:00Z',
+    cluster: { name: 'a', resourceGroup: 'rg', created: '2024-01-01', kubernetesVersion: '1.29.2', nodePools: [] },
+    operations: [
+      { at: '2025-06-01T00:00:00Z', op: 'stop' },
+      { at: '2025-12-01T00:00:00Z', op: 'start' },
+      { at: '2026-01-01T00:00:00Z', op: 'setTags', pool: 'system', tags: { k: 'v' } },
+    ],
+  };
+  const w: WhatIf = whatIf(req);
+  const commands: string[] = w.commands;
+  const broken: string[] = w.brokenKubeconfigs.map((b) => b.kubectl);
+  const downtime: string = w.summary.downtime.controlPlane;
+
+  try {
+    call('simulate', '{');
+  } catch (e) {
+    const err = e as AkscertError;
+    const kind: string = err.kind;
+    console.log(kind, err.message);
+  }
+  console.log(packed, v, ops, fraction, tuned, days, status, commands, broken, downtime);
+}
+
+// @ts-expect-error: an operation needs its arguments (a scale without a count).
+const bad: WhatIfRequest = { now: '2025-01-01', cluster: { name: 'a', resourceGroup: 'rg', created: '2024-01-01', kubernetesVersion: '1.29', nodePools: [] }, operations: [{ at: '2025-01-01', op: 'scale', pool: 'p' }] };
+
+void main();
+void bad;

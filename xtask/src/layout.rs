@@ -1,0 +1,286 @@
+//! The layout of the npm package (`target/npm`) and of the calculator page (`target/www`).
+//!
+//! Both are written to a sibling `*.new` directory and swapped in, so a failed build never
+//! leaves half a package behind.
+
+use std::fs;
+use std::path::Path;
+
+use crate::{BuildError, OUT_NAME, WASM_FILE, io};
+
+/// The glue's file name (`akscert.js`).
+fn glue_file() -> String {
+    format!("{OUT_NAME}.js")
+}
+
+/// The file the page loads the module from: the module's bytes as base64 in a classic
+/// script, because `fetch` and ES modules do not work from `file://`.
+pub const WWW_MODULE_SCRIPT: &str = "akscert-module.js";
+
+/// The page's copy of wasm-bindgen's classic-script (`no-modules`) glue.
+pub const WWW_GLUE_SCRIPT: &str = "akscert-glue.js";
+
+/// The Node entry: the same glue, instantiated synchronously from the package's own file.
+const NODE_ENTRY: &str = "\
+// Node entry of the akscert package: the browser glue, instantiated synchronously from
+// the package's own akscert_bg.wasm (the very file browsers and wasmtime load).
+import { readFileSync } from 'node:fs';
+import { initSync } from './akscert.js';
+
+const abi = initSync({ module: readFileSync(new URL('./akscert_bg.wasm', import.meta.url)) });
+
+export * from './akscert.js';
+
+/** Already initialised at import: resolves to the raw exports (the C-style ABI). */
+export default async function init() {
+  return abi;
+}
+";
+
+/// What replaces wasm-bindgen's `InitInput` … end: the same functions, typed without `any`.
+const DTS_TAIL: &str = "\
+/** What `init()` accepts: a URL or request of the module, its bytes, or a compiled module. */
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/** What `initSync()` accepts: the module's bytes or a compiled module. */
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * The module's raw exports that a program may use: its memory and the C-style host ABI
+ * (`ABI.md`: `akscert_call` takes a 1-based operation index and returns
+ * `(outPtr << 32) | outLen` as a `bigint`).
+ */
+export interface AkscertAbi {
+    readonly memory: WebAssembly.Memory;
+    readonly akscert_abi_version: () => number;
+    readonly akscert_alloc: (len: number) => number;
+    readonly akscert_free: (ptr: number, len: number) => void;
+    readonly akscert_call: (op: number, ptr: number, len: number) => bigint;
+}
+
+/**
+ * Every function throws an `AkscertError` on bad input: `name` and `kind` are the core's
+ * stable error kind (`badInput`, `invalidScenario`, `invalidClusterFacts`, …) and
+ * `message` names what and where.
+ */
+export interface AkscertError extends Error {
+    readonly kind: string;
+}
+
+/** Instantiate the module synchronously (Node does this at import; browsers may too). */
+export function initSync(module: { module: SyncInitInput }): AkscertAbi;
+
+/**
+ * Instantiate the module (browsers: call once before anything else; without an argument
+ * it fetches `akscert_bg.wasm` next to the glue). In Node it is already done at import.
+ */
+export default function init(module_or_path?: { module_or_path: InitInput | Promise<InitInput> }): Promise<AkscertAbi>;
+";
+
+/// The package's public declarations: wasm-bindgen's, with its `InitInput`/`InitOutput`
+/// section (which types the raw exports with `any`) replaced by [`DTS_TAIL`].
+pub fn public_dts(generated: &str) -> Result<String, BuildError> {
+    let cut = generated
+        .find("export type InitInput")
+        .ok_or_else(|| BuildError::Check("wasm-bindgen's .d.ts has no InitInput section".into()))?;
+    Ok(format!("{}{DTS_TAIL}", &generated[..cut]))
+}
+
+/// `package.json` of the npm package. Written as text: the order of the `exports`
+/// conditions matters (Node takes the first that matches), and serde_json sorts keys.
+fn package_json() -> String {
+    format!(
+        r#"{{
+  "name": "akscert",
+  "version": "{version}",
+  "description": "AKS cluster certificate lifecycles in WebAssembly: expiry reports, what-if rotation simulations, policy defaults. Nothing leaves the page.",
+  "license": "{license}",
+  "type": "module",
+  "main": "./node.js",
+  "module": "./akscert.js",
+  "browser": "./akscert.js",
+  "types": "./index.d.ts",
+  "exports": {{
+    ".": {{
+      "types": "./index.d.ts",
+      "node": "./node.js",
+      "default": "./akscert.js"
+    }},
+    "./akscert_bg.wasm": "./akscert_bg.wasm",
+    "./package.json": "./package.json"
+  }},
+  "files": ["akscert.js", "node.js", "index.d.ts", "akscert_bg.wasm", "README.md", "ABI.md"],
+  "sideEffects": ["./node.js"],
+  "engines": {{ "node": ">=20" }},
+  "keywords": ["aks", "kubernetes", "certificates", "x509", "wasm"]
+}}
+"#,
+        version = env!("CARGO_PKG_VERSION"),
+        license = env!("CARGO_PKG_LICENSE"),
+    )
+}
+
+/// Lay out the npm package from wasm-bindgen's `web` output in `web`.
+pub fn package(root: &Path, web: &Path, dest: &Path) -> Result<(), BuildError> {
+    let new = dest.with_extension("new");
+    fresh_dir(&new)?;
+    copy(&web.join(glue_file()), &new.join(glue_file()))?;
+    copy(&web.join(WASM_FILE), &new.join(WASM_FILE))?;
+    let dts = io(
+        "read the generated .d.ts",
+        fs::read_to_string(web.join(format!("{OUT_NAME}.d.ts"))),
+    )?;
+    write(&new.join("index.d.ts"), &public_dts(&dts)?)?;
+    write(&new.join("node.js"), NODE_ENTRY)?;
+    write(&new.join("package.json"), &package_json())?;
+    copy(&root.join("wasm/README.md"), &new.join("README.md"))?;
+    copy(&root.join("wasm/ABI.md"), &new.join("ABI.md"))?;
+    swap(&new, dest)
+}
+
+/// Lay out the calculator page: `wasm/www/*`, the classic-script glue, and the module as
+/// a base64 script.
+pub fn www(root: &Path, classic: &Path, dest: &Path) -> Result<(), BuildError> {
+    let new = dest.with_extension("new");
+    fresh_dir(&new)?;
+    let src = root.join("wasm/www");
+    for entry in io("list wasm/www", fs::read_dir(&src))? {
+        let entry = io("list wasm/www", entry)?;
+        if entry.path().is_file() {
+            copy(&entry.path(), &new.join(entry.file_name()))?;
+        }
+    }
+    copy(&classic.join(glue_file()), &new.join(WWW_GLUE_SCRIPT))?;
+    let bytes = io("read the module", fs::read(classic.join(WASM_FILE)))?;
+    let script = format!(
+        "// akscert_bg.wasm ({} bytes) as base64: fetch() cannot read file:// URLs.\nvar AKSCERT_WASM_BASE64 = \"{}\";\n",
+        bytes.len(),
+        base64(&bytes)
+    );
+    write(&new.join(WWW_MODULE_SCRIPT), &script)?;
+    swap(&new, dest)
+}
+
+/// Whether both outputs are present (a removed file forces a rebuild).
+pub fn is_complete(package: &Path, www: &Path) -> bool {
+    [
+        package.join(WASM_FILE),
+        package.join(glue_file()),
+        package.join("node.js"),
+        package.join("index.d.ts"),
+        package.join("package.json"),
+        www.join("index.html"),
+        www.join(WWW_GLUE_SCRIPT),
+        www.join(WWW_MODULE_SCRIPT),
+    ]
+    .iter()
+    .all(|p| p.is_file())
+}
+
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn fresh_dir(dir: &Path) -> Result<(), BuildError> {
+    if dir.exists() {
+        io(format!("clear {}", dir.display()), fs::remove_dir_all(dir))?;
+    }
+    io(format!("create {}", dir.display()), fs::create_dir_all(dir))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), BuildError> {
+    io(
+        format!("copy {} to {}", from.display(), to.display()),
+        fs::copy(from, to),
+    )
+    .map(|_| ())
+}
+
+fn write(path: &Path, text: &str) -> Result<(), BuildError> {
+    io(format!("write {}", path.display()), fs::write(path, text))
+}
+
+fn swap(new: &Path, dest: &Path) -> Result<(), BuildError> {
+    if dest.exists() {
+        io(
+            format!("remove {}", dest.display()),
+            fs::remove_dir_all(dest),
+        )?;
+    }
+    io(
+        format!("move {} into place", new.display()),
+        fs::rename(new, dest),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn public_dts_drops_the_any_typed_init_section() {
+        let generated = "export function version(): VersionInfo;\nexport type InitInput = X;\nexport interface InitOutput { readonly f: (a: any) => void; }\n";
+        let dts = public_dts(generated).unwrap();
+        assert!(dts.starts_with("export function version(): VersionInfo;\n"));
+        assert!(!dts.contains("any)"));
+        assert!(dts.contains("export default function init("));
+        assert!(public_dts("no section").is_err());
+    }
+
+    #[test]
+    fn package_json_has_esm_exports_types_and_files() {
+        let v: serde_json::Value = serde_json::from_str(&package_json()).unwrap();
+        assert_eq!(v["type"], "module");
+        assert_eq!(v["exports"]["."]["types"], "./index.d.ts");
+        assert_eq!(v["exports"]["."]["node"], "./node.js");
+        assert_eq!(v["exports"]["."]["default"], "./akscert.js");
+        // Node takes the first matching condition: types, then node, then default.
+        let text = package_json();
+        let order: Vec<usize> = ["\"types\": \"./index", "\"node\":", "\"default\":"]
+            .iter()
+            .map(|k| text.find(k).unwrap())
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+        assert_eq!(v["engines"]["node"], ">=20");
+        let files: Vec<&str> = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f.as_str())
+            .collect();
+        assert!(files.contains(&"akscert_bg.wasm") && files.contains(&"index.d.ts"));
+    }
+}

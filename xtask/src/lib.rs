@@ -1,0 +1,299 @@
+//! Build tasks for akscert. `cargo xtask build-wasm` (or [`build_wasm`] from a test or the
+//! simulator) builds the shipped WebAssembly module and lays out
+//!
+//! - `target/npm/` — the npm package: ESM glue, the `_bg.wasm`, a Node entry that
+//!   instantiates the same file synchronously, TypeScript declarations, `ABI.md`;
+//! - `target/www/` — the offline expiry calculator page, with the same module bytes.
+//!
+//! Steps: check (or install) the wasm-bindgen CLI of exactly the crate's pinned version,
+//! `cargo build -p akscert-wasm --target wasm32-unknown-unknown --profile wasm-release`,
+//! wasm-bindgen (`web` and `no-modules` glue; the `_bg.wasm` of both is checked to be one
+//! file), optionally wasm-opt from npm `binaryen` (never a system one), the layout, and
+//! the module's size raw and gzipped. Nothing is rebuilt when no input changed.
+
+mod fingerprint;
+pub mod layout;
+mod tools;
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+
+/// The crate that is built for wasm32.
+pub const WASM_CRATE: &str = "akscert-wasm";
+
+/// Cargo's output name of the module (`akscert-wasm` → `akscert_wasm.wasm`).
+const CARGO_WASM_FILE: &str = "akscert_wasm.wasm";
+
+/// The base name of everything wasm-bindgen writes (`akscert.js`, `akscert_bg.wasm`).
+pub const OUT_NAME: &str = "akscert";
+
+/// The shipped module's file name, in the package and wherever it is loaded from.
+pub const WASM_FILE: &str = "akscert_bg.wasm";
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Run `wasm-opt -Oz` from npm `binaryen` (`node_modules/.bin/wasm-opt`) and smoke
+    /// test the result in Node. Off by default: it shrinks the raw module but not the
+    /// gzipped one (see `../shared/toolchain-notes.md`).
+    pub wasm_opt: bool,
+    /// Rebuild even if no input changed.
+    pub force: bool,
+    /// Show the output of cargo and the tools as they run (the CLI does; tests don't).
+    pub verbose: bool,
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    /// The npm package directory (`target/npm`).
+    pub package: PathBuf,
+    /// The calculator page directory (`target/www`).
+    pub www: PathBuf,
+    /// The shipped module (`target/npm/akscert_bg.wasm`).
+    pub wasm: PathBuf,
+    /// Its size in bytes.
+    pub wasm_bytes: u64,
+    /// Its size gzipped (level 9).
+    pub wasm_gzip_bytes: u64,
+    /// `false` when the previous build was still current and nothing ran.
+    pub rebuilt: bool,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// A file or directory could not be read or written.
+    Io {
+        /// What was being done.
+        what: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A command failed.
+    Command {
+        /// The command line.
+        command: String,
+        /// Its exit status and the end of its output.
+        detail: String,
+    },
+    /// A tool is missing or of the wrong version and could not be installed.
+    Tool(String),
+    /// The output is not what it must be.
+    Check(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Io { what, source } => write!(f, "{what}: {source}"),
+            BuildError::Command { command, detail } => write!(f, "`{command}` failed: {detail}"),
+            BuildError::Tool(m) | BuildError::Check(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BuildError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Attach what was being done to an I/O error.
+pub(crate) fn io<T>(what: impl Into<String>, r: std::io::Result<T>) -> Result<T, BuildError> {
+    r.map_err(|source| BuildError::Io {
+        what: what.into(),
+        source,
+    })
+}
+
+/// The workspace root (the directory of the root `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).to_path_buf()
+}
+
+/// Cargo's target directory (`$CARGO_TARGET_DIR`, else `<root>/target`).
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                workspace_root().join(dir)
+            }
+        }
+        None => workspace_root().join("target"),
+    }
+}
+
+/// Build (if needed) and return the npm package directory.
+pub fn build_wasm(options: &BuildOptions) -> Result<PathBuf, BuildError> {
+    build(options).map(|b| b.package)
+}
+
+/// One build at a time in this process; other processes are kept out by a file lock.
+static BUILD_LOCK: Mutex<()> = Mutex::new(());
+
+/// Build (if needed) and describe what was built.
+pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
+    let _guard = BUILD_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let root = workspace_root();
+    let target = target_dir();
+    io("create the target directory", fs::create_dir_all(&target))?;
+    let lock = io(
+        "open the build lock",
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(target.join("akscert-wasm.lock")),
+    )?;
+    io("take the build lock", lock.lock())?;
+
+    let package = target.join("npm");
+    let www = target.join("www");
+    let stamp_path = target.join("akscert-wasm.stamp");
+    let pin = tools::wasm_bindgen_pin(&root)?;
+    let stamp = fingerprint::of_inputs(&root, &format!("{pin}|opt={}", options.wasm_opt))?;
+    let current = fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp)
+        && layout::is_complete(&package, &www);
+    if current && !options.force {
+        let built = describe(&package, &www, false)?;
+        report(&built);
+        return Ok(built);
+    }
+
+    let wasm_bindgen = tools::ensure_wasm_bindgen(&pin, options.verbose)?;
+    cargo_build(&root, options.verbose)?;
+    let cargo_wasm = target
+        .join("wasm32-unknown-unknown")
+        .join("wasm-release")
+        .join(CARGO_WASM_FILE);
+    let stage = target.join("akscert-wasm-stage");
+    if stage.exists() {
+        io("clear the staging directory", fs::remove_dir_all(&stage))?;
+    }
+    let web = stage.join("web");
+    let classic = stage.join("no-modules");
+    for (kind, dir) in [("web", &web), ("no-modules", &classic)] {
+        tools::run_wasm_bindgen(&wasm_bindgen, kind, &cargo_wasm, dir, options.verbose)?;
+    }
+    let bytes = io("read the web module", fs::read(web.join(WASM_FILE)))?;
+    let classic_bytes = io(
+        "read the no-modules module",
+        fs::read(classic.join(WASM_FILE)),
+    )?;
+    if bytes != classic_bytes {
+        return Err(BuildError::Check(
+            "wasm-bindgen wrote different modules for the web and no-modules glue; the package and the page must ship one file".into(),
+        ));
+    }
+    if options.wasm_opt {
+        let optimised = tools::run_wasm_opt(&root, &web.join(WASM_FILE), options.verbose)?;
+        io(
+            "write the optimised module",
+            fs::write(web.join(WASM_FILE), &optimised),
+        )?;
+        io(
+            "write the optimised module",
+            fs::write(classic.join(WASM_FILE), &optimised),
+        )?;
+    }
+    layout::package(&root, &web, &package)?;
+    layout::www(&root, &classic, &www)?;
+    if options.wasm_opt {
+        tools::smoke_test(&package)?;
+    }
+    io("clear the staging directory", fs::remove_dir_all(&stage))?;
+    io("write the build stamp", fs::write(&stamp_path, &stamp))?;
+    let built = describe(&package, &www, true)?;
+    report(&built);
+    Ok(built)
+}
+
+fn cargo_build(root: &Path, verbose: bool) -> Result<(), BuildError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root).args([
+        "build",
+        "-p",
+        WASM_CRATE,
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]);
+    eprintln!(
+        "xtask: cargo build -p {WASM_CRATE} --target wasm32-unknown-unknown --profile wasm-release"
+    );
+    run(cmd, "cargo build (wasm32)", verbose)
+}
+
+/// Run a command; on failure the error carries its status and the end of its output.
+pub(crate) fn run(mut cmd: Command, what: &str, verbose: bool) -> Result<(), BuildError> {
+    if verbose {
+        let status = io(format!("start {what}"), cmd.status())?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err(BuildError::Command {
+                command: what.into(),
+                detail: status.to_string(),
+            })
+        };
+    }
+    let out = io(
+        format!("start {what}"),
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).output(),
+    )?;
+    if out.status.success() {
+        return Ok(());
+    }
+    let text = String::from_utf8_lossy(&out.stderr);
+    let tail: Vec<&str> = text.lines().rev().take(40).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(BuildError::Command {
+        command: what.into(),
+        detail: format!("{}\n{}", out.status, tail.join("\n")),
+    })
+}
+
+fn describe(package: &Path, www: &Path, rebuilt: bool) -> Result<Built, BuildError> {
+    let wasm = package.join(WASM_FILE);
+    let bytes = io(format!("read {}", wasm.display()), fs::read(&wasm))?;
+    Ok(Built {
+        package: package.to_path_buf(),
+        www: www.to_path_buf(),
+        wasm_bytes: bytes.len() as u64,
+        wasm_gzip_bytes: gzip_len(&bytes)?,
+        wasm,
+        rebuilt,
+    })
+}
+
+/// Size of `bytes` compressed with gzip at level 9.
+pub fn gzip_len(bytes: &[u8]) -> Result<u64, BuildError> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    io("gzip the module", gz.write_all(bytes))?;
+    Ok(io("gzip the module", gz.finish())?.len() as u64)
+}
+
+fn report(b: &Built) {
+    eprintln!(
+        "xtask: {} {}: {} bytes raw, {} bytes gzip -9{}",
+        if b.rebuilt { "built" } else { "up to date" },
+        b.wasm.display(),
+        b.wasm_bytes,
+        b.wasm_gzip_bytes,
+        if b.rebuilt { "" } else { " (no input changed)" }
+    );
+}

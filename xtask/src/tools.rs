@@ -1,0 +1,150 @@
+//! The external tools: the wasm-bindgen CLI (exactly the crate's pinned version, installed
+//! with cargo if missing or different), wasm-opt from npm `binaryen`, and Node for a smoke
+//! test of an optimised module.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{BuildError, OUT_NAME, io, run};
+
+/// The exact wasm-bindgen version pinned in the root `Cargo.toml`
+/// (`wasm-bindgen = "=X.Y.Z"` under `[workspace.dependencies]`).
+pub fn wasm_bindgen_pin(root: &Path) -> Result<String, BuildError> {
+    let manifest = io(
+        "read the root Cargo.toml",
+        fs::read_to_string(root.join("Cargo.toml")),
+    )?;
+    manifest
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("wasm-bindgen = \"="))
+        .filter_map(|rest| rest.strip_suffix('"'))
+        .next()
+        .map(str::to_string)
+        .ok_or_else(|| {
+            BuildError::Check(
+                "the root Cargo.toml must pin wasm-bindgen exactly: wasm-bindgen = \"=X.Y.Z\""
+                    .into(),
+            )
+        })
+}
+
+/// Where cargo installs binaries: `$CARGO_HOME/bin`, else `~/.cargo/bin`.
+fn cargo_bin_dir() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|h| h.join("bin"))
+}
+
+/// The version a `wasm-bindgen` binary reports (`wasm-bindgen 0.2.130` → `0.2.130`).
+fn version_of(binary: &Path) -> Option<String> {
+    let out = Command::new(binary).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim()
+        .strip_prefix("wasm-bindgen ")
+        .map(|v| v.split_whitespace().next().unwrap_or(v).to_string())
+}
+
+/// A `wasm-bindgen` of exactly version `pin`: from PATH or cargo's bin directory, else
+/// installed with `cargo install wasm-bindgen-cli --version =<pin>` (`--locked` first,
+/// then without: its lock file can name crates a registry mirror lacks).
+pub fn ensure_wasm_bindgen(pin: &str, verbose: bool) -> Result<PathBuf, BuildError> {
+    let mut candidates = vec![PathBuf::from("wasm-bindgen")];
+    if let Some(dir) = cargo_bin_dir() {
+        candidates.push(dir.join("wasm-bindgen"));
+    }
+    let mut found = Vec::new();
+    for c in &candidates {
+        match version_of(c) {
+            Some(v) if v == pin => return Ok(c.clone()),
+            Some(v) => found.push(format!("{} is {v}", c.display())),
+            None => {}
+        }
+    }
+    eprintln!(
+        "xtask: wasm-bindgen {pin} not found ({}); installing it with cargo install (a few minutes)",
+        if found.is_empty() {
+            "none installed".to_string()
+        } else {
+            found.join(", ")
+        }
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let version = format!("={pin}");
+    let mut locked = Command::new(&cargo);
+    locked.args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--locked",
+    ]);
+    if let Err(first) = run(locked, "cargo install wasm-bindgen-cli --locked", verbose) {
+        eprintln!("xtask: --locked install failed ({first}); retrying without --locked");
+        let mut unlocked = Command::new(&cargo);
+        unlocked.args(["install", "wasm-bindgen-cli", "--version", &version]);
+        run(unlocked, "cargo install wasm-bindgen-cli", verbose)?;
+    }
+    for c in &candidates {
+        if version_of(c).as_deref() == Some(pin) {
+            return Ok(c.clone());
+        }
+    }
+    Err(BuildError::Tool(format!(
+        "installed wasm-bindgen-cli {pin}, but no wasm-bindgen {pin} is on PATH or in cargo's bin directory"
+    )))
+}
+
+/// Run wasm-bindgen for one glue `kind` (`web`, `no-modules`) into `out_dir`.
+pub fn run_wasm_bindgen(
+    binary: &Path,
+    kind: &str,
+    input: &Path,
+    out_dir: &Path,
+    verbose: bool,
+) -> Result<(), BuildError> {
+    let mut cmd = Command::new(binary);
+    cmd.arg("--target")
+        .arg(kind)
+        .arg("--out-name")
+        .arg(OUT_NAME)
+        .arg("--remove-name-section")
+        .arg("--remove-producers-section")
+        .arg("--out-dir")
+        .arg(out_dir)
+        .arg(input);
+    run(cmd, &format!("wasm-bindgen --target {kind}"), verbose)
+}
+
+/// `wasm-opt -Oz` from npm `binaryen` (never a system wasm-opt: Debian's binaryen 108
+/// writes modules that fail to load). Returns the optimised bytes.
+pub fn run_wasm_opt(root: &Path, module: &Path, verbose: bool) -> Result<Vec<u8>, BuildError> {
+    let tool = root.join("node_modules").join(".bin").join("wasm-opt");
+    if !tool.exists() {
+        return Err(BuildError::Tool(format!(
+            "--wasm-opt needs npm binaryen: run `npm install --no-save binaryen@132.0.0` at {} (a system wasm-opt is never used)",
+            root.display()
+        )));
+    }
+    let out = module.with_extension("opt.wasm");
+    let mut cmd = Command::new(&tool);
+    cmd.arg("-Oz").arg(module).arg("-o").arg(&out);
+    run(cmd, "wasm-opt -Oz", verbose)?;
+    let bytes = io("read the optimised module", fs::read(&out))?;
+    io("remove the optimised copy", fs::remove_file(&out))?;
+    Ok(bytes)
+}
+
+/// Load the package in Node and call it: guards against an optimiser that writes a module
+/// which validates but fails at load.
+pub fn smoke_test(package: &Path) -> Result<(), BuildError> {
+    let entry = package.join("node.js");
+    let script = format!(
+        "import({:?}).then(m => {{ const v = m.version(); if (v.apiVersion !== 'akscert/v1') throw new Error('bad version'); }})",
+        format!("file://{}", entry.display())
+    );
+    let mut cmd = Command::new("node");
+    cmd.arg("--input-type=module").arg("-e").arg(script);
+    run(cmd, "node smoke test of the optimised module", false)
+}
