@@ -183,3 +183,4 @@ pub fn upgrade(version: &str) -> Operation {
         control_plane_only: false,
     }
 }
+pub mod sim;

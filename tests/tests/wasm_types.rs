@@ -13,7 +13,9 @@ fn code_of(dts: &str) -> String {
     let mut rest = dts;
     while let Some(start) = rest.find("/*") {
         out.push_str(&rest[..start]);
-        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
     }
     out.push_str(rest);
     out.lines()
@@ -33,12 +35,27 @@ fn public_declarations_have_no_any() {
                 .any(|w| w == "any" || w == "unknown")
         })
         .collect();
-    assert!(offenders.is_empty(), "`any`/`unknown` in the public API:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "`any`/`unknown` in the public API:\n{}",
+        offenders.join("\n")
+    );
     for f in [
-        "version", "policyDefaults", "policy", "simulate", "simulateCluster", "expiryReport",
-        "whatIf", "call", "operations", "initSync",
+        "version",
+        "policyDefaults",
+        "policy",
+        "simulate",
+        "simulateCluster",
+        "expiryReport",
+        "whatIf",
+        "call",
+        "operations",
+        "initSync",
     ] {
-        assert!(code.contains(&format!("export function {f}(")), "{f} is not declared");
+        assert!(
+            code.contains(&format!("export function {f}(")),
+            "{f} is not declared"
+        );
     }
     assert!(code.contains("export default function init("));
 }
@@ -54,7 +71,11 @@ fn tsc_strict_type_checks_real_use_of_the_package() {
     std::fs::create_dir_all(dir.join("node_modules")).expect("node_modules");
     #[cfg(unix)]
     std::os::unix::fs::symlink(pkg, dir.join("node_modules/akscert")).expect("link the package");
-    std::fs::copy(root().join("wasm/tests/types-check.ts"), dir.join("main.ts")).expect("copy");
+    std::fs::copy(
+        root().join("wasm/tests/types-check.ts"),
+        dir.join("main.ts"),
+    )
+    .expect("copy");
     let tsconfig = r#"{
   "compilerOptions": {
     "strict": true, "noEmit": true, "target": "es2022", "module": "nodenext",
@@ -73,6 +94,10 @@ fn tsc_strict_type_checks_real_use_of_the_package() {
         .output()
         .expect("run tsc");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "tsc found type errors:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "tsc found type errors:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     say("  tsc --strict: wasm/tests/types-check.ts type-checks against index.d.ts");
 }
