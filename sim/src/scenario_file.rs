@@ -58,16 +58,17 @@ impl ScenarioFile {
     }
 }
 
-/// akscert-core's message repeats the path it starts with; the file position replaces it.
+/// akscert-core's message starts with the path (or a prefix of it, or the section); the
+/// report gives the full path and the file position instead.
 fn strip_path(message: &str, path: &str) -> String {
-    let mut m = message;
-    for prefix in [path, "policy", "horizon"] {
-        if let Some(rest) = m.strip_prefix(prefix).and_then(|r| r.strip_prefix(": ")) {
-            m = rest;
-            break;
+    match message.split_once(": ") {
+        Some((head, rest))
+            if path.starts_with(head) || ["policy", "horizon"].contains(&head) =>
+        {
+            rest.to_string()
         }
+        _ => message.to_string(),
     }
-    m.to_string()
 }
 
 /// The JSON path of the value a scenario error is about.

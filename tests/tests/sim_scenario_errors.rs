@@ -124,7 +124,7 @@ fn wrong_types_point_at_the_value() {
         JSON,
         "\"count\": 2",
         "\"count\": \"two\"",
-        &["FILE:11:47: clusters[0].nodePools[0].count: invalid type: string \"two\""],
+        &["FILE:11:46: clusters[0].nodePools[0].count: invalid type: string \"two\""],
     );
 }
 
@@ -145,7 +145,7 @@ fn unknown_fields_are_refused_where_they_are() {
         YAML,
         "name: np,",
         "name: np, colour: red,",
-        &["FILE:9:29: clusters[0].nodePools[0].colour: unknown field `colour`"],
+        &["FILE:9:37: clusters[0].nodePools[0].colour: unknown field `colour`"],
     );
     check(
         &dir,
@@ -153,7 +153,7 @@ fn unknown_fields_are_refused_where_they_are() {
         JSON,
         "\"kind\": \"Scenario\",",
         "\"kind\": \"Scenario\", \"colour\": 1,",
-        &["FILE:3:40: colour: unknown field `colour`"],
+        &["FILE:3:33: colour: unknown field `colour`"],
     );
 }
 

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use akscert_core::api::{ErrorDocument, OPERATIONS};
 
 pub use native::NativeEngine;
-pub use wasm::{GuestLimits, WasmEngine};
+pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
 
 /// An operation of the versioned JSON API; its ABI number is its 1-based index in
 /// [`OPERATIONS`] (append-only).
@@ -110,6 +110,22 @@ impl Worker {
         match self {
             Worker::Native(n) => Ok(n.call(op, input)),
             Worker::Wasm(w) => w.call(op, input),
+        }
+    }
+
+    /// Fuel the last call used (wasm only).
+    pub fn last_fuel(&self) -> Option<u64> {
+        match self {
+            Worker::Native(_) => None,
+            Worker::Wasm(w) => w.last_fuel(),
+        }
+    }
+
+    /// The guest's linear memory size (wasm only; its peak so far).
+    pub fn memory_bytes(&self) -> Option<usize> {
+        match self {
+            Worker::Native(_) => None,
+            Worker::Wasm(w) => Some(w.memory_bytes()),
         }
     }
 }

@@ -210,6 +210,7 @@ impl WasmEngine {
             pre: self.pre.clone(),
             limits: GuestLimits::default(),
             live: None,
+            last_fuel: None,
         };
         let live = probe
             .instantiate()
@@ -262,6 +263,7 @@ impl WasmEngine {
             pre: self.pre.clone(),
             limits: self.limits,
             live: None,
+            last_fuel: None,
         })
     }
 
@@ -287,6 +289,7 @@ pub struct WasmWorker {
     pre: InstancePre<HostState>,
     limits: GuestLimits,
     live: Option<Live>,
+    last_fuel: Option<u64>,
 }
 
 struct Live {
@@ -350,11 +353,29 @@ impl WasmWorker {
         let limits = self.limits;
         let live = self.instantiate()?;
         let result = call_live(live, limits, op, input);
+        self.last_fuel = live
+            .store
+            .get_fuel()
+            .ok()
+            .map(|left| limits.fuel.saturating_sub(left));
         if result.is_err() {
             // After any trap the guest may be mid-update: never reuse the store.
             self.live = None;
         }
         result
+    }
+
+    /// Fuel the last call used (all of the budget, if it ran out).
+    pub fn last_fuel(&self) -> Option<u64> {
+        self.last_fuel
+    }
+
+    /// The current size of the instance's linear memory (its peak so far: wasm memory
+    /// never shrinks); 0 before the first call or after a fault.
+    pub fn memory_bytes(&self) -> usize {
+        self.live
+            .as_ref()
+            .map_or(0, |l| l.memory.data_size(&l.store))
     }
 }
 

@@ -203,11 +203,18 @@ impl Source {
     /// The line and column of the value at `path`, or of its closest ancestor that is in
     /// the file (a missing field points at the table that lacks it).
     pub fn locate(&self, path: &str) -> Option<spans::Position> {
-        let map = match self.format {
+        self.locate_in(&self.spans(), path)
+    }
+
+    fn spans(&self) -> spans::PathMap {
+        match self.format {
             Format::Json => spans::json(&self.text),
             Format::Toml => spans::toml(&self.text),
             Format::Yaml => spans::yaml(&self.text),
-        };
+        }
+    }
+
+    fn locate_in(&self, map: &spans::PathMap, path: &str) -> Option<spans::Position> {
         let mut p = path.trim_start_matches('.');
         loop {
             if let Some(pos) = map.get(p) {
@@ -230,8 +237,16 @@ impl Source {
         message: String,
     ) -> SourceError {
         let path = (!path.is_empty() && path != "?").then_some(path);
-        // A position the parser could not give comes from the path.
-        let position = position.or_else(|| path.as_deref().and_then(|p| self.locate(p)));
+        // The start of the value the path names, when it is in the file (parsers differ on
+        // where they notice a problem); else where the parser noticed it; else the closest
+        // ancestor.
+        let map = path.as_ref().map(|_| self.spans()).unwrap_or_default();
+        let exact = path
+            .as_deref()
+            .and_then(|p| map.get(p.trim_start_matches('.')).copied());
+        let position = exact
+            .or(position)
+            .or_else(|| path.as_deref().and_then(|p| self.locate_in(&map, p)));
         SourceError::Invalid {
             name: self.name.clone(),
             position,
