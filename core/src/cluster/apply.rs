@@ -408,6 +408,7 @@ impl Cluster {
             ca_generation: generation,
             credential,
             fetched_at: at,
+            credential_expiry_reported: false,
         };
         let credential_not_after = kc.credential.not_after;
         match self.kubeconfigs.iter_mut().find(|k| k.holder == holder) {

@@ -82,6 +82,21 @@ pub struct Kubeconfig {
     pub credential: Certificate,
     /// When it was fetched.
     pub fetched_at: Instant,
+    #[serde(skip)]
+    credential_expiry_reported: bool,
+}
+
+/// A deadline, by index (pools and kubeconfigs are only ever appended or replaced in
+/// place, so indices are stable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Due {
+    Operation,
+    Autorotation,
+    Renewal(usize, CertRole),
+    ControlPlaneExpiry(usize),
+    PoolExpiry(usize, CertRole),
+    OptOutRetired,
+    Credential(usize),
 }
 
 /// The next instant the machine needs to be woken, and why.
@@ -272,6 +287,11 @@ impl Cluster {
         self.next_timer()
     }
 
+    /// When the next deadline falls, without saying why (cheaper than `poll_timeout`).
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.next_due().map(|(at, _)| at)
+    }
+
     /// The next observable consequence, oldest first.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
@@ -388,13 +408,15 @@ impl Cluster {
                 last: self.now,
             });
         }
-        while let Some(timer) = self.next_timer().filter(|t| t.at <= now) {
-            self.now = timer.at;
-            self.fire(timer);
+        let mut next = self.next_due();
+        while let Some((at, due)) = next.filter(|(at, _)| *at <= now) {
+            self.now = at;
+            self.fire(at, due);
+            next = self.next_due();
             // Consequences are derived once per instant, after everything due at it has
             // fired: a node that starts with an expired certificate and bootstraps a new
-            // one in the same instant was never down.
-            if self.next_timer().is_none_or(|t| t.at > self.now) {
+            // one in the same instant was never down. (Observing changes no deadline.)
+            if next.is_none_or(|(t, _)| t > self.now) {
                 self.observe(self.now);
             }
         }
@@ -533,47 +555,48 @@ impl Cluster {
         }
     }
 
+    /// The public form of a deadline.
     fn next_timer(&self) -> Option<Timer> {
-        let mut best: Option<Timer> = None;
+        let (at, due) = self.next_due()?;
+        let reason = match due {
+            Due::Operation => TimerReason::OperationCompletes {
+                operation: self.in_flight.as_ref().map_or("", |f| f.op.name()),
+            },
+            Due::Autorotation => TimerReason::Autorotation,
+            Due::Renewal(i, role) => TimerReason::KubeletRenewal {
+                pool: self.pools[i].name.clone(),
+                role,
+            },
+            Due::ControlPlaneExpiry(i) => TimerReason::CertificateExpires {
+                role: self.control_plane[i].cert.role,
+                scope: Scope::ControlPlane,
+            },
+            Due::PoolExpiry(i, role) => TimerReason::CertificateExpires {
+                role,
+                scope: Scope::NodePool(self.pools[i].name.clone()),
+            },
+            Due::OptOutRetired => TimerReason::KscrOptOutRetired,
+            Due::Credential(i) => TimerReason::CredentialExpires {
+                holder: self.kubeconfigs[i].holder.clone(),
+            },
+        };
+        Some(Timer { at, reason })
+    }
+
+    /// The earliest deadline, as a cheap index-based key (this runs at every step).
+    fn next_due(&self) -> Option<(Instant, Due)> {
+        let mut best: Option<(Instant, Due)> = None;
         let now = self.now;
-        let mut offer = |at: Instant, reason: &dyn Fn() -> TimerReason| {
+        let mut offer = |at: Instant, due: Due| {
             // A deadline learnt late (a node copy that was already expired when its pool
             // went stale) fires now: the machine's clock never runs backwards.
             let at = at.max(now);
-            if best.as_ref().is_none_or(|b| at < b.at) {
-                best = Some(Timer {
-                    at,
-                    reason: reason(),
-                });
+            if best.is_none_or(|(b, _)| at < b) {
+                best = Some((at, due));
             }
         };
         if let Some(f) = &self.in_flight {
-            offer(f.ends, &|| TimerReason::OperationCompletes {
-                operation: f.op.name(),
-            });
-        }
-        for t in &self.control_plane {
-            if t.mechanism == RotationMechanism::Autorotation
-                && let Some(at) = t.renew_at
-            {
-                offer(at, &|| TimerReason::Autorotation);
-            }
-        }
-        for pool in &self.pools {
-            // Nodes that trust a replaced CA cannot reach the API server to renew anything.
-            let reachable = pool.trusted_ca_generation == self.ca_generation;
-            if let Some(active) = pool.active_since.filter(|_| reachable) {
-                for t in [&pool.kubelet_client, &pool.kubelet_serving] {
-                    if t.mechanism == RotationMechanism::KubeletRenewal
-                        && let Some(at) = t.renew_at
-                    {
-                        offer(at.max(active), &|| TimerReason::KubeletRenewal {
-                            pool: pool.name.clone(),
-                            role: t.cert.role,
-                        });
-                    }
-                }
-            }
+            offer(f.ends, Due::Operation);
         }
         let expiry = |t: &Tracked| {
             t.cert
@@ -581,65 +604,69 @@ impl Cluster {
                 .filter(|_| !t.expiry_reported)
                 .map(|na| na + Duration::seconds(1))
         };
-        for t in &self.control_plane {
+        for (i, t) in self.control_plane.iter().enumerate() {
+            if t.mechanism == RotationMechanism::Autorotation
+                && let Some(at) = t.renew_at
+            {
+                offer(at, Due::Autorotation);
+            }
             if let Some(at) = expiry(t) {
-                offer(at, &|| TimerReason::CertificateExpires {
-                    role: t.cert.role,
-                    scope: t.cert.scope.clone(),
-                });
+                offer(at, Due::ControlPlaneExpiry(i));
             }
         }
-        for pool in &self.pools {
+        for (i, pool) in self.pools.iter().enumerate() {
+            // Nodes that trust a replaced CA cannot reach the API server to renew anything.
+            let reachable = pool.trusted_ca_generation == self.ca_generation;
+            if let Some(active) = pool.active_since.filter(|_| reachable) {
+                for t in pool.own_certs() {
+                    if t.mechanism == RotationMechanism::KubeletRenewal
+                        && let Some(at) = t.renew_at
+                    {
+                        offer(at.max(active), Due::Renewal(i, t.cert.role));
+                    }
+                }
+            }
             // A pool scaled to zero has no nodes, so no node certificate to expire.
             let own = pool.own_certs().filter(|_| pool.count > 0);
             for t in own.chain(pool.stale.map(|_| pool.copies()).into_iter().flatten()) {
                 if let Some(at) = expiry(t) {
-                    offer(at, &|| TimerReason::CertificateExpires {
-                        role: t.cert.role,
-                        scope: t.cert.scope.clone(),
-                    });
+                    offer(at, Due::PoolExpiry(i, t.cert.role));
                 }
             }
         }
-        let retired = self.policy.kscr_opt_out_retired_from;
         if !self.retirement_seen
             && self
                 .pools
                 .iter()
                 .any(|p| self.policy.opts_out_of_kscr(&p.tags))
         {
-            offer(retired, &|| TimerReason::KscrOptOutRetired);
+            offer(self.policy.kscr_opt_out_retired_from, Due::OptOutRetired);
         }
-        for k in &self.kubeconfigs {
+        for (i, k) in self.kubeconfigs.iter().enumerate() {
             if let Some(na) = k.credential.not_after
-                && !self
-                    .observed
-                    .credential_expiry_seen(&k.holder, k.credential.serial)
+                && !k.credential_expiry_reported
             {
-                offer(na + Duration::seconds(1), &|| {
-                    TimerReason::CredentialExpires {
-                        holder: k.holder.clone(),
-                    }
-                });
+                offer(na + Duration::seconds(1), Due::Credential(i));
             }
         }
         best
     }
 
-    fn fire(&mut self, timer: Timer) {
-        let at = timer.at;
-        match timer.reason {
-            TimerReason::OperationCompletes { .. } => self.complete_operation(at),
-            TimerReason::Autorotation => self.autorotate(at),
-            TimerReason::KubeletRenewal { pool, role } => self.kubelet_renew(at, &pool, role),
-            TimerReason::CertificateExpires { role, scope } => self.report_expiry(at, role, &scope),
-            TimerReason::KscrOptOutRetired => self.retirement_seen = true,
-            TimerReason::CredentialExpires { holder } => {
-                if let Some(k) = self.kubeconfigs.iter().find(|k| k.holder == holder) {
-                    let serial = k.credential.serial;
-                    self.observed.mark_credential_expiry(&holder, serial);
-                }
+    fn fire(&mut self, at: Instant, due: Due) {
+        match due {
+            Due::Operation => self.complete_operation(at),
+            Due::Autorotation => self.autorotate(at),
+            Due::Renewal(i, role) => self.kubelet_renew(at, i, role),
+            Due::ControlPlaneExpiry(i) => {
+                let role = self.control_plane[i].cert.role;
+                self.report_expiry(at, role, &Scope::ControlPlane);
             }
+            Due::PoolExpiry(i, role) => {
+                let scope = Scope::NodePool(self.pools[i].name.clone());
+                self.report_expiry(at, role, &scope);
+            }
+            Due::OptOutRetired => self.retirement_seen = true,
+            Due::Credential(i) => self.kubeconfigs[i].credential_expiry_reported = true,
         }
     }
 
@@ -706,10 +733,7 @@ impl Cluster {
         }
     }
 
-    fn kubelet_renew(&mut self, at: Instant, pool: &str, role: CertRole) {
-        let Some(i) = self.pools.iter().position(|p| p.name == pool) else {
-            return;
-        };
+    fn kubelet_renew(&mut self, at: Instant, i: usize, role: CertRole) {
         let expired = self.pools[i]
             .cert_mut(role)
             .is_some_and(|t| t.cert.is_expired(at));
@@ -718,7 +742,7 @@ impl Cluster {
         } else {
             IssueReason::KubeletRenewal
         };
-        let scope = Scope::NodePool(pool.to_string());
+        let scope = Scope::NodePool(self.pools[i].name.clone());
         let t = self.issue(role, scope, at, reason);
         if let Some(slot) = self.pools[i].cert_mut(role) {
             *slot = t;

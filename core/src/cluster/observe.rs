@@ -3,7 +3,7 @@
 //! emits only the differences. Deriving (rather than patching in each operation) keeps
 //! every operation's consequences consistent by construction.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::inventory::{CertRole, RotationMechanism, Scope};
 use crate::time::Instant;
@@ -17,35 +17,66 @@ use super::{Cluster, Kubeconfig};
 /// What the last step derived, to diff against.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Observed {
-    downtime: BTreeMap<(Scope, DowntimeCause), Instant>,
-    kubeconfigs: BTreeMap<String, (KubeconfigError, Instant)>,
-    labels: BTreeMap<String, bool>,
+    /// Open downtime: (pool index, or `None` for the control plane; cause) → since.
+    downtime: BTreeMap<(Option<usize>, DowntimeCause), Instant>,
+    /// Per kubeconfig index: how it fails and since when.
+    kubeconfigs: Vec<Option<(KubeconfigError, Instant)>>,
+    /// Per pool index: whether its nodes carry the KSCR label.
+    labels: Vec<bool>,
     actions: BTreeMap<(ActionKind, String), Action>,
-    credential_expiry: BTreeMap<String, u64>,
 }
 
 impl Observed {
     pub(super) fn actions(&self) -> impl Iterator<Item = &Action> {
         self.actions.values()
     }
-
-    pub(super) fn credential_expiry_seen(&self, holder: &str, serial: u64) -> bool {
-        self.credential_expiry.get(holder) == Some(&serial)
-    }
-
-    pub(super) fn mark_credential_expiry(&mut self, holder: &str, serial: u64) {
-        self.credential_expiry.insert(holder.to_string(), serial);
-    }
 }
 
-/// An action as derived; `due: None` means "as soon as possible", and the first instant it
-/// was seen becomes its due date.
-struct Derived {
+/// An action as derived: cheap to compute at every step; its text is rendered only when
+/// the action is new (rendering every step dominated the engine's run time).
+/// `due: None` means "as soon as possible": the first instant it was seen becomes its
+/// due date.
+struct Derived<'a> {
     kind: ActionKind,
-    subject: String,
+    subject: &'a str,
     due: Option<Instant>,
-    reason: String,
-    commands: Vec<String>,
+    why: Why,
+}
+
+/// What an action is about, with what its text needs.
+#[derive(Clone, Copy)]
+enum Why {
+    RerunRotate,
+    Manual {
+        role: CertRole,
+        pool: Option<usize>,
+        not_after: Instant,
+    },
+    EnableAutorotation,
+    UnknownAuthority {
+        admin: bool,
+    },
+    ClientExpired {
+        admin: bool,
+    },
+    ClientExpiring {
+        admin: bool,
+        not_after: Instant,
+    },
+    Stale {
+        pool: usize,
+        reason: StaleReason,
+    },
+    Reimage {
+        pool: usize,
+        turns_on: bool,
+    },
+    OptOutRetires {
+        pool: usize,
+    },
+    Start {
+        since: Instant,
+    },
 }
 
 impl Cluster {
@@ -57,27 +88,28 @@ impl Cluster {
     }
 
     fn observe_downtime(&mut self, at: Instant) {
-        let mut down = BTreeSet::new();
+        // At most a handful of entries: a small vector beats a set here (this runs at
+        // every step).
+        let mut down: Vec<(Option<usize>, DowntimeCause)> = Vec::new();
         let rotating = matches!(
             self.in_flight.as_ref().map(|f| &f.op),
             Some(Operation::RotateCerts { .. })
         );
         let running = self.power == PowerState::Running;
         if rotating {
-            down.insert((Scope::ControlPlane, DowntimeCause::RotateCerts));
+            down.push((None, DowntimeCause::RotateCerts));
         }
         let ca_expired = self.cp(CertRole::ClusterCa).cert.is_expired(at);
         if running && (ca_expired || self.cp(CertRole::ApiServer).cert.is_expired(at)) {
-            down.insert((Scope::ControlPlane, DowntimeCause::CertificateExpired));
+            down.push((None, DowntimeCause::CertificateExpired));
         }
-        for pool in &self.pools {
+        for (i, pool) in self.pools.iter().enumerate() {
             if !pool.is_active() {
                 continue;
             }
-            let scope = Scope::NodePool(pool.name.clone());
             if rotating {
                 // Seed: rotate-certs "recreates all of your agent nodes".
-                down.insert((scope.clone(), DowntimeCause::RotateCerts));
+                down.push((Some(i), DowntimeCause::RotateCerts));
             }
             let client_gen = match pool.kubelet_client.cert.issuer {
                 crate::inventory::Issuer::ClusterCa { generation } => generation,
@@ -85,20 +117,24 @@ impl Cluster {
             };
             if pool.trusted_ca_generation != self.ca_generation || client_gen != self.ca_generation
             {
-                down.insert((scope, DowntimeCause::StaleCa));
+                down.push((Some(i), DowntimeCause::StaleCa));
             } else if ca_expired || pool.kubelet_client.cert.is_expired(at) {
-                down.insert((scope, DowntimeCause::CertificateExpired));
+                down.push((Some(i), DowntimeCause::CertificateExpired));
             }
+        }
+        if down.is_empty() && self.observed.downtime.is_empty() {
+            return;
         }
         let ended: Vec<_> = self
             .observed
             .downtime
             .iter()
-            .filter(|(k, _)| !down.contains(*k))
-            .map(|(k, since)| (k.clone(), *since))
+            .filter(|(k, _)| !down.contains(k))
+            .map(|(k, since)| (*k, *since))
             .collect();
-        for ((scope, cause), since) in ended {
-            self.observed.downtime.remove(&(scope.clone(), cause));
+        for ((pool, cause), since) in ended {
+            self.observed.downtime.remove(&(pool, cause));
+            let scope = self.scope_of(pool);
             self.push(
                 at,
                 EventKind::DowntimeEnded {
@@ -109,14 +145,22 @@ impl Cluster {
                 },
             );
         }
-        for (scope, cause) in down {
+        down.sort();
+        for (pool, cause) in down {
             if let std::collections::btree_map::Entry::Vacant(slot) =
-                self.observed.downtime.entry((scope.clone(), cause))
+                self.observed.downtime.entry((pool, cause))
             {
                 slot.insert(at);
+                let scope = self.scope_of(pool);
                 self.push(at, EventKind::DowntimeStarted { scope, cause });
             }
         }
+    }
+
+    fn scope_of(&self, pool: Option<usize>) -> Scope {
+        pool.map_or(Scope::ControlPlane, |i| {
+            Scope::NodePool(self.pools[i].name.clone())
+        })
     }
 
     /// How `k` fails at `at`, checked in the order kubectl meets the problems: the server's
@@ -140,21 +184,23 @@ impl Cluster {
 
     fn observe_kubeconfigs(&mut self, at: Instant) {
         let server_not_after = self.cp(CertRole::ApiServer).cert.not_after;
-        let statuses: Vec<_> = self
+        self.observed
             .kubeconfigs
-            .iter()
-            .map(|k| (k.holder.clone(), self.evaluate_kubeconfig(k, at)))
-            .collect();
-        for (holder, status) in statuses {
-            let before = self.observed.kubeconfigs.get(&holder).map(|(e, _)| *e);
-            match (before, status) {
-                (None, None) => {}
-                (Some(_), None) => {
-                    self.observed.kubeconfigs.remove(&holder);
+            .resize(self.kubeconfigs.len(), None);
+        for i in 0..self.kubeconfigs.len() {
+            let status = self.evaluate_kubeconfig(&self.kubeconfigs[i], at);
+            let before = self.observed.kubeconfigs[i].map(|(e, _)| e);
+            if before == status {
+                continue;
+            }
+            let holder = self.kubeconfigs[i].holder.clone();
+            match status {
+                None => {
+                    self.observed.kubeconfigs[i] = None;
                     self.push(at, EventKind::KubeconfigRestored { holder });
                 }
-                (b, Some(e)) if b != Some(e) => {
-                    self.observed.kubeconfigs.insert(holder.clone(), (e, at));
+                Some(e) => {
+                    self.observed.kubeconfigs[i] = Some((e, at));
                     let kubectl = e.kubectl_message(at, server_not_after);
                     self.push(
                         at,
@@ -165,41 +211,49 @@ impl Cluster {
                         },
                     );
                 }
-                _ => {}
             }
         }
     }
 
     fn observe_labels(&mut self, at: Instant) {
-        let changes: Vec<_> = self
-            .pools
-            .iter()
-            .filter(|p| {
-                self.observed.labels.get(&p.name).copied().unwrap_or(false) != p.kscr_active
-            })
-            .map(|p| (p.name.clone(), p.kscr_active))
-            .collect();
-        for (pool, on) in changes {
-            self.observed.labels.insert(pool.clone(), on);
-            let label = on.then(|| self.policy.kscr_label.clone());
-            self.push(at, EventKind::KscrLabelChanged { pool, label });
+        self.observed.labels.resize(self.pools.len(), false);
+        for i in 0..self.pools.len() {
+            let on = self.pools[i].kscr_active;
+            if self.observed.labels[i] != on {
+                self.observed.labels[i] = on;
+                let pool = self.pools[i].name.clone();
+                let label = on.then(|| self.policy.kscr_label.clone());
+                self.push(at, EventKind::KscrLabelChanged { pool, label });
+            }
         }
     }
 
     fn observe_actions(&mut self, at: Instant) {
         let derived = self.derive_actions(at);
-        let keys: BTreeSet<_> = derived
+        let mut resolved = Vec::new();
+        for (key, old) in &self.observed.actions {
+            let still = derived
+                .iter()
+                .find(|d| d.kind == key.0 && d.subject == key.1);
+            // Same situation and the same due date: nothing new to say.
+            let unchanged = still.is_some_and(|d| d.due.is_none_or(|due| due == old.due));
+            if !unchanged {
+                resolved.push(key.clone());
+            }
+        }
+        let raised: Vec<Action> = derived
             .iter()
-            .map(|d| (d.kind, d.subject.clone()))
+            .filter(|d| {
+                let known = self
+                    .observed
+                    .actions
+                    .keys()
+                    .any(|k| k.0 == d.kind && k.1 == d.subject);
+                !known || resolved.iter().any(|k| k.0 == d.kind && k.1 == d.subject)
+            })
+            .map(|d| self.render(d, at))
             .collect();
-        let gone: Vec<_> = self
-            .observed
-            .actions
-            .keys()
-            .filter(|k| !keys.contains(*k))
-            .cloned()
-            .collect();
-        for key in gone {
+        for key in resolved {
             if let Some(a) = self.observed.actions.remove(&key) {
                 self.push(
                     at,
@@ -211,79 +265,50 @@ impl Cluster {
                 );
             }
         }
-        for d in derived {
-            let key = (d.kind, d.subject.clone());
-            if let Some(old) = self.observed.actions.get(&key) {
-                // Same situation, same due date: nothing new to say.
-                if d.due.is_none_or(|due| due == old.due) {
-                    continue;
-                }
-                let old = old.clone();
-                self.push(
-                    at,
-                    EventKind::ActionResolved {
-                        kind: old.kind,
-                        subject: old.subject,
-                        due: old.due,
-                    },
-                );
-            }
-            let action = Action {
-                kind: d.kind,
-                subject: d.subject,
-                due: d.due.unwrap_or(at),
-                reason: d.reason,
-                commands: d.commands,
-            };
-            self.observed.actions.insert(key, action.clone());
+        for action in raised {
+            self.observed
+                .actions
+                .insert((action.kind, action.subject.clone()), action.clone());
             self.push(at, EventKind::ActionNeeded { action });
         }
     }
 
-    fn derive_actions(&self, at: Instant) -> Vec<Derived> {
-        let names = self.names();
+    /// The actions the current state calls for — keys and due dates only.
+    fn derive_actions(&self, at: Instant) -> Vec<Derived<'_>> {
         let mut out = Vec::new();
-        let rotate_cmds = || {
-            vec![
-                names.rotate_certs(),
-                KUBECTL_GET_NODES.to_string(),
-                names.get_credentials(false),
-            ]
-        };
         if self.provisioning == ProvisioningState::Failed {
             out.push(Derived {
                 kind: ActionKind::RerunRotateCerts,
-                subject: String::new(),
+                subject: "",
                 due: None,
-                reason: "az aks rotate-certs failed and left the cluster in the Failed state; the documented fix is to run it again".into(),
-                commands: vec![names.show_state(), names.rotate_certs()],
+                why: Why::RerunRotate,
             });
         }
         // Certificates that only a manual rotation renews, earliest first.
         let manual = self
             .control_plane
             .iter()
-            .map(|t| (t, "the control plane".to_string()))
+            .map(|t| (t, None))
             .chain(
                 self.pools
                     .iter()
-                    .filter(|p| p.count > 0)
-                    .map(|p| (&p.kubelet_client, format!("node pool {}", p.name))),
+                    .enumerate()
+                    .filter(|(_, p)| p.count > 0)
+                    .map(|(i, p)| (&p.kubelet_client, Some(i))),
             )
             .filter(|(t, _)| t.mechanism == RotationMechanism::ManualOnly)
-            .filter_map(|(t, place)| t.cert.not_after.map(|na| (na, t.cert.role, place)))
+            .filter_map(|(t, pool)| t.cert.not_after.map(|na| (na, t.cert.role, pool)))
             .min();
-        if let Some((na, role, place)) = manual {
-            let verb = if at > na { "expired" } else { "expires" };
+        if let Some((not_after, role, pool)) = manual {
             out.push(Derived {
                 kind: ActionKind::RotateCerts,
-                subject: String::new(),
-                due: Some(na),
-                reason: format!(
-                    "the {} on {place} {verb} at {na} and only az aks rotate-certs renews it",
-                    role.title()
-                ),
-                commands: rotate_cmds(),
+                subject: "",
+                due: Some(not_after),
+                why: Why::Manual {
+                    role,
+                    pool,
+                    not_after,
+                },
             });
         }
         let leaves_expired = self.cp(CertRole::ApiServer).cert.is_expired(at)
@@ -300,124 +325,163 @@ impl Cluster {
             if let Some(due) = due {
                 out.push(Derived {
                     kind: ActionKind::EnableAutorotation,
-                    subject: String::new(),
+                    subject: "",
                     due: Some(due),
-                    reason: "certificate autorotation is off (the cluster was created before it existed and not upgraded since); an upgrade of the control plane and node pools turns it on".into(),
-                    commands: vec![names.upgrade(&self.version.to_string())],
+                    why: Why::EnableAutorotation,
                 });
             }
         }
         let current_credential = &self.cp(CertRole::KubectlClient).cert;
         for k in &self.kubeconfigs {
-            let fix = names.get_credentials(k.admin);
-            match self.evaluate_kubeconfig(k, at) {
-                Some(KubeconfigError::UnknownAuthority) => out.push(Derived {
-                    kind: ActionKind::GetCredentials,
-                    subject: k.holder.clone(),
-                    due: None,
-                    reason: format!("{}'s kubeconfig trusts the Cluster CA that rotate-certs replaced", k.holder),
-                    commands: vec![fix, KUBECTL_GET_NODES.to_string()],
-                }),
-                Some(KubeconfigError::ClientCertificateExpired) if !current_credential.is_expired(at) => {
-                    out.push(Derived {
-                        kind: ActionKind::GetCredentials,
-                        subject: k.holder.clone(),
-                        due: None,
-                        reason: format!("the client certificate in {}'s kubeconfig has expired; AKS hands out a valid one", k.holder),
-                        commands: vec![fix, KUBECTL_GET_NODES.to_string()],
-                    })
+            let (due, why) = match self.evaluate_kubeconfig(k, at) {
+                Some(KubeconfigError::UnknownAuthority) => {
+                    (None, Why::UnknownAuthority { admin: k.admin })
                 }
-                None => {
-                    if let (Some(mine), Some(theirs)) = (k.credential.not_after, current_credential.not_after)
-                        && mine < theirs
-                    {
-                        out.push(Derived {
-                            kind: ActionKind::GetCredentials,
-                            subject: k.holder.clone(),
-                            due: Some(mine),
-                            reason: format!("the client certificate in {}'s kubeconfig expires at {mine}; AKS already hands out a newer one", k.holder),
-                            commands: vec![fix],
-                        });
-                    }
+                Some(KubeconfigError::ClientCertificateExpired)
+                    if !current_credential.is_expired(at) =>
+                {
+                    (None, Why::ClientExpired { admin: k.admin })
                 }
-                _ => {}
-            }
+                None => match (k.credential.not_after, current_credential.not_after) {
+                    (Some(mine), Some(theirs)) if mine < theirs => (
+                        Some(mine),
+                        Why::ClientExpiring {
+                            admin: k.admin,
+                            not_after: mine,
+                        },
+                    ),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            out.push(Derived {
+                kind: ActionKind::GetCredentials,
+                subject: &k.holder,
+                due,
+                why,
+            });
         }
-        for pool in &self.pools {
-            if let Some((since, why)) = pool.stale {
-                let what = match why {
-                    StaleReason::AutorotationWhileStopped => {
-                        "autorotation ran while the cluster was stopped, so only the control plane certificates were rotated"
-                    }
-                    StaleReason::RotateCertsWhileStopped => {
-                        "rotate-certs ran while the cluster was stopped, so its nodes still trust the old Cluster CA"
-                    }
-                };
+        let retired = self.policy.kscr_opt_out_retired_from;
+        for (i, pool) in self.pools.iter().enumerate() {
+            if let Some((since, reason)) = pool.stale {
                 out.push(Derived {
                     kind: ActionKind::RecreateNodePool,
-                    subject: pool.name.clone(),
+                    subject: &pool.name,
                     due: Some(since),
-                    reason: format!(
-                        "node pool {}: {what}; recreate the pool to rotate its node certificates",
-                        pool.name
-                    ),
-                    commands: names.recreate_pool(
-                        &pool.name,
-                        pool.count.max(1),
-                        pool.mode == PoolMode::System,
-                    ),
+                    why: Why::Stale { pool: i, reason },
                 });
             }
+            let opted_out = self.policy.opts_out_of_kscr(&pool.tags);
             let desired = self.kscr_desired(pool, at);
             if pool.count > 0 && desired != pool.kscr_active && pool.stale.is_none() {
-                let what = if desired {
-                    "turns kubelet serving certificate rotation on"
-                } else {
-                    "applies the opt-out tag"
-                };
-                let retired = self.policy.kscr_opt_out_retired_from;
                 // Pending since the tag changed, or since AKS stopped honouring it.
-                let since = if self.policy.opts_out_of_kscr(&pool.tags) && at >= retired {
+                let since = if opted_out && at >= retired {
                     retired.max(pool.tags_changed)
                 } else {
                     pool.tags_changed
                 };
                 out.push(Derived {
                     kind: ActionKind::ReimageForKscr,
-                    subject: pool.name.clone(),
+                    subject: &pool.name,
                     due: Some(since),
-                    reason: format!("node pool {}: only a reimage {what} (node image upgrade, or scale to 0 and back)", pool.name),
-                    commands: vec![names.node_image_upgrade(&pool.name), KUBECTL_KSCR_LABEL.to_string()],
+                    why: Why::Reimage {
+                        pool: i,
+                        turns_on: desired,
+                    },
                 });
             }
-            let retired = self.policy.kscr_opt_out_retired_from;
-            if !pool.kscr_active
-                && pool.kscr_enrolled
-                && self.policy.opts_out_of_kscr(&pool.tags)
-                && at < retired
-            {
+            if !pool.kscr_active && pool.kscr_enrolled && opted_out && at < retired {
                 out.push(Derived {
                     kind: ActionKind::KscrOptOutRetires,
-                    subject: pool.name.clone(),
+                    subject: &pool.name,
                     due: Some(retired),
-                    reason: format!(
-                        "node pool {}: AKS ignores the {} tag from {}; the next reimage after that turns KSCR on and the serving certificate moves from /etc/kubernetes/certs/kubeletserver.crt to /var/lib/kubelet/pki/kubelet-server-current.pem",
-                        pool.name, self.policy.kscr_opt_out_tag, retired.date_string()
-                    ),
-                    commands: vec![KUBECTL_KSCR_LABEL.to_string()],
+                    why: Why::OptOutRetires { pool: i },
                 });
             }
         }
         if let Some(since) = self.stopped_since {
-            let due = since + self.policy.stopped_retention;
             out.push(Derived {
                 kind: ActionKind::StartCluster,
-                subject: String::new(),
-                due: Some(due),
-                reason: format!("the cluster has been stopped since {since}; AKS keeps a stopped cluster's state for up to 12 months"),
-                commands: vec![names.start()],
+                subject: "",
+                due: Some(since + self.policy.stopped_retention),
+                why: Why::Start { since },
             });
         }
         out
+    }
+
+    /// The reason and exact commands of a derived action.
+    fn render(&self, d: &Derived<'_>, at: Instant) -> Action {
+        let names = self.names();
+        let pool = |i: usize| &self.pools[i];
+        let (reason, commands) = match d.why {
+            Why::RerunRotate => (
+                "az aks rotate-certs failed and left the cluster in the Failed state; the documented fix is to run it again".to_string(),
+                vec![names.show_state(), names.rotate_certs()],
+            ),
+            Why::Manual { role, pool: p, not_after } => {
+                let place = p.map_or_else(|| "the control plane".to_string(), |i| format!("node pool {}", pool(i).name));
+                let verb = if at > not_after { "expired" } else { "expires" };
+                (
+                    format!("the {} on {place} {verb} at {not_after} and only az aks rotate-certs renews it", role.title()),
+                    vec![names.rotate_certs(), KUBECTL_GET_NODES.to_string(), names.get_credentials(false)],
+                )
+            }
+            Why::EnableAutorotation => (
+                "certificate autorotation is off (the cluster was created before it existed and not upgraded since); an upgrade of the control plane and node pools turns it on".to_string(),
+                vec![names.upgrade(&self.version.to_string())],
+            ),
+            Why::UnknownAuthority { admin } => (
+                format!("{}'s kubeconfig trusts the Cluster CA that rotate-certs replaced", d.subject),
+                vec![names.get_credentials(admin), KUBECTL_GET_NODES.to_string()],
+            ),
+            Why::ClientExpired { admin } => (
+                format!("the client certificate in {}'s kubeconfig has expired; AKS hands out a valid one", d.subject),
+                vec![names.get_credentials(admin), KUBECTL_GET_NODES.to_string()],
+            ),
+            Why::ClientExpiring { admin, not_after } => (
+                format!("the client certificate in {}'s kubeconfig expires at {not_after}; AKS already hands out a newer one", d.subject),
+                vec![names.get_credentials(admin)],
+            ),
+            Why::Stale { pool: i, reason } => {
+                let what = match reason {
+                    StaleReason::AutorotationWhileStopped => "autorotation ran while the cluster was stopped, so only the control plane certificates were rotated",
+                    StaleReason::RotateCertsWhileStopped => "rotate-certs ran while the cluster was stopped, so its nodes still trust the old Cluster CA",
+                };
+                let p = pool(i);
+                (
+                    format!("node pool {}: {what}; recreate the pool to rotate its node certificates", p.name),
+                    names.recreate_pool(&p.name, p.count.max(1), p.mode == PoolMode::System),
+                )
+            }
+            Why::Reimage { pool: i, turns_on } => {
+                let what = if turns_on { "turns kubelet serving certificate rotation on" } else { "applies the opt-out tag" };
+                let p = pool(i);
+                (
+                    format!("node pool {}: only a reimage {what} (node image upgrade, or scale to 0 and back)", p.name),
+                    vec![names.node_image_upgrade(&p.name), KUBECTL_KSCR_LABEL.to_string()],
+                )
+            }
+            Why::OptOutRetires { pool: i } => (
+                format!(
+                    "node pool {}: AKS ignores the {} tag from {}; the next reimage after that turns KSCR on and the serving certificate moves from /etc/kubernetes/certs/kubeletserver.crt to /var/lib/kubelet/pki/kubelet-server-current.pem",
+                    pool(i).name,
+                    self.policy.kscr_opt_out_tag,
+                    self.policy.kscr_opt_out_retired_from.date_string()
+                ),
+                vec![KUBECTL_KSCR_LABEL.to_string()],
+            ),
+            Why::Start { since } => (
+                format!("the cluster has been stopped since {since}; AKS keeps a stopped cluster's state for up to 12 months"),
+                vec![names.start()],
+            ),
+        };
+        Action {
+            kind: d.kind,
+            subject: d.subject.to_string(),
+            due: d.due.unwrap_or(at),
+            reason,
+            commands,
+        }
     }
 }

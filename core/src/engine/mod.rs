@@ -207,10 +207,7 @@ pub(crate) fn drive(
     run.drain(cluster)?;
     loop {
         let op_at = ops.get(next).map(|o| o.at).filter(|at| *at <= horizon);
-        let timer_at = cluster
-            .poll_timeout()
-            .map(|t| t.at)
-            .filter(|at| *at <= horizon);
+        let timer_at = cluster.next_deadline().filter(|at| *at <= horizon);
         match (op_at, timer_at) {
             (Some(o), t) if t.is_none_or(|t| o <= t) => {
                 let s = &ops[next];
