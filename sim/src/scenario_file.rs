@@ -62,9 +62,7 @@ impl ScenarioFile {
 /// report gives the full path and the file position instead.
 fn strip_path(message: &str, path: &str) -> String {
     match message.split_once(": ") {
-        Some((head, rest))
-            if path.starts_with(head) || ["policy", "horizon"].contains(&head) =>
-        {
+        Some((head, rest)) if path.starts_with(head) || ["policy", "horizon"].contains(&head) => {
             rest.to_string()
         }
         _ => message.to_string(),

@@ -14,10 +14,13 @@ fn abi_module(version: u8) -> Vec<u8> {
     }
     let mut m = b"\0asm\x01\0\0\0".to_vec();
     // () -> i32; (i32) -> i32; (i32, i32) -> (); (i32, i32, i32) -> i64
-    m.extend(section(1, &[
-        4, 0x60, 0, 1, 0x7f, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 0, 0x60, 3, 0x7f,
-        0x7f, 0x7f, 1, 0x7e,
-    ]));
+    m.extend(section(
+        1,
+        &[
+            4, 0x60, 0, 1, 0x7f, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 2, 0x7f, 0x7f, 0, 0x60, 3, 0x7f,
+            0x7f, 0x7f, 1, 0x7e,
+        ],
+    ));
     m.extend(section(3, &[4, 0, 1, 2, 3]));
     m.extend(section(5, &[1, 0, 1]));
     let mut exports = vec![5u8];
@@ -33,9 +36,12 @@ fn abi_module(version: u8) -> Vec<u8> {
         exports.extend([kind, index]);
     }
     m.extend(section(7, &exports));
-    m.extend(section(10, &[
-        4, 4, 0, 0x41, version, 0x0b, 4, 0, 0x41, 0, 0x0b, 2, 0, 0x0b, 4, 0, 0x42, 0, 0x0b,
-    ]));
+    m.extend(section(
+        10,
+        &[
+            4, 4, 0, 0x41, version, 0x0b, 4, 0, 0x41, 0, 0x0b, 2, 0, 0x0b, 4, 0, 0x42, 0, 0x0b,
+        ],
+    ));
     m
 }
 
@@ -51,16 +57,27 @@ fn fails_without_clobbering(name: &str, args: &[&str], expected: &[&str]) {
     let r = run(&all);
     assert_eq!(r.code, 2, "{name}: {}", r.stderr);
     for e in expected {
-        assert!(r.stderr.contains(e), "{name}: expected `{e}` in: {}", r.stderr);
+        assert!(
+            r.stderr.contains(e),
+            "{name}: expected `{e}` in: {}",
+            r.stderr
+        );
     }
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the previous report\n", "{name} clobbered the report");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "the previous report\n",
+        "{name} clobbered the report"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n != "report.txt" && !n.ends_with(".wasm") && !n.ends_with(".json"))
         .collect();
-    assert!(leftovers.is_empty(), "{name} left temporary files: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "{name} left temporary files: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -115,8 +132,16 @@ fn a_module_of_another_abi_version_is_refused() {
     std::fs::write(&v2, abi_module(2)).unwrap();
     fails_without_clobbering(
         "abi_version_2",
-        &["fleet", &example("az-aks-list.json").to_string_lossy(), "--module", &v2.to_string_lossy()],
-        &["speaks host ABI version 2; this akscert needs version 1", "cargo xtask build-wasm"],
+        &[
+            "fleet",
+            &example("az-aks-list.json").to_string_lossy(),
+            "--module",
+            &v2.to_string_lossy(),
+        ],
+        &[
+            "speaks host ABI version 2; this akscert needs version 1",
+            "cargo xtask build-wasm",
+        ],
     );
     // Version 1 but not akscert's operations: its `version` call answers nothing.
     let v1 = dir.join("abi1.wasm");
@@ -133,7 +158,12 @@ fn an_unreadable_scenario_is_a_clear_error() {
     let dir = scratch("unreadable_scenario_files");
     fails_without_clobbering(
         "scenario_missing",
-        &["simulate", "/nonexistent/scenario.toml", "--engine", "native"],
+        &[
+            "simulate",
+            "/nonexistent/scenario.toml",
+            "--engine",
+            "native",
+        ],
         &["cannot read /nonexistent/scenario.toml"],
     );
     fails_without_clobbering(
@@ -167,14 +197,25 @@ fn a_100_mb_fleet_file_is_refused_before_it_is_read() {
     let big = "x".repeat(65 * 1024 * 1024);
     let r = run_in(&["fleet", "-", "--engine", "native"], Some(&big));
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("<stdin> is 67108865 bytes; the limit is 67108864 bytes"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("<stdin> is 67108865 bytes; the limit is 67108864 bytes"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_report_that_cannot_be_written_leaves_the_old_one() {
     let dir = scratch("unwritable_output");
     let missing_dir = dir.join("no-such-dir").join("report.html");
-    let r = run(&["simulate", "--engine", "native", "-o", &missing_dir.to_string_lossy()]);
+    let r = run(&[
+        "simulate",
+        "--engine",
+        "native",
+        "-o",
+        &missing_dir.to_string_lossy(),
+    ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
 }

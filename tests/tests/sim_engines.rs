@@ -84,16 +84,17 @@ fn the_bundled_example_is_the_toml_example_and_the_json_example() {
 
 #[test]
 fn fleet_and_report_examples_are_byte_identical_on_both_engines() {
+    let ex = |name: &str| example(name).to_string_lossy().into_owned();
+    let (az, yaml, facts) = (
+        ex("az-aks-list.json"),
+        ex("dev-fleet.yaml"),
+        ex("cluster.toml"),
+    );
     let cases: [&[&str]; 4] = [
-        &["fleet", &example("az-aks-list.json").to_string_lossy()],
-        &["fleet", &example("dev-fleet.yaml").to_string_lossy()],
-        &["report", &example("cluster.toml").to_string_lossy()],
-        &[
-            "report",
-            &example("az-aks-list.json").to_string_lossy(),
-            "--name",
-            "shop-prod",
-        ],
+        &["fleet", &az],
+        &["fleet", &yaml],
+        &["report", &facts],
+        &["report", &az, "--name", "shop-prod"],
     ];
     for args in cases {
         if both("fleet_and_report_examples", args).is_none() {

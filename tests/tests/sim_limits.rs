@@ -11,11 +11,12 @@ use akscert_sim::source::Source;
 use akscert_tests::sim::{run, scratch, wasm_engine};
 use serde_json::json;
 
-/// `small` lives one month; `big` lives eight years with ten pools (many renewals) and
-/// a crowd of kubeconfig holders (a large input and output).
-fn scenario(holders: usize) -> Scenario {
+/// `small` lives one month; `big` lives eight years with ten pools (many renewals),
+/// twenty kubeconfig holders, and a pool tag of `tag_bytes` (a large input to hold).
+fn scenario(tag_bytes: usize) -> Scenario {
+    let holders = 20;
     let pools: Vec<_> = (0..10)
-        .map(|i| json!({ "name": format!("pool{i}"), "count": 2 }))
+        .map(|i| json!({ "name": format!("pool{i}"), "count": 2, "tags": { "note": "n".repeat(if i == 0 { tag_bytes } else { 1 }) } }))
         .collect();
     let kubeconfigs: Vec<_> = (0..holders)
         .map(|i| json!({ "holder": format!("user-{i:05}") }))
@@ -85,13 +86,16 @@ fn assert_only_big_failed(bounded: &SimulationRun, unbounded: &SimulationRun, ki
 
 #[test]
 fn out_of_fuel_fails_one_cluster_and_the_rest_finish() {
-    let s = scenario(20);
+    let s = scenario(1);
     let Some(unbounded) = wasm_engine("out_of_fuel", GuestLimits::default()) else {
         return;
     };
     let c = costs(&unbounded, &s);
     let (small, big) = (c[0].0.max(c[2].0), c[1].0);
-    assert!(big > 4 * small, "the fixture needs a clearly bigger cluster: {c:?}");
+    assert!(
+        big > 4 * small,
+        "the fixture needs a clearly bigger cluster: {c:?}"
+    );
     let budget = (small + big) / 2;
     let bounded = wasm_engine(
         "out_of_fuel",
@@ -105,18 +109,24 @@ fn out_of_fuel_fails_one_cluster_and_the_rest_finish() {
     let cut = simulate(&bounded, &s);
     assert_only_big_failed(&cut, &all, "outOfFuel");
     let message = &cut.clusters[1].error.as_ref().unwrap().message;
-    assert!(message.contains(&budget.to_string()) && message.contains("--fuel"), "{message}");
+    assert!(
+        message.contains(&budget.to_string()) && message.contains("--fuel"),
+        "{message}"
+    );
 }
 
 #[test]
 fn out_of_memory_fails_one_cluster_and_the_rest_finish() {
-    let s = scenario(4000);
+    let s = scenario(6 << 20);
     let Some(unbounded) = wasm_engine("out_of_memory", GuestLimits::default()) else {
         return;
     };
     let c = costs(&unbounded, &s);
     let (small, big) = (c[0].1.max(c[2].1), c[1].1);
-    assert!(big > small + (4 << 20), "the fixture needs a clearly bigger cluster: {c:?}");
+    assert!(
+        big > small + (4 << 20),
+        "the fixture needs a clearly bigger cluster: {c:?}"
+    );
     let limit = (small + big) / 2;
     let bounded = wasm_engine(
         "out_of_memory",
@@ -130,12 +140,15 @@ fn out_of_memory_fails_one_cluster_and_the_rest_finish() {
     let cut = simulate(&bounded, &s);
     assert_only_big_failed(&cut, &all, "outOfMemory");
     let message = &cut.clusters[1].error.as_ref().unwrap().message;
-    assert!(message.contains(&limit.to_string()) && message.contains("--memory-limit"), "{message}");
+    assert!(
+        message.contains(&limit.to_string()) && message.contains("--memory-limit"),
+        "{message}"
+    );
 }
 
 #[test]
 fn the_cli_reports_a_budget_overrun_per_cluster_and_exits_2_with_the_full_report() {
-    let s = scenario(20);
+    let s = scenario(1);
     let Some(unbounded) = wasm_engine("cli_budget_overrun", GuestLimits::default()) else {
         return;
     };
@@ -146,7 +159,16 @@ fn the_cli_reports_a_budget_overrun_per_cluster_and_exits_2_with_the_full_report
     std::fs::write(&file, serde_json::to_string_pretty(&s).unwrap()).unwrap();
     let file = file.to_string_lossy();
     let fuel = budget.to_string();
-    let r = run(&["simulate", &file, "--fuel", &fuel, "--format", "json", "--now", "2030-01-01"]);
+    let r = run(&[
+        "simulate",
+        &file,
+        "--fuel",
+        &fuel,
+        "--format",
+        "json",
+        "--now",
+        "2030-01-01",
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let clusters = doc["clusters"].as_array().unwrap();
@@ -156,6 +178,13 @@ fn the_cli_reports_a_budget_overrun_per_cluster_and_exits_2_with_the_full_report
     assert_eq!(doc["summary"]["failedClusters"], 1);
     let human = run(&["simulate", &file, "--fuel", &fuel, "--now", "2030-01-01"]);
     assert_eq!(human.code, 2);
-    assert!(human.stdout.contains("== big") && human.stdout.contains("simulation failed: the guest used up its fuel budget"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("== big")
+            && human
+                .stdout
+                .contains("simulation failed: the guest used up its fuel budget"),
+        "{}",
+        human.stdout
+    );
     assert!(human.stdout.contains("== small2"));
 }

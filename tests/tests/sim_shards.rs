@@ -25,7 +25,9 @@ fn sharded_equals_single(name: &str, args: &[&str], n: usize) {
         let spec = format!("{i}/{n}");
         let mut a = args.to_vec();
         let file_s = file.to_string_lossy().into_owned();
-        a.extend(["--now", NOW, "--engine", "native", "--shard", &spec, "-o", &file_s]);
+        a.extend([
+            "--now", NOW, "--engine", "native", "--shard", &spec, "-o", &file_s,
+        ]);
         let r = run(&a);
         assert!(r.code <= 1, "{name} shard {spec}: {}", r.stderr);
         shards.push(file_s);
@@ -41,8 +43,15 @@ fn sharded_equals_single(name: &str, args: &[&str], n: usize) {
         m.extend(shards.iter().map(String::as_str));
         m.extend(["--format", format]);
         let merged = run(&m);
-        assert_eq!(merged.code, single.code, "{name} {format}: {}", merged.stderr);
-        assert_eq!(merged.stdout, single.stdout, "{name}: merged {format} differs from the single run");
+        assert_eq!(
+            merged.code, single.code,
+            "{name} {format}: {}",
+            merged.stderr
+        );
+        assert_eq!(
+            merged.stdout, single.stdout,
+            "{name}: merged {format} differs from the single run"
+        );
         assert!(!single.stdout.is_empty());
     }
 }
@@ -88,7 +97,16 @@ fn shards_that_do_not_belong_together_are_refused() {
         let file = dir.join(format!("s-{i}-{n}-{now}-{seed}.json"));
         let spec = format!("{i}/{n}");
         let r = run(&[
-            "simulate", "--engine", "native", "--now", now, "--seed", seed, "--shard", &spec, "-o",
+            "simulate",
+            "--engine",
+            "native",
+            "--now",
+            now,
+            "--seed",
+            seed,
+            "--shard",
+            &spec,
+            "-o",
             &file.to_string_lossy(),
         ]);
         assert!(r.code <= 1, "{}", r.stderr);
@@ -102,31 +120,58 @@ fn shards_that_do_not_belong_together_are_refused() {
     let cases: [(&[&str], &str); 5] = [
         (&[&a0, &a1], "shard(s) 2/3 of 3 missing"),
         (&[&a0, &a1, &a1, &a2], "shard 1/3 is given twice"),
-        (&[&a0, &a1, &other_now], "--now 2027-01-01T00:00:00Z vs 2026-01-01T00:00:00Z"),
+        (
+            &[&a0, &a1, &other_now],
+            "--now 2027-01-01T00:00:00Z vs 2026-01-01T00:00:00Z",
+        ),
         (&[&a0, &a1, &other_seed], "a different input or seed"),
-        (&[&a0, &a1, "/nonexistent/shard.json"], "cannot read /nonexistent/shard.json"),
+        (
+            &[&a0, &a1, "/nonexistent/shard.json"],
+            "cannot read /nonexistent/shard.json",
+        ),
     ];
     for (files, expected) in cases {
         let mut args = vec!["merge"];
         args.extend(files.iter().copied());
         let r = run(&args);
         assert_eq!(r.code, 2, "{files:?}");
-        assert!(r.stderr.contains(expected), "expected `{expected}` in: {}", r.stderr);
+        assert!(
+            r.stderr.contains(expected),
+            "expected `{expected}` in: {}",
+            r.stderr
+        );
         assert!(r.stdout.is_empty());
     }
     let not_a_shard = example("scenario.json");
     let r = run(&["merge", &not_a_shard.to_string_lossy()]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("not an akscert/v1 Shard") || r.stderr.contains("not a shard document"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not an akscert/v1 Shard") || r.stderr.contains("not a shard document"),
+        "{}",
+        r.stderr
+    );
     let r = run(&["simulate", "--engine", "native", "--shard", "3/3"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("the index must be 0 to 2"), "{}", r.stderr);
-    let r = run(&["simulate", "--engine", "native", "--shard", "0/2", "--format", "html"]);
+    assert!(
+        r.stderr.contains("the index must be 0 to 2"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "simulate", "--engine", "native", "--shard", "0/2", "--format", "html",
+    ]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("render --format html from the merge"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("render --format html from the merge"),
+        "{}",
+        r.stderr
+    );
 }
 
-fn run_scenario(s: &akscert_core::engine::Scenario, shard: Option<ShardSpec>) -> (SimulationRun, usize) {
+fn run_scenario(
+    s: &akscert_core::engine::Scenario,
+    shard: Option<ShardSpec>,
+) -> (SimulationRun, usize) {
     let file = ScenarioFile {
         source: Source::from_text("generated.json", serde_json::to_string(s).unwrap()),
         scenario: s.clone(),

@@ -10,7 +10,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module};
@@ -28,9 +28,13 @@ pub fn dir() -> Option<PathBuf> {
     }
 }
 
-/// The compiled module, and whether it came from the cache.
-pub fn module(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<(Module, bool)> {
-    let Some(dir) = dir() else {
+/// The compiled module, and whether it came from the cache in `dir` (`None`: compile).
+pub fn module(
+    engine: &Engine,
+    wasm: &[u8],
+    dir: Option<&Path>,
+) -> wasmtime::Result<(Module, bool)> {
+    let Some(dir) = dir else {
         return Ok((Module::new(engine, wasm)?, false));
     };
     let mut compat = DefaultHasher::new();
@@ -47,12 +51,12 @@ pub fn module(engine: &Engine, wasm: &[u8]) -> wasmtime::Result<(Module, bool)> 
     let module = Module::new(engine, wasm)?;
     if let Ok(payload) = module.serialize() {
         // Best effort: a read-only or full disk only costs the next run a compile.
-        let _ = write(&dir, &file, &payload);
+        let _ = write(dir, &file, &payload);
     }
     Ok((module, false))
 }
 
-fn read(engine: &Engine, file: &std::path::Path) -> Option<Module> {
+fn read(engine: &Engine, file: &Path) -> Option<Module> {
     let bytes = std::fs::read(file).ok()?;
     let (sum, payload) = bytes.split_at_checked(32)?;
     if Sha256::digest(payload).as_slice() != sum {
@@ -72,7 +76,7 @@ fn deserialize(engine: &Engine, payload: &[u8]) -> Option<Module> {
     unsafe { Module::deserialize(engine, payload) }.ok()
 }
 
-fn write(dir: &std::path::Path, file: &std::path::Path, payload: &[u8]) -> std::io::Result<()> {
+fn write(dir: &Path, file: &Path, payload: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(&Sha256::digest(payload))?;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use akscert_core::api::{ErrorDocument, OPERATIONS};
 
+pub use cache::dir as module_cache_dir;
 pub use native::NativeEngine;
 pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
 

@@ -125,24 +125,37 @@ impl ResourceLimiter for HostState {
 }
 
 impl WasmEngine {
-    /// Load, compile and check the module at `path`: the exports of the host ABI, its
-    /// version, and the operations table.
+    /// Load, compile (or take from the compile cache, see [`super::module_cache_dir`]) and check the
+    /// module at `path`: the exports of the host ABI, its version, and the operations
+    /// table.
     pub fn load(path: &Path, limits: GuestLimits) -> Result<WasmEngine, EngineError> {
+        Self::load_with_cache(path, limits, cache::dir().as_deref())
+    }
+
+    /// Like [`WasmEngine::load`], with the compile cache in `cache` (`None`: always
+    /// compile).
+    pub fn load_with_cache(
+        path: &Path,
+        limits: GuestLimits,
+        cache: Option<&Path>,
+    ) -> Result<WasmEngine, EngineError> {
         let started = Instant::now();
         let bytes = std::fs::read(path).map_err(|source| EngineError::Read {
             path: path.to_path_buf(),
             source,
         })?;
         let read = started.elapsed();
-        Self::from_bytes(path, &bytes, limits, read)
+        Self::from_bytes(path, &bytes, limits, read, cache)
     }
 
-    /// Like [`WasmEngine::load`], from bytes already read (`path` names them in messages).
+    /// Like [`WasmEngine::load_with_cache`], from bytes already read (`path` names them in
+    /// messages, `read` is how long reading took).
     pub fn from_bytes(
         path: &Path,
         bytes: &[u8],
         limits: GuestLimits,
         read: Duration,
+        cache: Option<&Path>,
     ) -> Result<WasmEngine, EngineError> {
         let corrupt = |why: String| EngineError::Corrupt {
             path: path.to_path_buf(),
@@ -161,7 +174,7 @@ impl WasmEngine {
         let engine =
             wasmtime::Engine::new(&config).map_err(|e| EngineError::Runtime(format!("{e}")))?;
         let (module, from_cache) =
-            cache::module(&engine, bytes).map_err(|e| corrupt(format!("{e}")))?;
+            cache::module(&engine, bytes, cache).map_err(|e| corrupt(format!("{e}")))?;
         for name in [
             "akscert_abi_version",
             "akscert_alloc",
