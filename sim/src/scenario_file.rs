@@ -36,6 +36,15 @@ pub fn load(path: Option<&str>) -> Result<ScenarioFile, SourceError> {
 }
 
 impl ScenarioFile {
+    /// A scenario built in memory (its JSON stands in for the file in messages).
+    pub fn in_memory(scenario: Scenario) -> ScenarioFile {
+        let text = serde_json::to_string_pretty(&scenario).unwrap_or_default();
+        ScenarioFile {
+            source: Source::from_text("<scenario>.json", text),
+            scenario,
+        }
+    }
+
     /// Override the seed and the horizon from the command line.
     pub fn with_overrides(mut self, seed: Option<u64>, horizon: Option<Horizon>) -> Self {
         if let Some(s) = seed {
@@ -84,7 +93,11 @@ pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
                 .unwrap_or_default();
             let pool = |name: &str, last: bool| {
                 let mut found = pools.iter().enumerate().filter(|(_, p)| p.name == name);
-                let hit = if last { found.last() } else { found.next() };
+                let hit = if last {
+                    found.next_back()
+                } else {
+                    found.next()
+                };
                 hit.map(|(j, _)| format!(".nodePools[{j}]"))
                     .unwrap_or_else(|| ".nodePools".into())
             };

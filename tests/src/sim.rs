@@ -5,7 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, OnceLock};
 
+use akscert_core::engine::Scenario;
+use akscert_core::time::{Duration, Instant};
 use akscert_sim::engine::{Engine, GuestLimits, NativeEngine, WasmEngine};
+use akscert_sim::execute::{self, Settings};
+use akscert_sim::outcome::SimulationRun;
+use akscert_sim::runner::Progress;
+use akscert_sim::scenario_file::ScenarioFile;
+use akscert_sim::shard::ShardSpec;
 
 /// The shipped module, built with `cargo xtask build-wasm` on first use. When the build
 /// is impossible, prints exactly why the caller is skipped and returns `None`.
@@ -33,6 +40,30 @@ pub fn wasm_engine(test: &str, limits: GuestLimits) -> Option<Engine> {
         Ok(w) => Some(Engine::Wasm(Arc::new(w))),
         Err(e) => panic!("the built module {} does not load: {e}", path.display()),
     }
+}
+
+/// Run `scenario` (or shard `shard` of it) on `engine` with two workers, events kept,
+/// `now` at the first cluster's creation; every generated scenario is valid.
+pub fn simulate(
+    engine: &Engine,
+    scenario: &Scenario,
+    shard: Option<ShardSpec>,
+) -> (SimulationRun, usize) {
+    let settings = Settings {
+        now: scenario
+            .clusters
+            .first()
+            .map_or(Instant::MIN, |c| c.created),
+        warn_within: Duration::days(30),
+        jobs: 2,
+        progress: Progress::Hidden,
+        shard,
+        include_events: true,
+    };
+    let file = ScenarioFile::in_memory(scenario.clone());
+    let (run, total, _) = execute::simulate(engine, &file, &settings)
+        .unwrap_or_else(|e| panic!("the scenario does not run: {e}"));
+    (run, total)
 }
 
 /// The native engine.
@@ -113,10 +144,9 @@ pub fn run_in(args: &[&str], stdin: Option<&str>) -> Run {
     let mut child = cmd
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run akscert: {e}"));
-    if let Some(mut input) = child.stdin.take() {
-        if let Some(text) = stdin {
-            let _ = input.write_all(text.as_bytes());
-        }
+    if let (Some(mut input), Some(text)) = (child.stdin.take(), stdin) {
+        // The child may stop reading early (an input over the limit): ignore EPIPE.
+        let _ = input.write_all(text.as_bytes());
     }
     let out: Output = child
         .wait_with_output()

@@ -8,7 +8,7 @@ use akscert_tests::sim::{self, example, run, run_in, scratch};
 /// `version` (hand-assembled: type, function, memory, export and code sections).
 fn abi_module(version: u8) -> Vec<u8> {
     fn section(id: u8, body: &[u8]) -> Vec<u8> {
-        let mut s = vec![id, u8::try_from(body.len()).unwrap()];
+        let mut s = vec![id, u8::try_from(body.len()).expect("test fixture")];
         s.extend_from_slice(body);
         s
     }
@@ -31,7 +31,7 @@ fn abi_module(version: u8) -> Vec<u8> {
         ("akscert_free", 0, 2),
         ("akscert_call", 0, 3),
     ] {
-        exports.push(u8::try_from(name.len()).unwrap());
+        exports.push(u8::try_from(name.len()).expect("test fixture"));
         exports.extend_from_slice(name.as_bytes());
         exports.extend([kind, index]);
     }
@@ -50,7 +50,7 @@ fn abi_module(version: u8) -> Vec<u8> {
 fn fails_without_clobbering(name: &str, args: &[&str], expected: &[&str]) {
     let dir = scratch(name);
     let out = dir.join("report.txt");
-    std::fs::write(&out, "the previous report\n").unwrap();
+    std::fs::write(&out, "the previous report\n").expect("test fixture");
     let out_s = out.to_string_lossy().into_owned();
     let mut all = args.to_vec();
     all.extend(["-o", &out_s]);
@@ -64,7 +64,7 @@ fn fails_without_clobbering(name: &str, args: &[&str], expected: &[&str]) {
         );
     }
     assert_eq!(
-        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&out).expect("test fixture"),
         "the previous report\n",
         "{name} clobbered the report"
     );

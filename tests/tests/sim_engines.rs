@@ -6,9 +6,6 @@ use akscert_core::api;
 use akscert_core::engine::Scenario;
 use akscert_core::strategies::arb_scenario;
 use akscert_sim::engine::{Engine, GuestLimits, Op};
-use akscert_sim::execute::{self, Settings};
-use akscert_sim::runner::Progress;
-use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::source::Source;
 use akscert_tests::sim::{self, example, run, wasm_engine};
 use proptest::prelude::*;
@@ -104,22 +101,7 @@ fn fleet_and_report_examples_are_byte_identical_on_both_engines() {
 }
 
 fn timeline(engine: &Engine, scenario: &Scenario) -> String {
-    let text = serde_json::to_string(scenario).unwrap();
-    let file = ScenarioFile {
-        source: Source::from_text("generated.json", text),
-        scenario: scenario.clone(),
-    };
-    let settings = Settings {
-        now: scenario.clusters[0].created,
-        warn_within: akscert_core::time::Duration::days(30),
-        jobs: 2,
-        progress: Progress::Hidden,
-        shard: None,
-        include_events: true,
-    };
-    let (run, _, _) =
-        execute::simulate(engine, &file, &settings).expect("generated scenarios are valid");
-    run.timeline_json()
+    sim::simulate(engine, scenario, None).0.timeline_json()
 }
 
 proptest! {

@@ -3,11 +3,7 @@
 
 use akscert_core::engine::Scenario;
 use akscert_sim::engine::{Engine, GuestLimits, Op};
-use akscert_sim::execute::{self, Settings};
 use akscert_sim::outcome::SimulationRun;
-use akscert_sim::runner::Progress;
-use akscert_sim::scenario_file::ScenarioFile;
-use akscert_sim::source::Source;
 use akscert_tests::sim::{run, scratch, wasm_engine};
 use serde_json::json;
 
@@ -35,35 +31,25 @@ fn scenario(tag_bytes: usize) -> Scenario {
               "kubernetesVersion": "1.30.1", "nodePools": [{ "name": "np", "count": 1 }] }
         ]
     }))
-    .unwrap()
+    .expect("the fixture is a scenario")
 }
 
 fn simulate(engine: &Engine, s: &Scenario) -> SimulationRun {
-    let file = ScenarioFile {
-        source: Source::from_text("limits.json", serde_json::to_string(s).unwrap()),
-        scenario: s.clone(),
-    };
-    let settings = Settings {
-        now: akscert_core::time::Instant::parse("2030-01-01").unwrap(),
-        warn_within: akscert_core::time::Duration::days(30),
-        jobs: 2,
-        progress: Progress::Hidden,
-        shard: None,
-        include_events: true,
-    };
-    execute::simulate(engine, &file, &settings).unwrap().0
+    akscert_tests::sim::simulate(engine, s, None).0
 }
 
 /// Fuel used and peak memory of each cluster run alone on a fresh instance.
 fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
     akscert_core::api::split(s)
-        .unwrap()
+        .expect("the fixture is valid")
         .iter()
         .map(|r| {
-            let mut w = engine.worker().unwrap();
-            let out = w.call(Op::SimulateCluster, &serde_json::to_string(r).unwrap());
+            let mut w = engine.worker().expect("a worker");
+            let input = serde_json::to_string(r).expect("serialisable");
+            let out = w.call(Op::SimulateCluster, &input);
             assert!(matches!(out, Ok(Ok(_))), "{out:?}");
-            (w.last_fuel().unwrap(), w.memory_bytes().unwrap())
+            let fuel = w.last_fuel().expect("wasm reports fuel");
+            (fuel, w.memory_bytes().expect("wasm reports memory"))
         })
         .collect()
 }

@@ -62,7 +62,7 @@ const JSON: &str = r#"{
 fn check(dir: &std::path::Path, file: &str, text: &str, from: &str, to: &str, expected: &[&str]) {
     assert!(text.contains(from), "{file}: the fixture lacks `{from}`");
     let path = dir.join(file);
-    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write the fixture");
     let path = path.to_string_lossy().into_owned();
     let r = run(&["simulate", &path, "--engine", "native"]);
     assert_eq!(r.code, 2, "{file}: {}", r.stderr);

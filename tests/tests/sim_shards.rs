@@ -3,13 +3,9 @@
 //! not belong together are refused.
 
 use akscert_core::strategies::arb_scenario;
-use akscert_sim::execute::{self, Settings};
 use akscert_sim::outcome::{ClusterOutcome, SimulationRun};
 use akscert_sim::render::{self, Format};
-use akscert_sim::runner::Progress;
-use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command, ShardDoc, ShardSpec};
-use akscert_sim::source::Source;
 use akscert_tests::sim::{self, example, run, scratch};
 use proptest::prelude::*;
 
@@ -168,26 +164,6 @@ fn shards_that_do_not_belong_together_are_refused() {
     );
 }
 
-fn run_scenario(
-    s: &akscert_core::engine::Scenario,
-    shard: Option<ShardSpec>,
-) -> (SimulationRun, usize) {
-    let file = ScenarioFile {
-        source: Source::from_text("generated.json", serde_json::to_string(s).unwrap()),
-        scenario: s.clone(),
-    };
-    let settings = Settings {
-        now: s.clusters[0].created,
-        warn_within: akscert_core::time::Duration::days(30),
-        jobs: 3,
-        progress: Progress::Hidden,
-        shard,
-        include_events: true,
-    };
-    let (run, total, _) = execute::simulate(&sim::native_engine(), &file, &settings).unwrap();
-    (run, total)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
@@ -196,12 +172,12 @@ proptest! {
         s in arb_scenario(),
         n in 1usize..=5,
     ) {
-        let (whole, _) = run_scenario(&s, None);
+        let (whole, _) = sim::simulate(&sim::native_engine(), &s, None);
         let docs: Vec<(String, ShardDoc<ClusterOutcome>)> = (0..n)
             .rev()
             .map(|i| {
                 let spec = ShardSpec { index: i, count: n };
-                let (part, total) = run_scenario(&s, Some(spec));
+                let (part, total) = sim::simulate(&sim::native_engine(), &s, Some(spec));
                 let doc = shard::simulation_shard(Command::Simulate, "fp".into(), spec, total, part);
                 // Through the file format and back.
                 let text = serde_json::to_string(&doc).unwrap();

@@ -83,7 +83,7 @@ impl Engine {
     /// A worker for one thread (a wasmtime `Store` and instance for the wasm engine).
     pub fn worker(&self) -> Result<Worker, EngineError> {
         Ok(match self {
-            Engine::Native(n) => Worker::Native(n.clone()),
+            Engine::Native(n) => Worker::Native(*n),
             Engine::Wasm(w) => Worker::Wasm(Box::new(w.worker()?)),
         })
     }

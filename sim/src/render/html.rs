@@ -33,9 +33,9 @@ fn page(title: &str, body: &str) -> String {
 
 fn counts(out: &mut String, rows: &[FleetRow]) {
     let c = FleetCounts::of(rows);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p class=\"counts\"><span>{} clusters</span><span class=\"overdue\">{} overdue</span><span class=\"due\">{} due</span><span class=\"later\">{} later</span><span class=\"ok\">{} ok</span><span class=\"error\">{} could not be assessed</span></p>\n",
+        "<p class=\"counts\"><span>{} clusters</span><span class=\"overdue\">{} overdue</span><span class=\"due\">{} due</span><span class=\"later\">{} later</span><span class=\"ok\">{} ok</span><span class=\"error\">{} could not be assessed</span></p>",
         c.clusters, c.overdue, c.due, c.later, c.ok, c.errors
     );
 }

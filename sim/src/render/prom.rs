@@ -72,7 +72,8 @@ fn series(cluster: &str, rg: &str, certs: &[CertLine], at: Instant, out: &mut Ve
 
 fn exposition(series: &[Series]) -> String {
     let mut out = String::new();
-    let metrics: [(&str, &str, fn(&Series) -> i64); 3] = [
+    type Value = fn(&Series) -> i64;
+    let metrics: [(&str, &str, Value); 3] = [
         (
             "x509_cert_not_after",
             "The date after which the certificate expires, as Unix time.",
