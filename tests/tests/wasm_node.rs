@@ -26,6 +26,7 @@ fn package_in_node_matches_the_core_byte_for_byte() {
             "abi.test.mjs",
             "robustness.test.mjs",
             "package.test.mjs",
+            "calc.test.mjs",
         ],
         &[("AKSCERT_CASES", &cases_file)],
     );

@@ -160,7 +160,7 @@ fn js_safe(json: &str) -> bool {
     fn walk(v: &serde_json::Value) -> bool {
         match v {
             serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => u <= (1u64 << 53) - 1,
+                (Some(u), _) => u < (1u64 << 53),
                 (None, Some(i)) => i >= -((1i64 << 53) - 1),
                 _ => true,
             },

@@ -1,0 +1,223 @@
+// The calculator page in a real headless Chromium (Debian's, driven by playwright-core):
+// from file:// and from a static server on 127.0.0.1, fill the form → report; press the
+// what-ifs → downtime, broken kubeconfigs, commands; a 10 MB paste keeps the page
+// responsive and the input box intact; the request log holds only the page's own files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const www = path.resolve(process.env.AKSCERT_WWW);
+const pkg = path.resolve(process.env.AKSCERT_PKG);
+const artifacts = path.resolve(process.env.AKSCERT_ARTIFACTS);
+fs.mkdirSync(artifacts, { recursive: true });
+
+let browser;
+let server;
+let origin;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+  });
+  server = http.createServer((req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    // /npm/… serves the npm package (its ESM entry in a browser), the rest the page.
+    const [base, rel] = urlPath.startsWith('/npm/') ? [pkg, urlPath.slice(4)] : [www, urlPath];
+    const file = path.join(base, rel);
+    if (!file.startsWith(base) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' }[path.extname(file)] || 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type }).end(fs.readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A fresh page with a request log; anything outside `allowedPrefix` is blocked and logged. */
+async function open(url, allowedPrefix) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const requests = [];
+  const errors = [];
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (u.startsWith(allowedPrefix) || u.startsWith('blob:') || u.startsWith('data:')) return route.continue();
+    return route.abort();
+  });
+  const page = await context.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForFunction(() => window.akscertPage && window.akscertPage.ready, null, { timeout: 30000 });
+  return { page, context, requests, errors };
+}
+
+async function fillFacts(page) {
+  await page.fill('input[name=name]', 'prod');
+  await page.fill('input[name=resourceGroup]', 'rg-prod');
+  await page.fill('input[name=created]', '2021-03-01');
+  await page.fill('input[name=kubernetesVersion]', '1.19.7');
+  await page.fill('input[name=holders]', 'alice, ci-pipeline');
+  await page.fill('input[name=now]', '2023-02-10');
+}
+
+function onlyOwnFiles(requests, prefix) {
+  const foreign = requests.filter((u) => !(u.startsWith(prefix) || u.startsWith('blob:') || u.startsWith('data:')));
+  assert.deepEqual(foreign, [], 'requests outside the page');
+  const files = new Set(requests.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length).split('?')[0]));
+  for (const f of files) assert.ok(fs.existsSync(path.join(www, f)), `requested ${f}, which the page does not ship`);
+  return files;
+}
+
+test('from file://: form → report, what-ifs → downtime and commands, 10 MB paste, own files only', async () => {
+  const url = pathToFileURL(path.join(www, 'index.html')).href;
+  const prefix = pathToFileURL(www).href + '/';
+  const { page, context, requests, errors } = await open(url, prefix);
+  try {
+    assert.match(await page.textContent('#engine-status'), /engine ready/);
+    assert.equal(await page.evaluate(() => window.akscertPage.worker), true, 'the Web Worker runs from file://');
+
+    // Cluster facts → expiry report.
+    await fillFacts(page);
+    await page.click('#run-report');
+    await page.waitForSelector('#report-table tbody tr');
+    const rows = await page.$$eval('#report-table tbody tr', (trs) => trs.map((tr) => ({
+      role: tr.dataset.role, cells: [...tr.cells].map((c) => c.textContent) })));
+    const api = rows.find((r) => r.role === 'apiServer' && r.cells[1] === 'control plane');
+    assert.ok(api, JSON.stringify(rows.map((r) => r.role)));
+    assert.equal(api.cells[7], 'rotation due');
+    assert.equal(api.cells[5], '19');
+    assert.match(api.cells[6], /manual only/);
+    assert.match(api.cells[8], /az aks rotate-certs --resource-group rg-prod --name prod/);
+    const ca = rows.find((r) => r.role === 'clusterCa' && r.cells[1] === 'control plane');
+    assert.match(ca.cells[4], /^2051-/);
+    assert.ok(rows.some((r) => r.role === 'kubeletServing'));
+    assert.ok(await page.$$eval('#timeline svg rect.bar', (b) => b.length) >= rows.length);
+
+    // What-if: rotate now → downtime, broken kubeconfigs, commands.
+    await page.click('#wi-rotate');
+    await page.waitForSelector('#wi-downtime');
+    assert.notEqual(await page.textContent('#wi-downtime'), 'none');
+    const broken = await page.textContent('#wi-broken');
+    assert.match(broken, /alice/);
+    assert.match(broken, /x509: certificate signed by unknown authority/);
+    assert.match(await page.textContent('#wi-commands'), /az aks get-credentials --resource-group rg-prod --name prod --overwrite-existing/);
+    assert.ok(await page.$$eval('#timeline svg rect.downtime', (d) => d.length) >= 1);
+
+    // The other buttons answer too.
+    for (const [button, heading] of [['#wi-stop', /Stop the cluster for 6 months/], ['#wi-upgrade', /Upgrade to 1\.27/], ['#wi-optout', /opt-out tag/]]) {
+      await page.click(button);
+      await page.waitForFunction((h) => new RegExp(h).test(document.querySelector('#whatif-out h3')?.textContent || ''), heading.source);
+    }
+    await page.click('#wi-rotate');
+    await page.waitForSelector('#wi-commands');
+    await page.screenshot({ path: path.join(artifacts, 'calculator.png'), fullPage: true });
+
+    // Bad facts: a readable message, not a crash.
+    await page.fill('input[name=kubernetesVersion]', 'one.two');
+    await page.click('#run-report');
+    assert.match(await page.textContent('#error'), /not what akscert expects.*kubernetesVersion/s);
+    await page.fill('input[name=kubernetesVersion]', '1.19.7');
+
+    // A 10 MB paste (a scenario padded with whitespace): the page stays responsive while
+    // the worker reads it, and the box keeps every character.
+    const example = fs.readFileSync(new URL('../../examples/scenario.json', import.meta.url), 'utf8');
+    const big = example.replace('{', '{' + ' '.repeat(10 * 1024 * 1024));
+    // What a paste does: the text goes into the box, then an `input` event.
+    const pasteMs = await page.evaluate(async (text) => {
+      const ta = document.getElementById('paste');
+      const t = performance.now();
+      ta.value = text;
+      ta.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - t;
+    }, big);
+    assert.ok(pasteMs < 1000, `the paste itself held the page for ${pasteMs} ms`);
+    let worst = 0;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 60000) {
+      const s = Date.now();
+      const done = await page.evaluate(() => /^done/.test(document.getElementById('paste-status').textContent));
+      worst = Math.max(worst, Date.now() - s);
+      if (done) break;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    assert.match(await page.textContent('#paste-status'), /^done/);
+    assert.match(await page.textContent('#scenario-summary'), /3 clusters/);
+    assert.ok(worst < 1000, `the page froze for ${worst} ms while the worker ran`);
+    assert.equal(await page.evaluate(() => document.getElementById('paste').value), big, 'the box keeps every character');
+    assert.match(await page.textContent('#paste-large'), /10\.0 MB in the box/);
+
+    // Drop a file of cluster facts: it fills the form and reports.
+    await page.evaluate(() => {
+      const facts = { name: 'dropped', resourceGroup: 'rg-drop', created: '2023-01-15T08:00:00Z', kubernetesVersion: '1.25.5',
+        stoppedSince: '2023-06-30T18:00:00Z', nodePools: [{ name: 'nodepool1', count: 1 }] };
+      const dt = new DataTransfer();
+      dt.items.add(new File([JSON.stringify(facts)], 'facts.json', { type: 'application/json' }));
+      document.getElementById('paste').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => /dropped/.test(document.getElementById('report-summary').textContent));
+    assert.equal(await page.inputValue('input[name=name]'), 'dropped');
+
+    const files = onlyOwnFiles(requests, prefix);
+    for (const f of ['index.html', 'style.css', 'akscert-module.js', 'akscert-glue.js', 'calc.js', 'app.js']) {
+      assert.ok(files.has(f), `${f} was loaded`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('from a static server: the same page, the same answers, requests only to its own files', async () => {
+  const { page, context, requests, errors } = await open(`${origin}/index.html`, `${origin}/`);
+  try {
+    await fillFacts(page);
+    await page.click('#run-report');
+    await page.waitForSelector('#report-table tbody tr');
+    await page.click('#wi-stop');
+    await page.waitForSelector('#whatif-out h3');
+    assert.match(await page.textContent('#whatif-out'), /Downtime/);
+    onlyOwnFiles(requests, `${origin}/`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the npm package\'s ESM entry works in the browser: init() fetches the same module', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${origin}/npm/package.json`);
+  const out = await page.evaluate(async () => {
+    const m = await import('/npm/akscert.js');
+    const abi = await m.default();
+    const r = m.expiryReport({ now: '2024-01-01', cluster: { name: 'b', resourceGroup: 'rg', created: '2023-01-01',
+      kubernetesVersion: '1.27.3', nodePools: [{ name: 'p' }] } });
+    let error = null;
+    try { m.simulate({}); } catch (e) { error = { name: e.name, kind: e.kind, isError: e instanceof Error }; }
+    return { version: m.version().apiVersion, abi: abi.akscert_abi_version(), rows: r.rows.length, error };
+  });
+  assert.equal(out.version, 'akscert/v1');
+  assert.equal(out.abi, 1);
+  assert.ok(out.rows > 5);
+  assert.deepEqual(out.error, { name: 'badInput', kind: 'badInput', isError: true });
+  assert.ok(requests.includes(`${origin}/npm/akscert_bg.wasm`), 'init() fetched the package\'s own module');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(`${origin}/npm/`)), []);
+  await context.close();
+});

@@ -1,0 +1,88 @@
+// The calculator page's own logic (wasm/www/calc.js, loaded as the page loads it: a
+// classic script): the requests the form and the what-if buttons build are accepted by
+// the engine and mean what the buttons say; the timeline is well-formed, escaped SVG.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import vm from 'node:vm';
+import { api, wwwDir } from './support.mjs';
+
+const ctx = {};
+vm.runInNewContext(fs.readFileSync(path.join(wwwDir, 'calc.js'), 'utf8') + '\nthis.AksCalc = AksCalc;', ctx);
+const C = ctx.AksCalc;
+const plain = (x) => JSON.parse(JSON.stringify(x));
+
+const form = {
+  name: 'prod', resourceGroup: 'rg', created: '2021-03-01', kubernetesVersion: '1.19.7',
+  lastUpgrade: '', lastRotation: '', stoppedSince: '', rbac: true, tlsBootstrap: true,
+  holders: 'alice, ci', pools: [
+    { name: 'system', mode: 'System', os: 'Linux', count: '3', nodeImage: '', snapshot: '', tags: 'team=a, env = prod', lastReimage: '' },
+    { name: 'win', mode: '', os: 'Windows', count: '2', nodeImage: '', snapshot: '', tags: '', lastReimage: '' },
+    { name: '  ', mode: '', os: '', count: '', nodeImage: '', snapshot: '', tags: '', lastReimage: '' },
+  ],
+};
+
+test('the form becomes cluster facts: blanks left to the defaults, tags and holders parsed', () => {
+  const f = plain(C.factsFromForm(form));
+  assert.deepEqual(f, {
+    name: 'prod', resourceGroup: 'rg', created: '2021-03-01', kubernetesVersion: '1.19.7',
+    nodePools: [
+      { name: 'system', mode: 'System', os: 'Linux', count: 3, tags: { team: 'a', env: 'prod' } },
+      { name: 'win', os: 'Windows', count: 2 },
+    ],
+    kubeconfigs: [{ holder: 'alice' }, { holder: 'ci' }],
+  });
+  const r = api.expiryReport(C.reportRequest(f, '2023-02-10'));
+  assert.ok(r.rows.some((row) => row.scope === 'nodePool:win'));
+});
+
+test('each what-if button asks for what it says, and the engine accepts it', () => {
+  const facts = plain(C.factsFromForm(form));
+  const now = '2023-02-10T00:00:00Z';
+  const rotate = api.whatIf(plain(C.whatIfRequest('rotate', facts, now, 6)));
+  assert.equal(rotate.after.caGeneration, rotate.before.caGeneration + 1);
+  assert.ok(rotate.brokenKubeconfigs.length >= 1);
+
+  const stopReq = plain(C.whatIfRequest('stop', facts, now, 6));
+  assert.deepEqual(stopReq.operations.map((o) => [o.op, o.at]), [['stop', now], ['start', '2023-08-10T00:00:00Z']]);
+  const stop = api.whatIf(stopReq);
+  assert.notEqual(stop.summary.downtime.controlPlane, '0s');
+
+  const upReq = plain(C.whatIfRequest('upgrade', facts, now, 6));
+  assert.equal(upReq.operations[0].kubernetesVersion, '1.27.9');
+  assert.equal(C.upgradeTarget('1.29.4'), '1.30.0');
+  const up = api.whatIf(upReq);
+  assert.equal(up.after.autorotation, true, 'an upgrade after March 2022 turns autorotation on');
+
+  const optReq = plain(C.whatIfRequest('optOut', facts, now, 6));
+  const tags = optReq.operations.filter((o) => o.op === 'setTags');
+  assert.equal(tags.length, 2);
+  assert.equal(tags[0].tags[C.OPT_OUT_TAG], 'true');
+  assert.equal(tags[0].tags.team, 'a', 'existing tags are kept');
+  assert.equal(optReq.operations.filter((o) => o.op === 'nodeImageUpgrade').length, 2, 'then a reimage, which makes it effective');
+  api.whatIf(optReq);
+});
+
+test('the timeline is SVG with a bar per row, the downtime, and escaped text', () => {
+  const facts = plain(C.factsFromForm({ ...form, pools: form.pools.slice(0, 1) }));
+  const now = '2023-02-10T00:00:00Z';
+  const w = api.whatIf(plain(C.whatIfRequest('rotate', facts, now, 6)));
+  w.before.rows[0].title = 'x<script>alert(1)</script>';
+  const svg = C.timelineSvg(w.before, w);
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.equal((svg.match(/<rect class="bar /g) || []).length, w.before.rows.length);
+  assert.ok((svg.match(/<rect class="downtime"/g) || []).length >= 1);
+  assert.ok(!svg.includes('<script'));
+  assert.ok(!/NaN|undefined/.test(svg));
+  assert.equal(C.escapeHtml('<a href="x">&\'</a>'), '&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;');
+});
+
+test('the paste box tells scenarios, cluster facts and everything else apart', () => {
+  assert.equal(C.sniff('{"apiVersion":"akscert/v1","kind":"Scenario","clusters":[]}'), 'scenario');
+  assert.equal(C.sniff('\uFEFF  {"name":"a","nodePools":[]}'), 'facts');
+  assert.equal(C.sniff('-----BEGIN CERTIFICATE-----\nMII…'), 'inspect');
+  assert.equal(C.sniff('apiVersion: v1\nkind: Config\n'), 'inspect');
+  assert.equal(C.duration('4744d23h59m59s'), '4744 d 23 h 59 m 59 s');
+  assert.equal(C.duration('0s'), 'none');
+});

@@ -1,0 +1,437 @@
+// akscert calculator: DOM wiring. The engine is the akscert WebAssembly module: the JS API
+// (wasm-bindgen glue) on the page for the form and the what-ifs, and the same module in
+// a Web Worker through its C-style ABI for pasted input, so a 10 MB paste never blocks
+// the page. No network: the module comes from akscert-module.js (base64), the worker
+// from a blob of this file's own code.
+(function () {
+  'use strict';
+  var C = AksCalc;
+  var api = null;
+  var compiled = null;
+  var worker = null;
+  var workerReady = false;
+  var pending = {};
+  var seq = 0;
+  var facts = null;
+  var now = null;
+  var lastReport = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  var page = { worker: false, ready: false, busy: 0 };
+  window.akscertPage = page;
+
+  function showError(text) {
+    var box = $('error');
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  function b64ToBytes(b64) {
+    var bin = atob(b64);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  }
+
+  // ---- the worker: the module through its C ABI (wasm/ABI.md), no JS glue needed ----
+  function workerMain() {
+    var ex = null;
+    var module = null;
+    var ops = [];
+    function instantiate() {
+      var imports = {};
+      WebAssembly.Module.imports(module).forEach(function (i) {
+        (imports[i.module] = imports[i.module] || {})[i.name] = function () { throw new Error('JS import called through the ABI'); };
+      });
+      ex = new WebAssembly.Instance(module, imports).exports;
+    }
+    var enc = new TextEncoder();
+    var dec = new TextDecoder();
+    function call(op, text) {
+      var index = ops.indexOf(op) + 1;
+      var bytes = enc.encode(text);
+      var ptr = bytes.length ? ex.akscert_alloc(bytes.length) : 0;
+      if (bytes.length && !ptr) return { status: 1, json: JSON.stringify({ error: { kind: 'inputTooLarge', message: 'the input does not fit in memory' } }) };
+      if (bytes.length) new Uint8Array(ex.memory.buffer, ptr, bytes.length).set(bytes);
+      var packed = BigInt.asUintN(64, ex.akscert_call(index, ptr, bytes.length));
+      if (bytes.length) ex.akscert_free(ptr, bytes.length);
+      var outPtr = Number(packed >> 32n), outLen = Number(packed & 0xffffffffn);
+      var out = new Uint8Array(ex.memory.buffer, outPtr, outLen);
+      var result = { status: out[0], json: dec.decode(out.subarray(1)) };
+      ex.akscert_free(outPtr, outLen);
+      return result;
+    }
+    self.onmessage = function (ev) {
+      var m = ev.data;
+      if (m.module) {
+        module = m.module;
+        instantiate();
+        ops = m.operations;
+        self.postMessage({ ready: ex.akscert_abi_version() === 1 });
+        return;
+      }
+      var r;
+      try {
+        r = call(m.op, m.input);
+        if (r.status === 0 && m.op === 'simulate') {
+          // The page shows summaries; leave the (large) event lists in the worker.
+          var t = JSON.parse(r.json);
+          t.clusters.forEach(function (c) { delete c.events; });
+          r.json = JSON.stringify(t);
+        }
+      } catch (e) {
+        // A trap is a bug in the module: report it, and continue with a fresh instance
+        // (the allocator of the trapped one may be mid-update).
+        r = { status: 1, json: JSON.stringify({ error: { kind: 'internal', message: String(e) } }) };
+        instantiate();
+      }
+      self.postMessage({ id: m.id, status: r.status, json: r.json });
+    };
+  }
+
+  function startWorker() {
+    try {
+      var src = '(' + workerMain.toString() + ')();';
+      worker = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
+    } catch (e) {
+      worker = null;
+      return;
+    }
+    worker.onmessage = function (ev) {
+      var m = ev.data;
+      if ('ready' in m) { workerReady = m.ready; page.worker = m.ready; return; }
+      var p = pending[m.id];
+      delete pending[m.id];
+      if (p) p(m);
+    };
+    worker.onerror = function () { workerReady = false; page.worker = false; };
+    worker.postMessage({ module: compiled, operations: api.operations() });
+  }
+
+  /** Run `op` on JSON text off the page's thread when a worker is available. */
+  function runText(op, text) {
+    page.busy += 1;
+    var done = function (status, json) {
+      page.busy -= 1;
+      if (status === 0) return { ok: true, value: JSON.parse(json) };
+      var doc = JSON.parse(json);
+      return { ok: false, kind: doc.error.kind, message: doc.error.message };
+    };
+    if (worker && workerReady) {
+      var id = ++seq;
+      return new Promise(function (resolve) {
+        pending[id] = function (m) { resolve(done(m.status, m.json)); };
+        worker.postMessage({ id: id, op: op, input: text });
+      });
+    }
+    // No worker (a browser that refuses blob workers): yield once so the status paints.
+    return new Promise(function (resolve) {
+      setTimeout(function () {
+        try {
+          resolve(done(0, api.call(op, text)));
+        } catch (e) {
+          resolve(done(1, JSON.stringify({ error: { kind: e.kind || e.name, message: e.message } })));
+        }
+      }, 30);
+    });
+  }
+
+  // ---- the form ----
+  function addPool(p) {
+    p = p || {};
+    var tr = document.createElement('tr');
+    var cells = [
+      ['name', 'text', p.name || ''], ['mode', 'select:System,User', p.mode || ''], ['os', 'select:Linux,Windows', p.os || 'Linux'],
+      ['count', 'number', p.count == null ? 3 : p.count], ['nodeImage', 'text', p.nodeImage || ''],
+      ['snapshot', 'text', p.snapshot || ''], ['tags', 'text', p.tags || ''], ['lastReimage', 'date', p.lastReimage || ''],
+    ];
+    cells.forEach(function (c) {
+      var td = document.createElement('td');
+      var input;
+      if (c[1].indexOf('select:') === 0) {
+        input = document.createElement('select');
+        [''].concat(c[1].slice(7).split(',')).forEach(function (o) {
+          var opt = document.createElement('option');
+          opt.value = o; opt.textContent = o || '(default)';
+          input.appendChild(opt);
+        });
+      } else {
+        input = document.createElement('input');
+        input.type = c[1];
+      }
+      input.name = 'pool-' + c[0];
+      input.value = c[2];
+      input.setAttribute('aria-label', 'node pool ' + c[0]);
+      td.appendChild(input);
+      tr.appendChild(td);
+    });
+    var rm = document.createElement('button');
+    rm.type = 'button'; rm.textContent = 'Remove';
+    rm.onclick = function () { tr.remove(); };
+    var td = document.createElement('td');
+    td.appendChild(rm);
+    tr.appendChild(td);
+    $('pools').tBodies[0].appendChild(tr);
+  }
+
+  function formValues() {
+    var f = $('facts').elements;
+    var pools = Array.prototype.map.call($('pools').tBodies[0].rows, function (tr) {
+      var get = function (k) { return tr.querySelector('[name="pool-' + k + '"]').value; };
+      return { name: get('name'), mode: get('mode'), os: get('os'), count: get('count'), nodeImage: get('nodeImage'),
+        snapshot: get('snapshot'), tags: get('tags'), lastReimage: get('lastReimage') };
+    });
+    return {
+      name: f.name.value, resourceGroup: f.resourceGroup.value, created: f.created.value,
+      kubernetesVersion: f.kubernetesVersion.value, lastUpgrade: f.lastUpgrade.value,
+      lastRotation: f.lastRotation.value, stoppedSince: f.stoppedSince.value,
+      rbac: f.rbac.checked, tlsBootstrap: f.tlsBootstrap.checked, holders: f.holders.value, pools: pools,
+    };
+  }
+
+  function fillForm(fx) {
+    var f = $('facts').elements;
+    ['name', 'resourceGroup', 'kubernetesVersion'].forEach(function (k) { f[k].value = fx[k] || ''; });
+    ['created', 'lastUpgrade', 'lastRotation', 'stoppedSince'].forEach(function (k) { f[k].value = (fx[k] || '').slice(0, 10); });
+    f.rbac.checked = fx.rbac !== false;
+    f.tlsBootstrap.checked = fx.tlsBootstrap !== false;
+    f.holders.value = (fx.kubeconfigs || []).map(function (k) { return k.holder; }).join(', ');
+    $('pools').tBodies[0].innerHTML = '';
+    (fx.nodePools || []).forEach(function (p) {
+      addPool({ name: p.name, mode: p.mode, os: p.os, count: p.count, nodeImage: p.nodeImage, snapshot: p.snapshot,
+        lastReimage: (p.lastReimage || '').slice(0, 10),
+        tags: Object.keys(p.tags || {}).map(function (k) { return k + '=' + p.tags[k]; }).join(', ') });
+    });
+  }
+
+  // ---- rendering ----
+  function cell(tr, text, cls) {
+    var td = document.createElement('td');
+    td.textContent = text == null ? '' : text;
+    if (cls) td.className = cls;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function issuerText(i) {
+    return i.kind === 'selfSigned' ? 'self-signed' : 'Cluster CA (generation ' + i.generation + ')';
+  }
+
+  function renderReport(r) {
+    lastReport = r;
+    $('report-section').hidden = false;
+    $('whatif-section').hidden = false;
+    $('report-summary').innerHTML = '<strong>' + C.escapeHtml(r.cluster) + '</strong> on ' + r.now.slice(0, 10) +
+      ': worst status <span class="pill ' + r.worst + '">' + C.STATUS_LABEL[r.worst] + '</span>, autorotation ' +
+      (r.autorotation ? 'on' : 'off') + ', Cluster CA generation ' + r.caGeneration + ', ' +
+      C.escapeHtml(r.provisioningState + ' / ' + r.powerState) + '.';
+    var body = $('report-table').tBodies[0];
+    body.innerHTML = '';
+    r.rows.forEach(function (row) {
+      var tr = document.createElement('tr');
+      tr.className = 'row ' + row.status;
+      tr.dataset.role = row.role;
+      cell(tr, row.title);
+      cell(tr, row.scope === 'controlPlane' ? 'control plane' : row.scope.replace('nodePool:', 'node pool ') + (row.path ? ' · ' + row.path : ''));
+      cell(tr, issuerText(row.issuer));
+      cell(tr, row.notBefore);
+      cell(tr, row.notAfter || 'no expiry');
+      cell(tr, row.daysLeft == null ? '' : String(row.daysLeft), 'num');
+      cell(tr, C.nextRotation(row) + (row.estimated ? ' (estimated)' : ''));
+      cell(tr, C.STATUS_LABEL[row.status], 'status ' + row.status);
+      var why = cell(tr, row.why);
+      row.remediation.forEach(function (c) {
+        var code = document.createElement('code');
+        code.textContent = c;
+        why.appendChild(document.createElement('br'));
+        why.appendChild(code);
+      });
+      body.appendChild(tr);
+    });
+    var kc = r.kubeconfigs.map(function (k) {
+      return '<li>' + C.escapeHtml(k.holder) + ': ' + (k.error ? '<span class="pill expired">fails</span> <code>' +
+        C.escapeHtml(k.kubectl) + '</code>' : '<span class="pill ok">works</span>') + '</li>';
+    });
+    $('report-kubeconfigs').innerHTML = kc.length ? '<h3>Kubeconfigs</h3><ul>' + kc.join('') + '</ul>' : '';
+    $('report-actions').innerHTML = r.actions.length ? '<h3>Actions</h3><ul>' + r.actions.map(function (a) {
+      return '<li>by ' + a.due.slice(0, 10) + ': ' + C.escapeHtml(a.reason) + '<pre>' + C.escapeHtml(a.commands.join('\n')) + '</pre></li>';
+    }).join('') + '</ul>' : '<p>No action needed.</p>';
+    $('timeline').innerHTML = C.timelineSvg(r, null);
+  }
+
+  function renderWhatIf(label, w) {
+    var changes = [];
+    w.before.rows.forEach(function (b, i) {
+      var a = w.after.rows[i];
+      if (a && (a.status !== b.status || a.notAfter !== b.notAfter)) {
+        changes.push('<li>' + C.escapeHtml(b.title + ' (' + b.scope + ')') + ': ' + C.STATUS_LABEL[b.status] +
+          ' → ' + C.STATUS_LABEL[a.status] + (a.notAfter !== b.notAfter ? ', notAfter ' + (b.notAfter || '—') + ' → ' + (a.notAfter || '—') : '') + '</li>');
+      }
+    });
+    var d = w.summary.downtime;
+    var pools = Object.keys(d.nodePools).map(function (p) { return 'node pool ' + p + ': ' + C.duration(d.nodePools[p]); });
+    var html = '<h3>' + C.escapeHtml(label) + '</h3>' +
+      '<p class="downtime-line">Downtime: control plane <strong id="wi-downtime">' + C.duration(d.controlPlane) + '</strong>' +
+      (pools.length ? '; ' + C.escapeHtml(pools.join('; ')) : '') + ' (until ' + w.horizon.slice(0, 10) + ').</p>' +
+      '<h4>What changes</h4>' + (changes.length ? '<ul>' + changes.join('') + '</ul>' : '<p>No certificate changes by ' + w.horizon.slice(0, 10) + '.</p>') +
+      '<h4>Kubeconfigs that break</h4>' + (w.brokenKubeconfigs.length ? '<ul id="wi-broken">' + w.brokenKubeconfigs.map(function (b) {
+        return '<li>' + C.escapeHtml(b.holder) + ' at ' + b.at + ': <code>' + C.escapeHtml(b.kubectl) + '</code></li>';
+      }).join('') + '</ul>' : '<p>None.</p>') +
+      '<h4>Commands to run</h4>' + (w.commands.length ? '<pre id="wi-commands">' + C.escapeHtml(w.commands.join('\n')) + '</pre>' : '<p>None.</p>');
+    $('whatif-out').innerHTML = html;
+    $('timeline').innerHTML = C.timelineSvg(w.before, w);
+  }
+
+  function currentFacts() {
+    var values = formValues();
+    now = $('facts').elements.now.value;
+    facts = C.factsFromForm(values);
+    return facts;
+  }
+
+  function report() {
+    showError('');
+    try {
+      renderReport(api.expiryReport(C.reportRequest(currentFacts(), now)));
+    } catch (e) {
+      showError(readable(e));
+    }
+  }
+
+  function whatIf(kind, label) {
+    showError('');
+    try {
+      var req = C.whatIfRequest(kind, currentFacts(), now + 'T00:00:00Z', $('wi-months').value);
+      renderWhatIf(label, api.whatIf(req));
+    } catch (e) {
+      showError(readable(e));
+    }
+  }
+
+  function readable(e) {
+    var kind = e && e.kind ? e.kind : 'error';
+    var words = { badInput: 'The input is not what akscert expects', invalidClusterFacts: 'These cluster facts do not hold together',
+      invalidScenario: 'The scenario is not valid', inputTooLarge: 'The input is too large', invalidPolicy: 'The policy is not valid' };
+    return (words[kind] || 'Something went wrong') + ': ' + (e && e.message ? e.message : String(e));
+  }
+
+  // ---- the paste box ----
+  var pasteTimer = null;
+  var pasteSeq = 0;
+
+  // A textarea holding megabytes costs the browser seconds of layout every time it is
+  // drawn. Past this size the box keeps the whole text but is not drawn until asked.
+  var LARGE = 512 * 1024;
+
+  function fitBox() {
+    var ta = $('paste');
+    var large = ta.value.length > LARGE;
+    ta.classList.toggle('collapsed', large && !ta.dataset.shown);
+    if (!large) delete ta.dataset.shown;
+    $('paste-large').hidden = !large || !!ta.dataset.shown;
+    if (large) {
+      $('paste-large-size').textContent = (ta.value.length / 1048576).toFixed(1) + ' MB';
+    }
+  }
+
+  function onPaste() {
+    fitBox();
+    clearTimeout(pasteTimer);
+    pasteTimer = setTimeout(processPaste, 250);
+  }
+
+  function processPaste() {
+    var text = $('paste').value;
+    var mine = ++pasteSeq;
+    var out = $('inspect-out');
+    if (!text.trim()) { $('paste-status').textContent = ''; out.innerHTML = ''; return; }
+    var kind = C.sniff(text);
+    var size = (text.length / 1048576).toFixed(1) + ' MB';
+    $('paste-status').textContent = 'working on ' + (text.length > 1048576 ? size : text.length + ' characters') + '…';
+    if (kind === 'facts') {
+      try {
+        var fx = JSON.parse(text);
+        fillForm(fx);
+        $('paste-status').textContent = 'cluster facts read into the form below';
+        report();
+      } catch (e) {
+        $('paste-status').textContent = 'not valid JSON: ' + e.message;
+      }
+      return;
+    }
+    var op = kind === 'scenario' ? 'simulate' : 'inspect';
+    if (api.operations().indexOf(op) < 0) {
+      $('paste-status').textContent = 'Certificates, kubeconfigs and command outputs need akscert\'s inspection, which this build of the engine does not have yet. Cluster facts and scenarios (JSON) work.';
+      out.innerHTML = '';
+      return;
+    }
+    var input = op === 'simulate' ? text : JSON.stringify({ text: text, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    runText(op, input).then(function (r) {
+      if (mine !== pasteSeq) return;
+      if (!r.ok) {
+        $('paste-status').textContent = readable(r);
+        out.innerHTML = '';
+        return;
+      }
+      if (op === 'simulate') renderScenario(r.value);
+      $('paste-status').textContent = 'done (' + size + ')';
+    });
+  }
+
+  function renderScenario(t) {
+    var s = t.summary;
+    $('inspect-out').innerHTML = '<p id="scenario-summary">Scenario ' + C.escapeHtml(t.scenario || '') + ': ' + s.clusters +
+      ' clusters, ' + s.events + ' events to ' + t.horizon.slice(0, 10) + ', control plane downtime ' +
+      C.duration(s.controlPlaneDowntime) + '.</p>' + (s.actionsNeeded.length ? '<ul>' + s.actionsNeeded.slice(0, 50).map(function (a) {
+      return '<li>' + C.escapeHtml(a.cluster) + ' by ' + a.due.slice(0, 10) + ': ' + C.escapeHtml(a.reason) + '</li>';
+    }).join('') + '</ul>' : '');
+  }
+
+  function onDrop(ev) {
+    ev.preventDefault();
+    var file = ev.dataTransfer && ev.dataTransfer.files && ev.dataTransfer.files[0];
+    if (!file) return;
+    var reader = new FileReader();
+    reader.onload = function () {
+      var text = String(reader.result);
+      // Collapse before the text goes in, so a large file is never laid out.
+      $('paste').classList.toggle('collapsed', text.length > LARGE);
+      $('paste').value = text;
+      fitBox();
+      processPaste();
+    };
+    reader.readAsText(file);
+  }
+
+  // ---- start ----
+  function start() {
+    $('add-pool').onclick = function () { addPool({ name: 'pool' + ($('pools').tBodies[0].rows.length + 1) }); };
+    $('facts').onsubmit = function (ev) { ev.preventDefault(); report(); };
+    $('wi-rotate').onclick = function () { whatIf('rotate', 'Rotate certs now (az aks rotate-certs)'); };
+    $('wi-stop').onclick = function () { whatIf('stop', 'Stop the cluster for ' + $('wi-months').value + ' months'); };
+    $('wi-upgrade').onclick = function () { whatIf('upgrade', 'Upgrade to ' + C.upgradeTarget($('facts').elements.kubernetesVersion.value)); };
+    $('wi-optout').onclick = function () { whatIf('optOut', 'Set the KSCR opt-out tag (then reimage)'); };
+    $('paste').addEventListener('input', onPaste);
+    $('paste-show').onclick = function () { $('paste').dataset.shown = '1'; fitBox(); };
+    $('paste').addEventListener('dragover', function (ev) { ev.preventDefault(); });
+    $('paste').addEventListener('drop', onDrop);
+    $('facts').elements.now.value = new Date().toISOString().slice(0, 10);
+    addPool({ name: 'nodepool1', mode: 'System', count: 3 });
+
+    WebAssembly.compile(b64ToBytes(AKSCERT_WASM_BASE64)).then(function (module) {
+      compiled = module;
+      return wasm_bindgen({ module_or_path: module });
+    }).then(function () {
+      api = wasm_bindgen;
+      startWorker();
+      var v = api.version();
+      $('engine-status').textContent = 'engine ready: akscert-core ' + v.coreVersion + ' (' + v.apiVersion + '), running in this page';
+      page.ready = true;
+    }).catch(function (e) {
+      $('engine-status').textContent = 'the engine could not start: ' + e;
+    });
+  }
+
+  start();
+})();
