@@ -69,7 +69,7 @@ fn fails_without_clobbering(name: &str, args: &[&str], expected: &[&str]) {
         "{name} clobbered the report"
     );
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
+        .expect("the scratch directory")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n != "report.txt" && !n.ends_with(".wasm") && !n.ends_with(".json"))
