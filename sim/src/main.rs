@@ -13,7 +13,12 @@ mod simulate_cmd;
 
 /// AKS certificate lifecycles: what expires, what rotates, what breaks if you do X.
 #[derive(Debug, Parser)]
-#[command(name = "akscert", version, about, long_about = None)]
+#[command(
+    name = "akscert",
+    version,
+    about = "AKS certificate lifecycles: what expires, what rotates, what breaks if you do X — or nothing",
+    long_about = None
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

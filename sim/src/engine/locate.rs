@@ -1,6 +1,6 @@
 //! Where the shipped module is, and building it when this is a checkout without it.
 //!
-//! Default search order: `$AKSCERT_MODULE`; `akscert_wasm_bg.wasm` next to the `akscert`
+//! Default search order: `$AKSCERT_MODULE`; `akscert_bg.wasm` next to the `akscert`
 //! executable (an installed copy); the npm package that `cargo xtask build-wasm` lays out
 //! in the workspace's target directory. When none exists and akscert runs from a checkout
 //! of its repository, it runs `cargo xtask build-wasm` once (its output goes to stderr).
