@@ -131,5 +131,6 @@ fn bar(len: usize, progress: Progress) -> ProgressBar {
     ) {
         bar.set_style(style.progress_chars("=> "));
     }
+    bar.set_message("starting");
     bar
 }
