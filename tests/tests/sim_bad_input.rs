@@ -219,3 +219,31 @@ fn a_report_that_cannot_be_written_leaves_the_old_one() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
 }
+
+#[test]
+fn a_missing_default_module_is_built_or_the_reason_given() {
+    // No module anywhere akscert looks (an empty target directory), and a cargo that
+    // cannot run: akscert tries `cargo xtask build-wasm` and says why it could not.
+    let dir = scratch("module_not_built");
+    let out = std::process::Command::new(sim::akscert())
+        .args(["simulate", "--now", "2026-01-01"])
+        .env_remove("AKSCERT_MODULE")
+        .env("CARGO_TARGET_DIR", &dir)
+        .env("CARGO", dir.join("no-cargo-here"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("akscert runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains(
+            "the wasm module is not built yet; building it once with `cargo xtask build-wasm`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("no-cargo-here xtask build-wasm`") && stderr.contains("--engine native"),
+        "{stderr}"
+    );
+}
