@@ -6,20 +6,25 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{self, API_VERSION, Horizon, RunOptions, Scenario, ScenarioError};
+use crate::inspect::{self, InputKind, InspectError, InspectOptions};
 use crate::policy::{Policy, PolicyError};
 use crate::report::{self, ReportError, ReportRequest, WhatIfRequest};
+use crate::time::{Duration, Instant};
 
 /// Largest JSON input accepted (a 10,000-cluster fleet scenario is about 10 MB).
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The operations `call` knows, for discovery.
-pub const OPERATIONS: [&str; 6] = [
+pub const OPERATIONS: [&str; 9] = [
     "version",
     "policy",
     "simulate",
     "simulateCluster",
     "report",
     "whatIf",
+    "inspect",
+    "inspectSet",
+    "checkTrust",
 ];
 
 /// Why a call failed. `kind()` is stable; the message names what and where.
@@ -27,7 +32,7 @@ pub const OPERATIONS: [&str; 6] = [
 pub enum ApiError {
     /// No such operation.
     #[error(
-        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf)"
+        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf, inspect, inspectSet, checkTrust)"
     )]
     UnknownOperation(String),
     /// The input is too large.
@@ -59,6 +64,12 @@ pub enum ApiError {
     /// A policy override is invalid.
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    /// The input to inspect cannot be read.
+    #[error(transparent)]
+    Inspect(#[from] InspectError),
+    /// An inspect request with neither or both of `input` and `inputBase64`.
+    #[error("give exactly one of `input` (text) and `inputBase64` (binary, e.g. DER){0}")]
+    InputChoice(String),
     /// `simulateCluster` was asked for a cluster the scenario does not have.
     #[error("simulateCluster: the scenario has {clusters} clusters; it must have exactly one")]
     NotOneCluster {
@@ -77,7 +88,8 @@ impl ApiError {
             ApiError::Scenario(_) => "invalidScenario",
             ApiError::Report(_) => "invalidClusterFacts",
             ApiError::Policy(_) => "invalidPolicy",
-            ApiError::NotOneCluster { .. } => "invalidRequest",
+            ApiError::NotOneCluster { .. } | ApiError::InputChoice(_) => "invalidRequest",
+            ApiError::Inspect(_) => "unreadableInput",
         }
     }
 }
@@ -135,6 +147,104 @@ pub struct ClusterRun {
 
 fn yes() -> bool {
     true
+}
+
+/// `inspect` input: one text or binary input, and when to judge it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InspectRequest {
+    /// The input as text (PEM, kubeconfig, tool output, az JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// The input as base64 of its bytes (binary DER).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_base64: Option<String>,
+    /// Read it as this kind instead of sniffing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<InputKind>,
+    /// A name for it in the result (a file name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The instant to judge validity at.
+    pub now: Instant,
+    /// Expiring within this window is flagged (default 30 days).
+    #[serde(default = "thirty_days")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
+    pub warn_within: Duration,
+}
+
+/// `inspectSet` input: several named inputs judged together (trust across them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InspectSetRequest {
+    /// The inputs.
+    pub inputs: Vec<NamedInput>,
+    /// The instant to judge validity at.
+    pub now: Instant,
+    /// Expiring within this window is flagged (default 30 days).
+    #[serde(default = "thirty_days")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
+    pub warn_within: Duration,
+}
+
+/// One named input of a set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NamedInput {
+    /// Its name (a file name).
+    pub name: String,
+    /// As text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<String>,
+    /// As base64 of its bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_base64: Option<String>,
+}
+
+/// `checkTrust` input: does a CA certificate verify a certificate?
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrustRequest {
+    /// The CA certificate(s), PEM or base64 DER.
+    pub ca: String,
+    /// The certificate(s) to check, PEM or base64 DER.
+    pub certificate: String,
+    /// The instant to judge validity at.
+    pub now: Instant,
+}
+
+fn thirty_days() -> Duration {
+    Duration::days(30)
+}
+
+/// The bytes of an input given as text or as base64; `what` names it in errors.
+fn input_bytes(
+    text: &Option<String>,
+    b64: &Option<String>,
+    what: &str,
+) -> Result<Vec<u8>, ApiError> {
+    match (text, b64) {
+        (Some(t), None) => Ok(t.as_bytes().to_vec()),
+        (None, Some(b)) => {
+            use base64ct::Encoding;
+            let cleaned: String = b.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            base64ct::Base64::decode_vec(&cleaned).map_err(|e| ApiError::BadInput {
+                path: format!("{what}inputBase64"),
+                line: 1,
+                column: 1,
+                message: format!("not base64: {e}"),
+            })
+        }
+        _ => Err(ApiError::InputChoice(if what.is_empty() {
+            String::new()
+        } else {
+            format!(" (at {what})")
+        })),
+    }
 }
 
 /// `version` output.
@@ -241,6 +351,46 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
         "whatIf" => {
             let req: WhatIfRequest = parse(input)?;
             Ok(to_json(&report::what_if(&req)?))
+        }
+        "inspect" => {
+            let req: InspectRequest = parse(input)?;
+            let bytes = input_bytes(&req.input, &req.input_base64, "")?;
+            let opts = InspectOptions {
+                now: req.now,
+                warn_within: req.warn_within,
+            };
+            let mut result = match req.kind {
+                Some(kind) => inspect::inspect_as(kind, &bytes, &opts)?,
+                None => inspect::inspect_with(&bytes, &opts)?,
+            };
+            if let Some(source) = req.source {
+                result.source = source;
+            }
+            Ok(to_json(&result))
+        }
+        "inspectSet" => {
+            let req: InspectSetRequest = parse(input)?;
+            let mut owned = Vec::with_capacity(req.inputs.len());
+            for (i, item) in req.inputs.iter().enumerate() {
+                let bytes = input_bytes(&item.input, &item.input_base64, &format!("inputs[{i}]."))?;
+                owned.push((item.name.as_str(), bytes));
+            }
+            let borrowed: Vec<(&str, &[u8])> =
+                owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+            let opts = InspectOptions {
+                now: req.now,
+                warn_within: req.warn_within,
+            };
+            Ok(to_json(&inspect::inspect_set(&borrowed, &opts)))
+        }
+        "checkTrust" => {
+            let req: TrustRequest = parse(input)?;
+            let reports = inspect::check_trust(
+                req.ca.as_bytes(),
+                req.certificate.as_bytes(),
+                &InspectOptions::new(req.now),
+            )?;
+            Ok(to_json(&reports))
         }
         other => Err(ApiError::UnknownOperation(other.chars().take(64).collect())),
     }

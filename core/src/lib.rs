@@ -3,6 +3,7 @@
 //! No I/O, no clock, no global randomness: time and seeds are arguments.
 #![forbid(unsafe_code)]
 
+pub mod inspect;
 pub mod time;
 
 pub use time::{Duration, Instant, TimeError};

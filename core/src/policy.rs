@@ -96,6 +96,10 @@ pub struct Policy {
     pub kubelet_renewal_min: f64,
     /// Upper bound (exclusive) of the kubelet renewal window (see `kubeletRenewalMin`).
     pub kubelet_renewal_max: f64,
+    /// Whether autorotation on a *stopped* cluster also rotates the node pools'
+    /// certificates. Seed: "If the cluster is in a stopped state during certificate
+    /// autorotation, only the control plane certificates are rotated" — so `false`.
+    pub stopped_autorotation_includes_nodes: bool,
     /// Whether a node image upgrade (reimage) refreshes node certificates left stale by an
     /// autorotation that ran while the cluster was stopped. The seed only documents
     /// recreating the node pool ("you should recreate the node pool after certificate
@@ -204,6 +208,7 @@ impl Default for Policy {
             autorotation_requires_rbac: true,
             kubelet_renewal_min: 0.7,
             kubelet_renewal_max: 0.9,
+            stopped_autorotation_includes_nodes: false,
             stale_cleared_by_reimage: false,
             kscr_min_version: KubernetesVersion::new(1, 27),
             kscr_snapshot_floor: NodeImageVersion::known("202501.12.0", (2025, 1, 12, 0)),

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod fleet_cmd;
+mod inspect_cmd;
 mod merge_cmd;
 mod report_cmd;
 mod simulate_cmd;
@@ -38,6 +39,10 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// Combine the outputs of `--shard I/N` runs into the report one run would give.
     Merge(merge_cmd::MergeArgs),
+    /// Inspect certificates (PEM/DER/base64), kubeconfigs, and the output of the AKS
+    /// certificate check commands; with a kubeconfig and a server certificate, say whether
+    /// the kubeconfig still works against that API server.
+    Inspect(inspect_cmd::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,5 +60,6 @@ fn main() -> ExitCode {
         Command::Fleet(args) => fleet_cmd::run(&args),
         Command::Report(args) => report_cmd::run(&args),
         Command::Merge(args) => merge_cmd::run(&args),
+        Command::Inspect(args) => inspect_cmd::run(&args),
     }
 }

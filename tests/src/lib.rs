@@ -1,5 +1,9 @@
-//! Shared fixtures for akscert's cross-crate tests: the corpus location, a driver that
-//! records every event of a cluster, and date helpers.
+//! Helpers shared by the cross-crate tests in `tests/tests/`: the corpus location, a
+//! driver that records every event of a cluster, and date helpers.
+//!
+//! The corpus of real data (`../shared/corpus` beside the workspace, or `$AKSCERT_CORPUS`)
+//! is not part of the repository. Tests that need it call [`corpus_dir`], which says on
+//! stderr exactly why they are skipped when it is absent.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,18 +15,20 @@ use akscert_core::inventory::CertRole;
 use akscert_core::time::Instant;
 use akscert_core::{KubernetesVersion, Policy};
 
-/// The shared corpus (`<workspace>/../shared/corpus`, or `$AKSCERT_CORPUS`). When it is
-/// absent (a user's clone), prints why the caller's corpus test is skipped and returns
-/// `None`.
-pub fn corpus_dir(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("AKSCERT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+/// The corpus directory, or `None` (with the reason printed to stderr) when absent.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let (dir, how) = match std::env::var_os("AKSCERT_CORPUS") {
+        Some(p) => (PathBuf::from(p), "$AKSCERT_CORPUS"),
+        None => (
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+            "<workspace root>/../shared/corpus",
+        ),
+    };
     if dir.is_dir() {
         Some(dir)
     } else {
         eprintln!(
-            "skipped {test}: corpus not found at {} (set AKSCERT_CORPUS to the shared corpus; a plain clone has none)",
+            "corpus tests skipped: {how} = {} is not a directory (set AKSCERT_CORPUS to the shared corpus to run them)",
             dir.display()
         );
         None

@@ -265,3 +265,63 @@ fn upgrade_after_july_2021_reissues_the_control_plane_leaves() {
         at("2021-09-10T00:30:00Z") + Duration::days(730)
     );
 }
+
+#[test]
+fn stopped_cluster_autorotation_scope_is_a_policy_field() {
+    let policy = akscert_core::Policy {
+        stopped_autorotation_includes_nodes: true,
+        ..Default::default()
+    };
+    let mut s = Sim::with_policy(spec("c", "2023-01-15T08:00:00Z", "1.25.5"), policy);
+    s.done("2023-06-30T18:00:00Z", Operation::Stop);
+    s.wait("2024-09-01T00:00:00Z");
+    let pool = s.pool("nodepool1");
+    assert!(pool.stale.is_none());
+    assert_eq!(
+        pool.apiserver_copy.cert.serial,
+        s.cp(CertRole::ApiServer).cert.serial
+    );
+}
+
+#[test]
+fn every_issued_certificate_names_the_one_it_replaces() {
+    let mut s = Sim::new(spec("c", "2022-06-01T00:00:00Z", "1.23.5"));
+    let first = s.cp(CertRole::ApiServer).cert.serial;
+    s.wait("2024-06-01T00:00:00Z");
+    let renewed = s
+        .find(|k| {
+            matches!(
+                k,
+                EventKind::CertificateIssued {
+                    role: CertRole::ApiServer,
+                    reason: akscert_core::cluster::IssueReason::Autorotation,
+                    ..
+                }
+            )
+        })
+        .next()
+        .unwrap();
+    let EventKind::CertificateIssued { replaces, .. } = &renewed.kind else {
+        unreachable!()
+    };
+    assert_eq!(*replaces, Some(first));
+    let created = s
+        .find(|k| {
+            matches!(
+                k,
+                EventKind::CertificateIssued {
+                    role: CertRole::KubeletClient,
+                    ..
+                }
+            )
+        })
+        .next()
+        .unwrap();
+    let EventKind::CertificateIssued { replaces, .. } = &created.kind else {
+        unreachable!()
+    };
+    assert_eq!(
+        *replaces, None,
+        "a new pool's first certificate replaces nothing"
+    );
+}

@@ -337,3 +337,16 @@ fn garbage_and_trailing_input_are_typed_errors() {
         assert_eq!(err.kind(), "badInput", "{input:?}: {err}");
     }
 }
+
+#[test]
+fn rejections_serialise_every_field_in_camel_case() {
+    let r = akscert_core::Rejection::NodePoolAboveControlPlane {
+        pool: "p".into(),
+        requested: akscert_tests::v("1.30"),
+        control_plane: akscert_tests::v("1.29"),
+    };
+    let v = serde_json::to_value(&r).unwrap();
+    assert_eq!(v["kind"], "nodePoolAboveControlPlane");
+    assert_eq!(v["controlPlane"], "1.29");
+    assert!(v.get("control_plane").is_none());
+}

@@ -1,6 +1,7 @@
 //! The npm package in Node: the JS API and the C ABI give the core's answers byte for
 //! byte on every case (operations, the bundled example, proptest-generated scenarios,
-//! reports, the calculator's what-ifs, bad input); mutated input never traps; the
+//! reports, the calculator's what-ifs, bad input, and every file of the shared corpus
+//! through `inspect`); mutated input never traps; the
 //! package resolves and packs as a user gets it. Driven by `node --test` over
 //! `wasm/tests/*.test.mjs`.
 
@@ -19,7 +20,13 @@ fn package_in_node_matches_the_core_byte_for_byte() {
     }
     let dir = scratch("node");
     let cases_file = dir.join("cases.json");
-    write_cases(&cases_file, &cases::all(40));
+    let mut all = cases::all(40);
+    // Every corpus file through inspect: the JS API and the ABI must answer as the core.
+    if let Some(corpus) = cases::corpus(test) {
+        assert!(corpus.len() > 100, "the corpus has {} files", corpus.len());
+        all.extend(corpus);
+    }
+    write_cases(&cases_file, &all);
     node_test(
         &[
             "api.test.mjs",

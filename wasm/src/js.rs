@@ -18,9 +18,12 @@
 //! Errors are thrown as JS `Error`s whose `name` and `kind` are `ApiError::kind()` and
 //! whose `message` is the core's.
 
-use akscert_core::api::{self, ApiError, ClusterRun, VersionInfo};
+use akscert_core::api::{
+    self, ApiError, ClusterRun, InspectRequest, InspectSetRequest, TrustRequest, VersionInfo,
+};
 use akscert_core::engine::ClusterTimeline;
 use akscert_core::engine::{Scenario, Timeline};
+use akscert_core::inspect::{Inspection, InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
 use akscert_core::report::{ExpiryReport, ReportRequest, WhatIf, WhatIfRequest};
 use tsify::{Ts, Tsify};
@@ -120,6 +123,82 @@ pub fn expiry_report(request: Ts<ReportRequest>) -> Result<Ts<ExpiryReport>, JsV
 #[wasm_bindgen(js_name = whatIf)]
 pub fn what_if(request: Ts<WhatIfRequest>) -> Result<Ts<WhatIf>, JsValue> {
     dispatch("whatIf", &request.js_value())
+}
+
+/// Inspect one input — a kubeconfig, PEM or DER certificates, or the output of a check
+/// command (`openssl x509 -text`, `curl -v`, `kubectl get csr`, `az aks show -o json` …):
+/// what it is (sniffed, unless `kind` says), every certificate with its AKS role, dates,
+/// status and why; private keys and tokens are reported as present, never shown.
+#[wasm_bindgen]
+pub fn inspect(request: Ts<InspectRequest>) -> Result<Ts<Inspection>, JsValue> {
+    dispatch("inspect", &request.js_value())
+}
+
+/// Inspect several named inputs together, with trust checks across them (a kubeconfig and
+/// the API server's certificate: will the kubeconfig still work?).
+#[wasm_bindgen(js_name = inspectSet)]
+pub fn inspect_set(request: Ts<InspectSetRequest>) -> Result<Ts<InspectionSet>, JsValue> {
+    dispatch("inspectSet", &request.js_value())
+}
+
+/// `TrustReport[]`, the answer of `checkTrust`: a TypeScript name for the core's
+/// `Vec<TrustReport>` (only its declaration is used; values come from the core's JSON).
+#[derive(Tsify)]
+#[tsify(type = "TrustReport[]")]
+pub struct TrustReports;
+
+/// The element type [`TrustReports`] names (keeps the import honest for readers).
+type _TrustReport = TrustReport;
+
+/// Does this CA certificate verify this certificate (issuer/subject, key identifiers,
+/// signature, validity at `now`, basicConstraints)? The check whose failure kubectl
+/// reports as `x509: certificate signed by unknown authority`.
+#[wasm_bindgen(js_name = checkTrust)]
+pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValue> {
+    dispatch("checkTrust", &request.js_value())
+}
+
+/// `inspect` with the input read as `kind` instead of sniffed: `kind` is set on the
+/// request (a request that is not a JSON object goes to the core unchanged, which names
+/// the problem).
+fn inspect_as(kind: &str, request: &JsValue) -> Result<Ts<Inspection>, JsValue> {
+    let text = json_text(request)?;
+    let text = match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(mut fields)) => {
+            fields.insert("kind".into(), kind.into());
+            serde_json::Value::Object(fields).to_string()
+        }
+        _ => text,
+    };
+    let json = api::call("inspect", &text).map_err(|e| api_error(&e))?;
+    parse_output(&json)
+}
+
+/// One JS function per input kind: `inspectPem(request)` = `inspect({...request, kind: "pem"})`.
+macro_rules! inspect_kinds {
+    ($($rust:ident $js:ident $kind:literal $what:literal;)*) => {$(
+        #[doc = concat!("Inspect ", $what, " (`inspect` with `kind: \"", $kind, "\"`, no sniffing).")]
+        #[wasm_bindgen(js_name = $js)]
+        pub fn $rust(request: Ts<InspectRequest>) -> Result<Ts<Inspection>, JsValue> {
+            inspect_as($kind, &request.js_value())
+        }
+    )*};
+}
+
+inspect_kinds! {
+    inspect_pem inspectPem "pem" "PEM certificates (one or many, with surrounding text)";
+    inspect_der inspectDer "der" "one DER certificate (give it as `inputBase64`)";
+    inspect_base64 inspectBase64 "base64" "base64 of a DER certificate";
+    inspect_kubeconfig inspectKubeconfig "kubeconfig" "a kubeconfig";
+    inspect_openssl_text inspectOpensslText "opensslText" "`openssl x509 -text` output";
+    inspect_openssl_dates inspectOpensslDates "opensslDates" "`openssl x509 -noout -dates` output";
+    inspect_curl inspectCurl "curl" "`curl -v` output";
+    inspect_az_run_command inspectAzRunCommand "azRunCommand" "`az vm|vmss run-command invoke` output";
+    inspect_kubectl_csr inspectKubectlCsr "kubectlCsr" "`kubectl get csr` output";
+    inspect_kubectl_nodes inspectKubectlNodes "kubectlNodes" "`kubectl get nodes -L …` output";
+    inspect_kubeadm inspectKubeadmCheckExpiration "kubeadmCheckExpiration" "`kubeadm certs check-expiration` output";
+    inspect_aks_cluster inspectAksCluster "aksCluster" "`az aks show` / `az aks list -o json` output";
+    inspect_arm_operation inspectArmOperation "armOperation" "an ARM operation status (`az aks rotate-certs` polls these)";
 }
 
 /// The JSON face: run operation `op` on JSON text and return the result JSON text,

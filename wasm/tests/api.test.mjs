@@ -99,3 +99,37 @@ test('input over the documented limit is inputTooLarge, and the module still wor
   assert.throws(() => api.call('simulate', big), (e) => classify(e) === 'typed' && e.kind === 'inputTooLarge');
   assert.equal(api.version().apiVersion, 'akscert/v1');
 });
+
+test('a private key in a kubeconfig is reported as present and never echoed', () => {
+  const c = cases.find((x) => x.name === 'inspect-kubeconfig-with-key');
+  assert.ok(c, 'the case exists');
+  const req = JSON.parse(c.input);
+  const keyData = /client-key-data: (\S+)/.exec(req.input)[1];
+  const keyPem = Buffer.from(keyData, 'base64').toString('utf8');
+  const keyBody = keyPem.split('\n')[1];
+  const out = api.inspectKubeconfig(req);
+  const text = JSON.stringify(out);
+  assert.ok(!text.includes(keyData) && !text.includes(keyBody), 'key material in the output');
+  assert.ok(out.secrets.some((s) => s.kind === 'privateKey' && s.value === 'present (redacted)'), JSON.stringify(out.secrets));
+  assert.ok(out.certificates.some((x) => x.subject.cn === 'ca'));
+});
+
+test('every inspect-by-kind function forces its kind', () => {
+  const c = cases.find((x) => x.name === 'inspect-openssl-dates');
+  const req = JSON.parse(c.input);
+  assert.equal(api.inspectOpensslDates(req).inputKind, 'opensslDates');
+  assert.equal(api.inspect(req).inputKind, 'opensslDates');
+  // Read as PEM, tool output has no certificate: a typed error or an empty reading, never a trap.
+  try {
+    const r = api.inspectPem(req);
+    assert.equal(r.inputKind, 'pem');
+  } catch (e) {
+    assert.equal(classify(e), 'typed');
+  }
+  for (const f of ['inspectPem', 'inspectDer', 'inspectBase64', 'inspectKubeconfig', 'inspectOpensslText',
+    'inspectOpensslDates', 'inspectCurl', 'inspectAzRunCommand', 'inspectKubectlCsr', 'inspectKubectlNodes',
+    'inspectKubeadmCheckExpiration', 'inspectAksCluster', 'inspectArmOperation']) {
+    assert.equal(typeof api[f], 'function', f);
+    try { api[f](req); } catch (e) { assert.equal(classify(e), 'typed', `${f}: ${e}`); }
+  }
+});

@@ -86,3 +86,32 @@ test('the paste box tells scenarios, cluster facts and everything else apart', (
   assert.equal(C.duration('4744d23h59m59s'), '4744 d 23 h 59 m 59 s');
   assert.equal(C.duration('0s'), 'none');
 });
+
+test('az aks show output, inspected, fills the form and gives a report', () => {
+  const show = {
+    name: 'myaks', resourceGroup: 'rg-prod', location: 'westeurope', type: 'Microsoft.ContainerService/ManagedClusters',
+    kubernetesVersion: '1.29.4', currentKubernetesVersion: '1.29.4', provisioningState: 'Succeeded',
+    powerState: { code: 'Running' }, enableRbac: true,
+    agentPoolProfiles: [{ name: 'system', count: 2, mode: 'System', osType: 'Linux', orchestratorVersion: '1.29.4',
+      nodeImageVersion: 'AKSUbuntu-2204gen2containerd-202508.20.1', tags: { team: 'x' } }],
+  };
+  const ins = api.inspect({ input: JSON.stringify(show), now: '2026-11-28T00:00:00Z' });
+  assert.equal(ins.clusters.length, 1);
+  const facts = plain(C.factsFromAks(ins.clusters[0], '2024-02-01'));
+  assert.deepEqual(facts, {
+    name: 'myaks', resourceGroup: 'rg-prod', created: '2024-02-01', kubernetesVersion: '1.29.4',
+    nodePools: [{ name: 'system', mode: 'System', os: 'Linux', count: 2, nodeImage: 'AKSUbuntu-2204gen2containerd-202508.20.1', tags: { team: 'x' } }],
+  });
+  const r = api.expiryReport(C.reportRequest(facts, '2026-11-28'));
+  assert.equal(r.cluster, 'myaks');
+});
+
+test('the next-rotation hint follows the policy fractions', () => {
+  const policy = api.policyDefaults();
+  const leaf = { role: 'apiServer', notBefore: '2024-01-01T00:00:00Z', notAfter: '2026-01-01T00:00:00Z' };
+  assert.match(C.rotationHint(leaf, policy), /^2025-08-07 by AKS autorotation \(80% of validity/);
+  assert.match(C.rotationHint({ ...leaf, role: 'kubeletClient' }, policy), /^2025-05-26 – 2025-10-19 by the kubelet \(70%–90%/);
+  assert.match(C.rotationHint({ ...leaf, role: 'clusterCa' }, policy), /^manual only: az aks rotate-certs/);
+  assert.equal(C.rotationHint({ ...leaf, role: 'unknown' }, policy), '');
+  assert.equal(C.rotationHint({ ...leaf, role: 'otherCa' }, policy), '', 'not an AKS CA: nothing of AKS rotates it');
+});

@@ -21,7 +21,7 @@ export function loadCases() {
 /** The error kinds the core may throw (ApiError::kind()). */
 export const KINDS = new Set(
   ['unknownOperation', 'inputTooLarge', 'badInput', 'invalidScenario', 'invalidClusterFacts',
-   'invalidPolicy', 'invalidRequest']);
+   'invalidPolicy', 'invalidRequest', 'unreadableInput']);
 
 /**
  * 'typed' for an error the API promises (an Error named by a core kind), 'bug' for
@@ -45,6 +45,9 @@ export function fnFor(op) {
     simulateCluster: (x) => api.simulateCluster(x),
     report: (x) => api.expiryReport(x),
     whatIf: (x) => api.whatIf(x),
+    inspect: (x) => api.inspect(x),
+    inspectSet: (x) => api.inspectSet(x),
+    checkTrust: (x) => api.checkTrust(x),
   }[op];
 }
 

@@ -4,6 +4,7 @@ import init, {
   call, expiryReport, operations, policy, policyDefaults, simulate, version, whatIf,
   type AkscertError, type ExpiryReport, type ReportRow, type Scenario, type Timeline,
   type WhatIf, type WhatIfRequest, type Policy, type AkscertAbi,
+  inspect, inspectKubeconfig, checkTrust, type Inspection, type TrustReports, type CertificateReport,
 } from 'akscert';
 
 async function main(): Promise<void> {
@@ -56,6 +57,16 @@ async function main(): Promise<void> {
   const commands: string[] = w.commands;
   const broken: string[] = w.brokenKubeconfigs.map((b) => b.kubectl);
   const downtime: string = w.summary.downtime.controlPlane;
+
+  const ins: Inspection = inspect({ input: '-----BEGIN CERTIFICATE-----\n…', now: '2026-11-28T00:00:00Z' });
+  const certs: CertificateReport[] = ins.certificates;
+  const cnOf: (string | null)[] = certs.map((c) => c.subject.cn);
+  const fp: string | undefined = certs[0]?.sha256Fingerprint;
+  const redacted: string[] = ins.secrets.map((s) => `${s.kind} at ${s.location}: ${s.value}`);
+  const kc: Inspection = inspectKubeconfig({ input: 'apiVersion: v1', now: '2026-11-28' });
+  const trust: TrustReports = checkTrust({ ca: 'PEM', certificate: 'PEM', now: '2026-11-28' });
+  const trusted: boolean[] = trust.map((t) => t.trusted);
+  console.log(cnOf, fp, redacted, kc.inputKind, trusted);
 
   try {
     call('simulate', '{');

@@ -337,6 +337,7 @@
 
   function onPaste() {
     fitBox();
+    $('paste-status').textContent = 'reading…';
     clearTimeout(pasteTimer);
     pasteTimer = setTimeout(processPaste, 250);
   }
@@ -347,8 +348,8 @@
     var out = $('inspect-out');
     if (!text.trim()) { $('paste-status').textContent = ''; out.innerHTML = ''; return; }
     var kind = C.sniff(text);
-    var size = (text.length / 1048576).toFixed(1) + ' MB';
-    $('paste-status').textContent = 'working on ' + (text.length > 1048576 ? size : text.length + ' characters') + '…';
+    var size = text.length >= 1048576 ? (text.length / 1048576).toFixed(1) + ' MB' : text.length + ' characters';
+    $('paste-status').textContent = 'working on ' + size + '…';
     if (kind === 'facts') {
       try {
         var fx = JSON.parse(text);
@@ -366,7 +367,7 @@
       out.innerHTML = '';
       return;
     }
-    var input = op === 'simulate' ? text : JSON.stringify({ text: text, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    var input = op === 'simulate' ? text : JSON.stringify({ input: text, now: nowInstant(), source: 'pasted input' });
     runText(op, input).then(function (r) {
       if (mine !== pasteSeq) return;
       if (!r.ok) {
@@ -375,7 +376,94 @@
         return;
       }
       if (op === 'simulate') renderScenario(r.value);
+      else renderInspection(r.value);
       $('paste-status').textContent = 'done (' + size + ')';
+    });
+  }
+
+  /** The report date of the form, as an instant (today by default). */
+  function nowInstant() {
+    var d = $('facts').elements.now.value || new Date().toISOString().slice(0, 10);
+    return d + 'T00:00:00Z';
+  }
+
+  var MAX_ROWS = 500;
+
+  function renderInspection(ins) {
+    var out = $('inspect-out');
+    var policy = api.policyDefaults();
+    var parts = [];
+    var s = ins.summary;
+    parts.push('<p id="inspect-summary">Read as <strong>' + C.escapeHtml(ins.inputKind) + '</strong> on ' + ins.now.slice(0, 10) +
+      ': ' + s.total + ' certificate' + (s.total === 1 ? '' : 's') + ' or dates — ' + s.ok + ' ok, ' + s.expiringSoon +
+      ' expiring soon, ' + s.expired + ' expired' + (s.notYetValid ? ', ' + s.notYetValid + ' not yet valid' : '') + '.</p>');
+    if (s.attention.length) {
+      parts.push('<ul class="attention">' + s.attention.slice(0, 20).map(function (a) { return '<li>' + C.escapeHtml(a) + '</li>'; }).join('') + '</ul>');
+    }
+    var rows = ins.certificates.map(function (c) {
+      return { role: c.role, subject: c.subject.cn || c.subject.dn, issuer: c.issuer.cn || c.issuer.dn, notBefore: c.notBefore,
+        notAfter: c.notAfter, daysLeft: c.daysLeft, status: c.status, why: c.roleReason, warnings: c.warnings, where: c.location };
+    }).concat(ins.validities.map(function (v) {
+      return { role: v.role, subject: v.subject || v.name || '', issuer: v.issuer || '', notBefore: v.notBefore, notAfter: v.notAfter,
+        daysLeft: v.daysLeft, status: v.status, why: v.roleReason + (v.detail ? ' — ' + v.detail : ''), warnings: v.warnings, where: v.location };
+    }));
+    if (rows.length) {
+      var html = '<div class="scroll"><table id="inspect-table"><thead><tr><th>Role</th><th>Subject</th><th>Issuer</th><th>notBefore</th>' +
+        '<th>notAfter</th><th>Days left</th><th>Next rotation</th><th>Status</th><th>Why</th></tr></thead><tbody>';
+      rows.slice(0, MAX_ROWS).forEach(function (r) {
+        html += '<tr class="row ' + (C.STATUS_CLASS[r.status] || 'noNodes') + '" data-role="' + C.escapeHtml(r.role) + '">' +
+          '<td>' + C.escapeHtml(r.role) + '</td><td>' + C.escapeHtml(r.subject) + '</td><td>' + C.escapeHtml(r.issuer) + '</td>' +
+          '<td>' + C.escapeHtml(r.notBefore || '') + '</td><td>' + C.escapeHtml(r.notAfter || '') + '</td>' +
+          '<td class="num">' + (r.daysLeft == null ? '' : r.daysLeft) + '</td><td>' + C.escapeHtml(C.rotationHint(r, policy)) + '</td>' +
+          '<td class="status ' + (C.STATUS_CLASS[r.status] || 'noNodes') + '">' + C.escapeHtml(C.STATUS_LABEL[r.status] || r.status) + '</td>' +
+          '<td>' + C.escapeHtml(r.why) + (r.warnings.length ? '<br><em>' + C.escapeHtml(r.warnings.join('; ')) + '</em>' : '') +
+          '<br><small>' + C.escapeHtml(r.where) + '</small></td></tr>';
+      });
+      html += '</tbody></table></div>';
+      if (rows.length > MAX_ROWS) html += '<p>Showing the first ' + MAX_ROWS + ' of ' + rows.length + ' rows.</p>';
+      parts.push(html);
+    }
+    if (ins.secrets.length) {
+      parts.push('<h3>Secrets (not shown)</h3><ul id="inspect-secrets">' + ins.secrets.map(function (x) {
+        return '<li>' + C.escapeHtml(x.kind) + ' at ' + C.escapeHtml(x.location) + ': ' + C.escapeHtml(x.value) + '</li>';
+      }).join('') + '</ul>');
+    }
+    if (ins.trust.length) {
+      parts.push('<h3>Trust</h3><ul>' + ins.trust.slice(0, 50).map(function (t) {
+        return '<li><span class="pill ' + (t.trusted ? 'ok' : 'expired') + '">' + (t.trusted ? 'trusted' : 'fails') + '</span> ' +
+          C.escapeHtml(t.verdict) + (t.kubectlError ? ' <code>' + C.escapeHtml(t.kubectlError) + '</code>' : '') + '</li>';
+      }).join('') + '</ul>');
+    }
+    if (ins.clusters.length) {
+      parts.push('<h3>AKS clusters</h3><ul id="inspect-clusters">' + ins.clusters.map(function (c, i) {
+        return '<li>' + C.escapeHtml((c.name || '?') + ' in ' + (c.resourceGroup || '?') + ': Kubernetes ' +
+          (c.currentKubernetesVersion || c.kubernetesVersion || '?') + ', ' + (c.powerState || '') + ', ' + c.nodePools.length + ' node pools') +
+          ' <button type="button" class="use-cluster" data-index="' + i + '">Use in the form</button></li>';
+      }).join('') + '</ul><p class="hint">Azure does not report when a cluster was created: set “Created” (the oldest node\'s age in <code>kubectl get nodes</code> is a good hint).</p>');
+    }
+    if (ins.csrs.length) {
+      parts.push('<h3>Certificate signing requests</h3><ul>' + ins.csrs.slice(0, 100).map(function (c) {
+        return '<li>' + C.escapeHtml(c.name + ' (' + (c.signerName || '') + ', ' + c.condition + ')') + (c.flag ? ' — <strong>' + C.escapeHtml(c.flag) + '</strong>' : '') + '</li>';
+      }).join('') + '</ul>');
+    }
+    if (ins.nodes.length) {
+      parts.push('<h3>Nodes</h3><ul>' + ins.nodes.slice(0, 100).map(function (n) {
+        return '<li>' + C.escapeHtml(n.name) + ': serving certificate rotation ' + (n.servingRotation ? 'on' : 'off') + '</li>';
+      }).join('') + '</ul>');
+    }
+    var notes = ins.errors.map(function (e) { return e.location + ': ' + e.message; }).concat(ins.notes);
+    if (notes.length) {
+      parts.push('<h3>Notes</h3><ul>' + notes.slice(0, 50).map(function (n) { return '<li>' + C.escapeHtml(n) + '</li>'; }).join('') + '</ul>');
+    }
+    out.innerHTML = parts.join('');
+    Array.prototype.forEach.call(out.querySelectorAll('button.use-cluster'), function (b) {
+      b.onclick = function () {
+        var created = $('facts').elements.created.value;
+        fillForm(C.factsFromAks(ins.clusters[Number(b.dataset.index)], created));
+        $('facts').elements.created.value = created;
+        $('facts').scrollIntoView();
+        report();
+      };
     });
   }
 

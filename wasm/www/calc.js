@@ -139,6 +139,9 @@ var AksCalc = (function () {
     expiringSoon: 'expiring soon', notYetValid: 'not yet valid', unknown: 'unknown',
   };
 
+  /** Status classes of inspection rows, mapped onto the report's colours. */
+  var STATUS_CLASS = { ok: 'ok', expiringSoon: 'rotationDue', notYetValid: 'rotationDue', expired: 'expired', unknown: 'noNodes' };
+
   var MECHANISM_LABEL = {
     autorotation: 'AKS autorotation', kubeletRenewal: 'kubelet renewal',
     manualOnly: 'manual only (az aks rotate-certs)', reimage: 'node reimage',
@@ -223,6 +226,65 @@ var AksCalc = (function () {
     return out.join('');
   }
 
+  function pct(f) { return Math.round(f * 100) + '%'; }
+
+  function at(nb, na, f) {
+    return iso(nb + (na - nb) * f).slice(0, 10);
+  }
+
+  /**
+   * "Next rotation and by what" of an inspected certificate, from its AKS role, its
+   * validity and the policy's fractions (`policyDefaults()`): the CA only by
+   * `az aks rotate-certs`; AKS-issued leaves by autorotation at 80 % of their validity
+   * (clusters created or upgraded after March 2022); kubelet certificates by the kubelet
+   * between 70 % and 90 %; the self-signed serving certificate by a reimage; kubeconfig
+   * credentials by fetching them again.
+   */
+  function rotationHint(cert, policy) {
+    if (!cert.notBefore || !cert.notAfter) return '';
+    var nb = parseInstant(cert.notBefore), na = parseInstant(cert.notAfter);
+    var auto = policy.autorotationFraction || 0.8;
+    var lo = policy.kubeletRenewalMin || 0.7, hi = policy.kubeletRenewalMax || 0.9;
+    switch (cert.role) {
+      case 'clusterCa': case 'frontProxyCa': case 'etcdCa':
+        return 'manual only: az aks rotate-certs (before ' + cert.notAfter.slice(0, 10) + ')';
+      case 'apiServer': case 'apiServerKubeletClient': case 'frontProxyClient': case 'etcd': case 'controlPlaneClient':
+        return at(nb, na, auto) + ' by AKS autorotation (' + pct(auto) + ' of validity; clusters created or upgraded after March 2022 — otherwise az aks rotate-certs)';
+      case 'kubeletClient': case 'kubeletServing':
+        return at(nb, na, lo) + ' – ' + at(nb, na, hi) + ' by the kubelet (' + pct(lo) + '–' + pct(hi) + ' of validity)';
+      case 'kubeletServingSelfSigned':
+        return 'a node reimage (node image upgrade) regenerates it';
+      case 'kubectlClient':
+        return 'fetch a new kubeconfig: az aks get-credentials --overwrite-existing (before ' + cert.notAfter.slice(0, 10) + ')';
+      default:
+        return '';
+    }
+  }
+
+  /**
+   * Cluster facts for the form from what inspection read in `az aks show` / `az aks list`
+   * output. Azure does not report the creation date: `created` comes from the form.
+   */
+  function factsFromAks(c, created) {
+    var facts = {
+      name: c.name || 'my-cluster',
+      resourceGroup: c.resourceGroup || 'my-rg',
+      created: created,
+      kubernetesVersion: c.currentKubernetesVersion || c.kubernetesVersion || '',
+      nodePools: (c.nodePools || []).map(function (p) {
+        var pool = { name: p.name };
+        if (p.mode) pool.mode = p.mode;
+        if (p.osType) pool.os = p.osType;
+        if (p.count != null) pool.count = p.count;
+        if (p.nodeImageVersion) pool.nodeImage = p.nodeImageVersion;
+        if (p.tags && Object.keys(p.tags).length) pool.tags = p.tags;
+        return pool;
+      }),
+    };
+    if (c.enableRbac === false) facts.rbac = false;
+    return facts;
+  }
+
   /** What the paste box holds: JSON cluster facts, a JSON scenario, or text to inspect. */
   function sniff(text) {
     var t = text.replace(/^\uFEFF/, '').trimStart();
@@ -238,6 +300,6 @@ var AksCalc = (function () {
     factsFromForm: factsFromForm, parseTags: parseTags, reportRequest: reportRequest,
     whatIfRequest: whatIfRequest, upgradeTarget: upgradeTarget, addMonths: addMonths,
     duration: duration, escapeHtml: escapeHtml, nextRotation: nextRotation,
-    timelineSvg: timelineSvg, sniff: sniff, STATUS_LABEL: STATUS_LABEL, OPT_OUT_TAG: OPT_OUT_TAG,
+    timelineSvg: timelineSvg, sniff: sniff, rotationHint: rotationHint, factsFromAks: factsFromAks, STATUS_LABEL: STATUS_LABEL, STATUS_CLASS: STATUS_CLASS, OPT_OUT_TAG: OPT_OUT_TAG,
   };
 })();

@@ -138,6 +138,8 @@ pub enum EventKind {
         reason: IssueReason,
         /// What renews it next.
         rotation: RotationMechanism,
+        /// The serial of the certificate it replaces (`null` for the first one).
+        replaces: Option<u64>,
     },
     /// A certificate passed its notAfter.
     #[serde(rename_all = "camelCase")]

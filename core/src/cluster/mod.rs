@@ -446,6 +446,7 @@ impl Cluster {
         };
         let serial = self.next_serial;
         self.next_serial += 1;
+        let replaces = self.current(role, &scope).map(|t| t.cert.serial);
         let cert = Certificate {
             role,
             scope,
@@ -473,9 +474,31 @@ impl Cluster {
                 not_after: t.cert.not_after,
                 reason,
                 rotation: t.mechanism,
+                replaces,
             },
         );
         t
+    }
+
+    /// The certificate of `role` in `scope` now in place, if any (none while the cluster
+    /// or a new pool is being built).
+    fn current(&self, role: CertRole, scope: &Scope) -> Option<&Tracked> {
+        let t = match scope {
+            Scope::ControlPlane => {
+                let i = CONTROL_PLANE_ROLES.iter().position(|r| *r == role)?;
+                self.control_plane.get(i)?
+            }
+            Scope::NodePool(name) => {
+                let pool = self.pools.iter().find(|p| &p.name == name)?;
+                match role {
+                    CertRole::KubeletClient => &pool.kubelet_client,
+                    CertRole::KubeletServing => &pool.kubelet_serving,
+                    _ => return None,
+                }
+            }
+        };
+        // A pool under construction holds placeholders of another role.
+        (t.cert.role == role).then_some(t)
     }
 
     fn kind_for(&self, role: CertRole, scope: &Scope) -> Kind {
@@ -722,7 +745,7 @@ impl Cluster {
                     self.issue(role, Scope::ControlPlane, at, IssueReason::Autorotation);
             }
         }
-        if self.power == PowerState::Stopped {
+        if self.power == PowerState::Stopped && !self.policy.stopped_autorotation_includes_nodes {
             // Seed: "If the cluster is in a stopped state during certificate autorotation,
             // only the control plane certificates are rotated."
             for i in 0..self.pools.len() {

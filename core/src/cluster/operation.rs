@@ -224,7 +224,11 @@ pub enum PowerState {
 /// (`aks_wording()`), otherwise a plain statement of the rule and its source.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum Rejection {
     /// Another long-running operation is in progress (Azure/AKS#3965 wording).
     #[error(

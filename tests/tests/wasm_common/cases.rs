@@ -209,5 +209,173 @@ pub fn all(generated: usize) -> Vec<Case> {
     for (name, op, input) in BAD {
         cases.push(Case::new(format!("bad-{name}"), op, *input));
     }
+    cases.extend(inspection());
     cases
+}
+
+/// Inspection without the corpus: tool output, a generated CA and leaf (PEM and DER), a
+/// kubeconfig with a private key, a set, trust checks, and bad input.
+fn inspection() -> Vec<Case> {
+    let (ca_pem, leaf_pem, leaf_der, key_pem) = generated_chain();
+    let b64 = |bytes: &[u8]| {
+        use base64ct::Encoding;
+        base64ct::Base64::encode_string(bytes)
+    };
+    let dates = "notBefore=Mar 10 12:00:00 2024 GMT\nnotAfter=Mar 10 12:00:00 2026 GMT\n";
+    let kubeconfig = format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: aks\n  cluster:\n    server: https://aks.hcp.westeurope.azmk8s.io:443\n    certificate-authority-data: {}\nusers:\n- name: admin\n  user:\n    client-certificate-data: {}\n    client-key-data: {}\ncontexts:\n- name: aks\n  context:\n    cluster: aks\n    user: admin\ncurrent-context: aks\n",
+        b64(ca_pem.as_bytes()),
+        b64(leaf_pem.as_bytes()),
+        b64(key_pem.as_bytes())
+    );
+    let now = CORPUS_NOW;
+    let j = |v: serde_json::Value| v.to_string();
+    vec![
+        Case::new(
+            "inspect-openssl-dates",
+            "inspect",
+            j(serde_json::json!({ "input": dates, "now": now })),
+        ),
+        Case::new(
+            "inspect-pem-chain",
+            "inspect",
+            j(serde_json::json!({ "input": format!("{ca_pem}{leaf_pem}"), "now": now })),
+        ),
+        Case::new(
+            "inspect-der-base64",
+            "inspect",
+            j(
+                serde_json::json!({ "inputBase64": b64(&leaf_der), "now": now, "source": "leaf.der" }),
+            ),
+        ),
+        Case::new(
+            "inspect-kubeconfig-with-key",
+            "inspect",
+            j(serde_json::json!({ "input": kubeconfig, "now": now, "kind": "kubeconfig" })),
+        ),
+        Case::new(
+            "inspect-set",
+            "inspectSet",
+            j(
+                serde_json::json!({ "inputs": [ { "name": "kubeconfig", "input": kubeconfig }, { "name": "apiserver.pem", "input": leaf_pem } ], "now": now }),
+            ),
+        ),
+        Case::new(
+            "check-trust",
+            "checkTrust",
+            j(serde_json::json!({ "ca": ca_pem, "certificate": leaf_pem, "now": now })),
+        ),
+        Case::new(
+            "check-trust-wrong-way",
+            "checkTrust",
+            j(serde_json::json!({ "ca": leaf_pem, "certificate": ca_pem, "now": now })),
+        ),
+        Case::new(
+            "bad-inspect-neither-input",
+            "inspect",
+            j(serde_json::json!({ "now": now })),
+        ),
+        Case::new(
+            "bad-inspect-not-base64",
+            "inspect",
+            j(serde_json::json!({ "inputBase64": "!!!", "now": now })),
+        ),
+        Case::new(
+            "bad-inspect-truncated-pem",
+            "inspect",
+            j(
+                serde_json::json!({ "input": &leaf_pem[..leaf_pem.len() / 2], "now": now, "kind": "pem" }),
+            ),
+        ),
+        Case::new(
+            "bad-inspect-set-item",
+            "inspectSet",
+            j(serde_json::json!({ "inputs": [ { "name": "x" } ], "now": now })),
+        ),
+        Case::new(
+            "bad-check-trust-garbage",
+            "checkTrust",
+            j(serde_json::json!({ "ca": "garbage", "certificate": leaf_pem, "now": now })),
+        ),
+    ]
+}
+
+/// A CA (`CN=ca`) and an API-server-like leaf it signed: (CA PEM, leaf PEM, leaf DER,
+/// leaf private key PEM). Fresh keys each run; the answers compared are computed from
+/// the same bytes natively.
+fn generated_chain() -> (String, String, Vec<u8>, String) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let fail = |what: &str, e: rcgen::Error| -> ! { panic!("rcgen {what}: {e}") };
+    let ca_key =
+        KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap_or_else(|e| fail("CA key", e));
+    let mut ca =
+        CertificateParams::new(Vec::<String>::new()).unwrap_or_else(|e| fail("CA params", e));
+    ca.distinguished_name.push(DnType::CommonName, "ca");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_pem = ca
+        .self_signed(&ca_key)
+        .unwrap_or_else(|e| fail("CA", e))
+        .pem();
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+        .unwrap_or_else(|e| fail("leaf key", e));
+    let mut leaf = CertificateParams::new(vec!["myaks.hcp.westeurope.azmk8s.io".to_string()])
+        .unwrap_or_else(|e| fail("leaf params", e));
+    leaf.distinguished_name
+        .push(DnType::CommonName, "apiserver");
+    let issuer = Issuer::from_params(&ca, &ca_key);
+    let cert = leaf
+        .signed_by(&key, &issuer)
+        .unwrap_or_else(|e| fail("leaf", e));
+    (ca_pem, cert.pem(), cert.der().to_vec(), key.serialize_pem())
+}
+
+/// The instant corpus inspections are judged at (fixed, so answers are reproducible).
+pub const CORPUS_NOW: &str = "2026-11-28T00:00:00Z";
+
+/// One `inspect` case per file of the shared corpus (`None` when the corpus is absent,
+/// after saying why): text as `input`, anything not UTF-8 (DER) as `inputBase64`.
+pub fn corpus(test: &str) -> Option<Vec<Case>> {
+    let Some(dir) = akscert_tests::corpus_dir() else {
+        super::say(&format!(
+            "skipped the corpus part of {test}: no shared corpus (set AKSCERT_CORPUS)"
+        ));
+        return None;
+    };
+    let mut files = Vec::new();
+    collect(&dir, &mut files);
+    files.sort();
+    let cases = files
+        .iter()
+        .map(|path| {
+            let bytes =
+                std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(path)
+                .display()
+                .to_string();
+            let request = match String::from_utf8(bytes) {
+                Ok(text) => serde_json::json!({ "input": text, "now": CORPUS_NOW, "source": name }),
+                Err(e) => {
+                    use base64ct::Encoding;
+                    let b64 = base64ct::Base64::encode_string(e.as_bytes());
+                    serde_json::json!({ "inputBase64": b64, "now": CORPUS_NOW, "source": name })
+                }
+            };
+            Case::new(format!("corpus {name}"), "inspect", request.to_string())
+        })
+        .collect();
+    Some(cases)
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("list {}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
 }

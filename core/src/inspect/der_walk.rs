@@ -1,0 +1,291 @@
+//! A small, lenient DER/TLV reader.
+//!
+//! x509-cert decides whether a certificate is strictly valid; this reader exists so that a
+//! slightly malformed certificate (UTCTime without seconds, an explicit v1 version, a
+//! non-minimal serial) can still show its dates with a warning naming the defect. It reads
+//! one TLV at a time, never recurses on its own, checks every length against the bytes that
+//! are left (so an absurd length is an error, not an allocation), and refuses BER's
+//! indefinite lengths.
+
+/// One tag-length-value element.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tlv<'a> {
+    /// The first identifier octet (class, constructed bit and low tag number).
+    pub tag: u8,
+    /// Absolute offset of the identifier octet in the outermost buffer.
+    pub offset: usize,
+    /// The contents octets.
+    pub value: &'a [u8],
+    /// The whole element, header included.
+    pub full: &'a [u8],
+    /// The length was encoded in more octets than needed (allowed in BER, not DER).
+    pub non_minimal_length: bool,
+}
+
+/// Where and why reading failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DerError {
+    /// Absolute offset of the problem.
+    pub offset: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Tags used below.
+pub(crate) mod tag {
+    pub const BOOLEAN: u8 = 0x01;
+    pub const INTEGER: u8 = 0x02;
+    pub const BIT_STRING: u8 = 0x03;
+    pub const OCTET_STRING: u8 = 0x04;
+    pub const OID: u8 = 0x06;
+    pub const UTC_TIME: u8 = 0x17;
+    pub const GENERALIZED_TIME: u8 = 0x18;
+    pub const SEQUENCE: u8 = 0x30;
+    pub const SET: u8 = 0x31;
+}
+
+/// A cursor over a run of consecutive TLVs.
+#[derive(Debug, Clone)]
+pub(crate) struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// Absolute offset of `data[0]` in the outermost buffer, for error positions.
+    base: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader over `data`, which starts at absolute offset `base`.
+    pub fn new(data: &'a [u8], base: usize) -> Reader<'a> {
+        Reader { data, pos: 0, base }
+    }
+
+    /// A reader over the contents of `tlv`.
+    pub fn inside(tlv: &Tlv<'a>) -> Reader<'a> {
+        let header = tlv.full.len() - tlv.value.len();
+        Reader::new(tlv.value, tlv.offset + header)
+    }
+
+    /// Whether every byte was consumed.
+    pub fn is_empty(&self) -> bool {
+        self.pos >= self.data.len()
+    }
+
+    /// Bytes not yet read.
+    pub fn remaining(&self) -> usize {
+        self.data.len().saturating_sub(self.pos)
+    }
+
+    /// The identifier octet of the next element, without consuming it.
+    pub fn peek_tag(&self) -> Option<u8> {
+        self.data.get(self.pos).copied()
+    }
+
+    fn err(&self, at: usize, reason: impl Into<String>) -> DerError {
+        DerError {
+            offset: self.base + at,
+            reason: reason.into(),
+        }
+    }
+
+    /// Read the next element.
+    pub fn read(&mut self) -> Result<Tlv<'a>, DerError> {
+        let start = self.pos;
+        let Some(&tag) = self.data.get(start) else {
+            return Err(self.err(start, "expected an element, found the end of the data"));
+        };
+        let mut p = start + 1;
+        if tag & 0x1f == 0x1f {
+            // High tag number form: base-128 digits; no X.509 field uses more than two.
+            let mut digits = 0;
+            loop {
+                let Some(&b) = self.data.get(p) else {
+                    return Err(self.err(p, "tag number runs past the end of the data"));
+                };
+                p += 1;
+                digits += 1;
+                if digits > 4 {
+                    return Err(self.err(start, "tag number longer than 4 octets"));
+                }
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+        }
+        let Some(&first) = self.data.get(p) else {
+            return Err(self.err(p, "length octet missing at the end of the data"));
+        };
+        p += 1;
+        let mut non_minimal = false;
+        let len = if first < 0x80 {
+            usize::from(first)
+        } else if first == 0x80 {
+            return Err(self.err(
+                p - 1,
+                "indefinite length (BER) is not allowed in DER certificates",
+            ));
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n > 4 {
+                return Err(self.err(
+                    p - 1,
+                    format!("length uses {n} octets; lengths over 4 GiB are absurd here"),
+                ));
+            }
+            let Some(bytes) = self.data.get(p..p + n) else {
+                return Err(self.err(p, "length octets run past the end of the data"));
+            };
+            p += n;
+            let mut len = 0usize;
+            for &b in bytes {
+                len = (len << 8) | usize::from(b);
+            }
+            if bytes[0] == 0 || len < 0x80 {
+                non_minimal = true;
+            }
+            len
+        };
+        let available = self.data.len() - p;
+        if len > available {
+            return Err(self.err(
+                start,
+                format!(
+                    "element with tag 0x{tag:02x} claims {len} bytes but only {available} remain (truncated or absurd length)"
+                ),
+            ));
+        }
+        let value = &self.data[p..p + len];
+        let full = &self.data[start..p + len];
+        self.pos = p + len;
+        Ok(Tlv {
+            tag,
+            offset: self.base + start,
+            value,
+            full,
+            non_minimal_length: non_minimal,
+        })
+    }
+
+    /// Read the next element and require its identifier octet to be `expected`.
+    pub fn expect(&mut self, expected: u8, what: &str) -> Result<Tlv<'a>, DerError> {
+        let at = self.pos;
+        let tlv = self.read()?;
+        if tlv.tag != expected {
+            return Err(self.err(
+                at,
+                format!(
+                    "{what}: expected tag 0x{expected:02x}, found 0x{:02x}",
+                    tlv.tag
+                ),
+            ));
+        }
+        Ok(tlv)
+    }
+
+    /// Read the next element only if its identifier octet is `tag`.
+    pub fn read_optional(&mut self, tag: u8) -> Result<Option<Tlv<'a>>, DerError> {
+        if self.peek_tag() == Some(tag) {
+            self.read().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// Bit length of an unsigned big-endian integer given as INTEGER contents (a leading zero
+/// octet for the sign is skipped).
+pub(crate) fn uint_bits(bytes: &[u8]) -> u32 {
+    let trimmed: &[u8] = {
+        let first_nonzero = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+        &bytes[first_nonzero..]
+    };
+    match trimmed.first() {
+        None => 0,
+        Some(&b) => (trimmed.len() as u32 - 1) * 8 + (8 - b.leading_zeros()),
+    }
+}
+
+/// Format a DER OBJECT IDENTIFIER's contents in dotted form, or `None` if malformed.
+pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
+    if bytes.is_empty() || bytes.len() > 128 || bytes[bytes.len() - 1] & 0x80 != 0 {
+        return None;
+    }
+    let mut arcs: Vec<u128> = Vec::new();
+    let mut acc: u128 = 0;
+    let mut started = false;
+    for &b in bytes {
+        if !started && b == 0x80 {
+            // Non-minimal arc encoding (leading 0x80) is invalid.
+            return None;
+        }
+        started = true;
+        acc = acc.checked_mul(128)? | u128::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            arcs.push(acc);
+            acc = 0;
+            started = false;
+        }
+    }
+    let first = arcs.first().copied()?;
+    let (a, b) = if first < 40 {
+        (0, first)
+    } else if first < 80 {
+        (1, first - 40)
+    } else {
+        (2, first - 80)
+    };
+    let mut out = format!("{a}.{b}");
+    for arc in &arcs[1..] {
+        out.push('.');
+        out.push_str(&arc.to_string());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_short_and_long_lengths_and_rejects_bad_ones() {
+        let data = [0x30, 0x03, 0x02, 0x01, 0x05];
+        let mut r = Reader::new(&data, 0);
+        let seq = r.expect(tag::SEQUENCE, "seq").unwrap();
+        assert!(r.is_empty());
+        let mut inner = Reader::inside(&seq);
+        let int = inner.expect(tag::INTEGER, "int").unwrap();
+        assert_eq!(int.value, &[5]);
+        assert_eq!(int.offset, 2);
+
+        let indefinite = [0x30, 0x80, 0x00, 0x00];
+        let e = Reader::new(&indefinite, 0).read().unwrap_err();
+        assert!(e.reason.contains("indefinite"), "{e:?}");
+        assert_eq!(e.offset, 1);
+
+        let absurd = [0x30, 0x84, 0x7f, 0xff, 0xff, 0xff, 0x00];
+        let e = Reader::new(&absurd, 10).read().unwrap_err();
+        assert!(e.reason.contains("claims"), "{e:?}");
+        assert_eq!(e.offset, 10);
+
+        let non_minimal = [0x04, 0x81, 0x01, 0xaa];
+        assert!(
+            Reader::new(&non_minimal, 0)
+                .read()
+                .unwrap()
+                .non_minimal_length
+        );
+    }
+
+    #[test]
+    fn oids_and_bit_lengths() {
+        assert_eq!(
+            oid_string(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]).as_deref(),
+            Some("1.2.840.113549.1.1.11")
+        );
+        assert_eq!(oid_string(&[0x55, 0x04, 0x03]).as_deref(), Some("2.5.4.3"));
+        assert_eq!(oid_string(&[0x80, 0x01]), None);
+        assert_eq!(oid_string(&[0x86]), None);
+        assert_eq!(uint_bits(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(uint_bits(&[0x01]), 1);
+        assert_eq!(uint_bits(&[]), 0);
+    }
+}

@@ -1,0 +1,441 @@
+//! Distinguished names, ASN.1 string types, and X.509 times.
+//!
+//! Names are rendered here rather than with x509-cert's `Display` so that (a) a name with a
+//! bad string type still renders, with a warning, and (b) the wasm module does not link
+//! const-oid's whole OID-name database for the handful of attribute names people see.
+
+use super::der_walk::{DerError, Reader, oid_string, tag};
+use super::model::NameInfo;
+use crate::time::Instant;
+
+/// Short names of the attribute types that appear in real certificate names.
+const ATTRIBUTE_NAMES: &[(&str, &str)] = &[
+    ("2.5.4.3", "CN"),
+    ("2.5.4.6", "C"),
+    ("2.5.4.10", "O"),
+    ("2.5.4.11", "OU"),
+    ("2.5.4.7", "L"),
+    ("2.5.4.8", "ST"),
+    ("2.5.4.9", "street"),
+    ("2.5.4.5", "serialNumber"),
+    ("2.5.4.4", "SN"),
+    ("2.5.4.42", "GN"),
+    ("2.5.4.12", "title"),
+    ("2.5.4.15", "businessCategory"),
+    ("2.5.4.17", "postalCode"),
+    ("2.5.4.97", "organizationIdentifier"),
+    ("1.2.840.113549.1.9.1", "emailAddress"),
+    ("0.9.2342.19200300.100.1.25", "DC"),
+    ("0.9.2342.19200300.100.1.1", "UID"),
+    ("1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"),
+    ("1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"),
+    ("1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"),
+];
+
+/// Decode an ASN.1 character string by its tag. Returns the text and, when the bytes break
+/// the string type's rules, a description of the defect (the text is then a lossy rendering).
+pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<String>) {
+    match tag_byte {
+        // UTF8String
+        0x0c => match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_string(), None),
+            Err(_) => (
+                String::from_utf8_lossy(bytes).into_owned(),
+                Some("UTF8String is not valid UTF-8".into()),
+            ),
+        },
+        // PrintableString: A-Z a-z 0-9 space ' ( ) + , - . / : = ?
+        0x13 => {
+            let ok = bytes
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b));
+            let text = latin1(bytes);
+            if ok {
+                (text, None)
+            } else {
+                (
+                    text,
+                    Some("PrintableString holds characters outside its set".into()),
+                )
+            }
+        }
+        // IA5String, VisibleString, NumericString: ASCII only.
+        0x16 | 0x1a | 0x12 => {
+            let text = latin1(bytes);
+            if bytes.is_ascii() {
+                (text, None)
+            } else {
+                (
+                    text,
+                    Some(format!(
+                        "{} holds non-ASCII bytes",
+                        match tag_byte {
+                            0x16 => "IA5String",
+                            0x1a => "VisibleString",
+                            _ => "NumericString",
+                        }
+                    )),
+                )
+            }
+        }
+        // TeletexString (T61): treated as Latin-1, as OpenSSL and Go do.
+        0x14 => (latin1(bytes), None),
+        // BMPString: UTF-16BE.
+        0x1e => {
+            if !bytes.len().is_multiple_of(2) {
+                return (
+                    latin1(bytes),
+                    Some("BMPString has an odd number of bytes".into()),
+                );
+            }
+            let units = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]));
+            let mut bad = false;
+            let text: String = char::decode_utf16(units)
+                .map(|r| {
+                    r.unwrap_or_else(|_| {
+                        bad = true;
+                        char::REPLACEMENT_CHARACTER
+                    })
+                })
+                .collect();
+            (text, bad.then(|| "BMPString is not valid UTF-16".into()))
+        }
+        // UniversalString: UTF-32BE.
+        0x1c => {
+            if !bytes.len().is_multiple_of(4) {
+                return (
+                    latin1(bytes),
+                    Some("UniversalString length is not a multiple of 4".into()),
+                );
+            }
+            let mut bad = false;
+            let text: String = bytes
+                .chunks_exact(4)
+                .map(|c| {
+                    char::from_u32(u32::from_be_bytes([c[0], c[1], c[2], c[3]])).unwrap_or_else(
+                        || {
+                            bad = true;
+                            char::REPLACEMENT_CHARACTER
+                        },
+                    )
+                })
+                .collect();
+            (
+                text,
+                bad.then(|| "UniversalString is not valid UTF-32".into()),
+            )
+        }
+        other => (
+            format!("#{}", hex_lower(bytes)),
+            Some(format!("attribute value has non-string tag 0x{other:02x}")),
+        ),
+    }
+}
+
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// Lower-case hex without separators.
+pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Upper-case, colon-separated hex, as OpenSSL prints key identifiers and fingerprints.
+pub(crate) fn hex_colon_upper(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push_str(&format!("{b:02X}"));
+    }
+    s
+}
+
+/// Escape a value for the `dn` string: `,` `+` `\` get a backslash so the rendering stays
+/// unambiguous; control characters are shown as `\xx` so they cannot mess up a terminal.
+fn escape_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            ',' | '+' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Render a Name (the full SEQUENCE TLV bytes). Warnings name string-type defects.
+pub(crate) fn render_name(
+    name_der: &[u8],
+    base: usize,
+) -> Result<(NameInfo, Vec<String>), DerError> {
+    let mut warnings = Vec::new();
+    let mut outer = Reader::new(name_der, base);
+    let seq = outer.expect(tag::SEQUENCE, "Name")?;
+    let mut rdns = Reader::inside(&seq);
+    let mut parts: Vec<String> = Vec::new();
+    let mut info = NameInfo {
+        dn: String::new(),
+        cn: None,
+        o: Vec::new(),
+        ou: Vec::new(),
+    };
+    while !rdns.is_empty() {
+        let set = rdns.expect(tag::SET, "RelativeDistinguishedName")?;
+        let mut atvs = Reader::inside(&set);
+        let mut rdn_parts: Vec<String> = Vec::new();
+        if atvs.is_empty() {
+            warnings.push("name has an empty RelativeDistinguishedName".into());
+        }
+        while !atvs.is_empty() {
+            let atv = atvs.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
+            let mut fields = Reader::inside(&atv);
+            let oid = fields.expect(tag::OID, "attribute type")?;
+            let value = fields.read()?;
+            let oid_text =
+                oid_string(oid.value).unwrap_or_else(|| format!("#{}", hex_lower(oid.value)));
+            let short = ATTRIBUTE_NAMES
+                .iter()
+                .find(|(o, _)| *o == oid_text)
+                .map(|(_, n)| *n);
+            let (text, defect) = decode_string(value.tag, value.value);
+            if let Some(d) = defect {
+                warnings.push(format!("{} attribute: {d}", short.unwrap_or(&oid_text)));
+            }
+            match short {
+                Some("CN") => info.cn = Some(text.clone()),
+                Some("O") => info.o.push(text.clone()),
+                Some("OU") => info.ou.push(text.clone()),
+                _ => {}
+            }
+            rdn_parts.push(format!(
+                "{}={}",
+                short.unwrap_or(&oid_text),
+                escape_value(&text)
+            ));
+        }
+        parts.push(rdn_parts.join(" + "));
+    }
+    info.dn = parts.join(", ");
+    Ok((info, warnings))
+}
+
+/// A parsed X.509 time with the ways it breaks RFC 5280's encoding rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct X509Time {
+    /// The instant, in UTC, with fractional seconds truncated.
+    pub instant: Instant,
+    /// RFC 5280 §4.1.2.5 violations (missing seconds, offsets, fractions, wrong type for
+    /// the year). The time is still usable.
+    pub defects: Vec<String>,
+}
+
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut n = 0i64;
+    for &b in s {
+        n = n * 10 + i64::from(b - b'0');
+    }
+    Some(n)
+}
+
+/// Parse UTCTime (`YYMMDDhhmm[ss](Z|±hhmm)`) or GeneralizedTime
+/// (`YYYYMMDDhh[mm[ss[.f…]]][Z|±hhmm]`) leniently, the way OpenSSL reads them, recording
+/// each departure from RFC 5280's `YYMMDDhhmmssZ` / `YYYYMMDDhhmmssZ`.
+pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "time is not ASCII".to_string())?;
+    let mut defects = Vec::new();
+    let (year, rest, kind) = match tag_byte {
+        tag::UTC_TIME => {
+            let yy = digits(bytes.get(0..2).ok_or("UTCTime too short")?)
+                .ok_or_else(|| format!("UTCTime `{text}` has a non-digit year"))?;
+            // RFC 5280: YY >= 50 is 19YY, else 20YY.
+            let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
+            (year, &bytes[2..], "UTCTime")
+        }
+        tag::GENERALIZED_TIME => {
+            let yyyy = digits(bytes.get(0..4).ok_or("GeneralizedTime too short")?)
+                .ok_or_else(|| format!("GeneralizedTime `{text}` has a non-digit year"))?;
+            if yyyy < 2050 {
+                defects.push(format!(
+                    "GeneralizedTime used for year {yyyy}; RFC 5280 requires UTCTime before 2050"
+                ));
+            }
+            (yyyy, &bytes[4..], "GeneralizedTime")
+        }
+        other => return Err(format!("expected a time, found tag 0x{other:02x}")),
+    };
+    let field = |range: std::ops::Range<usize>, name: &str| -> Result<i64, String> {
+        rest.get(range)
+            .and_then(digits)
+            .ok_or_else(|| format!("{kind} `{text}` has no valid {name}"))
+    };
+    let month = field(0..2, "month")?;
+    let day = field(2..4, "day")?;
+    let hour = field(4..6, "hour")?;
+    let mut pos = 6;
+    let is_digit_pair = |p: usize| {
+        rest.get(p..p + 2)
+            .is_some_and(|s| s.iter().all(u8::is_ascii_digit))
+    };
+    let minute = if is_digit_pair(pos) {
+        pos += 2;
+        field(pos - 2..pos, "minute")?
+    } else {
+        if kind == "UTCTime" {
+            return Err(format!("UTCTime `{text}` has no minutes"));
+        }
+        defects.push(format!("{kind} `{text}` has no minutes"));
+        0
+    };
+    let second = if is_digit_pair(pos) {
+        pos += 2;
+        field(pos - 2..pos, "second")?
+    } else {
+        defects.push(format!("{kind} `{text}` has no seconds (read as :00)"));
+        0
+    };
+    if kind == "GeneralizedTime" && matches!(rest.get(pos), Some(b'.') | Some(b',')) {
+        let frac_len = rest[pos + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if frac_len == 0 {
+            return Err(format!("{kind} `{text}` has an empty fraction"));
+        }
+        defects.push(format!(
+            "{kind} `{text}` has fractional seconds (truncated)"
+        ));
+        pos += 1 + frac_len;
+    }
+    let offset_secs = match rest.get(pos) {
+        Some(b'Z') if pos + 1 == rest.len() => 0,
+        Some(&sign @ (b'+' | b'-')) if pos + 5 == rest.len() => {
+            let hh = digits(&rest[pos + 1..pos + 3])
+                .ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
+            let mm = digits(&rest[pos + 3..pos + 5])
+                .ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
+            if hh > 23 || mm > 59 {
+                return Err(format!("{kind} `{text}` has an out-of-range offset"));
+            }
+            defects.push(format!(
+                "{kind} `{text}` has a UTC offset instead of Z (converted to UTC)"
+            ));
+            let s = hh * 3600 + mm * 60;
+            if sign == b'+' { s } else { -s }
+        }
+        None if kind == "GeneralizedTime" => {
+            defects.push(format!("{kind} `{text}` has no time zone (read as UTC)"));
+            0
+        }
+        _ => {
+            return Err(format!(
+                "{kind} `{text}` does not end in Z or a ±hhmm offset"
+            ));
+        }
+    };
+    // Leap second 60 is folded into :59 (jiff rejects :60, and no AKS tool prints it).
+    let second = second.min(59);
+    let local = Instant::from_civil(
+        i16::try_from(year).map_err(|_| format!("{kind} `{text}` year out of range"))?,
+        i8::try_from(month).map_err(|_| format!("{kind} `{text}` month out of range"))?,
+        i8::try_from(day).map_err(|_| format!("{kind} `{text}` day out of range"))?,
+        i8::try_from(hour).map_err(|_| format!("{kind} `{text}` hour out of range"))?,
+        i8::try_from(minute).map_err(|_| format!("{kind} `{text}` minute out of range"))?,
+        i8::try_from(second).map_err(|_| format!("{kind} `{text}` second out of range"))?,
+    )
+    .map_err(|_| format!("{kind} `{text}` is not a calendar date and time"))?;
+    let instant = Instant::from_unix(local.unix() - offset_secs)
+        .map_err(|_| format!("{kind} `{text}` is outside years 0001-9999 once converted to UTC"))?;
+    if kind == "UTCTime" && instant.unix() >= 2_524_608_000 {
+        // 2050-01-01: unreachable for UTCTime, kept as a guard for offset arithmetic.
+        defects.push(format!("{kind} `{text}` lands in 2050 or later"));
+    }
+    Ok(X509Time { instant, defects })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(tag_byte: u8, s: &str) -> X509Time {
+        parse_x509_time(tag_byte, s.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn utc_and_generalized_times_like_openssl() {
+        let a = t(tag::UTC_TIME, "190520080547Z");
+        assert_eq!(a.instant.to_string(), "2019-05-20T08:05:47Z");
+        assert!(a.defects.is_empty());
+        assert_eq!(
+            t(tag::UTC_TIME, "500101000000Z").instant.to_string(),
+            "1950-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            t(tag::GENERALIZED_TIME, "99991231235959Z").instant,
+            Instant::MAX
+        );
+        // boringssl bad_validity: no seconds; OpenSSL prints :00.
+        let b = t(tag::UTC_TIME, "0908080100Z");
+        assert_eq!(b.instant.to_string(), "2009-08-08T01:00:00Z");
+        assert_eq!(b.defects.len(), 1);
+        // zlint utcNotZulu: -0500 converted to GMT, as OpenSSL does.
+        let c = t(tag::UTC_TIME, "160810142728-0500");
+        assert_eq!(c.instant.to_string(), "2016-08-10T19:27:28Z");
+        // Fractions are truncated.
+        let d = t(tag::GENERALIZED_TIME, "20571201060708.999Z");
+        assert_eq!(d.instant.to_string(), "2057-12-01T06:07:08Z");
+        assert!(parse_x509_time(tag::UTC_TIME, b"991332000000Z").is_err());
+        assert!(parse_x509_time(tag::UTC_TIME, b"9912").is_err());
+        assert!(parse_x509_time(tag::UTC_TIME, b"\xff\xff").is_err());
+    }
+
+    #[test]
+    fn strings_and_names() {
+        assert_eq!(
+            decode_string(0x13, b"a*b").1.as_deref(),
+            Some("PrintableString holds characters outside its set")
+        );
+        assert_eq!(decode_string(0x1e, &[0, b'h', 0, b'i']).0, "hi");
+        assert!(decode_string(0x16, &[0xe9]).1.is_some());
+        // SEQUENCE { SET { SEQUENCE { OID 2.5.4.10, UTF8 "system:masters" } }, SET { ... CN "client" } }
+        let mut name = vec![0x30, 0x00];
+        for (oid_last, v) in [(0x0a, "system:masters"), (0x03, "client")] {
+            let atv_len = 5 + 2 + v.len();
+            name.extend([
+                0x31,
+                (atv_len + 2) as u8,
+                0x30,
+                atv_len as u8,
+                0x06,
+                0x03,
+                0x55,
+                0x04,
+                oid_last,
+                0x0c,
+                v.len() as u8,
+            ]);
+            name.extend(v.as_bytes());
+        }
+        name[1] = (name.len() - 2) as u8;
+        let (info, w) = render_name(&name, 0).unwrap();
+        assert_eq!(info.dn, "O=system:masters, CN=client");
+        assert_eq!(info.cn.as_deref(), Some("client"));
+        assert_eq!(info.o, vec!["system:masters".to_string()]);
+        assert!(w.is_empty());
+    }
+}

@@ -1,0 +1,191 @@
+//! Turning input bytes into text: byte-order marks, UTF-16 (kubeconfigs saved by Windows
+//! tools), and base64 that tolerates the whitespace people paste.
+
+use std::borrow::Cow;
+
+use base64ct::{Base64, Base64Unpadded, Encoding};
+
+use super::error::InspectError;
+
+/// What the bytes are.
+#[derive(Debug)]
+pub(crate) enum Decoded<'a> {
+    /// Text (BOM removed, UTF-16 converted).
+    Text(Cow<'a, str>),
+    /// Binary: DER.
+    Binary,
+    /// Mostly text, with invalid UTF-8 at the given offset (replaced with U+FFFD). OpenSSL
+    /// prints raw bytes of malformed names, so its `-text` output need not be UTF-8.
+    Lossy(String, usize),
+}
+
+fn decode_utf16(body: &[u8], big_endian: bool, offset: usize) -> Result<String, InspectError> {
+    if !body.len().is_multiple_of(2) {
+        return Err(InspectError::Encoding {
+            offset: offset + body.len() - 1,
+            reason: "UTF-16 text with an odd number of bytes".into(),
+        });
+    }
+    let units = body.chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    let mut out = String::with_capacity(body.len() / 2);
+    for (i, r) in char::decode_utf16(units).enumerate() {
+        match r {
+            Ok(c) => out.push(c),
+            Err(_) => {
+                return Err(InspectError::Encoding {
+                    offset: offset + i * 2,
+                    reason: "unpaired UTF-16 surrogate".into(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Decide whether `input` is text or DER, and decode text.
+pub(crate) fn decode(input: &[u8]) -> Result<Decoded<'_>, InspectError> {
+    if let Some(rest) = input.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        return std::str::from_utf8(rest)
+            .map(|s| Decoded::Text(Cow::Borrowed(s)))
+            .map_err(|e| InspectError::Encoding {
+                offset: 3 + e.valid_up_to(),
+                reason: "invalid UTF-8 after a UTF-8 byte-order mark".into(),
+            });
+    }
+    if let Some(rest) = input.strip_prefix(&[0xff, 0xfe]) {
+        return decode_utf16(rest, false, 2).map(|s| Decoded::Text(Cow::Owned(s)));
+    }
+    if let Some(rest) = input.strip_prefix(&[0xfe, 0xff]) {
+        return decode_utf16(rest, true, 2).map(|s| Decoded::Text(Cow::Owned(s)));
+    }
+    // DER certificates start with SEQUENCE and a long-form length; that second byte is
+    // never valid at the start of UTF-8 text.
+    if input.len() >= 2 && input[0] == 0x30 && (0x80..=0x84).contains(&input[1]) {
+        return Ok(Decoded::Binary);
+    }
+    // UTF-16 without a BOM: ASCII text has a zero in every other byte.
+    if input.len() >= 4 && input.len().is_multiple_of(2) {
+        let head = &input[..input.len().min(64)];
+        let odd_zero = head.iter().skip(1).step_by(2).all(|&b| b == 0);
+        let even_zero = head.iter().step_by(2).all(|&b| b == 0);
+        if odd_zero && !even_zero {
+            return decode_utf16(input, false, 0).map(|s| Decoded::Text(Cow::Owned(s)));
+        }
+        if even_zero && !odd_zero {
+            return decode_utf16(input, true, 0).map(|s| Decoded::Text(Cow::Owned(s)));
+        }
+    }
+    match std::str::from_utf8(input) {
+        Ok(s) => Ok(Decoded::Text(Cow::Borrowed(s))),
+        Err(e) if input.first() == Some(&0x30) => {
+            let _ = e;
+            Ok(Decoded::Binary)
+        }
+        Err(e) => {
+            let texty = input
+                .iter()
+                .filter(|&&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b))
+                .count();
+            if texty * 10 >= input.len() * 9 {
+                Ok(Decoded::Lossy(
+                    String::from_utf8_lossy(input).into_owned(),
+                    e.valid_up_to(),
+                ))
+            } else {
+                Err(InspectError::Encoding {
+                    offset: e.valid_up_to(),
+                    reason: "invalid UTF-8 and not DER (DER starts with byte 0x30)".into(),
+                })
+            }
+        }
+    }
+}
+
+/// Decode base64, ignoring ASCII whitespace anywhere (line breaks, CRLF, indentation), with
+/// or without `=` padding. `what` names the source for errors; the input is never echoed.
+pub(crate) fn base64_decode(text: &str, what: &str) -> Result<Vec<u8>, InspectError> {
+    let mut compact = String::with_capacity(text.len());
+    for (i, c) in text.chars().enumerate() {
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        if !(c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=') {
+            return Err(InspectError::Base64 {
+                what: what.to_string(),
+                reason: format!("character {} is not base64", i + 1),
+            });
+        }
+        compact.push(c);
+    }
+    if compact.is_empty() {
+        return Err(InspectError::Base64 {
+            what: what.to_string(),
+            reason: "it is empty".into(),
+        });
+    }
+    let decoded = if compact.ends_with('=') || compact.len().is_multiple_of(4) {
+        Base64::decode_vec(&compact)
+    } else {
+        Base64Unpadded::decode_vec(&compact)
+    };
+    decoded.map_err(|_| InspectError::Base64 {
+        what: what.to_string(),
+        reason: format!(
+            "{} base64 characters do not decode (bad length or padding)",
+            compact.len()
+        ),
+    })
+}
+
+/// Whether `text` (trimmed) is nothing but base64 and whitespace, long enough to be data.
+pub(crate) fn looks_like_base64(text: &str) -> bool {
+    let t = text.trim();
+    t.len() >= 16
+        && t.chars().all(|c| {
+            c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=' || c.is_ascii_whitespace()
+        })
+}
+
+/// Lines with their 1-based numbers, `\r` removed.
+pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boms_and_utf16() {
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("ab".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert!(matches!(decode(&le).unwrap(), Decoded::Text(t) if t == "ab"));
+        let be: Vec<u8> = "abcd".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(matches!(decode(&be).unwrap(), Decoded::Text(t) if t == "abcd"));
+        assert!(matches!(
+            decode(&[0x30, 0x82, 0, 0]).unwrap(),
+            Decoded::Binary
+        ));
+        let e = decode(&[b'a', 0xff, b'b']).unwrap_err();
+        assert!(matches!(e, InspectError::Encoding { offset: 1, .. }));
+    }
+
+    #[test]
+    fn base64_tolerates_whitespace_and_missing_padding() {
+        assert_eq!(base64_decode("Q0FE\r\n  QVRB", "x").unwrap(), b"CADATA");
+        assert_eq!(base64_decode("YWI", "x").unwrap(), b"ab");
+        let e = base64_decode("ab$c", "field").unwrap_err();
+        assert!(e.to_string().contains("character 3"), "{e}");
+        assert!(!e.to_string().contains('$'));
+    }
+}

@@ -1,0 +1,286 @@
+//! `akscert inspect` end to end: exit codes, JSON output, redaction, stdin, colours.
+//!
+//! These live in the sim package so that cargo builds the `akscert` binary for them
+//! (`CARGO_BIN_EXE_akscert`); the corpus-driven checks use `../shared/corpus` when present.
+
+// Test code: a failed unwrap is a failed test, with its message.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+
+fn akscert() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_akscert"));
+    c.env_remove("CLICOLOR_FORCE").env("NO_COLOR", "1");
+    c
+}
+
+fn corpus() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!(
+            "corpus-based CLI tests skipped: {} is not a directory",
+            p.display()
+        );
+        None
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("akscert-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const ENDDATE_2027: &str = "notAfter=Jan 23 05:43:49 2027 GMT\n";
+
+#[test]
+fn exit_zero_when_all_is_well_and_one_within_the_window() {
+    akscert()
+        .args(["inspect", "--now", "2026-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
+    // 22 days before notAfter: inside the default 30-day window.
+    akscert()
+        .args(["inspect", "--now", "2027-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
+    // …but not inside a 7-day one.
+    akscert()
+        .args(["inspect", "--now", "2027-01-01", "--warn-within", "7d", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
+    // Expired.
+    akscert()
+        .args(["inspect", "--now", "2028-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn exit_two_when_input_cannot_be_read() {
+    let out = akscert()
+        .args([
+            "inspect",
+            "--now",
+            "2026-01-01",
+            "/nonexistent/akscert/file.pem",
+        ])
+        .assert()
+        .code(2);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("cannot read the input"), "{text}");
+    akscert()
+        .args(["inspect", "-"])
+        .write_stdin("hello, world\n")
+        .assert()
+        .code(2);
+    // One unreadable file among good ones still exits 2, and the good one is still shown.
+    let dir = scratch("mixed");
+    let good = dir.join("enddate.txt");
+    std::fs::write(&good, ENDDATE_2027).unwrap();
+    let out = akscert()
+        .args(["inspect", "--now", "2026-01-01", "--format", "json"])
+        .arg(&good)
+        .arg(dir.join("missing.pem"))
+        .assert()
+        .code(2);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        v["items"][0]["inspection"]["validities"][0]["notAfter"],
+        "2027-01-23T05:43:49Z"
+    );
+    assert_eq!(v["items"][1]["error"]["error"]["error"], "io");
+    // Bad flags are usage errors (clap exits 2 as well).
+    akscert()
+        .args(["inspect", "--warn-within", "3 months", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn json_output_is_the_versioned_document() {
+    let out = akscert()
+        .args(["inspect", "--now", "2026-01-01", "--format", "json", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["apiVersion"], "akscert/v1");
+    assert_eq!(v["kind"], "InspectionSet");
+    assert_eq!(v["now"], "2026-01-01T00:00:00Z");
+    assert_eq!(v["warnWithin"], "30d");
+    let i = &v["items"][0]["inspection"];
+    assert_eq!(i["apiVersion"], "akscert/v1");
+    assert_eq!(i["kind"], "Inspection");
+    assert_eq!(i["inputKind"], "opensslDates");
+    assert_eq!(i["validities"][0]["daysLeft"], 387);
+    assert_eq!(i["validities"][0]["status"], "ok");
+    // Same input, same bytes.
+    let again = akscert()
+        .args(["inspect", "--now", "2026-01-01", "--format", "json", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(0);
+    assert_eq!(out.get_output().stdout, again.get_output().stdout);
+}
+
+#[test]
+fn secrets_are_redacted_in_both_formats() {
+    let kc = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://x:443\ncontexts: []\nusers:\n- name: u\n  user:\n    token: s3cr3t-t0ken-value-123\n    password: hunter2-password\n    client-key-data: c2VjcmV0LWtleS1ieXRlcy1oZXJl\n";
+    for format in ["human", "json"] {
+        let out = akscert()
+            .args(["inspect", "--now", "2026-01-01", "--format", format, "-"])
+            .write_stdin(kc)
+            .assert()
+            .code(0);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        for secret in [
+            "s3cr3t-t0ken-value-123",
+            "hunter2-password",
+            "c2VjcmV0LWtleS1ieXRlcy1oZXJl",
+            "secret-key-bytes",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{format} output leaked {secret}:\n{text}"
+            );
+        }
+        assert!(text.contains("present (redacted)"), "{text}");
+    }
+}
+
+#[test]
+fn no_color_means_no_escape_codes_and_human_table_has_the_facts() {
+    let out = akscert()
+        .args(["inspect", "--now", "2028-01-01", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        !text.contains('\u{1b}'),
+        "escape codes despite NO_COLOR: {text:?}"
+    );
+    assert!(
+        text.contains("2027-01-23T05:43:49Z") && text.contains("EXPIRED"),
+        "{text}"
+    );
+    assert!(text.contains("attention:"), "{text}");
+}
+
+fn ca_and_server() -> (String, String, String) {
+    let ca_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name.push(DnType::CommonName, "ca");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_pem = ca.self_signed(&ca_key).unwrap().pem();
+    let leaf_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut leaf =
+        CertificateParams::new(vec!["myaks.hcp.westeurope.azmk8s.io".to_string()]).unwrap();
+    leaf.distinguished_name
+        .push(DnType::CommonName, "apiserver");
+    let server = leaf
+        .signed_by(&leaf_key, &Issuer::from_params(&ca, &ca_key))
+        .unwrap()
+        .pem();
+    let other_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let rotated = ca.self_signed(&other_key).unwrap().pem();
+    (ca_pem, server, rotated)
+}
+
+fn kubeconfig_for(ca_pem: &str) -> String {
+    // base64 of the PEM, as AKS writes certificate-authority-data.
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in ca_pem.as_bytes().chunks(3) {
+        let n = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            b64.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+        for _ in chunk.len()..3 {
+            b64.push('=');
+        }
+    }
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: myaks\n  cluster:\n    server: https://myaks.hcp.westeurope.azmk8s.io:443\n    certificate-authority-data: {b64}\n"
+    )
+}
+
+#[test]
+fn kubeconfig_and_apiserver_pem_answer_will_it_work() {
+    let (ca, server, rotated) = ca_and_server();
+    let dir = scratch("trust");
+    let kc = dir.join("kubeconfig");
+    let old_kc = dir.join("old-kubeconfig");
+    let pem = dir.join("apiserver.pem");
+    std::fs::write(&kc, kubeconfig_for(&ca)).unwrap();
+    std::fs::write(&old_kc, kubeconfig_for(&rotated)).unwrap();
+    std::fs::write(&pem, &server).unwrap();
+    let now = time_now_for_rcgen();
+    akscert()
+        .args(["inspect", "--now", &now])
+        .arg(&kc)
+        .arg(&pem)
+        .assert()
+        .code(0);
+    let out = akscert()
+        .args(["inspect", "--now", &now])
+        .arg(&old_kc)
+        .arg(&pem)
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("kubectl would print: Unable to connect to the server: x509: certificate signed by unknown authority (possibly because of \"x509: ECDSA verification failure\" while trying to verify candidate authority certificate \"ca\")"),
+        "{text}"
+    );
+}
+
+/// rcgen's default validity starts in 1975 and ends in 4096; any instant in between works.
+fn time_now_for_rcgen() -> String {
+    "2026-08-01T00:00:00Z".to_string()
+}
+
+#[test]
+fn corpus_files_through_the_cli() {
+    let Some(c) = corpus() else { return };
+    // A truncated PEM: exit 2 with the line.
+    let out = akscert()
+        .args(["inspect", "--now", "2026-08-01"])
+        .arg(c.join("k8s-pki/kubeconfig/kubernetes-client-java/ca-cert-invalid.pem"))
+        .assert()
+        .code(2);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("starting at line 1") && text.contains("truncated"),
+        "{text}"
+    );
+    // Placeholder kubeconfig data: exit 2, and the reason is given per field.
+    let out = akscert()
+        .args(["inspect", "--now", "2026-08-01"])
+        .arg(c.join("k8s-pki/kubeconfig/kubernetes-client-javascript/kubeconfig.yaml"))
+        .assert()
+        .code(2);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        text.contains("cluster `cluster1` certificate-authority-data does not hold a certificate"),
+        "{text}"
+    );
+    // The 2116 root CA: fine.
+    akscert()
+        .args(["inspect", "--now", "2026-08-01"])
+        .arg(c.join("k8s-pki/apiserver-x509/root.pem"))
+        .assert()
+        .code(0);
+}
