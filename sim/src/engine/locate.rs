@@ -2,8 +2,9 @@
 //!
 //! Default search order: `$AKSCERT_MODULE`; `akscert_bg.wasm` next to the `akscert`
 //! executable (an installed copy); the npm package that `cargo xtask build-wasm` lays out
-//! in the workspace's target directory. When none exists and akscert runs from a checkout
-//! of its repository, it runs `cargo xtask build-wasm` once (its output goes to stderr).
+//! in the workspace's target directory. When akscert runs from a checkout of its
+//! repository and that module is missing, or older than the sources it is built from
+//! (`core/`, `wasm/`), it runs `cargo xtask build-wasm` first (its output goes to stderr).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -66,16 +67,24 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, EngineError> {
         return Ok(p.to_path_buf());
     }
     let candidates = candidates();
+    let root = workspace_root().filter(|r| r.join("xtask").is_dir());
     if let Some(found) = candidates.iter().find(|p| p.is_file()) {
+        let ours = root.as_ref().map(|r| built_module(r));
+        match (&root, ours) {
+            (Some(r), Some(ours)) if *found == ours && stale(r, found) => {
+                build(r, "is older than its sources; rebuilding it")?;
+            }
+            _ => {}
+        }
         return Ok(found.clone());
     }
-    let Some(root) = workspace_root().filter(|r| r.join("xtask").is_dir()) else {
+    let Some(root) = root else {
         return Err(EngineError::NotBuilt(format!(
             "no wasm module found (looked in {}); pass --module PATH, set AKSCERT_MODULE, or use --engine native",
             list(&candidates)
         )));
     };
-    build(&root)?;
+    build(&root, "is not built yet; building it once")?;
     let built = built_module(&root);
     if built.is_file() {
         Ok(built)
@@ -87,11 +96,52 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, EngineError> {
     }
 }
 
-/// Run `cargo xtask build-wasm` in the checkout, its output on stderr.
-pub fn build(root: &Path) -> Result<(), EngineError> {
+/// Marks the last time `cargo xtask build-wasm` ran (it leaves an up-to-date module
+/// untouched).
+const STAMP: &str = ".akscert-built";
+
+/// Whether a source of the module (`core/`, `wasm/`) changed after the module was built
+/// or last checked.
+fn stale(root: &Path, module: &Path) -> bool {
+    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let built = [
+        mtime(module),
+        module.parent().and_then(|d| mtime(&d.join(STAMP))),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    let Some(built) = built else { return false };
+    let mut newest = None;
+    for dir in ["core/src", "wasm/src"] {
+        newest_in(&root.join(dir), &mut newest, 0);
+    }
+    for file in ["core/Cargo.toml", "wasm/Cargo.toml"] {
+        newest = newest.max(mtime(&root.join(file)));
+    }
+    newest.is_some_and(|n| n > built)
+}
+
+fn newest_in(dir: &Path, newest: &mut Option<std::time::SystemTime>, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let Ok(meta) = e.metadata() else { continue };
+        if meta.is_dir() && depth < 8 {
+            newest_in(&e.path(), newest, depth + 1);
+        } else if let Ok(m) = meta.modified() {
+            *newest = (*newest).max(Some(m));
+        }
+    }
+}
+
+/// Run `cargo xtask build-wasm` in the checkout, its output on stderr; `why` completes
+/// "the wasm module …" in the notice.
+pub fn build(root: &Path, why: &str) -> Result<(), EngineError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!(
-        "akscert: the wasm module is not built yet; building it once with `cargo xtask build-wasm` in {} (a few minutes the first time; --engine native skips it)",
+        "akscert: the wasm module {why} with `cargo xtask build-wasm` in {} (a few minutes the first time; --engine native skips it)",
         root.display()
     );
     let status = Command::new(&cargo)
@@ -107,6 +157,9 @@ pub fn build(root: &Path) -> Result<(), EngineError> {
             ))
         })?;
     if status.success() {
+        let stamp = built_module(root).with_file_name(STAMP);
+        // Best effort: without the stamp the next run only checks again.
+        let _ = std::fs::write(stamp, b"");
         Ok(())
     } else {
         Err(EngineError::NotBuilt(format!(
