@@ -252,7 +252,7 @@ fn the_fleet_is_sorted_by_urgency() {
 
 #[test]
 fn real_az_output_without_a_creation_date_needs_one() {
-    let Some(corpus) = akscert_tests::corpus_dir("real_az_output_without_a_creation_date") else {
+    let Some(corpus) = akscert_tests::corpus_dir() else {
         return;
     };
     for file in [
