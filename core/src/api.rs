@@ -400,15 +400,26 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
 /// `simulateCluster` (what a worker pool or a shard runs).
 pub fn split(scenario: &Scenario) -> Result<Vec<ClusterRun>, ScenarioError> {
     let prepared = scenario.prepare()?;
+    // Everything but the clusters, cloned once (not once per cluster: a fleet of n
+    // clusters would otherwise cost n² cluster clones).
+    let header = Scenario {
+        api_version: scenario.api_version.clone(),
+        kind: scenario.kind.clone(),
+        name: scenario.name.clone(),
+        seed: scenario.seed,
+        horizon: Horizon::Until(prepared.horizon()),
+        policy: scenario.policy.clone(),
+        faults: scenario.faults.clone(),
+        clusters: Vec::new(),
+    };
     Ok(scenario
         .clusters
         .iter()
         .enumerate()
         .map(|(index, c)| ClusterRun {
             scenario: Scenario {
-                horizon: Horizon::Until(prepared.horizon()),
                 clusters: vec![c.clone()],
-                ..scenario.clone()
+                ..header.clone()
             },
             index,
             include_events: true,

@@ -1,17 +1,25 @@
-//! `akscert`: the command line. This file holds only the CLI definition and dispatch; each
-//! subcommand lives in its own module.
+//! `akscert`: which certificates does my AKS cluster (or fleet) depend on, when does each
+//! expire or rotate, and what breaks if I do X — or nothing? This file holds only the
+//! command-line definition and dispatch; each subcommand lives in its own module.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod fleet_cmd;
 mod inspect_cmd;
+mod merge_cmd;
+mod report_cmd;
 mod simulate_cmd;
 
-/// Which certificates does my AKS cluster depend on, when do they expire or rotate, and
-/// what happens if we do X, or nothing?
+/// AKS certificate lifecycles: what expires, what rotates, what breaks if you do X.
 #[derive(Debug, Parser)]
-#[command(name = "akscert", version, about, long_about = None)]
+#[command(
+    name = "akscert",
+    version,
+    about = "AKS certificate lifecycles: what expires, what rotates, what breaks if you do X — or nothing",
+    long_about = None
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -19,8 +27,18 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a what-if scenario; without a file, the bundled example.
+    /// Play a what-if scenario over years of simulated time (without a file: the bundled
+    /// example).
     Simulate(simulate_cmd::SimulateArgs),
+    /// What expires or needs action across a fleet, most urgent first: from
+    /// `az aks list -o json` output or a scenario file.
+    Fleet(fleet_cmd::FleetArgs),
+    /// One cluster's certificate table at --now, from flags or a facts file (or
+    /// `az aks show -o json`).
+    #[command(visible_alias = "expiry")]
+    Report(report_cmd::ReportArgs),
+    /// Combine the outputs of `--shard I/N` runs into the report one run would give.
+    Merge(merge_cmd::MergeArgs),
     /// Inspect certificates (PEM/DER/base64), kubeconfigs, and the output of the AKS
     /// certificate check commands; with a kubeconfig and a server certificate, say whether
     /// the kubeconfig still works against that API server.
@@ -29,9 +47,19 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        None => simulate_cmd::run(&simulate_cmd::SimulateArgs::default()),
-        Some(Command::Simulate(args)) => simulate_cmd::run(&args),
-        Some(Command::Inspect(args)) => inspect_cmd::run(&args),
+    let command = match cli.command {
+        Some(c) => c,
+        // `akscert` alone runs the bundled example.
+        None => match Cli::parse_from(["akscert", "simulate"]).command {
+            Some(c) => c,
+            None => return ExitCode::from(2),
+        },
+    };
+    match command {
+        Command::Simulate(args) => simulate_cmd::run(&args),
+        Command::Fleet(args) => fleet_cmd::run(&args),
+        Command::Report(args) => report_cmd::run(&args),
+        Command::Merge(args) => merge_cmd::run(&args),
+        Command::Inspect(args) => inspect_cmd::run(&args),
     }
 }

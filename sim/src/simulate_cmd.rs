@@ -1,71 +1,64 @@
-//! `akscert simulate`: run a scenario (or the bundled example) and print its timeline.
+//! `akscert simulate [SCENARIO]`: a what-if timeline for every cluster of a scenario.
 
-use std::io::Write;
 use std::process::ExitCode;
 
-use akscert_core::engine::{self, RunOptions, Scenario};
-use clap::{Args, ValueEnum};
+use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts};
+use akscert_sim::execute::{self, Settings};
+use akscert_sim::shard::{self, Command};
+use akscert_sim::urgency::{self, Verdict};
+use akscert_sim::{output, render, scenario_file};
+use clap::Args;
 
-/// Arguments of `simulate`.
-#[derive(Debug, Default, Args)]
+/// Options of `akscert simulate`.
+#[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Scenario file (JSON); `-` for stdin; none for the bundled example.
-    scenario: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    /// Scenario file: TOML, YAML or JSON (`-` for stdin). Without one, the bundled
+    /// example (examples/scenario.toml).
+    pub scenario: Option<String>,
+    #[command(flatten)]
+    pub run: RunOpts,
+    #[command(flatten)]
+    pub time: TimeOpts,
+    #[command(flatten)]
+    pub output: OutputOpts,
+    #[command(flatten)]
+    pub engine: EngineOpts,
 }
 
-#[derive(Debug, Clone, Copy, Default, ValueEnum)]
-enum Format {
-    #[default]
-    Human,
-    Json,
+/// Run it.
+pub fn run(a: &SimulateArgs) -> ExitCode {
+    cli::finish(simulate(a))
 }
 
-/// Run it; exit 2 on any error.
-pub fn run(args: &SimulateArgs) -> ExitCode {
-    let text = match args.scenario.as_deref() {
-        None => akscert_sim::EXAMPLE_SCENARIO.to_string(),
-        Some("-") => {
-            let mut s = String::new();
-            if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
-                eprintln!("akscert: cannot read stdin: {e}");
-                return ExitCode::from(2);
-            }
-            s
-        }
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("akscert: cannot read {path}: {e}");
-                return ExitCode::from(2);
-            }
-        },
-    };
-    let scenario: Scenario = match akscert_core::api::parse(&text) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "akscert: {}: {e}",
-                args.scenario.as_deref().unwrap_or("example")
-            );
-            return ExitCode::from(2);
-        }
-    };
-    let timeline = match engine::simulate(&scenario, RunOptions::default()) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("akscert: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let out = match args.format {
-        Format::Human => akscert_sim::human::timeline(&timeline),
-        Format::Json => serde_json::to_string_pretty(&timeline).unwrap_or_default() + "\n",
-    };
-    if anstream::stdout().write_all(out.as_bytes()).is_err() {
-        return ExitCode::from(2);
+fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
+    let now = a.time.now();
+    if a.run.shard.is_some() {
+        a.output.check_shard()?;
     }
-    ExitCode::SUCCESS
+    let file =
+        scenario_file::load(a.scenario.as_deref())?.with_overrides(a.run.seed, a.run.horizon);
+    // Refuse an invalid scenario before loading (or building) the module.
+    file.split()?;
+    let engine = a.engine.load()?;
+    let settings = Settings {
+        now,
+        warn_within: a.time.warn_within,
+        jobs: a.engine.jobs,
+        progress: a.output.progress(),
+        shard: a.run.shard,
+        include_events: true,
+    };
+    let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
+    if let Some(spec) = a.run.shard {
+        let verdict = Verdict::of(&urgency::simulation_rows(&run));
+        let input = serde_json::to_string(&file.scenario).unwrap_or_default();
+        let fp = shard::fingerprint(Command::Simulate, &input, now, a.time.warn_within);
+        let doc = shard::simulation_shard(Command::Simulate, fp, spec, total, run);
+        let text = serde_json::to_string(&doc).unwrap_or_default() + "\n";
+        output::write(a.output.output.as_deref(), &text)?;
+        return Ok(verdict.code());
+    }
+    let rendered = render::simulation(&run, a.output.format());
+    output::write(a.output.output.as_deref(), &rendered.text)?;
+    Ok(rendered.verdict.code())
 }

@@ -5,6 +5,9 @@
 //! is not part of the repository. Tests that need it call [`corpus_dir`], which says on
 //! stderr exactly why they are skipped when it is absent.
 
+/// Fixtures for the simulator tests (`tests/sim_*.rs`).
+pub mod sim;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 

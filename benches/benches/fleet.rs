@@ -1,0 +1,134 @@
+//! The simulator's fleet run — 10,000 clusters for 10 years — through the shipped module
+//! in wasmtime and through the native engine, on one worker each (engine speed, not
+//! parallelism), with events/s and the wasm/native ratio; and the module's load +
+//! compile time (JIT from scratch, and from the compile cache).
+//!
+//! `cargo bench -p akscert-benches --bench fleet`. The module is built with
+//! `cargo xtask build-wasm` first; when that is impossible the wasm half is skipped and
+//! the reason printed.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use akscert_benches::fleet;
+use akscert_sim::engine::{Engine, GuestLimits, NativeEngine, WasmEngine};
+use akscert_sim::execute::{self, Settings};
+use akscert_sim::runner::Progress;
+use akscert_sim::scenario_file::ScenarioFile;
+use akscert_sim::source::Source;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn module() -> Option<PathBuf> {
+    match xtask::build(&xtask::BuildOptions::default()) {
+        Ok(b) => Some(b.wasm),
+        Err(e) => {
+            eprintln!("wasm benchmarks skipped: `cargo xtask build-wasm` failed: {e}");
+            None
+        }
+    }
+}
+
+fn file(clusters: usize, years: i64) -> ScenarioFile {
+    let scenario = fleet(clusters, years, 42);
+    ScenarioFile {
+        source: Source::from_text(
+            "fleet.json",
+            serde_json::to_string(&scenario).unwrap_or_default(),
+        ),
+        scenario,
+    }
+}
+
+fn settings() -> Settings {
+    Settings {
+        now: akscert_core::time::Instant::parse("2026-01-01")
+            .unwrap_or(akscert_core::time::Instant::MIN),
+        warn_within: akscert_core::time::Duration::days(30),
+        jobs: 1,
+        progress: Progress::Hidden,
+        shard: None,
+        include_events: false,
+    }
+}
+
+/// One run: events simulated and wall time; every cluster must succeed.
+fn run(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
+    let started = Instant::now();
+    let (run, _, stats) =
+        execute::simulate(engine, f, &settings()).expect("the fleet scenario is valid");
+    let failed = run.clusters.iter().filter(|c| c.error.is_some()).count();
+    assert_eq!(
+        failed,
+        0,
+        "{failed} clusters failed on the {} engine",
+        engine.name()
+    );
+    (stats.events, started.elapsed())
+}
+
+fn fleet_10k_10y(c: &mut Criterion) {
+    let f = file(10_000, 10);
+    let native = Engine::Native(NativeEngine);
+    let (events, _) = run(&native, &f);
+    eprintln!("fleet of 10,000 clusters, 10 years: {events} events");
+    let wasm = module().map(|path| {
+        let w = WasmEngine::load(&path, GuestLimits::default()).expect("the built module loads");
+        Engine::Wasm(Arc::new(w))
+    });
+    let mut g = c.benchmark_group("sim_fleet_10k_10y");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(60));
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("native_1_worker", |b| b.iter(|| run(&native, &f)));
+    if let Some(wasm) = &wasm {
+        g.bench_function("wasm_1_worker", |b| b.iter(|| run(wasm, &f)));
+    }
+    g.finish();
+    // A direct side-by-side figure for the closing note (criterion's medians are above).
+    if let Some(wasm) = &wasm {
+        let best = |e: &Engine| (0..3).map(|_| run(e, &f).1).min().unwrap_or_default();
+        let (n, w) = (best(&native), best(wasm));
+        let rate = |d: Duration| events as f64 / d.as_secs_f64();
+        eprintln!(
+            "best of 3, 1 worker: native {:.2} s ({:.0} events/s), wasm {:.2} s ({:.0} events/s); wasm/native time ratio {:.2}",
+            n.as_secs_f64(),
+            rate(n),
+            w.as_secs_f64(),
+            rate(w),
+            w.as_secs_f64() / n.as_secs_f64()
+        );
+    }
+}
+
+fn module_load(c: &mut Criterion) {
+    let Some(path) = module() else { return };
+    let cache = std::env::temp_dir().join(format!("akscert-bench-cache-{}", std::process::id()));
+    let mut g = c.benchmark_group("sim_module");
+    g.sample_size(10);
+    g.bench_function("load_compile_check_uncached", |b| {
+        b.iter(|| WasmEngine::load_with_cache(&path, GuestLimits::default(), None).expect("loads"))
+    });
+    // Warm the cache, then measure a load that deserialises the compiled code.
+    let first =
+        WasmEngine::load_with_cache(&path, GuestLimits::default(), Some(&cache)).expect("loads");
+    assert!(!first.stats().from_cache);
+    g.bench_function("load_check_from_cache", |b| {
+        b.iter(|| {
+            let w = WasmEngine::load_with_cache(&path, GuestLimits::default(), Some(&cache))
+                .expect("loads");
+            assert!(w.stats().from_cache);
+            w
+        })
+    });
+    g.finish();
+    let _ = std::fs::remove_dir_all(&cache);
+    eprintln!(
+        "module {}: {} bytes",
+        path.display(),
+        first.stats().module_bytes
+    );
+}
+
+criterion_group!(benches, module_load, fleet_10k_10y);
+criterion_main!(benches);

@@ -1,0 +1,179 @@
+//! The two engines behind `--engine`: akscert-core compiled into this binary (`native`),
+//! and the shipped `.wasm` module run in wasmtime (`wasm`, the default). Both answer the
+//! same versioned JSON API (`akscert_core::api`), so everything downstream of a call —
+//! assembling, merging, rendering — is shared and engine-independent.
+
+mod cache;
+pub mod locate;
+mod native;
+mod wasm;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use akscert_core::api::{ErrorDocument, OPERATIONS};
+
+pub use cache::dir as module_cache_dir;
+pub use native::NativeEngine;
+pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
+
+/// An operation of the versioned JSON API; its ABI number is its 1-based index in
+/// [`OPERATIONS`] (append-only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `version`.
+    Version,
+    /// `policy`.
+    Policy,
+    /// `simulate`.
+    Simulate,
+    /// `simulateCluster`.
+    SimulateCluster,
+    /// `report`.
+    Report,
+    /// `whatIf`.
+    WhatIf,
+}
+
+impl Op {
+    /// The operation's name in [`OPERATIONS`].
+    pub fn name(self) -> &'static str {
+        OPERATIONS[self.index() - 1]
+    }
+
+    /// The 1-based ABI index.
+    pub fn index(self) -> usize {
+        match self {
+            Op::Version => 1,
+            Op::Policy => 2,
+            Op::Simulate => 3,
+            Op::SimulateCluster => 4,
+            Op::Report => 5,
+            Op::WhatIf => 6,
+        }
+    }
+}
+
+/// Why a guest call could not produce an answer: the guest trapped, ran out of its fuel
+/// budget or memory, or broke the ABI. Reported for the one call (the one cluster); the
+/// worker starts a fresh instance for the next.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct GuestFault {
+    /// A stable kind: `outOfFuel`, `outOfMemory`, `guestTrap`, `abiViolation`.
+    pub kind: &'static str,
+    /// What happened, with the limit that was hit.
+    pub message: String,
+}
+
+/// The answer to one call.
+pub type CallResult = Result<Result<String, ErrorDocument>, GuestFault>;
+
+/// A loaded engine; cheap to share between threads. Each worker thread asks for its own
+/// [`Worker`].
+#[derive(Clone)]
+pub enum Engine {
+    /// akscert-core in this binary.
+    Native(NativeEngine),
+    /// The module in wasmtime.
+    Wasm(Arc<WasmEngine>),
+}
+
+impl Engine {
+    /// A worker for one thread (a wasmtime `Store` and instance for the wasm engine).
+    pub fn worker(&self) -> Result<Worker, EngineError> {
+        Ok(match self {
+            Engine::Native(n) => Worker::Native(*n),
+            Engine::Wasm(w) => Worker::Wasm(Box::new(w.worker()?)),
+        })
+    }
+
+    /// `native` or `wasm`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::Native(_) => "native",
+            Engine::Wasm(_) => "wasm",
+        }
+    }
+}
+
+/// One thread's handle on an engine.
+pub enum Worker {
+    /// Native calls.
+    Native(NativeEngine),
+    /// A wasmtime store with an instance of the module.
+    Wasm(Box<wasm::WasmWorker>),
+}
+
+impl Worker {
+    /// Run `op` on the JSON `input`.
+    pub fn call(&mut self, op: Op, input: &str) -> CallResult {
+        match self {
+            Worker::Native(n) => Ok(n.call(op, input)),
+            Worker::Wasm(w) => w.call(op, input),
+        }
+    }
+
+    /// Fuel the last call used (wasm only).
+    pub fn last_fuel(&self) -> Option<u64> {
+        match self {
+            Worker::Native(_) => None,
+            Worker::Wasm(w) => w.last_fuel(),
+        }
+    }
+
+    /// The guest's linear memory size (wasm only; its peak so far).
+    pub fn memory_bytes(&self) -> Option<usize> {
+        match self {
+            Worker::Native(_) => None,
+            Worker::Wasm(w) => Some(w.memory_bytes()),
+        }
+    }
+}
+
+/// Why an engine could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The module file is missing or unreadable.
+    #[error("cannot read the wasm module {path}: {source}")]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not a usable WebAssembly module.
+    #[error("{path} is not a usable akscert WebAssembly module: {why}")]
+    Corrupt {
+        /// The path.
+        path: PathBuf,
+        /// What wasmtime or the checks said.
+        why: String,
+    },
+    /// The module speaks another host ABI.
+    #[error(
+        "{path} speaks host ABI version {found}; this akscert needs version {expected}. Rebuild the module with `cargo xtask build-wasm` (or use the akscert that came with it)"
+    )]
+    AbiVersion {
+        /// The path.
+        path: PathBuf,
+        /// What the module says.
+        found: u32,
+        /// What this host needs.
+        expected: u32,
+    },
+    /// The module's operations table differs from this host's.
+    #[error("{path}: {why}")]
+    Operations {
+        /// The path.
+        path: PathBuf,
+        /// What differs.
+        why: String,
+    },
+    /// wasmtime itself could not start.
+    #[error("cannot start wasmtime: {0}")]
+    Runtime(String),
+    /// No module was found and none could be built.
+    #[error("{0}")]
+    NotBuilt(String),
+}

@@ -1,0 +1,505 @@
+//! The wasmtime host: one `Engine`, the module compiled once (or loaded from the compile
+//! cache), one `Store` per worker. Every guest call is bounded by a fuel budget and a
+//! memory limit; a trap or an overrun fails that one call, and the worker starts a fresh
+//! instance for the next (the guest's allocator may have been mid-update).
+//!
+//! The host ABI (`wasm/ABI.md`): `akscert_abi_version() -> u32`, `akscert_alloc(len) ->
+//! ptr` (0 = cannot allocate), `akscert_free(ptr, len)`, `akscert_call(op, ptr, len) ->
+//! (out_ptr << 32) | out_len`, output = one status byte (0 ok, 1 error document) + JSON.
+//! No JS import is ever called on this path: every import is defined as a trap.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use akscert_core::api::{ErrorDocument, OPERATIONS, VersionInfo};
+use akscert_core::engine::API_VERSION;
+use wasmtime::{
+    Config, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder,
+    Trap, TypedFunc, WasmBacktrace,
+};
+
+use super::{CallResult, EngineError, GuestFault, Op, cache};
+
+/// The host ABI version this host speaks.
+pub const ABI_VERSION: u32 = 1;
+
+/// Bounds on every guest call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GuestLimits {
+    /// Fuel per call (about one unit per WebAssembly instruction). Deterministic: the
+    /// same call runs out at the same point on every machine.
+    pub fuel: u64,
+    /// Largest linear memory a worker's instance may grow to, in bytes.
+    pub memory_bytes: usize,
+}
+
+impl GuestLimits {
+    /// The default fuel per call: ample for a cluster simulated over decades (a
+    /// 10-year cluster takes well under 1% of it), small enough to stop a runaway guest
+    /// within seconds.
+    pub const DEFAULT_FUEL: u64 = 20_000_000_000;
+    /// The default memory limit: 1 GiB.
+    pub const DEFAULT_MEMORY: usize = 1 << 30;
+}
+
+impl Default for GuestLimits {
+    fn default() -> Self {
+        GuestLimits {
+            fuel: Self::DEFAULT_FUEL,
+            memory_bytes: Self::DEFAULT_MEMORY,
+        }
+    }
+}
+
+/// How the module was loaded, for `--verbose` output and the load benchmark.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadStats {
+    /// Size of the `.wasm` file.
+    pub module_bytes: usize,
+    /// Reading the file.
+    pub read: Duration,
+    /// Compiling (or deserialising from the cache) and checking the module.
+    pub compile: Duration,
+    /// Whether the compiled code came from the cache.
+    pub from_cache: bool,
+}
+
+/// The module loaded into wasmtime, ready to hand out workers.
+pub struct WasmEngine {
+    path: PathBuf,
+    engine: wasmtime::Engine,
+    pre: InstancePre<HostState>,
+    limits: GuestLimits,
+    stats: LoadStats,
+}
+
+/// What a store carries: the memory limits, and whether a grow was refused (to tell an
+/// out-of-memory trap from any other).
+struct HostState {
+    limits: StoreLimits,
+    refused_grow: Option<usize>,
+}
+
+impl ResourceLimiter for HostState {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        let answer = self.limits.memory_growing(current, desired, maximum);
+        if !matches!(answer, Ok(true)) {
+            self.refused_grow = Some(desired);
+        }
+        answer
+    }
+
+    fn memory_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.memory_grow_failed(error)
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn table_grow_failed(&mut self, error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.limits.table_grow_failed(error)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
+}
+
+impl WasmEngine {
+    /// Load, compile (or take from the compile cache, see [`super::module_cache_dir`]) and check the
+    /// module at `path`: the exports of the host ABI, its version, and the operations
+    /// table.
+    pub fn load(path: &Path, limits: GuestLimits) -> Result<WasmEngine, EngineError> {
+        Self::load_with_cache(path, limits, cache::dir().as_deref())
+    }
+
+    /// Like [`WasmEngine::load`], with the compile cache in `cache` (`None`: always
+    /// compile).
+    pub fn load_with_cache(
+        path: &Path,
+        limits: GuestLimits,
+        cache: Option<&Path>,
+    ) -> Result<WasmEngine, EngineError> {
+        let started = Instant::now();
+        let bytes = std::fs::read(path).map_err(|source| EngineError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let read = started.elapsed();
+        Self::from_bytes(path, &bytes, limits, read, cache)
+    }
+
+    /// Like [`WasmEngine::load_with_cache`], from bytes already read (`path` names them in
+    /// messages, `read` is how long reading took).
+    pub fn from_bytes(
+        path: &Path,
+        bytes: &[u8],
+        limits: GuestLimits,
+        read: Duration,
+        cache: Option<&Path>,
+    ) -> Result<WasmEngine, EngineError> {
+        let corrupt = |why: String| EngineError::Corrupt {
+            path: path.to_path_buf(),
+            why,
+        };
+        if !bytes.starts_with(b"\0asm") {
+            return Err(corrupt(format!(
+                "it does not start with the WebAssembly magic bytes `\\0asm` ({} bytes{})",
+                bytes.len(),
+                if bytes.is_empty() { ", empty file" } else { "" }
+            )));
+        }
+        let started = Instant::now();
+        let mut config = Config::new();
+        config.consume_fuel(true);
+        let engine =
+            wasmtime::Engine::new(&config).map_err(|e| EngineError::Runtime(format!("{e}")))?;
+        let (module, from_cache) =
+            cache::module(&engine, bytes, cache).map_err(|e| corrupt(format!("{e}")))?;
+        for name in [
+            "akscert_abi_version",
+            "akscert_alloc",
+            "akscert_free",
+            "akscert_call",
+        ] {
+            if module.get_export(name).is_none() {
+                return Err(corrupt(format!(
+                    "it has no `{name}` export (not an akscert module with the host ABI)"
+                )));
+            }
+        }
+        let mut linker = Linker::new(&engine);
+        linker
+            .define_unknown_imports_as_traps(&module)
+            .map_err(|e| corrupt(format!("{e}")))?;
+        let pre = linker
+            .instantiate_pre(&module)
+            .map_err(|e| corrupt(format!("{e}")))?;
+        let mut wasm = WasmEngine {
+            path: path.to_path_buf(),
+            engine,
+            pre,
+            limits,
+            stats: LoadStats {
+                module_bytes: bytes.len(),
+                read,
+                compile: Duration::ZERO,
+                from_cache,
+            },
+        };
+        wasm.check()?;
+        wasm.stats.compile = started.elapsed();
+        Ok(wasm)
+    }
+
+    /// Check the ABI version and the operations table on a probe instance (with default
+    /// limits, so a tiny test budget does not fail the load itself).
+    fn check(&self) -> Result<(), EngineError> {
+        let corrupt = |why: String| EngineError::Corrupt {
+            path: self.path.clone(),
+            why,
+        };
+        let mut probe = WasmWorker {
+            engine: self.engine.clone(),
+            pre: self.pre.clone(),
+            limits: GuestLimits::default(),
+            live: None,
+            last_fuel: None,
+        };
+        let live = probe
+            .instantiate()
+            .map_err(|f| corrupt(format!("instantiation failed: {f}")))?;
+        let version = live
+            .abi_version
+            .call(&mut live.store, ())
+            .map_err(|e| corrupt(format!("akscert_abi_version trapped: {e}")))?;
+        if version != ABI_VERSION {
+            return Err(EngineError::AbiVersion {
+                path: self.path.clone(),
+                found: version,
+                expected: ABI_VERSION,
+            });
+        }
+        let answer = probe
+            .call(Op::Version, "")
+            .map_err(|f| corrupt(format!("the version call failed: {f}")))?
+            .map_err(|d| corrupt(format!("the version call failed: {}", d.error.message)))?;
+        let info: VersionInfo = serde_json::from_str(&answer)
+            .map_err(|e| corrupt(format!("the version call answered {e}")))?;
+        if info.api_version != API_VERSION {
+            return Err(EngineError::Operations {
+                path: self.path.clone(),
+                why: format!(
+                    "the module speaks API `{}`; this akscert reads `{API_VERSION}`",
+                    info.api_version
+                ),
+            });
+        }
+        let host: Vec<&str> = OPERATIONS.to_vec();
+        let guest: Vec<&str> = info.operations.iter().map(String::as_str).collect();
+        if !guest.starts_with(&host) {
+            return Err(EngineError::Operations {
+                path: self.path.clone(),
+                why: format!(
+                    "the module's operations are [{}]; this akscert numbers them [{}] (rebuild the module with `cargo xtask build-wasm`)",
+                    guest.join(", "),
+                    host.join(", ")
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// A worker with its own store; the instance is created on first use.
+    pub fn worker(&self) -> Result<WasmWorker, EngineError> {
+        Ok(WasmWorker {
+            engine: self.engine.clone(),
+            pre: self.pre.clone(),
+            limits: self.limits,
+            live: None,
+            last_fuel: None,
+        })
+    }
+
+    /// The module's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How the module was loaded.
+    pub fn stats(&self) -> LoadStats {
+        self.stats
+    }
+
+    /// The limits every call runs under.
+    pub fn limits(&self) -> GuestLimits {
+        self.limits
+    }
+}
+
+/// One thread's store and instance.
+pub struct WasmWorker {
+    engine: wasmtime::Engine,
+    pre: InstancePre<HostState>,
+    limits: GuestLimits,
+    live: Option<Live>,
+    last_fuel: Option<u64>,
+}
+
+struct Live {
+    store: Store<HostState>,
+    memory: Memory,
+    abi_version: TypedFunc<(), u32>,
+    alloc: TypedFunc<u32, u32>,
+    free: TypedFunc<(u32, u32), ()>,
+    call: TypedFunc<(u32, u32, u32), u64>,
+}
+
+impl WasmWorker {
+    fn instantiate(&mut self) -> Result<&mut Live, GuestFault> {
+        if self.live.is_none() {
+            let state = HostState {
+                limits: StoreLimitsBuilder::new()
+                    .memory_size(self.limits.memory_bytes)
+                    .trap_on_grow_failure(true)
+                    .build(),
+                refused_grow: None,
+            };
+            let mut store = Store::new(&self.engine, state);
+            store.limiter(|s| s);
+            let fault = |what: &str, e: wasmtime::Error, store: &Store<HostState>| {
+                let mut f = classify(&e, store, u64::MAX, self.limits.memory_bytes);
+                f.message = format!("{what}: {}", f.message);
+                f
+            };
+            store
+                .set_fuel(u64::MAX)
+                .map_err(|e| fault("cannot set fuel", e, &store))?;
+            let instance = self
+                .pre
+                .instantiate(&mut store)
+                .map_err(|e| fault("cannot instantiate the module", e, &store))?;
+            let memory = instance
+                .get_memory(&mut store, "memory")
+                .ok_or_else(|| abi("the module exports no `memory`".into()))?;
+            macro_rules! func {
+                ($name:literal) => {
+                    instance
+                        .get_typed_func(&mut store, $name)
+                        .map_err(|e| abi(format!("export `{}`: {e}", $name)))?
+                };
+            }
+            let live = Live {
+                abi_version: func!("akscert_abi_version"),
+                alloc: func!("akscert_alloc"),
+                free: func!("akscert_free"),
+                call: func!("akscert_call"),
+                memory,
+                store,
+            };
+            self.live = Some(live);
+        }
+        self.live.as_mut().ok_or_else(|| abi("no instance".into()))
+    }
+
+    /// Run `op` on `input` in the guest, within the fuel and memory limits.
+    pub fn call(&mut self, op: Op, input: &str) -> CallResult {
+        let limits = self.limits;
+        let live = self.instantiate()?;
+        let result = call_live(live, limits, op, input);
+        self.last_fuel = live
+            .store
+            .get_fuel()
+            .ok()
+            .map(|left| limits.fuel.saturating_sub(left));
+        if result.is_err() {
+            // After any trap the guest may be mid-update: never reuse the store.
+            self.live = None;
+        }
+        result
+    }
+
+    /// Fuel the last call used (all of the budget, if it ran out).
+    pub fn last_fuel(&self) -> Option<u64> {
+        self.last_fuel
+    }
+
+    /// The current size of the instance's linear memory (its peak so far: wasm memory
+    /// never shrinks); 0 before the first call or after a fault.
+    pub fn memory_bytes(&self) -> usize {
+        self.live
+            .as_ref()
+            .map_or(0, |l| l.memory.data_size(&l.store))
+    }
+}
+
+fn abi(message: String) -> GuestFault {
+    GuestFault {
+        kind: "abiViolation",
+        message,
+    }
+}
+
+fn call_live(live: &mut Live, limits: GuestLimits, op: Op, input: &str) -> CallResult {
+    let Live {
+        store,
+        memory,
+        alloc,
+        free,
+        call,
+        ..
+    } = live;
+    store.data_mut().refused_grow = None;
+    let trap = |e: wasmtime::Error, store: &Store<HostState>| {
+        classify(&e, store, limits.fuel, limits.memory_bytes)
+    };
+    store.set_fuel(limits.fuel).map_err(|e| trap(e, store))?;
+    let len = u32::try_from(input.len()).map_err(|_| {
+        abi(format!(
+            "an input of {} bytes does not fit wasm32",
+            input.len()
+        ))
+    })?;
+    let ptr = alloc.call(&mut *store, len).map_err(|e| trap(e, store))?;
+    if ptr == 0 {
+        return Err(GuestFault {
+            kind: "outOfMemory",
+            message: format!("the guest could not allocate {len} bytes for its input"),
+        });
+    }
+    memory
+        .write(&mut *store, ptr as usize, input.as_bytes())
+        .map_err(|e| abi(format!("akscert_alloc returned {ptr}, outside memory: {e}")))?;
+    let op_index = u32::try_from(op.index()).unwrap_or(u32::MAX);
+    let packed = call
+        .call(&mut *store, (op_index, ptr, len))
+        .map_err(|e| trap(e, store))?;
+    free.call(&mut *store, (ptr, len))
+        .map_err(|e| trap(e, store))?;
+    if packed == 0 {
+        return Err(GuestFault {
+            kind: "outOfMemory",
+            message: "the guest could not allocate its output".into(),
+        });
+    }
+    let out_ptr = (packed >> 32) as u32;
+    let out_len = (packed & 0xffff_ffff) as u32;
+    let range = out_ptr as usize..out_ptr as usize + out_len as usize;
+    let output = memory.data(&*store).get(range).ok_or_else(|| {
+        abi(format!(
+            "akscert_call returned {out_len} bytes at {out_ptr}, outside the guest's memory"
+        ))
+    })?;
+    let Some((&status, json)) = output.split_first() else {
+        return Err(abi("akscert_call returned an empty output".into()));
+    };
+    let text = String::from_utf8(json.to_vec())
+        .map_err(|e| abi(format!("akscert_call returned text that is not UTF-8: {e}")))?;
+    free.call(&mut *store, (out_ptr, out_len))
+        .map_err(|e| trap(e, store))?;
+    match status {
+        0 => Ok(Ok(text)),
+        1 => serde_json::from_str::<ErrorDocument>(&text)
+            .map(Err)
+            .map_err(|e| {
+                abi(format!(
+                    "akscert_call returned a malformed error document: {e}"
+                ))
+            }),
+        other => Err(abi(format!(
+            "akscert_call returned status byte {other} (expected 0 or 1)"
+        ))),
+    }
+}
+
+/// Turn a wasmtime error from a guest call into a fault with the limit that was hit.
+fn classify(e: &wasmtime::Error, store: &Store<HostState>, fuel: u64, memory: usize) -> GuestFault {
+    if matches!(e.downcast_ref::<Trap>(), Some(Trap::OutOfFuel)) {
+        return GuestFault {
+            kind: "outOfFuel",
+            message: format!(
+                "the guest used up its fuel budget of {fuel} units before finishing (raise --fuel)"
+            ),
+        };
+    }
+    if let Some(desired) = store.data().refused_grow {
+        return GuestFault {
+            kind: "outOfMemory",
+            message: format!(
+                "the guest tried to grow its memory to {desired} bytes, over the limit of {memory} bytes (raise --memory-limit)"
+            ),
+        };
+    }
+    let place = e
+        .downcast_ref::<WasmBacktrace>()
+        .and_then(|bt| bt.frames().iter().find_map(|f| f.func_name()))
+        .map(|name| format!(" in {name}"))
+        .unwrap_or_default();
+    let what = match e.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => e.to_string(),
+    };
+    GuestFault {
+        kind: "guestTrap",
+        message: format!("the guest trapped{place}: {what}"),
+    }
+}

@@ -1,0 +1,129 @@
+//! Running a scenario or an inventory through an engine: split into clusters, keep this
+//! shard's slice, run them over the workers, collect per-cluster outcomes.
+
+use akscert_core::api::ClusterRun;
+use akscert_core::time::{Duration, Instant};
+
+use crate::engine::{Engine, EngineError, Op};
+use crate::inventory::InventoryEntry;
+use crate::outcome::{ClusterOutcome, InventoryRun, ReportOutcome, RunHeader, SimulationRun};
+use crate::runner::{self, Progress, RunStats};
+use crate::scenario_file::ScenarioFile;
+use crate::shard::ShardSpec;
+use crate::source::SourceError;
+
+/// How to run.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// The present.
+    pub now: Instant,
+    /// The warning window.
+    pub warn_within: Duration,
+    /// Worker threads (0 = one per core).
+    pub jobs: usize,
+    /// The progress bar.
+    pub progress: Progress,
+    /// Only this slice.
+    pub shard: Option<ShardSpec>,
+    /// Keep every event (timelines, HTML, Prometheus need them; a fleet table does not).
+    pub include_events: bool,
+}
+
+/// Why a run could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The input is invalid.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The engine failed (not one cluster: the whole run).
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+fn in_shard(shard: Option<ShardSpec>, i: usize) -> bool {
+    shard.is_none_or(|s| s.holds(i))
+}
+
+/// Simulate a scenario file's clusters (this shard's, if sharded).
+pub fn simulate(
+    engine: &Engine,
+    file: &ScenarioFile,
+    s: &Settings,
+) -> Result<(SimulationRun, usize, RunStats), RunError> {
+    let mut runs = file.split()?;
+    let prepared = file
+        .scenario
+        .prepare()
+        .map_err(|e| file.source.error_at("", e.to_string()))?;
+    let total = runs.len();
+    runs.retain(|r| in_shard(s.shard, r.index));
+    for r in &mut runs {
+        r.include_events = s.include_events;
+    }
+    let (clusters, stats) = runner::run(
+        engine,
+        &runs,
+        runner::jobs(s.jobs),
+        s.progress,
+        |worker, run: &ClusterRun| {
+            let input = serde_json::to_string(run).unwrap_or_default();
+            ClusterOutcome::from_call(run, worker.call(Op::SimulateCluster, &input))
+        },
+        |o: &ClusterOutcome| o.summary.as_ref().map_or(0, |s| s.events),
+    )?;
+    Ok((
+        SimulationRun {
+            header: RunHeader::of(&prepared),
+            now: s.now,
+            warn_within: s.warn_within,
+            clusters,
+        },
+        total,
+        stats,
+    ))
+}
+
+/// Report on an inventory's clusters (this shard's, if sharded).
+pub fn inventory(
+    engine: &Engine,
+    entries: &[InventoryEntry],
+    s: &Settings,
+) -> Result<(InventoryRun, usize, RunStats), RunError> {
+    let mine: Vec<&InventoryEntry> = entries
+        .iter()
+        .filter(|e| in_shard(s.shard, e.index))
+        .collect();
+    let (clusters, stats) = runner::run(
+        engine,
+        &mine,
+        runner::jobs(s.jobs),
+        s.progress,
+        |worker, e: &&InventoryEntry| match e.request(s.now, s.warn_within) {
+            Ok(req) => {
+                let input = serde_json::to_string(&req).unwrap_or_default();
+                ReportOutcome::from_call(
+                    e.index,
+                    &e.name,
+                    &e.resource_group,
+                    e.notes.clone(),
+                    worker.call(Op::Report, &input),
+                )
+            }
+            Err(failure) => {
+                let mut o = ReportOutcome::failed(e.index, &e.name, &e.resource_group, failure);
+                o.notes = e.notes.clone();
+                o
+            }
+        },
+        |_| 0,
+    )?;
+    Ok((
+        InventoryRun {
+            now: s.now,
+            warn_within: s.warn_within,
+            clusters,
+        },
+        entries.len(),
+        stats,
+    ))
+}

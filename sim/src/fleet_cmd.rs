@@ -1,0 +1,166 @@
+//! `akscert fleet INVENTORY`: what expires or needs action across a fleet, most urgent
+//! first — from `az aks list -o json` output (each cluster's expiry report at --now) or
+//! from a scenario file (each cluster simulated).
+
+use std::process::ExitCode;
+
+use akscert_core::time::Instant;
+use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
+use akscert_sim::execute::{self, Settings};
+use akscert_sim::inventory::{self, Assumptions};
+use akscert_sim::output;
+use akscert_sim::render::{self, Fleet, Format};
+use akscert_sim::scenario_file::ScenarioFile;
+use akscert_sim::shard::{self, Command};
+use akscert_sim::source::{Format as Syntax, Source};
+use akscert_sim::urgency::{self, Verdict};
+use clap::Args;
+
+/// Options of `akscert fleet`.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// `az aks list -o json` output (also `az aks show -o json`, or ARM bodies), or a
+    /// scenario file (TOML, YAML or JSON); `-` for stdin.
+    pub inventory: String,
+    /// Creation date for clusters whose JSON has none (no systemData.createdAt and no
+    /// akscert-created tag).
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
+    pub assume_created: Option<Instant>,
+    /// Last control plane upgrade for clusters whose JSON does not say (no
+    /// akscert-last-upgrade tag).
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
+    pub assume_upgraded: Option<Instant>,
+    #[command(flatten)]
+    pub run: RunOpts,
+    #[command(flatten)]
+    pub time: TimeOpts,
+    #[command(flatten)]
+    pub output: OutputOpts,
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// Run it.
+pub fn run(a: &FleetArgs) -> ExitCode {
+    cli::finish(fleet(a))
+}
+
+fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
+    let now = a.time.now();
+    if a.run.shard.is_some() {
+        a.output.check_shard()?;
+    }
+    let source = Source::read(&a.inventory)?;
+    let az = match source.format {
+        Syntax::Json => {
+            let value: serde_json::Value = source.parse()?;
+            let is_scenario = value.get("kind").and_then(|k| k.as_str()) == Some("Scenario");
+            if !is_scenario && !inventory::is_az_output(&value) {
+                return Err(CliError::Usage(format!(
+                    "{}: neither a scenario (kind: Scenario) nor `az aks list -o json` output (clusters with agentPoolProfiles)",
+                    source.name
+                )));
+            }
+            (!is_scenario).then_some(value)
+        }
+        _ => None,
+    };
+    let settings = Settings {
+        now,
+        warn_within: a.time.warn_within,
+        jobs: a.engine.jobs,
+        progress: a.output.progress(),
+        shard: a.run.shard,
+        include_events: needs_events(a.output.format()),
+    };
+    match az {
+        Some(value) => inventory_fleet(a, &source, &value, settings),
+        None => scenario_fleet(a, source, settings),
+    }
+}
+
+/// Events feed the HTML timelines and the Prometheus certificates; a shard keeps them so
+/// that its merge can render any format.
+fn needs_events(f: Format) -> bool {
+    !matches!(f, Format::Human | Format::Json | Format::Csv)
+}
+
+fn inventory_fleet(
+    a: &FleetArgs,
+    source: &Source,
+    value: &serde_json::Value,
+    mut settings: Settings,
+) -> Result<u8, CliError> {
+    if a.run.horizon.is_some() || a.run.seed.is_some() {
+        return Err(CliError::Usage(
+            "--horizon and --seed apply to scenarios; an az inventory is reported as of --now"
+                .into(),
+        ));
+    }
+    settings.include_events = false;
+    let entries = inventory::read(
+        value,
+        Assumptions {
+            created: a.assume_created,
+            last_upgrade: a.assume_upgraded,
+        },
+    );
+    if entries.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: no clusters in the inventory",
+            source.name
+        )));
+    }
+    let engine = a.engine.load()?;
+    let (run, total, _) = execute::inventory(&engine, &entries, &settings)?;
+    if let Some(spec) = a.run.shard {
+        let verdict = Verdict::of(&urgency::inventory_rows(&run));
+        let input = serde_json::to_string(&(value, a.assume_created, a.assume_upgraded))
+            .unwrap_or_default();
+        let fp = shard::fingerprint(
+            Command::FleetInventory,
+            &input,
+            settings.now,
+            settings.warn_within,
+        );
+        let doc = shard::inventory_shard(fp, spec, total, run);
+        output::write(
+            a.output.output.as_deref(),
+            &(serde_json::to_string(&doc).unwrap_or_default() + "\n"),
+        )?;
+        return Ok(verdict.code());
+    }
+    let rendered = render::fleet(Fleet::Inventory(&run), a.output.format());
+    output::write(a.output.output.as_deref(), &rendered.text)?;
+    Ok(rendered.verdict.code())
+}
+
+fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Result<u8, CliError> {
+    let scenario = source.parse()?;
+    let file = ScenarioFile { source, scenario }.with_overrides(a.run.seed, a.run.horizon);
+    file.split()?;
+    if a.run.shard.is_some() {
+        settings.include_events = true;
+    }
+    let engine = a.engine.load()?;
+    let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
+    if let Some(spec) = a.run.shard {
+        let verdict = Verdict::of(&urgency::simulation_rows(&run));
+        let input = serde_json::to_string(&file.scenario).unwrap_or_default();
+        let fp = shard::fingerprint(
+            Command::FleetScenario,
+            &input,
+            settings.now,
+            settings.warn_within,
+        );
+        let doc = shard::simulation_shard(Command::FleetScenario, fp, spec, total, run);
+        output::write(
+            a.output.output.as_deref(),
+            &(serde_json::to_string(&doc).unwrap_or_default() + "\n"),
+        )?;
+        return Ok(verdict.code());
+    }
+    let rendered = render::fleet(Fleet::Simulation(&run), a.output.format());
+    output::write(a.output.output.as_deref(), &rendered.text)?;
+    Ok(rendered.verdict.code())
+}

@@ -1,0 +1,364 @@
+//! What a run produced, per cluster: the engine's answer kept as exact JSON (so the JSON
+//! report is byte-for-byte what the engine said), a parsed view for the renderers, or the
+//! failure of that one cluster — a core error, a guest trap, a budget overrun.
+
+use akscert_core::api::ClusterRun;
+use akscert_core::engine::{API_VERSION, ClusterSummary, FleetSummary, Prepared};
+use akscert_core::time::{Duration, Instant};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::engine::CallResult;
+use crate::views::{ClusterTimelineView, EventView, EventsOnly, FailureView, ReportView};
+
+/// One cluster's simulation.
+#[derive(Debug, Clone)]
+pub struct ClusterOutcome {
+    /// Position in the scenario.
+    pub index: usize,
+    /// Cluster name.
+    pub name: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// The `ClusterTimeline` JSON, exactly as the engine returned it (or, for a failure
+    /// outside akscert-core, in the same shape).
+    pub raw: Box<RawValue>,
+    /// The summary, when the run finished.
+    pub summary: Option<ClusterSummary>,
+    /// Why it did not, if it did not.
+    pub error: Option<FailureView>,
+}
+
+/// The shape akscert-core gives a cluster whose run failed (`events` left out).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FailedTimeline<'a> {
+    index: usize,
+    name: &'a str,
+    resource_group: &'a str,
+    summary: Option<()>,
+    error: &'a FailureView,
+}
+
+/// Host-made JSON is always valid; `null` stands in should it ever not be.
+fn raw(json: String) -> Box<RawValue> {
+    RawValue::from_string(json).unwrap_or_default()
+}
+
+impl ClusterOutcome {
+    /// A cluster that produced no timeline.
+    pub fn failed(index: usize, name: &str, resource_group: &str, failure: FailureView) -> Self {
+        let json = serde_json::to_string(&FailedTimeline {
+            index,
+            name,
+            resource_group,
+            summary: None,
+            error: &failure,
+        })
+        .unwrap_or_default();
+        ClusterOutcome {
+            index,
+            name: name.to_string(),
+            resource_group: resource_group.to_string(),
+            raw: raw(json),
+            summary: None,
+            error: Some(failure),
+        }
+    }
+
+    /// The outcome of a `simulateCluster` call for `run`.
+    pub fn from_call(run: &ClusterRun, result: CallResult) -> Self {
+        let (name, rg) = run
+            .scenario
+            .clusters
+            .first()
+            .map(|c| (c.name.as_str(), c.resource_group.as_str()))
+            .unwrap_or(("", ""));
+        match result {
+            Ok(Ok(json)) => Self::from_json(json).unwrap_or_else(|why| {
+                Self::failed(
+                    run.index,
+                    name,
+                    rg,
+                    FailureView {
+                        kind: "abiViolation".into(),
+                        message: format!("the engine's answer is not a cluster timeline: {why}"),
+                    },
+                )
+            }),
+            Ok(Err(doc)) => Self::failed(
+                run.index,
+                name,
+                rg,
+                FailureView {
+                    kind: doc.error.kind,
+                    message: doc.error.message,
+                },
+            ),
+            Err(fault) => Self::failed(
+                run.index,
+                name,
+                rg,
+                FailureView {
+                    kind: fault.kind.to_string(),
+                    message: fault.message,
+                },
+            ),
+        }
+    }
+
+    /// Read a `ClusterTimeline` JSON (from the engine or a shard file).
+    pub fn from_json(json: String) -> Result<Self, String> {
+        let view: ClusterTimelineView = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        Ok(ClusterOutcome {
+            index: view.index,
+            name: view.name,
+            resource_group: view.resource_group,
+            raw: RawValue::from_string(json).map_err(|e| e.to_string())?,
+            summary: view.summary,
+            error: view.error,
+        })
+    }
+
+    /// The events, read from the raw JSON (empty when the run kept none).
+    pub fn events(&self) -> Vec<EventView> {
+        serde_json::from_str::<EventsOnly>(self.raw.get())
+            .ok()
+            .and_then(|e| e.events)
+            .unwrap_or_default()
+    }
+}
+
+impl Serialize for ClusterOutcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClusterOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        ClusterOutcome::from_json(raw.get().to_string()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a simulation run is about: the scenario's name, seed and span.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunHeader {
+    /// The scenario's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// The seed.
+    pub seed: u64,
+    /// Earliest cluster creation.
+    pub start: Instant,
+    /// End of the simulation.
+    pub horizon: Instant,
+}
+
+impl RunHeader {
+    /// The header of a prepared scenario.
+    pub fn of(prepared: &Prepared) -> RunHeader {
+        RunHeader {
+            scenario: prepared.scenario().name.clone(),
+            seed: prepared.scenario().seed,
+            start: prepared.start(),
+            horizon: prepared.horizon(),
+        }
+    }
+}
+
+/// A whole (or merged) simulation: every cluster, in scenario order.
+#[derive(Debug, Clone)]
+pub struct SimulationRun {
+    /// Scenario name, seed, span.
+    pub header: RunHeader,
+    /// The instant "now" for verdicts and "as of" renderings.
+    pub now: Instant,
+    /// The warning window.
+    pub warn_within: Duration,
+    /// Every cluster, by index.
+    pub clusters: Vec<ClusterOutcome>,
+}
+
+/// The Timeline document, field for field as akscert-core serialises `Timeline`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TimelineDoc<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a str>,
+    seed: u64,
+    start: Instant,
+    horizon: Instant,
+    clusters: &'a [ClusterOutcome],
+    summary: &'a FleetSummary,
+}
+
+impl SimulationRun {
+    /// The fleet summary (a pure function of the cluster summaries, so any order or
+    /// sharding gives the same one).
+    pub fn summary(&self) -> FleetSummary {
+        let mut s = FleetSummary::default();
+        for c in &self.clusters {
+            s.add(&c.name, &c.resource_group, c.summary.as_ref());
+        }
+        s.finish();
+        s
+    }
+
+    /// The `Timeline` JSON — the same bytes akscert-core's `simulate` returns.
+    pub fn timeline_json(&self) -> String {
+        let summary = self.summary();
+        serde_json::to_string(&TimelineDoc {
+            api_version: API_VERSION,
+            kind: "Timeline",
+            scenario: self.header.scenario.as_deref(),
+            seed: self.header.seed,
+            start: self.header.start,
+            horizon: self.header.horizon,
+            clusters: &self.clusters,
+            summary: &summary,
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// One cluster of an inventory: its expiry report, or why there is none.
+#[derive(Debug, Clone)]
+pub struct ReportOutcome {
+    /// Position in the inventory.
+    pub index: usize,
+    /// Cluster name.
+    pub name: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// The `ExpiryReport` JSON exactly as the engine returned it.
+    pub report: Option<Box<RawValue>>,
+    /// Its parsed view.
+    pub view: Option<ReportView>,
+    /// Why there is no report.
+    pub error: Option<FailureView>,
+    /// What reading the inventory entry assumed or noticed.
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportOutcomeDoc {
+    index: usize,
+    name: String,
+    resource_group: String,
+    report: Option<Box<RawValue>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<FailureView>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
+impl ReportOutcome {
+    /// The outcome of a `report` call.
+    pub fn from_call(
+        index: usize,
+        name: &str,
+        resource_group: &str,
+        notes: Vec<String>,
+        result: CallResult,
+    ) -> Self {
+        let mut out = ReportOutcome {
+            index,
+            name: name.to_string(),
+            resource_group: resource_group.to_string(),
+            report: None,
+            view: None,
+            error: None,
+            notes,
+        };
+        match result {
+            Ok(Ok(json)) => match serde_json::from_str::<ReportView>(&json) {
+                Ok(view) => {
+                    out.view = Some(view);
+                    out.report = RawValue::from_string(json).ok();
+                }
+                Err(e) => {
+                    out.error = Some(FailureView {
+                        kind: "abiViolation".into(),
+                        message: format!("the engine's answer is not an expiry report: {e}"),
+                    })
+                }
+            },
+            Ok(Err(doc)) => {
+                out.error = Some(FailureView {
+                    kind: doc.error.kind,
+                    message: doc.error.message,
+                })
+            }
+            Err(fault) => {
+                out.error = Some(FailureView {
+                    kind: fault.kind.into(),
+                    message: fault.message,
+                })
+            }
+        }
+        out
+    }
+
+    /// An entry that could not be turned into a report request.
+    pub fn failed(index: usize, name: &str, resource_group: &str, failure: FailureView) -> Self {
+        ReportOutcome {
+            index,
+            name: name.to_string(),
+            resource_group: resource_group.to_string(),
+            report: None,
+            view: None,
+            error: Some(failure),
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl Serialize for ReportOutcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ReportOutcomeDoc {
+            index: self.index,
+            name: self.name.clone(),
+            resource_group: self.resource_group.clone(),
+            report: self.report.clone(),
+            error: self.error.clone(),
+            notes: self.notes.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let doc = ReportOutcomeDoc::deserialize(d)?;
+        let view = match &doc.report {
+            Some(r) => Some(serde_json::from_str(r.get()).map_err(serde::de::Error::custom)?),
+            None => None,
+        };
+        Ok(ReportOutcome {
+            index: doc.index,
+            name: doc.name,
+            resource_group: doc.resource_group,
+            report: doc.report,
+            view,
+            error: doc.error,
+            notes: doc.notes,
+        })
+    }
+}
+
+/// A whole (or merged) inventory run: one report per cluster, in inventory order.
+#[derive(Debug, Clone)]
+pub struct InventoryRun {
+    /// The instant reported on.
+    pub now: Instant,
+    /// The warning window.
+    pub warn_within: Duration,
+    /// Every cluster, by index.
+    pub clusters: Vec<ReportOutcome>,
+}

@@ -1,0 +1,177 @@
+//! CSV (RFC 4180: comma-separated, CRLF-free, fields quoted when they hold a comma,
+//! quote or newline), with a header row.
+
+use super::name_of;
+use crate::outcome::{ReportOutcome, SimulationRun};
+use crate::urgency::FleetRow;
+
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn line(out: &mut String, cells: &[String]) {
+    let row: Vec<String> = cells.iter().map(|c| field(c)).collect();
+    out.push_str(&row.join(","));
+    out.push('\n');
+}
+
+/// Every event of every cluster: one row each (failed clusters: one `error` row).
+pub fn timeline(run: &SimulationRun) -> String {
+    let mut out = String::new();
+    line(
+        &mut out,
+        &["cluster", "resourceGroup", "at", "type", "details"].map(String::from),
+    );
+    for c in &run.clusters {
+        if let Some(e) = &c.error {
+            line(
+                &mut out,
+                &[
+                    c.name.clone(),
+                    c.resource_group.clone(),
+                    String::new(),
+                    "error".into(),
+                    format!("{}: {}", e.kind, e.message),
+                ],
+            );
+            continue;
+        }
+        for e in c.events() {
+            let details = serde_json::to_string(&e.fields).unwrap_or_default();
+            line(
+                &mut out,
+                &[
+                    c.name.clone(),
+                    c.resource_group.clone(),
+                    e.at.to_string(),
+                    e.kind.clone(),
+                    details,
+                ],
+            );
+        }
+    }
+    out
+}
+
+/// One row per due item, most urgent cluster first; a cluster with nothing due (or
+/// whose run failed) has one row.
+pub fn fleet(rows: &[FleetRow]) -> String {
+    let mut out = String::new();
+    line(
+        &mut out,
+        &[
+            "urgency",
+            "cluster",
+            "resourceGroup",
+            "due",
+            "kind",
+            "subject",
+            "reason",
+            "commands",
+        ]
+        .map(String::from),
+    );
+    for r in rows {
+        let head = [
+            name_of(&r.urgency),
+            r.name.clone(),
+            r.resource_group.clone(),
+        ];
+        if let Some(e) = &r.error {
+            let mut cells = head.to_vec();
+            cells.extend([
+                String::new(),
+                e.kind.clone(),
+                String::new(),
+                e.message.clone(),
+                String::new(),
+            ]);
+            line(&mut out, &cells);
+            continue;
+        }
+        if r.items.is_empty() {
+            let mut cells = head.to_vec();
+            cells.extend(std::iter::repeat_n(String::new(), 5));
+            line(&mut out, &cells);
+        }
+        for i in &r.items {
+            let mut cells = head.to_vec();
+            cells.extend([
+                i.due.to_string(),
+                i.kind.clone(),
+                i.subject.clone(),
+                i.reason.clone(),
+                i.commands.join(" && "),
+            ]);
+            line(&mut out, &cells);
+        }
+    }
+    out
+}
+
+/// One row per certificate.
+pub fn report(o: &ReportOutcome) -> String {
+    let mut out = String::new();
+    line(
+        &mut out,
+        &[
+            "cluster",
+            "resourceGroup",
+            "role",
+            "title",
+            "scope",
+            "path",
+            "issuer",
+            "notBefore",
+            "notAfter",
+            "daysLeft",
+            "nextRotation",
+            "nextRotationEarliest",
+            "nextRotationLatest",
+            "status",
+            "estimated",
+            "why",
+            "remediation",
+        ]
+        .map(String::from),
+    );
+    let Some(r) = &o.view else {
+        return out;
+    };
+    for x in &r.rows {
+        let opt =
+            |i: Option<akscert_core::time::Instant>| i.map(|t| t.to_string()).unwrap_or_default();
+        line(
+            &mut out,
+            &[
+                r.cluster.clone(),
+                r.resource_group.clone(),
+                x.role.to_string(),
+                x.title.clone(),
+                x.scope.to_string(),
+                x.path.clone().unwrap_or_default(),
+                match x.issuer {
+                    akscert_core::inventory::Issuer::ClusterCa { generation } => {
+                        format!("clusterCa:{generation}")
+                    }
+                    akscert_core::inventory::Issuer::SelfSigned => "selfSigned".into(),
+                },
+                x.not_before.to_string(),
+                opt(x.not_after),
+                x.days_left.map(|d| d.to_string()).unwrap_or_default(),
+                name_of(&x.next_rotation.mechanism),
+                opt(x.next_rotation.earliest),
+                opt(x.next_rotation.latest),
+                name_of(&x.status),
+                x.estimated.to_string(),
+                x.why.clone(),
+                x.remediation.join(" && "),
+            ],
+        );
+    }
+    out
+}

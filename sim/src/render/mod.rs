@@ -1,0 +1,257 @@
+//! Reports in five formats — human (a colour terminal table), versioned JSON, CSV, a
+//! self-contained HTML page with an SVG timeline per cluster, and Prometheus text
+//! exposition with x509-certificate-exporter's metric names — for the three kinds of
+//! result: a simulation timeline, a fleet report, and one cluster's expiry report.
+//! Every renderer is a pure function of the result, so a merged sharded run renders
+//! exactly as the single run does.
+
+mod certs;
+mod csv;
+mod html;
+mod human;
+mod prom;
+mod svg;
+
+use akscert_core::engine::API_VERSION;
+use akscert_core::engine::ClusterSummary;
+use akscert_core::time::{Duration, Instant};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::outcome::{InventoryRun, ReportOutcome, SimulationRun};
+use crate::urgency::{self, FleetRow, Urgency, Verdict};
+
+pub use certs::{CertLine, certs_at, lifetimes};
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for people (colour on a terminal, unless NO_COLOR is set).
+    Human,
+    /// The versioned JSON document (`apiVersion: akscert/v1`).
+    Json,
+    /// CSV with a header row.
+    Csv,
+    /// One self-contained HTML file: fleet summary and an SVG timeline per cluster.
+    Html,
+    /// Prometheus text exposition (x509-certificate-exporter metric names).
+    Prometheus,
+}
+
+/// A fleet report's source.
+#[derive(Debug, Clone, Copy)]
+pub enum Fleet<'a> {
+    /// Clusters simulated from a scenario.
+    Simulation(&'a SimulationRun),
+    /// Clusters reported from an `az aks list` inventory.
+    Inventory(&'a InventoryRun),
+}
+
+impl Fleet<'_> {
+    /// The rows, most urgent first.
+    pub fn rows(&self) -> Vec<FleetRow> {
+        match self {
+            Fleet::Simulation(r) => urgency::simulation_rows(r),
+            Fleet::Inventory(r) => urgency::inventory_rows(r),
+        }
+    }
+
+    /// The instant reported on.
+    pub fn now(&self) -> Instant {
+        match self {
+            Fleet::Simulation(r) => r.now,
+            Fleet::Inventory(r) => r.now,
+        }
+    }
+
+    /// The warning window.
+    pub fn warn_within(&self) -> Duration {
+        match self {
+            Fleet::Simulation(r) => r.warn_within,
+            Fleet::Inventory(r) => r.warn_within,
+        }
+    }
+}
+
+/// A rendered report and the exit code it implies.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The text (with ANSI styles for `human`; the writer strips them where colour is off).
+    pub text: String,
+    /// 0, 1 or 2.
+    pub verdict: Verdict,
+}
+
+/// Render a simulation.
+pub fn simulation(run: &SimulationRun, format: Format) -> Rendered {
+    let rows = urgency::simulation_rows(run);
+    let verdict = Verdict::of(&rows);
+    let text = match format {
+        Format::Human => human::timeline(run, &rows),
+        Format::Json => run.timeline_json() + "\n",
+        Format::Csv => csv::timeline(run),
+        Format::Html => html::simulation(run, &rows),
+        Format::Prometheus => prom::simulation(run),
+    };
+    Rendered { text, verdict }
+}
+
+/// Counts of clusters per urgency.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FleetCounts {
+    /// Clusters.
+    pub clusters: usize,
+    /// Could not be assessed.
+    pub errors: usize,
+    /// Overdue.
+    pub overdue: usize,
+    /// Due within the window.
+    pub due: usize,
+    /// Due later.
+    pub later: usize,
+    /// Nothing due.
+    pub ok: usize,
+}
+
+impl FleetCounts {
+    /// Count rows.
+    pub fn of(rows: &[FleetRow]) -> FleetCounts {
+        let mut c = FleetCounts {
+            clusters: rows.len(),
+            ..FleetCounts::default()
+        };
+        for r in rows {
+            match r.urgency {
+                Urgency::Error => c.errors += 1,
+                Urgency::Overdue => c.overdue += 1,
+                Urgency::Due => c.due += 1,
+                Urgency::Later => c.later += 1,
+                Urgency::Ok => c.ok += 1,
+            }
+        }
+        c
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FleetDoc<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    source: &'static str,
+    now: Instant,
+    warn_within: Duration,
+    counts: FleetCounts,
+    clusters: Vec<FleetEntry<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FleetEntry<'a> {
+    #[serde(flatten)]
+    row: &'a FleetRow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a ClusterSummary>,
+}
+
+/// Render a fleet report.
+pub fn fleet(fleet: Fleet<'_>, format: Format) -> Rendered {
+    let rows = fleet.rows();
+    let verdict = Verdict::of(&rows);
+    let text = match format {
+        Format::Human => human::fleet(fleet, &rows),
+        Format::Json => fleet_json(fleet, &rows),
+        Format::Csv => csv::fleet(&rows),
+        Format::Html => html::fleet(fleet, &rows),
+        Format::Prometheus => match fleet {
+            Fleet::Simulation(r) => prom::simulation(r),
+            Fleet::Inventory(r) => prom::inventory(&r.clusters),
+        },
+    };
+    Rendered { text, verdict }
+}
+
+fn fleet_json(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
+    let clusters = rows
+        .iter()
+        .map(|row| {
+            let (report, summary) = match fleet {
+                Fleet::Simulation(r) => (
+                    None,
+                    r.clusters.get(row.index).and_then(|c| c.summary.as_ref()),
+                ),
+                Fleet::Inventory(r) => (
+                    r.clusters.get(row.index).and_then(|c| c.report.as_deref()),
+                    None,
+                ),
+            };
+            FleetEntry {
+                row,
+                report,
+                summary,
+            }
+        })
+        .collect();
+    let doc = FleetDoc {
+        api_version: API_VERSION,
+        kind: "FleetReport",
+        source: match fleet {
+            Fleet::Simulation(_) => "scenario",
+            Fleet::Inventory(_) => "inventory",
+        },
+        now: fleet.now(),
+        warn_within: fleet.warn_within(),
+        counts: FleetCounts::of(rows),
+        clusters,
+    };
+    serde_json::to_string(&doc).unwrap_or_default() + "\n"
+}
+
+/// Render one cluster's expiry report.
+pub fn report(outcome: &ReportOutcome, format: Format) -> Rendered {
+    let (now, warn) = outcome
+        .view
+        .as_ref()
+        .map_or((Instant::MIN, Duration::ZERO), |v| (v.now, v.warn_within));
+    let row = urgency::report_row(outcome, now, warn);
+    let verdict = Verdict::of(std::slice::from_ref(&row));
+    let text = match format {
+        Format::Human => human::report(outcome, &row),
+        Format::Json => match &outcome.report {
+            Some(raw) => format!("{}\n", raw.get()),
+            None => serde_json::to_string(&outcome.error).unwrap_or_default() + "\n",
+        },
+        Format::Csv => csv::report(outcome),
+        Format::Html => html::report(outcome, &row),
+        Format::Prometheus => prom::inventory(std::slice::from_ref(outcome)),
+    };
+    Rendered { text, verdict }
+}
+
+/// Escape text for HTML and SVG.
+pub(crate) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The camelCase JSON name of a serde enum value.
+pub(crate) fn name_of<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}

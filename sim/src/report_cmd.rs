@@ -1,0 +1,256 @@
+//! `akscert report` (alias `expiry`): one cluster's certificate table at --now — from a
+//! cluster facts file (TOML, YAML, JSON), from `az aks show -o json` output, or from
+//! flags.
+
+use std::process::ExitCode;
+
+use akscert_core::engine::KubeconfigHolder;
+use akscert_core::report::{ClusterFacts, PoolFacts, ReportRequest};
+use akscert_core::time::Instant;
+use akscert_core::version::KubernetesVersion;
+use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, TimeOpts, parse_instant};
+use akscert_sim::engine::Op;
+use akscert_sim::inventory::{self, Assumptions};
+use akscert_sim::outcome::ReportOutcome;
+use akscert_sim::source::{Format as Syntax, Source};
+use akscert_sim::{output, render};
+use clap::Args;
+
+/// Options of `akscert report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Cluster facts (TOML, YAML or JSON; see docs/scenarios.md), or `az aks show -o json`
+    /// output; `-` for stdin. Without a file, the facts come from the flags below.
+    pub facts: Option<String>,
+    /// Cluster name (with an `az aks list` file: which cluster).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Resource group.
+    #[arg(long)]
+    pub resource_group: Option<String>,
+    /// When the cluster was created.
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
+    pub created: Option<Instant>,
+    /// Current control plane Kubernetes version.
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<KubernetesVersion>,
+    /// Last control plane upgrade.
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
+    pub last_upgrade: Option<Instant>,
+    /// Last successful `az aks rotate-certs`.
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
+    pub last_rotation: Option<Instant>,
+    /// Stopped since this date.
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
+    pub stopped_since: Option<Instant>,
+    /// Kubernetes RBAC is disabled.
+    #[arg(long)]
+    pub no_rbac: bool,
+    /// TLS bootstrapping is disabled.
+    #[arg(long)]
+    pub no_tls_bootstrap: bool,
+    /// A node pool: `NAME[,count=N][,mode=System|User][,os=Linux|Windows][,version=V]
+    /// [,image=NODE_IMAGE][,snapshot=NODE_IMAGE][,upgraded=DATE][,reimaged=DATE]
+    /// [,tag:KEY=VALUE]`. Repeat for each pool (default: nodepool1, 3 nodes).
+    #[arg(long, value_name = "SPEC")]
+    pub pool: Vec<String>,
+    /// Someone holding a kubeconfig: `HOLDER[@DATE]` (fetched at DATE, default at creation).
+    #[arg(long, value_name = "HOLDER[@DATE]")]
+    pub kubeconfig: Vec<String>,
+    /// Creation date for `az` JSON without one.
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
+    pub assume_created: Option<Instant>,
+    #[command(flatten)]
+    pub time: TimeOpts,
+    #[command(flatten)]
+    pub output: OutputOpts,
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// Run it.
+pub fn run(a: &ReportArgs) -> ExitCode {
+    cli::finish(report(a))
+}
+
+fn usage(m: impl Into<String>) -> CliError {
+    CliError::Usage(m.into())
+}
+
+fn report(a: &ReportArgs) -> Result<u8, CliError> {
+    let now = a.time.now();
+    let (facts, notes) = match &a.facts {
+        Some(path) => from_file(a, &Source::read(path)?, now)?,
+        None => (from_flags(a)?, Vec::new()),
+    };
+    let req = ReportRequest {
+        now,
+        warn_within: a.time.warn_within,
+        policy: Default::default(),
+        cluster: facts,
+    };
+    let engine = a.engine.load()?;
+    let mut worker = engine.worker()?;
+    let input = serde_json::to_string(&req).unwrap_or_default();
+    let result = worker.call(Op::Report, &input);
+    if let Ok(Err(doc)) = &result {
+        return Err(usage(format!(
+            "{}: {}",
+            req.cluster.name, doc.error.message
+        )));
+    }
+    if let Err(fault) = &result {
+        return Err(usage(format!("{}: {}", req.cluster.name, fault.message)));
+    }
+    let outcome = ReportOutcome::from_call(
+        0,
+        &req.cluster.name,
+        &req.cluster.resource_group,
+        notes,
+        result,
+    );
+    let rendered = render::report(&outcome, a.output.format());
+    output::write(a.output.output.as_deref(), &rendered.text)?;
+    Ok(rendered.verdict.code())
+}
+
+fn from_file(
+    a: &ReportArgs,
+    source: &Source,
+    now: Instant,
+) -> Result<(ClusterFacts, Vec<String>), CliError> {
+    let flags = a.resource_group.is_some()
+        || a.created.is_some()
+        || a.kubernetes_version.is_some()
+        || a.last_upgrade.is_some()
+        || a.last_rotation.is_some()
+        || a.stopped_since.is_some()
+        || a.no_rbac
+        || a.no_tls_bootstrap
+        || !a.pool.is_empty()
+        || !a.kubeconfig.is_empty();
+    if flags {
+        return Err(usage(
+            "give the cluster's facts either in a file or as flags, not both (--name may pick a cluster from an az list)",
+        ));
+    }
+    if source.format == Syntax::Json {
+        let value: serde_json::Value = source.parse()?;
+        if inventory::is_az_output(&value) {
+            let entries = inventory::read(
+                &value,
+                Assumptions {
+                    created: a.assume_created,
+                    last_upgrade: None,
+                },
+            );
+            let picked: Vec<_> = match &a.name {
+                Some(n) => entries.into_iter().filter(|e| &e.name == n).collect(),
+                None => entries,
+            };
+            let [entry] = <[_; 1]>::try_from(picked).map_err(|v| {
+                usage(format!(
+                    "{}: {} clusters match; pick one with --name, or use `akscert fleet` for all",
+                    source.name,
+                    v.len()
+                ))
+            })?;
+            let req = entry
+                .request(now, a.time.warn_within)
+                .map_err(|f| usage(format!("{}: {}", source.name, f.message)))?;
+            return Ok((req.cluster, entry.notes));
+        }
+    }
+    Ok((source.parse()?, Vec::new()))
+}
+
+fn from_flags(a: &ReportArgs) -> Result<ClusterFacts, CliError> {
+    let missing = |flag: &str| usage(format!("without a facts file, {flag} is required"));
+    let mut facts = serde_json::json!({
+        "name": a.name.clone().ok_or_else(|| missing("--name"))?,
+        "resourceGroup": a.resource_group.clone().ok_or_else(|| missing("--resource-group"))?,
+        "created": a.created.ok_or_else(|| missing("--created"))?,
+        "kubernetesVersion": a.kubernetes_version.ok_or_else(|| missing("--kubernetes-version"))?,
+        "rbac": !a.no_rbac,
+        "tlsBootstrap": !a.no_tls_bootstrap,
+        "nodePools": [],
+    });
+    let optional = [
+        ("lastUpgrade", a.last_upgrade),
+        ("lastRotation", a.last_rotation),
+        ("stoppedSince", a.stopped_since),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value {
+            facts[key] = serde_json::json!(v);
+        }
+    }
+    let specs = if a.pool.is_empty() {
+        vec!["nodepool1".to_string()]
+    } else {
+        a.pool.clone()
+    };
+    let pools: Vec<PoolFacts> = specs.iter().map(|s| pool(s)).collect::<Result<_, _>>()?;
+    facts["nodePools"] = serde_json::to_value(pools).unwrap_or_default();
+    let holders: Vec<KubeconfigHolder> = a
+        .kubeconfig
+        .iter()
+        .map(|k| {
+            let (holder, fetched) = match k.split_once('@') {
+                Some((h, d)) => (
+                    h,
+                    Some(parse_instant(d).map_err(|e| usage(format!("--kubeconfig {k}: {e}")))?),
+                ),
+                None => (k.as_str(), None),
+            };
+            Ok(KubeconfigHolder {
+                holder: holder.to_string(),
+                fetched,
+                admin: false,
+            })
+        })
+        .collect::<Result<_, CliError>>()?;
+    facts["kubeconfigs"] = serde_json::to_value(holders).unwrap_or_default();
+    serde_json::from_value(facts).map_err(|e| usage(format!("cluster facts from the flags: {e}")))
+}
+
+/// `NAME[,key=value…]` as a node pool.
+fn pool(spec: &str) -> Result<PoolFacts, CliError> {
+    let mut parts = spec.split(',');
+    let name = parts.next().unwrap_or("").trim();
+    let mut pool = serde_json::json!({ "name": name, "tags": {} });
+    for part in parts {
+        let (key, value) = part
+            .split_once('=')
+            .ok_or_else(|| usage(format!("--pool {spec}: `{part}` is not key=value")))?;
+        let key = key.trim();
+        if let Some(tag) = key.strip_prefix("tag:") {
+            pool["tags"][tag] = serde_json::json!(value);
+            continue;
+        }
+        let field = match key {
+            "count" => {
+                let n: u32 = value.parse().map_err(|_| {
+                    usage(format!("--pool {spec}: count `{value}` is not a number"))
+                })?;
+                pool["count"] = serde_json::json!(n);
+                continue;
+            }
+            "mode" => "mode",
+            "os" => "os",
+            "version" => "kubernetesVersion",
+            "image" => "nodeImage",
+            "snapshot" => "snapshot",
+            "created" => "created",
+            "upgraded" => "lastUpgrade",
+            "reimaged" => "lastReimage",
+            other => {
+                return Err(usage(format!(
+                    "--pool {spec}: unknown key `{other}` (count, mode, os, version, image, snapshot, created, upgraded, reimaged, tag:KEY)"
+                )));
+            }
+        };
+        pool[field] = serde_json::json!(value);
+    }
+    serde_json::from_value(pool).map_err(|e| usage(format!("--pool {spec}: {e}")))
+}

@@ -1,0 +1,134 @@
+//! Scenario files: read (TOML, YAML or JSON; the bundled example without a file), apply
+//! `--seed` / `--horizon`, validate with akscert-core and split into one run per cluster.
+//! A semantic error from akscert-core names a JSON path; it is reported at the line and
+//! column of that value in the file.
+
+use akscert_core::api::{self, ClusterRun};
+use akscert_core::cluster::SpecError;
+use akscert_core::engine::{Horizon, Scenario, ScenarioError};
+use akscert_core::policy::PolicyError;
+
+use crate::source::{Source, SourceError};
+
+/// The bundled example scenario, in TOML (the README's first command runs it).
+pub const EXAMPLE_SCENARIO: &str = include_str!("../../examples/scenario.toml");
+
+/// The bundled example's name in messages.
+pub const EXAMPLE_NAME: &str = "examples/scenario.toml (bundled)";
+
+/// A scenario and the file it came from.
+#[derive(Debug, Clone)]
+pub struct ScenarioFile {
+    /// The file.
+    pub source: Source,
+    /// The scenario, with any command-line overrides applied.
+    pub scenario: Scenario,
+}
+
+/// Read and parse a scenario file (`None`: the bundled example; `-`: stdin).
+pub fn load(path: Option<&str>) -> Result<ScenarioFile, SourceError> {
+    let source = match path {
+        None => Source::from_text(EXAMPLE_NAME, EXAMPLE_SCENARIO.to_string()),
+        Some(p) => Source::read(p)?,
+    };
+    let scenario = source.parse()?;
+    Ok(ScenarioFile { source, scenario })
+}
+
+impl ScenarioFile {
+    /// A scenario built in memory (its JSON stands in for the file in messages).
+    pub fn in_memory(scenario: Scenario) -> ScenarioFile {
+        let text = serde_json::to_string_pretty(&scenario).unwrap_or_default();
+        ScenarioFile {
+            source: Source::from_text("<scenario>.json", text),
+            scenario,
+        }
+    }
+
+    /// Override the seed and the horizon from the command line.
+    pub fn with_overrides(mut self, seed: Option<u64>, horizon: Option<Horizon>) -> Self {
+        if let Some(s) = seed {
+            self.scenario.seed = s;
+        }
+        if let Some(h) = horizon {
+            self.scenario.horizon = h;
+        }
+        self
+    }
+
+    /// Validate and split into one-cluster runs (seeded by name, so any order or shard
+    /// assembles into the single-run result).
+    pub fn split(&self) -> Result<Vec<ClusterRun>, SourceError> {
+        api::split(&self.scenario).map_err(|e| {
+            let path = error_path(&self.scenario, &e);
+            self.source
+                .error_at(&path, strip_path(&e.to_string(), &path))
+        })
+    }
+}
+
+/// akscert-core's message starts with the path (or a prefix of it, or the section); the
+/// report gives the full path and the file position instead.
+fn strip_path(message: &str, path: &str) -> String {
+    match message.split_once(": ") {
+        Some((head, rest)) if path.starts_with(head) || ["policy", "horizon"].contains(&head) => {
+            rest.to_string()
+        }
+        _ => message.to_string(),
+    }
+}
+
+/// The JSON path of the value a scenario error is about.
+pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
+    match e {
+        ScenarioError::Header { path, .. } => (*path).to_string(),
+        ScenarioError::Spec { path, source } => {
+            let index = path
+                .strip_prefix("clusters[")
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|i| i.parse::<usize>().ok());
+            let pools = index
+                .and_then(|i| scenario.clusters.get(i))
+                .map(|c| c.node_pools.as_slice())
+                .unwrap_or_default();
+            let pool = |name: &str, last: bool| {
+                let mut found = pools.iter().enumerate().filter(|(_, p)| p.name == name);
+                let hit = if last {
+                    found.next_back()
+                } else {
+                    found.next()
+                };
+                hit.map(|(j, _)| format!(".nodePools[{j}]"))
+                    .unwrap_or_else(|| ".nodePools".into())
+            };
+            let tail = match source {
+                SpecError::BadName { field, value, .. } => match *field {
+                    "cluster name" => ".name".to_string(),
+                    "resource group" => ".resourceGroup".to_string(),
+                    _ => format!("{}.name", pool(value, false)),
+                },
+                SpecError::DuplicatePool { name } => format!("{}.name", pool(name, true)),
+                SpecError::NoNodePools { .. } => ".nodePools".to_string(),
+                SpecError::PoolAboveControlPlane { pool: p, .. } => {
+                    format!("{}.kubernetesVersion", pool(p, false))
+                }
+                SpecError::BadCount { pool: p, .. } => format!("{}.count", pool(p, false)),
+                SpecError::CreatedTooEarly { .. } => ".created".to_string(),
+            };
+            format!("{path}{tail}")
+        }
+        ScenarioError::Policy(p) => match p {
+            PolicyError::BadFraction { field, .. } | PolicyError::BadDuration { field, .. } => {
+                format!("policy.{field}")
+            }
+        },
+        ScenarioError::DuplicateCluster { path, .. }
+        | ScenarioError::BeforeCreation { path, .. }
+        | ScenarioError::AfterHorizon { path, .. }
+        | ScenarioError::Overlap { path, .. }
+        | ScenarioError::UnknownNodePool { path, .. }
+        | ScenarioError::RotateDuration { path, .. } => path.clone(),
+        ScenarioError::Fault { field, .. } => format!("faults.{field}"),
+        ScenarioError::Horizon { .. } => "horizon".to_string(),
+    }
+}

@@ -1,0 +1,145 @@
+//! `--engine native` and `--engine wasm` give byte-identical JSON: on every example
+//! (through the CLI) and on generated scenarios (through the runner), and both equal
+//! akscert-core's own single-process `simulate`.
+
+use akscert_core::api;
+use akscert_core::engine::Scenario;
+use akscert_core::strategies::arb_scenario;
+use akscert_sim::engine::{Engine, GuestLimits, Op};
+use akscert_sim::source::Source;
+use akscert_tests::sim::{self, example, run, wasm_engine};
+use proptest::prelude::*;
+
+const NOW: &str = "2026-11-28T00:00:00Z";
+
+fn both(test: &str, args: &[&str]) -> Option<String> {
+    sim::module(test)?;
+    let mut native = args.to_vec();
+    native.extend(["--engine", "native", "--format", "json", "--now", NOW]);
+    let mut wasm = args.to_vec();
+    wasm.extend(["--engine", "wasm", "--format", "json", "--now", NOW]);
+    let (n, w) = (run(&native), run(&wasm));
+    assert!(n.code <= 1, "native {args:?}: {}", n.stderr);
+    assert_eq!(
+        n.code, w.code,
+        "exit codes differ for {args:?}: {}",
+        w.stderr
+    );
+    assert_eq!(
+        n.stdout, w.stdout,
+        "native and wasm JSON differ for {args:?}"
+    );
+    assert!(
+        n.stdout.starts_with("{\"apiVersion\":\"akscert/v1\""),
+        "{}",
+        n.stdout
+    );
+    Some(n.stdout)
+}
+
+#[test]
+fn every_example_scenario_is_byte_identical_on_both_engines_and_equals_core() {
+    for name in [
+        "scenario.toml",
+        "scenario.json",
+        "dev-fleet.yaml",
+        "rotation-drill.json",
+    ] {
+        let path = example(name);
+        let path = path.to_string_lossy();
+        let Some(json) = both("every_example_scenario", &["simulate", &path]) else {
+            return;
+        };
+        // The CLI's timeline, assembled from per-cluster runs, is core's single run.
+        let scenario: Scenario = Source::read(&path)
+            .and_then(|s| s.parse())
+            .expect("example parses");
+        let core = api::call("simulate", &serde_json::to_string(&scenario).unwrap()).unwrap();
+        assert_eq!(
+            json.trim_end(),
+            core,
+            "{name}: CLI timeline differs from core's simulate"
+        );
+    }
+}
+
+#[test]
+fn the_bundled_example_is_the_toml_example_and_the_json_example() {
+    let toml: Scenario = Source::read(&example("scenario.toml").to_string_lossy())
+        .and_then(|s| s.parse())
+        .unwrap();
+    let json: Scenario = Source::read(&example("scenario.json").to_string_lossy())
+        .and_then(|s| s.parse())
+        .unwrap();
+    assert_eq!(
+        toml, json,
+        "examples/scenario.toml and .json must describe one scenario"
+    );
+    let bundled = akscert_sim::scenario_file::load(None).unwrap().scenario;
+    assert_eq!(bundled, toml);
+}
+
+#[test]
+fn fleet_and_report_examples_are_byte_identical_on_both_engines() {
+    let ex = |name: &str| example(name).to_string_lossy().into_owned();
+    let (az, yaml, facts) = (
+        ex("az-aks-list.json"),
+        ex("dev-fleet.yaml"),
+        ex("cluster.toml"),
+    );
+    let cases: [&[&str]; 4] = [
+        &["fleet", &az],
+        &["fleet", &yaml],
+        &["report", &facts],
+        &["report", &az, "--name", "shop-prod"],
+    ];
+    for args in cases {
+        if both("fleet_and_report_examples", args).is_none() {
+            return;
+        }
+    }
+}
+
+fn timeline(engine: &Engine, scenario: &Scenario) -> String {
+    sim::simulate(engine, scenario, None).0.timeline_json()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_scenarios_are_byte_identical_on_both_engines(s in arb_scenario()) {
+        let Some(wasm) = wasm_engine("generated_scenarios_are_byte_identical", GuestLimits::default()) else {
+            return Ok(());
+        };
+        let native = timeline(&sim::native_engine(), &s);
+        let core = api::call("simulate", &serde_json::to_string(&s).unwrap()).unwrap();
+        prop_assert_eq!(&native, &core);
+        prop_assert_eq!(timeline(&wasm, &s), native);
+    }
+}
+
+#[test]
+fn every_operation_answers_the_same_through_the_abi() {
+    let Some(wasm) = wasm_engine("every_operation_answers_the_same", GuestLimits::default()) else {
+        return;
+    };
+    let mut w = wasm.worker().unwrap();
+    let mut n = sim::native_engine().worker().unwrap();
+    let report = r#"{"now":"2026-01-01","cluster":{"name":"a","resourceGroup":"rg","created":"2021-01-01","kubernetesVersion":"1.20.7","nodePools":[{"name":"np"}]}}"#;
+    let what_if = r#"{"now":"2026-01-01","cluster":{"name":"a","resourceGroup":"rg","created":"2021-01-01","kubernetesVersion":"1.20.7","nodePools":[{"name":"np"}]},"operations":[{"at":"2026-01-02","op":"rotateCerts","outcome":"succeed"}]}"#;
+    let cases = [
+        (Op::Version, ""),
+        (Op::Policy, ""),
+        (Op::Report, report),
+        (Op::WhatIf, what_if),
+        (Op::Report, "{\"now\": 5}"),
+        (Op::Simulate, "not json"),
+        (Op::SimulateCluster, "{}"),
+    ];
+    for (op, input) in cases {
+        let a = w.call(op, input).expect("no guest fault");
+        let b = n.call(op, input).expect("native never faults");
+        assert_eq!(a, b, "{op:?} on {input}");
+    }
+}

@@ -1,0 +1,176 @@
+//! A guest that runs out of fuel or memory fails that one cluster; the other clusters'
+//! results are complete and exactly what an unbounded run gives.
+
+use akscert_core::engine::Scenario;
+use akscert_sim::engine::{Engine, GuestLimits, Op};
+use akscert_sim::outcome::SimulationRun;
+use akscert_tests::sim::{run, scratch, wasm_engine};
+use serde_json::json;
+
+/// `small` lives one month; `big` lives eight years with ten pools (many renewals),
+/// twenty kubeconfig holders, and a pool tag of `tag_bytes` (a large input to hold).
+fn scenario(tag_bytes: usize) -> Scenario {
+    let holders = 20;
+    let pools: Vec<_> = (0..10)
+        .map(|i| json!({ "name": format!("pool{i}"), "count": 2, "tags": { "note": "n".repeat(if i == 0 { tag_bytes } else { 1 }) } }))
+        .collect();
+    let kubeconfigs: Vec<_> = (0..holders)
+        .map(|i| json!({ "holder": format!("user-{i:05}") }))
+        .collect();
+    serde_json::from_value(json!({
+        "apiVersion": "akscert/v1",
+        "kind": "Scenario",
+        "seed": 3,
+        "horizon": "2030-01-01",
+        "clusters": [
+            { "name": "small", "resourceGroup": "rg", "created": "2029-12-01",
+              "kubernetesVersion": "1.30.1", "nodePools": [{ "name": "np", "count": 1 }] },
+            { "name": "big", "resourceGroup": "rg", "created": "2022-05-01",
+              "kubernetesVersion": "1.23.5", "nodePools": pools, "kubeconfigs": kubeconfigs },
+            { "name": "small2", "resourceGroup": "rg", "created": "2029-11-15",
+              "kubernetesVersion": "1.30.1", "nodePools": [{ "name": "np", "count": 1 }] }
+        ]
+    }))
+    .expect("the fixture is a scenario")
+}
+
+fn simulate(engine: &Engine, s: &Scenario) -> SimulationRun {
+    akscert_tests::sim::simulate(engine, s, None).0
+}
+
+/// Fuel used and peak memory of each cluster run alone on a fresh instance.
+fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
+    akscert_core::api::split(s)
+        .expect("the fixture is valid")
+        .iter()
+        .map(|r| {
+            let mut w = engine.worker().expect("a worker");
+            let input = serde_json::to_string(r).expect("serialisable");
+            let out = w.call(Op::SimulateCluster, &input);
+            assert!(matches!(out, Ok(Ok(_))), "{out:?}");
+            let fuel = w.last_fuel().expect("wasm reports fuel");
+            (fuel, w.memory_bytes().expect("wasm reports memory"))
+        })
+        .collect()
+}
+
+fn assert_only_big_failed(bounded: &SimulationRun, unbounded: &SimulationRun, kind: &str) {
+    assert_eq!(bounded.clusters.len(), 3);
+    for (b, u) in bounded.clusters.iter().zip(&unbounded.clusters) {
+        if b.name == "big" {
+            let e = b.error.as_ref().expect("big must fail");
+            assert_eq!(e.kind, kind, "{}", e.message);
+            assert!(b.summary.is_none());
+        } else {
+            assert!(b.error.is_none(), "{}: {:?}", b.name, b.error);
+            assert_eq!(b.raw.get(), u.raw.get(), "{}'s result changed", b.name);
+        }
+    }
+    let s = bounded.summary();
+    assert_eq!((s.clusters, s.failed_clusters), (3, 1));
+}
+
+#[test]
+fn out_of_fuel_fails_one_cluster_and_the_rest_finish() {
+    let s = scenario(1);
+    let Some(unbounded) = wasm_engine("out_of_fuel", GuestLimits::default()) else {
+        return;
+    };
+    let c = costs(&unbounded, &s);
+    let (small, big) = (c[0].0.max(c[2].0), c[1].0);
+    assert!(
+        big > 4 * small,
+        "the fixture needs a clearly bigger cluster: {c:?}"
+    );
+    let budget = (small + big) / 2;
+    let bounded = wasm_engine(
+        "out_of_fuel",
+        GuestLimits {
+            fuel: budget,
+            ..GuestLimits::default()
+        },
+    )
+    .unwrap();
+    let all = simulate(&unbounded, &s);
+    let cut = simulate(&bounded, &s);
+    assert_only_big_failed(&cut, &all, "outOfFuel");
+    let message = &cut.clusters[1].error.as_ref().unwrap().message;
+    assert!(
+        message.contains(&budget.to_string()) && message.contains("--fuel"),
+        "{message}"
+    );
+}
+
+#[test]
+fn out_of_memory_fails_one_cluster_and_the_rest_finish() {
+    let s = scenario(6 << 20);
+    let Some(unbounded) = wasm_engine("out_of_memory", GuestLimits::default()) else {
+        return;
+    };
+    let c = costs(&unbounded, &s);
+    let (small, big) = (c[0].1.max(c[2].1), c[1].1);
+    assert!(
+        big > small + (4 << 20),
+        "the fixture needs a clearly bigger cluster: {c:?}"
+    );
+    let limit = (small + big) / 2;
+    let bounded = wasm_engine(
+        "out_of_memory",
+        GuestLimits {
+            memory_bytes: limit,
+            ..GuestLimits::default()
+        },
+    )
+    .unwrap();
+    let all = simulate(&unbounded, &s);
+    let cut = simulate(&bounded, &s);
+    assert_only_big_failed(&cut, &all, "outOfMemory");
+    let message = &cut.clusters[1].error.as_ref().unwrap().message;
+    assert!(
+        message.contains(&limit.to_string()) && message.contains("--memory-limit"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_cli_reports_a_budget_overrun_per_cluster_and_exits_2_with_the_full_report() {
+    let s = scenario(1);
+    let Some(unbounded) = wasm_engine("cli_budget_overrun", GuestLimits::default()) else {
+        return;
+    };
+    let c = costs(&unbounded, &s);
+    let budget = (c[0].0.max(c[2].0) + c[1].0) / 2;
+    let dir = scratch("cli_budget_overrun");
+    let file = dir.join("limits.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&s).unwrap()).unwrap();
+    let file = file.to_string_lossy();
+    let fuel = budget.to_string();
+    let r = run(&[
+        "simulate",
+        &file,
+        "--fuel",
+        &fuel,
+        "--format",
+        "json",
+        "--now",
+        "2030-01-01",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let clusters = doc["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 3);
+    assert_eq!(clusters[1]["error"]["kind"], "outOfFuel");
+    assert!(clusters[0]["summary"].is_object() && clusters[2]["summary"].is_object());
+    assert_eq!(doc["summary"]["failedClusters"], 1);
+    let human = run(&["simulate", &file, "--fuel", &fuel, "--now", "2030-01-01"]);
+    assert_eq!(human.code, 2);
+    assert!(
+        human.stdout.contains("== big")
+            && human
+                .stdout
+                .contains("simulation failed: the guest used up its fuel budget"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("== small2"));
+}

@@ -1,0 +1,194 @@
+//! `--shard I/N` runs merged with `akscert merge` give exactly the single run's report,
+//! in every format, for simulations, scenario fleets and az inventories; shards that do
+//! not belong together are refused.
+
+use akscert_core::strategies::arb_scenario;
+use akscert_sim::outcome::{ClusterOutcome, SimulationRun};
+use akscert_sim::render::{self, Format};
+use akscert_sim::shard::{self, Command, ShardDoc, ShardSpec};
+use akscert_tests::sim::{self, example, run, scratch};
+use proptest::prelude::*;
+
+const NOW: &str = "2026-11-28T00:00:00Z";
+const FORMATS: [&str; 5] = ["human", "json", "csv", "html", "prometheus"];
+
+/// Run `args` whole and in `n` shards, merge, and compare every format.
+fn sharded_equals_single(name: &str, args: &[&str], n: usize) {
+    let dir = scratch(name);
+    let mut shards = Vec::new();
+    for i in 0..n {
+        let file = dir.join(format!("shard-{i}.json"));
+        let spec = format!("{i}/{n}");
+        let mut a = args.to_vec();
+        let file_s = file.to_string_lossy().into_owned();
+        a.extend([
+            "--now", NOW, "--engine", "native", "--shard", &spec, "-o", &file_s,
+        ]);
+        let r = run(&a);
+        assert!(r.code <= 1, "{name} shard {spec}: {}", r.stderr);
+        shards.push(file_s);
+    }
+    // Any order.
+    shards.reverse();
+    for format in FORMATS {
+        let mut a = args.to_vec();
+        a.extend(["--now", NOW, "--engine", "native", "--format", format]);
+        let single = run(&a);
+        assert!(single.code <= 2, "{name}: {}", single.stderr);
+        let mut m = vec!["merge"];
+        m.extend(shards.iter().map(String::as_str));
+        m.extend(["--format", format]);
+        let merged = run(&m);
+        assert_eq!(
+            merged.code, single.code,
+            "{name} {format}: {}",
+            merged.stderr
+        );
+        assert_eq!(
+            merged.stdout, single.stdout,
+            "{name}: merged {format} differs from the single run"
+        );
+        assert!(!single.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_sharded_simulation_merges_into_the_single_run() {
+    sharded_equals_single("shards_simulate", &["simulate"], 2);
+    sharded_equals_single(
+        "shards_simulate_yaml",
+        &["simulate", &example("dev-fleet.yaml").to_string_lossy()],
+        3,
+    );
+}
+
+#[test]
+fn a_sharded_scenario_fleet_merges_into_the_single_run() {
+    sharded_equals_single(
+        "shards_fleet_scenario",
+        &["fleet", &example("rotation-drill.json").to_string_lossy()],
+        2,
+    );
+}
+
+#[test]
+fn a_sharded_az_inventory_merges_into_the_single_run() {
+    sharded_equals_single(
+        "shards_fleet_inventory",
+        &["fleet", &example("az-aks-list.json").to_string_lossy()],
+        3,
+    );
+    // More shards than clusters: the empty shards still merge.
+    sharded_equals_single(
+        "shards_fleet_inventory_many",
+        &["fleet", &example("az-aks-list.json").to_string_lossy()],
+        5,
+    );
+}
+
+#[test]
+fn shards_that_do_not_belong_together_are_refused() {
+    let dir = scratch("shards_refused");
+    let shard = |i: usize, n: usize, now: &str, seed: &str| {
+        let file = dir.join(format!("s-{i}-{n}-{now}-{seed}.json"));
+        let spec = format!("{i}/{n}");
+        let r = run(&[
+            "simulate",
+            "--engine",
+            "native",
+            "--now",
+            now,
+            "--seed",
+            seed,
+            "--shard",
+            &spec,
+            "-o",
+            &file.to_string_lossy(),
+        ]);
+        assert!(r.code <= 1, "{}", r.stderr);
+        file.to_string_lossy().into_owned()
+    };
+    let a0 = shard(0, 3, "2026-01-01", "1");
+    let a1 = shard(1, 3, "2026-01-01", "1");
+    let a2 = shard(2, 3, "2026-01-01", "1");
+    let other_now = shard(2, 3, "2027-01-01", "1");
+    let other_seed = shard(2, 3, "2026-01-01", "2");
+    let cases: [(&[&str], &str); 5] = [
+        (&[&a0, &a1], "shard(s) 2/3 of 3 missing"),
+        (&[&a0, &a1, &a1, &a2], "shard 1/3 is given twice"),
+        (
+            &[&a0, &a1, &other_now],
+            "--now 2027-01-01T00:00:00Z vs 2026-01-01T00:00:00Z",
+        ),
+        (&[&a0, &a1, &other_seed], "a different input or seed"),
+        (
+            &[&a0, &a1, "/nonexistent/shard.json"],
+            "cannot read /nonexistent/shard.json",
+        ),
+    ];
+    for (files, expected) in cases {
+        let mut args = vec!["merge"];
+        args.extend(files.iter().copied());
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{files:?}");
+        assert!(
+            r.stderr.contains(expected),
+            "expected `{expected}` in: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+    }
+    let not_a_shard = example("scenario.json");
+    let r = run(&["merge", &not_a_shard.to_string_lossy()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("not an akscert/v1 Shard") || r.stderr.contains("not a shard document"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["simulate", "--engine", "native", "--shard", "3/3"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("the index must be 0 to 2"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "simulate", "--engine", "native", "--shard", "0/2", "--format", "html",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("render --format html from the merge"),
+        "{}",
+        r.stderr
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_scenarios_in_any_number_of_shards_merge_into_the_single_run(
+        s in arb_scenario(),
+        n in 1usize..=5,
+    ) {
+        let (whole, _) = sim::simulate(&sim::native_engine(), &s, None);
+        let docs: Vec<(String, ShardDoc<ClusterOutcome>)> = (0..n)
+            .rev()
+            .map(|i| {
+                let spec = ShardSpec { index: i, count: n };
+                let (part, total) = sim::simulate(&sim::native_engine(), &s, Some(spec));
+                let doc = shard::simulation_shard(Command::Simulate, "fp".into(), spec, total, part);
+                // Through the file format and back.
+                let text = serde_json::to_string(&doc).unwrap();
+                (format!("shard-{i}"), serde_json::from_str(&text).unwrap())
+            })
+            .collect();
+        let (head, clusters) = shard::merge(docs, |c| c.index).unwrap();
+        let merged = SimulationRun { header: head.run.unwrap(), now: head.now, warn_within: head.warn_within, clusters };
+        prop_assert_eq!(merged.timeline_json(), whole.timeline_json());
+        for f in [Format::Human, Format::Html, Format::Prometheus, Format::Csv] {
+            prop_assert_eq!(render::simulation(&merged, f).text, render::simulation(&whole, f).text);
+        }
+    }
+}
