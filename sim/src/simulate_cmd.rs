@@ -13,7 +13,7 @@ use clap::Args;
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
     /// Scenario file: TOML, YAML or JSON (`-` for stdin). Without one, the bundled
-    /// example (examples/scenario.toml).
+    /// example (examples/scenario.toml), which exits 0 even with actions due.
     pub scenario: Option<String>,
     #[command(flatten)]
     pub run: RunOpts,
@@ -60,5 +60,14 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     }
     let rendered = render::simulation(&run, a.output.format());
     output::write(a.output.output.as_deref(), &rendered.text)?;
-    Ok(rendered.verdict.code())
+    let code = rendered.verdict.code();
+    // The bundled example is a demonstration: its clusters have actions due by design, and
+    // a quick start that ends in "process didn't exit successfully" reads as broken.
+    if a.scenario.is_none() && code == 1 {
+        eprintln!(
+            "akscert: the bundled example has actions due; with your own scenario that exits 1 (0: nothing due, 2: error)"
+        );
+        return Ok(0);
+    }
+    Ok(code)
 }
