@@ -54,7 +54,13 @@ fn sharded_equals_single(name: &str, args: &[&str], n: usize) {
 
 #[test]
 fn a_sharded_simulation_merges_into_the_single_run() {
-    sharded_equals_single("shards_simulate", &["simulate"], 2);
+    // The bundled example by path: with no argument `simulate` exits 0 as a demo, while
+    // a merge is a real run and exits 1 when actions are due.
+    sharded_equals_single(
+        "shards_simulate",
+        &["simulate", &example("scenario.toml").to_string_lossy()],
+        2,
+    );
     sharded_equals_single(
         "shards_simulate_yaml",
         &["simulate", &example("dev-fleet.yaml").to_string_lossy()],
