@@ -2,7 +2,7 @@
 
 use super::classify::{Hint, RoleFacts, classify};
 use super::rotation::rotation_hint;
-use super::set::{link_issuers, same_input_trust};
+use super::set::link_and_check_within;
 use super::trust::{SigCheck, verify_signature};
 use super::x509::{
     ParsedCert, parse_certificate, serial_string, sha256_fingerprint, signature_algorithm_name,
@@ -338,10 +338,7 @@ impl<'o> Builder<'o> {
     }
 
     pub(crate) fn finish(mut self) -> Inspection {
-        if self.opts.check_signatures {
-            link_issuers(&mut self.doc);
-        }
-        same_input_trust(&mut self.doc, self.opts);
+        link_and_check_within(&mut self.doc, self.opts);
         self.doc.summary = summarize(&self.doc);
         self.doc.summary.attention.append(&mut self.attention);
         self.doc.summary.needs_attention = !self.doc.summary.attention.is_empty();

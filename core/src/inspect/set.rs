@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::trust::{SigCheck, TrustContext, trust_report, verify_signature};
+use super::trust::{
+    SigCheck, TrustContext, trust_report, trust_report_with_signature, verify_signature,
+};
 use super::x509::{ParsedCert, reparse_certificate};
 use super::*;
 
@@ -225,8 +227,12 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
     out
 }
 
-/// Set `issued_by` where another certificate of the same input verifies the signature.
-pub(crate) fn link_issuers(doc: &mut Inspection) {
+/// Within one input (a PEM bundle): set `issued_by` where another certificate of the input
+/// verifies the signature (when `opts.check_signatures`), and check each CA against the
+/// certificates that name it as issuer (unless the input is a kubeconfig, whose trust checks
+/// are made against its server). One pass: each certificate is parsed once and each
+/// issuer/subject pair's signature verified at most once, since both answers need it.
+pub(crate) fn link_and_check_within(doc: &mut Inspection, opts: &InspectOptions) {
     if doc.raw.len() < 2 {
         return;
     }
@@ -236,50 +242,43 @@ pub(crate) fn link_issuers(doc: &mut Inspection) {
         .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
         .collect();
     let mut by_subject: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
+    let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
     for (i, p) in parsed.iter().enumerate() {
         if let Some(p) = p {
             by_subject.entry(p.subject_der).or_default().push(i);
+            by_issuer.entry(p.issuer_der).or_default().push(i);
         }
     }
-    let mut links = vec![None; parsed.len()];
-    for (i, p) in parsed.iter().enumerate() {
-        let Some(p) = p else { continue };
-        for &j in by_subject
-            .get(p.issuer_der)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
-            if j == i {
-                continue;
-            }
-            let Some(issuer) = &parsed[j] else { continue };
-            if verify_signature(issuer.spki, p.sig_alg, p.tbs, p.signature) == SigCheck::Valid {
-                links[i] = Some(j);
-                break;
-            }
-        }
-    }
-    for (c, l) in doc.certificates.iter_mut().zip(links) {
-        c.issued_by = l;
-    }
-}
+    // (issuer index, subject index) → the signature check of that pair.
+    let mut checked: BTreeMap<(usize, usize), SigCheck> = BTreeMap::new();
+    let mut signature = |issuer: usize, cert: usize| -> SigCheck {
+        checked
+            .entry((issuer, cert))
+            .or_insert_with(|| match (&parsed[issuer], &parsed[cert]) {
+                (Some(ca), Some(c)) => verify_signature(ca.spki, c.sig_alg, c.tbs, c.signature),
+                // Unreachable: only parsed certificates are indexed.
+                _ => SigCheck::Unsupported("not parsed".into()),
+            })
+            .clone()
+    };
 
-/// Within one input (a PEM bundle), check each CA against the certificates that name it as
-/// issuer.
-pub(crate) fn same_input_trust(doc: &mut Inspection, opts: &InspectOptions) {
-    if doc.kubeconfig.is_some() || doc.raw.len() < 2 {
-        return;
-    }
-    let parsed: Vec<Option<ParsedCert<'_>>> = doc
-        .raw
-        .iter()
-        .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
-        .collect();
-    let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
-    for (li, leaf) in parsed.iter().enumerate() {
-        if let Some(leaf) = leaf {
-            by_issuer.entry(leaf.issuer_der).or_default().push(li);
+    if opts.check_signatures {
+        for (i, p) in parsed.iter().enumerate() {
+            let Some(p) = p else { continue };
+            let link = by_subject
+                .get(p.issuer_der)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .copied()
+                .find(|&j| j != i && signature(j, i) == SigCheck::Valid);
+            if let Some(c) = doc.certificates.get_mut(i) {
+                c.issued_by = link;
+            }
         }
+    }
+
+    if doc.kubeconfig.is_some() {
+        return;
     }
     let mut reports = Vec::new();
     for (ci, ca) in parsed.iter().enumerate() {
@@ -287,16 +286,12 @@ pub(crate) fn same_input_trust(doc: &mut Inspection, opts: &InspectOptions) {
         if !ca.is_ca() {
             continue;
         }
-        for &li in by_issuer
-            .get(ca.subject_der)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-        {
+        for &li in by_issuer.get(ca.subject_der).map_or(&[][..], Vec::as_slice) {
             let Some(leaf) = &parsed[li] else { continue };
             if li == ci || leaf.der == ca.der || reports.len() >= MAX_TRUST_REPORTS {
                 continue;
             }
-            reports.push(trust_report(
+            reports.push(trust_report_with_signature(
                 ca,
                 leaf,
                 opts.now,
@@ -309,6 +304,7 @@ pub(crate) fn same_input_trust(doc: &mut Inspection, opts: &InspectOptions) {
                     insecure_skip_tls_verify: false,
                     clients: Vec::new(),
                 },
+                signature(ci, li),
             ));
         }
     }

@@ -435,6 +435,20 @@ pub(crate) fn trust_report(
     now: Instant,
     ctx: TrustContext<'_>,
 ) -> TrustReport {
+    let sig = verify_signature(ca.spki, cert.sig_alg, cert.tbs, cert.signature);
+    trust_report_with_signature(ca, cert, now, ctx, sig)
+}
+
+/// [`trust_report`] with the signature already checked (`verify_signature` of `ca`'s key
+/// over `cert`), for callers that checked it for another purpose: signature checks are
+/// the expensive part of inspection.
+pub(crate) fn trust_report_with_signature(
+    ca: &ParsedCert<'_>,
+    cert: &ParsedCert<'_>,
+    now: Instant,
+    ctx: TrustContext<'_>,
+    sig: SigCheck,
+) -> TrustReport {
     let mut checks = Vec::new();
     let mut kubectl: Option<String> = None;
     let first_fail = |e: String, k: &mut Option<String>| {
@@ -502,7 +516,6 @@ pub(crate) fn trust_report(
             "not both present; not compared".into(),
         ),
     }
-    let sig = verify_signature(ca.spki, cert.sig_alg, cert.tbs, cert.signature);
     match &sig {
         SigCheck::Valid => item(
             "signature",
