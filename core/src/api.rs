@@ -8,14 +8,15 @@ use serde::{Deserialize, Serialize};
 use crate::engine::{self, API_VERSION, Horizon, RunOptions, Scenario, ScenarioError};
 use crate::inspect::{self, InputKind, InspectError, InspectOptions};
 use crate::policy::{Policy, PolicyError};
-use crate::report::{self, ReportError, ReportRequest, WhatIfRequest};
+use crate::report::aks::AksInputError;
+use crate::report::{self, AksFactsRequest, ReportError, ReportRequest, WhatIfRequest};
 use crate::time::{Duration, Instant};
 
 /// Largest JSON input accepted (a 10,000-cluster fleet scenario is about 10 MB).
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The operations `call` knows, for discovery.
-pub const OPERATIONS: [&str; 9] = [
+pub const OPERATIONS: [&str; 10] = [
     "version",
     "policy",
     "simulate",
@@ -25,6 +26,7 @@ pub const OPERATIONS: [&str; 9] = [
     "inspect",
     "inspectSet",
     "checkTrust",
+    "aksFacts",
 ];
 
 /// Why a call failed. `kind()` is stable; the message names what and where.
@@ -32,7 +34,7 @@ pub const OPERATIONS: [&str; 9] = [
 pub enum ApiError {
     /// No such operation.
     #[error(
-        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf, inspect, inspectSet, checkTrust)"
+        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf, inspect, inspectSet, checkTrust, aksFacts)"
     )]
     UnknownOperation(String),
     /// The input is too large.
@@ -70,6 +72,9 @@ pub enum ApiError {
     /// An inspect request with neither or both of `input` and `inputBase64`.
     #[error("give exactly one of `input` (text) and `inputBase64` (binary, e.g. DER){0}")]
     InputChoice(String),
+    /// `aksFacts` input that is not `az aks show|list -o json` output.
+    #[error(transparent)]
+    AksInput(#[from] AksInputError),
     /// `simulateCluster` was asked for a cluster the scenario does not have.
     #[error("simulateCluster: the scenario has {clusters} clusters; it must have exactly one")]
     NotOneCluster {
@@ -89,7 +94,7 @@ impl ApiError {
             ApiError::Report(_) => "invalidClusterFacts",
             ApiError::Policy(_) => "invalidPolicy",
             ApiError::NotOneCluster { .. } | ApiError::InputChoice(_) => "invalidRequest",
-            ApiError::Inspect(_) => "unreadableInput",
+            ApiError::Inspect(_) | ApiError::AksInput(_) => "unreadableInput",
         }
     }
 }
@@ -391,6 +396,10 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
                 &InspectOptions::new(req.now),
             )?;
             Ok(to_json(&reports))
+        }
+        "aksFacts" => {
+            let req: AksFactsRequest = parse(input)?;
+            Ok(to_json(&report::aks_facts(&req)?))
         }
         other => Err(ApiError::UnknownOperation(other.chars().take(64).collect())),
     }

@@ -142,6 +142,8 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
         tags: tags(v),
         node_pools: pools,
         arm_form: props.is_some(),
+        created_at: v.get("systemData").and_then(|x| s(x, "createdAt")),
+        last_modified_at: v.get("systemData").and_then(|x| s(x, "lastModifiedAt")),
     }
 }
 
@@ -151,6 +153,89 @@ fn is_cluster(v: &Value) -> bool {
             p.get("agentPoolProfiles").is_some() || p.get("kubernetesVersion").is_some()
         })
         || v.get("kubernetesVersion").is_some()
+}
+
+/// The items of a list (`az aks list` prints an array, ARM `{"value": [...]}`) that are
+/// clusters, and the positions of those that are not.
+fn listed_clusters(items: &[Value]) -> (Vec<&Value>, Vec<usize>) {
+    let mut clusters = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if is_cluster(item) {
+            clusters.push(item);
+        } else {
+            skipped.push(i);
+        }
+    }
+    (clusters, skipped)
+}
+
+/// The clusters of an `az aks show|list -o json` document, in order, as [`read_json`]
+/// lists them in an inspection (so that cluster `i` of one is cluster `i` of the other).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct AksClusterList {
+    /// Each cluster's facts.
+    pub clusters: Vec<ClusterFacts>,
+    /// Positions of list items that are not clusters (skipped).
+    pub skipped: Vec<usize>,
+}
+
+/// The clusters a JSON value holds — `az aks list` (an array), an ARM list (`value`),
+/// `az aks show` or an ARM body, an ARM API example (the 200 response's body) — or, when
+/// it holds none, what it is instead.
+pub(crate) fn aks_clusters(v: &Value) -> Result<AksClusterList, String> {
+    let items = match v {
+        Value::Array(items) => Some(items),
+        Value::Object(obj) => match obj.get("value") {
+            Some(Value::Array(items)) => Some(items),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(items) = items {
+        let (clusters, skipped) = listed_clusters(items);
+        return Ok(AksClusterList {
+            clusters: clusters.into_iter().map(cluster_facts).collect(),
+            skipped,
+        });
+    }
+    // An azure-rest-api-specs example: the cluster is the body of the 200 response.
+    let body = v
+        .get("responses")
+        .and_then(|r| r.get("200"))
+        .and_then(|r| r.get("body"));
+    match (v, body) {
+        (_, Some(body)) if is_cluster(body) => Ok(AksClusterList {
+            clusters: vec![cluster_facts(body)],
+            skipped: Vec::new(),
+        }),
+        (Value::Object(_), _) if is_cluster(v) => Ok(AksClusterList {
+            clusters: vec![cluster_facts(v)],
+            skipped: Vec::new(),
+        }),
+        (Value::Object(_), _) => Err(
+            "a JSON object with neither `agentPoolProfiles` nor `kubernetesVersion` (flattened or under `properties`), nor a `value` list".into(),
+        ),
+        (other, _) => Err(format!("a JSON {}", json_type(other))),
+    }
+}
+
+/// `aks_clusters` of JSON text (a leading byte-order mark is ignored). The outer error is
+/// a syntax error; the inner one says what the JSON is instead of a cluster list.
+pub(crate) fn aks_clusters_text(t: &str) -> Result<Result<AksClusterList, String>, InspectError> {
+    let v = parse_json(t.strip_prefix('\u{feff}').unwrap_or(t))?;
+    Ok(aks_clusters(&v))
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 fn add_cluster(v: &Value, b: &mut Builder<'_>) {
@@ -192,7 +277,7 @@ pub(crate) fn read_json(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
     let v = parse_json(t)?;
     match &v {
         Value::Array(items) => {
-            for item in items.iter().filter(|i| is_cluster(i)) {
+            for item in listed_clusters(items).0 {
                 add_cluster(item, b);
             }
         }
@@ -201,7 +286,7 @@ pub(crate) fn read_json(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
                 if items.iter().any(|i| i.get("message").is_some()) {
                     return read_run_command(t, b);
                 }
-                for item in items.iter().filter(|i| is_cluster(i)) {
+                for item in listed_clusters(items).0 {
                     add_cluster(item, b);
                 }
             } else if let Some(resp) = obj.get("responses") {

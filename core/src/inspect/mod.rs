@@ -43,6 +43,7 @@ pub use model::*;
 pub use rotation::{RotationHint, rotation_hint};
 pub use set::inspect_set;
 
+pub(crate) use az::{aks_clusters, aks_clusters_text};
 pub(crate) use builder::Builder;
 use set::cert_ref;
 

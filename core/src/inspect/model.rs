@@ -518,6 +518,12 @@ pub struct ClusterFacts {
     pub node_pools: Vec<NodePoolFacts>,
     /// Whether the body was the ARM form (`properties` nested) rather than az's flattened form.
     pub arm_form: bool,
+    /// `systemData.createdAt`, as written (ARM bodies carry it; most `az` output does not).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// `systemData.lastModifiedAt`, as written.
+    #[serde(default)]
+    pub last_modified_at: Option<String>,
 }
 
 /// An ARM long-running-operation status (`az aks rotate-certs` polls these).

@@ -1,6 +1,7 @@
 //! The expiry report: cluster facts and `now` in, one row per certificate out — what it
 //! is, where it lives, when it expires, what renews it next and when, and what to run.
 
+pub mod aks;
 mod facts;
 mod whatif;
 
@@ -16,6 +17,7 @@ use crate::inventory::{
 use crate::policy::Policy;
 use crate::time::{Duration, Instant};
 
+pub use aks::{AksAssumptions, AksFacts, AksFactsEntry, AksFactsError, AksFactsRequest, aks_facts};
 pub use facts::{ClusterFacts, PoolFacts};
 pub use whatif::{WhatIf, WhatIfRequest, what_if};
 
