@@ -82,6 +82,7 @@ fn public_declarations_have_no_any() {
         "simulateCluster",
         "expiryReport",
         "whatIf",
+        "aksFacts",
         "call",
         "operations",
         "initSync",

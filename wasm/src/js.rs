@@ -25,7 +25,9 @@ use akscert_core::engine::ClusterTimeline;
 use akscert_core::engine::{Scenario, Timeline};
 use akscert_core::inspect::{Inspection, InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
-use akscert_core::report::{ExpiryReport, ReportRequest, WhatIf, WhatIfRequest};
+use akscert_core::report::{
+    AksFacts, AksFactsRequest, ExpiryReport, ReportRequest, WhatIf, WhatIfRequest,
+};
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
@@ -156,6 +158,16 @@ type _TrustReport = TrustReport;
 #[wasm_bindgen(js_name = checkTrust)]
 pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValue> {
     dispatch("checkTrust", &request.js_value())
+}
+
+/// Cluster facts from `az aks show -o json` / `az aks list -o json` output (or ARM
+/// bodies), given as text or as the parsed document: one entry per cluster with the
+/// facts `expiryReport` and `whatIf` take, or a typed error naming what is missing (a
+/// creation date, most often: `assume.created` supplies one), and notes on everything
+/// assumed.
+#[wasm_bindgen(js_name = aksFacts)]
+pub fn aks_facts(request: Ts<AksFactsRequest>) -> Result<Ts<AksFacts>, JsValue> {
+    dispatch("aksFacts", &request.js_value())
 }
 
 /// `inspect` with the input read as `kind` instead of sniffed: `kind` is set on the

@@ -1,7 +1,8 @@
 // The calculator page in a real headless Chromium (Debian's, driven by playwright-core):
 // from file:// and from a static server on 127.0.0.1, fill the form → report; press the
 // what-ifs → downtime, broken kubeconfigs, commands; a 10 MB paste keeps the page
-// responsive and the input box intact; the request log holds only the page's own files.
+// responsive and the input box intact; pasted `az aks list` output fills the form through
+// the engine's aksFacts; the request log holds only the page's own files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -249,6 +250,36 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     });
     await page.waitForFunction(() => /dropped/.test(document.getElementById('report-summary').textContent));
     assert.equal(await page.inputValue('input[name=name]'), 'dropped');
+
+    // Paste `az aks list` output: "Use in the form" takes each cluster's facts from the
+    // engine (aksFacts), says what it assumed, and names what is missing.
+    const azList = JSON.parse(fs.readFileSync(new URL('../../examples/az-aks-list.json', import.meta.url), 'utf8'));
+    delete azList[0].systemData; // shop-prod: no creation date in the JSON
+    await page.fill('input[name=now]', '2026-11-28');
+    await page.fill('input[name=created]', '');
+    await page.fill('#paste', JSON.stringify(azList, null, 2));
+    await page.waitForFunction(() => document.querySelectorAll('#inspect-clusters button.use-cluster').length === 3);
+    const useCluster = (n) => page.click(`#inspect-clusters li:nth-child(${n}) button.use-cluster`);
+    await useCluster(1);
+    await page.waitForFunction(() => !document.getElementById('error').hidden);
+    assert.match(await page.textContent('#error'), /shop-prod.*the JSON gives no creation date.*set “Created” in the form/s);
+    await page.fill('input[name=created]', '2020-05-12');
+    await useCluster(1);
+    await page.waitForFunction(() => /^shop-prod on /.test(document.getElementById('report-summary').textContent));
+    assert.equal(await page.isHidden('#error'), true);
+    assert.equal(await page.inputValue('input[name=name]'), 'shop-prod');
+    assert.equal(await page.inputValue('input[name=resourceGroup]'), 'rg-shop');
+    assert.equal(await page.inputValue('input[name=lastUpgrade]'), '2022-05-03');
+    assert.equal(await page.$$eval('#pools tbody tr', (r) => r.length), 2);
+    const notes = await page.textContent('#facts-notes');
+    assert.match(notes, /creation date assumed: 2020-05-12/);
+    assert.match(notes, /upgraded since 1\.24 came out, assumed on 2022-05-03/);
+    // lab: its creation date and its stop come from systemData, not from the form.
+    await useCluster(3);
+    await page.waitForFunction(() => /^lab on /.test(document.getElementById('report-summary').textContent));
+    assert.equal(await page.inputValue('input[name=created]'), '2023-04-20');
+    assert.equal(await page.inputValue('input[name=stoppedSince]'), '2025-06-30');
+    assert.match(await page.textContent('#facts-notes'), /stopped; assumed since its last modification, 2025-06-30/);
 
     const files = onlyOwnFiles(requests, prefix);
     for (const f of ['index.html', 'style.css', 'akscert-module.js', 'akscert-glue.js', 'calc.js', 'app.js']) {

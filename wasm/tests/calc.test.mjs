@@ -87,7 +87,7 @@ test('the paste box tells scenarios, cluster facts and everything else apart', (
   assert.equal(C.duration('0s'), 'none');
 });
 
-test('az aks show output, inspected, fills the form and gives a report', () => {
+test('az aks show output: aksFacts in the engine gives the form its facts, or says what is missing', () => {
   const show = {
     name: 'myaks', resourceGroup: 'rg-prod', location: 'westeurope', type: 'Microsoft.ContainerService/ManagedClusters',
     kubernetesVersion: '1.29.4', currentKubernetesVersion: '1.29.4', provisioningState: 'Succeeded',
@@ -95,15 +95,29 @@ test('az aks show output, inspected, fills the form and gives a report', () => {
     agentPoolProfiles: [{ name: 'system', count: 2, mode: 'System', osType: 'Linux', orchestratorVersion: '1.29.4',
       nodeImageVersion: 'AKSUbuntu-2204gen2containerd-202508.20.1', tags: { team: 'x' } }],
   };
-  const ins = api.inspect({ input: JSON.stringify(show), now: '2026-11-28T00:00:00Z' });
+  const text = JSON.stringify(show);
+  // The page's "Use in the form": cluster i of the inspection is cluster i of aksFacts.
+  const ins = api.inspect({ input: text, now: '2026-11-28T00:00:00Z' });
   assert.equal(ins.clusters.length, 1);
-  const facts = plain(C.factsFromAks(ins.clusters[0], '2024-02-01'));
-  assert.deepEqual(facts, {
-    name: 'myaks', resourceGroup: 'rg-prod', created: '2024-02-01', kubernetesVersion: '1.29.4',
-    nodePools: [{ name: 'system', mode: 'System', os: 'Linux', count: 2, nodeImage: 'AKSUbuntu-2204gen2containerd-202508.20.1', tags: { team: 'x' } }],
+  const missing = api.aksFacts({ input: text, now: '2026-11-28T00:00:00Z', assume: {} });
+  assert.equal(missing.clusters[0].facts, null);
+  assert.equal(missing.clusters[0].error.kind, 'missingCreationDate');
+  assert.match(missing.clusters[0].error.message, /the JSON gives no creation date/);
+
+  const doc = api.aksFacts({ input: text, now: '2026-11-28T00:00:00Z', assume: { created: '2024-02-01' } });
+  assert.equal(doc.kind, 'AksFacts');
+  const [entry] = doc.clusters;
+  assert.equal(entry.error, null);
+  assert.deepEqual(plain(entry.notes), ['creation date assumed: 2024-02-01 (not in the JSON)']);
+  assert.deepEqual(plain(entry.facts), {
+    name: 'myaks', resourceGroup: 'rg-prod', created: '2024-02-01T00:00:00Z', kubernetesVersion: '1.29.4',
+    rbac: true, tlsBootstrap: true,
+    nodePools: [{ name: 'system', mode: 'System', os: 'Linux', count: 2, kubernetesVersion: '1.29.4',
+      nodeImage: 'AKSUbuntu-2204gen2containerd-202508.20.1', tags: { team: 'x' } }],
   });
-  const r = api.expiryReport(C.reportRequest(facts, '2026-11-28'));
+  const r = api.expiryReport(C.reportRequest(entry.facts, '2026-11-28'));
   assert.equal(r.cluster, 'myaks');
+  assert.equal(typeof C.factsFromAks, 'undefined', 'the page maps nothing itself');
 });
 
 test('the next-rotation column words the hint core computes from the role and policy', () => {

@@ -48,6 +48,7 @@ export function fnFor(op) {
     inspect: (x) => api.inspect(x),
     inspectSet: (x) => api.inspectSet(x),
     checkTrust: (x) => api.checkTrust(x),
+    aksFacts: (x) => api.aksFacts(x),
   }[op];
 }
 

@@ -5,6 +5,7 @@ import init, {
   type AkscertError, type ExpiryReport, type ReportRow, type Scenario, type Timeline,
   type WhatIf, type WhatIfRequest, type Policy, type AkscertAbi,
   inspect, inspectKubeconfig, checkTrust, type Inspection, type TrustReports, type CertificateReport,
+  aksFacts, type AksFacts, type AksFactsEntry, type ClusterFacts,
 } from 'akscert';
 
 async function main(): Promise<void> {
@@ -67,6 +68,15 @@ async function main(): Promise<void> {
   const trust: TrustReports = checkTrust({ ca: 'PEM', certificate: 'PEM', now: '2026-11-28' });
   const trusted: boolean[] = trust.map((t) => t.trusted);
   console.log(cnOf, fp, redacted, kc.inputKind, trusted);
+
+  const az: AksFacts = aksFacts({ input: '[]', now: '2026-11-28', assume: { created: '2024-01-01' } });
+  const parsed: AksFacts = aksFacts({ input: [{ name: 'a', kubernetesVersion: '1.29.2' }], now: '2026-11-28' });
+  const first: AksFactsEntry | undefined = az.clusters[0] ?? parsed.clusters[0];
+  const clusterFacts: ClusterFacts | null = first?.facts ?? null;
+  const missing: string | null = first?.error?.kind ?? null;
+  const assumed: string[] = first?.notes ?? [];
+  if (clusterFacts) expiryReport({ now: '2026-11-28', cluster: clusterFacts });
+  console.log(missing, assumed, az.notes);
 
   try {
     call('simulate', '{');

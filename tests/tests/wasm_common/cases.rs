@@ -210,7 +210,72 @@ pub fn all(generated: usize) -> Vec<Case> {
         cases.push(Case::new(format!("bad-{name}"), op, *input));
     }
     cases.extend(inspection());
+    cases.extend(aks_facts());
     cases
+}
+
+/// `aksFacts`: the bundled `az aks list` example as text, the same list as a document with
+/// assumptions and a cluster that has no creation date (an error inside a success), an
+/// ARM list, and input that is no cluster list.
+fn aks_facts() -> Vec<Case> {
+    let example = std::fs::read_to_string(root().join("examples/az-aks-list.json"))
+        .unwrap_or_else(|e| panic!("read examples/az-aks-list.json: {e}"));
+    let mut list: serde_json::Value =
+        serde_json::from_str(&example).unwrap_or_else(|e| panic!("az-aks-list.json: {e}"));
+    if let Some(first) = list.get_mut(0).and_then(serde_json::Value::as_object_mut) {
+        first.remove("systemData");
+    }
+    let j = |v: serde_json::Value| v.to_string();
+    let arm = serde_json::json!({ "value": [{
+        "id": "/subscriptions/0/resourceGroups/rg-arm/providers/Microsoft.ContainerService/managedClusters/arm1",
+        "name": "arm1",
+        "systemData": { "createdAt": "2019-03-01T00:00:00.1234567Z" },
+        "properties": {
+            "provisioningState": "RotatingClusterCertificates", "kubernetesVersion": "1.12.8",
+            "enableRBAC": false,
+            "agentPoolProfiles": [{ "name": "nodepool1", "count": 3, "nodeImageVersion": "AKSUbuntu:1604:2020.03.11" }]
+        }
+    }]});
+    vec![
+        Case::new(
+            "aks-facts-example",
+            "aksFacts",
+            j(serde_json::json!({ "input": example, "now": CORPUS_NOW })),
+        ),
+        Case::new(
+            "aks-facts-document-with-assumptions",
+            "aksFacts",
+            j(serde_json::json!({
+                "input": list,
+                "assume": { "lastUpgrade": "2023-02-01" },
+                "now": CORPUS_NOW
+            })),
+        ),
+        Case::new(
+            "aks-facts-arm-list",
+            "aksFacts",
+            j(serde_json::json!({ "input": arm, "now": "2024-10-01T00:00:00Z" })),
+        ),
+        Case::new(
+            "bad-aks-facts-not-json",
+            "aksFacts",
+            j(serde_json::json!({ "input": "[{\"name\": ", "now": CORPUS_NOW })),
+        ),
+        Case::new(
+            "bad-aks-facts-a-scenario",
+            "aksFacts",
+            j(
+                serde_json::json!({ "input": { "apiVersion": "akscert/v1", "kind": "Scenario", "clusters": [] }, "now": CORPUS_NOW }),
+            ),
+        ),
+        Case::new(
+            "bad-aks-facts-unknown-assumption",
+            "aksFacts",
+            j(
+                serde_json::json!({ "input": [], "assume": { "createdAt": "2020-01-01" }, "now": CORPUS_NOW }),
+            ),
+        ),
+    ]
 }
 
 /// Inspection without the corpus: tool output, a generated CA and leaf (PEM and DER), a
@@ -364,8 +429,22 @@ pub fn corpus(test: &str) -> Option<Vec<Case>> {
             };
             Case::new(format!("corpus {name}"), "inspect", request.to_string())
         })
+        .collect::<Vec<_>>();
+    // The recorded `az aks` bodies through aksFacts too, with and without a creation date.
+    let aks: Vec<Case> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.starts_with(dir.join("aks-json")))
+        .flat_map(|path| {
+            let text = std::fs::read_to_string(path)
+                .unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+            let name = path.strip_prefix(&dir).unwrap_or(path).display().to_string();
+            [None, Some("2022-05-13")].map(|created| {
+                let request = serde_json::json!({ "input": text, "assume": { "created": created }, "now": CORPUS_NOW });
+                Case::new(format!("corpus aksFacts {name} {created:?}"), "aksFacts", request.to_string())
+            })
+        })
         .collect();
-    Some(cases)
+    Some(cases.into_iter().chain(aks).collect())
 }
 
 fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
