@@ -354,6 +354,7 @@
       try {
         var fx = JSON.parse(text);
         fillForm(fx);
+        showFactsNotes([]);
         $('paste-status').textContent = 'cluster facts read into the form below';
         report();
       } catch (e) {
@@ -376,7 +377,7 @@
         return;
       }
       if (op === 'simulate') renderScenario(r.value);
-      else renderInspection(r.value);
+      else renderInspection(r.value, text);
       $('paste-status').textContent = 'done (' + size + ')';
     });
   }
@@ -389,7 +390,7 @@
 
   var MAX_ROWS = 500;
 
-  function renderInspection(ins) {
+  function renderInspection(ins, text) {
     var out = $('inspect-out');
     var parts = [];
     var s = ins.summary;
@@ -440,7 +441,7 @@
         return '<li>' + C.escapeHtml((c.name || '?') + ' in ' + (c.resourceGroup || '?') + ': Kubernetes ' +
           (c.currentKubernetesVersion || c.kubernetesVersion || '?') + ', ' + (c.powerState || '') + ', ' + c.nodePools.length + ' node pools') +
           ' <button type="button" class="use-cluster" data-index="' + i + '">Use in the form</button></li>';
-      }).join('') + '</ul><p class="hint">Azure does not report when a cluster was created: set “Created” (the oldest node\'s age in <code>kubectl get nodes</code> is a good hint).</p>');
+      }).join('') + '</ul><p class="hint">Azure gives a creation date only as ARM\'s <code>systemData.createdAt</code> (or a tag <code>akscert-created</code>); otherwise the form\'s “Created” date is assumed — set it first (the oldest node\'s age in <code>kubectl get nodes</code> is a good hint).</p>');
     }
     if (ins.csrs.length) {
       parts.push('<h3>Certificate signing requests</h3><ul>' + ins.csrs.slice(0, 100).map(function (c) {
@@ -458,14 +459,40 @@
     }
     out.innerHTML = parts.join('');
     Array.prototype.forEach.call(out.querySelectorAll('button.use-cluster'), function (b) {
-      b.onclick = function () {
-        var created = $('facts').elements.created.value;
-        fillForm(C.factsFromAks(ins.clusters[Number(b.dataset.index)], created));
-        $('facts').elements.created.value = created;
-        $('facts').scrollIntoView();
-        report();
-      };
+      b.onclick = function () { useCluster(text, Number(b.dataset.index)); };
     });
+  }
+
+  /** "Use in the form": the engine's aksFacts reads the pasted az JSON (cluster `index`
+   *  is the inspection's cluster `index`); the form shows its facts, the notes what it assumed. */
+  function useCluster(text, index) {
+    showError('');
+    var created = $('facts').elements.created.value;
+    var entry;
+    try {
+      var doc = api.aksFacts({ input: text, now: nowInstant(), assume: created ? { created: created } : {} });
+      entry = doc.clusters[index];
+    } catch (e) {
+      showError(readable(e));
+      return;
+    }
+    if (!entry) return;
+    showFactsNotes(entry.notes);
+    $('facts').scrollIntoView();
+    if (entry.error) {
+      showError('This cluster\'s facts are incomplete: ' + entry.error.message +
+        (entry.error.kind === 'missingCreationDate' ? ' — set “Created” in the form and press “Use in the form” again.' : ''));
+      return;
+    }
+    fillForm(entry.facts);
+    report();
+  }
+
+  /** What reading az output assumed, under the form (hidden when there is nothing). */
+  function showFactsNotes(notes) {
+    var list = $('facts-notes');
+    list.innerHTML = notes.map(function (n) { return '<li>' + C.escapeHtml(n) + '</li>'; }).join('');
+    list.hidden = !notes.length;
   }
 
   function renderScenario(t) {

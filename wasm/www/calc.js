@@ -242,30 +242,6 @@ var AksCalc = (function () {
     return when + h.how + (h.condition ? ' (if ' + h.condition + ')' : '');
   }
 
-  /**
-   * Cluster facts for the form from what inspection read in `az aks show` / `az aks list`
-   * output. Azure does not report the creation date: `created` comes from the form.
-   */
-  function factsFromAks(c, created) {
-    var facts = {
-      name: c.name || 'my-cluster',
-      resourceGroup: c.resourceGroup || 'my-rg',
-      created: created,
-      kubernetesVersion: c.currentKubernetesVersion || c.kubernetesVersion || '',
-      nodePools: (c.nodePools || []).map(function (p) {
-        var pool = { name: p.name };
-        if (p.mode) pool.mode = p.mode;
-        if (p.osType) pool.os = p.osType;
-        if (p.count != null) pool.count = p.count;
-        if (p.nodeImageVersion) pool.nodeImage = p.nodeImageVersion;
-        if (p.tags && Object.keys(p.tags).length) pool.tags = p.tags;
-        return pool;
-      }),
-    };
-    if (c.enableRbac === false) facts.rbac = false;
-    return facts;
-  }
-
   /** What the paste box holds: JSON cluster facts, a JSON scenario, or text to inspect. */
   function sniff(text) {
     var t = text.replace(/^\uFEFF/, '').trimStart();
@@ -281,6 +257,6 @@ var AksCalc = (function () {
     factsFromForm: factsFromForm, parseTags: parseTags, reportRequest: reportRequest,
     whatIfRequest: whatIfRequest, upgradeTarget: upgradeTarget, addMonths: addMonths,
     duration: duration, escapeHtml: escapeHtml, nextRotation: nextRotation,
-    timelineSvg: timelineSvg, sniff: sniff, rotationHint: rotationHint, factsFromAks: factsFromAks, STATUS_LABEL: STATUS_LABEL, STATUS_CLASS: STATUS_CLASS, OPT_OUT_TAG: OPT_OUT_TAG,
+    timelineSvg: timelineSvg, sniff: sniff, rotationHint: rotationHint, STATUS_LABEL: STATUS_LABEL, STATUS_CLASS: STATUS_CLASS, OPT_OUT_TAG: OPT_OUT_TAG,
   };
 })();
