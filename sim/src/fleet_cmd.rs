@@ -4,10 +4,11 @@
 
 use std::process::ExitCode;
 
+use akscert_core::report::AksAssumptions;
 use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
-use akscert_sim::inventory::{self, Assumptions};
+use akscert_sim::inventory::{self, InventoryError};
 use akscert_sim::output;
 use akscert_sim::render::{self, Fleet, Format};
 use akscert_sim::scenario_file::ScenarioFile;
@@ -51,16 +52,12 @@ fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
         a.output.check_shard()?;
     }
     let source = Source::read(&a.inventory)?;
+    // JSON is a scenario when it says so; anything else is `az` output, which the engine
+    // reads (and refuses, naming what the JSON is instead, when it is not).
     let az = match source.format {
         Syntax::Json => {
             let value: serde_json::Value = source.parse()?;
             let is_scenario = value.get("kind").and_then(|k| k.as_str()) == Some("Scenario");
-            if !is_scenario && !inventory::is_az_output(&value) {
-                return Err(CliError::Usage(format!(
-                    "{}: neither a scenario (kind: Scenario) nor `az aks list -o json` output (clusters with agentPoolProfiles)",
-                    source.name
-                )));
-            }
             (!is_scenario).then_some(value)
         }
         _ => None,
@@ -98,20 +95,28 @@ fn inventory_fleet(
         ));
     }
     settings.include_events = false;
-    let entries = inventory::read(
-        value,
-        Assumptions {
-            created: a.assume_created,
-            last_upgrade: a.assume_upgraded,
+    let engine = a.engine.load()?;
+    let assume = AksAssumptions {
+        created: a.assume_created,
+        last_upgrade: a.assume_upgraded,
+    };
+    let inventory = inventory::read(&mut engine.worker()?, value, assume, settings.now).map_err(
+        |e| match e {
+            InventoryError::NotAzOutput(why) => CliError::Usage(format!(
+                "{}: neither a scenario (kind: Scenario) nor `az aks list -o json` output: {why}",
+                source.name
+            )),
+            other => CliError::Usage(format!("{}: {other}", source.name)),
         },
-    );
+    )?;
+    inventory::print_notes(&source.name, &inventory.notes);
+    let entries = inventory.entries;
     if entries.is_empty() {
         return Err(CliError::Usage(format!(
             "{}: no clusters in the inventory",
             source.name
         )));
     }
-    let engine = a.engine.load()?;
     let (run, total, _) = execute::inventory(&engine, &entries, &settings)?;
     if let Some(spec) = a.run.shard {
         let verdict = Verdict::of(&urgency::inventory_rows(&run));

@@ -5,12 +5,12 @@
 use std::process::ExitCode;
 
 use akscert_core::engine::KubeconfigHolder;
-use akscert_core::report::{ClusterFacts, PoolFacts, ReportRequest};
+use akscert_core::report::{AksAssumptions, ClusterFacts, PoolFacts, ReportRequest};
 use akscert_core::time::Instant;
 use akscert_core::version::KubernetesVersion;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, TimeOpts, parse_instant};
-use akscert_sim::engine::Op;
-use akscert_sim::inventory::{self, Assumptions};
+use akscert_sim::engine::{Op, Worker};
+use akscert_sim::inventory::{self, InventoryEntry, InventoryError};
 use akscert_sim::outcome::ReportOutcome;
 use akscert_sim::source::{Format as Syntax, Source};
 use akscert_sim::{output, render};
@@ -77,11 +77,29 @@ fn usage(m: impl Into<String>) -> CliError {
     CliError::Usage(m.into())
 }
 
+/// Where the cluster's facts come from.
+enum Given {
+    /// A file (facts, or `az` output the engine reads).
+    File(Source),
+    /// The flags.
+    Flags(Box<ClusterFacts>),
+}
+
 fn report(a: &ReportArgs) -> Result<u8, CliError> {
     let now = a.time.now();
-    let (facts, notes) = match &a.facts {
-        Some(path) => from_file(a, &Source::read(path)?, now)?,
-        None => (from_flags(a)?, Vec::new()),
+    // Usage errors first: they need no engine.
+    let given = match &a.facts {
+        Some(path) => {
+            no_fact_flags(a)?;
+            Given::File(Source::read(path)?)
+        }
+        None => Given::Flags(Box::new(from_flags(a)?)),
+    };
+    let engine = a.engine.load()?;
+    let mut worker = engine.worker()?;
+    let (facts, notes) = match given {
+        Given::File(source) => from_file(a, &source, now, &mut worker)?,
+        Given::Flags(facts) => (*facts, Vec::new()),
     };
     let req = ReportRequest {
         now,
@@ -89,8 +107,6 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
         policy: Default::default(),
         cluster: facts,
     };
-    let engine = a.engine.load()?;
-    let mut worker = engine.worker()?;
     let input = serde_json::to_string(&req).unwrap_or_default();
     let result = worker.call(Op::Report, &input);
     if let Ok(Err(doc)) = &result {
@@ -114,11 +130,8 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
     Ok(rendered.verdict.code())
 }
 
-fn from_file(
-    a: &ReportArgs,
-    source: &Source,
-    now: Instant,
-) -> Result<(ClusterFacts, Vec<String>), CliError> {
+/// With a facts file, the flags that describe a cluster must be absent.
+fn no_fact_flags(a: &ReportArgs) -> Result<(), CliError> {
     let flags = a.resource_group.is_some()
         || a.created.is_some()
         || a.kubernetes_version.is_some()
@@ -134,34 +147,59 @@ fn from_file(
             "give the cluster's facts either in a file or as flags, not both (--name may pick a cluster from an az list)",
         ));
     }
+    Ok(())
+}
+
+/// The facts in a file: cluster facts (they have `nodePools`), or `az aks show|list -o
+/// json` output read by the engine (`--name` picks a cluster of a list).
+fn from_file(
+    a: &ReportArgs,
+    source: &Source,
+    now: Instant,
+    worker: &mut Worker,
+) -> Result<(ClusterFacts, Vec<String>), CliError> {
     if source.format == Syntax::Json {
         let value: serde_json::Value = source.parse()?;
-        if inventory::is_az_output(&value) {
-            let entries = inventory::read(
-                &value,
-                Assumptions {
-                    created: a.assume_created,
-                    last_upgrade: None,
-                },
-            );
-            let picked: Vec<_> = match &a.name {
-                Some(n) => entries.into_iter().filter(|e| &e.name == n).collect(),
-                None => entries,
+        if value.get("nodePools").is_none() {
+            let assume = AksAssumptions {
+                created: a.assume_created,
+                last_upgrade: None,
             };
-            let [entry] = <[_; 1]>::try_from(picked).map_err(|v| {
-                usage(format!(
-                    "{}: {} clusters match; pick one with --name, or use `akscert fleet` for all",
-                    source.name,
-                    v.len()
-                ))
-            })?;
-            let req = entry
-                .request(now, a.time.warn_within)
-                .map_err(|f| usage(format!("{}: {}", source.name, f.message)))?;
-            return Ok((req.cluster, entry.notes));
+            match inventory::read(worker, &value, assume, now) {
+                Ok(inventory) => {
+                    inventory::print_notes(&source.name, &inventory.notes);
+                    return pick(a, source, inventory.entries);
+                }
+                // Not az output: read as cluster facts, whose errors point into the file.
+                Err(InventoryError::NotAzOutput(_)) => {}
+                Err(e) => return Err(usage(format!("{}: {e}", source.name))),
+            }
         }
     }
     Ok((source.parse()?, Vec::new()))
+}
+
+/// The one cluster of an az list that `--name` names (or the only one).
+fn pick(
+    a: &ReportArgs,
+    source: &Source,
+    entries: Vec<InventoryEntry>,
+) -> Result<(ClusterFacts, Vec<String>), CliError> {
+    let picked: Vec<_> = match &a.name {
+        Some(n) => entries.into_iter().filter(|e| &e.name == n).collect(),
+        None => entries,
+    };
+    let [entry] = <[_; 1]>::try_from(picked).map_err(|v| {
+        usage(format!(
+            "{}: {} clusters match; pick one with --name, or use `akscert fleet` for all",
+            source.name,
+            v.len()
+        ))
+    })?;
+    let facts = entry
+        .facts
+        .map_err(|f| usage(format!("{}: {}", source.name, f.message)))?;
+    Ok((facts, entry.notes))
 }
 
 fn from_flags(a: &ReportArgs) -> Result<ClusterFacts, CliError> {

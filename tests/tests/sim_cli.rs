@@ -273,17 +273,18 @@ fn real_az_output_without_a_creation_date_needs_one() {
     ] {
         let path = corpus.join(file).to_string_lossy().into_owned();
         let r = run(&["fleet", &path, "--engine", "native", "--now", "2026-11-28"]);
-        if file.contains("arm-spec") {
-            // An ARM API example wraps the body in `responses`: not az output.
-            assert_eq!(r.code, 2, "{file}");
-            continue;
-        }
         assert_eq!(r.code, 2, "{file}: {}", r.stdout);
         assert!(
             r.stdout.contains("the JSON gives no creation date"),
             "{file}: {}",
             r.stdout
         );
+        if file.contains("arm-spec") {
+            // An ARM API example: the cluster is the body of its 200 response (read as
+            // `inspect` reads it, so the page's "Use in the form" works on it too).
+            assert!(r.stdout.contains("clustername1"), "{}", r.stdout);
+            continue;
+        }
         let r = run(&[
             "fleet",
             &path,
@@ -319,6 +320,43 @@ fn real_az_output_without_a_creation_date_needs_one() {
         );
         assert!(r.stdout.contains("nodePool:nodepool1"), "{}", r.stdout);
     }
+}
+
+#[test]
+fn list_items_that_are_not_clusters_are_skipped_with_a_note_on_stderr() {
+    let dir = scratch("cli_az_list_with_a_stranger");
+    let mut list: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("az-aks-list.json")).unwrap())
+            .unwrap();
+    if let Some(items) = list.as_array_mut() {
+        items.insert(1, serde_json::json!({ "name": "not-a-cluster", "type": "Microsoft.Storage/storageAccounts" }));
+    }
+    let path = dir.join("mixed.json");
+    std::fs::write(&path, list.to_string()).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let now = [
+        "--engine",
+        "native",
+        "--now",
+        "2026-11-28",
+        "--format",
+        "csv",
+    ];
+    let mixed = run(&[&["fleet", path.as_str()][..], &now[..]].concat());
+    let clean = run(&[&["fleet", ex("az-aks-list.json").as_str()][..], &now[..]].concat());
+    assert_eq!(mixed.code, clean.code, "{}", mixed.stderr);
+    assert_eq!(
+        mixed.stdout, clean.stdout,
+        "the report is about the clusters only"
+    );
+    assert!(
+        mixed
+            .stderr
+            .contains("item 1 of the list is not an AKS cluster"),
+        "{}",
+        mixed.stderr
+    );
+    assert!(!clean.stderr.contains("note:"), "{}", clean.stderr);
 }
 
 #[test]

@@ -33,6 +33,8 @@ pub enum Op {
     Report,
     /// `whatIf`.
     WhatIf,
+    /// `aksFacts`.
+    AksFacts,
 }
 
 impl Op {
@@ -50,6 +52,7 @@ impl Op {
             Op::SimulateCluster => 4,
             Op::Report => 5,
             Op::WhatIf => 6,
+            Op::AksFacts => 10,
         }
     }
 }
