@@ -105,8 +105,10 @@ impl ApiError {
 #[serde(rename_all = "camelCase")]
 pub struct ErrorDocument {
     /// `akscert/v1`.
+    #[serde(deserialize_with = "crate::document::api_version")]
     pub api_version: String,
     /// `Error`.
+    #[serde(deserialize_with = "crate::document::error_kind")]
     pub kind: String,
     /// The error.
     pub error: ErrorBody,

@@ -1,6 +1,9 @@
 //! akscert-core: a pure model of AKS cluster certificates and their rotation.
 //!
 //! No I/O, no clock, no global randomness: time and seeds are arguments.
+//!
+//! Every document the model writes (timelines, reports, what-ifs, inspections) is a type
+//! here that also reads back from its JSON; [`document`] says what a reader accepts.
 #![forbid(unsafe_code)]
 
 pub mod inspect;
@@ -17,6 +20,7 @@ pub use cluster::{Cluster, Event, EventKind, Operation, Rejection};
 pub use policy::Policy;
 pub use version::{KubernetesVersion, NodeImageVersion};
 pub mod api;
+pub mod document;
 pub mod engine;
 pub mod report;
 #[cfg(feature = "proptest")]

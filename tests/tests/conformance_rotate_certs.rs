@@ -5,8 +5,8 @@
 //! --overwrite-existing`.
 
 use akscert_core::cluster::{
-    ActionKind, DowntimeCause, EventKind, KubeconfigError, Operation, ProvisioningState, Rejection,
-    StaleReason,
+    ActionKind, DowntimeCause, EventKind, KubeconfigError, Operation, OperationKind,
+    ProvisioningState, Rejection, StaleReason,
 };
 use akscert_core::inventory::{CertRole, Issuer};
 use akscert_core::time::Duration;
@@ -248,7 +248,7 @@ fn stopped_cluster_accepts_only_start() {
     assert_eq!(
         err,
         Rejection::ClusterStopped {
-            operation: "upgrade"
+            operation: OperationKind::Upgrade
         }
     );
     assert_eq!(

@@ -5,7 +5,9 @@ use crate::inventory::{CertRole, Scope};
 use crate::time::{Duration, Instant};
 
 use super::event::{EventKind, IssueReason, StaleReason};
-use super::operation::{Operation, PowerState, ProvisioningState, Rejection, RotateOutcome};
+use super::operation::{
+    KubeconfigSection, Operation, PowerState, ProvisioningState, Rejection, RotateOutcome,
+};
 use super::spec::PoolMode;
 use super::{CONTROL_PLANE_ROLES, Cluster, InFlight, Kubeconfig};
 
@@ -47,7 +49,7 @@ impl Cluster {
         self.push(
             at,
             EventKind::OperationStarted {
-                operation: op.name(),
+                operation: op.kind(),
                 until: ends,
             },
         );
@@ -62,7 +64,7 @@ impl Cluster {
         if let Some(f) = &self.in_flight {
             return Err(Rejection::OperationInProgress { state: f.state });
         }
-        let name = op.name();
+        let name = op.kind();
         match op {
             Operation::Start if self.power == PowerState::Running => {
                 return Err(Rejection::AlreadyRunning);
@@ -207,7 +209,7 @@ impl Cluster {
         let Some(f) = self.in_flight.take() else {
             return;
         };
-        let name = f.op.name();
+        let name = f.op.kind();
         let mut succeeded = true;
         match f.op {
             Operation::Upgrade {
@@ -391,14 +393,14 @@ impl Cluster {
             if k.ca_generation != generation {
                 return Err(Rejection::KubeconfigConflict {
                     name: self.name.clone(),
-                    section: "clusters",
+                    section: KubeconfigSection::Clusters,
                 });
             }
             if k.credential.serial != credential.serial {
                 let user = if admin { "clusterAdmin" } else { "clusterUser" };
                 return Err(Rejection::KubeconfigConflict {
                     name: format!("{user}_{}_{}", self.resource_group, self.name),
-                    section: "users",
+                    section: KubeconfigSection::Users,
                 });
             }
         }

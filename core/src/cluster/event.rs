@@ -7,10 +7,12 @@ use crate::inventory::{CertRole, Issuer, RotationMechanism, Scope};
 use crate::time::{Duration, Instant};
 use crate::version::KubernetesVersion;
 
-use super::operation::{Operation, PowerState, ProvisioningState, Rejection};
+use super::operation::{Operation, OperationKind, PowerState, ProvisioningState, Rejection};
 
 /// Something that happened to a cluster at an instant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Reads back from its JSON (see [`crate::document`] for what a reader tolerates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "tsify",
     derive(tsify::Tsify),
@@ -39,7 +41,7 @@ pub enum Origin {
 }
 
 /// What happened.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum EventKind {
@@ -64,8 +66,8 @@ pub enum EventKind {
     /// An operation was refused.
     #[serde(rename_all = "camelCase")]
     OperationRejected {
-        /// The `op` name.
-        operation: &'static str,
+        /// Which operation.
+        operation: OperationKind,
         /// Why, with AKS's wording where known.
         rejection: Rejection,
         /// Whether `rejection`'s message is AKS's exact wording.
@@ -76,16 +78,16 @@ pub enum EventKind {
     /// A long-running operation began.
     #[serde(rename_all = "camelCase")]
     OperationStarted {
-        /// The `op` name.
-        operation: &'static str,
+        /// Which operation.
+        operation: OperationKind,
         /// When it will end.
         until: Instant,
     },
     /// A long-running operation ended.
     #[serde(rename_all = "camelCase")]
     OperationCompleted {
-        /// The `op` name.
-        operation: &'static str,
+        /// Which operation.
+        operation: OperationKind,
         /// Whether it succeeded.
         succeeded: bool,
     },
@@ -343,7 +345,7 @@ pub enum ActionKind {
 }
 
 /// One action: what, about what, by when, why, and the exact commands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Action {

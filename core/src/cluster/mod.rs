@@ -24,7 +24,10 @@ pub use event::{
     Action, ActionKind, DowntimeCause, Event, EventKind, IssueReason, KubeconfigError, Origin,
     StaleReason,
 };
-pub use operation::{Operation, PowerState, ProvisioningState, Rejection, RotateOutcome};
+pub use operation::{
+    KubeconfigSection, Operation, OperationKind, PowerState, ProvisioningState, Rejection,
+    RotateOutcome,
+};
 pub use pool::NodePool;
 pub use spec::{ClusterSpec, NodePoolSpec, PoolMode, SpecError};
 

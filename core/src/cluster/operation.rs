@@ -111,21 +111,26 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Which operation this is (the `op` tag).
+    pub fn kind(&self) -> OperationKind {
+        match self {
+            Operation::Upgrade { .. } => OperationKind::Upgrade,
+            Operation::NodePoolUpgrade { .. } => OperationKind::NodePoolUpgrade,
+            Operation::NodeImageUpgrade { .. } => OperationKind::NodeImageUpgrade,
+            Operation::Scale { .. } => OperationKind::Scale,
+            Operation::Stop => OperationKind::Stop,
+            Operation::Start => OperationKind::Start,
+            Operation::RotateCerts { .. } => OperationKind::RotateCerts,
+            Operation::AddNodePool { .. } => OperationKind::AddNodePool,
+            Operation::RecreateNodePool { .. } => OperationKind::RecreateNodePool,
+            Operation::SetTags { .. } => OperationKind::SetTags,
+            Operation::GetCredentials { .. } => OperationKind::GetCredentials,
+        }
+    }
+
     /// The `op` tag as written in JSON.
     pub fn name(&self) -> &'static str {
-        match self {
-            Operation::Upgrade { .. } => "upgrade",
-            Operation::NodePoolUpgrade { .. } => "nodePoolUpgrade",
-            Operation::NodeImageUpgrade { .. } => "nodeImageUpgrade",
-            Operation::Scale { .. } => "scale",
-            Operation::Stop => "stop",
-            Operation::Start => "start",
-            Operation::RotateCerts { .. } => "rotateCerts",
-            Operation::AddNodePool { .. } => "addNodePool",
-            Operation::RecreateNodePool { .. } => "recreateNodePool",
-            Operation::SetTags { .. } => "setTags",
-            Operation::GetCredentials { .. } => "getCredentials",
-        }
+        self.kind().as_str()
     }
 
     /// The node pool the operation names, if any (validated against the cluster).
@@ -138,6 +143,76 @@ impl Operation {
             Operation::NodeImageUpgrade { pool, .. } => pool.as_deref(),
             _ => None,
         }
+    }
+}
+
+/// Which [`Operation`] — its `op` tag without the arguments. Events and rejections name
+/// operations with it, so a document read back names one of these or fails to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum OperationKind {
+    /// `az aks upgrade`.
+    Upgrade,
+    /// `az aks nodepool upgrade --kubernetes-version`.
+    NodePoolUpgrade,
+    /// `az aks [nodepool] upgrade --node-image-only`.
+    NodeImageUpgrade,
+    /// `az aks nodepool scale`.
+    Scale,
+    /// `az aks stop`.
+    Stop,
+    /// `az aks start`.
+    Start,
+    /// `az aks rotate-certs`.
+    RotateCerts,
+    /// `az aks nodepool add`.
+    AddNodePool,
+    /// `az aks nodepool delete` then `add`.
+    RecreateNodePool,
+    /// `az aks nodepool update --tags`.
+    SetTags,
+    /// `az aks get-credentials`.
+    GetCredentials,
+}
+
+impl OperationKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [OperationKind; 11] = [
+        OperationKind::Upgrade,
+        OperationKind::NodePoolUpgrade,
+        OperationKind::NodeImageUpgrade,
+        OperationKind::Scale,
+        OperationKind::Stop,
+        OperationKind::Start,
+        OperationKind::RotateCerts,
+        OperationKind::AddNodePool,
+        OperationKind::RecreateNodePool,
+        OperationKind::SetTags,
+        OperationKind::GetCredentials,
+    ];
+
+    /// The `op` tag as written in JSON (`rotateCerts` …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::Upgrade => "upgrade",
+            OperationKind::NodePoolUpgrade => "nodePoolUpgrade",
+            OperationKind::NodeImageUpgrade => "nodeImageUpgrade",
+            OperationKind::Scale => "scale",
+            OperationKind::Stop => "stop",
+            OperationKind::Start => "start",
+            OperationKind::RotateCerts => "rotateCerts",
+            OperationKind::AddNodePool => "addNodePool",
+            OperationKind::RecreateNodePool => "recreateNodePool",
+            OperationKind::SetTags => "setTags",
+            OperationKind::GetCredentials => "getCredentials",
+        }
+    }
+}
+
+impl fmt::Display for OperationKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -222,7 +297,7 @@ pub enum PowerState {
 
 /// Why an operation was refused. The message is AKS's own wording where it is known
 /// (`aks_wording()`), otherwise a plain statement of the rule and its source.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(
     rename_all = "camelCase",
@@ -249,7 +324,7 @@ pub enum Rejection {
     )]
     ClusterStopped {
         /// The refused operation.
-        operation: &'static str,
+        operation: OperationKind,
     },
     /// rotate-certs on a stopped cluster before AKS supported it (older DOC-ROT).
     #[error("Certificate rotation is not supported for stopped AKS clusters.")]
@@ -260,7 +335,7 @@ pub enum Rejection {
     )]
     ClusterFailed {
         /// The refused operation.
-        operation: &'static str,
+        operation: OperationKind,
     },
     /// `az aks start` on a running cluster.
     #[error("the cluster is already running")]
@@ -326,7 +401,7 @@ pub enum Rejection {
         name: String,
         /// The kubeconfig section: `clusters` when the CA changed, `users` when only the
         /// client certificate did.
-        section: &'static str,
+        section: KubeconfigSection,
     },
     /// The caller's clock went backwards.
     #[error("time went backwards: {now} is before {last}, the last instant this cluster saw")]
@@ -336,6 +411,26 @@ pub enum Rejection {
         /// The latest instant seen before.
         last: Instant,
     },
+}
+
+/// A section of a kubeconfig file, as azure-cli names it when it refuses to merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum KubeconfigSection {
+    /// `clusters`: the cluster entry (its CA) differs.
+    Clusters,
+    /// `users`: the user entry (its client certificate) differs.
+    Users,
+}
+
+impl fmt::Display for KubeconfigSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KubeconfigSection::Clusters => "clusters",
+            KubeconfigSection::Users => "users",
+        })
+    }
 }
 
 impl Rejection {
@@ -348,5 +443,42 @@ impl Rejection {
                 | Rejection::RotateCertsWhileStopped
                 | Rejection::KubeconfigConflict { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_kinds_are_the_op_tags() {
+        let ops = [
+            r#"{"op":"upgrade"}"#,
+            r#"{"op":"nodePoolUpgrade","pool":"p","kubernetesVersion":"1.30"}"#,
+            r#"{"op":"nodeImageUpgrade"}"#,
+            r#"{"op":"scale","pool":"p","count":1}"#,
+            r#"{"op":"stop"}"#,
+            r#"{"op":"start"}"#,
+            r#"{"op":"rotateCerts"}"#,
+            r#"{"op":"addNodePool","pool":{"name":"p"}}"#,
+            r#"{"op":"recreateNodePool","pool":"p"}"#,
+            r#"{"op":"setTags","pool":"p","tags":{}}"#,
+            r#"{"op":"getCredentials","holder":"h"}"#,
+        ];
+        let mut seen = Vec::new();
+        for text in ops {
+            let op: Operation = serde_json::from_str(text).unwrap();
+            let tag = serde_json::to_value(&op).unwrap()["op"].clone();
+            assert_eq!(serde_json::to_value(op.kind()).unwrap(), tag, "{text}");
+            assert_eq!(op.kind().to_string(), op.name());
+            let back: OperationKind = serde_json::from_value(tag).unwrap();
+            assert_eq!(back, op.kind());
+            seen.push(op.kind());
+        }
+        assert_eq!(seen, OperationKind::ALL);
+        for section in [KubeconfigSection::Clusters, KubeconfigSection::Users] {
+            let json = serde_json::to_value(section).unwrap();
+            assert_eq!(json, section.to_string().as_str());
+        }
     }
 }

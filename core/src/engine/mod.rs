@@ -6,7 +6,9 @@ mod faults;
 pub mod scenario;
 pub mod summary;
 
-use serde::Serialize;
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
 
 use crate::cluster::{Cluster, Event, EventKind, Operation, Origin, RotateOutcome};
 use crate::rng::{SplitMix64, derive_seed};
@@ -42,15 +44,17 @@ impl Default for RunOptions {
     }
 }
 
-/// A simulated run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A simulated run (reads back from its JSON; see [`crate::document`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct Timeline {
     /// `akscert/v1`.
-    pub api_version: &'static str,
+    #[serde(deserialize_with = "crate::document::api_version")]
+    pub api_version: Cow<'static, str>,
     /// `Timeline`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::document::timeline_kind")]
+    pub kind: Cow<'static, str>,
     /// The scenario's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
@@ -67,8 +71,8 @@ pub struct Timeline {
     pub summary: FleetSummary,
 }
 
-/// One cluster's run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One cluster's run (`simulateCluster`'s answer, and each element of a timeline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterTimeline {
@@ -90,8 +94,9 @@ pub struct ClusterTimeline {
     pub error: Option<ClusterFailure>,
 }
 
-/// A cluster whose simulation could not finish.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A cluster without a result: a stable kind and what happened (a simulation that could
+/// not finish; programs that run many clusters use it for any per-cluster failure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterFailure {
@@ -120,8 +125,8 @@ pub fn assemble(prepared: &Prepared, mut clusters: Vec<ClusterTimeline>) -> Time
     summary.finish();
     let s = prepared.scenario();
     Timeline {
-        api_version: API_VERSION,
-        kind: "Timeline",
+        api_version: Cow::Borrowed(API_VERSION),
+        kind: Cow::Borrowed("Timeline"),
         scenario: s.name.clone(),
         seed: s.seed,
         start: prepared.start(),
@@ -223,7 +228,7 @@ pub(crate) fn drive(
                         origin: s.origin,
                     },
                 })?;
-                let name = op.name();
+                let name = op.kind();
                 let outcome = cluster.handle_operation(s.at, op);
                 run.drain(cluster)?;
                 if let Err(rejection) = outcome {

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{
-    ActionKind, Cluster, DowntimeCause, Event, EventKind, PowerState, ProvisioningState,
+    ActionKind, Cluster, DowntimeCause, Event, EventKind, OperationKind, PowerState,
+    ProvisioningState,
 };
 use crate::inventory::Scope;
 use crate::time::{Duration, Instant};
@@ -152,7 +153,7 @@ impl SummaryBuilder {
             }
             EventKind::KubeconfigBroken { .. } => incident(IncidentKind::KubeconfigBroken),
             EventKind::OperationCompleted {
-                operation: "rotateCerts",
+                operation: OperationKind::RotateCerts,
                 succeeded: false,
             } => incident(IncidentKind::RotateCertsFailed),
             EventKind::OperationRejected { .. } => incident(IncidentKind::OperationRejected),

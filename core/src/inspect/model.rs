@@ -651,8 +651,10 @@ pub struct Summary {
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
     /// Always [`API_VERSION`].
+    #[serde(deserialize_with = "crate::document::api_version")]
     pub api_version: String,
     /// Always `Inspection`.
+    #[serde(deserialize_with = "crate::document::inspection_kind")]
     pub kind: String,
     /// Name of the input (a file name, `-`, or `input`).
     pub source: String,
@@ -723,8 +725,10 @@ pub struct SetItem {
 #[serde(rename_all = "camelCase")]
 pub struct InspectionSet {
     /// Always [`API_VERSION`].
+    #[serde(deserialize_with = "crate::document::api_version")]
     pub api_version: String,
     /// Always `InspectionSet`.
+    #[serde(deserialize_with = "crate::document::inspection_set_kind")]
     pub kind: String,
     /// The instant statuses were computed at.
     pub now: Instant,

@@ -5,6 +5,8 @@ pub mod aks;
 mod facts;
 mod whatif;
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{
@@ -150,15 +152,17 @@ pub struct KubeconfigRow {
     pub remediation: Vec<String>,
 }
 
-/// The report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The report (reads back from its JSON; see [`crate::document`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ExpiryReport {
     /// `akscert/v1`.
-    pub api_version: &'static str,
+    #[serde(deserialize_with = "crate::document::api_version")]
+    pub api_version: Cow<'static, str>,
     /// `ExpiryReport`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::document::expiry_report_kind")]
+    pub kind: Cow<'static, str>,
     /// Cluster name.
     pub cluster: String,
     /// Resource group.
@@ -277,8 +281,8 @@ pub(crate) fn report_from(
     actions.sort_by(|a, b| (a.due, a.kind, &a.subject).cmp(&(b.due, b.kind, &b.subject)));
     let worst = rows.iter().map(|r| r.status).max().unwrap_or(RowStatus::Ok);
     ExpiryReport {
-        api_version: API_VERSION,
-        kind: "ExpiryReport",
+        api_version: Cow::Borrowed(API_VERSION),
+        kind: Cow::Borrowed("ExpiryReport"),
         cluster: cluster.name().to_string(),
         resource_group: cluster.resource_group().to_string(),
         now,

@@ -2,6 +2,8 @@
 //! operations applied: what changes, the downtime, which kubeconfigs break, and the exact
 //! commands to run — before and after.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{Event, EventKind};
@@ -46,15 +48,17 @@ fn thirty_days() -> Duration {
     Duration::days(30)
 }
 
-/// The answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The answer (reads back from its JSON; see [`crate::document`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct WhatIf {
     /// `akscert/v1`.
-    pub api_version: &'static str,
+    #[serde(deserialize_with = "crate::document::api_version")]
+    pub api_version: Cow<'static, str>,
     /// `WhatIf`.
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::document::what_if_kind")]
+    pub kind: Cow<'static, str>,
     /// The horizon used.
     pub horizon: Instant,
     /// The report at `now`.
@@ -72,7 +76,7 @@ pub struct WhatIf {
 }
 
 /// A kubeconfig the operations break.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct BrokenKubeconfig {
@@ -146,8 +150,8 @@ pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
         }
     }
     Ok(WhatIf {
-        api_version: API_VERSION,
-        kind: "WhatIf",
+        api_version: Cow::Borrowed(API_VERSION),
+        kind: Cow::Borrowed("WhatIf"),
         horizon,
         before,
         after,

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use akscert_core::cluster::{
-    DowntimeCause, EventKind, KubeconfigError, Operation, PowerState, Rejection,
+    DowntimeCause, EventKind, KubeconfigError, Operation, OperationKind, PowerState, Rejection,
 };
 use akscert_core::inventory::{CertRole, RotationMechanism};
 
@@ -189,7 +189,7 @@ pub fn stale_pools_stay_stale_until_recreated(h: &Harness, before: &BTreeMap<Str
         if before.get(&p.name) == Some(&true) && p.stale.is_none() {
             let recreated = h.events.iter().any(|e| {
                 matches!(&e.kind, EventKind::OperationCompleted { operation, succeeded: true }
-                    if *operation == "recreateNodePool" || *operation == "rotateCerts")
+                    if matches!(operation, OperationKind::RecreateNodePool | OperationKind::RotateCerts))
             });
             assert!(
                 recreated,
