@@ -57,7 +57,11 @@ fn run(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
     let started = Instant::now();
     let (run, _, stats) =
         execute::simulate(engine, f, &settings()).expect("the fleet scenario is valid");
-    let failed = run.clusters.iter().filter(|c| c.error.is_some()).count();
+    let failed = run
+        .clusters
+        .iter()
+        .filter(|c| c.timeline.error.is_some())
+        .count();
     assert_eq!(
         failed,
         0,

@@ -69,7 +69,7 @@ pub fn simulate(
             let input = serde_json::to_string(run).unwrap_or_default();
             ClusterOutcome::from_call(run, worker.call(Op::SimulateCluster, &input))
         },
-        |o: &ClusterOutcome| o.summary.as_ref().map_or(0, |s| s.events),
+        |o: &ClusterOutcome| o.timeline.summary.as_ref().map_or(0, |s| s.events),
     )?;
     Ok((
         SimulationRun {

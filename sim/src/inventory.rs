@@ -10,7 +10,7 @@ use akscert_core::report::{AksAssumptions, AksFacts, ClusterFacts, ReportRequest
 use akscert_core::time::{Duration, Instant};
 
 use crate::engine::{Op, Worker};
-use crate::views::FailureView;
+use akscert_core::engine::ClusterFailure;
 
 /// One cluster of an inventory.
 #[derive(Debug, Clone)]
@@ -22,7 +22,7 @@ pub struct InventoryEntry {
     /// Resource group (empty when the entry has none).
     pub resource_group: String,
     /// The facts, or why there are none.
-    pub facts: Result<ClusterFacts, FailureView>,
+    pub facts: Result<ClusterFacts, ClusterFailure>,
     /// What was assumed or noticed.
     pub notes: Vec<String>,
 }
@@ -33,7 +33,7 @@ impl InventoryEntry {
         &self,
         now: Instant,
         warn_within: Duration,
-    ) -> Result<ReportRequest, FailureView> {
+    ) -> Result<ReportRequest, ClusterFailure> {
         Ok(ReportRequest {
             now,
             warn_within,
@@ -104,7 +104,7 @@ fn entry(e: akscert_core::report::AksFactsEntry) -> InventoryEntry {
                 kind: "abiViolation".into(),
                 message: "the engine gave neither facts nor an error".into(),
             });
-            Err(FailureView {
+            Err(ClusterFailure {
                 message: cli_message(&name, &error.kind, error.message),
                 kind: error.kind,
             })

@@ -15,4 +15,3 @@ pub mod scenario_file;
 pub mod shard;
 pub mod source;
 pub mod urgency;
-pub mod views;

@@ -78,7 +78,7 @@ fn merge(a: &MergeArgs) -> Result<u8, CliError> {
         }
         Some(c @ (Command::Simulate | Command::FleetScenario)) => {
             let (head, clusters) =
-                shard::merge(read_all::<ClusterOutcome>(&sources)?, |c| c.index)?;
+                shard::merge(read_all::<ClusterOutcome>(&sources)?, |c| c.timeline.index)?;
             let header = head.run.ok_or_else(|| MergeError::NotAShard {
                 file: sources.first().map(|s| s.name.clone()).unwrap_or_default(),
                 why: "a simulation shard without its run header".into(),

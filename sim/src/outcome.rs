@@ -1,43 +1,26 @@
 //! What a run produced, per cluster: the engine's answer kept as exact JSON (so the JSON
-//! report is byte-for-byte what the engine said), a parsed view for the renderers, or the
-//! failure of that one cluster — a core error, a guest trap, a budget overrun.
+//! report is byte-for-byte what the engine said) and read back into akscert-core's own
+//! document types for the renderers, or the failure of that one cluster — a core error, a
+//! guest trap, a budget overrun.
 
 use akscert_core::api::ClusterRun;
-use akscert_core::engine::{API_VERSION, ClusterSummary, FleetSummary, Prepared};
+use akscert_core::cluster::Event;
+use akscert_core::engine::{API_VERSION, ClusterFailure, ClusterTimeline, FleetSummary, Prepared};
+use akscert_core::report::ExpiryReport;
 use akscert_core::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::engine::CallResult;
-use crate::views::{ClusterTimelineView, EventView, EventsOnly, FailureView, ReportView};
 
 /// One cluster's simulation.
 #[derive(Debug, Clone)]
 pub struct ClusterOutcome {
-    /// Position in the scenario.
-    pub index: usize,
-    /// Cluster name.
-    pub name: String,
-    /// Resource group.
-    pub resource_group: String,
     /// The `ClusterTimeline` JSON, exactly as the engine returned it (or, for a failure
-    /// outside akscert-core, in the same shape).
+    /// outside akscert-core, core's own serialisation of one).
     pub raw: Box<RawValue>,
-    /// The summary, when the run finished.
-    pub summary: Option<ClusterSummary>,
-    /// Why it did not, if it did not.
-    pub error: Option<FailureView>,
-}
-
-/// The shape akscert-core gives a cluster whose run failed (`events` left out).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FailedTimeline<'a> {
-    index: usize,
-    name: &'a str,
-    resource_group: &'a str,
-    summary: Option<()>,
-    error: &'a FailureView,
+    /// The same timeline, read back into core's type: what the renderers use.
+    pub timeline: ClusterTimeline,
 }
 
 /// Host-made JSON is always valid; `null` stands in should it ever not be.
@@ -47,22 +30,18 @@ fn raw(json: String) -> Box<RawValue> {
 
 impl ClusterOutcome {
     /// A cluster that produced no timeline.
-    pub fn failed(index: usize, name: &str, resource_group: &str, failure: FailureView) -> Self {
-        let json = serde_json::to_string(&FailedTimeline {
-            index,
-            name,
-            resource_group,
-            summary: None,
-            error: &failure,
-        })
-        .unwrap_or_default();
-        ClusterOutcome {
+    pub fn failed(index: usize, name: &str, resource_group: &str, failure: ClusterFailure) -> Self {
+        let timeline = ClusterTimeline {
             index,
             name: name.to_string(),
             resource_group: resource_group.to_string(),
-            raw: raw(json),
+            events: None,
             summary: None,
             error: Some(failure),
+        };
+        ClusterOutcome {
+            raw: raw(serde_json::to_string(&timeline).unwrap_or_default()),
+            timeline,
         }
     }
 
@@ -80,7 +59,7 @@ impl ClusterOutcome {
                     run.index,
                     name,
                     rg,
-                    FailureView {
+                    ClusterFailure {
                         kind: "abiViolation".into(),
                         message: format!("the engine's answer is not a cluster timeline: {why}"),
                     },
@@ -90,7 +69,7 @@ impl ClusterOutcome {
                 run.index,
                 name,
                 rg,
-                FailureView {
+                ClusterFailure {
                     kind: doc.error.kind,
                     message: doc.error.message,
                 },
@@ -99,7 +78,7 @@ impl ClusterOutcome {
                 run.index,
                 name,
                 rg,
-                FailureView {
+                ClusterFailure {
                     kind: fault.kind.to_string(),
                     message: fault.message,
                 },
@@ -109,23 +88,16 @@ impl ClusterOutcome {
 
     /// Read a `ClusterTimeline` JSON (from the engine or a shard file).
     pub fn from_json(json: String) -> Result<Self, String> {
-        let view: ClusterTimelineView = serde_json::from_str(&json).map_err(|e| e.to_string())?;
+        let timeline: ClusterTimeline = serde_json::from_str(&json).map_err(|e| e.to_string())?;
         Ok(ClusterOutcome {
-            index: view.index,
-            name: view.name,
-            resource_group: view.resource_group,
             raw: RawValue::from_string(json).map_err(|e| e.to_string())?,
-            summary: view.summary,
-            error: view.error,
+            timeline,
         })
     }
 
-    /// The events, read from the raw JSON (empty when the run kept none).
-    pub fn events(&self) -> Vec<EventView> {
-        serde_json::from_str::<EventsOnly>(self.raw.get())
-            .ok()
-            .and_then(|e| e.events)
-            .unwrap_or_default()
+    /// The events (empty when the run kept none).
+    pub fn events(&self) -> &[Event] {
+        self.timeline.events.as_deref().unwrap_or_default()
     }
 }
 
@@ -203,7 +175,8 @@ impl SimulationRun {
     pub fn summary(&self) -> FleetSummary {
         let mut s = FleetSummary::default();
         for c in &self.clusters {
-            s.add(&c.name, &c.resource_group, c.summary.as_ref());
+            let t = &c.timeline;
+            s.add(&t.name, &t.resource_group, t.summary.as_ref());
         }
         s.finish();
         s
@@ -237,10 +210,10 @@ pub struct ReportOutcome {
     pub resource_group: String,
     /// The `ExpiryReport` JSON exactly as the engine returned it.
     pub report: Option<Box<RawValue>>,
-    /// Its parsed view.
-    pub view: Option<ReportView>,
+    /// The same report, read back into core's type: what the renderers use.
+    pub parsed: Option<ExpiryReport>,
     /// Why there is no report.
-    pub error: Option<FailureView>,
+    pub error: Option<ClusterFailure>,
     /// What reading the inventory entry assumed or noticed.
     pub notes: Vec<String>,
 }
@@ -253,7 +226,7 @@ struct ReportOutcomeDoc {
     resource_group: String,
     report: Option<Box<RawValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    error: Option<FailureView>,
+    error: Option<ClusterFailure>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     notes: Vec<String>,
 }
@@ -272,31 +245,31 @@ impl ReportOutcome {
             name: name.to_string(),
             resource_group: resource_group.to_string(),
             report: None,
-            view: None,
+            parsed: None,
             error: None,
             notes,
         };
         match result {
-            Ok(Ok(json)) => match serde_json::from_str::<ReportView>(&json) {
-                Ok(view) => {
-                    out.view = Some(view);
+            Ok(Ok(json)) => match serde_json::from_str::<ExpiryReport>(&json) {
+                Ok(parsed) => {
+                    out.parsed = Some(parsed);
                     out.report = RawValue::from_string(json).ok();
                 }
                 Err(e) => {
-                    out.error = Some(FailureView {
+                    out.error = Some(ClusterFailure {
                         kind: "abiViolation".into(),
                         message: format!("the engine's answer is not an expiry report: {e}"),
                     })
                 }
             },
             Ok(Err(doc)) => {
-                out.error = Some(FailureView {
+                out.error = Some(ClusterFailure {
                     kind: doc.error.kind,
                     message: doc.error.message,
                 })
             }
             Err(fault) => {
-                out.error = Some(FailureView {
+                out.error = Some(ClusterFailure {
                     kind: fault.kind.into(),
                     message: fault.message,
                 })
@@ -306,13 +279,13 @@ impl ReportOutcome {
     }
 
     /// An entry that could not be turned into a report request.
-    pub fn failed(index: usize, name: &str, resource_group: &str, failure: FailureView) -> Self {
+    pub fn failed(index: usize, name: &str, resource_group: &str, failure: ClusterFailure) -> Self {
         ReportOutcome {
             index,
             name: name.to_string(),
             resource_group: resource_group.to_string(),
             report: None,
-            view: None,
+            parsed: None,
             error: Some(failure),
             notes: Vec::new(),
         }
@@ -336,7 +309,7 @@ impl Serialize for ReportOutcome {
 impl<'de> Deserialize<'de> for ReportOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let doc = ReportOutcomeDoc::deserialize(d)?;
-        let view = match &doc.report {
+        let parsed = match &doc.report {
             Some(r) => Some(serde_json::from_str(r.get()).map_err(serde::de::Error::custom)?),
             None => None,
         };
@@ -345,7 +318,7 @@ impl<'de> Deserialize<'de> for ReportOutcome {
             name: doc.name,
             resource_group: doc.resource_group,
             report: doc.report,
-            view,
+            parsed,
             error: doc.error,
             notes: doc.notes,
         })

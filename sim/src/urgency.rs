@@ -2,12 +2,12 @@
 //! soon-expiring certificates, broken kubeconfigs) relative to `now` and the warning
 //! window, the fleet sorted by urgency, and the exit code they imply.
 
-use akscert_core::report::RowStatus;
+use akscert_core::engine::ClusterFailure;
+use akscert_core::report::{ExpiryReport, RowStatus};
 use akscert_core::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::outcome::{ClusterOutcome, InventoryRun, ReportOutcome, SimulationRun};
-use crate::views::{FailureView, ReportView};
 
 /// How urgent a cluster is, most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -72,7 +72,7 @@ pub struct FleetRow {
     pub items: Vec<DueItem>,
     /// Why it could not be assessed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<FailureView>,
+    pub error: Option<ClusterFailure>,
     /// Notes from reading the input.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -86,7 +86,7 @@ fn kind_name<T: Serialize>(kind: &T) -> String {
 }
 
 /// The due items of an expiry report.
-pub fn report_items(r: &ReportView) -> Vec<DueItem> {
+pub fn report_items(r: &ExpiryReport) -> Vec<DueItem> {
     let mut items: Vec<DueItem> = r
         .actions
         .iter()
@@ -134,7 +134,7 @@ pub fn report_items(r: &ReportView) -> Vec<DueItem> {
 /// The due items of a simulated cluster: actions still open at `now` (raised at any
 /// time, not resolved by `now`).
 pub fn timeline_items(c: &ClusterOutcome, now: Instant) -> Vec<DueItem> {
-    let Some(s) = &c.summary else {
+    let Some(s) = &c.timeline.summary else {
         return Vec::new();
     };
     let mut items: Vec<DueItem> = s
@@ -171,10 +171,10 @@ fn urgency(items: &[DueItem], failed: bool, now: Instant, warn: Duration) -> Urg
 
 /// A fleet row for a report outcome.
 pub fn report_row(o: &ReportOutcome, now: Instant, warn: Duration) -> FleetRow {
-    let items = o.view.as_ref().map(report_items).unwrap_or_default();
+    let items = o.parsed.as_ref().map(report_items).unwrap_or_default();
     let mut u = urgency(&items, o.error.is_some(), now, warn);
     if u != Urgency::Error
-        && o.view
+        && o.parsed
             .as_ref()
             .is_some_and(|v| matches!(v.worst, RowStatus::Expired | RowStatus::Stale))
     {
@@ -195,14 +195,15 @@ pub fn report_row(o: &ReportOutcome, now: Instant, warn: Duration) -> FleetRow {
 /// A fleet row for a simulated cluster.
 pub fn timeline_row(c: &ClusterOutcome, now: Instant, warn: Duration) -> FleetRow {
     let items = timeline_items(c, now);
+    let t = &c.timeline;
     FleetRow {
-        index: c.index,
-        name: c.name.clone(),
-        resource_group: c.resource_group.clone(),
-        urgency: urgency(&items, c.error.is_some(), now, warn),
+        index: t.index,
+        name: t.name.clone(),
+        resource_group: t.resource_group.clone(),
+        urgency: urgency(&items, t.error.is_some(), now, warn),
         next_due: items.first().map(|i| i.due),
         items,
-        error: c.error.clone(),
+        error: t.error.clone(),
         notes: Vec::new(),
     }
 }

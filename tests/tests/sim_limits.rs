@@ -57,13 +57,23 @@ fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
 fn assert_only_big_failed(bounded: &SimulationRun, unbounded: &SimulationRun, kind: &str) {
     assert_eq!(bounded.clusters.len(), 3);
     for (b, u) in bounded.clusters.iter().zip(&unbounded.clusters) {
-        if b.name == "big" {
-            let e = b.error.as_ref().expect("big must fail");
+        if b.timeline.name == "big" {
+            let e = b.timeline.error.as_ref().expect("big must fail");
             assert_eq!(e.kind, kind, "{}", e.message);
-            assert!(b.summary.is_none());
+            assert!(b.timeline.summary.is_none());
         } else {
-            assert!(b.error.is_none(), "{}: {:?}", b.name, b.error);
-            assert_eq!(b.raw.get(), u.raw.get(), "{}'s result changed", b.name);
+            assert!(
+                b.timeline.error.is_none(),
+                "{}: {:?}",
+                b.timeline.name,
+                b.timeline.error
+            );
+            assert_eq!(
+                b.raw.get(),
+                u.raw.get(),
+                "{}'s result changed",
+                b.timeline.name
+            );
         }
     }
     let s = bounded.summary();
@@ -94,7 +104,7 @@ fn out_of_fuel_fails_one_cluster_and_the_rest_finish() {
     let all = simulate(&unbounded, &s);
     let cut = simulate(&bounded, &s);
     assert_only_big_failed(&cut, &all, "outOfFuel");
-    let message = &cut.clusters[1].error.as_ref().unwrap().message;
+    let message = &cut.clusters[1].timeline.error.as_ref().unwrap().message;
     assert!(
         message.contains(&budget.to_string()) && message.contains("--fuel"),
         "{message}"
@@ -125,7 +135,7 @@ fn out_of_memory_fails_one_cluster_and_the_rest_finish() {
     let all = simulate(&unbounded, &s);
     let cut = simulate(&bounded, &s);
     assert_only_big_failed(&cut, &all, "outOfMemory");
-    let message = &cut.clusters[1].error.as_ref().unwrap().message;
+    let message = &cut.clusters[1].timeline.error.as_ref().unwrap().message;
     assert!(
         message.contains(&limit.to_string()) && message.contains("--memory-limit"),
         "{message}"

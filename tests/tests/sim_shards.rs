@@ -190,7 +190,7 @@ proptest! {
                 (format!("shard-{i}"), serde_json::from_str(&text).unwrap())
             })
             .collect();
-        let (head, clusters) = shard::merge(docs, |c| c.index).unwrap();
+        let (head, clusters) = shard::merge(docs, |c| c.timeline.index).unwrap();
         let merged = SimulationRun { header: head.run.unwrap(), now: head.now, warn_within: head.warn_within, clusters };
         prop_assert_eq!(merged.timeline_json(), whole.timeline_json());
         for f in [Format::Human, Format::Html, Format::Prometheus, Format::Csv] {

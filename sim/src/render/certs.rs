@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use akscert_core::cluster::{Event, EventKind};
 use akscert_core::inventory::{CertRole, Issuer, Scope};
+use akscert_core::report::ExpiryReport;
 use akscert_core::time::Instant;
-use serde::Deserialize;
-
-use crate::views::{EventView, ReportView};
 
 /// One certificate (or key).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,60 +30,58 @@ pub struct CertLine {
     pub until: Instant,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Issued {
-    role: CertRole,
-    scope: Scope,
-    serial: u64,
-    issuer: Issuer,
-    not_before: Instant,
-    not_after: Option<Instant>,
-}
-
-fn issued(e: &EventView) -> Option<Issued> {
-    if e.kind != "certificateIssued" {
-        return None;
-    }
-    serde_json::from_value(serde_json::Value::Object(e.fields.clone())).ok()
-}
-
-/// Every certificate issued up to `horizon`, with when it was replaced, grouped by
-/// (role, scope) in report order.
-pub fn lifetimes(events: &[EventView], horizon: Instant) -> Vec<CertLine> {
+/// Every certificate issued by `events`, with when it was replaced (or `horizon`),
+/// grouped by (role, scope) in report order.
+fn lanes<'a>(events: impl Iterator<Item = &'a Event>, horizon: Instant) -> Vec<CertLine> {
     let mut lanes: BTreeMap<(CertRole, Scope), Vec<CertLine>> = BTreeMap::new();
     for e in events {
-        let Some(i) = issued(e) else { continue };
-        let lane = lanes.entry((i.role, i.scope.clone())).or_default();
+        let EventKind::CertificateIssued {
+            role,
+            scope,
+            serial,
+            issuer,
+            not_before,
+            not_after,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        let lane = lanes.entry((*role, scope.clone())).or_default();
         if let Some(prev) = lane.last_mut() {
             prev.until = prev.until.min(e.at);
         }
         lane.push(CertLine {
-            role: i.role,
-            scope: i.scope,
+            role: *role,
+            scope: scope.clone(),
             path: None,
-            issuer: i.issuer,
-            serial: Some(i.serial),
-            not_before: i.not_before,
-            not_after: i.not_after,
+            issuer: *issuer,
+            serial: Some(*serial),
+            not_before: *not_before,
+            not_after: *not_after,
             until: horizon,
         });
     }
     lanes.into_values().flatten().collect()
 }
 
+/// Every certificate issued up to `horizon`, with when it was replaced, grouped by
+/// (role, scope) in report order.
+pub fn lifetimes(events: &[Event], horizon: Instant) -> Vec<CertLine> {
+    lanes(events.iter(), horizon)
+}
+
 /// The certificates in force at `at` (the last issued of each role and scope).
-pub fn certs_at(events: &[EventView], at: Instant) -> Vec<CertLine> {
-    let upto: Vec<EventView> = events.iter().filter(|e| e.at <= at).cloned().collect();
+pub fn certs_at(events: &[Event], at: Instant) -> Vec<CertLine> {
     let mut current: BTreeMap<(CertRole, Scope), CertLine> = BTreeMap::new();
-    for line in lifetimes(&upto, at) {
+    for line in lanes(events.iter().filter(|e| e.at <= at), at) {
         current.insert((line.role, line.scope.clone()), line);
     }
     current.into_values().collect()
 }
 
 /// The certificates of an expiry report.
-pub fn report_certs(r: &ReportView) -> Vec<CertLine> {
+pub fn report_certs(r: &ExpiryReport) -> Vec<CertLine> {
     r.rows
         .iter()
         .map(|row| CertLine {

@@ -1,6 +1,8 @@
 //! CSV (RFC 4180: comma-separated, CRLF-free, fields quoted when they hold a comma,
 //! quote or newline), with a header row.
 
+use akscert_core::cluster::Event;
+
 use super::name_of;
 use crate::outcome::{ReportOutcome, SimulationRun};
 use crate::urgency::FleetRow;
@@ -27,12 +29,13 @@ pub fn timeline(run: &SimulationRun) -> String {
         &["cluster", "resourceGroup", "at", "type", "details"].map(String::from),
     );
     for c in &run.clusters {
-        if let Some(e) = &c.error {
+        let t = &c.timeline;
+        if let Some(e) = &t.error {
             line(
                 &mut out,
                 &[
-                    c.name.clone(),
-                    c.resource_group.clone(),
+                    t.name.clone(),
+                    t.resource_group.clone(),
                     String::new(),
                     "error".into(),
                     format!("{}: {}", e.kind, e.message),
@@ -41,20 +44,39 @@ pub fn timeline(run: &SimulationRun) -> String {
             continue;
         }
         for e in c.events() {
-            let details = serde_json::to_string(&e.fields).unwrap_or_default();
+            let (kind, details) = type_and_details(e);
             line(
                 &mut out,
                 &[
-                    c.name.clone(),
-                    c.resource_group.clone(),
+                    t.name.clone(),
+                    t.resource_group.clone(),
                     e.at.to_string(),
-                    e.kind.clone(),
+                    kind,
                     details,
                 ],
             );
         }
     }
     out
+}
+
+/// An event's `type`, and its other fields (all but `at` and `type`) as one JSON object:
+/// the CSV keeps every fact of an event in one column.
+fn type_and_details(e: &Event) -> (String, String) {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&e.kind) else {
+        return (String::new(), String::new());
+    };
+    let mut kind = String::new();
+    let mut details = serde_json::Map::new();
+    for (k, v) in fields {
+        match (k.as_str(), v) {
+            ("type", serde_json::Value::String(t)) => kind = t,
+            (_, v) => {
+                details.insert(k, v);
+            }
+        }
+    }
+    (kind, serde_json::Value::Object(details).to_string())
 }
 
 /// One row per due item, most urgent cluster first; a cluster with nothing due (or
@@ -139,7 +161,7 @@ pub fn report(o: &ReportOutcome) -> String {
         ]
         .map(String::from),
     );
-    let Some(r) = &o.view else {
+    let Some(r) = &o.parsed else {
         return out;
     };
     for x in &r.rows {

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use akscert_core::report::ExpiryReport;
 use akscert_core::time::Instant;
 
 use super::certs::{lifetimes, report_certs};
@@ -10,7 +11,6 @@ use super::svg::{self, Timeline};
 use super::{Fleet, FleetCounts, esc, name_of};
 use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
 use crate::urgency::FleetRow;
-use crate::views::ReportView;
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccc}\
@@ -109,16 +109,17 @@ fn cluster_section(
     now: Instant,
     horizon: Instant,
 ) {
+    let t = &c.timeline;
     let _ = writeln!(
         out,
         "<h2 id=\"c{}\">{} <small>(resource group {})</small></h2>",
-        c.index,
-        esc(&c.name),
-        esc(&c.resource_group)
+        t.index,
+        esc(&t.name),
+        esc(&t.resource_group)
     );
-    if let Some(s) = &c.summary {
+    if let Some(s) = &t.summary {
         let events = c.events();
-        let certs = lifetimes(&events, horizon);
+        let certs = lifetimes(events, horizon);
         let from = events.first().map_or(horizon, |e| e.at);
         out.push_str(&svg::timeline(&Timeline {
             from,
@@ -166,7 +167,7 @@ pub fn simulation(run: &SimulationRun, rows: &[FleetRow]) -> String {
     );
     fleet_summary(&mut body, run, rows);
     for c in &run.clusters {
-        let row = rows.iter().find(|r| r.index == c.index);
+        let row = rows.iter().find(|r| r.index == c.timeline.index);
         cluster_section(&mut body, c, row, run.now, h.horizon);
     }
     page(&title, &body)
@@ -199,7 +200,7 @@ fn report_section(out: &mut String, o: &ReportOutcome, row: &FleetRow) {
         esc(&o.name),
         esc(&o.resource_group)
     );
-    if let Some(r) = &o.view {
+    if let Some(r) = &o.parsed {
         report_body(out, r);
         items(out, row, r.now);
         for n in &r.notes {
@@ -210,7 +211,7 @@ fn report_section(out: &mut String, o: &ReportOutcome, row: &FleetRow) {
     }
 }
 
-fn report_body(out: &mut String, r: &ReportView) {
+fn report_body(out: &mut String, r: &ExpiryReport) {
     let certs = report_certs(r);
     let from = certs.iter().map(|c| c.not_before).min().unwrap_or(r.now);
     let to = certs
@@ -295,7 +296,7 @@ pub fn report(o: &ReportOutcome, row: &FleetRow) -> String {
     let title = format!(
         "akscert expiry report — {}{}",
         o.name,
-        o.view
+        o.parsed
             .as_ref()
             .map(|v| format!(" as of {}", v.now.date_string()))
             .unwrap_or_default()

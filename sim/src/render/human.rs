@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use akscert_core::cluster::{Event, EventKind};
 use akscert_core::report::RowStatus;
 use akscert_core::time::Instant;
 use anstyle::{AnsiColor, Style};
@@ -11,7 +12,6 @@ use anstyle::{AnsiColor, Style};
 use super::{Fleet, FleetCounts, name_of};
 use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
 use crate::urgency::{DueItem, FleetRow, Urgency};
-use crate::views::EventView;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -149,13 +149,14 @@ pub fn timeline(run: &SimulationRun, rows: &[FleetRow]) -> String {
 }
 
 fn cluster_block(out: &mut String, c: &ClusterOutcome) {
+    let t = &c.timeline;
     let _ = writeln!(
         out,
         "\n{} (resource group {})",
-        paint(BOLD, &format!("== {}", c.name)),
-        c.resource_group
+        paint(BOLD, &format!("== {}", t.name)),
+        t.resource_group
     );
-    if let Some(e) = &c.error {
+    if let Some(e) = &t.error {
         let _ = writeln!(
             out,
             "   {} {} ({})",
@@ -165,9 +166,8 @@ fn cluster_block(out: &mut String, c: &ClusterOutcome) {
         );
         return;
     }
-    let events = c.events();
     let mut routine = 0u64;
-    for e in &events {
+    for e in c.events() {
         match event_line(e) {
             Some((style, text)) => {
                 let _ = writeln!(out, "   {}  {}", e.at.date_string(), paint(style, &text));
@@ -175,7 +175,7 @@ fn cluster_block(out: &mut String, c: &ClusterOutcome) {
             None => routine += 1,
         }
     }
-    if let Some(s) = &c.summary {
+    if let Some(s) = &t.summary {
         let f = &s.final_state;
         let _ = writeln!(
             out,
@@ -191,84 +191,79 @@ fn cluster_block(out: &mut String, c: &ClusterOutcome) {
 }
 
 /// The line for an event a person should see; `None` for routine ones.
-fn event_line(e: &EventView) -> Option<(Style, String)> {
-    let s = |k: &str| e.str(k).unwrap_or("").to_string();
+fn event_line(e: &Event) -> Option<(Style, String)> {
     let plain = Style::new();
-    Some(match e.kind.as_str() {
-        "created" => (
+    Some(match &e.kind {
+        EventKind::Created {
+            kubernetes_version,
+            autorotation,
+        } => (
             plain,
             format!(
-                "created at Kubernetes {}; autorotation {}",
-                s("kubernetesVersion"),
-                if e.flag("autorotation") == Some(true) {
-                    "on"
-                } else {
-                    "off"
-                }
+                "created at Kubernetes {kubernetes_version}; autorotation {}",
+                if *autorotation { "on" } else { "off" }
             ),
         ),
-        "operationRejected" => (RED, format!("{} REFUSED: {}", s("operation"), s("message"))),
-        "operationStarted" => (
-            plain,
-            format!("{} started (until {})", s("operation"), s("until")),
-        ),
-        "operationCompleted" if e.flag("succeeded") == Some(false) => {
-            (RED, format!("{} FAILED", s("operation")))
+        EventKind::OperationRejected {
+            operation, message, ..
+        } => (RED, format!("{operation} REFUSED: {message}")),
+        EventKind::OperationStarted { operation, until } => {
+            (plain, format!("{operation} started (until {until})"))
         }
-        "versionChanged" => (
+        EventKind::OperationCompleted {
+            operation,
+            succeeded: false,
+        } => (RED, format!("{operation} FAILED")),
+        EventKind::VersionChanged {
+            scope,
+            kubernetes_version,
+        } => (
             plain,
-            format!(
-                "{} now runs Kubernetes {}",
-                s("scope"),
-                s("kubernetesVersion")
-            ),
+            format!("{scope} now runs Kubernetes {kubernetes_version}"),
         ),
-        "autorotationEnabled" => (
-            GREEN,
-            format!("{}: certificate autorotation enabled", s("scope")),
-        ),
-        "certificateExpired" if e.flag("inUse") == Some(true) => (
+        EventKind::AutorotationEnabled { scope } => {
+            (GREEN, format!("{scope}: certificate autorotation enabled"))
+        }
+        EventKind::CertificateExpired {
+            role,
+            scope,
+            not_after,
+            in_use: true,
+            ..
+        } => (
             RED,
             format!(
-                "EXPIRED {} on {} (notAfter {})",
-                s("role"),
-                s("scope"),
-                s("notAfter")
+                "EXPIRED {} on {scope} (notAfter {not_after})",
+                name_of(role)
             ),
         ),
-        "nodePoolStale" => (
+        EventKind::NodePoolStale { pool, reason } => (
             RED,
-            format!("node pool {} left STALE ({})", s("pool"), s("reason")),
+            format!("node pool {pool} left STALE ({})", name_of(reason)),
         ),
-        "downtimeStarted" => (RED, format!("DOWN {} ({})", s("scope"), s("cause"))),
-        "downtimeEnded" => (
-            GREEN,
-            format!("up again {} after {}", s("scope"), s("duration")),
-        ),
-        "kubeconfigBroken" => (
-            YELLOW,
-            format!("{}'s kubeconfig broken: {}", s("holder"), s("kubectl")),
-        ),
-        "kubeconfigRestored" => (GREEN, format!("{}'s kubeconfig works again", s("holder"))),
-        "kscrLabelChanged" => (
+        EventKind::DowntimeStarted { scope, cause } => {
+            (RED, format!("DOWN {scope} ({})", name_of(cause)))
+        }
+        EventKind::DowntimeEnded {
+            scope, duration, ..
+        } => (GREEN, format!("up again {scope} after {duration}")),
+        EventKind::KubeconfigBroken {
+            holder, kubectl, ..
+        } => (YELLOW, format!("{holder}'s kubeconfig broken: {kubectl}")),
+        EventKind::KubeconfigRestored { holder } => {
+            (GREEN, format!("{holder}'s kubeconfig works again"))
+        }
+        EventKind::KscrLabelChanged { pool, label } => (
             plain,
-            match e.str("label") {
-                Some(l) => format!("node pool {}: nodes labelled {l}", s("pool")),
-                None => format!("node pool {}: KSCR label removed", s("pool")),
+            match label {
+                Some(l) => format!("node pool {pool}: nodes labelled {l}"),
+                None => format!("node pool {pool}: KSCR label removed"),
             },
         ),
-        "actionNeeded" => {
-            let a = e.fields.get("action");
-            let field = |k: &str| {
-                a.and_then(|a| a.get(k))
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let due = field("due");
-            let due = Instant::parse(&due).map_or(due, |d| d.date_string());
-            (YELLOW, format!("ACTION by {due}: {}", field("reason")))
-        }
+        EventKind::ActionNeeded { action } => (
+            YELLOW,
+            format!("ACTION by {}: {}", action.due.date_string(), action.reason),
+        ),
         _ => return None,
     })
 }
@@ -380,7 +375,7 @@ fn row_style(s: RowStatus) -> Style {
 /// One cluster's certificates.
 pub fn report(o: &ReportOutcome, row: &FleetRow) -> String {
     let mut out = String::new();
-    let Some(r) = &o.view else {
+    let Some(r) = &o.parsed else {
         let e = o.error.as_ref();
         let _ = writeln!(
             out,

@@ -181,7 +181,9 @@ fn fleet_json(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
             let (report, summary) = match fleet {
                 Fleet::Simulation(r) => (
                     None,
-                    r.clusters.get(row.index).and_then(|c| c.summary.as_ref()),
+                    r.clusters
+                        .get(row.index)
+                        .and_then(|c| c.timeline.summary.as_ref()),
                 ),
                 Fleet::Inventory(r) => (
                     r.clusters.get(row.index).and_then(|c| c.report.as_deref()),
@@ -213,7 +215,7 @@ fn fleet_json(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
 /// Render one cluster's expiry report.
 pub fn report(outcome: &ReportOutcome, format: Format) -> Rendered {
     let (now, warn) = outcome
-        .view
+        .parsed
         .as_ref()
         .map_or((Instant::MIN, Duration::ZERO), |v| (v.now, v.warn_within));
     let row = urgency::report_row(outcome, now, warn);

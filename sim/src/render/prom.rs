@@ -105,8 +105,14 @@ pub fn simulation(run: &SimulationRun) -> String {
     let at = run.now.min(run.header.horizon);
     let mut all = Vec::new();
     for c in &run.clusters {
-        let certs = certs_at(&c.events(), at);
-        series(&c.name, &c.resource_group, &certs, at, &mut all);
+        let certs = certs_at(c.events(), at);
+        series(
+            &c.timeline.name,
+            &c.timeline.resource_group,
+            &certs,
+            at,
+            &mut all,
+        );
     }
     exposition(&all)
 }
@@ -115,7 +121,7 @@ pub fn simulation(run: &SimulationRun) -> String {
 pub fn inventory(reports: &[ReportOutcome]) -> String {
     let mut all = Vec::new();
     for o in reports {
-        if let Some(r) = &o.view {
+        if let Some(r) = &o.parsed {
             series(
                 &r.cluster,
                 &r.resource_group,
