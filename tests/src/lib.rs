@@ -8,6 +8,7 @@
 /// Fixtures for the simulator tests (`tests/sim_*.rs`).
 pub mod sim;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -28,14 +29,25 @@ pub fn corpus_dir() -> Option<PathBuf> {
         ),
     };
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "corpus tests skipped: {how} = {} is not a directory (set AKSCERT_CORPUS to the shared corpus to run them)",
+        return Some(dir);
+    }
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        // Written to stderr directly: libtest captures `eprintln!` of a passing test, and
+        // a user whose clone has no corpus should see that (and why) tests were skipped.
+        let binary = std::env::args()
+            .next()
+            .and_then(|a| PathBuf::from(a).file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        // `corpus_limbo-6f33baf5aa70d0ff` → `corpus_limbo`.
+        let binary = binary.rsplit_once('-').map_or(&*binary, |(name, _)| name);
+        let _ = writeln!(
+            std::io::stderr(),
+            "{binary}: corpus tests skipped: {how} = {} is not a directory (set AKSCERT_CORPUS to the shared corpus to run them)",
             dir.display()
         );
-        None
-    }
+    });
+    None
 }
 
 /// An instant from RFC 3339 or a date; panics on a typo in a test.
