@@ -233,39 +233,28 @@ pub(crate) fn verify_signature(
                 _ => Hash::Sha512,
             }
             .digest(tbs);
-            let fail = || SigCheck::Invalid("x509: ECDSA verification failure".into());
-            use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
-            match curve.as_deref() {
-                Some("1.2.840.10045.3.1.7") => {
-                    let (Ok(vk), Ok(sig)) = (
-                        p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bits),
-                        p256::ecdsa::Signature::from_der(signature),
-                    ) else {
-                        return fail();
-                    };
-                    if vk.verify_prehash(&hash, &sig).is_ok() {
-                        SigCheck::Valid
-                    } else {
-                        fail()
-                    }
+            let verified = match curve.as_deref() {
+                Some("1.2.840.10045.3.1.7") => prehash_verifies(
+                    p256::ecdsa::VerifyingKey::from_sec1_bytes(key_bits),
+                    p256::ecdsa::Signature::from_der(signature),
+                    &hash,
+                ),
+                Some("1.3.132.0.34") => prehash_verifies(
+                    p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bits),
+                    p384::ecdsa::Signature::from_der(signature),
+                    &hash,
+                ),
+                other => {
+                    return SigCheck::Unsupported(format!(
+                        "ECDSA on curve {} is not supported (P-256 and P-384 are)",
+                        other.unwrap_or("(missing)")
+                    ));
                 }
-                Some("1.3.132.0.34") => {
-                    let (Ok(vk), Ok(sig)) = (
-                        p384::ecdsa::VerifyingKey::from_sec1_bytes(key_bits),
-                        p384::ecdsa::Signature::from_der(signature),
-                    ) else {
-                        return fail();
-                    };
-                    if vk.verify_prehash(&hash, &sig).is_ok() {
-                        SigCheck::Valid
-                    } else {
-                        fail()
-                    }
-                }
-                other => SigCheck::Unsupported(format!(
-                    "ECDSA on curve {} is not supported (P-256 and P-384 are)",
-                    other.unwrap_or("(missing)")
-                )),
+            };
+            if verified {
+                SigCheck::Valid
+            } else {
+                SigCheck::Invalid("x509: ECDSA verification failure".into())
             }
         }
         "1.3.101.112" => {
@@ -304,5 +293,18 @@ pub(crate) fn verify_signature(
             "x509: cannot verify signature: algorithm unimplemented ({})",
             super::x509::signature_algorithm_name(other).unwrap_or(other)
         )),
+    }
+}
+
+/// Whether an ECDSA key and signature both decoded and the signature verifies `hash` (the
+/// same steps for every curve; a key or signature that does not decode fails like a bad
+/// signature, as Go's verifier does).
+fn prehash_verifies<K, S, E1, E2>(key: Result<K, E1>, sig: Result<S, E2>, hash: &[u8]) -> bool
+where
+    K: p256::ecdsa::signature::hazmat::PrehashVerifier<S>,
+{
+    match (key, sig) {
+        (Ok(key), Ok(sig)) => key.verify_prehash(hash, &sig).is_ok(),
+        _ => false,
     }
 }
