@@ -6,6 +6,7 @@
 //! - `target/www/` — the offline expiry calculator page, with the same module bytes.
 //!
 //! Steps: check (or install) the wasm-bindgen CLI of exactly the crate's pinned version,
+//! check for the wasm32 target (added with rustup when missing),
 //! `cargo build -p akscert-wasm --target wasm32-unknown-unknown --profile wasm-release`,
 //! wasm-bindgen (`web` and `no-modules` glue; the `_bg.wasm` of both is checked to be one
 //! file), optionally wasm-opt from npm `binaryen` (never a system one), the layout, and
@@ -173,6 +174,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     }
 
     let wasm_bindgen = tools::ensure_wasm_bindgen(&pin, options.verbose)?;
+    tools::ensure_wasm_target(&root, options.verbose)?;
     cargo_build(&root, options.verbose)?;
     let cargo_wasm = target
         .join("wasm32-unknown-unknown")

@@ -96,6 +96,59 @@ pub fn ensure_wasm_bindgen(pin: &str, verbose: bool) -> Result<PathBuf, BuildErr
     )))
 }
 
+/// The Rust target the module is built for.
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Whether the active toolchain's sysroot has the standard library for [`WASM_TARGET`].
+fn has_wasm_target(root: &Path) -> Option<bool> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = Command::new(rustc)
+        .current_dir(root)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    Some(sysroot.join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir())
+}
+
+/// Make sure the toolchain can build for [`WASM_TARGET`]. rustup adds a toolchain file's
+/// `targets` only when it installs the toolchain, not to one that is already installed,
+/// so a fresh clone on a machine with Rust 1.95 but no wasm32 target would fail deep in
+/// cargo with "can't find crate for `core`". With rustup present, add the target (saying
+/// so); without it, say exactly what to do.
+pub fn ensure_wasm_target(root: &Path, verbose: bool) -> Result<(), BuildError> {
+    if has_wasm_target(root) != Some(false) {
+        // Present, or the sysroot could not be asked for: let cargo speak for itself.
+        return Ok(());
+    }
+    let rustup_works = Command::new("rustup")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !rustup_works {
+        return Err(BuildError::Tool(format!(
+            "the Rust toolchain has no {WASM_TARGET} standard library and rustup is not on PATH: \
+             install the target for this toolchain (with rustup: `rustup target add {WASM_TARGET}`; \
+             from a distribution: its rust-std package for {WASM_TARGET}), then run this again"
+        )));
+    }
+    eprintln!(
+        "xtask: the active toolchain lacks the {WASM_TARGET} target; running `rustup target add {WASM_TARGET}`"
+    );
+    let mut add = Command::new("rustup");
+    add.current_dir(root).args(["target", "add", WASM_TARGET]);
+    run(add, "rustup target add wasm32-unknown-unknown", verbose)?;
+    match has_wasm_target(root) {
+        Some(false) => Err(BuildError::Tool(format!(
+            "`rustup target add {WASM_TARGET}` succeeded but the toolchain still has no {WASM_TARGET} library"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Run wasm-bindgen for one glue `kind` (`web`, `no-modules`) into `out_dir`.
 pub fn run_wasm_bindgen(
     binary: &Path,
