@@ -15,27 +15,105 @@ use crate::time::{Duration, Instant};
 /// Largest JSON input accepted (a 10,000-cluster fleet scenario is about 10 MB).
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
-/// The operations `call` knows, for discovery.
-pub const OPERATIONS: [&str; 10] = [
-    "version",
-    "policy",
-    "simulate",
-    "simulateCluster",
-    "report",
-    "whatIf",
-    "inspect",
-    "inspectSet",
-    "checkTrust",
-    "aksFacts",
-];
+/// The operations of the API: each has a stable camelCase name (what `call` takes) and a
+/// stable ABI number (what the C-style host ABI and the CLI's wasm engine pass). Numbers
+/// are append-only: a new operation gets the next one, and none is ever reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum Op {
+    /// `version`: the API version, the core's version and the operations.
+    Version = 1,
+    /// `policy`: the AKS policy defaults, or overrides applied to them.
+    Policy = 2,
+    /// `simulate`: a what-if scenario's timeline and summary.
+    Simulate = 3,
+    /// `simulateCluster`: one cluster of a fleet, run on its own.
+    SimulateCluster = 4,
+    /// `report`: one cluster's expiry report.
+    Report = 5,
+    /// `whatIf`: a cluster's report before and after operations from `now` on.
+    WhatIf = 6,
+    /// `inspect`: one input — certificates, a kubeconfig, a check command's output.
+    Inspect = 7,
+    /// `inspectSet`: several named inputs, with trust checks across them.
+    InspectSet = 8,
+    /// `checkTrust`: does a CA certificate verify a certificate?
+    CheckTrust = 9,
+    /// `aksFacts`: `az aks show|list -o json` as cluster facts.
+    AksFacts = 10,
+}
+
+impl Op {
+    /// Every operation, in ABI number order.
+    pub const ALL: [Op; 10] = [
+        Op::Version,
+        Op::Policy,
+        Op::Simulate,
+        Op::SimulateCluster,
+        Op::Report,
+        Op::WhatIf,
+        Op::Inspect,
+        Op::InspectSet,
+        Op::CheckTrust,
+        Op::AksFacts,
+    ];
+
+    /// The name `call` takes.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Op::Version => "version",
+            Op::Policy => "policy",
+            Op::Simulate => "simulate",
+            Op::SimulateCluster => "simulateCluster",
+            Op::Report => "report",
+            Op::WhatIf => "whatIf",
+            Op::Inspect => "inspect",
+            Op::InspectSet => "inspectSet",
+            Op::CheckTrust => "checkTrust",
+            Op::AksFacts => "aksFacts",
+        }
+    }
+
+    /// The ABI number.
+    pub const fn abi(self) -> u32 {
+        self as u32
+    }
+
+    /// The operation named `name`.
+    pub fn from_name(name: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// The operation with ABI number `number`.
+    pub fn from_abi(number: u32) -> Option<Op> {
+        Op::ALL.into_iter().find(|op| op.abi() == number)
+    }
+
+    /// The names of all operations, comma-separated (for messages).
+    pub fn names() -> String {
+        let mut out = String::new();
+        for (i, op) in Op::ALL.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(op.name());
+        }
+        out
+    }
+}
+
+impl core::fmt::Display for Op {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// Why a call failed. `kind()` is stable; the message names what and where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// No such operation.
-    #[error(
-        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf, inspect, inspectSet, checkTrust, aksFacts)"
-    )]
+    #[error("unknown operation `{0}` (known: {names})", names = Op::names())]
     UnknownOperation(String),
     /// The input is too large.
     #[error("input is {size} bytes; the limit is {limit} bytes")]
@@ -310,15 +388,23 @@ fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"serializationError\":\"{e}\"}}"))
 }
 
-/// Run operation `op` on JSON `input`; the result is compact JSON.
+/// Run the operation named `op` on JSON `input`; the result is compact JSON.
 pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
+    match Op::from_name(op) {
+        Some(op) => call_op(op, input),
+        None => Err(ApiError::UnknownOperation(op.chars().take(64).collect())),
+    }
+}
+
+/// Run operation `op` on JSON `input`; the result is compact JSON.
+pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
     match op {
-        "version" => Ok(to_json(&VersionInfo {
+        Op::Version => Ok(to_json(&VersionInfo {
             api_version: API_VERSION.into(),
             core_version: env!("CARGO_PKG_VERSION").into(),
-            operations: OPERATIONS.iter().map(|s| s.to_string()).collect(),
+            operations: Op::ALL.iter().map(|op| op.name().to_string()).collect(),
         })),
-        "policy" => {
+        Op::Policy => {
             // Empty input: the defaults. Otherwise overrides, validated and completed.
             let policy: Policy = if input.trim().is_empty() {
                 Policy::default()
@@ -328,14 +414,14 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             policy.validate()?;
             Ok(to_json(&policy))
         }
-        "simulate" => {
+        Op::Simulate => {
             let scenario: Scenario = parse(input)?;
             Ok(to_json(&engine::simulate(
                 &scenario,
                 RunOptions::default(),
             )?))
         }
-        "simulateCluster" => {
+        Op::SimulateCluster => {
             let run: ClusterRun = parse(input)?;
             if run.scenario.clusters.len() != 1 {
                 return Err(ApiError::NotOneCluster {
@@ -351,15 +437,15 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             result.index = run.index;
             Ok(to_json(&result))
         }
-        "report" => {
+        Op::Report => {
             let req: ReportRequest = parse(input)?;
             Ok(to_json(&report::expiry_report(&req)?))
         }
-        "whatIf" => {
+        Op::WhatIf => {
             let req: WhatIfRequest = parse(input)?;
             Ok(to_json(&report::what_if(&req)?))
         }
-        "inspect" => {
+        Op::Inspect => {
             let req: InspectRequest = parse(input)?;
             let bytes = input_bytes(&req.input, &req.input_base64, "")?;
             let opts = InspectOptions {
@@ -375,7 +461,7 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             }
             Ok(to_json(&result))
         }
-        "inspectSet" => {
+        Op::InspectSet => {
             let req: InspectSetRequest = parse(input)?;
             let mut owned = Vec::with_capacity(req.inputs.len());
             for (i, item) in req.inputs.iter().enumerate() {
@@ -390,7 +476,7 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             };
             Ok(to_json(&inspect::inspect_set(&borrowed, &opts)))
         }
-        "checkTrust" => {
+        Op::CheckTrust => {
             let req: TrustRequest = parse(input)?;
             let reports = inspect::check_trust(
                 req.ca.as_bytes(),
@@ -399,11 +485,10 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             )?;
             Ok(to_json(&reports))
         }
-        "aksFacts" => {
+        Op::AksFacts => {
             let req: AksFactsRequest = parse(input)?;
             Ok(to_json(&report::aks_facts(&req)?))
         }
-        other => Err(ApiError::UnknownOperation(other.chars().take(64).collect())),
     }
 }
 

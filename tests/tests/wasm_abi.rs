@@ -3,7 +3,7 @@
 //! proptest catches a panic and fails, so a panic is a bug caught here — and every
 //! output is a status byte plus the core's JSON or error document.
 
-use akscert_core::api::{self, ErrorDocument, OPERATIONS};
+use akscert_core::api::{self, ErrorDocument, Op};
 use akscert_wasm::abi::{self, STATUS_ERROR, STATUS_OK, call_bytes, split_output};
 use proptest::prelude::*;
 
@@ -35,7 +35,7 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_json_shaped_text_never_panics(op in 1u32..=OPERATIONS.len() as u32, text in "[\\[\\]{}\":,0-9a-zA-Z .\\-]{0,200}") {
+    fn arbitrary_json_shaped_text_never_panics(op in 1u32..=Op::ALL.len() as u32, text in "[\\[\\]{}\":,0-9a-zA-Z .\\-]{0,200}") {
         check_framing(op, text.as_bytes());
     }
 }
@@ -57,7 +57,8 @@ proptest! {
 #[test]
 fn the_abi_is_version_1_and_indexes_follow_operations() {
     assert_eq!(abi::ABI_VERSION, 1);
-    for (i, name) in OPERATIONS.iter().enumerate() {
-        assert_eq!(abi::operation_index(name), Some(i as u32 + 1));
+    for (i, op) in Op::ALL.iter().enumerate() {
+        assert_eq!(abi::operation_index(op.name()), Some(i as u32 + 1));
+        assert_eq!(op.abi(), i as u32 + 1);
     }
 }

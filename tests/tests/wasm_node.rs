@@ -42,7 +42,7 @@ fn package_in_node_matches_the_core_byte_for_byte() {
 #[test]
 fn cases_cover_every_operation_with_successes_and_errors() {
     let all = cases::all(5);
-    for op in akscert_core::api::OPERATIONS {
+    for op in akscert_core::api::Op::ALL.map(|op| op.name()) {
         let (ok, err): (Vec<_>, Vec<_>) = all
             .iter()
             .filter(|c| c.op == op)

@@ -6,7 +6,7 @@
 //! `extern "C"` functions (wasm32 only, where a pointer is a `u32`) only move bytes in and
 //! out of linear memory.
 
-use akscert_core::api::{self, ApiError, ErrorDocument, OPERATIONS};
+use akscert_core::api::{self, ApiError, ErrorDocument, Op};
 
 /// Version of this ABI; `akscert_abi_version()` returns it. Bumped on any incompatible
 /// change of the exports below or of the output buffer's layout.
@@ -18,16 +18,14 @@ pub const STATUS_OK: u8 = 0;
 /// First byte of an output buffer: the rest is an `api::ErrorDocument` as JSON.
 pub const STATUS_ERROR: u8 = 1;
 
-/// The operation a 1-based ABI index names (`1` = `OPERATIONS[0]`), if any.
+/// The name of the operation with ABI number `op` (`api::Op`), if any.
 pub fn operation_name(op: u32) -> Option<&'static str> {
-    let index = usize::try_from(op).ok()?.checked_sub(1)?;
-    OPERATIONS.get(index).copied()
+    Op::from_abi(op).map(Op::name)
 }
 
-/// The 1-based ABI index of operation `name`, if it exists.
+/// The ABI number of operation `name`, if it exists.
 pub fn operation_index(name: &str) -> Option<u32> {
-    let position = OPERATIONS.iter().position(|o| *o == name)?;
-    u32::try_from(position + 1).ok()
+    Op::from_name(name).map(Op::abi)
 }
 
 /// Run ABI operation `op` on `input` and return the output buffer: one status byte, then
@@ -35,10 +33,10 @@ pub fn operation_index(name: &str) -> Option<u32> {
 /// JSON (status 1). Never panics on any input. An empty buffer means the output could not
 /// be allocated (the module's memory is exhausted).
 pub fn call_bytes(op: u32, input: &[u8]) -> Vec<u8> {
-    let result = match (operation_name(op), std::str::from_utf8(input)) {
+    let result = match (Op::from_abi(op), std::str::from_utf8(input)) {
         (None, _) => Err(ApiError::UnknownOperation(format!("#{op}"))),
         (Some(_), Err(e)) => Err(not_utf8(input, e.valid_up_to())),
-        (Some(name), Ok(text)) => api::call(name, text),
+        (Some(op), Ok(text)) => api::call_op(op, text),
     };
     match result {
         Ok(json) => framed(STATUS_OK, &json),
@@ -138,7 +136,7 @@ mod exports {
         }
     }
 
-    /// Run operation `op` (1-based index into `OPERATIONS`) on the `len` bytes at `ptr`.
+    /// Run operation `op` (its ABI number, `api::Op`) on the `len` bytes at `ptr`.
     /// Returns `(out_ptr << 32) | out_len`; the host frees the output with
     /// `akscert_free(out_ptr, out_len)`. `0` means the output could not be allocated.
     #[unsafe(no_mangle)]
@@ -168,14 +166,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn indexes_are_one_based_and_round_trip() {
+    fn numbers_are_one_based_dense_and_round_trip() {
         assert_eq!(operation_name(0), None);
         assert_eq!(operation_name(1), Some("version"));
-        for (i, name) in OPERATIONS.iter().enumerate() {
-            assert_eq!(operation_index(name), Some(i as u32 + 1));
-            assert_eq!(operation_name(i as u32 + 1), Some(*name));
+        for (i, op) in Op::ALL.iter().enumerate() {
+            assert_eq!(operation_index(op.name()), Some(i as u32 + 1));
+            assert_eq!(operation_name(i as u32 + 1), Some(op.name()));
         }
-        assert_eq!(operation_name(OPERATIONS.len() as u32 + 1), None);
+        assert_eq!(operation_name(Op::ALL.len() as u32 + 1), None);
         assert_eq!(operation_name(u32::MAX), None);
     }
 

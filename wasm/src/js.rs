@@ -221,8 +221,11 @@ pub fn call(op: &str, input: &str) -> Result<String, JsValue> {
     api::call(op, input).map_err(|e| api_error(&e))
 }
 
-/// The operations `call` accepts, in ABI index order (index = position + 1).
+/// The operations `call` accepts, in ABI number order (number = position + 1).
 #[wasm_bindgen]
 pub fn operations() -> Vec<String> {
-    api::OPERATIONS.iter().map(|s| s.to_string()).collect()
+    api::Op::ALL
+        .iter()
+        .map(|op| op.name().to_string())
+        .collect()
 }

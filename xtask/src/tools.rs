@@ -111,7 +111,13 @@ fn has_wasm_target(root: &Path) -> Option<bool> {
         return None;
     }
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    Some(sysroot.join("lib/rustlib").join(WASM_TARGET).join("lib").is_dir())
+    Some(
+        sysroot
+            .join("lib/rustlib")
+            .join(WASM_TARGET)
+            .join("lib")
+            .is_dir(),
+    )
 }
 
 /// Make sure the toolchain can build for [`WASM_TARGET`]. rustup adds a toolchain file's

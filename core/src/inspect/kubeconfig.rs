@@ -1,14 +1,10 @@
 //! kubeconfig files: every cluster's `certificate-authority-data`, every user's
 //! `client-certificate-data`, with cluster, context and user names.
 //!
-//! The YAML is read (serde-saphyr) into a generic tree, never into typed fields, so that a
+//! The YAML is read (by the small reader in `yaml.rs`) into a generic tree, never into typed fields, so that a
 //! value of an unexpected type cannot produce a serde error that quotes it: a token or key
 //! must never appear in an error message. `client-key-data`, `token`, `password` and
 //! auth-provider configs are only checked for presence.
-
-use std::fmt;
-
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::Builder;
 use super::classify::Hint;
@@ -17,15 +13,7 @@ use super::model::{
     Inspection, KubeconfigCluster, KubeconfigContext, KubeconfigReport, KubeconfigUser,
 };
 use super::text::base64_decode;
-
-/// A YAML value, with scalars kept as text.
-#[derive(Debug, Clone, PartialEq)]
-enum Node {
-    Null,
-    Scalar(String),
-    Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
-}
+use super::yaml::{self, Node};
 
 impl Node {
     fn get(&self, key: &str) -> Option<&Node> {
@@ -52,76 +40,6 @@ impl Node {
             Some(Node::Scalar(s)) => !s.trim().is_empty(),
             Some(_) => true,
         }
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Scalar(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Scalar(v))
-    }
-    fn visit_bytes<E>(self, v: &[u8]) -> Result<Node, E> {
-        Ok(Node::Scalar(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        Node::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut v = Vec::new();
-        while let Some(n) = seq.next_element::<Node>()? {
-            v.push(n);
-        }
-        Ok(Node::Seq(v))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut v = Vec::new();
-        while let Some((k, val)) = map.next_entry::<Node, Node>()? {
-            let key = match k {
-                Node::Scalar(s) => s,
-                Node::Null => String::new(),
-                _ => "<complex key>".into(),
-            };
-            v.push((key, val));
-        }
-        Ok(Node::Map(v))
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        d.deserialize_any(NodeVisitor)
     }
 }
 
@@ -171,21 +89,18 @@ fn scrub(msg: &str, text: &str) -> String {
 }
 
 fn parse_yaml(t: &str) -> Result<Node, InspectError> {
-    // Non-exhaustive struct: start from the defaults and switch snippets off.
-    let mut options = serde_saphyr::Options::default();
-    options.with_snippet = false;
-    serde_saphyr::from_str_with_options::<Node>(t, options).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
-        let message = e.without_snippet().to_string();
-        // Keep only the first line: later lines may describe the surrounding text.
-        let first = message.lines().next().unwrap_or("invalid YAML").to_string();
+    yaml::parse(t).map_err(|e| match e {
+        // The reader's reasons name constructs, never values; scrub anyway.
         InspectError::Yaml {
             line,
             column,
-            reason: scrub(&first, t),
-        }
+            reason,
+        } => InspectError::Yaml {
+            line,
+            column,
+            reason: scrub(&reason, t),
+        },
+        other => other,
     })
 }
 

@@ -36,6 +36,7 @@ mod text;
 mod tools;
 mod trust;
 mod x509;
+mod yaml;
 
 pub use classify::AksRole;
 pub use error::InspectError;

@@ -11,51 +11,12 @@ mod wasm;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use akscert_core::api::{ErrorDocument, OPERATIONS};
+use akscert_core::api::ErrorDocument;
+pub use akscert_core::api::Op;
 
 pub use cache::dir as module_cache_dir;
 pub use native::NativeEngine;
 pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
-
-/// An operation of the versioned JSON API; its ABI number is its 1-based index in
-/// [`OPERATIONS`] (append-only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    /// `version`.
-    Version,
-    /// `policy`.
-    Policy,
-    /// `simulate`.
-    Simulate,
-    /// `simulateCluster`.
-    SimulateCluster,
-    /// `report`.
-    Report,
-    /// `whatIf`.
-    WhatIf,
-    /// `aksFacts`.
-    AksFacts,
-}
-
-impl Op {
-    /// The operation's name in [`OPERATIONS`].
-    pub fn name(self) -> &'static str {
-        OPERATIONS[self.index() - 1]
-    }
-
-    /// The 1-based ABI index.
-    pub fn index(self) -> usize {
-        match self {
-            Op::Version => 1,
-            Op::Policy => 2,
-            Op::Simulate => 3,
-            Op::SimulateCluster => 4,
-            Op::Report => 5,
-            Op::WhatIf => 6,
-            Op::AksFacts => 10,
-        }
-    }
-}
 
 /// Why a guest call could not produce an answer: the guest trapped, ran out of its fuel
 /// budget or memory, or broke the ABI. Reported for the one call (the one cluster); the

@@ -12,6 +12,6 @@ pub struct NativeEngine;
 impl NativeEngine {
     /// Run `op` on `input`.
     pub fn call(&self, op: Op, input: &str) -> Result<String, ErrorDocument> {
-        api::call(op.name(), input).map_err(|e| ErrorDocument::from(&e))
+        api::call_op(op, input).map_err(|e| ErrorDocument::from(&e))
     }
 }

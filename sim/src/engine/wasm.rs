@@ -11,14 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use akscert_core::api::{ErrorDocument, OPERATIONS, VersionInfo};
+use akscert_core::api::{ErrorDocument, Op, VersionInfo};
 use akscert_core::engine::API_VERSION;
 use wasmtime::{
     Config, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder,
     Trap, TypedFunc, WasmBacktrace,
 };
 
-use super::{CallResult, EngineError, GuestFault, Op, cache};
+use super::{CallResult, EngineError, GuestFault, cache};
 
 /// The host ABI version this host speaks.
 pub const ABI_VERSION: u32 = 1;
@@ -254,7 +254,7 @@ impl WasmEngine {
                 ),
             });
         }
-        let host: Vec<&str> = OPERATIONS.to_vec();
+        let host: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
         let guest: Vec<&str> = info.operations.iter().map(String::as_str).collect();
         if !guest.starts_with(&host) {
             return Err(EngineError::Operations {
@@ -429,9 +429,8 @@ fn call_live(live: &mut Live, limits: GuestLimits, op: Op, input: &str) -> CallR
     memory
         .write(&mut *store, ptr as usize, input.as_bytes())
         .map_err(|e| abi(format!("akscert_alloc returned {ptr}, outside memory: {e}")))?;
-    let op_index = u32::try_from(op.index()).unwrap_or(u32::MAX);
     let packed = call
-        .call(&mut *store, (op_index, ptr, len))
+        .call(&mut *store, (op.abi(), ptr, len))
         .map_err(|e| trap(e, store))?;
     free.call(&mut *store, (ptr, len))
         .map_err(|e| trap(e, store))?;
