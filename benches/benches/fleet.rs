@@ -21,7 +21,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn module() -> Option<PathBuf> {
     match xtask::build(&xtask::BuildOptions::default()) {
-        Ok(b) => Some(b.wasm),
+        Ok(b) => Some(b.full_wasm),
         Err(e) => {
             eprintln!("wasm benchmarks skipped: `cargo xtask build-wasm` failed: {e}");
             None

@@ -5,7 +5,9 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{self, API_VERSION, Horizon, RunOptions, Scenario, ScenarioError};
+#[cfg(feature = "simulate")]
+use crate::engine::{self, RunOptions};
+use crate::engine::{API_VERSION, Horizon, Scenario, ScenarioError};
 use crate::inspect::{self, InputKind, InspectError, InspectOptions};
 use crate::policy::{Policy, PolicyError};
 use crate::report::aks::AksInputError;
@@ -90,6 +92,17 @@ impl Op {
         Op::ALL.into_iter().find(|op| op.abi() == number)
     }
 
+    /// Whether this build answers the operation. The calculator build (without the
+    /// `simulate` and `verify` features: what a browser page loads first) leaves out the
+    /// simulator and signature checks; every other operation is in every build.
+    pub const fn available(self) -> bool {
+        match self {
+            Op::Simulate | Op::SimulateCluster => cfg!(feature = "simulate"),
+            Op::InspectSet | Op::CheckTrust => cfg!(feature = "verify"),
+            _ => true,
+        }
+    }
+
     /// The names of all operations, comma-separated (for messages).
     pub fn names() -> String {
         let mut out = String::new();
@@ -103,6 +116,14 @@ impl Op {
     }
 }
 
+/// Which build of the model this is: `full` (every operation) or `calculator` (what a
+/// page needs at first paint: no simulator, no signature checks).
+pub const BUILD: &str = if cfg!(all(feature = "simulate", feature = "verify")) {
+    "full"
+} else {
+    "calculator"
+};
+
 impl core::fmt::Display for Op {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.name())
@@ -115,6 +136,12 @@ pub enum ApiError {
     /// No such operation.
     #[error("unknown operation `{0}` (known: {names})", names = Op::names())]
     UnknownOperation(String),
+    /// The operation exists but this build leaves it out (the calculator module).
+    #[error(
+        "`{0}` is not in the {build} build of akscert (load the full module, `akscert/full`, for it)",
+        build = BUILD
+    )]
+    Unavailable(Op),
     /// The input is too large.
     #[error("input is {size} bytes; the limit is {limit} bytes")]
     TooLarge {
@@ -166,6 +193,7 @@ impl ApiError {
     pub fn kind(&self) -> &'static str {
         match self {
             ApiError::UnknownOperation(_) => "unknownOperation",
+            ApiError::Unavailable(_) => "unavailableOperation",
             ApiError::TooLarge { .. } => "inputTooLarge",
             ApiError::BadInput { .. } => "badInput",
             ApiError::Scenario(_) => "invalidScenario",
@@ -341,7 +369,10 @@ pub struct VersionInfo {
     pub api_version: String,
     /// The akscert-core crate version.
     pub core_version: String,
-    /// Operations `call` accepts.
+    /// `full` or `calculator` (see [`BUILD`]).
+    #[serde(default)]
+    pub build: String,
+    /// Operations this build answers, in ABI number order.
     pub operations: Vec<String>,
 }
 
@@ -354,12 +385,9 @@ pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
         });
     }
     let mut de = serde_json::Deserializer::from_str(input);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        bad_input(
-            if path.is_empty() { ".".into() } else { path },
-            &e.into_inner(),
-        )
+    let value = T::deserialize(&mut de).map_err(|e| {
+        let path = crate::json_path::path_at(input, e.line(), e.column());
+        bad_input(path, &e)
     })?;
     // Trailing garbage after the document is an error, not silently ignored.
     de.end().map_err(|e| bad_input(".".into(), &e))?;
@@ -398,11 +426,19 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
 
 /// Run operation `op` on JSON `input`; the result is compact JSON.
 pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
+    if !op.available() {
+        return Err(ApiError::Unavailable(op));
+    }
     match op {
         Op::Version => Ok(to_json(&VersionInfo {
             api_version: API_VERSION.into(),
             core_version: env!("CARGO_PKG_VERSION").into(),
-            operations: Op::ALL.iter().map(|op| op.name().to_string()).collect(),
+            build: BUILD.into(),
+            operations: Op::ALL
+                .iter()
+                .filter(|op| op.available())
+                .map(|op| op.name().to_string())
+                .collect(),
         })),
         Op::Policy => {
             // Empty input: the defaults. Otherwise overrides, validated and completed.
@@ -414,6 +450,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             policy.validate()?;
             Ok(to_json(&policy))
         }
+        #[cfg(feature = "simulate")]
         Op::Simulate => {
             let scenario: Scenario = parse(input)?;
             Ok(to_json(&engine::simulate(
@@ -421,6 +458,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
                 RunOptions::default(),
             )?))
         }
+        #[cfg(feature = "simulate")]
         Op::SimulateCluster => {
             let run: ClusterRun = parse(input)?;
             if run.scenario.clusters.len() != 1 {
@@ -461,6 +499,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             }
             Ok(to_json(&result))
         }
+        #[cfg(feature = "verify")]
         Op::InspectSet => {
             let req: InspectSetRequest = parse(input)?;
             let mut owned = Vec::with_capacity(req.inputs.len());
@@ -476,6 +515,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             };
             Ok(to_json(&inspect::inspect_set(&borrowed, &opts)))
         }
+        #[cfg(feature = "verify")]
         Op::CheckTrust => {
             let req: TrustRequest = parse(input)?;
             let reports = inspect::check_trust(
@@ -489,6 +529,9 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             let req: AksFactsRequest = parse(input)?;
             Ok(to_json(&report::aks_facts(&req)?))
         }
+        // Left out of this build (refused above).
+        #[allow(unreachable_patterns)]
+        _ => Err(ApiError::Unavailable(op)),
     }
 }
 

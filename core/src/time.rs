@@ -86,12 +86,18 @@ impl Instant {
         minute: i8,
         second: i8,
     ) -> Result<Instant, TimeError> {
-        // jiff validates the calendar (month lengths, leap years, 0-23/0-59 fields).
-        jiff::civil::DateTime::new(year, month, day, hour, minute, second, 0).map_err(|_| {
-            TimeError::BadInstant {
+        let valid = (1..=9999).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(i64::from(year), i64::from(month))
+            && (0..=23).contains(&hour)
+            && (0..=59).contains(&minute)
+            && (0..=59).contains(&second);
+        if !valid {
+            return Err(TimeError::BadInstant {
                 text: format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z"),
-            }
-        })?;
+            });
+        }
         let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
         Instant::from_unix(
             days * 86_400 + i64::from(hour) * 3_600 + i64::from(minute) * 60 + i64::from(second),
@@ -141,40 +147,25 @@ impl Instant {
     }
 
     /// Parse RFC 3339 (`2024-05-01T12:00:00Z`, any fixed offset, fractional seconds
-    /// truncated) or a bare date (`2024-05-01`, midnight UTC).
+    /// truncated, a leap second read as :59, `T`, `t` or a space between date and time,
+    /// seconds optional) or a bare date (`2024-05-01`, midnight UTC). A local time without
+    /// an offset is refused: the model has no time zone to guess.
     pub fn parse(text: &str) -> Result<Instant, TimeError> {
         let t = text.trim();
         let bad = || TimeError::BadInstant {
             text: text.to_string(),
         };
-        if t.len() == 10 {
-            let date: jiff::civil::Date = t.parse().map_err(|_| bad())?;
-            return Instant::from_date(date.year(), date.month(), date.day()).map_err(|_| bad());
-        }
-        // Only fixed offsets: the model has no time zone database.
-        if t.contains('[') {
-            return Err(bad());
-        }
-        // jiff's Timestamp stops at 9999-12-30, so take the parsed pieces and do the
-        // arithmetic here: X.509's "no expiry" date 9999-12-31T23:59:59Z must parse.
-        let pieces = jiff::fmt::temporal::Pieces::parse(t).map_err(|_| bad())?;
-        let time = pieces.time().ok_or_else(bad)?;
-        let offset = match pieces.offset() {
-            Some(jiff::fmt::temporal::PiecesOffset::Zulu) => 0,
-            Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => i64::from(n.offset().seconds()),
-            _ => return Err(bad()),
-        };
-        let date = pieces.date();
+        let fields = rfc3339::parse(t).ok_or_else(bad)?;
         let local = Instant::from_civil(
-            date.year(),
-            date.month(),
-            date.day(),
-            time.hour(),
-            time.minute(),
-            time.second(),
+            fields.year,
+            fields.month,
+            fields.day,
+            fields.hour,
+            fields.minute,
+            fields.second,
         )
         .map_err(|_| bad())?;
-        Instant::from_unix(local.0 - offset).map_err(|_| bad())
+        Instant::from_unix(local.0 - fields.offset).map_err(|_| bad())
     }
 
     /// Parse OpenSSL's text form, `May 12 08:15:47 2049 GMT` (day may be space-padded,
@@ -256,6 +247,100 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// Days in `month` of `year` (proleptic Gregorian).
+fn days_in_month(year: i64, month: i64) -> i8 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// RFC 3339 timestamps, read by hand: the model needs one format, not a time library.
+mod rfc3339 {
+    /// The fields of a timestamp, the offset in seconds east of UTC.
+    pub(super) struct Fields {
+        pub(super) year: i16,
+        pub(super) month: i8,
+        pub(super) day: i8,
+        pub(super) hour: i8,
+        pub(super) minute: i8,
+        pub(super) second: i8,
+        pub(super) offset: i64,
+    }
+
+    /// `YYYY-MM-DD`, or that followed by `THH:MM[:SS[.frac]]` and `Z` or `±HH[:MM]`.
+    /// Ranges are checked by the caller.
+    pub(super) fn parse(t: &str) -> Option<Fields> {
+        let b = t.as_bytes();
+        let num = |from: usize, len: usize| -> Option<i64> {
+            let digits = b.get(from..from + len)?;
+            digits.iter().try_fold(0i64, |acc, &d| {
+                d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+            })
+        };
+        let small = |v: i64| i8::try_from(v).ok();
+        let year = i16::try_from(num(0, 4)?).ok()?;
+        if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+            return None;
+        }
+        let (month, day) = (small(num(5, 2)?)?, small(num(8, 2)?)?);
+        let mut f = Fields {
+            year,
+            month,
+            day,
+            hour: 0,
+            minute: 0,
+            second: 0,
+            offset: 0,
+        };
+        if b.len() == 10 {
+            return Some(f);
+        }
+        if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.get(13) != Some(&b':') {
+            return None;
+        }
+        f.hour = small(num(11, 2)?)?;
+        f.minute = small(num(14, 2)?)?;
+        let mut at = 16;
+        if b.get(at) == Some(&b':') {
+            // A leap second (:60) is read as :59, as Go and most parsers do.
+            f.second = small(num(at + 1, 2)?.min(59))?;
+            at += 3;
+            if matches!(b.get(at), Some(b'.' | b',')) {
+                at += 1;
+                let start = at;
+                while b.get(at).is_some_and(u8::is_ascii_digit) {
+                    at += 1;
+                }
+                if at == start {
+                    return None;
+                }
+            }
+        }
+        f.offset = match b.get(at)? {
+            b'Z' | b'z' if at + 1 == b.len() => 0,
+            sign @ (b'+' | b'-') => {
+                let hours = num(at + 1, 2)?;
+                let minutes = match b.len() - (at + 3) {
+                    0 => 0,
+                    3 if b[at + 3] == b':' => num(at + 4, 2)?,
+                    2 => num(at + 3, 2)?,
+                    _ => return None,
+                };
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
+                let seconds = hours * 3_600 + minutes * 60;
+                if *sign == b'-' { -seconds } else { seconds }
+            }
+            _ => return None,
+        };
+        Some(f)
+    }
 }
 
 /// The inverse of [`days_from_civil`].
@@ -560,6 +645,36 @@ mod tests {
             "no offset: ambiguous"
         );
         assert!(Instant::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn rfc3339_forms_tools_print() {
+        let at = |t: &str| Instant::parse(t).map(|i| i.to_string());
+        let want = Ok("2024-05-01T12:00:00Z".to_string());
+        // az prints microseconds and +00:00; kubectl prints Z; people type a space.
+        assert_eq!(at("2024-05-01T12:00:00.123456+00:00"), want);
+        assert_eq!(at("2024-05-01t12:00:00z"), want);
+        assert_eq!(at("2024-05-01 12:00:00Z"), want);
+        assert_eq!(at("2024-05-01T12:00Z"), want);
+        assert_eq!(at("2024-05-01T17:30:00+0530"), want);
+        assert_eq!(at("2024-05-01T17:30:00+05:30"), want);
+        assert_eq!(at("2024-05-01T07:00:00-05"), want);
+        assert_eq!(at("2016-12-31T23:59:60Z").unwrap(), "2016-12-31T23:59:59Z");
+        for bad in [
+            "2024-13-01T00:00:00Z",
+            "2024-04-31",
+            "2024-05-01T24:00:00Z",
+            "2024-05-01T12:60:00Z",
+            "2024-05-01T12:00:00+24:00",
+            "2024-05-01T12:00:00Z[Europe/Paris]",
+            "2024-05-01T12:00:00.Z",
+            "2024-05-01T12:00:00Zjunk",
+            "0000-01-01",
+            "+2024-05-01",
+            "2024-5-1",
+        ] {
+            assert!(Instant::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct EngineOpts {
     #[arg(long, value_enum, default_value = "wasm")]
     pub engine: EngineKind,
     /// The module to load (default: $AKSCERT_MODULE, next to this executable, or the
-    /// checkout's target/npm/akscert_bg.wasm, built on first use).
+    /// checkout's target/npm/full/akscert_full_bg.wasm, built on first use).
     #[arg(long, value_name = "PATH")]
     pub module: Option<PathBuf>,
     /// Fuel per cluster (about one unit per WebAssembly instruction); a cluster that

@@ -20,7 +20,7 @@ pub fn module(test: &str) -> Option<PathBuf> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
         xtask::build(&xtask::BuildOptions::default())
-            .map(|b| b.wasm)
+            .map(|b| b.full_wasm)
             .map_err(|e| e.to_string())
     });
     match built {

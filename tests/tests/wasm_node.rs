@@ -34,6 +34,7 @@ fn package_in_node_matches_the_core_byte_for_byte() {
             "robustness.test.mjs",
             "package.test.mjs",
             "calc.test.mjs",
+            "modules.test.mjs",
         ],
         &[("AKSCERT_CASES", &cases_file)],
     );

@@ -18,12 +18,14 @@
 //! Errors are thrown as JS `Error`s whose `name` and `kind` are `ApiError::kind()` and
 //! whose `message` is the core's.
 
-use akscert_core::api::{
-    self, ApiError, ClusterRun, InspectRequest, InspectSetRequest, TrustRequest, VersionInfo,
-};
-use akscert_core::engine::ClusterTimeline;
-use akscert_core::engine::{Scenario, Timeline};
-use akscert_core::inspect::{Inspection, InspectionSet, TrustReport};
+use akscert_core::api::{self, ApiError, VersionInfo};
+#[cfg(feature = "full")]
+use akscert_core::api::{ClusterRun, InspectSetRequest, TrustRequest};
+#[cfg(feature = "full")]
+use akscert_core::engine::{ClusterTimeline, Scenario, Timeline};
+use akscert_core::inspect::Inspection;
+#[cfg(feature = "full")]
+use akscert_core::inspect::{InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
 use akscert_core::report::{
     AksFacts, AksFactsRequest, ExpiryReport, ReportRequest, WhatIf, WhatIfRequest,
@@ -49,31 +51,153 @@ fn api_error(e: &ApiError) -> JsValue {
     js_error(e.kind(), &e.to_string())
 }
 
-/// JSON text of a JS argument: a string is taken as the JSON text itself.
-fn json_text(value: &JsValue) -> Result<String, JsValue> {
+/// The JSON text a JS argument becomes.
+enum Input {
+    /// The caller's own JSON text (a string argument): errors keep its line and column.
+    Caller(String),
+    /// Text the glue wrote from an object: errors name the path only, since a line and
+    /// column in text the caller never saw would mislead.
+    Glue(String),
+}
+
+impl Input {
+    fn text(&self) -> &str {
+        match self {
+            Input::Caller(t) | Input::Glue(t) => t,
+        }
+    }
+}
+
+/// What the facade fills in when the caller leaves it out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Defaults {
+    /// Nothing.
+    None,
+    /// `now`: the current instant. The facade may read the clock; the core never does.
+    Now,
+}
+
+/// The current instant, as the facade's default `now` (RFC 3339 with milliseconds).
+fn current_instant() -> JsValue {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// JSON text of a JS argument: a string is taken as the JSON text itself; an object is
+/// written with `JSON.stringify`, after filling in `defaults` it lacks.
+fn json_text(value: &JsValue, defaults: Defaults) -> Result<Input, JsValue> {
     if let Some(text) = value.as_string() {
-        return Ok(text);
+        return Ok(Input::Caller(text));
     }
     if value.is_undefined() {
-        return Ok(String::new());
+        return Ok(Input::Caller(String::new()));
     }
-    match js_sys::JSON::stringify(value) {
-        Ok(text) => Ok(text.as_string().unwrap_or_default()),
+    let mut value = value.clone();
+    if defaults == Defaults::Now && value.is_object() && !value.is_array() {
+        let now =
+            js_sys::Reflect::get(&value, &JsValue::from_str("now")).unwrap_or(JsValue::UNDEFINED);
+        if now.is_undefined() {
+            // A shallow copy: the caller's object is not changed.
+            let copy = js_sys::Object::assign(&js_sys::Object::new(), value.unchecked_ref());
+            let _ = js_sys::Reflect::set(&copy, &JsValue::from_str("now"), &current_instant());
+            value = copy.into();
+        }
+    }
+    match js_sys::JSON::stringify(&value) {
+        Ok(text) => Ok(Input::Glue(text.as_string().unwrap_or_default())),
         Err(e) => {
             let why = js_sys::Error::from(e).message();
             Err(js_error(
                 NOT_JSON,
-                &format!(". (line 1, column 1): the value cannot be written as JSON: {why}"),
+                &format!(".: the value cannot be written as JSON: {why}"),
             ))
         }
     }
 }
 
+/// The JS `Error` for a core error on `input`: for glue-written text, the path without a
+/// line and column, and a lone UTF-16 surrogate (which `JSON.stringify` escapes and no
+/// UTF-8 text can hold) called what it is.
+fn input_error(e: &ApiError, input: &Input) -> JsValue {
+    match (e, input) {
+        (ApiError::BadInput { path, message, .. }, Input::Glue(text)) => {
+            let message = if message.contains("escape") && has_lone_surrogate(text) {
+                "a string holds a lone UTF-16 surrogate, which is not text (String.prototype.toWellFormed() repairs it)".to_string()
+            } else {
+                message.clone()
+            };
+            js_error(e.kind(), &format!("{path}: {message}"))
+        }
+        _ => api_error(e),
+    }
+}
+
+/// Whether JSON text from `JSON.stringify` holds an escaped lone surrogate (`\udXXX` not
+/// in a high-low pair).
+fn has_lone_surrogate(text: &str) -> bool {
+    let b = text.as_bytes();
+    let unit = |i: usize| -> Option<u16> {
+        if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+            return None;
+        }
+        let hex = std::str::from_utf8(b.get(i + 2..i + 6)?).ok()?;
+        u16::from_str_radix(hex, 16).ok()
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && b.get(i + 1) == Some(&b'\\') {
+            i += 2;
+            continue;
+        }
+        match unit(i) {
+            Some(hi @ 0xD800..=0xDBFF) => {
+                let _ = hi;
+                if !matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) {
+                    return true;
+                }
+                i += 12;
+            }
+            Some(0xDC00..=0xDFFF) => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
 /// Run `op` on a JS argument and hand back the result as a JS object of type `T`.
 fn dispatch<T: Tsify>(op: &str, input: &JsValue) -> Result<Ts<T>, JsValue> {
-    let text = json_text(input)?;
-    let json = api::call(op, &text).map_err(|e| api_error(&e))?;
+    dispatch_with(op, input, Defaults::None)
+}
+
+/// [`dispatch`] for an operation whose request has a `now` (filled in when absent).
+fn dispatch_now<T: Tsify>(op: &str, input: &JsValue) -> Result<Ts<T>, JsValue> {
+    dispatch_with(op, input, Defaults::Now)
+}
+
+fn dispatch_with<T: Tsify>(
+    op: &str,
+    input: &JsValue,
+    defaults: Defaults,
+) -> Result<Ts<T>, JsValue> {
+    let text = json_text(input, defaults)?;
+    let json = api::call(op, text.text()).map_err(|e| input_error(&e, &text))?;
     parse_output(&json)
+}
+
+/// An inspect request from a JS argument: a plain string is the text to inspect (not
+/// JSON), an object is the request itself.
+fn inspect_request(request: &JsValue) -> JsValue {
+    match request.as_string() {
+        Some(text) => {
+            let object = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(
+                &object,
+                &JsValue::from_str("input"),
+                &JsValue::from_str(&text),
+            );
+            object.into()
+        }
+        None => request.clone(),
+    }
 }
 
 fn parse_output<T: Tsify>(json: &str) -> Result<Ts<T>, JsValue> {
@@ -102,12 +226,14 @@ pub fn policy(overrides: Ts<Policy>) -> Result<Ts<Policy>, JsValue> {
     dispatch("policy", &overrides.js_value())
 }
 
+#[cfg(feature = "full")]
 /// Run a what-if scenario: a deterministic timeline of every cluster plus a summary.
 #[wasm_bindgen]
 pub fn simulate(scenario: Ts<Scenario>) -> Result<Ts<Timeline>, JsValue> {
     dispatch("simulate", &scenario.js_value())
 }
 
+#[cfg(feature = "full")]
 /// Run one cluster of a fleet on its own (a scenario with exactly one cluster).
 #[wasm_bindgen(js_name = simulateCluster)]
 pub fn simulate_cluster(run: Ts<ClusterRun>) -> Result<Ts<ClusterTimeline>, JsValue> {
@@ -117,14 +243,14 @@ pub fn simulate_cluster(run: Ts<ClusterRun>) -> Result<Ts<ClusterTimeline>, JsVa
 /// The expiry report of one cluster at `now`: a row per certificate, kubeconfigs, actions.
 #[wasm_bindgen(js_name = expiryReport)]
 pub fn expiry_report(request: Ts<ReportRequest>) -> Result<Ts<ExpiryReport>, JsValue> {
-    dispatch("report", &request.js_value())
+    dispatch_now("report", &request.js_value())
 }
 
 /// What happens if the given operations are applied to a cluster from `now` on: the
 /// reports before and after, the events, downtime, broken kubeconfigs and commands.
 #[wasm_bindgen(js_name = whatIf)]
 pub fn what_if(request: Ts<WhatIfRequest>) -> Result<Ts<WhatIf>, JsValue> {
-    dispatch("whatIf", &request.js_value())
+    dispatch_now("whatIf", &request.js_value())
 }
 
 /// Inspect one input — a kubeconfig, PEM or DER certificates, or the output of a check
@@ -132,17 +258,21 @@ pub fn what_if(request: Ts<WhatIfRequest>) -> Result<Ts<WhatIf>, JsValue> {
 /// what it is (sniffed, unless `kind` says), every certificate with its AKS role, dates,
 /// status and why; private keys and tokens are reported as present, never shown.
 #[wasm_bindgen]
-pub fn inspect(request: Ts<InspectRequest>) -> Result<Ts<Inspection>, JsValue> {
-    dispatch("inspect", &request.js_value())
+pub fn inspect(
+    #[wasm_bindgen(unchecked_param_type = "InspectRequest | string")] request: JsValue,
+) -> Result<Ts<Inspection>, JsValue> {
+    dispatch_now("inspect", &inspect_request(&request))
 }
 
+#[cfg(feature = "full")]
 /// Inspect several named inputs together, with trust checks across them (a kubeconfig and
 /// the API server's certificate: will the kubeconfig still work?).
 #[wasm_bindgen(js_name = inspectSet)]
 pub fn inspect_set(request: Ts<InspectSetRequest>) -> Result<Ts<InspectionSet>, JsValue> {
-    dispatch("inspectSet", &request.js_value())
+    dispatch_now("inspectSet", &request.js_value())
 }
 
+#[cfg(feature = "full")]
 /// `TrustReport[]`, the answer of `checkTrust`: a TypeScript name for the core's
 /// `Vec<TrustReport>` (only its declaration is used; values come from the core's JSON).
 #[derive(Tsify)]
@@ -150,14 +280,16 @@ pub fn inspect_set(request: Ts<InspectSetRequest>) -> Result<Ts<InspectionSet>, 
 pub struct TrustReports;
 
 /// The element type [`TrustReports`] names (keeps the import honest for readers).
+#[cfg(feature = "full")]
 type _TrustReport = TrustReport;
 
+#[cfg(feature = "full")]
 /// Does this CA certificate verify this certificate (issuer/subject, key identifiers,
 /// signature, validity at `now`, basicConstraints)? The check whose failure kubectl
 /// reports as `x509: certificate signed by unknown authority`.
 #[wasm_bindgen(js_name = checkTrust)]
 pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValue> {
-    dispatch("checkTrust", &request.js_value())
+    dispatch_now("checkTrust", &request.js_value())
 }
 
 /// Cluster facts from `az aks show -o json` / `az aks list -o json` output (or ARM
@@ -167,23 +299,21 @@ pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValu
 /// assumed.
 #[wasm_bindgen(js_name = aksFacts)]
 pub fn aks_facts(request: Ts<AksFactsRequest>) -> Result<Ts<AksFacts>, JsValue> {
-    dispatch("aksFacts", &request.js_value())
+    dispatch_now("aksFacts", &request.js_value())
 }
 
 /// `inspect` with the input read as `kind` instead of sniffed: `kind` is set on the
 /// request (a request that is not a JSON object goes to the core unchanged, which names
 /// the problem).
 fn inspect_as(kind: &str, request: &JsValue) -> Result<Ts<Inspection>, JsValue> {
-    let text = json_text(request)?;
-    let text = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(serde_json::Value::Object(mut fields)) => {
-            fields.insert("kind".into(), kind.into());
-            serde_json::Value::Object(fields).to_string()
-        }
-        _ => text,
-    };
-    let json = api::call("inspect", &text).map_err(|e| api_error(&e))?;
-    parse_output(&json)
+    let request = inspect_request(request);
+    if !request.is_object() || request.is_array() {
+        return dispatch_now("inspect", &request);
+    }
+    // A shallow copy with `kind` set: the caller's object is not changed.
+    let copy = js_sys::Object::assign(&js_sys::Object::new(), request.unchecked_ref());
+    let _ = js_sys::Reflect::set(&copy, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+    dispatch_now("inspect", &copy.into())
 }
 
 /// One JS function per input kind: `inspectPem(request)` = `inspect({...request, kind: "pem"})`.
@@ -191,8 +321,10 @@ macro_rules! inspect_kinds {
     ($($rust:ident $js:ident $kind:literal $what:literal;)*) => {$(
         #[doc = concat!("Inspect ", $what, " (`inspect` with `kind: \"", $kind, "\"`, no sniffing).")]
         #[wasm_bindgen(js_name = $js)]
-        pub fn $rust(request: Ts<InspectRequest>) -> Result<Ts<Inspection>, JsValue> {
-            inspect_as($kind, &request.js_value())
+        pub fn $rust(
+            #[wasm_bindgen(unchecked_param_type = "InspectRequest | string")] request: JsValue,
+        ) -> Result<Ts<Inspection>, JsValue> {
+            inspect_as($kind, &request)
         }
     )*};
 }

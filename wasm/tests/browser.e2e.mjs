@@ -281,8 +281,22 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     assert.equal(await page.inputValue('input[name=stoppedSince]'), '2025-06-30');
     assert.match(await page.textContent('#facts-notes'), /stopped; assumed since its last modification, 2025-06-30/);
 
+    // Everything so far — first paint, the report, the what-ifs, inspection — came from
+    // the calculator module alone: the full module was not fetched.
+    const full = ['akscert-full-module.js', 'akscert-full-glue.js'];
+    for (const f of full) assert.ok(!requests.some((u) => u.startsWith(prefix + f)), `${f} was fetched before it was needed`);
+    assert.equal(await page.evaluate(() => window.akscertPage.fullLoaded), false);
+
+    // A scenario needs the simulator: pasting one fetches the full module, once.
+    const scenario = fs.readFileSync(new URL('../../examples/scenario.json', import.meta.url), 'utf8');
+    await page.fill('#paste', scenario);
+    await page.waitForSelector('#scenario-summary', { timeout: 120000 });
+    assert.match(await page.textContent('#scenario-summary'), /^Scenario .*: 3 clusters, \d+ events/);
+    assert.equal(await page.evaluate(() => window.akscertPage.fullLoaded), true);
+    for (const f of full) assert.equal(requests.filter((u) => u.startsWith(prefix + f)).length, 1, `${f} fetched once`);
+
     const files = onlyOwnFiles(requests, prefix);
-    for (const f of ['index.html', 'style.css', 'akscert-module.js', 'akscert-glue.js', 'calc.js', 'app.js']) {
+    for (const f of ['index.html', 'style.css', 'akscert-module.js', 'akscert-glue.js', 'calc.js', 'app.js', ...full]) {
       assert.ok(files.has(f), `${f} was loaded`);
     }
     assert.deepEqual(errors, []);
@@ -319,13 +333,14 @@ test('the npm package\'s ESM entry works in the browser: init() fetches the same
     const r = m.expiryReport({ now: '2024-01-01', cluster: { name: 'b', resourceGroup: 'rg', created: '2023-01-01',
       kubernetesVersion: '1.27.3', nodePools: [{ name: 'p' }] } });
     let error = null;
-    try { m.simulate({}); } catch (e) { error = { name: e.name, kind: e.kind, isError: e instanceof Error }; }
+    try { m.call('simulate', '{}'); } catch (e) { error = { name: e.name, kind: e.kind, isError: e instanceof Error }; }
     return { version: m.version().apiVersion, abi: abi.akscert_abi_version(), rows: r.rows.length, error };
   });
   assert.equal(out.version, 'akscert/v1');
   assert.equal(out.abi, 1);
   assert.ok(out.rows > 5);
-  assert.deepEqual(out.error, { name: 'badInput', kind: 'badInput', isError: true });
+  // The package's main entry is the calculator module: the simulator is in akscert/full.
+  assert.deepEqual(out.error, { name: 'unavailableOperation', kind: 'unavailableOperation', isError: true });
   assert.ok(requests.includes(`${origin}/npm/akscert_bg.wasm`), 'init() fetched the package\'s own module');
   assert.deepEqual(requests.filter((u) => !u.startsWith(`${origin}/npm/`)), []);
   await context.close();

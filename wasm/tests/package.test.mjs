@@ -43,8 +43,33 @@ test('`import "akscert"` from an installed copy resolves to the Node entry and w
   }
 });
 
-test('the browser entry (akscert.js) gives the same answers when given the same bytes', async () => {
-  const glue = await import(pathToFileURL(path.join(pkgDir, 'akscert.js')).href + '?browser-entry');
+test('`import "akscert/full"` from an installed copy resolves to the full module and simulates', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akscert-install-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(pkgDir, path.join(dir, 'node_modules', 'akscert'), 'dir');
+    fs.writeFileSync(path.join(dir, 'main.mjs'), `
+      import { build, simulate } from 'akscert/full';
+      import * as calculator from 'akscert';
+      const t = simulate({ apiVersion: 'akscert/v1', kind: 'Scenario', horizon: '2030-01-01',
+        clusters: [{ name: 'a', resourceGroup: 'rg', created: '2024-01-01', kubernetesVersion: '1.29.2',
+          nodePools: [{ name: 'p', count: 1 }] }] });
+      console.log(JSON.stringify({ full: build(), calculator: calculator.build(),
+        calculatorHasSimulate: 'simulate' in calculator, resolved: import.meta.resolve('akscert/full'),
+        clusters: t.clusters.length }));
+    `);
+    const out = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'main.mjs')], { encoding: 'utf8' }));
+    assert.deepEqual(
+      { full: out.full, calculator: out.calculator, calculatorHasSimulate: out.calculatorHasSimulate, clusters: out.clusters },
+      { full: 'full', calculator: 'calculator', calculatorHasSimulate: false, clusters: 1 });
+    assert.ok(out.resolved.endsWith('/full/node.js'), out.resolved);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the browser entry (full/akscert_full.js) gives the same answers when given the same bytes', async () => {
+  const glue = await import(pathToFileURL(path.join(pkgDir, 'full', 'akscert_full.js')).href + '?browser-entry');
   glue.initSync({ module: moduleBytes() });
   const example = fs.readFileSync(new URL('../../examples/scenario.json', import.meta.url), 'utf8');
   assert.equal(glue.call('simulate', example), api.call('simulate', example));
@@ -55,7 +80,11 @@ test('npm pack ships exactly the package files', () => {
     cwd: pkgDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
   });
   const files = JSON.parse(out)[0].files.map((f) => f.path).sort();
-  assert.deepEqual(files, [...pkg.files, 'package.json'].sort());
+  // A directory entry ("full/") ships every file in it.
+  const expected = pkg.files.flatMap((f) => (f.endsWith('/')
+    ? fs.readdirSync(path.join(pkgDir, f)).map((g) => f + g)
+    : [f]));
+  assert.deepEqual(files, [...expected, 'package.json'].sort());
 });
 
 test('the page ships the very same module bytes as the package', () => {

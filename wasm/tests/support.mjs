@@ -8,8 +8,14 @@ export const pkgDir = process.env.AKSCERT_PKG && path.resolve(process.env.AKSCER
 export const wwwDir = process.env.AKSCERT_WWW && path.resolve(process.env.AKSCERT_WWW);
 if (!pkgDir) throw new Error('AKSCERT_PKG must name the built package (run via cargo test)');
 
-/** The package, loaded through its Node entry. */
-export const api = await import(pathToFileURL(path.join(pkgDir, 'node.js')).href);
+/** The package's full module (`akscert/full`), loaded through its Node entry: every operation. */
+export const api = await import(pathToFileURL(path.join(pkgDir, 'full', 'node.js')).href);
+
+/** The package's calculator module (`akscert`), loaded through its Node entry. */
+export const calc = await import(pathToFileURL(path.join(pkgDir, 'node.js')).href);
+
+/** The operations only the full module answers. */
+export const FULL_ONLY = new Set(['simulate', 'simulateCluster', 'inspectSet', 'checkTrust']);
 
 /** The cases the Rust test wrote: { name, op, input, objectSafe, expected: {ok}|{error} }. */
 export function loadCases() {
@@ -21,7 +27,7 @@ export function loadCases() {
 /** The error kinds the core may throw (ApiError::kind()). */
 export const KINDS = new Set(
   ['unknownOperation', 'inputTooLarge', 'badInput', 'invalidScenario', 'invalidClusterFacts',
-   'invalidPolicy', 'invalidRequest', 'unreadableInput']);
+   'invalidPolicy', 'invalidRequest', 'unreadableInput', 'unavailableOperation']);
 
 /**
  * 'typed' for an error the API promises (an Error named by a core kind), 'bug' for
@@ -71,17 +77,19 @@ export function assertPlainJson(value, where = '$') {
   throw new Error(`${where}: not plain JSON data (${Object.prototype.toString.call(value)})`);
 }
 
-/** The module's raw bytes, as shipped. */
-export function moduleBytes() {
-  return fs.readFileSync(path.join(pkgDir, 'akscert_bg.wasm'));
+/** A module's raw bytes, as shipped: the full one unless `which` is 'calculator'. */
+export function moduleBytes(which = 'full') {
+  return fs.readFileSync(which === 'calculator'
+    ? path.join(pkgDir, 'akscert_bg.wasm')
+    : path.join(pkgDir, 'full', 'akscert_full_bg.wasm'));
 }
 
 /**
  * Instantiate the shipped module the way a non-JS host does: every import defined as a
  * trap that also counts its calls. Returns { exports, importCalls() }.
  */
-export function instantiateRaw() {
-  const module = new WebAssembly.Module(moduleBytes());
+export function instantiateRaw(which = 'full') {
+  const module = new WebAssembly.Module(moduleBytes(which));
   let calls = 0;
   const imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {

@@ -1,12 +1,14 @@
 // Compiled by `tsc --noEmit --strict` in the tests: the package's declarations must type
 // real use without `any`. Never run.
 import init, {
-  call, expiryReport, operations, policy, policyDefaults, simulate, version, whatIf,
+  call, expiryReport, operations, operationNumber, build, policy, policyDefaults, version, whatIf,
   type AkscertError, type ExpiryReport, type ReportRow, type Scenario, type Timeline,
   type WhatIf, type WhatIfRequest, type Policy, type AkscertAbi,
-  inspect, inspectKubeconfig, checkTrust, type Inspection, type TrustReports, type CertificateReport,
+  inspect, inspectKubeconfig, type Inspection, type CertificateReport,
   aksFacts, type AksFacts, type AksFactsEntry, type ClusterFacts,
 } from 'akscert';
+// The full module: the simulator and signature checks, with the same generated types.
+import { simulate, checkTrust, type TrustReports, type Timeline as FullTimeline } from 'akscert/full';
 
 async function main(): Promise<void> {
   const abi: AkscertAbi = await init();
@@ -27,6 +29,11 @@ async function main(): Promise<void> {
     }],
   };
   const t: Timeline = simulate(scenario);
+  // One set of types: the full module's Timeline is the calculator module's Timeline.
+  const same: FullTimeline = t;
+  const abiNumber: number = operationNumber('simulate');
+  const flavour: string = build();
+  console.log(same.clusters.length, abiNumber, flavour);
   const firstEvent = t.clusters[0]?.events?.[0];
   if (firstEvent && firstEvent.type === 'certificateIssued') {
     const role: string = firstEvent.role;

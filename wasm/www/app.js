@@ -1,12 +1,16 @@
-// akscert calculator: DOM wiring. The engine is the akscert WebAssembly module: the JS API
+// akscert calculator: DOM wiring. The engine is akscert's calculator module: the JS API
 // (wasm-bindgen glue) on the page for the form and the what-ifs, and the same module in
 // a Web Worker through its C-style ABI for pasted input, so a 10 MB paste never blocks
-// the page. No network: the module comes from akscert-module.js (base64), the worker
-// from a blob of this file's own code.
+// the page. The full module (the simulator) is loaded only when a scenario is pasted.
+// No network beyond the page's own files: each module comes from a script holding it as
+// base64 (akscert-module.js, akscert-full-module.js), the worker from a blob of this
+// file's own code.
 (function () {
   'use strict';
   var C = AksCalc;
   var api = null;
+  var fullApi = null;
+  var fullLoading = null;
   var compiled = null;
   var worker = null;
   var workerReady = false;
@@ -18,7 +22,7 @@
 
   function $(id) { return document.getElementById(id); }
 
-  var page = { worker: false, ready: false, busy: 0 };
+  var page = { worker: false, ready: false, busy: 0, fullLoaded: false };
   window.akscertPage = page;
 
   function showError(text) {
@@ -36,20 +40,21 @@
 
   // ---- the worker: the module through its C ABI (wasm/ABI.md), no JS glue needed ----
   function workerMain() {
-    var ex = null;
-    var module = null;
-    var ops = [];
-    function instantiate() {
+    // One instance per module build ('calculator', 'full'), each with its ABI numbers.
+    var loaded = {};
+    function instantiate(build) {
+      var m = loaded[build];
       var imports = {};
-      WebAssembly.Module.imports(module).forEach(function (i) {
+      WebAssembly.Module.imports(m.module).forEach(function (i) {
         (imports[i.module] = imports[i.module] || {})[i.name] = function () { throw new Error('JS import called through the ABI'); };
       });
-      ex = new WebAssembly.Instance(module, imports).exports;
+      m.ex = new WebAssembly.Instance(m.module, imports).exports;
     }
     var enc = new TextEncoder();
     var dec = new TextDecoder();
-    function call(op, text) {
-      var index = ops.indexOf(op) + 1;
+    function call(build, op, text) {
+      var ex = loaded[build].ex;
+      var index = loaded[build].numbers[op];
       var bytes = enc.encode(text);
       var ptr = bytes.length ? ex.akscert_alloc(bytes.length) : 0;
       if (bytes.length && !ptr) return { status: 1, json: JSON.stringify({ error: { kind: 'inputTooLarge', message: 'the input does not fit in memory' } }) };
@@ -65,15 +70,14 @@
     self.onmessage = function (ev) {
       var m = ev.data;
       if (m.module) {
-        module = m.module;
-        instantiate();
-        ops = m.operations;
-        self.postMessage({ ready: ex.akscert_abi_version() === 1 });
+        loaded[m.build] = { module: m.module, numbers: m.numbers, ex: null };
+        instantiate(m.build);
+        self.postMessage({ ready: loaded[m.build].ex.akscert_abi_version() === 1, build: m.build });
         return;
       }
       var r;
       try {
-        r = call(m.op, m.input);
+        r = call(m.build, m.op, m.input);
         if (r.status === 0 && m.op === 'simulate') {
           // The page shows summaries; leave the (large) event lists in the worker.
           var t = JSON.parse(r.json);
@@ -84,7 +88,7 @@
         // A trap is a bug in the module: report it, and continue with a fresh instance
         // (the allocator of the trapped one may be mid-update).
         r = { status: 1, json: JSON.stringify({ error: { kind: 'internal', message: String(e) } }) };
-        instantiate();
+        instantiate(m.build);
       }
       self.postMessage({ id: m.id, status: r.status, json: r.json });
     };
@@ -100,17 +104,79 @@
     }
     worker.onmessage = function (ev) {
       var m = ev.data;
-      if ('ready' in m) { workerReady = m.ready; page.worker = m.ready; return; }
+      if ('ready' in m) {
+        workerHas[m.build] = m.ready;
+        if (m.build === 'calculator') { workerReady = m.ready; page.worker = m.ready; }
+        if (workerLoaded[m.build]) workerLoaded[m.build](m.ready);
+        return;
+      }
       var p = pending[m.id];
       delete pending[m.id];
       if (p) p(m);
     };
     worker.onerror = function () { workerReady = false; page.worker = false; };
-    worker.postMessage({ module: compiled, operations: api.operations() });
+    sendModule('calculator', compiled, api);
   }
 
-  /** Run `op` on JSON text off the page's thread when a worker is available. */
+  /** Build → resolver of the worker's "ready" for that module, and whether it has it. */
+  var workerLoaded = {};
+  var workerHas = {};
+
+  /** Hand a compiled module to the worker with its operations' ABI numbers. */
+  function sendModule(build, module, glue) {
+    var numbers = {};
+    glue.operations().forEach(function (op) { numbers[op] = glue.operationNumber(op); });
+    var ready = new Promise(function (resolve) { workerLoaded[build] = resolve; });
+    worker.postMessage({ build: build, module: module, numbers: numbers });
+    return ready;
+  }
+
+  /** Add a script of the page's own (the CSP allows nothing else). */
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement('script');
+      el.src = src;
+      el.onload = resolve;
+      el.onerror = function () { reject(new Error('could not load ' + src)); };
+      document.body.appendChild(el);
+    });
+  }
+
+  /**
+   * The full module (the simulator), loaded once, on first need: its glue and its bytes
+   * are two more files of the page's own; the worker gets it too.
+   */
+  function ensureFull() {
+    if (!fullLoading) {
+      fullLoading = loadScript('akscert-full-module.js').then(function () {
+        return loadScript('akscert-full-glue.js');
+      }).then(function () {
+        return WebAssembly.compile(b64ToBytes(AKSCERT_FULL_WASM_BASE64));
+      }).then(function (module) {
+        return akscert_full({ module_or_path: module }).then(function () {
+          fullApi = akscert_full;
+          page.fullLoaded = true;
+          if (worker && workerReady) return sendModule('full', module, fullApi);
+          return null;
+        });
+      });
+      fullLoading.catch(function () { fullLoading = null; });
+    }
+    return fullLoading;
+  }
+
+  /** Run `op` on JSON text off the page's thread when a worker is available; the
+   * simulator's operations go to the full module, loaded first if need be. */
   function runText(op, text) {
+    if (op === 'simulate') {
+      return ensureFull().then(function () { return runOn('full', fullApi, op, text); }, function (e) {
+        return { ok: false, kind: 'unavailableOperation', message: 'the simulator module could not be loaded: ' + e.message };
+      });
+    }
+    return runOn('calculator', api, op, text);
+  }
+
+  function runOn(build, glue, op, text) {
     page.busy += 1;
     var done = function (status, json) {
       page.busy -= 1;
@@ -118,18 +184,18 @@
       var doc = JSON.parse(json);
       return { ok: false, kind: doc.error.kind, message: doc.error.message };
     };
-    if (worker && workerReady) {
+    if (worker && workerReady && workerHas[build]) {
       var id = ++seq;
       return new Promise(function (resolve) {
         pending[id] = function (m) { resolve(done(m.status, m.json)); };
-        worker.postMessage({ id: id, op: op, input: text });
+        worker.postMessage({ id: id, build: build, op: op, input: text });
       });
     }
     // No worker (a browser that refuses blob workers): yield once so the status paints.
     return new Promise(function (resolve) {
       setTimeout(function () {
         try {
-          resolve(done(0, api.call(op, text)));
+          resolve(done(0, glue.call(op, text)));
         } catch (e) {
           resolve(done(1, JSON.stringify({ error: { kind: e.kind || e.name, message: e.message } })));
         }
@@ -363,11 +429,7 @@
       return;
     }
     var op = kind === 'scenario' ? 'simulate' : 'inspect';
-    if (api.operations().indexOf(op) < 0) {
-      $('paste-status').textContent = 'Certificates, kubeconfigs and command outputs need akscert\'s inspection, which this build of the engine does not have yet. Cluster facts and scenarios (JSON) work.';
-      out.innerHTML = '';
-      return;
-    }
+    if (op === 'simulate' && !fullApi) $('paste-status').textContent = 'loading the simulator…';
     var input = op === 'simulate' ? text : JSON.stringify({ input: text, now: nowInstant(), source: 'pasted input' });
     runText(op, input).then(function (r) {
       if (mine !== pasteSeq) return;

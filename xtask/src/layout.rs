@@ -6,36 +6,37 @@
 use std::fs;
 use std::path::Path;
 
-use crate::{BuildError, OUT_NAME, WASM_FILE, io};
+use crate::{BuildError, MODULES, Module, io};
 
 /// The glue's file name (`akscert.js`).
-fn glue_file() -> String {
-    format!("{OUT_NAME}.js")
+fn glue_file(module: Module) -> String {
+    format!("{}.js", module.out_name)
 }
 
-/// The file the page loads the module from: the module's bytes as base64 in a classic
-/// script, because `fetch` and ES modules do not work from `file://`.
-pub const WWW_MODULE_SCRIPT: &str = "akscert-module.js";
+/// The Node entry of `module`: its browser glue, instantiated synchronously from the
+/// package's own `_bg.wasm` (the very file browsers and wasmtime load).
+fn node_entry(module: Module) -> String {
+    format!(
+        "\
+// Node entry of akscert's {build} module: the browser glue, instantiated synchronously from
+// the package's own {wasm} (the very file browsers and wasmtime load).
+import {{ readFileSync }} from 'node:fs';
+import {{ initSync }} from './{glue}';
 
-/// The page's copy of wasm-bindgen's classic-script (`no-modules`) glue.
-pub const WWW_GLUE_SCRIPT: &str = "akscert-glue.js";
+const abi = initSync({{ module: readFileSync(new URL('./{wasm}', import.meta.url)) }});
 
-/// The Node entry: the same glue, instantiated synchronously from the package's own file.
-const NODE_ENTRY: &str = "\
-// Node entry of the akscert package: the browser glue, instantiated synchronously from
-// the package's own akscert_bg.wasm (the very file browsers and wasmtime load).
-import { readFileSync } from 'node:fs';
-import { initSync } from './akscert.js';
-
-const abi = initSync({ module: readFileSync(new URL('./akscert_bg.wasm', import.meta.url)) });
-
-export * from './akscert.js';
+export * from './{glue}';
 
 /** Already initialised at import: resolves to the raw exports (the C-style ABI). */
-export default async function init() {
+export default async function init() {{
   return abi;
+}}
+",
+        build = module.build,
+        wasm = module.wasm_file,
+        glue = glue_file(module),
+    )
 }
-";
 
 /// What replaces wasm-bindgen's `InitInput` … end: the same functions, typed without `any`.
 const DTS_TAIL: &str = "\
@@ -93,7 +94,7 @@ fn package_json() -> String {
         r#"{{
   "name": "akscert",
   "version": "{version}",
-  "description": "AKS cluster certificate lifecycles in WebAssembly: expiry reports, what-if rotation simulations, policy defaults. Nothing leaves the page.",
+  "description": "AKS cluster certificate lifecycles in WebAssembly: expiry reports, what-ifs, certificate inspection (akscert), and the rotation simulator (akscert/full). Nothing leaves the page.",
   "license": "{license}",
   "type": "module",
   "main": "./node.js",
@@ -106,11 +107,17 @@ fn package_json() -> String {
       "node": "./node.js",
       "default": "./akscert.js"
     }},
+    "./full": {{
+      "types": "./full/index.d.ts",
+      "node": "./full/node.js",
+      "default": "./full/akscert_full.js"
+    }},
     "./akscert_bg.wasm": "./akscert_bg.wasm",
+    "./full/akscert_full_bg.wasm": "./full/akscert_full_bg.wasm",
     "./package.json": "./package.json"
   }},
-  "files": ["akscert.js", "node.js", "index.d.ts", "akscert_bg.wasm", "README.md", "ABI.md"],
-  "sideEffects": ["./node.js"],
+  "files": ["akscert.js", "node.js", "index.d.ts", "akscert_bg.wasm", "full/", "README.md", "ABI.md"],
+  "sideEffects": ["./node.js", "./full/node.js"],
   "engines": {{ "node": ">=20" }},
   "keywords": ["aks", "kubernetes", "certificates", "x509", "wasm"]
 }}
@@ -120,26 +127,34 @@ fn package_json() -> String {
     )
 }
 
-/// Lay out the npm package from wasm-bindgen's `web` output in `web`.
+/// Lay out the npm package from wasm-bindgen's `web` output in `web`: each module in its
+/// own directory ([`Module::package_dir`]) with its glue, declarations and Node entry.
 pub fn package(root: &Path, web: &Path, dest: &Path) -> Result<(), BuildError> {
     let new = dest.with_extension("new");
     fresh_dir(&new)?;
-    copy(&web.join(glue_file()), &new.join(glue_file()))?;
-    copy(&web.join(WASM_FILE), &new.join(WASM_FILE))?;
-    let dts = io(
-        "read the generated .d.ts",
-        fs::read_to_string(web.join(format!("{OUT_NAME}.d.ts"))),
-    )?;
-    write(&new.join("index.d.ts"), &public_dts(&dts)?)?;
-    write(&new.join("node.js"), NODE_ENTRY)?;
+    for module in MODULES {
+        let dir = new.join(module.package_dir);
+        io(
+            format!("create {}", dir.display()),
+            fs::create_dir_all(&dir),
+        )?;
+        copy(&web.join(glue_file(module)), &dir.join(glue_file(module)))?;
+        copy(&web.join(module.wasm_file), &dir.join(module.wasm_file))?;
+        let dts = io(
+            "read the generated .d.ts",
+            fs::read_to_string(web.join(format!("{}.d.ts", module.out_name))),
+        )?;
+        write(&dir.join("index.d.ts"), &public_dts(&dts)?)?;
+        write(&dir.join("node.js"), &node_entry(module))?;
+    }
     write(&new.join("package.json"), &package_json())?;
     copy(&root.join("wasm/README.md"), &new.join("README.md"))?;
     copy(&root.join("wasm/ABI.md"), &new.join("ABI.md"))?;
     swap(&new, dest)
 }
 
-/// Lay out the calculator page: `wasm/www/*`, the classic-script glue, and the module as
-/// a base64 script.
+/// Lay out the calculator page: `wasm/www/*`, and for each module its classic-script glue
+/// and the module as a base64 script (the page loads the full one only on demand).
 pub fn www(root: &Path, classic: &Path, dest: &Path) -> Result<(), BuildError> {
     let new = dest.with_extension("new");
     fresh_dir(&new)?;
@@ -150,31 +165,41 @@ pub fn www(root: &Path, classic: &Path, dest: &Path) -> Result<(), BuildError> {
             copy(&entry.path(), &new.join(entry.file_name()))?;
         }
     }
-    copy(&classic.join(glue_file()), &new.join(WWW_GLUE_SCRIPT))?;
-    let bytes = io("read the module", fs::read(classic.join(WASM_FILE)))?;
-    let script = format!(
-        "// akscert_bg.wasm ({} bytes) as base64: fetch() cannot read file:// URLs.\nvar AKSCERT_WASM_BASE64 = \"{}\";\n",
-        bytes.len(),
-        base64(&bytes)
-    );
-    write(&new.join(WWW_MODULE_SCRIPT), &script)?;
+    for module in MODULES {
+        copy(
+            &classic.join(glue_file(module)),
+            &new.join(module.page_glue_script),
+        )?;
+        let bytes = io("read the module", fs::read(classic.join(module.wasm_file)))?;
+        let script = format!(
+            "// {} ({} bytes) as base64: fetch() cannot read file:// URLs.\nvar {} = \"{}\";\n",
+            module.wasm_file,
+            bytes.len(),
+            module.page_module_var,
+            base64(&bytes)
+        );
+        write(&new.join(module.page_module_script), &script)?;
+    }
     swap(&new, dest)
 }
 
 /// Whether both outputs are present (a removed file forces a rebuild).
 pub fn is_complete(package: &Path, www: &Path) -> bool {
-    [
-        package.join(WASM_FILE),
-        package.join(glue_file()),
-        package.join("node.js"),
-        package.join("index.d.ts"),
-        package.join("package.json"),
-        www.join("index.html"),
-        www.join(WWW_GLUE_SCRIPT),
-        www.join(WWW_MODULE_SCRIPT),
-    ]
-    .iter()
-    .all(|p| p.is_file())
+    package.join("package.json").is_file()
+        && www.join("index.html").is_file()
+        && MODULES.iter().all(|m| {
+            let dir = package.join(m.package_dir);
+            [
+                m.wasm_in(package),
+                dir.join(glue_file(*m)),
+                dir.join("node.js"),
+                dir.join("index.d.ts"),
+                www.join(m.page_glue_script),
+                www.join(m.page_module_script),
+            ]
+            .iter()
+            .all(|p| p.is_file())
+        })
 }
 
 /// Standard base64 with padding.
@@ -282,5 +307,8 @@ mod tests {
             .filter_map(|f| f.as_str())
             .collect();
         assert!(files.contains(&"akscert_bg.wasm") && files.contains(&"index.d.ts"));
+        assert!(files.contains(&"full/"));
+        assert_eq!(v["exports"]["./full"]["node"], "./full/node.js");
+        assert_eq!(v["exports"]["./full"]["types"], "./full/index.d.ts");
     }
 }

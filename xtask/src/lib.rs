@@ -1,8 +1,9 @@
 //! Build tasks for akscert. `cargo xtask build-wasm` (or [`build_wasm`] from a test or the
 //! simulator) builds the shipped WebAssembly module and lays out
 //!
-//! - `target/npm/` — the npm package: ESM glue, the `_bg.wasm`, a Node entry that
-//!   instantiates the same file synchronously, TypeScript declarations, `ABI.md`;
+//! - `target/npm/` — the npm package: two modules ([`CALCULATOR`], `import "akscert"`, and
+//!   [`FULL`], `import "akscert/full"`), each with its ESM glue, its `_bg.wasm`, a Node
+//!   entry that instantiates the same file synchronously and TypeScript declarations; `ABI.md`;
 //! - `target/www/` — the offline expiry calculator page, with the same module bytes.
 //!
 //! Steps: check (or install) the wasm-bindgen CLI of exactly the crate's pinned version,
@@ -29,11 +30,71 @@ pub const WASM_CRATE: &str = "akscert-wasm";
 /// Cargo's output name of the module (`akscert-wasm` → `akscert_wasm.wasm`).
 const CARGO_WASM_FILE: &str = "akscert_wasm.wasm";
 
-/// The base name of everything wasm-bindgen writes (`akscert.js`, `akscert_bg.wasm`).
-pub const OUT_NAME: &str = "akscert";
+/// One of the two modules the package ships, built from the same crate with different
+/// Cargo features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Module {
+    /// `calculator` or `full` (what `build()` in the module answers).
+    pub build: &'static str,
+    /// The base name of everything wasm-bindgen writes for it (`akscert.js`, …).
+    pub out_name: &'static str,
+    /// The module's file name, in the package and wherever it is loaded from.
+    pub wasm_file: &'static str,
+    /// `akscert-wasm` features that make it.
+    pub features: &'static str,
+    /// The global the page's classic-script glue defines for it.
+    pub page_global: &'static str,
+    /// The page's script holding the module as base64, and the variable it sets.
+    pub page_module_script: &'static str,
+    /// The variable [`Module::page_module_script`] sets.
+    pub page_module_var: &'static str,
+    /// The page's copy of the classic-script glue.
+    pub page_glue_script: &'static str,
+    /// Its directory inside the npm package (`""` for the package root).
+    pub package_dir: &'static str,
+}
 
-/// The shipped module's file name, in the package and wherever it is loaded from.
-pub const WASM_FILE: &str = "akscert_bg.wasm";
+impl Module {
+    /// Where the module lies in the npm package `package`.
+    pub fn wasm_in(&self, package: &Path) -> PathBuf {
+        package.join(self.package_dir).join(self.wasm_file)
+    }
+}
+
+/// The calculator module: inspect, report, whatIf, policy, aksFacts — what a page needs at
+/// first paint; `import "akscert"`.
+pub const CALCULATOR: Module = Module {
+    build: "calculator",
+    out_name: "akscert",
+    wasm_file: "akscert_bg.wasm",
+    features: "",
+    page_global: "wasm_bindgen",
+    page_module_script: "akscert-module.js",
+    page_module_var: "AKSCERT_WASM_BASE64",
+    page_glue_script: "akscert-glue.js",
+    package_dir: "",
+};
+
+/// The full module: everything, with the simulator and signature checks; `import
+/// "akscert/full"`, fetched by the page only when a scenario is pasted, and what the CLI
+/// runs in wasmtime.
+pub const FULL: Module = Module {
+    build: "full",
+    out_name: "akscert_full",
+    wasm_file: "akscert_full_bg.wasm",
+    features: "full",
+    page_global: "akscert_full",
+    page_module_script: "akscert-full-module.js",
+    page_module_var: "AKSCERT_FULL_WASM_BASE64",
+    page_glue_script: "akscert-full-glue.js",
+    package_dir: "full",
+};
+
+/// Both modules, calculator first.
+pub const MODULES: [Module; 2] = [CALCULATOR, FULL];
+
+/// The calculator module's file name (the package's main module).
+pub const WASM_FILE: &str = CALCULATOR.wasm_file;
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -55,12 +116,18 @@ pub struct Built {
     pub package: PathBuf,
     /// The calculator page directory (`target/www`).
     pub www: PathBuf,
-    /// The shipped module (`target/npm/akscert_bg.wasm`).
+    /// The calculator module (`target/npm/akscert_bg.wasm`).
     pub wasm: PathBuf,
     /// Its size in bytes.
     pub wasm_bytes: u64,
     /// Its size gzipped (level 9).
     pub wasm_gzip_bytes: u64,
+    /// The full module (`target/npm/akscert_full_bg.wasm`): what the CLI runs.
+    pub full_wasm: PathBuf,
+    /// Its size in bytes.
+    pub full_wasm_bytes: u64,
+    /// Its size gzipped (level 9).
+    pub full_wasm_gzip_bytes: u64,
     /// `false` when the previous build was still current and nothing ran.
     pub rebuilt: bool,
 }
@@ -175,39 +242,21 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
 
     let wasm_bindgen = tools::ensure_wasm_bindgen(&pin, options.verbose)?;
     tools::ensure_wasm_target(&root, options.verbose)?;
-    cargo_build(&root, options.verbose)?;
-    let cargo_wasm = target
-        .join("wasm32-unknown-unknown")
-        .join("wasm-release")
-        .join(CARGO_WASM_FILE);
     let stage = target.join("akscert-wasm-stage");
     if stage.exists() {
         io("clear the staging directory", fs::remove_dir_all(&stage))?;
     }
     let web = stage.join("web");
     let classic = stage.join("no-modules");
-    for (kind, dir) in [("web", &web), ("no-modules", &classic)] {
-        tools::run_wasm_bindgen(&wasm_bindgen, kind, &cargo_wasm, dir, options.verbose)?;
-    }
-    let bytes = io("read the web module", fs::read(web.join(WASM_FILE)))?;
-    let classic_bytes = io(
-        "read the no-modules module",
-        fs::read(classic.join(WASM_FILE)),
-    )?;
-    if bytes != classic_bytes {
-        return Err(BuildError::Check(
-            "wasm-bindgen wrote different modules for the web and no-modules glue; the package and the page must ship one file".into(),
-        ));
-    }
-    if options.wasm_opt {
-        let optimised = tools::run_wasm_opt(&root, &web.join(WASM_FILE), options.verbose)?;
-        io(
-            "write the optimised module",
-            fs::write(web.join(WASM_FILE), &optimised),
-        )?;
-        io(
-            "write the optimised module",
-            fs::write(classic.join(WASM_FILE), &optimised),
+    for module in MODULES {
+        stage_module(
+            &root,
+            &target,
+            &wasm_bindgen,
+            module,
+            &web,
+            &classic,
+            options,
         )?;
     }
     layout::package(&root, &web, &package)?;
@@ -222,7 +271,62 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     Ok(built)
 }
 
-fn cargo_build(root: &Path, verbose: bool) -> Result<(), BuildError> {
+/// Build `module` with cargo, run wasm-bindgen (`web` glue into `web`, `no-modules` glue
+/// into `classic`; the two `_bg.wasm` must be one file), and optionally wasm-opt.
+fn stage_module(
+    root: &Path,
+    target: &Path,
+    wasm_bindgen: &Path,
+    module: Module,
+    web: &Path,
+    classic: &Path,
+    options: &BuildOptions,
+) -> Result<(), BuildError> {
+    cargo_build(root, module, options.verbose)?;
+    // Cargo writes both builds to one path: copy each out before the next build.
+    let cargo_wasm = target
+        .join("wasm32-unknown-unknown")
+        .join("wasm-release")
+        .join(CARGO_WASM_FILE);
+    let input = target.join(format!("akscert-wasm-stage-{}.wasm", module.out_name));
+    io(
+        "copy the cargo output",
+        fs::copy(&cargo_wasm, &input).map(|_| ()),
+    )?;
+    tools::run_wasm_bindgen(wasm_bindgen, "web", module, &input, web, options.verbose)?;
+    tools::run_wasm_bindgen(
+        wasm_bindgen,
+        "no-modules",
+        module,
+        &input,
+        classic,
+        options.verbose,
+    )?;
+    io("remove the staged cargo output", fs::remove_file(&input))?;
+    let bytes = io("read the web module", fs::read(web.join(module.wasm_file)))?;
+    let classic_bytes = io(
+        "read the no-modules module",
+        fs::read(classic.join(module.wasm_file)),
+    )?;
+    if bytes != classic_bytes {
+        return Err(BuildError::Check(format!(
+            "wasm-bindgen wrote different {} modules for the web and no-modules glue; the package and the page must ship one file",
+            module.build
+        )));
+    }
+    if options.wasm_opt {
+        let optimised = tools::run_wasm_opt(root, &web.join(module.wasm_file), options.verbose)?;
+        for dir in [web, classic] {
+            io(
+                "write the optimised module",
+                fs::write(dir.join(module.wasm_file), &optimised),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn cargo_build(root: &Path, module: Module, verbose: bool) -> Result<(), BuildError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(root).args([
@@ -234,8 +338,17 @@ fn cargo_build(root: &Path, verbose: bool) -> Result<(), BuildError> {
         "--profile",
         "wasm-release",
     ]);
+    if !module.features.is_empty() {
+        cmd.args(["--features", module.features]);
+    }
     eprintln!(
-        "xtask: cargo build -p {WASM_CRATE} --target wasm32-unknown-unknown --profile wasm-release"
+        "xtask: cargo build -p {WASM_CRATE} --target wasm32-unknown-unknown --profile wasm-release{} ({} module)",
+        if module.features.is_empty() {
+            String::new()
+        } else {
+            format!(" --features {}", module.features)
+        },
+        module.build
     );
     run(cmd, "cargo build (wasm32)", verbose)
 }
@@ -270,14 +383,22 @@ pub(crate) fn run(mut cmd: Command, what: &str, verbose: bool) -> Result<(), Bui
 }
 
 fn describe(package: &Path, www: &Path, rebuilt: bool) -> Result<Built, BuildError> {
-    let wasm = package.join(WASM_FILE);
-    let bytes = io(format!("read {}", wasm.display()), fs::read(&wasm))?;
+    let sizes = |module: Module| -> Result<(PathBuf, u64, u64), BuildError> {
+        let path = module.wasm_in(package);
+        let bytes = io(format!("read {}", path.display()), fs::read(&path))?;
+        Ok((path, bytes.len() as u64, gzip_len(&bytes)?))
+    };
+    let (wasm, wasm_bytes, wasm_gzip_bytes) = sizes(CALCULATOR)?;
+    let (full_wasm, full_wasm_bytes, full_wasm_gzip_bytes) = sizes(FULL)?;
     Ok(Built {
         package: package.to_path_buf(),
         www: www.to_path_buf(),
-        wasm_bytes: bytes.len() as u64,
-        wasm_gzip_bytes: gzip_len(&bytes)?,
         wasm,
+        wasm_bytes,
+        wasm_gzip_bytes,
+        full_wasm,
+        full_wasm_bytes,
+        full_wasm_gzip_bytes,
         rebuilt,
     })
 }
@@ -290,12 +411,15 @@ pub fn gzip_len(bytes: &[u8]) -> Result<u64, BuildError> {
 }
 
 fn report(b: &Built) {
-    eprintln!(
-        "xtask: {} {}: {} bytes raw, {} bytes gzip -9{}",
-        if b.rebuilt { "built" } else { "up to date" },
-        b.wasm.display(),
-        b.wasm_bytes,
-        b.wasm_gzip_bytes,
-        if b.rebuilt { "" } else { " (no input changed)" }
-    );
+    for (path, raw, gz) in [
+        (&b.wasm, b.wasm_bytes, b.wasm_gzip_bytes),
+        (&b.full_wasm, b.full_wasm_bytes, b.full_wasm_gzip_bytes),
+    ] {
+        eprintln!(
+            "xtask: {} {}: {raw} bytes raw, {gz} bytes gzip -9{}",
+            if b.rebuilt { "built" } else { "up to date" },
+            path.display(),
+            if b.rebuilt { "" } else { " (no input changed)" }
+        );
+    }
 }

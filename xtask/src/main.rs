@@ -7,7 +7,7 @@ use xtask::BuildOptions;
 const USAGE: &str = "\
 usage: cargo xtask build-wasm [--wasm-opt] [--force]
 
-  build-wasm   build the WebAssembly module (wasm32, wasm-release), run wasm-bindgen
+  build-wasm   build the two WebAssembly modules (calculator and full; wasm32, wasm-release), run wasm-bindgen
                (the CLI pinned to the crate's version; installed if missing), lay out the
                npm package in target/npm and the calculator page in target/www, and print
                the module's size raw and gzipped. Does nothing when no input changed.
@@ -43,10 +43,16 @@ fn main() -> ExitCode {
             println!("npm package: {}", built.package.display());
             println!("calculator page: {}/index.html", built.www.display());
             println!(
-                "{}: {} bytes raw, {} bytes gzipped",
+                "calculator module {}: {} bytes raw, {} bytes gzipped",
                 built.wasm.display(),
                 built.wasm_bytes,
                 built.wasm_gzip_bytes
+            );
+            println!(
+                "full module {}: {} bytes raw, {} bytes gzipped",
+                built.full_wasm.display(),
+                built.full_wasm_bytes,
+                built.full_wasm_gzip_bytes
             );
             ExitCode::SUCCESS
         }

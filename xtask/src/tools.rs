@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{BuildError, OUT_NAME, io, run};
+use crate::{BuildError, Module, io, run};
 
 /// The exact wasm-bindgen version pinned in the root `Cargo.toml`
 /// (`wasm-bindgen = "=X.Y.Z"` under `[workspace.dependencies]`).
@@ -155,10 +155,11 @@ pub fn ensure_wasm_target(root: &Path, verbose: bool) -> Result<(), BuildError> 
     }
 }
 
-/// Run wasm-bindgen for one glue `kind` (`web`, `no-modules`) into `out_dir`.
+/// Run wasm-bindgen for one glue `kind` (`web`, `no-modules`) of `module` into `out_dir`.
 pub fn run_wasm_bindgen(
     binary: &Path,
     kind: &str,
+    module: Module,
     input: &Path,
     out_dir: &Path,
     verbose: bool,
@@ -167,13 +168,19 @@ pub fn run_wasm_bindgen(
     cmd.arg("--target")
         .arg(kind)
         .arg("--out-name")
-        .arg(OUT_NAME)
+        .arg(module.out_name)
         .arg("--remove-name-section")
-        .arg("--remove-producers-section")
-        .arg("--out-dir")
-        .arg(out_dir)
-        .arg(input);
-    run(cmd, &format!("wasm-bindgen --target {kind}"), verbose)
+        .arg("--remove-producers-section");
+    if kind == "no-modules" {
+        // Two classic scripts on one page: each glue needs its own global.
+        cmd.arg("--no-modules-global").arg(module.page_global);
+    }
+    cmd.arg("--out-dir").arg(out_dir).arg(input);
+    run(
+        cmd,
+        &format!("wasm-bindgen --target {kind} ({} module)", module.build),
+        verbose,
+    )
 }
 
 /// `wasm-opt -Oz` from npm `binaryen` (never a system wasm-opt: Debian's binaryen 108
@@ -198,10 +205,12 @@ pub fn run_wasm_opt(root: &Path, module: &Path, verbose: bool) -> Result<Vec<u8>
 /// Load the package in Node and call it: guards against an optimiser that writes a module
 /// which validates but fails at load.
 pub fn smoke_test(package: &Path) -> Result<(), BuildError> {
-    let entry = package.join("node.js");
+    let entries: Vec<String> = ["node.js", "full/node.js"]
+        .iter()
+        .map(|e| format!("file://{}", package.join(e).display()))
+        .collect();
     let script = format!(
-        "import({:?}).then(m => {{ const v = m.version(); if (v.apiVersion !== 'akscert/v1') throw new Error('bad version'); }})",
-        format!("file://{}", entry.display())
+        "Promise.all({entries:?}.map(e => import(e))).then(ms => ms.forEach(m => {{ const v = m.version(); if (v.apiVersion !== 'akscert/v1') throw new Error('bad version'); }}))"
     );
     let mut cmd = Command::new("node");
     cmd.arg("--input-type=module").arg("-e").arg(script);

@@ -31,6 +31,10 @@ mod model;
 mod pem;
 pub mod rotation;
 mod set;
+#[cfg(feature = "verify")]
+mod signature;
+#[cfg(not(feature = "verify"))]
+#[path = "signature_unavailable.rs"]
 mod signature;
 mod text;
 mod tools;

@@ -1,6 +1,7 @@
 //! Where the shipped module is, and building it when this is a checkout without it.
 //!
-//! Default search order: `$AKSCERT_MODULE`; `akscert_bg.wasm` next to the `akscert`
+//! The CLI runs the package's full module (the calculator module has no simulator).
+//! Default search order: `$AKSCERT_MODULE`; `akscert_full_bg.wasm` next to the `akscert`
 //! executable (an installed copy); the npm package that `cargo xtask build-wasm` lays out
 //! in the workspace's target directory. When akscert runs from a checkout of its
 //! repository and that module is missing, or older than the sources it is built from
@@ -11,8 +12,8 @@ use std::process::{Command, Stdio};
 
 use super::EngineError;
 
-/// The file name of the module in the npm package.
-pub const MODULE_FILE: &str = "akscert_bg.wasm";
+/// The file name of the full module in the npm package (in its `full/` directory).
+pub const MODULE_FILE: &str = "akscert_full_bg.wasm";
 
 /// The repository checkout this binary was built from, if it is still there.
 pub fn workspace_root() -> Option<PathBuf> {
@@ -39,7 +40,7 @@ pub fn target_dir(root: &Path) -> PathBuf {
 
 /// Where `cargo xtask build-wasm` puts the module.
 pub fn built_module(root: &Path) -> PathBuf {
-    target_dir(root).join("npm").join(MODULE_FILE)
+    target_dir(root).join("npm").join("full").join(MODULE_FILE)
 }
 
 /// The places searched for the module, in order.

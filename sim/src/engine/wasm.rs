@@ -254,6 +254,12 @@ impl WasmEngine {
                 ),
             });
         }
+        if info.build == "calculator" {
+            return Err(EngineError::Operations {
+                path: self.path.clone(),
+                why: "this is the calculator module (akscert_bg.wasm), which has no simulator; the CLI runs the full module, full/akscert_full_bg.wasm".into(),
+            });
+        }
         let host: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
         let guest: Vec<&str> = info.operations.iter().map(String::as_str).collect();
         if !guest.starts_with(&host) {

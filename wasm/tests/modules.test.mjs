@@ -1,0 +1,47 @@
+// The two modules of the package: the calculator module (`akscert`, what a page loads at
+// first paint) answers its operations exactly as the full module (`akscert/full`) does,
+// and refuses the simulator and signature checks with a typed error that says where they are.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, calc, loadCases, classify, FULL_ONLY, instantiateRaw, abiCall, moduleBytes } from './support.mjs';
+
+test('each module says which build it is', () => {
+  assert.equal(api.build(), 'full');
+  assert.equal(calc.build(), 'calculator');
+  assert.equal(calc.version().build, 'calculator');
+  assert.deepEqual(calc.operations(), api.operations().filter((op) => !FULL_ONLY.has(op)));
+  for (const op of FULL_ONLY) assert.ok(api.operations().includes(op), op);
+});
+
+test('the calculator module answers every case of its operations byte for byte like the full one', () => {
+  let compared = 0;
+  for (const c of loadCases()) {
+    if (FULL_ONLY.has(c.op) || c.op === 'version') continue;
+    let full;
+    let small;
+    try { full = { ok: api.call(c.op, c.input) }; } catch (e) { full = { error: [e.kind, e.message] }; }
+    try { small = { ok: calc.call(c.op, c.input) }; } catch (e) { small = { error: [e.kind, e.message] }; }
+    assert.deepEqual(small, full, `${c.name} (${c.op})`);
+    compared += 1;
+  }
+  assert.ok(compared > 20, `only ${compared} cases compared`);
+});
+
+test('the calculator module refuses the full module\'s operations with a typed error naming it', () => {
+  for (const op of FULL_ONLY) {
+    assert.throws(() => calc.call(op, '{}'), (e) => classify(e) === 'typed' && e.kind === 'unavailableOperation'
+      && e.message.includes(op) && e.message.includes('akscert/full'), op);
+    assert.equal(typeof calc[op], 'undefined', `the calculator module exports no ${op}()`);
+  }
+});
+
+test('ABI numbers are the same in both modules; operationNumber() gives them', () => {
+  for (const op of api.operations()) assert.equal(calc.operationNumber(op), api.operationNumber(op), op);
+  assert.throws(() => calc.operationNumber('nope'), (e) => e.kind === 'unknownOperation');
+  const raw = instantiateRaw('calculator');
+  const { status, json } = abiCall(raw.exports, calc.operationNumber('simulate'), new TextEncoder().encode('{}'));
+  assert.equal(status, 1);
+  assert.equal(JSON.parse(json).error.kind, 'unavailableOperation');
+  assert.equal(raw.importCalls(), 0);
+  assert.ok(moduleBytes('calculator').length < moduleBytes('full').length);
+});
