@@ -93,11 +93,10 @@ function nativeRate(op, text) {
 }
 
 const fmt = (n) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
-const cn = (dn) => (/(?:^|\n|,\s*)CN=([^\n,]*)/.exec(dn) || [])[1] ?? null;
-
 console.log(`Node ${process.version}, ${seconds} s per measurement\n`);
 
-// 1. Cold init.
+// 1. Cold start: a fresh Node process imports the package (compile + instantiate the
+//    calculator module) and inspects one certificate; the peers parse the same one.
 let peculiar = null;
 try {
   await import('reflect-metadata'); // @peculiar/x509 (tsyringe) needs the Reflect polyfill
@@ -105,67 +104,156 @@ try {
 } catch (e) {
   console.log(`(@peculiar/x509 cannot be loaded: ${e.message}; run \`npm ci\`; its columns are skipped)\n`);
 }
-console.log('cold init (fresh process, median of 5):');
-console.log(`  akscert (compile + instantiate ${fs.statSync(path.join(root, 'target/npm/akscert_bg.wasm')).size} bytes): ${coldImport(pathToFileURL(pkgEntry).href).toFixed(1)} ms`);
-if (peculiar) console.log(`  @peculiar/x509 (with reflect-metadata): ${coldImport(['reflect-metadata', '@peculiar/x509']).toFixed(1)} ms`);
-console.log(`  node:crypto: ${coldImport('node:crypto').toFixed(1)} ms\n`);
+const onePem = (fs.readFileSync(pemFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/) || [''])[0];
+/** Median ms, in a fresh process, of `setup` (imports) plus one `first` result. */
+function coldFirst(setup, first, runs = 7) {
+  const script = `const t = performance.now(); ${setup}; const pem = ${JSON.stringify(onePem)}; const r = ${first};
+    if (!r) throw new Error('no result'); console.log(performance.now() - t);`;
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    times.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(runs / 2)];
+}
+const calcUrl = pathToFileURL(pkgEntry).href;
+const calcBytes = fs.statSync(path.join(root, 'target/npm/akscert_bg.wasm')).size;
+const coldAkscert = coldFirst(`const m = await import(${JSON.stringify(calcUrl)})`,
+  `m.inspectBundle({ input: pem, now: '2026-11-28T00:00:00Z' }).notAfter[0]`);
+const coldNode = coldFirst(`const { X509Certificate } = await import('node:crypto')`, 'new X509Certificate(pem).validTo');
+console.log('cold start: fresh process, import + init + first result for one certificate (median of 7):');
+console.log(`  akscert calculator module (${calcBytes} bytes): ${coldAkscert.toFixed(1)} ms`);
+if (peculiar) {
+  const coldPeculiar = coldFirst(`await import('reflect-metadata'); const x = await import('@peculiar/x509')`, 'new x.X509Certificate(pem).notAfter');
+  console.log(`  @peculiar/x509 (with reflect-metadata): ${coldPeculiar.toFixed(1)} ms`);
+}
+console.log(`  node:crypto X509Certificate: ${coldNode.toFixed(1)} ms; akscert / node:crypto = ${(coldAkscert / coldNode).toFixed(2)}\n`);
 
 const api = await import(pathToFileURL(pkgEntry).href);
 
-// 2. X.509 over one PEM bundle.
-const bundle = fs.readFileSync(pemFile, 'utf8');
-const blocks = bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) || [];
-console.log(`X.509: ${blocks.length} certificates from ${pemFile}`);
-const viaNode = () => blocks.map((pem) => {
-  const x = new X509Certificate(pem);
-  return { notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), subject: cn(x.subject), issuer: cn(x.issuer),
-    isCA: x.ca, sha256: x.fingerprint256 };
-});
-const nodeRate = rate(viaNode) * blocks.length;
-console.log(`  node:crypto X509Certificate: ${fmt(nodeRate)} certs/s`);
-let peculiarRate = null;
-if (peculiar) {
-  const viaPeculiar = async () => {
-    const out = [];
-    for (const pem of blocks) {
-      const x = new peculiar.X509Certificate(pem);
-      const bc = x.getExtension(peculiar.BasicConstraintsExtension);
-      const sha = createHash('sha256').update(Buffer.from(x.rawData)).digest('hex');
-      out.push({ notBefore: x.notBefore, notAfter: x.notAfter, subject: x.subjectName.getField('CN')[0] ?? null,
-        issuer: x.issuerName.getField('CN')[0] ?? null, isCA: bc ? bc.ca : false, sha256: sha });
+// 2. X.509, the fields job: PEM bundle → notBefore, notAfter, subject CN, issuer CN, isCA,
+//    SHA-256 for every certificate, one call per bundle, on two corpora. Every face's rows
+//    are compared with node:crypto's, value for value, before anything is timed.
+function walk(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+function pemBlocks(text) {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) || [];
+}
+/** The blocks node:crypto reads (the job's reference), so every library gets the same input. */
+function readable(blocks) {
+  return blocks.filter((b) => { try { new X509Certificate(b); return true; } catch { return false; } });
+}
+const corpora = [{ name: `system CA bundle (${pemFile})`, blocks: readable(pemBlocks(fs.readFileSync(pemFile, 'utf8'))) }];
+const corpusDir = process.env.AKSCERT_CORPUS || path.join(root, '..', 'shared', 'corpus');
+if (fs.existsSync(path.join(corpusDir, 'k8s-pki'))) {
+  // Every certificate of the Kubernetes PKI corpus: PEM files and the ones inside kubeconfigs.
+  const blocks = [];
+  for (const f of walk(path.join(corpusDir, 'k8s-pki'))) {
+    const text = fs.readFileSync(f, 'latin1');
+    blocks.push(...pemBlocks(text));
+    for (const m of text.matchAll(/(?:certificate-authority-data|client-certificate-data):\s*([A-Za-z0-9+/=]{100,})/g)) {
+      blocks.push(...pemBlocks(Buffer.from(m[1], 'base64').toString('latin1')));
     }
-    return out;
-  };
-  peculiarRate = (await rateAsync(viaPeculiar)) * blocks.length;
-  console.log(`  @peculiar/x509: ${fmt(peculiarRate)} certs/s`);
-}
-if (api.operations().includes('inspect')) {
-  // One call inspects the whole bundle: every certificate's facts, its AKS role, the
-  // SHA-256 fingerprint, and signature checks (self-signed, issued-by) — more work per
-  // certificate than the peers' field extraction.
-  const input = JSON.stringify({ input: bundle, now: '2026-11-28T00:00:00Z' });
-  const viaAkscert = () => {
-    const ins = JSON.parse(api.call('inspect', input));
-    return ins.certificates.map((c) => ({ notBefore: c.notBefore, notAfter: c.notAfter, subject: c.subject.cn,
-      issuer: c.issuer.cn, isCA: c.isCa, sha256: c.sha256Fingerprint }));
-  };
-  const check = viaAkscert();
-  if (check.length !== blocks.length) console.log(`  (akscert read ${check.length} of ${blocks.length} certificates)`);
-  const akscertRate = rate(viaAkscert) * blocks.length;
-  console.log(`  akscert inspect (whole bundle per call, in wasm): ${fmt(akscertRate)} certs/s`);
-  const nativeInspect = nativeRate('inspect', input);
-  if (nativeInspect) {
-    console.log(`  akscert inspect natively (same call, Rust release build): ${fmt(nativeInspect * blocks.length)} certs/s; wasm / native = ${(akscertRate / (nativeInspect * blocks.length)).toFixed(2)}`);
   }
-  console.log(`  ratios: akscert / node:crypto = ${(akscertRate / nodeRate).toFixed(2)}` +
-    (peculiarRate ? `, akscert / @peculiar/x509 = ${(akscertRate / peculiarRate).toFixed(2)}` : ''));
+  corpora.push({ name: 'Kubernetes PKI (../shared/corpus/k8s-pki)', blocks: readable(blocks) });
 } else {
-  console.log('  akscert: this module has no `inspect` operation yet (core::inspect not merged): skipped');
-  if (peculiarRate) console.log(`  ratio: @peculiar/x509 / node:crypto = ${(peculiarRate / nodeRate).toFixed(2)}`);
+  console.log(`(no corpus at ${corpusDir}: the Kubernetes PKI bundle is skipped)`);
 }
-console.log();
 
-// 3. The engine through the package vs natively.
+const iso = (d) => new Date(d).toISOString().replace(/\.000Z$/, 'Z');
+const hexColons = (h) => h.toUpperCase();
+const cn = (dn) => (/(?:^|\n|,\s*)CN=([^\n,]*)/.exec(dn) || [])[1] ?? null;
+const NOW = '2026-11-28T00:00:00Z';
+
+function nodeRows(blocks) {
+  return blocks.map((pem) => {
+    const x = new X509Certificate(pem);
+    return { notBefore: iso(x.validFrom), notAfter: iso(x.validTo), subject: cn(x.subject), issuer: cn(x.issuer),
+      isCA: x.ca, sha256: hexColons(x.fingerprint256) };
+  });
+}
+function peculiarRows(blocks) {
+  return blocks.map((pem) => {
+    const x = new peculiar.X509Certificate(pem);
+    const bc = x.getExtension(peculiar.BasicConstraintsExtension);
+    const sha = createHash('sha256').update(Buffer.from(x.rawData)).digest('hex').toUpperCase().match(/../g).join(':');
+    return { notBefore: iso(x.notBefore), notAfter: iso(x.notAfter), subject: x.subjectName.getField('CN')[0] ?? null,
+      issuer: x.issuerName.getField('CN')[0] ?? null, isCA: bc ? bc.ca : false, sha256: sha };
+  });
+}
+/** The batch face: one call, compact columns (the chosen boundary format). */
+function akscertBundleRows(bundle) {
+  const c = api.inspectBundle({ input: bundle, now: NOW });
+  const rows = new Array(c.count);
+  for (let i = 0; i < c.count; i++) {
+    rows[i] = { notBefore: c.notBefore[i], notAfter: c.notAfter[i], subject: c.subjectCn[i], issuer: c.issuerCn[i],
+      isCA: c.isCa[i] === 1, sha256: c.sha256[i] };
+  }
+  return rows;
+}
+/** The batch face's JSON text through `call` and JSON.parse (the alternative measured). */
+function akscertBundleJsonRows(bundle) {
+  const c = JSON.parse(api.call('inspectBundle', JSON.stringify({ input: bundle, now: NOW })));
+  return c.notBefore.map((nb, i) => ({ notBefore: nb, notAfter: c.notAfter[i], subject: c.subjectCn[i],
+    issuer: c.issuerCn[i], isCA: c.isCa[i] === 1, sha256: c.sha256[i] }));
+}
+/** Today's face: the whole inspection document as JSON text, JSON.parse, then the fields. */
+function akscertInspectRows(bundle) {
+  const ins = JSON.parse(api.call('inspect', JSON.stringify({ input: bundle, now: NOW })));
+  return ins.certificates.map((c) => ({ notBefore: c.notBefore, notAfter: c.notAfter, subject: c.subject.cn,
+    issuer: c.issuer.cn, isCA: c.isCa, sha256: c.sha256Fingerprint }));
+}
+/** Row-for-row comparison with node:crypto; returns the number of differing rows. */
+function compare(name, rows, expected) {
+  let bad = 0;
+  if (rows.length !== expected.length) {
+    console.log(`  !! ${name}: ${rows.length} rows, node:crypto ${expected.length}`);
+    return Math.max(rows.length, expected.length);
+  }
+  rows.forEach((r, i) => {
+    for (const k of Object.keys(expected[i])) {
+      if (r[k] !== expected[i][k]) {
+        if (bad < 3) console.log(`  !! ${name} row ${i} ${k}: ${JSON.stringify(r[k])} vs node:crypto ${JSON.stringify(expected[i][k])}`);
+        bad += 1;
+        break;
+      }
+    }
+  });
+  return bad;
+}
+
+const x509Summary = [];
+for (const corpus of corpora) {
+  const { blocks } = corpus;
+  const bundle = blocks.join('\n');
+  console.log(`X.509 fields job: ${blocks.length} certificates, ${corpus.name}`);
+  const expected = nodeRows(blocks);
+  const faces = [
+    ['akscert inspectBundle (columns, one call)', () => akscertBundleRows(bundle)],
+    ['akscert inspectBundle as JSON text + JSON.parse', () => akscertBundleJsonRows(bundle)],
+    ['akscert inspect (whole document, JSON text)', () => akscertInspectRows(bundle)],
+  ];
+  if (peculiar) faces.push(['@peculiar/x509', () => peculiarRows(blocks)]);
+  let mismatches = 0;
+  for (const [name, fn] of faces) mismatches += compare(name, fn(), expected);
+  console.log(`  row-for-row comparison with node:crypto: ${mismatches === 0 ? 'identical' : `${mismatches} rows differ`}`);
+  const nodeRate = rate(() => nodeRows(blocks)) * blocks.length;
+  console.log(`  node:crypto X509Certificate: ${fmt(nodeRate)} certs/s`);
+  for (const [name, fn] of faces) {
+    const r = rate(fn) * blocks.length;
+    console.log(`  ${name}: ${fmt(r)} certs/s = ${(r / nodeRate).toFixed(2)}x node:crypto`);
+    x509Summary.push({ corpus: corpus.name, face: name, certsPerSecond: r, nodeCertsPerSecond: nodeRate });
+  }
+  const input = JSON.stringify({ input: bundle, now: NOW });
+  const nativeInspect = nativeRate('inspectBundle', input);
+  if (nativeInspect) console.log(`  akscert inspectBundle natively (Rust release, same call): ${fmt(nativeInspect * blocks.length)} certs/s`);
+  console.log();
+}
+
+// 3. The engine through the package (its full module, akscert/full) vs natively.
+const full = await import(pathToFileURL(path.join(root, 'target/npm/full/node.js')).href);
 const example = fs.readFileSync(path.join(root, 'examples/scenario.json'), 'utf8');
 const reportReq = JSON.stringify({
   now: '2024-10-01T00:00:00Z',
@@ -175,13 +263,13 @@ const reportReq = JSON.stringify({
 });
 const inputs = { simulate: example, report: reportReq };
 // The C-style ABI (what wasmtime drives), here in V8 with every JS import a trap.
-const rawModule = new WebAssembly.Module(fs.readFileSync(path.join(root, 'target/npm/akscert_bg.wasm')));
+const rawModule = new WebAssembly.Module(fs.readFileSync(path.join(root, 'target/npm/full/akscert_full_bg.wasm')));
 const rawImports = {};
 for (const i of WebAssembly.Module.imports(rawModule)) (rawImports[i.module] ??= {})[i.name] = () => { throw new Error(i.name); };
 const raw = new WebAssembly.Instance(rawModule, rawImports).exports;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const opIndex = Object.fromEntries(api.operations().map((name, i) => [name, i + 1]));
+const opIndex = Object.fromEntries(full.operations().map((name) => [name, full.operationNumber(name)]));
 function abiCall(op, bytes) {
   const ptr = raw.akscert_alloc(bytes.length);
   new Uint8Array(raw.memory.buffer, ptr, bytes.length).set(bytes);
@@ -195,9 +283,9 @@ function abiCall(op, bytes) {
 console.log('engine (calls/s):');
 for (const [op, text] of Object.entries(inputs)) {
   const obj = JSON.parse(text);
-  const fn = op === 'simulate' ? api.simulate : api.expiryReport;
+  const fn = op === 'simulate' ? full.simulate : full.expiryReport;
   const objRate = rate(() => fn(obj));
-  const textRate = rate(() => api.call(op, text));
+  const textRate = rate(() => full.call(op, text));
   const bytes = enc.encode(text);
   const abiRate = rate(() => abiCall(op, bytes));
   const native = nativeRate(op, text);

@@ -23,15 +23,19 @@ use akscert_core::api::{self, ApiError, VersionInfo};
 use akscert_core::api::{ClusterRun, InspectSetRequest, TrustRequest};
 #[cfg(feature = "full")]
 use akscert_core::engine::{ClusterTimeline, Scenario, Timeline};
-use akscert_core::inspect::Inspection;
+use akscert_core::inspect::{CertificateColumns, Inspection};
 #[cfg(feature = "full")]
 use akscert_core::inspect::{InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
 use akscert_core::report::{
     AksFacts, AksFactsRequest, ExpiryReport, ReportRequest, WhatIf, WhatIfRequest,
 };
+#[cfg(feature = "boundary-bench")]
+use serde::Serialize as _;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
+
+use crate::columns;
 
 /// The `ApiError` kind of a value JSON cannot represent (a `BigInt`, a cycle).
 const NOT_JSON: &str = "badInput";
@@ -183,11 +187,13 @@ fn dispatch_with<T: Tsify>(
     parse_output(&json)
 }
 
-/// An inspect request from a JS argument: a plain string is the text to inspect (not
-/// JSON), an object is the request itself.
+/// An inspect request from a JS argument: an object is the request itself; a string is
+/// the text to inspect, unless it is the JSON text of a request (an object whose keys are
+/// all request fields, as `az aks show` output's never are), which is taken as that
+/// request.
 fn inspect_request(request: &JsValue) -> JsValue {
     match request.as_string() {
-        Some(text) => {
+        Some(text) if !is_request_json(&text) => {
             let object = js_sys::Object::new();
             let _ = js_sys::Reflect::set(
                 &object,
@@ -196,8 +202,32 @@ fn inspect_request(request: &JsValue) -> JsValue {
             );
             object.into()
         }
-        None => request.clone(),
+        _ => request.clone(),
     }
+}
+
+/// Whether `text` is the JSON text of an inspect request rather than text to inspect.
+fn is_request_json(text: &str) -> bool {
+    if !text.trim_start().starts_with('{') {
+        return false;
+    }
+    let Ok(value) = js_sys::JSON::parse(text) else {
+        return false;
+    };
+    const FIELDS: [&str; 7] = [
+        "input",
+        "inputBase64",
+        "kind",
+        "source",
+        "now",
+        "warnWithin",
+        "verify",
+    ];
+    value.is_object()
+        && !value.is_array()
+        && js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>())
+            .iter()
+            .all(|k| k.as_string().is_some_and(|k| FIELDS.contains(&k.as_str())))
 }
 
 fn parse_output<T: Tsify>(json: &str) -> Result<Ts<T>, JsValue> {
@@ -292,6 +322,34 @@ pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValu
     dispatch_now("checkTrust", &request.js_value())
 }
 
+/// The batch face for bundles: the certificates of one input (a PEM bundle, a CA store,
+/// a kubeconfig …) as columns — row `i` of every column is the `i`-th certificate — built
+/// as JS arrays directly, without JSON text. Takes what `inspect` takes (a plain string is
+/// the text to inspect).
+#[wasm_bindgen(js_name = inspectBundle)]
+pub fn inspect_bundle(
+    #[wasm_bindgen(unchecked_param_type = "InspectRequest | string")] request: JsValue,
+) -> Result<Ts<CertificateColumns>, JsValue> {
+    let text = json_text(&inspect_request(&request), Defaults::Now)?;
+    let req: api::InspectRequest = api::parse(text.text()).map_err(|e| input_error(&e, &text))?;
+    let columns = api::inspect_bundle(&req).map_err(|e| input_error(&e, &text))?;
+    Ok(Ts::new_unchecked(columns::to_js(&columns)))
+}
+
+/// The same columns through serde-wasm-bindgen (one JS call per value and per key): built
+/// only for the boundary benchmark (`--features boundary-bench`), which measured it
+/// against the direct columns and JSON text (benches/README.md).
+#[cfg(feature = "boundary-bench")]
+#[wasm_bindgen(js_name = inspectBundleSerde)]
+pub fn inspect_bundle_serde(request: JsValue) -> Result<JsValue, JsValue> {
+    let text = json_text(&inspect_request(&request), Defaults::Now)?;
+    let req: api::InspectRequest = api::parse(text.text()).map_err(|e| input_error(&e, &text))?;
+    let columns = api::inspect_bundle(&req).map_err(|e| input_error(&e, &text))?;
+    columns
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error("internal", &e.to_string()))
+}
+
 /// Cluster facts from `az aks show -o json` / `az aks list -o json` output (or ARM
 /// bodies), given as text or as the parsed document: one entry per cluster with the
 /// facts `expiryReport` and `whatIf` take, or a typed error naming what is missing (a
@@ -353,11 +411,27 @@ pub fn call(op: &str, input: &str) -> Result<String, JsValue> {
     api::call(op, input).map_err(|e| api_error(&e))
 }
 
-/// The operations `call` accepts, in ABI number order (number = position + 1).
+/// The operations this module answers, in ABI number order.
 #[wasm_bindgen]
 pub fn operations() -> Vec<String> {
     api::Op::ALL
         .iter()
+        .filter(|op| op.available())
         .map(|op| op.name().to_string())
         .collect()
+}
+
+/// The ABI number of operation `name` (what `akscert_call` takes; `ABI.md`). Throws an
+/// `unknownOperation` error for a name that is no operation.
+#[wasm_bindgen(js_name = operationNumber)]
+pub fn operation_number(name: &str) -> Result<u32, JsValue> {
+    api::Op::from_name(name)
+        .map(api::Op::abi)
+        .ok_or_else(|| api_error(&ApiError::UnknownOperation(name.chars().take(64).collect())))
+}
+
+/// `full` or `calculator`: which build of the module this is.
+#[wasm_bindgen]
+pub fn build() -> String {
+    api::BUILD.to_string()
 }

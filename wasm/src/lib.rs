@@ -8,4 +8,5 @@
 //! Both are thin: every answer is `akscert_core::api::call`'s, byte for byte.
 
 pub mod abi;
+mod columns;
 mod js;

@@ -22,6 +22,7 @@
 mod az;
 mod builder;
 pub mod classify;
+mod columns;
 mod der_walk;
 mod dn;
 mod error;
@@ -43,6 +44,7 @@ mod x509;
 mod yaml;
 
 pub use classify::AksRole;
+pub use columns::CertificateColumns;
 pub use error::InspectError;
 pub use model::*;
 pub use rotation::{RotationHint, rotation_hint};

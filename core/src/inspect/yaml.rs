@@ -398,13 +398,7 @@ impl Parser {
         column: usize,
         depth: usize,
     ) -> Result<Node, InspectError> {
-        let joined = self.gather(
-            l,
-            text,
-            |t| flow::balanced(t),
-            "an unclosed `[` or `{`",
-            column,
-        )?;
+        let joined = self.gather(l, text, flow::balanced, "an unclosed `[` or `{`", column)?;
         let mut f = flow::Flow::new(&joined, l.number, column, depth);
         let node = f.value()?;
         f.end()?;

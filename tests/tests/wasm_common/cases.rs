@@ -336,6 +336,25 @@ fn inspection() -> Vec<Case> {
             j(serde_json::json!({ "ca": leaf_pem, "certificate": ca_pem, "now": now })),
         ),
         Case::new(
+            "inspect-bundle-pem-chain",
+            "inspectBundle",
+            j(
+                serde_json::json!({ "input": format!("{ca_pem}{leaf_pem}"), "now": now, "source": "chain.pem" }),
+            ),
+        ),
+        Case::new(
+            "inspect-bundle-kubeconfig",
+            "inspectBundle",
+            j(serde_json::json!({ "input": kubeconfig, "now": now })),
+        ),
+        Case::new(
+            "bad-inspect-bundle-truncated-pem",
+            "inspectBundle",
+            j(
+                serde_json::json!({ "input": &leaf_pem[..leaf_pem.len() / 2], "now": now, "kind": "pem" }),
+            ),
+        ),
+        Case::new(
             "bad-inspect-neither-input",
             "inspect",
             j(serde_json::json!({ "now": now })),
