@@ -61,6 +61,16 @@ impl Names<'_> {
         )
     }
 
+    /// `az aks nodepool upgrade --kubernetes-version` for one pool.
+    pub fn nodepool_upgrade(&self, pool: &str, version: &str) -> String {
+        format!(
+            "az aks nodepool upgrade {} --name {} --kubernetes-version {}",
+            self.rg_cluster(),
+            q(pool),
+            q(version)
+        )
+    }
+
     /// `az aks nodepool upgrade --node-image-only` for one pool.
     pub fn node_image_upgrade(&self, pool: &str) -> String {
         format!(
@@ -114,8 +124,11 @@ impl Names<'_> {
 /// The seed's check that old certificates no longer work / new ones do.
 pub const KUBECTL_GET_NODES: &str = "kubectl get nodes";
 
-/// The seed's check of which nodes carry the KSCR label.
-pub const KUBECTL_KSCR_LABEL: &str = "kubectl get nodes -L kubernetes.azure.com/kubelet-serving-ca";
+/// The seed's check of which nodes carry the KSCR label (`label_key` from the policy's
+/// `kscrLabel`).
+pub fn kubectl_kscr_label(label_key: &str) -> String {
+    format!("kubectl get nodes -L {}", q(label_key))
+}
 
 #[cfg(test)]
 mod tests {

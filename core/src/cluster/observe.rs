@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::explain::{self, KscrOff, ManualReason};
 use crate::inventory::{CertRole, RotationMechanism, Scope};
 use crate::time::Instant;
 
-use super::commands::{KUBECTL_GET_NODES, KUBECTL_KSCR_LABEL};
+use super::commands::{KUBECTL_GET_NODES, kubectl_kscr_label};
 use super::event::{Action, ActionKind, DowntimeCause, EventKind, KubeconfigError, StaleReason};
 use super::operation::{Operation, PowerState, ProvisioningState};
 use super::spec::PoolMode;
@@ -428,7 +429,7 @@ impl Cluster {
                 )
             }
             Why::EnableAutorotation => (
-                "certificate autorotation is off (the cluster was created before it existed and not upgraded since); an upgrade of the control plane and node pools turns it on".to_string(),
+                explain::enable_autorotation(&self.policy),
                 vec![names.upgrade(&self.version.to_string())],
             ),
             Why::UnknownAuthority { admin } => (
@@ -459,20 +460,15 @@ impl Cluster {
                 let p = pool(i);
                 (
                     format!("node pool {}: only a reimage {what} (node image upgrade, or scale to 0 and back)", p.name),
-                    vec![names.node_image_upgrade(&p.name), KUBECTL_KSCR_LABEL.to_string()],
+                    vec![names.node_image_upgrade(&p.name), kubectl_kscr_label(explain::kscr_label_key(&self.policy))],
                 )
             }
             Why::OptOutRetires { pool: i } => (
-                format!(
-                    "node pool {}: AKS ignores the {} tag from {}; the next reimage after that turns KSCR on and the serving certificate moves from /etc/kubernetes/certs/kubeletserver.crt to /var/lib/kubelet/pki/kubelet-server-current.pem",
-                    pool(i).name,
-                    self.policy.kscr_opt_out_tag,
-                    self.policy.kscr_opt_out_retired_from.date_string()
-                ),
-                vec![KUBECTL_KSCR_LABEL.to_string()],
+                explain::opt_out_retires(&self.policy, &pool(i).name),
+                vec![kubectl_kscr_label(explain::kscr_label_key(&self.policy))],
             ),
             Why::Start { since } => (
-                format!("the cluster has been stopped since {since}; AKS keeps a stopped cluster's state for up to 12 months"),
+                explain::stopped_retention(&self.policy, since),
                 vec![names.start()],
             ),
         };
@@ -482,6 +478,46 @@ impl Cluster {
             due: d.due.unwrap_or(at),
             reason,
             commands,
+        }
+    }
+}
+
+impl Cluster {
+    /// Why certificates that autorotation (`pool: None`) or the kubelet (a pool's client
+    /// certificate) would renew are renewed only by hand — the first reason that holds.
+    pub(crate) fn manual_reason(&self, pool: Option<&super::NodePool>) -> ManualReason {
+        if !self.tls_bootstrap {
+            ManualReason::TlsBootstrapOff
+        } else if !self.rbac && self.policy.autorotation_requires_rbac {
+            ManualReason::RbacOff
+        } else {
+            match pool {
+                Some(p) if p.version < self.version => ManualReason::PoolBehindControlPlane,
+                Some(_) => ManualReason::NotUpgradedSinceCutoff { created: None },
+                None => ManualReason::NotUpgradedSinceCutoff {
+                    created: Some(self.created),
+                },
+            }
+        }
+    }
+
+    /// Why `pool` has kubelet serving certificate rotation off.
+    pub(crate) fn kscr_off_reason(&self, pool: &super::NodePool) -> KscrOff {
+        let p = &self.policy;
+        if p.opts_out_of_kscr(&pool.tags) {
+            KscrOff::OptedOut
+        } else if pool.version < p.kscr_min_version {
+            KscrOff::BelowMinVersion
+        } else if !self.rbac && p.kscr_requires_rbac {
+            KscrOff::RbacOff
+        } else if pool
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| *s < p.kscr_snapshot_floor)
+        {
+            KscrOff::SnapshotTooOld
+        } else {
+            KscrOff::NotUpgradedSinceAvailable
         }
     }
 }

@@ -30,8 +30,8 @@ pub struct ClusterFacts {
     pub created: Instant,
     /// Current control plane version.
     pub kubernetes_version: KubernetesVersion,
-    /// Last control plane upgrade, if any (autorotation needs one after March 2022 for
-    /// clusters created before).
+    /// Last control plane upgrade, if any (autorotation needs one on or after the
+    /// policy's `autorotationAfter` for clusters created before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgrade: Option<Instant>,
     /// Last successful `az aks rotate-certs`, if any.

@@ -13,6 +13,7 @@ use crate::cluster::{
     Action, Cluster, EventKind, KubeconfigError, PowerState, ProvisioningState, Tracked,
 };
 use crate::engine::{self, API_VERSION, RunOptions, ScenarioError};
+use crate::explain;
 use crate::inventory::{
     CertRole, Issuer, Maintainer, NodeFacts, RotationMechanism, Scope, node_path,
 };
@@ -197,7 +198,7 @@ pub fn expiry_report(req: &ReportRequest) -> Result<ExpiryReport, ReportError> {
     let cluster = replay(&req.cluster, req.now, &req.policy)?;
     let mut notes = cluster.1;
     let cluster = cluster.0;
-    notes.push("Kubelet-renewed certificates (marked estimated) renew at a random point between 70% and 90% of their validity; read the node's file for exact dates.".into());
+    notes.push(explain::kubelet_estimate_note(&req.policy));
     Ok(report_from(&cluster, req.now, req.warn_within, notes))
 }
 
@@ -259,7 +260,11 @@ pub(crate) fn report_from(
         .iter()
         .map(|k| {
             let error = cluster.kubeconfig_error(&k.holder);
-            let server_na = cluster.control_plane()[1].cert.not_after;
+            let server_na = cluster
+                .control_plane()
+                .iter()
+                .find(|t| t.cert.role == CertRole::ApiServer)
+                .and_then(|t| t.cert.not_after);
             KubeconfigRow {
                 holder: k.holder.clone(),
                 ca_generation: k.ca_generation,
@@ -418,45 +423,26 @@ fn explain(
     }
     let p = cluster.policy();
     match (t.mechanism, t.cert.role) {
-        (RotationMechanism::ManualOnly, CertRole::ClusterCa) => format!(
-            "the Cluster CA ({}); only az aks rotate-certs replaces it, and AKS leaves that to you",
-            if t.cert.not_before < p.legacy_before { "2-year lifetime: issued before May 2019" } else { "30-year lifetime" }
-        ),
+        (RotationMechanism::ManualOnly, CertRole::ClusterCa) => {
+            explain::cluster_ca(p, t.cert.not_before)
+        }
         (RotationMechanism::ManualOnly, CertRole::ServiceAccountSigningKey) => {
             "a key without expiry; rotate-certs replaces it".into()
         }
         (RotationMechanism::ManualOnly, CertRole::KubeletClient) => {
-            "a static client certificate (no TLS bootstrapping: the pool was not created or upgraded after March 2022); only rotate-certs replaces it".into()
+            explain::static_kubelet_client(p, cluster.manual_reason(pool))
         }
-        (RotationMechanism::ManualOnly, _) => format!(
-            "autorotation is off (cluster created {} and not upgraded since March 2022{}); only rotate-certs, or an upgrade, renews it",
-            cluster.created().date_string(),
-            if cluster.autorotation_enabled() { "" } else { ", or RBAC or TLS bootstrapping is off" }
-        ),
-        (RotationMechanism::Autorotation, _) => {
-            "AKS autorotates it at 80% of its validity, without downtime".into()
+        (RotationMechanism::ManualOnly, _) => {
+            explain::autorotation_off(p, cluster.manual_reason(None))
         }
+        (RotationMechanism::Autorotation, _) => explain::autorotates(p),
         (RotationMechanism::GetCredentials, _) => {
             "a copy in someone's kubeconfig; they fetch a new one with az aks get-credentials --overwrite-existing".into()
         }
-        (RotationMechanism::KubeletRenewal, CertRole::KubeletServing) => format!(
-            "kubelet serving certificate rotation is on (nodes labelled {}): the kubelet renews it between 70% and 90% of its validity",
-            p.kscr_label
-        ),
-        (RotationMechanism::KubeletRenewal, _) => {
-            "the kubelet renews it through TLS bootstrapping between 70% and 90% of its validity".into()
-        }
+        (RotationMechanism::KubeletRenewal, CertRole::KubeletServing) => explain::kscr_on(p),
+        (RotationMechanism::KubeletRenewal, _) => explain::kubelet_client_renewal(p),
         (RotationMechanism::Reimage, _) => {
-            let why_off = pool.map_or("", |pl| {
-                if p.opts_out_of_kscr(&pl.tags) {
-                    " (opted out by tag)"
-                } else if pl.version < p.kscr_min_version {
-                    " (Kubernetes below 1.27)"
-                } else {
-                    " (the pool has not been upgraded since KSCR became available)"
-                }
-            });
-            format!("self-signed by the node because kubelet serving certificate rotation is off{why_off}; a 20-year certificate regenerated only when nodes are reimaged")
+            explain::self_signed_serving(p, pool.map(|pl| cluster.kscr_off_reason(pl)))
         }
     }
 }
