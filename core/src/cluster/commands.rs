@@ -12,7 +12,7 @@ pub struct Names<'a> {
 /// Quote for POSIX shells when needed: resource groups may contain `(` and `)`.
 fn q(s: &str) -> String {
     if s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
     {
         s.to_string()
     } else {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::{NodePoolSpec, Operation, Origin, PoolMode, RotateOutcome};
 use crate::engine::{
-    API_VERSION, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,
+    API_VERSION, DurationRange, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,
     ScheduledOperation,
 };
 use crate::inventory::Os;
@@ -115,6 +115,18 @@ impl PoolFacts {
     }
 }
 
+/// The default fault model, with rotate-certs runs drawn within the policy's downtime
+/// bound (a policy may bound them below the default's 30 minutes).
+fn faults(policy: &Policy) -> FaultModel {
+    let mut f = FaultModel::default();
+    let bound = policy.rotate_certs_max_downtime;
+    f.rotate_certs_duration = DurationRange {
+        min: f.rotate_certs_duration.min.min(bound),
+        max: bound,
+    };
+    f
+}
+
 impl ClusterFacts {
     /// The scenario that replays these facts up to `now`: creation, pools added later,
     /// upgrades, the last rotation, reimages, a stop, and kubeconfig fetches, each at its
@@ -181,7 +193,7 @@ impl ClusterFacts {
             seed: 0,
             horizon: Horizon::Until(now),
             policy: policy.clone(),
-            faults: FaultModel::default(),
+            faults: faults(policy),
             clusters: Vec::new(),
         };
         let mut free_from = self.created;
