@@ -275,21 +275,18 @@ pub enum ScenarioError {
         /// The horizon.
         horizon: Instant,
     },
-    /// An operation that starts before the previous one can have finished.
-    #[error(
-        "{path}: starts at {at}, but the {previous_op} at {previous_path} may run until {previous_ends}; operations of one cluster must not overlap"
-    )]
-    Overlap {
-        /// Where.
+    /// A node pool tag Azure refuses: tag names cannot contain `<>%&\?/`, and a name is 1
+    /// to 512 characters, a value at most 256 (Azure Resource Manager tag limits).
+    #[error("{path}: tag `{key}`{value}: {why}")]
+    BadTag {
+        /// Where (`clusters[0].operations[3].tags`).
         path: String,
-        /// Its instant.
-        at: Instant,
-        /// The earlier operation.
-        previous_path: String,
-        /// Its `op` name.
-        previous_op: &'static str,
-        /// When it may end.
-        previous_ends: Instant,
+        /// The tag name as given.
+        key: String,
+        /// ` = value` when the value is the problem, else empty.
+        value: String,
+        /// What Azure requires.
+        why: &'static str,
     },
     /// An operation names a pool the cluster does not have at that point.
     #[error("{path}: node pool `{pool}` does not exist in cluster `{cluster}` at that time")]
@@ -497,13 +494,15 @@ impl Scenario {
         spec: &ClusterSpec,
         horizon: Instant,
     ) -> Result<(), ScenarioError> {
+        for (j, p) in c.node_pools.iter().enumerate() {
+            check_tags(&format!("clusters[{i}].nodePools[{j}].tags"), &p.tags)?;
+        }
         let mut pools: BTreeSet<String> = spec.node_pools.iter().map(|p| p.name.clone()).collect();
         for (j, k) in c.kubeconfigs.iter().enumerate() {
             let at = k.fetched.unwrap_or(c.created);
             let path = format!("clusters[{i}].kubeconfigs[{j}].fetched");
             self.check_window(&path, at, c.created, horizon)?;
         }
-        let mut previous: Option<(String, &'static str, Instant)> = None;
         for (j, s) in c.operations.iter().enumerate() {
             let path = format!("clusters[{i}].operations[{j}]");
             self.check_window(&format!("{path}.at"), s.at, c.created, horizon)?;
@@ -529,29 +528,13 @@ impl Scenario {
                     cluster: c.name.clone(),
                 });
             }
-            if let Operation::AddNodePool { pool } = &s.op {
-                pools.insert(pool.name.clone());
-            }
-            // Overlaps are checked among the operations a person scheduled; a replayed
-            // timeline also holds the fault model's operations, which may have been
-            // refused exactly because they overlapped.
-            if s.origin != Origin::Scheduled || matches!(s.op, Operation::GetCredentials { .. }) {
-                continue;
-            }
-            if let Some((prev_path, prev_op, ends)) = &previous
-                && s.at < *ends
-            {
-                return Err(ScenarioError::Overlap {
-                    path: format!("{path}.at"),
-                    at: s.at,
-                    previous_path: prev_path.clone(),
-                    previous_op: prev_op,
-                    previous_ends: *ends,
-                });
-            }
-            let ends = s.at + self.longest(&s.op);
-            if previous.as_ref().is_none_or(|(_, _, e)| ends > *e) {
-                previous = Some((path, s.op.name(), ends));
+            match &s.op {
+                Operation::AddNodePool { pool } => {
+                    check_tags(&format!("{path}.pool.tags"), &pool.tags)?;
+                    pools.insert(pool.name.clone());
+                }
+                Operation::SetTags { tags, .. } => check_tags(&format!("{path}.tags"), tags)?,
+                _ => {}
             }
         }
         Ok(())
@@ -599,6 +582,40 @@ impl Scenario {
             | Operation::SetTags { .. } => d.node_pool_change,
         }
     }
+}
+
+/// Characters Azure forbids in tag names.
+const TAG_NAME_FORBIDDEN: &[char] = &['<', '>', '%', '&', '\\', '?', '/'];
+
+/// Check tags against Azure's rules, naming the first one it would refuse.
+fn check_tags(
+    path: &str,
+    tags: &std::collections::BTreeMap<String, String>,
+) -> Result<(), ScenarioError> {
+    for (key, value) in tags {
+        let bad = |value: String, why| ScenarioError::BadTag {
+            path: path.to_string(),
+            key: key.clone(),
+            value,
+            why,
+        };
+        if key.is_empty() || key.chars().count() > 512 {
+            return Err(bad(String::new(), "a tag name is 1 to 512 characters"));
+        }
+        if key.contains(TAG_NAME_FORBIDDEN) {
+            return Err(bad(
+                String::new(),
+                "Azure tag names cannot contain any of < > % & \\ ? /",
+            ));
+        }
+        if value.chars().count() > 256 {
+            return Err(bad(
+                format!(" = `{value}`"),
+                "a tag value is at most 256 characters",
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl ScenarioCluster {
