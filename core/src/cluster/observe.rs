@@ -483,6 +483,38 @@ impl Cluster {
 }
 
 impl Cluster {
+    /// The situation at `at` as events: every outage in progress, every broken
+    /// kubeconfig and every open action — what a run that starts from this state (a
+    /// what-if) must show as ongoing, though it began earlier.
+    pub(crate) fn ongoing(&self, at: Instant) -> Vec<EventKind> {
+        let server_not_after = self.cp(CertRole::ApiServer).cert.not_after;
+        let downtime =
+            self.observed
+                .downtime
+                .keys()
+                .map(|(pool, cause)| EventKind::DowntimeStarted {
+                    scope: self.scope_of(*pool),
+                    cause: *cause,
+                });
+        let kubeconfigs = self
+            .kubeconfigs
+            .iter()
+            .zip(&self.observed.kubeconfigs)
+            .filter_map(|(k, seen)| {
+                seen.map(|(error, _)| EventKind::KubeconfigBroken {
+                    holder: k.holder.clone(),
+                    error,
+                    kubectl: error.kubectl_message(at, server_not_after),
+                })
+            });
+        let actions = self
+            .observed
+            .actions
+            .values()
+            .map(|a| EventKind::ActionNeeded { action: a.clone() });
+        downtime.chain(kubeconfigs).chain(actions).collect()
+    }
+
     /// Why certificates that autorotation (`pool: None`) or the kubelet (a pool's client
     /// certificate) would renew are renewed only by hand — the first reason that holds.
     pub(crate) fn manual_reason(&self, pool: Option<&super::NodePool>) -> ManualReason {

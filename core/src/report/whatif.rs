@@ -123,6 +123,15 @@ pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
         &format!("what-if/{}", req.cluster.name),
     ));
     let mut run = Run::new(RunOptions::default());
+    // What is already wrong at `now` (an outage, a broken kubeconfig, an open action) is
+    // part of the answer, though it began before: it counts from `now`.
+    for kind in cluster.ongoing(req.now) {
+        let e = Event { at: req.now, kind };
+        run.summary.observe(&e);
+        if let Some(events) = &mut run.events {
+            events.push(e);
+        }
+    }
     drive(&mut cluster, &scenario, &ops, horizon, &mut rng, &mut run)
         .map_err(|f| ReportError::Replay(f.message))?;
     let events = run.events.take().unwrap_or_default();

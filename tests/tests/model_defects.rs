@@ -1,0 +1,116 @@
+//! Model defects a user hits, each pinned by the behaviour the user expects.
+
+use akscert_core::cluster::{ActionKind, DowntimeCause, EventKind};
+use akscert_core::engine::ScheduledOperation;
+use akscert_core::inventory::{CertRole, RotationMechanism, Scope};
+use akscert_core::report::{
+    self, ClusterFacts, ExpiryReport, ReportRequest, WhatIf, WhatIfRequest,
+};
+use akscert_core::time::Duration;
+use akscert_tests::at;
+
+fn facts(json: serde_json::Value) -> ClusterFacts {
+    serde_json::from_value(json).expect("test facts")
+}
+
+fn ops(json: serde_json::Value) -> Vec<ScheduledOperation> {
+    serde_json::from_value(json).expect("test operations")
+}
+
+/// Created in 2021 and never rotated: its certificates expired in 2023.
+fn expired_cluster() -> ClusterFacts {
+    facts(serde_json::json!({
+        "name": "prod", "resourceGroup": "rg", "created": "2021-03-01T10:00:00Z",
+        "kubernetesVersion": "1.19.7",
+        "nodePools": [ { "name": "nodepool1", "count": 3 } ],
+        "kubeconfigs": [ { "holder": "alice" } ]
+    }))
+}
+
+fn what_if(cluster: ClusterFacts, now: &str, operations: Vec<ScheduledOperation>) -> WhatIf {
+    report::what_if(&WhatIfRequest {
+        now: at(now),
+        warn_within: Duration::days(30),
+        policy: Default::default(),
+        seed: 1,
+        cluster,
+        operations,
+        horizon: None,
+    })
+    .expect("what-if")
+}
+
+fn report_at(cluster: ClusterFacts, now: &str) -> ExpiryReport {
+    report::expiry_report(&ReportRequest {
+        now: at(now),
+        warn_within: Duration::days(30),
+        policy: Default::default(),
+        cluster,
+    })
+    .expect("report")
+}
+
+#[test]
+fn what_if_of_a_cluster_already_down_shows_the_outage_broken_kubeconfigs_and_commands() {
+    let w = what_if(expired_cluster(), "2026-12-01", Vec::new());
+    let now = at("2026-12-01");
+    let cp = w
+        .summary
+        .downtime
+        .intervals
+        .iter()
+        .find(|i| i.scope == Scope::ControlPlane)
+        .expect("the control plane is down now");
+    assert_eq!(
+        (cp.cause, cp.from, cp.to),
+        (DowntimeCause::CertificateExpired, now, None)
+    );
+    assert_eq!(w.summary.downtime.control_plane, w.horizon.since(now));
+    assert!(w.summary.downtime.node_pools.contains_key("nodepool1"));
+    assert_eq!(w.broken_kubeconfigs.len(), 1, "{:?}", w.broken_kubeconfigs);
+    assert_eq!(w.broken_kubeconfigs[0].holder, "alice");
+    assert!(
+        w.broken_kubeconfigs[0]
+            .kubectl
+            .contains("certificate has expired")
+    );
+    assert!(
+        w.summary
+            .actions
+            .iter()
+            .any(|a| a.kind == ActionKind::RotateCerts),
+        "{:?}",
+        w.summary.actions
+    );
+    assert_eq!(
+        w.commands[..1],
+        ["az aks rotate-certs --resource-group rg --name prod".to_string()]
+    );
+    assert!(
+        w.commands.contains(
+            &"az aks get-credentials --resource-group rg --name prod --overwrite-existing"
+                .to_string()
+        ),
+        "{:?}",
+        w.commands
+    );
+}
+
+#[test]
+fn what_if_stop_of_a_cluster_already_down_counts_the_downtime_before_the_stop() {
+    let w = what_if(
+        expired_cluster(),
+        "2026-12-01",
+        ops(serde_json::json!([
+            { "at": "2026-12-02T00:00:00Z", "op": "stop" },
+            { "at": "2027-03-01T00:00:00Z", "op": "start" }
+        ])),
+    );
+    let before_stop =
+        w.summary.downtime.intervals.iter().find(|i| {
+            i.scope == Scope::ControlPlane && i.from == at("2026-12-01") && i.to.is_some()
+        });
+    let i = before_stop.expect("the outage from now until the cluster stops");
+    assert_eq!(i.to, Some(at("2026-12-02") + Duration::minutes(5)));
+    assert!(!w.broken_kubeconfigs.is_empty());
+}
