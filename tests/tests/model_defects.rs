@@ -114,3 +114,59 @@ fn what_if_stop_of_a_cluster_already_down_counts_the_downtime_before_the_stop() 
     assert_eq!(i.to, Some(at("2026-12-02") + Duration::minutes(5)));
     assert!(!w.broken_kubeconfigs.is_empty());
 }
+
+/// Autorotation ran on 2024-08-07 while the cluster was stopped: its pools are stale.
+fn stale_cluster(pools: serde_json::Value) -> ClusterFacts {
+    facts(serde_json::json!({
+        "name": "lab", "resourceGroup": "rg", "created": "2023-01-01T00:00:00Z",
+        "kubernetesVersion": "1.26.3", "stoppedSince": "2024-06-01T00:00:00Z",
+        "nodePools": pools
+    }))
+}
+
+fn recreate_commands(r: &ExpiryReport, pool: &str) -> Vec<String> {
+    r.actions
+        .iter()
+        .find(|a| a.kind == ActionKind::RecreateNodePool && a.subject == pool)
+        .unwrap_or_else(|| panic!("no recreate action for {pool}: {:?}", r.actions))
+        .commands
+        .clone()
+}
+
+#[test]
+fn recreating_the_last_system_pool_adds_a_new_system_pool_before_deleting_it() {
+    let r = report_at(
+        stale_cluster(serde_json::json!([
+            { "name": "systempool", "mode": "System", "count": 3 },
+            { "name": "apps", "mode": "User", "count": 2 }
+        ])),
+        "2025-01-01",
+    );
+    let expected = [
+        "az aks nodepool add --resource-group rg --cluster-name lab --name systempool2 --node-count 3 --mode System",
+        "az aks nodepool delete --resource-group rg --cluster-name lab --name systempool",
+    ];
+    assert_eq!(recreate_commands(&r, "systempool"), expected);
+    let row = r
+        .rows
+        .iter()
+        .find(|row| row.scope == Scope::NodePool("systempool".into()))
+        .expect("a row of the pool");
+    assert_eq!(row.remediation, expected);
+    // A User pool, or a System pool that is not the last, is deleted and added back.
+    assert_eq!(
+        recreate_commands(&r, "apps"),
+        [
+            "az aks nodepool delete --resource-group rg --cluster-name lab --name apps",
+            "az aks nodepool add --resource-group rg --cluster-name lab --name apps --node-count 2",
+        ]
+    );
+    let r = report_at(
+        stale_cluster(serde_json::json!([
+            { "name": "sys1", "mode": "System", "count": 3 },
+            { "name": "sys2", "mode": "System", "count": 3 }
+        ])),
+        "2025-01-01",
+    );
+    assert!(recreate_commands(&r, "sys1")[0].starts_with("az aks nodepool delete"));
+}

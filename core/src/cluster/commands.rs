@@ -80,21 +80,33 @@ impl Names<'_> {
         )
     }
 
-    /// Recreating a pool: delete it, then add it back with the same count.
-    pub fn recreate_pool(&self, pool: &str, count: u32, system: bool) -> Vec<String> {
-        vec![
-            format!(
-                "az aks nodepool delete {} --name {}",
-                self.rg_cluster(),
-                q(pool)
-            ),
+    /// Recreating a pool: delete it, then add it back with the same count. AKS refuses to
+    /// delete a cluster's last System pool, so for that one (`replacement` names a free
+    /// pool name) a new System pool is added first and the old one deleted after.
+    pub fn recreate_pool(
+        &self,
+        pool: &str,
+        count: u32,
+        system: bool,
+        replacement: Option<&str>,
+    ) -> Vec<String> {
+        let add = |name: &str, system: bool| {
             format!(
                 "az aks nodepool add {} --name {} --node-count {count}{}",
                 self.rg_cluster(),
-                q(pool),
+                q(name),
                 if system { " --mode System" } else { "" }
-            ),
-        ]
+            )
+        };
+        let delete = format!(
+            "az aks nodepool delete {} --name {}",
+            self.rg_cluster(),
+            q(pool)
+        );
+        match replacement {
+            Some(new) => vec![add(new, true), delete],
+            None => vec![delete, add(pool, system)],
+        }
     }
 
     /// `az aks nodepool update --tags <opt-out>=true`.

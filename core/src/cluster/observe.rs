@@ -452,7 +452,7 @@ impl Cluster {
                 let p = pool(i);
                 (
                     format!("node pool {}: {what}; recreate the pool to rotate its node certificates", p.name),
-                    names.recreate_pool(&p.name, p.count.max(1), p.mode == PoolMode::System),
+                    self.recreate_commands(i),
                 )
             }
             Why::Reimage { pool: i, turns_on } => {
@@ -483,6 +483,40 @@ impl Cluster {
 }
 
 impl Cluster {
+    /// The commands that recreate pool `i`. AKS refuses to delete the last System pool
+    /// (a cluster modelled without any System pool has one in AKS: its only pool), so
+    /// then a new System pool goes in first, under a name no pool has.
+    pub(crate) fn recreate_commands(&self, i: usize) -> Vec<String> {
+        let p = &self.pools[i];
+        let systems = self
+            .pools
+            .iter()
+            .filter(|q| q.mode == PoolMode::System)
+            .count();
+        let last_system = match p.mode {
+            PoolMode::System => systems == 1,
+            PoolMode::User => systems == 0 && self.pools.len() == 1,
+        };
+        let replacement = last_system.then(|| {
+            (1..)
+                .map(|n| {
+                    if n == 1 {
+                        "systempool".to_string()
+                    } else {
+                        format!("systempool{n}")
+                    }
+                })
+                .find(|name| self.pools.iter().all(|q| &q.name != name))
+                .unwrap_or_default()
+        });
+        self.names().recreate_pool(
+            &p.name,
+            p.count.max(1),
+            p.mode == PoolMode::System,
+            replacement.as_deref(),
+        )
+    }
+
     /// The situation at `at` as events: every outage in progress, every broken
     /// kubeconfig and every open action — what a run that starts from this state (a
     /// what-if) must show as ongoing, though it began earlier.

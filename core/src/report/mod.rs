@@ -365,13 +365,8 @@ fn row(
             vec![names.rotate_certs(), names.get_credentials(false)]
         }
         RowStatus::Stale => pool
-            .map(|p| {
-                names.recreate_pool(
-                    &p.name,
-                    p.count.max(1),
-                    p.mode == crate::cluster::PoolMode::System,
-                )
-            })
+            .and_then(|p| cluster.node_pools().iter().position(|q| q.name == p.name))
+            .map(|i| cluster.recreate_commands(i))
             .unwrap_or_default(),
         RowStatus::Expired | RowStatus::RotationDue => pool
             .map(|p| vec![names.node_image_upgrade(&p.name)])
