@@ -170,3 +170,130 @@ fn recreating_the_last_system_pool_adds_a_new_system_pool_before_deleting_it() {
     );
     assert!(recreate_commands(&r, "sys1")[0].starts_with("az aks nodepool delete"));
 }
+
+/// `report --created 2021-01-10 --kubernetes-version 1.20.7 --last-upgrade 2022-06-01
+/// --pool nodepool1,version=1.19.3`: the control plane was upgraded after the cutoff, the
+/// pool (older than the control plane) was not.
+fn pool_behind() -> ClusterFacts {
+    facts(serde_json::json!({
+        "name": "prod", "resourceGroup": "rg", "created": "2021-01-10T00:00:00Z",
+        "kubernetesVersion": "1.20.7", "lastUpgrade": "2022-06-01T00:00:00Z",
+        "nodePools": [ { "name": "nodepool1", "mode": "System", "count": 3, "kubernetesVersion": "1.19.3" } ]
+    }))
+}
+
+fn row<'a>(
+    r: &'a ExpiryReport,
+    role: CertRole,
+    scope: &Scope,
+) -> &'a akscert_core::report::ReportRow {
+    r.rows
+        .iter()
+        .find(|row| row.role == role && &row.scope == scope)
+        .unwrap_or_else(|| panic!("no {role} row in {scope}"))
+}
+
+#[test]
+fn a_pool_older_than_the_control_plane_was_not_upgraded_with_it() {
+    let r = report_at(pool_behind(), "2022-12-01");
+    let client = row(
+        &r,
+        CertRole::KubeletClient,
+        &Scope::NodePool("nodepool1".into()),
+    );
+    assert_eq!(
+        client.next_rotation.mechanism,
+        RotationMechanism::ManualOnly
+    );
+    assert_eq!(client.not_after, Some(at("2023-01-10")));
+    assert!(
+        client
+            .why
+            .contains("older Kubernetes version than the control plane"),
+        "{}",
+        client.why
+    );
+    assert!(
+        r.notes.iter().any(|n| n.contains(
+            "node pool nodepool1 runs Kubernetes 1.19.3, older than the control plane's 1.20.7: assumed not upgraded with it on 2022-06-01"
+        )),
+        "{:?}",
+        r.notes
+    );
+    // The timeline of the same history agrees: the pool goes down when that certificate
+    // expires.
+    let w = what_if(pool_behind(), "2022-12-01", Vec::new());
+    assert!(
+        w.events.iter().any(|e| matches!(
+            &e.kind,
+            EventKind::DowntimeStarted { scope, cause: DowntimeCause::CertificateExpired }
+                if *scope == Scope::NodePool("nodepool1".into())
+        ) && e.at > at("2023-01-10")),
+        "no pool outage after 2023-01-10"
+    );
+    // Given the pool's own upgrade after the cutoff, its kubelet bootstraps.
+    let mut upgraded = pool_behind();
+    upgraded.node_pools[0].last_upgrade = Some(at("2022-06-01"));
+    let r = report_at(upgraded, "2022-12-01");
+    let client = row(
+        &r,
+        CertRole::KubeletClient,
+        &Scope::NodePool("nodepool1".into()),
+    );
+    assert_eq!(
+        client.next_rotation.mechanism,
+        RotationMechanism::KubeletRenewal
+    );
+    assert!(r.notes.iter().all(|n| !n.contains("assumed not upgraded")));
+}
+
+#[test]
+fn after_a_control_plane_only_upgrade_the_actions_name_what_still_needs_doing() {
+    let r = report_at(pool_behind(), "2022-12-01");
+    let enable: Vec<_> = r
+        .actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::EnableAutorotation)
+        .collect();
+    assert_eq!(enable.len(), 1, "{enable:?}");
+    assert_eq!(enable[0].subject, "nodepool1");
+    assert_eq!(
+        enable[0].commands,
+        [
+            "az aks nodepool upgrade --resource-group rg --cluster-name prod --name nodepool1 --kubernetes-version 1.20.7"
+        ]
+    );
+    let rotate = r
+        .actions
+        .iter()
+        .find(|a| a.kind == ActionKind::RotateCerts)
+        .expect("the static kubelet client certificate needs rotate-certs");
+    assert_eq!(
+        rotate.reason,
+        "the Kubelet client certificate on node pool nodepool1 expires at 2023-01-10T00:00:00Z and only az aks rotate-certs renews it"
+    );
+}
+
+#[test]
+fn tls_bootstrapping_or_rbac_off_is_the_reason_given() {
+    for (field, reason) in [
+        ("tlsBootstrap", "TLS bootstrapping is off on the cluster"),
+        ("rbac", "Kubernetes RBAC is off on the cluster"),
+    ] {
+        let mut json = serde_json::json!({
+            "name": "c", "resourceGroup": "rg", "created": "2023-05-01T00:00:00Z",
+            "kubernetesVersion": "1.26.3",
+            "nodePools": [ { "name": "nodepool1", "mode": "System", "count": 3 } ]
+        });
+        json[field] = serde_json::json!(false);
+        let r = report_at(facts(json), "2024-01-01");
+        for (role, scope) in [
+            (CertRole::KubeletClient, Scope::NodePool("nodepool1".into())),
+            (CertRole::ApiServer, Scope::ControlPlane),
+        ] {
+            let why = &row(&r, role, &scope).why;
+            assert!(why.contains(reason), "{field}: {why}");
+            assert!(!why.contains("upgraded"), "{field}: {why}");
+        }
+    }
+}

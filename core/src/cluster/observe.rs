@@ -24,12 +24,14 @@ pub(super) struct Observed {
     kubeconfigs: Vec<Option<(KubeconfigError, Instant)>>,
     /// Per pool index: whether its nodes carry the KSCR label.
     labels: Vec<bool>,
-    actions: BTreeMap<(ActionKind, String), Action>,
+    /// Open actions, with what they were about when raised (an action whose subject
+    /// changed is raised again, so its text never goes stale).
+    actions: BTreeMap<(ActionKind, String), (Action, Why)>,
 }
 
 impl Observed {
     pub(super) fn actions(&self) -> impl Iterator<Item = &Action> {
-        self.actions.values()
+        self.actions.values().map(|(a, _)| a)
     }
 }
 
@@ -45,7 +47,7 @@ struct Derived<'a> {
 }
 
 /// What an action is about, with what its text needs.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Why {
     RerunRotate,
     Manual {
@@ -54,6 +56,9 @@ enum Why {
         not_after: Instant,
     },
     EnableAutorotation,
+    EnablePoolBootstrap {
+        pool: usize,
+    },
     UnknownAuthority {
         admin: bool,
     },
@@ -232,17 +237,18 @@ impl Cluster {
     fn observe_actions(&mut self, at: Instant) {
         let derived = self.derive_actions(at);
         let mut resolved = Vec::new();
-        for (key, old) in &self.observed.actions {
+        for (key, (old, old_why)) in &self.observed.actions {
             let still = derived
                 .iter()
                 .find(|d| d.kind == key.0 && d.subject == key.1);
             // Same situation and the same due date: nothing new to say.
-            let unchanged = still.is_some_and(|d| d.due.is_none_or(|due| due == old.due));
+            let unchanged =
+                still.is_some_and(|d| d.due.is_none_or(|due| due == old.due) && d.why == *old_why);
             if !unchanged {
                 resolved.push(key.clone());
             }
         }
-        let raised: Vec<Action> = derived
+        let raised: Vec<(Action, Why)> = derived
             .iter()
             .filter(|d| {
                 let known = self
@@ -252,10 +258,10 @@ impl Cluster {
                     .any(|k| k.0 == d.kind && k.1 == d.subject);
                 !known || resolved.iter().any(|k| k.0 == d.kind && k.1 == d.subject)
             })
-            .map(|d| self.render(d, at))
+            .map(|d| (self.render(d, at), d.why))
             .collect();
         for key in resolved {
-            if let Some(a) = self.observed.actions.remove(&key) {
+            if let Some((a, _)) = self.observed.actions.remove(&key) {
                 self.push(
                     at,
                     EventKind::ActionResolved {
@@ -266,10 +272,10 @@ impl Cluster {
                 );
             }
         }
-        for action in raised {
+        for (action, why) in raised {
             self.observed
                 .actions
-                .insert((action.kind, action.subject.clone()), action.clone());
+                .insert((action.kind, action.subject.clone()), (action.clone(), why));
             self.push(at, EventKind::ActionNeeded { action });
         }
     }
@@ -330,6 +336,19 @@ impl Cluster {
                     due: Some(due),
                     why: Why::EnableAutorotation,
                 });
+            }
+        } else if can_enable && !leaves_expired {
+            // The control plane autorotates, but a pool that was not upgraded with it
+            // keeps a static kubelet client certificate until the pool is upgraded.
+            for (i, pool) in self.pools.iter().enumerate() {
+                if pool.count > 0 && !pool.tls_bootstrap && pool.stale.is_none() {
+                    out.push(Derived {
+                        kind: ActionKind::EnableAutorotation,
+                        subject: &pool.name,
+                        due: pool.kubelet_client.cert.not_after,
+                        why: Why::EnablePoolBootstrap { pool: i },
+                    });
+                }
             }
         }
         let current_credential = &self.cp(CertRole::KubectlClient).cert;
@@ -431,6 +450,10 @@ impl Cluster {
             Why::EnableAutorotation => (
                 explain::enable_autorotation(&self.policy),
                 vec![names.upgrade(&self.version.to_string())],
+            ),
+            Why::EnablePoolBootstrap { pool: i } => (
+                explain::enable_pool_bootstrap(&self.policy, &pool(i).name),
+                vec![names.nodepool_upgrade(&pool(i).name, &self.version.to_string())],
             ),
             Why::UnknownAuthority { admin } => (
                 format!("{}'s kubeconfig trusts the Cluster CA that rotate-certs replaced", d.subject),
@@ -545,7 +568,7 @@ impl Cluster {
             .observed
             .actions
             .values()
-            .map(|a| EventKind::ActionNeeded { action: a.clone() });
+            .map(|(a, _)| EventKind::ActionNeeded { action: a.clone() });
         downtime.chain(kubeconfigs).chain(actions).collect()
     }
 

@@ -128,6 +128,37 @@ fn faults(policy: &Policy) -> FaultModel {
 }
 
 impl ClusterFacts {
+    /// The control plane's last upgrade, for a pool whose own is not given — unless the
+    /// pool runs an older version than the control plane: then it was not upgraded with
+    /// it (the seed: "upgrade the control plane and node pool").
+    fn upgraded_with_control_plane(&self, p: &PoolFacts) -> Option<Instant> {
+        let behind = p
+            .kubernetes_version
+            .is_some_and(|pv| pv < self.kubernetes_version);
+        self.last_upgrade.filter(|_| !behind)
+    }
+
+    /// What [`ClusterFacts::scenario`] had to assume where the facts leave it open, one
+    /// sentence each.
+    pub fn assumptions(&self) -> Vec<String> {
+        let Some(upgraded) = self.last_upgrade else {
+            return Vec::new();
+        };
+        self.node_pools
+            .iter()
+            .filter(|p| p.last_upgrade.is_none())
+            .filter_map(|p| {
+                let pv = p.kubernetes_version.filter(|pv| *pv < self.kubernetes_version)?;
+                Some(format!(
+                    "node pool {} runs Kubernetes {pv}, older than the control plane's {}: assumed not upgraded with it on {} (give the pool's lastUpgrade if it was upgraded)",
+                    p.name,
+                    self.kubernetes_version,
+                    upgraded.date_string()
+                ))
+            })
+            .collect()
+    }
+
     /// The scenario that replays these facts up to `now`: creation, pools added later,
     /// upgrades, the last rotation, reimages, a stop, and kubeconfig fetches, each at its
     /// date (operations that would collide are moved just after the one before).
@@ -154,7 +185,7 @@ impl ClusterFacts {
             ));
         }
         for p in &self.node_pools {
-            if let Some(at) = p.last_upgrade.or(self.last_upgrade) {
+            if let Some(at) = p.last_upgrade.or(self.upgraded_with_control_plane(p)) {
                 ops.push((
                     at,
                     Operation::NodePoolUpgrade {

@@ -223,7 +223,8 @@ pub(crate) fn replay(
         (_, Some(e)) => return Err(ReportError::Replay(e.message)),
         (None, None) => return Err(ReportError::Replay("no cluster".into())),
     };
-    let notes = timeline
+    let mut notes = facts.assumptions();
+    let refused = timeline
         .events
         .iter()
         .flatten()
@@ -233,8 +234,8 @@ pub(crate) fn replay(
                 e.at
             )),
             _ => None,
-        })
-        .collect();
+        });
+    notes.extend(refused);
     Ok((cluster, notes))
 }
 
