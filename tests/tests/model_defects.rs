@@ -297,3 +297,82 @@ fn tls_bootstrapping_or_rbac_off_is_the_reason_given() {
         }
     }
 }
+
+fn what_if_err(json: serde_json::Value) -> report::ReportError {
+    let mut req = serde_json::json!({
+        "now": "2026-12-01T00:00:00Z",
+        "cluster": {
+            "name": "prod", "resourceGroup": "rg", "created": "2024-03-01T10:00:00Z",
+            "kubernetesVersion": "1.29.2",
+            "nodePools": [ { "name": "nodepool1", "mode": "System", "count": 3 } ]
+        }
+    });
+    for (k, v) in json.as_object().expect("an object") {
+        req[k] = v.clone();
+    }
+    let req: WhatIfRequest = serde_json::from_value(req).expect("request shape");
+    report::what_if(&req).expect_err("refused")
+}
+
+#[test]
+fn what_if_inputs_out_of_range_are_typed_errors_naming_the_field() {
+    use akscert_core::report::ReportError;
+    // "Stop the cluster for -3 months": the start comes before now.
+    let e = what_if_err(serde_json::json!({ "operations": [
+        { "at": "2026-12-01T00:00:00Z", "op": "stop" },
+        { "at": "2026-09-01T00:00:00Z", "op": "start" }
+    ] }));
+    assert!(
+        matches!(&e, ReportError::OperationBeforeNow { field, .. } if field == "operations[1].at"),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "operations[1].at: 2026-09-01T00:00:00Z is before now (2026-12-01T00:00:00Z)"
+    );
+    // "Stop the cluster for 240 months".
+    let e = what_if_err(serde_json::json!({ "operations": [
+        { "at": "2026-12-01T00:00:00Z", "op": "stop" },
+        { "at": "2046-12-01T00:00:00Z", "op": "start" }
+    ] }));
+    assert!(
+        matches!(&e, ReportError::OperationTooLate { field, .. } if field == "operations[1].at"),
+        "{e:?}"
+    );
+    let e = what_if_err(serde_json::json!({ "operations": [
+        { "at": "2026-12-01T00:00:00Z", "op": "setTags", "pool": "nodepool1", "tags": { "a/b": "true" } }
+    ] }));
+    assert_eq!(
+        e.to_string(),
+        "operations[0].tags: tag `a/b`: Azure tag names cannot contain any of < > % & \\ ? /"
+    );
+    let e = what_if_err(serde_json::json!({ "operations": [
+        { "at": "2026-12-01T00:00:00Z", "op": "rotateCerts", "duration": "3h" }
+    ] }));
+    assert!(
+        e.to_string()
+            .starts_with("operations[0].duration: duration 3h"),
+        "{e}"
+    );
+    let e = what_if_err(serde_json::json!({ "warnWithin": "20y" }));
+    assert!(matches!(e, ReportError::WarnWithin { .. }), "{e:?}");
+    let e = what_if_err(serde_json::json!({ "horizon": "2020-01-01" }));
+    assert!(matches!(e, ReportError::Horizon { .. }), "{e:?}");
+    // 24 months, the page's maximum, is fine.
+    let w = report::what_if(
+        &serde_json::from_value(serde_json::json!({
+            "now": "2026-12-01T00:00:00Z",
+            "cluster": {
+                "name": "prod", "resourceGroup": "rg", "created": "2024-03-01T10:00:00Z",
+                "kubernetesVersion": "1.29.2",
+                "nodePools": [ { "name": "nodepool1", "mode": "System", "count": 3 } ]
+            },
+            "operations": [
+                { "at": "2026-12-01T00:00:00Z", "op": "stop" },
+                { "at": "2028-12-01T00:00:00Z", "op": "start" }
+            ]
+        }))
+        .expect("request"),
+    );
+    assert!(w.is_ok(), "{w:?}");
+}

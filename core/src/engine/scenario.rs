@@ -506,19 +506,7 @@ impl Scenario {
         for (j, s) in c.operations.iter().enumerate() {
             let path = format!("clusters[{i}].operations[{j}]");
             self.check_window(&format!("{path}.at"), s.at, c.created, horizon)?;
-            if let Operation::RotateCerts {
-                duration: Some(d), ..
-            } = &s.op
-            {
-                let bound = self.policy.rotate_certs_max_downtime;
-                if *d < Duration::minutes(1) || *d > bound {
-                    return Err(ScenarioError::RotateDuration {
-                        path: format!("{path}.duration"),
-                        duration: *d,
-                        bound,
-                    });
-                }
-            }
+            check_operation(&path, &s.op, &self.policy)?;
             if let Some(pool) = s.op.pool()
                 && !pools.contains(pool)
             {
@@ -528,13 +516,8 @@ impl Scenario {
                     cluster: c.name.clone(),
                 });
             }
-            match &s.op {
-                Operation::AddNodePool { pool } => {
-                    check_tags(&format!("{path}.pool.tags"), &pool.tags)?;
-                    pools.insert(pool.name.clone());
-                }
-                Operation::SetTags { tags, .. } => check_tags(&format!("{path}.tags"), tags)?,
-                _ => {}
+            if let Operation::AddNodePool { pool } = &s.op {
+                pools.insert(pool.name.clone());
             }
         }
         Ok(())
@@ -582,6 +565,33 @@ impl Scenario {
             | Operation::SetTags { .. } => d.node_pool_change,
         }
     }
+}
+
+/// The checks of one operation's own values, at `path` (`clusters[0].operations[2]`):
+/// a rotate-certs duration within the policy's bound, tags Azure accepts.
+pub(crate) fn check_operation(
+    path: &str,
+    op: &Operation,
+    policy: &Policy,
+) -> Result<(), ScenarioError> {
+    match op {
+        Operation::RotateCerts {
+            duration: Some(d), ..
+        } => {
+            let bound = policy.rotate_certs_max_downtime;
+            if *d < Duration::minutes(1) || *d > bound {
+                return Err(ScenarioError::RotateDuration {
+                    path: format!("{path}.duration"),
+                    duration: *d,
+                    bound,
+                });
+            }
+        }
+        Operation::AddNodePool { pool } => check_tags(&format!("{path}.pool.tags"), &pool.tags)?,
+        Operation::SetTags { tags, .. } => check_tags(&format!("{path}.tags"), tags)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Characters Azure forbids in tag names.

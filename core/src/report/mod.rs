@@ -60,9 +60,59 @@ pub enum ReportError {
         /// Creation.
         created: Instant,
     },
-    /// The replay of the facts could not run.
+    /// The replay of the facts, or of the what-if's operations, could not run.
     #[error("cluster facts could not be replayed: {0}")]
     Replay(String),
+    /// `warnWithin` is negative or longer than [`MAX_SPAN`].
+    #[error("warnWithin: {value} must be between 0s and 10 years")]
+    WarnWithin {
+        /// The value given.
+        value: Duration,
+    },
+    /// A what-if operation before `now`.
+    #[error("{field}: {at} is before now ({now})")]
+    OperationBeforeNow {
+        /// `operations[2].at`.
+        field: String,
+        /// The instant given.
+        at: Instant,
+        /// The request's `now`.
+        now: Instant,
+    },
+    /// A what-if operation more than [`MAX_SPAN`] after `now` (a stop of 240 months).
+    #[error("{field}: {at} is more than 10 years after now ({now})")]
+    OperationTooLate {
+        /// `operations[1].at`.
+        field: String,
+        /// The instant given.
+        at: Instant,
+        /// The request's `now`.
+        now: Instant,
+    },
+    /// A what-if operation with a value AKS or the policy refuses (a tag name with `/`, a
+    /// rotate-certs duration beyond the policy's bound); the path starts `operations[i]`.
+    #[error("{0}")]
+    Operation(ScenarioError),
+    /// The what-if horizon is before `now` or absurdly far.
+    #[error("horizon: {horizon} must be between now ({now}) and 1000 years after it")]
+    Horizon {
+        /// The horizon asked for.
+        horizon: Instant,
+        /// The request's `now`.
+        now: Instant,
+    },
+}
+
+/// Longest warning window, and the furthest after `now` a what-if operation may be: the
+/// model answers for the next years, not for decades of an unchanged cluster.
+pub const MAX_SPAN: Duration = Duration::years(10);
+
+/// Refuse a negative or absurd warning window.
+fn check_warn_within(value: Duration) -> Result<(), ReportError> {
+    if value.is_negative() || value > MAX_SPAN {
+        return Err(ReportError::WarnWithin { value });
+    }
+    Ok(())
 }
 
 /// A row's verdict.
@@ -195,6 +245,7 @@ pub struct ExpiryReport {
 
 /// The report for `req.cluster` at `req.now`.
 pub fn expiry_report(req: &ReportRequest) -> Result<ExpiryReport, ReportError> {
+    check_warn_within(req.warn_within)?;
     let cluster = replay(&req.cluster, req.now, &req.policy)?;
     let mut notes = cluster.1;
     let cluster = cluster.0;
