@@ -428,3 +428,43 @@ fn each_rule_value_is_written_once_in_core() {
         );
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever whole percentages and spans a policy sets, the report states them.
+    #[test]
+    fn any_policy_is_stated_as_set(
+        auto in 50u32..95,
+        lo in 50u32..80,
+        width in 1u32..15,
+        retention in 30i64..364,
+        downtime in 5i64..60,
+    ) {
+        let policy = Policy {
+            autorotation_fraction: f64::from(auto) / 100.0,
+            kubelet_renewal_min: f64::from(lo) / 100.0,
+            kubelet_renewal_max: f64::from(lo + width) / 100.0,
+            stopped_retention: Duration::days(retention),
+            rotate_certs_max_downtime: Duration::minutes(downtime),
+            ..Policy::default()
+        };
+        let r = report::expiry_report(&ReportRequest {
+            now: at("2026-02-01"),
+            warn_within: Duration::days(30),
+            policy: policy.clone(),
+            cluster: new_cluster(),
+        })
+        .expect("report");
+        let api = why(&r, CertRole::ApiServer, &Scope::ControlPlane);
+        let expected = format!("at {auto}% of its validity");
+        proptest::prop_assert!(api.contains(&expected), "{}", api);
+        let window = format!("between {lo}% and {}% of its validity", lo + width);
+        proptest::prop_assert!(r.notes.iter().any(|n| n.contains(&window)), "{:?}", r.notes);
+        let start = r.actions.iter().find(|a| a.kind == ActionKind::StartCluster).expect("stopped");
+        let kept = format!("up to {retention} days");
+        proptest::prop_assert!(start.reason.contains(&kept), "{}", start.reason);
+        let bound = format!("up to {downtime} minutes of downtime");
+        proptest::prop_assert_eq!(explain::rotate_certs_downtime(&policy), bound);
+    }
+}
