@@ -49,10 +49,42 @@ pub fn kubelet_estimate_note(p: &Policy) -> String {
     )
 }
 
-/// `on or after 2022-04-01`: when AKS certificate autorotation (and TLS bootstrapping
-/// on new or upgraded pools) begins.
+/// When AKS certificate autorotation (and TLS bootstrapping on new or upgraded pools)
+/// begins: a cutoff on the first of a month reads as the seed words it, `after March
+/// 2022`; any other as `on or after 2022-06-15`.
 pub fn autorotation_cutoff(p: &Policy) -> String {
-    format!("on or after {}", p.autorotation_after.date_string())
+    after(p.autorotation_after)
+}
+
+/// `after March 2022` for the first of April 2022, else `on or after <date>`.
+fn after(t: Instant) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let date = t.date_string();
+    let midnight = Instant::parse(&date).is_ok_and(|d| d == t);
+    let mut parts = date.splitn(3, '-').map(|x| x.parse::<i64>().unwrap_or(0));
+    let (y, m, d) = (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    );
+    if !(midnight && d == 1 && (1..=12).contains(&m)) {
+        return format!("on or after {date}");
+    }
+    let (py, pm) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    format!("after {} {py}", MONTHS[(pm - 1) as usize])
 }
 
 /// The autorotation of a control plane certificate.
@@ -324,7 +356,17 @@ mod tests {
             kscr_label_key(&p),
             "kubernetes.azure.com/kubelet-serving-ca"
         );
-        assert!(autorotation_cutoff(&p).contains("2022-04-01"));
+        assert_eq!(autorotation_cutoff(&p), "after March 2022");
+        let january = Policy {
+            autorotation_after: Instant::parse("2023-01-01").unwrap_or(Instant::MIN),
+            ..Policy::default()
+        };
+        assert_eq!(autorotation_cutoff(&january), "after December 2022");
+        let mid = Policy {
+            autorotation_after: Instant::parse("2022-06-15").unwrap_or(Instant::MIN),
+            ..Policy::default()
+        };
+        assert_eq!(autorotation_cutoff(&mid), "on or after 2022-06-15");
         assert!(self_signed_serving(&p, Some(KscrOff::BelowMinVersion)).contains("below 1.27"));
     }
 }
