@@ -369,11 +369,8 @@ fn core_code() -> Vec<(String, String)> {
                 continue;
             }
             let name = path.to_string_lossy().to_string();
-            // Test files, and proptest strategies (test support behind a feature).
-            if !name.ends_with(".rs")
-                || name.ends_with("tests.rs")
-                || name.ends_with("strategies.rs")
-            {
+            // Test files hold the defaults on purpose.
+            if !name.ends_with(".rs") || name.ends_with("tests.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source is UTF-8");
