@@ -22,6 +22,7 @@ pub use version::{KubernetesVersion, NodeImageVersion};
 pub mod api;
 pub mod document;
 pub mod engine;
+pub mod explain;
 mod json_path;
 pub mod report;
 #[cfg(feature = "proptest")]

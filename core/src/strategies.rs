@@ -45,7 +45,7 @@ pub fn arb_tags() -> impl Strategy<Value = BTreeMap<String, String>> {
         3 => Just(BTreeMap::new()),
         1 => prop_oneof![Just("true"), Just("True"), Just("false")].prop_map(|v| {
             let mut m = BTreeMap::new();
-            m.insert("aks-disable-kubelet-serving-certificate-rotation".to_string(), v.to_string());
+            m.insert(Policy::default().kscr_opt_out_tag, v.to_string());
             m
         }),
         1 => Just(BTreeMap::from([("env".to_string(), "prod".to_string())])),

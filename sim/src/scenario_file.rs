@@ -125,7 +125,7 @@ pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
         ScenarioError::DuplicateCluster { path, .. }
         | ScenarioError::BeforeCreation { path, .. }
         | ScenarioError::AfterHorizon { path, .. }
-        | ScenarioError::Overlap { path, .. }
+        | ScenarioError::BadTag { path, .. }
         | ScenarioError::UnknownNodePool { path, .. }
         | ScenarioError::RotateDuration { path, .. } => path.clone(),
         ScenarioError::Fault { field, .. } => format!("faults.{field}"),

@@ -2,6 +2,7 @@
 //! the field and value — never a panic.
 
 use akscert_core::api::{self, ApiError};
+use akscert_core::cluster::EventKind;
 use akscert_core::engine::{Scenario, ScenarioError};
 use akscert_core::inventory::{CertRole, RotationMechanism, Scope};
 use akscert_core::report::{self, ClusterFacts, ReportRequest, RowStatus, WhatIfRequest};
@@ -240,17 +241,85 @@ fn operations_before_creation_after_the_horizon_or_on_unknown_pools_name_their_p
 }
 
 #[test]
-fn overlapping_operations_are_refused_naming_both() {
+fn overlapping_operations_reach_the_cluster_and_are_answered_with_its_rejection() {
     let mut s = base();
     s["clusters"][0]["operations"] = serde_json::json!([
-        { "at": "2024-01-01T00:00:00Z", "op": "upgrade", "kubernetesVersion": "1.27.3" },
-        { "at": "2024-01-01T00:10:00Z", "op": "rotateCerts" }
+        { "at": "2024-01-01T00:00:00Z", "op": "rotateCerts", "outcome": "succeed", "duration": "20m" },
+        { "at": "2024-01-01T00:10:00Z", "op": "rotateCerts", "outcome": "succeed", "duration": "20m" }
     ]);
-    let err = scenario(s).prepare().unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "clusters[0].operations[1].at: starts at 2024-01-01T00:10:00Z, but the upgrade at clusters[0].operations[0] may run until 2024-01-01T00:30:00Z; operations of one cluster must not overlap"
+    let t =
+        akscert_core::engine::simulate(&scenario(s), akscert_core::engine::RunOptions::default())
+            .expect("overlapping operations are a valid scenario");
+    let events = t.clusters[0].events.as_ref().expect("events");
+    let rejected: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::OperationRejected { message, .. } => Some((e.at, message.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].0, at("2024-01-01T00:10:00Z"));
+    assert!(
+        rejected[0].1.starts_with(
+            "Operation is not allowed: Another operation (RotatingClusterCertificates) is in progress"
+        ),
+        "{}",
+        rejected[0].1
     );
+    // Only the first rotation ran: one new Cluster CA.
+    let cas = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.kind,
+                EventKind::CertificateIssued {
+                    role: CertRole::ClusterCa,
+                    scope: Scope::ControlPlane,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(cas, 2, "creation and one rotation");
+}
+
+#[test]
+fn tags_azure_refuses_are_scenario_errors_naming_field_and_value() {
+    for (key, forbidden) in [
+        ("team/owner", true),
+        ("a<b", true),
+        ("50%", true),
+        ("ok-key", false),
+    ] {
+        let mut s = base();
+        s["clusters"][0]["operations"] = serde_json::json!([
+            { "at": "2024-01-01", "op": "setTags", "pool": "nodepool1", "tags": { key: "x" } }
+        ]);
+        let r = scenario(s).prepare();
+        if forbidden {
+            let err = r.expect_err(key);
+            assert!(matches!(err, ScenarioError::BadTag { .. }), "{err:?}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "clusters[0].operations[0].tags: tag `{key}`: Azure tag names cannot contain any of < > % & \\ ? /"
+                )
+            );
+        } else {
+            r.expect("a valid tag");
+        }
+    }
+    // A huge name is quoted only in part.
+    let mut s = base();
+    let long = "k".repeat(600);
+    s["clusters"][0]["nodePools"][0]["tags"] = serde_json::json!({ long: "v" });
+    let err = scenario(s).prepare().unwrap_err().to_string();
+    assert!(
+        err.starts_with("clusters[0].nodePools[0].tags: tag `kkk"),
+        "{err}"
+    );
+    assert!(err.len() < 200, "{err}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! Scenario-file errors — wrong types, unknown fields, overlapping operations, dates
+//! Scenario-file errors — wrong types, unknown fields, tag names Azure refuses, dates
 //! before creation — each reported at file:line:col, in TOML, YAML and JSON, with exit
-//! code 2 and nothing on stdout.
+//! code 2 and nothing on stdout. Overlapping operations are no error: the cluster refuses
+//! the second one in the timeline, as AKS does.
 
 use akscert_tests::sim::{run, scratch};
 
@@ -158,32 +159,58 @@ fn unknown_fields_are_refused_where_they_are() {
 }
 
 #[test]
-fn overlapping_operations_point_at_the_second_one() {
-    let dir = scratch("scenario_errors_overlap");
-    let msg = "clusters[0].operations[1].at: starts at 2023-01-01T00:10:00Z, but the upgrade at clusters[0].operations[0] may run until";
+fn tag_names_azure_refuses_point_at_the_tags() {
+    let dir = scratch("scenario_errors_tags");
+    let msg = "clusters[0].operations[1].tags: tag `team/owner`: Azure tag names cannot contain any of < > % & \\ ? /";
     check(
         &dir,
-        "o.toml",
+        "t.toml",
         TOML,
-        "2023-02-01T00:00:00Z",
-        "2023-01-01T00:10:00Z",
-        &[&format!("FILE:17:6: {msg}")],
+        "op = \"stop\"",
+        "op = \"setTags\"\npool = \"np\"\ntags = { \"team/owner\" = \"x\" }",
+        &[&format!("FILE:20:1: {msg}")],
     );
     check(
         &dir,
-        "o.yaml",
+        "t.yaml",
         YAML,
-        "2023-02-01T00:00:00Z",
-        "2023-01-01T00:10:00Z",
-        &[&format!("FILE:12:15: {msg}")],
+        "op: stop }",
+        "op: setTags, pool: np, tags: { team/owner: x } }",
+        &[&format!("FILE:12:66: {msg}")],
     );
     check(
         &dir,
-        "o.json",
+        "t.json",
         JSON,
-        "\"2023-02-01T00:00:00Z\"",
-        "\"2023-01-01T00:10:00Z\"",
-        &[&format!("FILE:14:17: {msg}")],
+        "\"op\": \"stop\" }",
+        "\"op\": \"setTags\", \"pool\": \"np\", \"tags\": { \"team/owner\": \"x\" } }",
+        &[&format!("FILE:14:80: {msg}")],
+    );
+}
+
+#[test]
+fn overlapping_operations_run_and_the_second_is_refused_in_the_timeline() {
+    let dir = scratch("scenario_errors_overlap");
+    let path = dir.join("o.json");
+    std::fs::write(
+        &path,
+        JSON.replacen("\"2023-02-01T00:00:00Z\"", "\"2023-01-01T00:10:00Z\"", 1),
+    )
+    .expect("write the fixture");
+    let r = run(&[
+        "simulate",
+        &path.to_string_lossy(),
+        "--engine",
+        "native",
+        "--format",
+        "json",
+    ]);
+    assert!(r.code <= 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("Another operation (Upgrading) is in progress"),
+        "{}",
+        r.stdout
     );
 }
 

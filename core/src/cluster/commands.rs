@@ -12,7 +12,7 @@ pub struct Names<'a> {
 /// Quote for POSIX shells when needed: resource groups may contain `(` and `)`.
 fn q(s: &str) -> String {
     if s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
     {
         s.to_string()
     } else {
@@ -61,6 +61,16 @@ impl Names<'_> {
         )
     }
 
+    /// `az aks nodepool upgrade --kubernetes-version` for one pool.
+    pub fn nodepool_upgrade(&self, pool: &str, version: &str) -> String {
+        format!(
+            "az aks nodepool upgrade {} --name {} --kubernetes-version {}",
+            self.rg_cluster(),
+            q(pool),
+            q(version)
+        )
+    }
+
     /// `az aks nodepool upgrade --node-image-only` for one pool.
     pub fn node_image_upgrade(&self, pool: &str) -> String {
         format!(
@@ -70,21 +80,33 @@ impl Names<'_> {
         )
     }
 
-    /// Recreating a pool: delete it, then add it back with the same count.
-    pub fn recreate_pool(&self, pool: &str, count: u32, system: bool) -> Vec<String> {
-        vec![
-            format!(
-                "az aks nodepool delete {} --name {}",
-                self.rg_cluster(),
-                q(pool)
-            ),
+    /// Recreating a pool: delete it, then add it back with the same count. AKS refuses to
+    /// delete a cluster's last System pool, so for that one (`replacement` names a free
+    /// pool name) a new System pool is added first and the old one deleted after.
+    pub fn recreate_pool(
+        &self,
+        pool: &str,
+        count: u32,
+        system: bool,
+        replacement: Option<&str>,
+    ) -> Vec<String> {
+        let add = |name: &str, system: bool| {
             format!(
                 "az aks nodepool add {} --name {} --node-count {count}{}",
                 self.rg_cluster(),
-                q(pool),
+                q(name),
                 if system { " --mode System" } else { "" }
-            ),
-        ]
+            )
+        };
+        let delete = format!(
+            "az aks nodepool delete {} --name {}",
+            self.rg_cluster(),
+            q(pool)
+        );
+        match replacement {
+            Some(new) => vec![add(new, true), delete],
+            None => vec![delete, add(pool, system)],
+        }
     }
 
     /// `az aks nodepool update --tags <opt-out>=true`.
@@ -114,8 +136,11 @@ impl Names<'_> {
 /// The seed's check that old certificates no longer work / new ones do.
 pub const KUBECTL_GET_NODES: &str = "kubectl get nodes";
 
-/// The seed's check of which nodes carry the KSCR label.
-pub const KUBECTL_KSCR_LABEL: &str = "kubectl get nodes -L kubernetes.azure.com/kubelet-serving-ca";
+/// The seed's check of which nodes carry the KSCR label (`label_key` from the policy's
+/// `kscrLabel`).
+pub fn kubectl_kscr_label(label_key: &str) -> String {
+    format!("kubectl get nodes -L {}", q(label_key))
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::explain::{self, KscrOff, ManualReason};
 use crate::inventory::{CertRole, RotationMechanism, Scope};
 use crate::time::Instant;
 
-use super::commands::{KUBECTL_GET_NODES, KUBECTL_KSCR_LABEL};
+use super::commands::{KUBECTL_GET_NODES, kubectl_kscr_label};
 use super::event::{Action, ActionKind, DowntimeCause, EventKind, KubeconfigError, StaleReason};
 use super::operation::{Operation, PowerState, ProvisioningState};
 use super::spec::PoolMode;
@@ -23,12 +24,14 @@ pub(super) struct Observed {
     kubeconfigs: Vec<Option<(KubeconfigError, Instant)>>,
     /// Per pool index: whether its nodes carry the KSCR label.
     labels: Vec<bool>,
-    actions: BTreeMap<(ActionKind, String), Action>,
+    /// Open actions, with what they were about when raised (an action whose subject
+    /// changed is raised again, so its text never goes stale).
+    actions: BTreeMap<(ActionKind, String), (Action, Why)>,
 }
 
 impl Observed {
     pub(super) fn actions(&self) -> impl Iterator<Item = &Action> {
-        self.actions.values()
+        self.actions.values().map(|(a, _)| a)
     }
 }
 
@@ -44,7 +47,7 @@ struct Derived<'a> {
 }
 
 /// What an action is about, with what its text needs.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Why {
     RerunRotate,
     Manual {
@@ -53,6 +56,9 @@ enum Why {
         not_after: Instant,
     },
     EnableAutorotation,
+    EnablePoolBootstrap {
+        pool: usize,
+    },
     UnknownAuthority {
         admin: bool,
     },
@@ -231,17 +237,18 @@ impl Cluster {
     fn observe_actions(&mut self, at: Instant) {
         let derived = self.derive_actions(at);
         let mut resolved = Vec::new();
-        for (key, old) in &self.observed.actions {
+        for (key, (old, old_why)) in &self.observed.actions {
             let still = derived
                 .iter()
                 .find(|d| d.kind == key.0 && d.subject == key.1);
             // Same situation and the same due date: nothing new to say.
-            let unchanged = still.is_some_and(|d| d.due.is_none_or(|due| due == old.due));
+            let unchanged =
+                still.is_some_and(|d| d.due.is_none_or(|due| due == old.due) && d.why == *old_why);
             if !unchanged {
                 resolved.push(key.clone());
             }
         }
-        let raised: Vec<Action> = derived
+        let raised: Vec<(Action, Why)> = derived
             .iter()
             .filter(|d| {
                 let known = self
@@ -251,10 +258,10 @@ impl Cluster {
                     .any(|k| k.0 == d.kind && k.1 == d.subject);
                 !known || resolved.iter().any(|k| k.0 == d.kind && k.1 == d.subject)
             })
-            .map(|d| self.render(d, at))
+            .map(|d| (self.render(d, at), d.why))
             .collect();
         for key in resolved {
-            if let Some(a) = self.observed.actions.remove(&key) {
+            if let Some((a, _)) = self.observed.actions.remove(&key) {
                 self.push(
                     at,
                     EventKind::ActionResolved {
@@ -265,10 +272,10 @@ impl Cluster {
                 );
             }
         }
-        for action in raised {
+        for (action, why) in raised {
             self.observed
                 .actions
-                .insert((action.kind, action.subject.clone()), action.clone());
+                .insert((action.kind, action.subject.clone()), (action.clone(), why));
             self.push(at, EventKind::ActionNeeded { action });
         }
     }
@@ -329,6 +336,19 @@ impl Cluster {
                     due: Some(due),
                     why: Why::EnableAutorotation,
                 });
+            }
+        } else if can_enable && !leaves_expired {
+            // The control plane autorotates, but a pool that was not upgraded with it
+            // keeps a static kubelet client certificate until the pool is upgraded.
+            for (i, pool) in self.pools.iter().enumerate() {
+                if pool.count > 0 && !pool.tls_bootstrap && pool.stale.is_none() {
+                    out.push(Derived {
+                        kind: ActionKind::EnableAutorotation,
+                        subject: &pool.name,
+                        due: pool.kubelet_client.cert.not_after,
+                        why: Why::EnablePoolBootstrap { pool: i },
+                    });
+                }
             }
         }
         let current_credential = &self.cp(CertRole::KubectlClient).cert;
@@ -428,8 +448,12 @@ impl Cluster {
                 )
             }
             Why::EnableAutorotation => (
-                "certificate autorotation is off (the cluster was created before it existed and not upgraded since); an upgrade of the control plane and node pools turns it on".to_string(),
+                explain::enable_autorotation(&self.policy),
                 vec![names.upgrade(&self.version.to_string())],
+            ),
+            Why::EnablePoolBootstrap { pool: i } => (
+                explain::enable_pool_bootstrap(&self.policy, &pool(i).name),
+                vec![names.nodepool_upgrade(&pool(i).name, &self.version.to_string())],
             ),
             Why::UnknownAuthority { admin } => (
                 format!("{}'s kubeconfig trusts the Cluster CA that rotate-certs replaced", d.subject),
@@ -451,7 +475,7 @@ impl Cluster {
                 let p = pool(i);
                 (
                     format!("node pool {}: {what}; recreate the pool to rotate its node certificates", p.name),
-                    names.recreate_pool(&p.name, p.count.max(1), p.mode == PoolMode::System),
+                    self.recreate_commands(i),
                 )
             }
             Why::Reimage { pool: i, turns_on } => {
@@ -459,20 +483,15 @@ impl Cluster {
                 let p = pool(i);
                 (
                     format!("node pool {}: only a reimage {what} (node image upgrade, or scale to 0 and back)", p.name),
-                    vec![names.node_image_upgrade(&p.name), KUBECTL_KSCR_LABEL.to_string()],
+                    vec![names.node_image_upgrade(&p.name), kubectl_kscr_label(explain::kscr_label_key(&self.policy))],
                 )
             }
             Why::OptOutRetires { pool: i } => (
-                format!(
-                    "node pool {}: AKS ignores the {} tag from {}; the next reimage after that turns KSCR on and the serving certificate moves from /etc/kubernetes/certs/kubeletserver.crt to /var/lib/kubelet/pki/kubelet-server-current.pem",
-                    pool(i).name,
-                    self.policy.kscr_opt_out_tag,
-                    self.policy.kscr_opt_out_retired_from.date_string()
-                ),
-                vec![KUBECTL_KSCR_LABEL.to_string()],
+                explain::opt_out_retires(&self.policy, &pool(i).name),
+                vec![kubectl_kscr_label(explain::kscr_label_key(&self.policy))],
             ),
             Why::Start { since } => (
-                format!("the cluster has been stopped since {since}; AKS keeps a stopped cluster's state for up to 12 months"),
+                explain::stopped_retention(&self.policy, since),
                 vec![names.start()],
             ),
         };
@@ -482,6 +501,112 @@ impl Cluster {
             due: d.due.unwrap_or(at),
             reason,
             commands,
+        }
+    }
+}
+
+impl Cluster {
+    /// The commands that recreate pool `i`. AKS refuses to delete the last System pool
+    /// (a cluster modelled without any System pool has one in AKS: its only pool), so
+    /// then a new System pool goes in first, under a name no pool has.
+    pub(crate) fn recreate_commands(&self, i: usize) -> Vec<String> {
+        let p = &self.pools[i];
+        let systems = self
+            .pools
+            .iter()
+            .filter(|q| q.mode == PoolMode::System)
+            .count();
+        let last_system = match p.mode {
+            PoolMode::System => systems == 1,
+            PoolMode::User => systems == 0 && self.pools.len() == 1,
+        };
+        let replacement = last_system.then(|| {
+            (1..)
+                .map(|n| {
+                    if n == 1 {
+                        "systempool".to_string()
+                    } else {
+                        format!("systempool{n}")
+                    }
+                })
+                .find(|name| self.pools.iter().all(|q| &q.name != name))
+                .unwrap_or_default()
+        });
+        self.names().recreate_pool(
+            &p.name,
+            p.count.max(1),
+            p.mode == PoolMode::System,
+            replacement.as_deref(),
+        )
+    }
+
+    /// The situation at `at` as events: every outage in progress, every broken
+    /// kubeconfig and every open action — what a run that starts from this state (a
+    /// what-if) must show as ongoing, though it began earlier.
+    pub(crate) fn ongoing(&self, at: Instant) -> Vec<EventKind> {
+        let server_not_after = self.cp(CertRole::ApiServer).cert.not_after;
+        let downtime =
+            self.observed
+                .downtime
+                .keys()
+                .map(|(pool, cause)| EventKind::DowntimeStarted {
+                    scope: self.scope_of(*pool),
+                    cause: *cause,
+                });
+        let kubeconfigs = self
+            .kubeconfigs
+            .iter()
+            .zip(&self.observed.kubeconfigs)
+            .filter_map(|(k, seen)| {
+                seen.map(|(error, _)| EventKind::KubeconfigBroken {
+                    holder: k.holder.clone(),
+                    error,
+                    kubectl: error.kubectl_message(at, server_not_after),
+                })
+            });
+        let actions = self
+            .observed
+            .actions
+            .values()
+            .map(|(a, _)| EventKind::ActionNeeded { action: a.clone() });
+        downtime.chain(kubeconfigs).chain(actions).collect()
+    }
+
+    /// Why certificates that autorotation (`pool: None`) or the kubelet (a pool's client
+    /// certificate) would renew are renewed only by hand — the first reason that holds.
+    pub(crate) fn manual_reason(&self, pool: Option<&super::NodePool>) -> ManualReason {
+        if !self.tls_bootstrap {
+            ManualReason::TlsBootstrapOff
+        } else if !self.rbac && self.policy.autorotation_requires_rbac {
+            ManualReason::RbacOff
+        } else {
+            match pool {
+                Some(p) if p.version < self.version => ManualReason::PoolBehindControlPlane,
+                Some(_) => ManualReason::NotUpgradedSinceCutoff { created: None },
+                None => ManualReason::NotUpgradedSinceCutoff {
+                    created: Some(self.created),
+                },
+            }
+        }
+    }
+
+    /// Why `pool` has kubelet serving certificate rotation off.
+    pub(crate) fn kscr_off_reason(&self, pool: &super::NodePool) -> KscrOff {
+        let p = &self.policy;
+        if p.opts_out_of_kscr(&pool.tags) {
+            KscrOff::OptedOut
+        } else if pool.version < p.kscr_min_version {
+            KscrOff::BelowMinVersion
+        } else if !self.rbac && p.kscr_requires_rbac {
+            KscrOff::RbacOff
+        } else if pool
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| *s < p.kscr_snapshot_floor)
+        {
+            KscrOff::SnapshotTooOld
+        } else {
+            KscrOff::NotUpgradedSinceAvailable
         }
     }
 }

@@ -275,21 +275,16 @@ pub enum ScenarioError {
         /// The horizon.
         horizon: Instant,
     },
-    /// An operation that starts before the previous one can have finished.
-    #[error(
-        "{path}: starts at {at}, but the {previous_op} at {previous_path} may run until {previous_ends}; operations of one cluster must not overlap"
-    )]
-    Overlap {
-        /// Where.
+    /// A node pool tag name Azure refuses: it cannot contain `<>%&\?/` and is 1 to 512
+    /// characters (Azure Resource Manager tag limits).
+    #[error("{path}: tag `{key}`: {why}")]
+    BadTag {
+        /// Where (`clusters[0].operations[3].tags`).
         path: String,
-        /// Its instant.
-        at: Instant,
-        /// The earlier operation.
-        previous_path: String,
-        /// Its `op` name.
-        previous_op: &'static str,
-        /// When it may end.
-        previous_ends: Instant,
+        /// The tag name as given (its first 64 characters when longer).
+        key: String,
+        /// What Azure requires.
+        why: &'static str,
     },
     /// An operation names a pool the cluster does not have at that point.
     #[error("{path}: node pool `{pool}` does not exist in cluster `{cluster}` at that time")]
@@ -497,29 +492,19 @@ impl Scenario {
         spec: &ClusterSpec,
         horizon: Instant,
     ) -> Result<(), ScenarioError> {
+        for (j, p) in c.node_pools.iter().enumerate() {
+            check_tags(&format!("clusters[{i}].nodePools[{j}].tags"), &p.tags)?;
+        }
         let mut pools: BTreeSet<String> = spec.node_pools.iter().map(|p| p.name.clone()).collect();
         for (j, k) in c.kubeconfigs.iter().enumerate() {
             let at = k.fetched.unwrap_or(c.created);
             let path = format!("clusters[{i}].kubeconfigs[{j}].fetched");
             self.check_window(&path, at, c.created, horizon)?;
         }
-        let mut previous: Option<(String, &'static str, Instant)> = None;
         for (j, s) in c.operations.iter().enumerate() {
             let path = format!("clusters[{i}].operations[{j}]");
             self.check_window(&format!("{path}.at"), s.at, c.created, horizon)?;
-            if let Operation::RotateCerts {
-                duration: Some(d), ..
-            } = &s.op
-            {
-                let bound = self.policy.rotate_certs_max_downtime;
-                if *d < Duration::minutes(1) || *d > bound {
-                    return Err(ScenarioError::RotateDuration {
-                        path: format!("{path}.duration"),
-                        duration: *d,
-                        bound,
-                    });
-                }
-            }
+            check_operation(&path, &s.op, &self.policy)?;
             if let Some(pool) = s.op.pool()
                 && !pools.contains(pool)
             {
@@ -531,27 +516,6 @@ impl Scenario {
             }
             if let Operation::AddNodePool { pool } = &s.op {
                 pools.insert(pool.name.clone());
-            }
-            // Overlaps are checked among the operations a person scheduled; a replayed
-            // timeline also holds the fault model's operations, which may have been
-            // refused exactly because they overlapped.
-            if s.origin != Origin::Scheduled || matches!(s.op, Operation::GetCredentials { .. }) {
-                continue;
-            }
-            if let Some((prev_path, prev_op, ends)) = &previous
-                && s.at < *ends
-            {
-                return Err(ScenarioError::Overlap {
-                    path: format!("{path}.at"),
-                    at: s.at,
-                    previous_path: prev_path.clone(),
-                    previous_op: prev_op,
-                    previous_ends: *ends,
-                });
-            }
-            let ends = s.at + self.longest(&s.op);
-            if previous.as_ref().is_none_or(|(_, _, e)| ends > *e) {
-                previous = Some((path, s.op.name(), ends));
             }
         }
         Ok(())
@@ -598,6 +562,67 @@ impl Scenario {
             | Operation::RecreateNodePool { .. }
             | Operation::SetTags { .. } => d.node_pool_change,
         }
+    }
+}
+
+/// The checks of one operation's own values, at `path` (`clusters[0].operations[2]`):
+/// a rotate-certs duration within the policy's bound, tags Azure accepts.
+pub(crate) fn check_operation(
+    path: &str,
+    op: &Operation,
+    policy: &Policy,
+) -> Result<(), ScenarioError> {
+    match op {
+        Operation::RotateCerts {
+            duration: Some(d), ..
+        } => {
+            let bound = policy.rotate_certs_max_downtime;
+            if *d < Duration::minutes(1) || *d > bound {
+                return Err(ScenarioError::RotateDuration {
+                    path: format!("{path}.duration"),
+                    duration: *d,
+                    bound,
+                });
+            }
+        }
+        Operation::AddNodePool { pool } => check_tags(&format!("{path}.pool.tags"), &pool.tags)?,
+        Operation::SetTags { tags, .. } => check_tags(&format!("{path}.tags"), tags)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Characters Azure forbids in tag names.
+const TAG_NAME_FORBIDDEN: &[char] = &['<', '>', '%', '&', '\\', '?', '/'];
+
+/// Check tag names against Azure's rules, naming the first one it would refuse (values
+/// are free text to the model: a scenario may carry large ones on purpose).
+fn check_tags(
+    path: &str,
+    tags: &std::collections::BTreeMap<String, String>,
+) -> Result<(), ScenarioError> {
+    for key in tags.keys() {
+        let bad = |why| ScenarioError::BadTag {
+            path: path.to_string(),
+            key: shown(key),
+            why,
+        };
+        if key.is_empty() || key.chars().count() > 512 {
+            return Err(bad("a tag name is 1 to 512 characters"));
+        }
+        if key.contains(TAG_NAME_FORBIDDEN) {
+            return Err(bad("Azure tag names cannot contain any of < > % & \\ ? /"));
+        }
+    }
+    Ok(())
+}
+
+/// A tag name as an error quotes it: at most 64 characters, so a huge one does not flood
+/// the message.
+fn shown(key: &str) -> String {
+    match key.char_indices().nth(64) {
+        Some((cut, _)) => format!("{}…", &key[..cut]),
+        None => key.to_string(),
     }
 }
 

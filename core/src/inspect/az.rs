@@ -13,10 +13,9 @@ use serde_json::Value;
 use super::error::InspectError;
 use super::model::{ClusterFacts, InputKind, NodePoolFacts, OperationStatus, RunCommandReport};
 use super::{Builder, read_text, sniff};
+use crate::explain;
+use crate::policy::Policy;
 use crate::time::Instant;
-
-/// The node-pool tag that opts out of kubelet serving certificate rotation.
-const KSCR_OPT_OUT_TAG: &str = "aks-disable-kubelet-serving-certificate-rotation";
 
 /// Which JSON this is, judged from its keys (cheap: no parse).
 pub(crate) fn sniff_json(t: &str) -> InputKind {
@@ -100,9 +99,7 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
                         .filter(|x| x.is_object())
                         .unwrap_or(pool);
                     let tags = tags(pp);
-                    let opt_out = tags.iter().any(|(k, v)| {
-                        k.eq_ignore_ascii_case(KSCR_OPT_OUT_TAG) && v.eq_ignore_ascii_case("true")
-                    });
+                    let opt_out = Policy::default().opts_out_of_kscr(&tags);
                     NodePoolFacts {
                         name: s(pool, "name").unwrap_or_default(),
                         mode: s(pp, "mode"),
@@ -239,11 +236,14 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 fn add_cluster(v: &Value, b: &mut Builder<'_>) {
+    // Inspection reads output without a scenario: AKS's documented rules apply.
+    let policy = Policy::default();
     let c = cluster_facts(v);
     let name = c.name.clone().unwrap_or_else(|| "(unnamed)".into());
     match c.provisioning_state.as_deref() {
         Some("RotatingClusterCertificates") => b.attention(format!(
-            "cluster {name} is rotating its certificates (RotatingClusterCertificates): expect up to 30 minutes of downtime"
+            "cluster {name} is rotating its certificates (RotatingClusterCertificates): expect {}",
+            explain::rotate_certs_downtime(&policy)
         )),
         Some("Failed") => b.attention(format!(
             "cluster {name} is in provisioning state Failed; if a certificate rotation failed, run `az aks rotate-certs` again"
@@ -251,19 +251,14 @@ fn add_cluster(v: &Value, b: &mut Builder<'_>) {
         _ => {}
     }
     if c.power_state.as_deref() == Some("Stopped") {
-        b.note(format!(
-            "cluster {name} is stopped: autorotation on a stopped cluster rotates only control-plane certificates; node pools must be recreated afterwards"
-        ));
+        b.note(explain::stopped_cluster(&policy, &name));
     }
     for pool in c
         .node_pools
         .iter()
         .filter(|p| p.kubelet_serving_rotation_opt_out)
     {
-        b.note(format!(
-            "node pool {} carries the tag {KSCR_OPT_OUT_TAG}=true (effective after a reimage; ignored by AKS from April 1, 2027)",
-            pool.name
-        ));
+        b.note(explain::opt_out_tagged(&policy, &pool.name));
     }
     b.doc_mut().clusters.push(c);
 }

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::explain;
 use crate::inventory::{CertRole, RotationMechanism};
 use crate::policy::Policy;
 use crate::time::Instant;
@@ -59,7 +60,6 @@ pub fn rotation_hint(
     policy: &Policy,
 ) -> Option<RotationHint> {
     let point = |f: f64| not_before.fraction_towards(not_after, f);
-    let pct = |f: f64| (f * 100.0).round() as i64;
     let hint = match role {
         AksRole::ClusterCa | AksRole::FrontProxyCa | AksRole::EtcdCa => RotationHint {
             mechanism: RotationMechanism::ManualOnly,
@@ -81,27 +81,17 @@ pub fn rotation_hint(
                 mechanism: RotationMechanism::Autorotation,
                 earliest: Some(at),
                 latest: Some(at),
-                condition: Some(
-                    "the cluster was created or upgraded after March 2022 with RBAC and TLS bootstrapping on; otherwise only az aks rotate-certs renews it".into(),
-                ),
-                how: format!(
-                    "AKS autorotation at {}% of its validity",
-                    pct(policy.autorotation_fraction)
-                ),
+                condition: Some(explain::autorotation_condition(policy)),
+                how: explain::autorotation_hint(policy),
             }
         }
         AksRole::KubeletClient | AksRole::KubeletServing => RotationHint {
             mechanism: RotationMechanism::KubeletRenewal,
             earliest: Some(point(policy.kubelet_renewal_min)),
             latest: Some(point(policy.kubelet_renewal_max)),
-            condition: (role == AksRole::KubeletClient).then(|| {
-                "the node pool was created or upgraded after March 2022 (TLS bootstrapping); older pools hold a static certificate only az aks rotate-certs renews".into()
-            }),
-            how: format!(
-                "the kubelet renews it at a random point between {}% and {}% of its validity",
-                pct(policy.kubelet_renewal_min),
-                pct(policy.kubelet_renewal_max)
-            ),
+            condition: (role == AksRole::KubeletClient)
+                .then(|| explain::kubelet_client_condition(policy)),
+            how: explain::kubelet_hint(policy),
         },
         AksRole::KubeletServingSelfSigned => RotationHint {
             mechanism: RotationMechanism::Reimage,

@@ -20,8 +20,10 @@ use super::{ClusterFacts, PoolFacts};
 use crate::api::ErrorBody;
 use crate::cluster::PoolMode;
 use crate::engine::API_VERSION;
+use crate::explain;
 use crate::inspect::{self, ClusterFacts as AksCluster, InspectError, NodePoolFacts as AksPool};
 use crate::inventory::Os;
+use crate::policy::Policy;
 use crate::time::Instant;
 use crate::version::{KubernetesVersion, NodeImageVersion};
 
@@ -33,15 +35,12 @@ pub const LAST_UPGRADE_TAG: &str = "akscert-last-upgrade";
 pub const LAST_ROTATION_TAG: &str = "akscert-last-rotation";
 
 /// Kubernetes 1.24 was released upstream on 2022-05-03 (kubernetes/kubernetes
-/// CHANGELOG-1.24): a cluster created before March 2022 that runs 1.24 or later has been
-/// upgraded since, which (seed: "clusters created or upgraded after March 2022") enables
-/// autorotation. The earliest such upgrade is assumed.
+/// CHANGELOG-1.24): a cluster created before the policy's autorotation cutoff that runs
+/// 1.24 or later has been upgraded since, which enables autorotation. The earliest such
+/// upgrade is assumed.
 const FIRST_VERSION_AFTER_CUTOFF: KubernetesVersion = KubernetesVersion::new(1, 24);
 /// The release date of [`FIRST_VERSION_AFTER_CUTOFF`]: (year, month, day).
 const FIRST_VERSION_RELEASED: (i16, i8, i8) = (2022, 5, 3);
-/// Clusters created before this date (seed: "created … after March 2022") and running
-/// [`FIRST_VERSION_AFTER_CUTOFF`] or later are assumed upgraded.
-const CREATED_BEFORE: (i16, i8, i8) = (2022, 3, 1);
 
 /// What the JSON does not say, assumed for every cluster that lacks it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +72,9 @@ pub struct AksFactsRequest {
     /// The present: a cluster stopped since an unknown date is taken as stopped since
     /// `now`, and a cluster created after `now` is an error.
     pub now: Instant,
+    /// Policy overrides (the autorotation cutoff decides which upgrades are inferred).
+    #[serde(default)]
+    pub policy: Policy,
 }
 
 /// `aksFacts` output: one entry per cluster of the input, in input order.
@@ -238,7 +240,7 @@ pub fn aks_facts(req: &AksFactsRequest) -> Result<AksFacts, AksInputError> {
         .enumerate()
         .map(|(index, c)| {
             let mut notes = Vec::new();
-            let facts = report_facts(c, req.assume, req.now, &mut notes);
+            let facts = report_facts(c, req.assume, req.now, &req.policy, &mut notes);
             let (facts, error) = match facts {
                 Ok(f) => (Some(f), None),
                 Err(e) => (
@@ -307,7 +309,7 @@ fn date((y, m, d): (i16, i8, i8)) -> Option<Instant> {
 /// - creation: tag `akscert-created`, else `systemData.createdAt`, else
 ///   `assume.created`, else [`AksFactsError::MissingCreationDate`];
 /// - last upgrade: tag `akscert-last-upgrade`, else `assume.last_upgrade`, else — for a
-///   cluster created before March 2022 that runs Kubernetes ≥ 1.24 — 1.24's release
+///   cluster created before the policy's autorotation cutoff that runs Kubernetes ≥ 1.24 — 1.24's release
 ///   date, 2022-05-03 (it must have been upgraded since);
 /// - last rotation: tag `akscert-last-rotation`;
 /// - version: `currentKubernetesVersion`, else `kubernetesVersion`; RBAC: `enableRbac`
@@ -321,6 +323,7 @@ pub fn report_facts(
     c: &AksCluster,
     assume: AksAssumptions,
     now: Instant,
+    policy: &Policy,
     notes: &mut Vec<String>,
 ) -> Result<ClusterFacts, AksFactsError> {
     let name = present(&c.name).ok_or(AksFactsError::MissingName)?;
@@ -370,7 +373,7 @@ pub fn report_facts(
                 ));
                 Some(t)
             }
-            None => inferred_upgrade(created, version, notes),
+            None => inferred_upgrade(created, version, policy, notes),
         },
     };
     let last_rotation = date_tag(c, &name, LAST_ROTATION_TAG)?;
@@ -402,9 +405,10 @@ pub fn report_facts(
     // `az aks rotate-certs` the cluster reports RotatingClusterCertificates; a failed run
     // leaves it Failed and is fixed by running the command again.
     match c.provisioning_state.as_deref() {
-        Some("RotatingClusterCertificates") => notes.push(
-            "provisioningState RotatingClusterCertificates: a rotate-certs run is in progress (up to 30 minutes of downtime)".into(),
-        ),
+        Some("RotatingClusterCertificates") => notes.push(format!(
+            "provisioningState RotatingClusterCertificates: a rotate-certs run is in progress ({})",
+            explain::rotate_certs_downtime(policy)
+        )),
         Some("Failed") => notes.push(
             "provisioningState Failed: if a rotate-certs run failed, run `az aks rotate-certs` again".into(),
         ),
@@ -438,15 +442,16 @@ pub fn report_facts(
     })
 }
 
-/// The upgrade a cluster created before March 2022 must have had to run Kubernetes ≥ 1.24.
+/// The upgrade a cluster created before the autorotation cutoff must have had to run
+/// Kubernetes ≥ 1.24.
 fn inferred_upgrade(
     created: Instant,
     version: KubernetesVersion,
+    policy: &Policy,
     notes: &mut Vec<String>,
 ) -> Option<Instant> {
-    let before = date(CREATED_BEFORE)?;
     let released = date(FIRST_VERSION_RELEASED)?;
-    if created >= before || version < FIRST_VERSION_AFTER_CUTOFF {
+    if created >= policy.autorotation_after || version < FIRST_VERSION_AFTER_CUTOFF {
         return None;
     }
     notes.push(format!(

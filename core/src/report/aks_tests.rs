@@ -16,6 +16,7 @@ fn run(input: Value, assume: AksAssumptions) -> AksFacts {
         input,
         assume,
         now: t(NOW),
+        policy: Policy::default(),
     })
     .expect("a cluster list")
 }
@@ -118,7 +119,8 @@ fn az_list_output_maps_to_report_facts() {
 }
 
 #[test]
-fn a_cluster_created_before_march_2022_on_1_24_or_later_was_upgraded_on_1_24s_release() {
+fn a_cluster_created_before_the_autorotation_cutoff_on_1_24_or_later_was_upgraded_on_1_24s_release()
+{
     let e = one(shop_prod(), AksAssumptions::default());
     assert_eq!(facts(&e).last_upgrade, Some(t("2022-05-03")));
     assert_eq!(
@@ -127,11 +129,25 @@ fn a_cluster_created_before_march_2022_on_1_24_or_later_was_upgraded_on_1_24s_re
             "runs Kubernetes 1.29.7 but was created 2020-05-12: upgraded since 1.24 came out, assumed on 2022-05-03 (tag akscert-last-upgrade=DATE for the real date)"
         ]
     );
-    // Created in March 2022 or later: nothing to infer.
+    // Created in March 2022: still before the policy's autorotation cutoff (April 2022),
+    // so running 1.24 means it was upgraded into autorotation.
+    let march = with(
+        shop_prod(),
+        &["systemData", "createdAt"],
+        json!("2022-03-15"),
+    );
+    let e = one(march, AksAssumptions::default());
+    assert_eq!(
+        facts(&e).last_upgrade,
+        Some(t("2022-05-03")),
+        "{:?}",
+        e.notes
+    );
+    // Created at the cutoff or later: nothing to infer.
     let later = with(
         shop_prod(),
         &["systemData", "createdAt"],
-        json!("2022-03-01"),
+        json!("2022-04-01"),
     );
     let e = one(later, AksAssumptions::default());
     assert_eq!(facts(&e).last_upgrade, None);
@@ -487,6 +503,7 @@ fn input_that_is_no_cluster_list_is_refused_with_what_it_is() {
         input,
         assume: AksAssumptions::default(),
         now: t(NOW),
+        policy: Policy::default(),
     };
     let e = aks_facts(&req(json!("{\n  \"value\": [,]\n}"))).unwrap_err();
     assert!(

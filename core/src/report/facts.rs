@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cluster::{NodePoolSpec, Operation, Origin, PoolMode, RotateOutcome};
 use crate::engine::{
-    API_VERSION, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,
+    API_VERSION, DurationRange, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,
     ScheduledOperation,
 };
 use crate::inventory::Os;
@@ -30,8 +30,8 @@ pub struct ClusterFacts {
     pub created: Instant,
     /// Current control plane version.
     pub kubernetes_version: KubernetesVersion,
-    /// Last control plane upgrade, if any (autorotation needs one after March 2022 for
-    /// clusters created before).
+    /// Last control plane upgrade, if any (autorotation needs one on or after the
+    /// policy's `autorotationAfter` for clusters created before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_upgrade: Option<Instant>,
     /// Last successful `az aks rotate-certs`, if any.
@@ -115,7 +115,50 @@ impl PoolFacts {
     }
 }
 
+/// The default fault model, with rotate-certs runs drawn within the policy's downtime
+/// bound (a policy may bound them below the default's 30 minutes).
+fn faults(policy: &Policy) -> FaultModel {
+    let mut f = FaultModel::default();
+    let bound = policy.rotate_certs_max_downtime;
+    f.rotate_certs_duration = DurationRange {
+        min: f.rotate_certs_duration.min.min(bound),
+        max: bound,
+    };
+    f
+}
+
 impl ClusterFacts {
+    /// The control plane's last upgrade, for a pool whose own is not given — unless the
+    /// pool runs an older version than the control plane: then it was not upgraded with
+    /// it (the seed: "upgrade the control plane and node pool").
+    fn upgraded_with_control_plane(&self, p: &PoolFacts) -> Option<Instant> {
+        let behind = p
+            .kubernetes_version
+            .is_some_and(|pv| pv < self.kubernetes_version);
+        self.last_upgrade.filter(|_| !behind)
+    }
+
+    /// What [`ClusterFacts::scenario`] had to assume where the facts leave it open, one
+    /// sentence each.
+    pub fn assumptions(&self) -> Vec<String> {
+        let Some(upgraded) = self.last_upgrade else {
+            return Vec::new();
+        };
+        self.node_pools
+            .iter()
+            .filter(|p| p.last_upgrade.is_none())
+            .filter_map(|p| {
+                let pv = p.kubernetes_version.filter(|pv| *pv < self.kubernetes_version)?;
+                Some(format!(
+                    "node pool {} runs Kubernetes {pv}, older than the control plane's {}: assumed not upgraded with it on {} (give the pool's lastUpgrade if it was upgraded)",
+                    p.name,
+                    self.kubernetes_version,
+                    upgraded.date_string()
+                ))
+            })
+            .collect()
+    }
+
     /// The scenario that replays these facts up to `now`: creation, pools added later,
     /// upgrades, the last rotation, reimages, a stop, and kubeconfig fetches, each at its
     /// date (operations that would collide are moved just after the one before).
@@ -142,7 +185,7 @@ impl ClusterFacts {
             ));
         }
         for p in &self.node_pools {
-            if let Some(at) = p.last_upgrade.or(self.last_upgrade) {
+            if let Some(at) = p.last_upgrade.or(self.upgraded_with_control_plane(p)) {
                 ops.push((
                     at,
                     Operation::NodePoolUpgrade {
@@ -181,7 +224,7 @@ impl ClusterFacts {
             seed: 0,
             horizon: Horizon::Until(now),
             policy: policy.clone(),
-            faults: FaultModel::default(),
+            faults: faults(policy),
             clusters: Vec::new(),
         };
         let mut free_from = self.created;

@@ -13,6 +13,7 @@ use crate::cluster::{
     Action, Cluster, EventKind, KubeconfigError, PowerState, ProvisioningState, Tracked,
 };
 use crate::engine::{self, API_VERSION, RunOptions, ScenarioError};
+use crate::explain;
 use crate::inventory::{
     CertRole, Issuer, Maintainer, NodeFacts, RotationMechanism, Scope, node_path,
 };
@@ -59,9 +60,59 @@ pub enum ReportError {
         /// Creation.
         created: Instant,
     },
-    /// The replay of the facts could not run.
+    /// The replay of the facts, or of the what-if's operations, could not run.
     #[error("cluster facts could not be replayed: {0}")]
     Replay(String),
+    /// `warnWithin` is negative or longer than [`MAX_SPAN`].
+    #[error("warnWithin: {value} must be between 0s and 10 years")]
+    WarnWithin {
+        /// The value given.
+        value: Duration,
+    },
+    /// A what-if operation before `now`.
+    #[error("{field}: {at} is before now ({now})")]
+    OperationBeforeNow {
+        /// `operations[2].at`.
+        field: String,
+        /// The instant given.
+        at: Instant,
+        /// The request's `now`.
+        now: Instant,
+    },
+    /// A what-if operation more than [`MAX_SPAN`] after `now` (a stop of 240 months).
+    #[error("{field}: {at} is more than 10 years after now ({now})")]
+    OperationTooLate {
+        /// `operations[1].at`.
+        field: String,
+        /// The instant given.
+        at: Instant,
+        /// The request's `now`.
+        now: Instant,
+    },
+    /// A what-if operation with a value AKS or the policy refuses (a tag name with `/`, a
+    /// rotate-certs duration beyond the policy's bound); the path starts `operations[i]`.
+    #[error("{0}")]
+    Operation(ScenarioError),
+    /// The what-if horizon is before `now` or absurdly far.
+    #[error("horizon: {horizon} must be between now ({now}) and 1000 years after it")]
+    Horizon {
+        /// The horizon asked for.
+        horizon: Instant,
+        /// The request's `now`.
+        now: Instant,
+    },
+}
+
+/// Longest warning window, and the furthest after `now` a what-if operation may be: the
+/// model answers for the next years, not for decades of an unchanged cluster.
+pub const MAX_SPAN: Duration = Duration::years(10);
+
+/// Refuse a negative or absurd warning window.
+fn check_warn_within(value: Duration) -> Result<(), ReportError> {
+    if value.is_negative() || value > MAX_SPAN {
+        return Err(ReportError::WarnWithin { value });
+    }
+    Ok(())
 }
 
 /// A row's verdict.
@@ -194,10 +245,11 @@ pub struct ExpiryReport {
 
 /// The report for `req.cluster` at `req.now`.
 pub fn expiry_report(req: &ReportRequest) -> Result<ExpiryReport, ReportError> {
+    check_warn_within(req.warn_within)?;
     let cluster = replay(&req.cluster, req.now, &req.policy)?;
     let mut notes = cluster.1;
     let cluster = cluster.0;
-    notes.push("Kubelet-renewed certificates (marked estimated) renew at a random point between 70% and 90% of their validity; read the node's file for exact dates.".into());
+    notes.push(explain::kubelet_estimate_note(&req.policy));
     Ok(report_from(&cluster, req.now, req.warn_within, notes))
 }
 
@@ -222,7 +274,8 @@ pub(crate) fn replay(
         (_, Some(e)) => return Err(ReportError::Replay(e.message)),
         (None, None) => return Err(ReportError::Replay("no cluster".into())),
     };
-    let notes = timeline
+    let mut notes = facts.assumptions();
+    let refused = timeline
         .events
         .iter()
         .flatten()
@@ -232,8 +285,8 @@ pub(crate) fn replay(
                 e.at
             )),
             _ => None,
-        })
-        .collect();
+        });
+    notes.extend(refused);
     Ok((cluster, notes))
 }
 
@@ -259,7 +312,11 @@ pub(crate) fn report_from(
         .iter()
         .map(|k| {
             let error = cluster.kubeconfig_error(&k.holder);
-            let server_na = cluster.control_plane()[1].cert.not_after;
+            let server_na = cluster
+                .control_plane()
+                .iter()
+                .find(|t| t.cert.role == CertRole::ApiServer)
+                .and_then(|t| t.cert.not_after);
             KubeconfigRow {
                 holder: k.holder.clone(),
                 ca_generation: k.ca_generation,
@@ -360,13 +417,8 @@ fn row(
             vec![names.rotate_certs(), names.get_credentials(false)]
         }
         RowStatus::Stale => pool
-            .map(|p| {
-                names.recreate_pool(
-                    &p.name,
-                    p.count.max(1),
-                    p.mode == crate::cluster::PoolMode::System,
-                )
-            })
+            .and_then(|p| cluster.node_pools().iter().position(|q| q.name == p.name))
+            .map(|i| cluster.recreate_commands(i))
             .unwrap_or_default(),
         RowStatus::Expired | RowStatus::RotationDue => pool
             .map(|p| vec![names.node_image_upgrade(&p.name)])
@@ -418,45 +470,26 @@ fn explain(
     }
     let p = cluster.policy();
     match (t.mechanism, t.cert.role) {
-        (RotationMechanism::ManualOnly, CertRole::ClusterCa) => format!(
-            "the Cluster CA ({}); only az aks rotate-certs replaces it, and AKS leaves that to you",
-            if t.cert.not_before < p.legacy_before { "2-year lifetime: issued before May 2019" } else { "30-year lifetime" }
-        ),
+        (RotationMechanism::ManualOnly, CertRole::ClusterCa) => {
+            explain::cluster_ca(p, t.cert.not_before)
+        }
         (RotationMechanism::ManualOnly, CertRole::ServiceAccountSigningKey) => {
             "a key without expiry; rotate-certs replaces it".into()
         }
         (RotationMechanism::ManualOnly, CertRole::KubeletClient) => {
-            "a static client certificate (no TLS bootstrapping: the pool was not created or upgraded after March 2022); only rotate-certs replaces it".into()
+            explain::static_kubelet_client(p, cluster.manual_reason(pool))
         }
-        (RotationMechanism::ManualOnly, _) => format!(
-            "autorotation is off (cluster created {} and not upgraded since March 2022{}); only rotate-certs, or an upgrade, renews it",
-            cluster.created().date_string(),
-            if cluster.autorotation_enabled() { "" } else { ", or RBAC or TLS bootstrapping is off" }
-        ),
-        (RotationMechanism::Autorotation, _) => {
-            "AKS autorotates it at 80% of its validity, without downtime".into()
+        (RotationMechanism::ManualOnly, _) => {
+            explain::autorotation_off(p, cluster.manual_reason(None))
         }
+        (RotationMechanism::Autorotation, _) => explain::autorotates(p),
         (RotationMechanism::GetCredentials, _) => {
             "a copy in someone's kubeconfig; they fetch a new one with az aks get-credentials --overwrite-existing".into()
         }
-        (RotationMechanism::KubeletRenewal, CertRole::KubeletServing) => format!(
-            "kubelet serving certificate rotation is on (nodes labelled {}): the kubelet renews it between 70% and 90% of its validity",
-            p.kscr_label
-        ),
-        (RotationMechanism::KubeletRenewal, _) => {
-            "the kubelet renews it through TLS bootstrapping between 70% and 90% of its validity".into()
-        }
+        (RotationMechanism::KubeletRenewal, CertRole::KubeletServing) => explain::kscr_on(p),
+        (RotationMechanism::KubeletRenewal, _) => explain::kubelet_client_renewal(p),
         (RotationMechanism::Reimage, _) => {
-            let why_off = pool.map_or("", |pl| {
-                if p.opts_out_of_kscr(&pl.tags) {
-                    " (opted out by tag)"
-                } else if pl.version < p.kscr_min_version {
-                    " (Kubernetes below 1.27)"
-                } else {
-                    " (the pool has not been upgraded since KSCR became available)"
-                }
-            });
-            format!("self-signed by the node because kubelet serving certificate rotation is off{why_off}; a 20-year certificate regenerated only when nodes are reimaged")
+            explain::self_signed_serving(p, pool.map(|pl| cluster.kscr_off_reason(pl)))
         }
     }
 }

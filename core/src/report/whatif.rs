@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{Event, EventKind};
+use crate::engine::scenario::check_operation;
 use crate::engine::{
     API_VERSION, ClusterSummary, Horizon, Run, RunOptions, ScheduledOperation, drive,
 };
@@ -46,6 +47,36 @@ pub struct WhatIfRequest {
 
 fn thirty_days() -> Duration {
     Duration::days(30)
+}
+
+impl WhatIfRequest {
+    /// Check the request's own values (the facts are checked by their replay): the
+    /// warning window, and each operation — at or after `now`, at most
+    /// [`MAX_SPAN`](super::MAX_SPAN) later, with tags Azure accepts and a rotate-certs
+    /// duration within the policy's bound. Each error names its field.
+    pub fn validate(&self) -> Result<(), ReportError> {
+        super::check_warn_within(self.warn_within)?;
+        for (i, s) in self.operations.iter().enumerate() {
+            let field = format!("operations[{i}].at");
+            if s.at < self.now {
+                return Err(ReportError::OperationBeforeNow {
+                    field,
+                    at: s.at,
+                    now: self.now,
+                });
+            }
+            if s.at.since(self.now) > super::MAX_SPAN {
+                return Err(ReportError::OperationTooLate {
+                    field,
+                    at: s.at,
+                    now: self.now,
+                });
+            }
+            check_operation(&format!("operations[{i}]"), &s.op, &self.policy)
+                .map_err(ReportError::Operation)?;
+        }
+        Ok(())
+    }
 }
 
 /// The answer (reads back from its JSON; see [`crate::document`]).
@@ -90,17 +121,10 @@ pub struct BrokenKubeconfig {
 
 /// Replay `req.cluster` to `req.now`, apply `req.operations`, and report.
 pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
+    req.validate()?;
     let (mut cluster, notes) = replay(&req.cluster, req.now, &req.policy)?;
     let before = report_from(&cluster, req.now, req.warn_within, notes.clone());
     let mut ops = req.operations.clone();
-    for (i, s) in ops.iter().enumerate() {
-        if s.at < req.now {
-            return Err(ReportError::Replay(format!(
-                "operations[{i}].at: {} is before now ({})",
-                s.at, req.now
-            )));
-        }
-    }
     ops.sort_by_key(|s| s.at);
     let scenario = req.cluster.scenario(req.now, &req.policy);
     let horizon = match req.horizon {
@@ -113,16 +137,25 @@ pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
             .unwrap_or(req.now + Duration::days(365)),
     };
     if horizon < req.now || horizon.since(req.now) > Duration::years(1000) {
-        return Err(ReportError::Replay(format!(
-            "horizon {horizon} must be between now ({}) and 1000 years after it",
-            req.now
-        )));
+        return Err(ReportError::Horizon {
+            horizon,
+            now: req.now,
+        });
     }
     let mut rng = SplitMix64::new(derive_seed(
         req.seed,
         &format!("what-if/{}", req.cluster.name),
     ));
     let mut run = Run::new(RunOptions::default());
+    // What is already wrong at `now` (an outage, a broken kubeconfig, an open action) is
+    // part of the answer, though it began before: it counts from `now`.
+    for kind in cluster.ongoing(req.now) {
+        let e = Event { at: req.now, kind };
+        run.summary.observe(&e);
+        if let Some(events) = &mut run.events {
+            events.push(e);
+        }
+    }
     drive(&mut cluster, &scenario, &ops, horizon, &mut rng, &mut run)
         .map_err(|f| ReportError::Replay(f.message))?;
     let events = run.events.take().unwrap_or_default();
