@@ -201,6 +201,15 @@ impl ApiError {
             ApiError::TooLarge { .. } => "inputTooLarge",
             ApiError::BadInput { .. } => "badInput",
             ApiError::Scenario(_) => "invalidScenario",
+            // A what-if's own values (its operations, window, horizon) are the request's,
+            // not the cluster's facts.
+            ApiError::Report(
+                ReportError::WarnWithin { .. }
+                | ReportError::OperationBeforeNow { .. }
+                | ReportError::OperationTooLate { .. }
+                | ReportError::Operation(_)
+                | ReportError::Horizon { .. },
+            ) => "invalidRequest",
             ApiError::Report(_) => "invalidClusterFacts",
             ApiError::Policy(_) => "invalidPolicy",
             ApiError::NotOneCluster { .. } | ApiError::InputChoice(_) => "invalidRequest",

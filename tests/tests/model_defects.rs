@@ -330,6 +330,19 @@ fn what_if_inputs_out_of_range_are_typed_errors_naming_the_field() {
         e.to_string(),
         "operations[1].at: 2026-09-01T00:00:00Z is before now (2026-12-01T00:00:00Z)"
     );
+    // Through the API (what the page and npm users get), a what-if's own values are a bad
+    // request, not bad cluster facts.
+    let json = serde_json::json!({
+        "now": "2026-12-01T00:00:00Z",
+        "cluster": {
+            "name": "prod", "resourceGroup": "rg", "created": "2024-03-01T10:00:00Z",
+            "kubernetesVersion": "1.29.2",
+            "nodePools": [ { "name": "nodepool1", "mode": "System", "count": 3 } ]
+        },
+        "operations": [ { "at": "2026-09-01T00:00:00Z", "op": "start" } ]
+    });
+    let err = akscert_core::api::call("whatIf", &json.to_string()).expect_err("refused");
+    assert_eq!(err.kind(), "invalidRequest", "{err}");
     // "Stop the cluster for 240 months".
     let e = what_if_err(serde_json::json!({ "operations": [
         { "at": "2026-12-01T00:00:00Z", "op": "stop" },
