@@ -167,6 +167,20 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     assert.match(await page.textContent('#inspect-secrets'), /privateKey[\s\S]*present \(redacted\)/);
     const html = await page.content();
     for (const secret of kc.secrets) assert.ok(!html.includes(secret), 'a secret reached the page');
+
+    // A certificate issued a minute ago, pasted on its issue day: valid now, not "not yet
+    // valid" (the page judges at this very second when the report date is today).
+    const freshKeys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+    const fresh = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '03', name: 'CN=fresh', notBefore: new Date(Date.now() - 60000), notAfter: new Date(Date.now() + 86400000 * 365),
+      keys: freshKeys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    });
+    await page.fill('#paste', fresh.toString('pem'));
+    await page.waitForFunction(() => /^done/.test(document.getElementById('paste-status').textContent)
+      && document.querySelectorAll('#inspect-table tbody tr').length === 1);
+    const freshRow = await page.$$eval('#inspect-table tbody tr', (trs) => [...trs[0].cells].map((c) => c.textContent));
+    assert.ok(!freshRow.some((c) => /not yet valid/i.test(c)), JSON.stringify(freshRow));
+    assert.match(await page.textContent('#inspect-summary'), / at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     assert.equal(await page.inputValue('#paste'), kc.yaml, 'the box keeps the paste as it was');
 
     // Cluster facts → expiry report.

@@ -40,25 +40,29 @@ test('the form becomes cluster facts: blanks left to the defaults, tags and hold
 test('each what-if button asks for what it says, and the engine accepts it', () => {
   const facts = plain(C.factsFromForm(form));
   const now = '2023-02-10T00:00:00Z';
-  const rotate = api.whatIf(plain(C.whatIfRequest('rotate', facts, now, 6)));
+  const policy = api.policyDefaults();
+  const rotate = api.whatIf(plain(C.whatIfRequest('rotate', facts, now, 6, policy)));
   assert.equal(rotate.after.caGeneration, rotate.before.caGeneration + 1);
   assert.ok(rotate.brokenKubeconfigs.length >= 1);
 
-  const stopReq = plain(C.whatIfRequest('stop', facts, now, 6));
+  const stopReq = plain(C.whatIfRequest('stop', facts, now, 6, policy));
   assert.deepEqual(stopReq.operations.map((o) => [o.op, o.at]), [['stop', now], ['start', '2023-08-10T00:00:00Z']]);
   const stop = api.whatIf(stopReq);
   assert.notEqual(stop.summary.downtime.controlPlane, '0s');
 
-  const upReq = plain(C.whatIfRequest('upgrade', facts, now, 6));
-  assert.equal(upReq.operations[0].kubernetesVersion, '1.27.9');
-  assert.equal(C.upgradeTarget('1.29.4'), '1.30.0');
+  const upReq = plain(C.whatIfRequest('upgrade', facts, now, 6, policy));
+  assert.equal(upReq.operations[0].kubernetesVersion, '1.27.0');
+  assert.equal(C.upgradeTarget('1.29.4', policy), '1.30.0');
+  // The page follows the policy, not a number of its own.
+  assert.equal(C.upgradeTarget('1.29.4', { ...policy, kscrMinVersion: '1.31' }), '1.31.0');
   const up = api.whatIf(upReq);
   assert.equal(up.after.autorotation, true, 'an upgrade after March 2022 turns autorotation on');
 
-  const optReq = plain(C.whatIfRequest('optOut', facts, now, 6));
+  const optReq = plain(C.whatIfRequest('optOut', facts, now, 6, policy));
   const tags = optReq.operations.filter((o) => o.op === 'setTags');
   assert.equal(tags.length, 2);
-  assert.equal(tags[0].tags[C.OPT_OUT_TAG], 'true');
+  assert.equal(tags[0].tags[policy.kscrOptOutTag], 'true');
+  assert.equal(plain(C.whatIfRequest('optOut', facts, now, 6, { ...policy, kscrOptOutTag: 'x-opt-out' })).operations[0].tags['x-opt-out'], 'true');
   assert.equal(tags[0].tags.team, 'a', 'existing tags are kept');
   assert.equal(optReq.operations.filter((o) => o.op === 'nodeImageUpgrade').length, 2, 'then a reimage, which makes it effective');
   api.whatIf(optReq);
@@ -67,7 +71,7 @@ test('each what-if button asks for what it says, and the engine accepts it', () 
 test('the timeline is SVG with a bar per row, the downtime, and escaped text', () => {
   const facts = plain(C.factsFromForm({ ...form, pools: form.pools.slice(0, 1) }));
   const now = '2023-02-10T00:00:00Z';
-  const w = api.whatIf(plain(C.whatIfRequest('rotate', facts, now, 6)));
+  const w = api.whatIf(plain(C.whatIfRequest('rotate', facts, now, 6, api.policyDefaults())));
   w.before.rows[0].title = 'x<script>alert(1)</script>';
   const svg = C.timelineSvg(w.before, w);
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

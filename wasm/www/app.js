@@ -10,6 +10,8 @@
   var C = AksCalc;
   var api = null;
   var fullApi = null;
+  /** The engine's AKS policy (policyDefaults()): the page's only source of AKS rules. */
+  var policy = null;
   var fullLoading = null;
   var compiled = null;
   var worker = null;
@@ -368,7 +370,7 @@
   function whatIf(kind, label) {
     showError('');
     try {
-      var req = C.whatIfRequest(kind, currentFacts(), now + 'T00:00:00Z', $('wi-months').value);
+      var req = C.whatIfRequest(kind, currentFacts(), now + 'T00:00:00Z', $('wi-months').value, policy);
       renderWhatIf(label, api.whatIf(req));
     } catch (e) {
       showError(readable(e));
@@ -445,9 +447,16 @@
   }
 
   /** The report date of the form, as an instant (today by default). */
+  /**
+   * The instant to judge pasted input at: this very second when the report date is today
+   * (a certificate issued a minute ago is valid, not "not yet valid"), otherwise the end
+   * of the chosen day (UTC). The inspection summary says which instant was used.
+   */
   function nowInstant() {
-    var d = $('facts').elements.now.value || new Date().toISOString().slice(0, 10);
-    return d + 'T00:00:00Z';
+    var current = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    var d = $('facts').elements.now.value;
+    if (!d || d === current.slice(0, 10)) return current;
+    return d + 'T23:59:59Z';
   }
 
   var MAX_ROWS = 500;
@@ -456,7 +465,7 @@
     var out = $('inspect-out');
     var parts = [];
     var s = ins.summary;
-    parts.push('<p id="inspect-summary">Read as <strong>' + C.escapeHtml(ins.inputKind) + '</strong> on ' + ins.now.slice(0, 10) +
+    parts.push('<p id="inspect-summary">Read as <strong>' + C.escapeHtml(ins.inputKind) + '</strong> at ' + ins.now.replace('T', ' ').replace('Z', ' UTC') +
       ': ' + s.total + ' certificate' + (s.total === 1 ? '' : 's') + ' or dates — ' + s.ok + ' ok, ' + s.expiringSoon +
       ' expiring soon, ' + s.expired + ' expired' + (s.notYetValid ? ', ' + s.notYetValid + ' not yet valid' : '') + '.</p>');
     if (s.attention.length) {
@@ -588,7 +597,7 @@
     $('facts').onsubmit = function (ev) { ev.preventDefault(); report(); };
     $('wi-rotate').onclick = function () { whatIf('rotate', 'Rotate certs now (az aks rotate-certs)'); };
     $('wi-stop').onclick = function () { whatIf('stop', 'Stop the cluster for ' + $('wi-months').value + ' months'); };
-    $('wi-upgrade').onclick = function () { whatIf('upgrade', 'Upgrade to ' + C.upgradeTarget($('facts').elements.kubernetesVersion.value)); };
+    $('wi-upgrade').onclick = function () { whatIf('upgrade', 'Upgrade to ' + C.upgradeTarget($('facts').elements.kubernetesVersion.value, policy)); };
     $('wi-optout').onclick = function () { whatIf('optOut', 'Set the KSCR opt-out tag (then reimage)'); };
     $('paste').addEventListener('input', onPaste);
     $('paste-show').onclick = function () { $('paste').dataset.shown = '1'; fitBox(); };
@@ -602,6 +611,7 @@
       return wasm_bindgen({ module_or_path: module });
     }).then(function () {
       api = wasm_bindgen;
+      policy = api.policyDefaults();
       startWorker();
       var v = api.version();
       $('engine-status').textContent = 'engine ready: akscert-core ' + v.coreVersion + ' (' + v.apiVersion + '), running in this page';

@@ -5,7 +5,6 @@ var AksCalc = (function () {
   'use strict';
 
   var DAY = 86400000;
-  var OPT_OUT_TAG = 'aks-disable-kubelet-serving-certificate-rotation';
 
   function iso(ms) {
     return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -82,33 +81,40 @@ var AksCalc = (function () {
     return { now: now, cluster: facts };
   }
 
-  /** The next patch of 1.27 or the cluster's own minor if it is newer. */
-  function upgradeTarget(version) {
+  /**
+   * The version an upgrade what-if goes to: the first with kubelet serving certificate
+   * rotation (the policy's `kscrMinVersion`, from the engine's policyDefaults()), or the
+   * next minor when the cluster is already there.
+   */
+  function upgradeTarget(version, policy) {
+    var floor = /^v?(\d+)\.(\d+)/.exec(policy.kscrMinVersion);
     var m = /^v?(\d+)\.(\d+)/.exec(version || '');
-    if (m && Number(m[1]) === 1 && Number(m[2]) >= 27) return m[1] + '.' + (Number(m[2]) + 1) + '.0';
-    return '1.27.9';
+    var at = function (v) { return Number(v[1]) * 1000 + Number(v[2]); };
+    if (m && floor && at(m) >= at(floor)) return m[1] + '.' + (Number(m[2]) + 1) + '.0';
+    return floor[1] + '.' + floor[2] + '.0';
   }
 
   /**
    * The what-if request of a button: `rotate` (az aks rotate-certs now), `stop` (stop now,
-   * start after `months`), `upgrade` (to 1.27 or the next minor), `optOut` (the KSCR
-   * opt-out tag on every pool, then the reimage that makes it take effect).
+   * start after `months`), `upgrade` (see upgradeTarget), `optOut` (the policy's KSCR
+   * opt-out tag on every pool, then the reimage that makes it take effect). `policy` is
+   * the engine's policyDefaults(): the page states no AKS rule of its own.
    */
-  function whatIfRequest(kind, facts, now, months) {
+  function whatIfRequest(kind, facts, now, months, policy) {
     var ops;
     if (kind === 'rotate') {
       ops = [{ at: now, op: 'rotateCerts' }];
     } else if (kind === 'stop') {
       ops = [{ at: now, op: 'stop' }, { at: addMonths(now, Math.max(1, Number(months) || 1)), op: 'start' }];
     } else if (kind === 'upgrade') {
-      ops = [{ at: now, op: 'upgrade', kubernetesVersion: upgradeTarget(facts.kubernetesVersion) }];
+      ops = [{ at: now, op: 'upgrade', kubernetesVersion: upgradeTarget(facts.kubernetesVersion, policy) }];
     } else if (kind === 'optOut') {
       ops = [];
       var t = parseInstant(now);
       facts.nodePools.forEach(function (p) {
         var tags = {};
         Object.keys(p.tags || {}).forEach(function (k) { tags[k] = p.tags[k]; });
-        tags[OPT_OUT_TAG] = 'true';
+        tags[policy.kscrOptOutTag] = 'true';
         ops.push({ at: iso(t), op: 'setTags', pool: p.name, tags: tags });
         t += 3600000;
       });
@@ -257,6 +263,6 @@ var AksCalc = (function () {
     factsFromForm: factsFromForm, parseTags: parseTags, reportRequest: reportRequest,
     whatIfRequest: whatIfRequest, upgradeTarget: upgradeTarget, addMonths: addMonths,
     duration: duration, escapeHtml: escapeHtml, nextRotation: nextRotation,
-    timelineSvg: timelineSvg, sniff: sniff, rotationHint: rotationHint, STATUS_LABEL: STATUS_LABEL, STATUS_CLASS: STATUS_CLASS, OPT_OUT_TAG: OPT_OUT_TAG,
+    timelineSvg: timelineSvg, sniff: sniff, rotationHint: rotationHint, STATUS_LABEL: STATUS_LABEL, STATUS_CLASS: STATUS_CLASS,
   };
 })();
