@@ -167,6 +167,7 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     assert.match(await page.textContent('#inspect-secrets'), /privateKey[\s\S]*present \(redacted\)/);
     const html = await page.content();
     for (const secret of kc.secrets) assert.ok(!html.includes(secret), 'a secret reached the page');
+    assert.equal(await page.inputValue('#paste'), kc.yaml, 'the box keeps the paste as it was');
 
     // A certificate issued a minute ago, pasted on its issue day: valid now, not "not yet
     // valid" (the page judges at this very second when the report date is today).
@@ -181,7 +182,6 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     const freshRow = await page.$$eval('#inspect-table tbody tr', (trs) => [...trs[0].cells].map((c) => c.textContent));
     assert.ok(!freshRow.some((c) => /not yet valid/i.test(c)), JSON.stringify(freshRow));
     assert.match(await page.textContent('#inspect-summary'), / at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
-    assert.equal(await page.inputValue('#paste'), kc.yaml, 'the box keeps the paste as it was');
 
     // Cluster facts → expiry report.
     await fillFacts(page);
