@@ -179,6 +179,13 @@ pub struct InspectRequest {
     #[serde(default = "thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
+    /// Verify signatures (default false): decide `selfSigned` and `issuedBy` by signature
+    /// (`linkedBy: signature`) and check each CA of the input against the certificates it
+    /// could have issued. Without it, those two fields come from names and key
+    /// identifiers only (`linkedBy: nameAndKeyId`) and no trust checks are made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub verify: bool,
 }
 
 /// `inspectSet` input: several named inputs judged together (trust across them).
@@ -194,6 +201,11 @@ pub struct InspectSetRequest {
     #[serde(default = "thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
+    /// Decide each certificate's `selfSigned` and `issuedBy` by signature (default false).
+    /// Trust checks within and across the inputs always verify signatures.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub verify: bool,
 }
 
 /// One named input of a set.
@@ -364,6 +376,7 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
             let bytes = input_bytes(&req.input, &req.input_base64, "")?;
             let opts = InspectOptions {
                 warn_within: req.warn_within,
+                verify: req.verify,
                 ..InspectOptions::new(req.now)
             };
             let mut result = match req.kind {
@@ -386,6 +399,7 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
                 owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
             let opts = InspectOptions {
                 warn_within: req.warn_within,
+                verify: req.verify,
                 ..InspectOptions::new(req.now)
             };
             Ok(to_json(&inspect::inspect_set(&borrowed, &opts)))

@@ -140,22 +140,32 @@ fn latin1(bytes: &[u8]) -> String {
 
 /// Lower-case hex without separators.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push_str(&format!("{b:02x}"));
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
+}
+
+/// Upper-case hex digits of `bytes` appended to `s` (no allocation per byte: fingerprints
+/// and key identifiers are formatted for every certificate).
+pub(crate) fn push_hex_upper(s: &mut String, bytes: &[u8], colons: bool) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for (i, &b) in bytes.iter().enumerate() {
+        if colons && i > 0 {
+            s.push(':');
+        }
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
 }
 
 /// Upper-case, colon-separated hex, as OpenSSL prints key identifiers and fingerprints.
 pub(crate) fn hex_colon_upper(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
-        }
-        s.push_str(&format!("{b:02X}"));
-    }
+    push_hex_upper(&mut s, bytes, true);
     s
 }
 

@@ -245,6 +245,7 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
             u.username = body.str("username");
             u.exec_command = body.get("exec").and_then(|e| e.str("command"));
             u.auth_provider = body.get("auth-provider").and_then(|a| a.str("name"));
+            let key_data = body.str("client-key-data").filter(|d| !d.trim().is_empty());
             for (key, kind, field) in [
                 ("client-key-data", "privateKey", 0),
                 ("client-key", "privateKeyFile", 3),
@@ -301,6 +302,14 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
                     }
                 }
             }
+            if let (Some(key), Some(&first)) = (&key_data, u.client_certificates.first()) {
+                u.client_key_error = client_key_error(b, key, first);
+                if let Some(e) = &u.client_key_error {
+                    b.attention(format!(
+                        "kubeconfig user `{name}`: client-key-data is not usable with its client certificate; kubectl fails before connecting: {e}"
+                    ));
+                }
+            }
         }
         report.users.push(u);
     }
@@ -352,9 +361,19 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     Ok(())
 }
 
-/// (user name, certificate index) of every client certificate used with `cluster` by some
-/// context.
-pub(crate) fn clients_for_cluster(doc: &Inspection, cluster: &str) -> Vec<(String, usize)> {
+/// Check the key against the certificate at `cert_index` (already read into the builder).
+fn client_key_error(b: &Builder<'_>, key: &str, cert_index: usize) -> Option<String> {
+    let der = b.doc.raw.get(cert_index)?;
+    let (cert, _) = super::x509::reparse_certificate(der).ok()?;
+    super::keypair::check_client_key(key, cert.spki).err()
+}
+
+/// (user name, certificate index, `client-key-data` problem) of every client certificate
+/// used with `cluster` by some context.
+pub(crate) fn clients_for_cluster(
+    doc: &Inspection,
+    cluster: &str,
+) -> Vec<(String, usize, Option<String>)> {
     let Some(kc) = &doc.kubeconfig else {
         return Vec::new();
     };
@@ -366,8 +385,8 @@ pub(crate) fn clients_for_cluster(doc: &Inspection, cluster: &str) -> Vec<(Strin
     {
         if let Some(user) = kc.users.iter().find(|u| Some(&u.name) == ctx.user.as_ref()) {
             for &i in &user.client_certificates {
-                if !out.iter().any(|(u, j)| u == &user.name && *j == i) {
-                    out.push((user.name.clone(), i));
+                if !out.iter().any(|(u, j, _)| u == &user.name && *j == i) {
+                    out.push((user.name.clone(), i, user.client_key_error.clone()));
                 }
             }
         }

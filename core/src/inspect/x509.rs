@@ -248,7 +248,7 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
 /// `openssl x509 -serial` form of a serial number's INTEGER contents.
 pub(crate) fn serial_string(content: &[u8]) -> String {
     let negative = content.first().is_some_and(|b| b & 0x80 != 0);
-    let magnitude: Vec<u8> = if negative {
+    let magnitude: std::borrow::Cow<'_, [u8]> = if negative {
         // Two's complement negation.
         let mut m: Vec<u8> = content.iter().map(|b| !b).collect();
         for b in m.iter_mut().rev() {
@@ -258,28 +258,24 @@ pub(crate) fn serial_string(content: &[u8]) -> String {
                 break;
             }
         }
-        m
+        m.into()
     } else {
-        content.to_vec()
+        content.into()
     };
     let start = magnitude
         .iter()
         .position(|&b| b != 0)
         .unwrap_or(magnitude.len());
-    let digits: String = magnitude[start..]
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect();
-    let digits = if digits.is_empty() {
-        "00".to_string()
-    } else {
-        digits
-    };
+    let mut out = String::with_capacity(2 * magnitude.len() + 1);
     if negative {
-        format!("-{digits}")
-    } else {
-        digits
+        out.push('-');
     }
+    if start == magnitude.len() {
+        out.push_str("00");
+    } else {
+        super::dn::push_hex_upper(&mut out, &magnitude[start..], false);
+    }
+    out
 }
 
 /// SHA-256 fingerprint in OpenSSL's `AB:CD:…` form.
