@@ -271,11 +271,11 @@ impl<'o> Builder<'o> {
                 },
             };
             let where_ = if added.is_empty() && used == rest.len() && offset == 0 {
-                location.to_string()
+                self.loc(location)
             } else {
-                format!("{location}, certificate at byte {offset}")
+                self.loc(format_args!("{location}, certificate at byte {offset}"))
             };
-            let idx = self.push_cert(parsed, &where_, hint);
+            let idx = self.push_cert(parsed, where_, hint);
             added.push(idx);
             rest = &rest[used..];
             offset += used;
@@ -295,7 +295,7 @@ impl<'o> Builder<'o> {
 
     /// Report one parsed certificate; its fields move into the report (no copies) and its
     /// DER is kept in `doc.raw`.
-    fn push_cert(&mut self, p: ParsedCert<'_>, location: &str, hint: Hint<'_>) -> usize {
+    fn push_cert(&mut self, p: ParsedCert<'_>, location: String, hint: Hint<'_>) -> usize {
         let index = self.doc.certificates.len();
         let now = self.opts.now;
         let lifetime = p.not_after.since(p.not_before);
@@ -319,13 +319,13 @@ impl<'o> Builder<'o> {
         });
         self.doc.certificates.push(CertificateReport {
             index,
-            location: self.loc(location),
+            location,
             subject: p.subject,
             issuer: p.issuer,
             version: p.version,
             serial: serial_string(p.serial),
             signature_algorithm: signature_algorithm_name(&p.sig_alg_oid)
-                .map_or_else(|| p.sig_alg_oid.clone(), str::to_string),
+                .map_or_else(|| p.sig_alg_oid.to_string(), str::to_string),
             public_key: p.public_key,
             not_before: p.not_before,
             not_after: p.not_after,
@@ -408,22 +408,25 @@ fn describe_bytes(bytes: &[u8]) -> String {
 
 fn summarize(doc: &Inspection) -> Summary {
     let mut s = Summary::default();
-    let tally = |status: Status, na: Option<Instant>, what: String, s: &mut Summary| {
-        s.total += 1;
-        match status {
-            Status::Ok => s.ok += 1,
-            Status::ExpiringSoon => s.expiring_soon += 1,
-            Status::Expired => s.expired += 1,
-            Status::NotYetValid => s.not_yet_valid += 1,
-            Status::Unknown => s.unknown += 1,
-        }
-        if let Some(na) = na {
-            s.earliest_not_after = Some(s.earliest_not_after.map_or(na, |e| e.min(na)));
-        }
-        if status.needs_attention() {
-            s.attention.push(what);
-        }
-    };
+    // `what` is only formatted for the items that need attention: a bundle of hundreds of
+    // healthy certificates must not pay for hundreds of sentences nobody reads.
+    let tally =
+        |status: Status, na: Option<Instant>, what: &dyn Fn() -> String, s: &mut Summary| {
+            s.total += 1;
+            match status {
+                Status::Ok => s.ok += 1,
+                Status::ExpiringSoon => s.expiring_soon += 1,
+                Status::Expired => s.expired += 1,
+                Status::NotYetValid => s.not_yet_valid += 1,
+                Status::Unknown => s.unknown += 1,
+            }
+            if let Some(na) = na {
+                s.earliest_not_after = Some(s.earliest_not_after.map_or(na, |e| e.min(na)));
+            }
+            if status.needs_attention() {
+                s.attention.push(what());
+            }
+        };
     let days = |d: i64| {
         if d < 0 {
             format!("{} days ago", -d)
@@ -432,7 +435,7 @@ fn summarize(doc: &Inspection) -> Summary {
         }
     };
     for c in &doc.certificates {
-        let what = match c.status {
+        let what = || match c.status {
             Status::NotYetValid => format!(
                 "certificate {} ({}) is not valid until {}",
                 c.index, c.subject.dn, c.not_before
@@ -451,28 +454,30 @@ fn summarize(doc: &Inspection) -> Summary {
                 days(c.days_left)
             ),
         };
-        tally(c.status, Some(c.not_after), what, &mut s);
+        tally(c.status, Some(c.not_after), &what, &mut s);
     }
     for v in &doc.validities {
-        let label = v
-            .name
-            .clone()
-            .or_else(|| v.subject.clone())
-            .unwrap_or_else(|| v.location.clone());
-        let what = match (v.status, v.not_after, v.days_left) {
-            (Status::NotYetValid, _, _) => format!("{label} is not yet valid"),
-            (_, Some(na), Some(d)) => format!(
-                "{label} {} {na} ({})",
-                if v.status == Status::Expired {
-                    "expired"
-                } else {
-                    "expires"
-                },
-                days(d)
-            ),
-            _ => format!("{label}: {}", v.detail.as_deref().unwrap_or("expired")),
+        let what = || {
+            let label = v
+                .name
+                .clone()
+                .or_else(|| v.subject.clone())
+                .unwrap_or_else(|| v.location.clone());
+            match (v.status, v.not_after, v.days_left) {
+                (Status::NotYetValid, _, _) => format!("{label} is not yet valid"),
+                (_, Some(na), Some(d)) => format!(
+                    "{label} {} {na} ({})",
+                    if v.status == Status::Expired {
+                        "expired"
+                    } else {
+                        "expires"
+                    },
+                    days(d)
+                ),
+                _ => format!("{label}: {}", v.detail.as_deref().unwrap_or("expired")),
+            }
         };
-        tally(v.status, v.not_after, what, &mut s);
+        tally(v.status, v.not_after, &what, &mut s);
     }
     for csr in &doc.csrs {
         if let Some(flag) = &csr.flag {

@@ -7,7 +7,7 @@
 //! microseconds against a few for reading it), so a bundle of n copies of one certificate
 //! must cost one verification, not n².
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::signature::{IssuerKey, SigCheck};
@@ -81,19 +81,19 @@ impl LinkFacts {
 /// issuers of a certificate are found by lookup rather than by a scan.
 struct IssuerIndex<'a> {
     /// (subject, SKI) → certificates, in input order.
-    by_key_id: HashMap<(&'a [u8], &'a [u8]), Vec<usize>>,
+    by_key_id: BTreeMap<(&'a [u8], &'a [u8]), Vec<usize>>,
     /// subject → certificates without an SKI, in input order.
-    without_key_id: HashMap<&'a [u8], Vec<usize>>,
+    without_key_id: BTreeMap<&'a [u8], Vec<usize>>,
     /// subject → every certificate, in input order.
-    by_subject: HashMap<&'a [u8], Vec<usize>>,
+    by_subject: BTreeMap<&'a [u8], Vec<usize>>,
 }
 
 impl<'a> IssuerIndex<'a> {
     fn new(certs: impl Iterator<Item = (usize, &'a [u8], Option<&'a [u8]>)>) -> IssuerIndex<'a> {
         let mut ix = IssuerIndex {
-            by_key_id: HashMap::new(),
-            without_key_id: HashMap::new(),
-            by_subject: HashMap::new(),
+            by_key_id: BTreeMap::new(),
+            without_key_id: BTreeMap::new(),
+            by_subject: BTreeMap::new(),
         };
         for (i, subject, ski) in certs {
             ix.by_subject.entry(subject).or_default().push(i);
@@ -161,8 +161,8 @@ pub(crate) fn link_by_name(facts: &[LinkFacts], raw: &[Vec<u8>]) -> Vec<Option<u
 /// is verified once however many copies of either the input holds, and each public key is
 /// parsed once; stops at [`MAX_SIGNATURE_CHECKS`].
 pub(crate) struct Verifier<'a> {
-    keys: HashMap<&'a [u8], Option<IssuerKey<'a>>>,
-    results: HashMap<(&'a [u8], &'a [u8]), SigCheck>,
+    keys: BTreeMap<&'a [u8], Option<IssuerKey<'a>>>,
+    results: BTreeMap<(&'a [u8], &'a [u8]), SigCheck>,
     /// Verifications made.
     pub verified: usize,
     /// Verifications refused because the budget was spent.
@@ -181,8 +181,8 @@ impl<'a> Verifier<'a> {
     /// A verifier that makes at most `limit` verifications.
     pub(crate) fn with_limit(limit: usize) -> Verifier<'a> {
         Verifier {
-            keys: HashMap::new(),
-            results: HashMap::new(),
+            keys: BTreeMap::new(),
+            results: BTreeMap::new(),
             verified: 0,
             refused: 0,
             limit,
@@ -285,6 +285,9 @@ impl<'a> Verifier<'a> {
     }
 }
 
+/// A subject name and its subjectKeyIdentifier, if any.
+type SubjectKeyId<'p> = (&'p [u8], Option<&'p [u8]>);
+
 /// Candidate issuers sharing a subject, SKI and public key: one signature check decides
 /// for all of them.
 struct KeyGroup<'a> {
@@ -301,7 +304,7 @@ pub(crate) fn link_by_signature<'a, 'p>(
     v: &mut Verifier<'a>,
 ) -> Vec<Option<usize>> {
     // (subject, SKI) → key groups in order of first appearance.
-    let mut groups: HashMap<(&'p [u8], Option<&'p [u8]>), Vec<KeyGroup<'p>>> = HashMap::new();
+    let mut groups: BTreeMap<SubjectKeyId<'p>, Vec<KeyGroup<'p>>> = BTreeMap::new();
     for (i, p) in parsed.iter().enumerate() {
         let Some(p) = p else { continue };
         let list = groups
@@ -317,7 +320,7 @@ pub(crate) fn link_by_signature<'a, 'p>(
         }
     }
     // SKIs present under each subject, for certificates without an AKI (any SKI will do).
-    let mut skis: HashMap<&'p [u8], Vec<Option<&'p [u8]>>> = HashMap::new();
+    let mut skis: BTreeMap<&'p [u8], Vec<Option<&'p [u8]>>> = BTreeMap::new();
     for (subject, ski) in groups.keys() {
         skis.entry(subject).or_default().push(*ski);
     }

@@ -533,7 +533,10 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut n_cert = 0usize;
     for (i, block) in blocks.into_iter().enumerate() {
         let where_ = format!("PEM block {} (line {})", i + 1, block.line);
-        labels.push(block.label.clone());
+        // Only named in the "no certificate" error, when no block is a certificate.
+        if !pem::is_certificate_label(&block.label) {
+            labels.push(block.label.clone());
+        }
         if block.is_secret() {
             b.secret("privateKey", b.loc(format!("{where_}, {}", block.label)));
             continue;

@@ -1,7 +1,7 @@
 //! Several inputs inspected together, and the trust checks that link certificates within
 //! and across inputs (`akscert inspect kubeconfig apiserver.pem`).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::links::{
     LinkFacts, Verifier, key_ids_agree, link_by_name, link_by_signature, plausible_issuer,
@@ -114,11 +114,14 @@ fn server_capable(p: &ParsedCert<'_>) -> bool {
         })
 }
 
-/// Whether `cert` signed itself with a key other than `ca`'s: then `ca` is not its issuer
-/// whatever the names say (a self-signed kubelet serving certificate beside the cluster CA,
-/// two roots with the same name).
-fn self_signed_apart<'a>(v: &mut Verifier<'a>, ca: &ParsedCert<'a>, cert: &ParsedCert<'a>) -> bool {
-    cert.spki != ca.spki && v.self_signed(cert) == Some(true)
+/// Whether `cert` is its own issuer, so that `ca` (another certificate) is not, whatever
+/// the names say: a self-issued CA certificate (a root; trust anchors are trusted, not
+/// checked against each other, and a re-issued root keeps its name), a self-issued one
+/// with `ca`'s own key (a re-issue), or a self-issued one its own key verifies (a
+/// self-signed kubelet serving certificate beside the cluster CA).
+fn own_issuer<'a>(v: &mut Verifier<'a>, ca: &ParsedCert<'a>, cert: &ParsedCert<'a>) -> bool {
+    cert.self_issued()
+        && (cert.is_ca() || cert.spki == ca.spki || v.self_signed(cert) == Some(true))
 }
 
 /// Collects trust reports up to [`MAX_TRUST_REPORTS`] and says what was left unchecked.
@@ -188,7 +191,7 @@ fn ca_pairs<'a>(
     v: &mut Verifier<'a>,
     r: &mut Reports,
 ) {
-    let mut by_issuer: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
     for (li, leaf) in certs.iter().enumerate() {
         if let Some(leaf) = leaf {
             by_issuer.entry(leaf.issuer_der).or_default().push(li);
@@ -204,7 +207,7 @@ fn ca_pairs<'a>(
             if (same_input && li == ci)
                 || leaf.der == ca.der
                 || !plausible_issuer(ca, leaf)
-                || self_signed_apart(v, ca, leaf)
+                || own_issuer(v, ca, leaf)
             {
                 continue;
             }
@@ -302,7 +305,7 @@ fn kubeconfig_pairs<'a>(
             }
             for (li, leaf) in b_parsed.iter().enumerate() {
                 let Some(leaf) = leaf else { continue };
-                if !server_capable(leaf) || self_signed_apart(v, ca, leaf) {
+                if !server_capable(leaf) || own_issuer(v, ca, leaf) {
                     continue;
                 }
                 if r.full() {
