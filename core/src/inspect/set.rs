@@ -150,16 +150,12 @@ impl Reports {
         if let Some(n) = v.budget_note() {
             notes.push(n);
         }
-        if self.unchecked > 0 || self.full() {
+        if self.unchecked > 0 {
             out.push(format!(
                 "trust checks stopped after {} reports (limits: {MAX_TRUST_REPORTS} reports, {} signature verifications); {} candidate issuer/certificate pair(s) were not checked",
                 self.out.len(),
                 super::links::MAX_SIGNATURE_CHECKS,
-                if self.unchecked > 0 {
-                    self.unchecked.to_string()
-                } else {
-                    "further".to_string()
-                }
+                self.unchecked
             ));
         }
         out
