@@ -1,9 +1,13 @@
-//! Inspection throughput: `inspect_der` (strict + lenient parse, extensions, AKS role,
-//! SHA-256 fingerprint, self-signature check) per certificate over the corpus
-//! certificates, beside x509-parser's parse rate measured in the same run.
+//! Inspection throughput as a user meets it: one `inspect` call over a whole PEM bundle
+//! with the DEFAULT options (no signature verification), beside x509-parser's parse-only
+//! rate over the same certificates in the same run; and, for comparison, the same bundle
+//! with `verify: true`.
 //!
-//! `cargo bench -p akscert-benches --bench inspect`. Without the corpus, the certificates
-//! are generated with rcgen.
+//! Bundles: the corpus certificates (`k8s-pki` + `x509-misc`, those both libraries read)
+//! and the system CA store `/etc/ssl/certs/ca-certificates.crt`. Without the corpus, 300
+//! rcgen-generated certificates stand in for it; without the CA store, it is skipped.
+//!
+//! `cargo bench -p akscert-benches --bench inspect`.
 
 // Bench code: a failed unwrap aborts the bench with its message.
 #![allow(clippy::unwrap_used, missing_docs)]
@@ -15,6 +19,7 @@ use akscert_core::Instant;
 use akscert_core::inspect::{self, InspectOptions};
 use criterion::{Criterion, Throughput};
 
+/// Every certificate of the corpus subdirectories that both libraries read.
 fn corpus_certificates() -> (Vec<Vec<u8>>, &'static str) {
     if let Some(dir) = akscert_tests::corpus_dir() {
         let mut ders = Vec::new();
@@ -42,7 +47,7 @@ fn corpus_certificates() -> (Vec<Vec<u8>>, &'static str) {
                 }
             }
         }
-        (ders, "corpus")
+        (ders, "corpus k8s-pki + x509-misc")
     } else {
         let algs = [
             &rcgen::PKCS_ECDSA_P256_SHA256,
@@ -61,17 +66,62 @@ fn corpus_certificates() -> (Vec<Vec<u8>>, &'static str) {
                 p.self_signed(&key).unwrap().der().to_vec()
             })
             .collect();
-        (ders, "rcgen-generated")
+        (ders, "rcgen-generated (no corpus)")
     }
 }
 
-fn akscert_pass(ders: &[Vec<u8>], opts: &InspectOptions) -> usize {
-    let mut n = 0;
-    for d in ders {
-        let i = inspect::inspect_der(d, opts).unwrap();
-        n += black_box(i.certificates[0].sha256_fingerprint.len());
+/// The system CA store's certificates, if there is one.
+fn ca_store() -> Option<Vec<Vec<u8>>> {
+    let bytes = std::fs::read("/etc/ssl/certs/ca-certificates.crt").ok()?;
+    let ders = inspect::certificates_der(&bytes).ok()?;
+    Some(
+        ders.into_iter()
+            .filter(|d| x509_parser::parse_x509_certificate(d).is_ok())
+            .collect(),
+    )
+}
+
+/// Standard base64 with padding (the bench crate has no base64 dependency of its own).
+fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (k, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if k <= chunk.len() {
+                out.push(char::from(A[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
     }
-    n
+    out
+}
+
+/// One PEM bundle of `ders`, as a user would paste or point at.
+fn pem_bundle(ders: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = String::new();
+    for d in ders {
+        out.push_str("-----BEGIN CERTIFICATE-----\n");
+        let b64 = base64(d);
+        for line in b64.as_bytes().chunks(64) {
+            out.push_str(std::str::from_utf8(line).unwrap());
+            out.push('\n');
+        }
+        out.push_str("-----END CERTIFICATE-----\n");
+    }
+    out.into_bytes()
+}
+
+fn akscert_pass(bundle: &[u8], n: usize, opts: &InspectOptions) -> usize {
+    let i = inspect::inspect_with(bundle, opts).unwrap();
+    assert_eq!(i.certificates.len(), n);
+    black_box(i.certificates.len())
 }
 
 fn x509_parser_pass(ders: &[Vec<u8>]) -> usize {
@@ -96,48 +146,52 @@ fn rate(budget: Duration, n: usize, mut pass: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let (ders, source) = corpus_certificates();
     let opts = InspectOptions::new(Instant::parse("2026-08-01T00:00:00Z").unwrap());
-    let facts_only = InspectOptions {
-        check_signatures: false,
+    let verify = InspectOptions {
+        verify: true,
         ..opts.clone()
     };
-    eprintln!("benchmarking {} {source} certificates", ders.len());
+    let mut sets = vec![corpus_certificates()];
+    if let Some(store) = ca_store() {
+        sets.push((store, "/etc/ssl/certs/ca-certificates.crt"));
+    } else {
+        eprintln!("no /etc/ssl/certs/ca-certificates.crt: the CA-store bundle is skipped");
+    }
     let mut c = Criterion::default().configure_from_args();
-    {
-        let mut g = c.benchmark_group("per_certificate");
-        g.throughput(Throughput::Elements(ders.len() as u64));
-        g.bench_function("akscert_inspect_der_with_sha256", |b| {
-            b.iter(|| akscert_pass(&ders, &opts))
+    let mut lines = Vec::new();
+    for (ders, source) in &sets {
+        let n = ders.len();
+        let bundle = pem_bundle(ders);
+        eprintln!("benchmarking one bundle of {n} certificates: {source}");
+        let name = if source.starts_with("/etc") {
+            "ca_store"
+        } else {
+            "corpus"
+        };
+        let mut g = c.benchmark_group(format!("inspect_bundle_{name}"));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function("akscert_inspect_default", |b| {
+            b.iter(|| akscert_pass(&bundle, n, &opts))
         });
-        g.bench_function("akscert_inspect_der_with_sha256_no_signature_checks", |b| {
-            b.iter(|| akscert_pass(&ders, &facts_only))
+        g.bench_function("akscert_inspect_verify", |b| {
+            b.iter(|| akscert_pass(&bundle, n, &verify))
         });
-        g.bench_function("x509_parser_parse", |b| b.iter(|| x509_parser_pass(&ders)));
+        g.bench_function("x509_parser_parse", |b| b.iter(|| x509_parser_pass(ders)));
         g.finish();
+        // Both rates again, back to back in this run, for the ratio.
+        let a = rate(Duration::from_secs(3), n, || {
+            akscert_pass(&bundle, n, &opts);
+        });
+        let x = rate(Duration::from_secs(3), n, || {
+            black_box(x509_parser_pass(ders));
+        });
+        lines.push(format!(
+            "{source} ({n} certs): akscert inspect (default options, one call over the PEM bundle) {a:.0} certs/s; x509-parser parse-only {x:.0} certs/s; ratio akscert/x509-parser {:.3}",
+            a / x
+        ));
     }
     c.final_summary();
-    // Both rates measured again back to back in this run, for the ratio.
-    let a = rate(Duration::from_secs(3), ders.len(), || {
-        black_box(akscert_pass(&ders, &opts));
-    });
-    let f = rate(Duration::from_secs(3), ders.len(), || {
-        black_box(akscert_pass(&ders, &facts_only));
-    });
-    let x = rate(Duration::from_secs(3), ders.len(), || {
-        black_box(x509_parser_pass(&ders));
-    });
-    println!("akscert inspect+sha256: {a:.0} certs/s");
-    println!("akscert inspect+sha256, no signature checks: {f:.0} certs/s");
-    println!("x509-parser parse:      {x:.0} certs/s");
-    println!(
-        "ratio akscert/x509-parser: {:.3} (x509-parser is {:.1}x faster)",
-        a / x,
-        x / a
-    );
-    println!(
-        "ratio akscert (no signature checks)/x509-parser: {:.3} (x509-parser is {:.1}x faster)",
-        f / x,
-        x / f
-    );
+    for l in lines {
+        println!("{l}");
+    }
 }

@@ -146,6 +146,12 @@ pub enum ApiError {
         build = BUILD
     )]
     Unavailable(Op),
+    /// `verify: true` in a build without signature checks (the calculator module).
+    #[error(
+        "`verify: true` (signature checks) is not in the {build} build of akscert (load the full module, `akscert/full`, for it)",
+        build = BUILD
+    )]
+    VerifyUnavailable,
     /// The input is too large.
     #[error("input is {size} bytes; the limit is {limit} bytes")]
     TooLarge {
@@ -197,7 +203,7 @@ impl ApiError {
     pub fn kind(&self) -> &'static str {
         match self {
             ApiError::UnknownOperation(_) => "unknownOperation",
-            ApiError::Unavailable(_) => "unavailableOperation",
+            ApiError::Unavailable(_) | ApiError::VerifyUnavailable => "unavailableOperation",
             ApiError::TooLarge { .. } => "inputTooLarge",
             ApiError::BadInput { .. } => "badInput",
             ApiError::Scenario(_) => "invalidScenario",
@@ -298,6 +304,13 @@ pub struct InspectRequest {
     #[serde(default = "thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
+    /// Verify signatures (default false): decide `selfSigned` and `issuedBy` by signature
+    /// (`linkedBy: signature`) and check each CA of the input against the certificates it
+    /// could have issued. Without it, those two fields come from names and key
+    /// identifiers only (`linkedBy: nameAndKeyId`) and no trust checks are made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub verify: bool,
 }
 
 /// `inspectSet` input: several named inputs judged together (trust across them).
@@ -313,6 +326,11 @@ pub struct InspectSetRequest {
     #[serde(default = "thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
+    /// Decide each certificate's `selfSigned` and `issuedBy` by signature (default false).
+    /// Trust checks within and across the inputs always verify signatures.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub verify: bool,
 }
 
 /// One named input of a set.
@@ -510,6 +528,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
                 owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
             let opts = InspectOptions {
                 warn_within: req.warn_within,
+                verify: req.verify,
                 ..InspectOptions::new(req.now)
             };
             Ok(to_json(&inspect::inspect_set(&borrowed, &opts)))
@@ -536,9 +555,13 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
 
 /// `inspect`: the inspection an [`InspectRequest`] asks for.
 pub fn inspect_request(req: &InspectRequest) -> Result<inspect::Inspection, ApiError> {
+    if req.verify && !cfg!(feature = "verify") {
+        return Err(ApiError::VerifyUnavailable);
+    }
     let bytes = input_bytes(&req.input, &req.input_base64, "")?;
     let opts = InspectOptions {
         warn_within: req.warn_within,
+        verify: req.verify,
         ..InspectOptions::new(req.now)
     };
     let mut result = match req.kind {

@@ -42,6 +42,10 @@ pub struct InspectArgs {
     /// Warn about anything expiring within this window (e.g. 30d, 2w, 90d).
     #[arg(long, default_value = "30d", value_parser = parse_duration)]
     pub warn_within: Duration,
+    /// Also decide each certificate's selfSigned/issuedBy by verifying signatures (trust
+    /// checks between certificates always verify).
+    #[arg(long)]
+    pub verify: bool,
 }
 
 fn parse_instant(s: &str) -> Result<Instant, String> {
@@ -94,7 +98,7 @@ pub fn run(args: &InspectArgs) -> ExitCode {
     let opts = InspectOptions {
         now: args.now.unwrap_or_else(wall_clock),
         warn_within: args.warn_within,
-        check_signatures: true,
+        verify: args.verify,
     };
     let mut read: Vec<(String, Vec<u8>)> = Vec::new();
     let mut io_errors: Vec<(usize, String, InspectError)> = Vec::new();

@@ -169,7 +169,8 @@ proptest! {
         let cert = p.self_signed(&key).unwrap();
 
         for input in [cert.der().to_vec(), cert.pem().into_bytes()] {
-            let i = inspect::inspect_with(&input, &opts()).unwrap();
+            let verify = InspectOptions { verify: true, ..opts() };
+            let i = inspect::inspect_with(&input, &verify).unwrap();
             prop_assert_eq!(i.certificates.len(), 1);
             let c = &i.certificates[0];
             prop_assert_eq!(c.not_before, nb);

@@ -1,9 +1,9 @@
 //! The accumulator every reader writes into, and the summary computed at the end.
 
 use super::classify::{Hint, RoleFacts, classify};
+use super::links::LinkFacts;
 use super::rotation::rotation_hint;
 use super::set::link_and_check_within;
-use super::trust::{SigCheck, verify_signature};
 use super::x509::{
     ParsedCert, parse_certificate, serial_string, sha256_fingerprint, signature_algorithm_name,
 };
@@ -18,6 +18,10 @@ pub(crate) struct Builder<'o> {
     pub(crate) prefix: String,
     /// Sentences for the summary's attention list that are not about dates.
     attention: Vec<String>,
+    /// Per certificate, what linking it to its issuer needs (parallel to `doc.raw`).
+    facts: Vec<LinkFacts>,
+    /// Check each CA of the input against the certificates it may have issued.
+    trust_within: bool,
 }
 
 impl<'o> Builder<'o> {
@@ -48,7 +52,15 @@ impl<'o> Builder<'o> {
             },
             prefix: String::new(),
             attention: Vec::new(),
+            facts: Vec::new(),
+            trust_within: opts.verify,
         }
+    }
+
+    /// Make trust checks within the input even without `verify` (inspecting a set).
+    pub(crate) fn with_trust(mut self, trust: bool) -> Builder<'o> {
+        self.trust_within |= trust;
+        self
     }
 
     pub(crate) fn attention(&mut self, a: impl Into<String>) {
@@ -220,7 +232,7 @@ impl<'o> Builder<'o> {
         hint: Hint<'_>,
         trailing_ok: bool,
     ) -> Result<Vec<usize>, InspectError> {
-        let mut added = Vec::new();
+        let mut added: Vec<usize> = Vec::new();
         let mut rest = der;
         let mut offset = 0usize;
         loop {
@@ -230,67 +242,75 @@ impl<'o> Builder<'o> {
                     reason: format!("more than {MAX_CERTIFICATES} certificates in one input"),
                 });
             }
-            let (parsed, used) = parse_certificate(rest).map_err(|e| match e {
-                InspectError::Der {
-                    what,
-                    offset: o,
-                    reason,
-                } => InspectError::Der {
-                    what: format!("{location}: {what}"),
-                    offset: o + offset,
-                    reason,
+            // Each certificate is parsed once: what follows a certificate is tried as the
+            // next one, and becomes "trailing data" only if it is not one.
+            let (parsed, used) = match parse_certificate(rest) {
+                Ok(p) => p,
+                Err(e) => match added.last() {
+                    Some(&last) => {
+                        self.doc.certificates[last].warnings.push(format!(
+                            "{} bytes of trailing data after the certificate (at byte {offset})",
+                            rest.len()
+                        ));
+                        break;
+                    }
+                    None => {
+                        return Err(match e {
+                            InspectError::Der {
+                                what,
+                                offset: o,
+                                reason,
+                            } => InspectError::Der {
+                                what: format!("{location}: {what}"),
+                                offset: o + offset,
+                                reason,
+                            },
+                            other => other.within(location),
+                        });
+                    }
                 },
-                other => other.within(location),
-            })?;
-            let where_ = if added.is_empty() && used == rest.len() && offset == 0 {
-                location.to_string()
-            } else {
-                format!("{location}, certificate at byte {offset}")
             };
-            let idx = self.push_cert(&parsed, &where_, hint);
+            let where_ = if added.is_empty() && used == rest.len() && offset == 0 {
+                self.loc(location)
+            } else {
+                self.loc(format_args!("{location}, certificate at byte {offset}"))
+            };
+            let idx = self.push_cert(parsed, where_, hint);
             added.push(idx);
             rest = &rest[used..];
             offset += used;
-            if rest.is_empty() {
+            if rest.is_empty() || trailing_ok {
                 break;
             }
-            if trailing_ok {
+            if rest[0] != 0x30 {
+                self.doc.certificates[idx].warnings.push(format!(
+                    "{} bytes of trailing data after the certificate (at byte {offset})",
+                    rest.len()
+                ));
                 break;
             }
-            if rest[0] == 0x30 && parse_certificate(rest).is_ok() {
-                continue;
-            }
-            self.doc.certificates[idx].warnings.push(format!(
-                "{} bytes of trailing data after the certificate (at byte {offset})",
-                rest.len()
-            ));
-            break;
         }
         Ok(added)
     }
 
-    fn push_cert(&mut self, p: &ParsedCert<'_>, location: &str, hint: Hint<'_>) -> usize {
+    /// Report one parsed certificate; its fields move into the report (no copies) and its
+    /// DER is kept in `doc.raw`.
+    fn push_cert(&mut self, p: ParsedCert<'_>, location: String, hint: Hint<'_>) -> usize {
         let index = self.doc.certificates.len();
         let now = self.opts.now;
         let lifetime = p.not_after.since(p.not_before);
-        let self_issued = p.self_issued();
-        let self_signed = if !self.opts.check_signatures {
-            None
-        } else if self_issued {
-            match verify_signature(p.spki, p.sig_alg, p.tbs, p.signature) {
-                SigCheck::Valid => Some(true),
-                SigCheck::Invalid(_) => Some(false),
-                SigCheck::Unsupported(_) => None,
-            }
-        } else {
-            Some(false)
-        };
-        let eku = p.extended_key_usage.clone();
+        let facts = LinkFacts::of(&p);
+        let self_issued = facts.self_issued;
+        // With `verify`, replaced by the signature verdict when the input is linked.
+        let self_signed = Some(facts.self_signed_by_name());
+        self.facts.push(facts);
+        let is_ca = p.is_ca();
+        let eku = p.extended_key_usage;
         let (role, role_reason) = classify(&RoleFacts {
             subject_cn: p.subject.cn.as_deref(),
             subject_o: &p.subject.o,
             issuer_cn: p.issuer.cn.as_deref(),
-            is_ca: Some(p.is_ca()),
+            is_ca: Some(is_ca),
             self_issued: Some(self_issued),
             eku: eku.as_deref(),
             lifetime_days: Some(lifetime.as_seconds() / 86_400),
@@ -299,46 +319,53 @@ impl<'o> Builder<'o> {
         });
         self.doc.certificates.push(CertificateReport {
             index,
-            location: self.loc(location),
-            subject: p.subject.clone(),
-            issuer: p.issuer.clone(),
+            location,
+            subject: p.subject,
+            issuer: p.issuer,
             version: p.version,
             serial: serial_string(p.serial),
             signature_algorithm: signature_algorithm_name(&p.sig_alg_oid)
-                .map_or_else(|| p.sig_alg_oid.clone(), str::to_string),
-            public_key: p.public_key.clone(),
+                .map_or_else(|| p.sig_alg_oid.to_string(), str::to_string),
+            public_key: p.public_key,
             not_before: p.not_before,
             not_after: p.not_after,
             lifetime,
             days_left: now.days_until(p.not_after),
             status: self.status(Some(p.not_before), Some(p.not_after)),
-            basic_constraints: p.basic_constraints.clone(),
-            is_ca: p.is_ca(),
+            basic_constraints: p.basic_constraints,
+            is_ca,
             key_usage: p
                 .key_usage
                 .as_ref()
                 .map(|k| k.iter().map(|s| (*s).to_string()).collect())
                 .unwrap_or_default(),
             extended_key_usage: eku.unwrap_or_default(),
-            sans: p.sans.clone(),
+            sans: p.sans,
             subject_key_id: p.subject_key_id.as_deref().map(dn::hex_colon_upper),
             authority_key_id: p.authority_key_id.as_deref().map(dn::hex_colon_upper),
             sha256_fingerprint: sha256_fingerprint(p.der),
             self_issued,
             self_signed,
+            linked_by: if self.opts.verify {
+                LinkedBy::Signature
+            } else {
+                LinkedBy::NameAndKeyId
+            },
             role,
             role_reason,
             next_rotation: rotation_hint(role, p.not_before, p.not_after, &Policy::default()),
             issued_by: None,
             strict_der: p.strict_ok,
-            warnings: p.warnings.clone(),
+            warnings: p.warnings,
         });
         self.doc.raw.push(p.der.to_vec());
         index
     }
 
     pub(crate) fn finish(mut self) -> Inspection {
-        link_and_check_within(&mut self.doc, self.opts);
+        let problems =
+            link_and_check_within(&mut self.doc, &self.facts, self.opts, self.trust_within);
+        self.attention.extend(problems);
         self.doc.summary = summarize(&self.doc);
         self.doc.summary.attention.append(&mut self.attention);
         self.doc.summary.needs_attention = !self.doc.summary.attention.is_empty();
@@ -381,22 +408,25 @@ fn describe_bytes(bytes: &[u8]) -> String {
 
 fn summarize(doc: &Inspection) -> Summary {
     let mut s = Summary::default();
-    let tally = |status: Status, na: Option<Instant>, what: String, s: &mut Summary| {
-        s.total += 1;
-        match status {
-            Status::Ok => s.ok += 1,
-            Status::ExpiringSoon => s.expiring_soon += 1,
-            Status::Expired => s.expired += 1,
-            Status::NotYetValid => s.not_yet_valid += 1,
-            Status::Unknown => s.unknown += 1,
-        }
-        if let Some(na) = na {
-            s.earliest_not_after = Some(s.earliest_not_after.map_or(na, |e| e.min(na)));
-        }
-        if status.needs_attention() {
-            s.attention.push(what);
-        }
-    };
+    // `what` is only formatted for the items that need attention: a bundle of hundreds of
+    // healthy certificates must not pay for hundreds of sentences nobody reads.
+    let tally =
+        |status: Status, na: Option<Instant>, what: &dyn Fn() -> String, s: &mut Summary| {
+            s.total += 1;
+            match status {
+                Status::Ok => s.ok += 1,
+                Status::ExpiringSoon => s.expiring_soon += 1,
+                Status::Expired => s.expired += 1,
+                Status::NotYetValid => s.not_yet_valid += 1,
+                Status::Unknown => s.unknown += 1,
+            }
+            if let Some(na) = na {
+                s.earliest_not_after = Some(s.earliest_not_after.map_or(na, |e| e.min(na)));
+            }
+            if status.needs_attention() {
+                s.attention.push(what());
+            }
+        };
     let days = |d: i64| {
         if d < 0 {
             format!("{} days ago", -d)
@@ -405,7 +435,7 @@ fn summarize(doc: &Inspection) -> Summary {
         }
     };
     for c in &doc.certificates {
-        let what = match c.status {
+        let what = || match c.status {
             Status::NotYetValid => format!(
                 "certificate {} ({}) is not valid until {}",
                 c.index, c.subject.dn, c.not_before
@@ -424,28 +454,30 @@ fn summarize(doc: &Inspection) -> Summary {
                 days(c.days_left)
             ),
         };
-        tally(c.status, Some(c.not_after), what, &mut s);
+        tally(c.status, Some(c.not_after), &what, &mut s);
     }
     for v in &doc.validities {
-        let label = v
-            .name
-            .clone()
-            .or_else(|| v.subject.clone())
-            .unwrap_or_else(|| v.location.clone());
-        let what = match (v.status, v.not_after, v.days_left) {
-            (Status::NotYetValid, _, _) => format!("{label} is not yet valid"),
-            (_, Some(na), Some(d)) => format!(
-                "{label} {} {na} ({})",
-                if v.status == Status::Expired {
-                    "expired"
-                } else {
-                    "expires"
-                },
-                days(d)
-            ),
-            _ => format!("{label}: {}", v.detail.as_deref().unwrap_or("expired")),
+        let what = || {
+            let label = v
+                .name
+                .clone()
+                .or_else(|| v.subject.clone())
+                .unwrap_or_else(|| v.location.clone());
+            match (v.status, v.not_after, v.days_left) {
+                (Status::NotYetValid, _, _) => format!("{label} is not yet valid"),
+                (_, Some(na), Some(d)) => format!(
+                    "{label} {} {na} ({})",
+                    if v.status == Status::Expired {
+                        "expired"
+                    } else {
+                        "expires"
+                    },
+                    days(d)
+                ),
+                _ => format!("{label}: {}", v.detail.as_deref().unwrap_or("expired")),
+            }
         };
-        tally(v.status, v.not_after, what, &mut s);
+        tally(v.status, v.not_after, &what, &mut s);
     }
     for csr in &doc.csrs {
         if let Some(flag) = &csr.flag {

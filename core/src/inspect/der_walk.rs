@@ -204,6 +204,178 @@ pub(crate) fn uint_bits(bytes: &[u8]) -> u32 {
     }
 }
 
+/// Whether every element of `der` (descending into constructed elements, not into
+/// OCTET STRING or BIT STRING contents) is canonical DER: minimal definite lengths,
+/// minimal INTEGERs, BOOLEAN 0x00/0xFF, well-formed OIDs of at most 39 octets (const-oid's
+/// limit), BIT STRINGs with zero padding, and SET OF elements in DER order. One pass over
+/// the headers; `false` says "let the strict parser decide", never "invalid".
+pub(crate) fn is_canonical_der(der: &[u8]) -> bool {
+    // (data, previous SET element) per level; certificates nest about ten deep.
+    let mut stack: Vec<(&[u8], bool)> = Vec::with_capacity(16);
+    stack.push((der, false));
+    while let Some((data, in_set)) = stack.pop() {
+        let mut r = Reader::new(data, 0);
+        let mut prev: Option<&[u8]> = None;
+        while !r.is_empty() {
+            let Ok(t) = r.read() else { return false };
+            // Tags outside what the `der` crate knows (UniversalString, …) it refuses.
+            let known = matches!(
+                t.tag,
+                0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e
+                    | 0x30 | 0x31 | 0x40..=0xff
+            );
+            if !known || t.non_minimal_length || t.tag & 0x1f == 0x1f {
+                return false;
+            }
+            if in_set {
+                if prev.is_some_and(|p| p > t.full) {
+                    return false;
+                }
+                prev = Some(t.full);
+            }
+            let ok = match t.tag {
+                tag::BOOLEAN => matches!(t.value, [0x00] | [0xff]),
+                tag::INTEGER => match t.value {
+                    [] => false,
+                    [0, b, ..] => b & 0x80 != 0,
+                    [0xff, b, ..] => b & 0x80 == 0,
+                    _ => true,
+                },
+                tag::BIT_STRING => match t.value {
+                    [] => false,
+                    [0] => true,
+                    [unused, .., last] => *unused < 8 && last & ((1u8 << unused) - 1) == 0,
+                    [_] => false,
+                },
+                tag::OID => t.value.len() <= 39 && oid_well_formed(t.value),
+                _ => true,
+            };
+            if !ok {
+                return false;
+            }
+            if t.tag & 0x20 != 0 {
+                if stack.len() >= 32 {
+                    return false;
+                }
+                stack.push((t.value, t.tag == tag::SET));
+            }
+        }
+    }
+    true
+}
+
+/// The OIDs every certificate carries, by their DER contents, so that reading them costs a
+/// comparison rather than a formatted string.
+const KNOWN_OIDS: &[(&[u8], &str)] = &[
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+        "1.2.840.113549.1.1.1",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a],
+        "1.2.840.113549.1.1.10",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b],
+        "1.2.840.113549.1.1.11",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0c],
+        "1.2.840.113549.1.1.12",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0d],
+        "1.2.840.113549.1.1.13",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05],
+        "1.2.840.113549.1.1.5",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+        "1.2.840.10045.2.1",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+        "1.2.840.10045.3.1.7",
+    ),
+    (&[0x2b, 0x81, 0x04, 0x00, 0x22], "1.3.132.0.34"),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02],
+        "1.2.840.10045.4.3.2",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03],
+        "1.2.840.10045.4.3.3",
+    ),
+    (&[0x2b, 0x65, 0x70], "1.3.101.112"),
+    (&[0x55, 0x1d, 0x0e], "2.5.29.14"),
+    (&[0x55, 0x1d, 0x0f], "2.5.29.15"),
+    (&[0x55, 0x1d, 0x11], "2.5.29.17"),
+    (&[0x55, 0x1d, 0x13], "2.5.29.19"),
+    (&[0x55, 0x1d, 0x1e], "2.5.29.30"),
+    (&[0x55, 0x1d, 0x1f], "2.5.29.31"),
+    (&[0x55, 0x1d, 0x20], "2.5.29.32"),
+    (&[0x55, 0x1d, 0x23], "2.5.29.35"),
+    (&[0x55, 0x1d, 0x25], "2.5.29.37"),
+    (
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01],
+        "1.3.6.1.5.5.7.1.1",
+    ),
+    (
+        &[0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02],
+        "1.3.6.1.4.1.11129.2.4.2",
+    ),
+    (
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01],
+        "1.3.6.1.5.5.7.3.1",
+    ),
+    (
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02],
+        "1.3.6.1.5.5.7.3.2",
+    ),
+    (&[0x55, 0x04, 0x03], "2.5.4.3"),
+    (&[0x55, 0x04, 0x06], "2.5.4.6"),
+    (&[0x55, 0x04, 0x0a], "2.5.4.10"),
+    (&[0x55, 0x04, 0x0b], "2.5.4.11"),
+    (&[0x55, 0x04, 0x07], "2.5.4.7"),
+    (&[0x55, 0x04, 0x08], "2.5.4.8"),
+];
+
+/// [`oid_string`] without an allocation for the OIDs every certificate carries.
+pub(crate) fn oid_text(bytes: &[u8]) -> Option<std::borrow::Cow<'static, str>> {
+    match KNOWN_OIDS.iter().find(|(b, _)| *b == bytes) {
+        Some((_, s)) => Some(std::borrow::Cow::Borrowed(s)),
+        None => oid_string(bytes).map(std::borrow::Cow::Owned),
+    }
+}
+
+/// Whether OBJECT IDENTIFIER contents are well formed (what [`oid_string`] accepts),
+/// without formatting them.
+pub(crate) fn oid_well_formed(bytes: &[u8]) -> bool {
+    if bytes.is_empty() || bytes.len() > 128 || bytes[bytes.len() - 1] & 0x80 != 0 {
+        return false;
+    }
+    // Each arc: no leading 0x80 octet, and at most 128 bits (arcs fit a u128 in the
+    // formatter: 18 septets).
+    let mut septets = 0;
+    let mut start = true;
+    for &b in bytes {
+        if start && b == 0x80 {
+            return false;
+        }
+        septets += 1;
+        if septets > 18 {
+            return false;
+        }
+        start = b & 0x80 == 0;
+        if start {
+            septets = 0;
+        }
+    }
+    true
+}
+
 /// Format a DER OBJECT IDENTIFIER's contents in dotted form, or `None` if malformed.
 pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
     if bytes.is_empty() || bytes.len() > 128 || bytes[bytes.len() - 1] & 0x80 != 0 {
@@ -287,5 +459,31 @@ mod tests {
         assert_eq!(uint_bits(&[0x00, 0x80, 0x00]), 16);
         assert_eq!(uint_bits(&[0x01]), 1);
         assert_eq!(uint_bits(&[]), 0);
+    }
+
+    #[test]
+    fn oid_validity_without_formatting_agrees_with_the_formatter() {
+        for bytes in [
+            &[0x2a, 0x86, 0x48][..],
+            &[0x55, 0x04, 0x03],
+            &[0x80, 0x01],
+            &[0x86],
+            &[],
+            &[0x2b, 0x80, 0x01],
+            &[0xff; 20],
+        ] {
+            assert_eq!(
+                oid_well_formed(bytes),
+                oid_string(bytes).is_some(),
+                "{bytes:02x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_known_oid_table_agrees_with_the_formatter() {
+        for (bytes, text) in KNOWN_OIDS {
+            assert_eq!(oid_string(bytes).as_deref(), Some(*text));
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! bad string type still renders, with a warning, and (b) the wasm module does not link
 //! const-oid's whole OID-name database for the handful of attribute names people see.
 
-use super::der_walk::{DerError, Reader, oid_string, tag};
+use super::der_walk::{DerError, Reader, oid_text, tag};
 use super::model::NameInfo;
 use crate::time::Instant;
 
@@ -140,43 +140,63 @@ fn latin1(bytes: &[u8]) -> String {
 
 /// Lower-case hex without separators.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push_str(&format!("{b:02x}"));
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
+}
+
+/// Upper-case hex digits of `bytes` appended to `s` (no allocation per byte: fingerprints
+/// and key identifiers are formatted for every certificate).
+pub(crate) fn push_hex_upper(s: &mut String, bytes: &[u8], colons: bool) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    for (i, &b) in bytes.iter().enumerate() {
+        if colons && i > 0 {
+            s.push(':');
+        }
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
 }
 
 /// Upper-case, colon-separated hex, as OpenSSL prints key identifiers and fingerprints.
 pub(crate) fn hex_colon_upper(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            s.push(':');
-        }
-        s.push_str(&format!("{b:02X}"));
-    }
+    push_hex_upper(&mut s, bytes, true);
     s
 }
 
 /// Escape a value for the `dn` string: `,` `+` `\` get a backslash so the rendering stays
 /// unambiguous; control characters are shown as `\xx` so they cannot mess up a terminal.
-fn escape_value(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
+/// Append `v` to `out`, escaped for the `dn` string.
+fn push_escaped(out: &mut String, v: &str) {
     for c in v.chars() {
         match c {
             ',' | '+' | '\\' => {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push_str(&format!("\\{:02x}", c as u32)),
+            c if c.is_control() => {
+                out.push('\\');
+                push_hex_lower_byte(out, c as u32);
+            }
             c => out.push(c),
         }
     }
-    out
 }
 
-/// Render a Name (the full SEQUENCE TLV bytes). Warnings name string-type defects.
+/// Two lower-case hex digits of a control character's code (all are below U+00A0).
+fn push_hex_lower_byte(out: &mut String, v: u32) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.push(char::from(DIGITS[(v >> 4) as usize & 15]));
+    out.push(char::from(DIGITS[v as usize & 15]));
+}
+
+/// Render a Name (the full SEQUENCE TLV bytes). Warnings name string-type defects. The
+/// `dn` text is written in place: names are rendered twice for every certificate.
 pub(crate) fn render_name(
     name_der: &[u8],
     base: usize,
@@ -185,50 +205,55 @@ pub(crate) fn render_name(
     let mut outer = Reader::new(name_der, base);
     let seq = outer.expect(tag::SEQUENCE, "Name")?;
     let mut rdns = Reader::inside(&seq);
-    let mut parts: Vec<String> = Vec::new();
     let mut info = NameInfo {
-        dn: String::new(),
+        dn: String::with_capacity(seq.value.len()),
         cn: None,
         o: Vec::new(),
         ou: Vec::new(),
     };
+    let mut first_rdn = true;
     while !rdns.is_empty() {
         let set = rdns.expect(tag::SET, "RelativeDistinguishedName")?;
         let mut atvs = Reader::inside(&set);
-        let mut rdn_parts: Vec<String> = Vec::new();
         if atvs.is_empty() {
             warnings.push("name has an empty RelativeDistinguishedName".into());
         }
+        if !first_rdn {
+            info.dn.push_str(", ");
+        }
+        first_rdn = false;
+        let mut first_atv = true;
         while !atvs.is_empty() {
             let atv = atvs.expect(tag::SEQUENCE, "AttributeTypeAndValue")?;
             let mut fields = Reader::inside(&atv);
             let oid = fields.expect(tag::OID, "attribute type")?;
             let value = fields.read()?;
-            let oid_text =
-                oid_string(oid.value).unwrap_or_else(|| format!("#{}", hex_lower(oid.value)));
+            let oid_text: std::borrow::Cow<'_, str> =
+                oid_text(oid.value).unwrap_or_else(|| format!("#{}", hex_lower(oid.value)).into());
             let short = ATTRIBUTE_NAMES
                 .iter()
                 .find(|(o, _)| *o == oid_text)
                 .map(|(_, n)| *n);
             let (text, defect) = decode_string(value.tag, value.value);
+            let key = short.unwrap_or(&oid_text);
             if let Some(d) = defect {
-                warnings.push(format!("{} attribute: {d}", short.unwrap_or(&oid_text)));
+                warnings.push(format!("{key} attribute: {d}"));
             }
+            if !first_atv {
+                info.dn.push_str(" + ");
+            }
+            first_atv = false;
+            info.dn.push_str(key);
+            info.dn.push('=');
+            push_escaped(&mut info.dn, &text);
             match short {
-                Some("CN") => info.cn = Some(text.clone()),
-                Some("O") => info.o.push(text.clone()),
-                Some("OU") => info.ou.push(text.clone()),
+                Some("CN") => info.cn = Some(text),
+                Some("O") => info.o.push(text),
+                Some("OU") => info.ou.push(text),
                 _ => {}
             }
-            rdn_parts.push(format!(
-                "{}={}",
-                short.unwrap_or(&oid_text),
-                escape_value(&text)
-            ));
         }
-        parts.push(rdn_parts.join(" + "));
     }
-    info.dn = parts.join(", ");
     Ok((info, warnings))
 }
 

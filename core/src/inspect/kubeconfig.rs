@@ -9,6 +9,7 @@
 use super::Builder;
 use super::classify::Hint;
 use super::error::InspectError;
+use super::keypair::KeyProblem;
 use super::model::{
     Inspection, KubeconfigCluster, KubeconfigContext, KubeconfigReport, KubeconfigUser,
 };
@@ -160,6 +161,7 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
             u.username = body.str("username");
             u.exec_command = body.get("exec").and_then(|e| e.str("command"));
             u.auth_provider = body.get("auth-provider").and_then(|a| a.str("name"));
+            let key_data = body.str("client-key-data").filter(|d| !d.trim().is_empty());
             for (key, kind, field) in [
                 ("client-key-data", "privateKey", 0),
                 ("client-key", "privateKeyFile", 3),
@@ -216,6 +218,20 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
                     }
                 }
             }
+            if let (Some(key), Some(&first)) = (&key_data, u.client_certificates.first()) {
+                match client_key_problem(b, key, first) {
+                    Some(KeyProblem::Unusable(e)) => {
+                        b.attention(format!(
+                            "kubeconfig user `{name}`: client-key-data is not usable with its client certificate; kubectl fails before connecting: {e}"
+                        ));
+                        u.client_key_error = Some(e);
+                    }
+                    Some(KeyProblem::NotChecked(why)) => {
+                        b.note(format!("kubeconfig user `{name}`: {why}"));
+                    }
+                    None => {}
+                }
+            }
         }
         report.users.push(u);
     }
@@ -267,9 +283,19 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     Ok(())
 }
 
-/// (user name, certificate index) of every client certificate used with `cluster` by some
-/// context.
-pub(crate) fn clients_for_cluster(doc: &Inspection, cluster: &str) -> Vec<(String, usize)> {
+/// Check the key against the certificate at `cert_index` (already read into the builder).
+fn client_key_problem(b: &Builder<'_>, key: &str, cert_index: usize) -> Option<KeyProblem> {
+    let der = b.doc.raw.get(cert_index)?;
+    let (cert, _) = super::x509::reparse_certificate(der).ok()?;
+    super::keypair::check_client_key(key, cert.spki).err()
+}
+
+/// (user name, certificate index, `client-key-data` problem) of every client certificate
+/// used with `cluster` by some context.
+pub(crate) fn clients_for_cluster(
+    doc: &Inspection,
+    cluster: &str,
+) -> Vec<(String, usize, Option<String>)> {
     let Some(kc) = &doc.kubeconfig else {
         return Vec::new();
     };
@@ -281,8 +307,8 @@ pub(crate) fn clients_for_cluster(doc: &Inspection, cluster: &str) -> Vec<(Strin
     {
         if let Some(user) = kc.users.iter().find(|u| Some(&u.name) == ctx.user.as_ref()) {
             for &i in &user.client_certificates {
-                if !out.iter().any(|(u, j)| u == &user.name && *j == i) {
-                    out.push((user.name.clone(), i));
+                if !out.iter().any(|(u, j, _)| u == &user.name && *j == i) {
+                    out.push((user.name.clone(), i, user.client_key_error.clone()));
                 }
             }
         }

@@ -26,12 +26,15 @@ mod columns;
 mod der_walk;
 mod dn;
 mod error;
+mod keypair;
 mod kubeconfig;
 mod kubectl;
+mod links;
 mod model;
 mod pem;
 pub mod rotation;
 mod set;
+mod sig_check;
 #[cfg(feature = "verify")]
 mod signature;
 #[cfg(not(feature = "verify"))]
@@ -57,7 +60,7 @@ use set::cert_ref;
 use crate::time::{Duration, Instant};
 use classify::Hint;
 use text::Decoded;
-use trust::{TrustContext, trust_report};
+use trust::{TrustContext, trust_report_with_signature};
 use x509::{ParsedCert, parse_certificate, reparse_certificate};
 
 /// Largest input accepted, in bytes (16 MiB: a kubeconfig or PEM bundle is kilobytes; a
@@ -67,9 +70,10 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 /// Most certificates read from one input.
 pub const MAX_CERTIFICATES: usize = 20_000;
 
-/// Most trust checks generated for one input or set (pairs are also limited to name
-/// matches, so this only bites on adversarial inputs).
-const MAX_TRUST_REPORTS: usize = 1_000;
+/// Most trust checks generated for one input or set. Pairs are limited to certificates a
+/// CA could have issued (names and key identifiers), so this only bites on adversarial
+/// inputs; when it does, the pairs left unchecked are reported and count as a failure.
+const MAX_TRUST_REPORTS: usize = MAX_CERTIFICATES;
 
 /// When and how to judge what is found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,10 +82,15 @@ pub struct InspectOptions {
     pub now: Instant,
     /// Expiring within this window is `expiringSoon` (default 30 days).
     pub warn_within: Duration,
-    /// Verify signatures to fill `selfSigned` and `issuedBy` (default true). Signature
-    /// checks cost most of the time of inspecting a certificate; bulk scans that only need
-    /// dates and names can switch them off. Trust checks always verify.
-    pub check_signatures: bool,
+    /// Verify signatures (default false). Without it, inspection answers what each
+    /// certificate is, which AKS certificate, and when it expires; `selfSigned` and
+    /// `issuedBy` then come from names and key identifiers only (`linkedBy:
+    /// nameAndKeyId`), and no trust checks are made within the input. With it,
+    /// `selfSigned` and `issuedBy` are decided by verifying signatures (`linkedBy:
+    /// signature`) and each CA of the input is checked against the certificates it could
+    /// have issued. Signature checks cost most of the time of inspecting a certificate.
+    /// [`check_trust`] and [`inspect_set`]'s trust checks always verify.
+    pub verify: bool,
 }
 
 impl InspectOptions {
@@ -90,7 +99,7 @@ impl InspectOptions {
         InspectOptions {
             now,
             warn_within: Duration::days(30),
-            check_signatures: true,
+            verify: false,
         }
     }
 }
@@ -102,7 +111,7 @@ pub fn inspect(input: &[u8], now: Instant) -> Result<Inspection, InspectError> {
 
 /// Inspect anything akscert understands: sniff the kind, then read it.
 pub fn inspect_with(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    run(input, opts, None)
+    run(input, opts, None, false)
 }
 
 /// Inspect input known to be of `kind`.
@@ -111,7 +120,7 @@ pub fn inspect_as(
     input: &[u8],
     opts: &InspectOptions,
 ) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(kind))
+    run(input, opts, Some(kind), false)
 }
 
 /// PEM (one or many blocks, with any text around them), DER, or base64 DER.
@@ -119,7 +128,7 @@ pub fn inspect_certificates(
     input: &[u8],
     opts: &InspectOptions,
 ) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::Pem))
+    run_kind(input, opts, InputKind::Pem)
 }
 
 /// Binary DER only (one certificate, or several concatenated); never sniffed as text.
@@ -133,12 +142,16 @@ pub fn inspect_der(input: &[u8], opts: &InspectOptions) -> Result<Inspection, In
     if input.is_empty() {
         return Err(InspectError::Empty);
     }
-    read_binary(input, opts)
+    read_binary(input, opts, false)
 }
 
 /// Binary input: DER certificates, or a DER private key (recognised, never read).
-fn read_binary(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    let mut b = Builder::new(opts, InputKind::Der);
+fn read_binary(
+    input: &[u8],
+    opts: &InspectOptions,
+    trust: bool,
+) -> Result<Inspection, InspectError> {
+    let mut b = Builder::new(opts, InputKind::Der).with_trust(trust);
     if looks_like_der_private_key(input) {
         b.secret(
             "privateKey",
@@ -163,17 +176,17 @@ fn looks_like_der_private_key(input: &[u8]) -> bool {
 
 /// A kubeconfig (YAML; UTF-8 or UTF-16).
 pub fn inspect_kubeconfig(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::Kubeconfig))
+    run_kind(input, opts, InputKind::Kubeconfig)
 }
 
 /// `openssl x509 -text` (or its Validity block) and `-noout -dates|-enddate|-startdate`.
 pub fn inspect_openssl(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::OpensslText))
+    run_kind(input, opts, InputKind::OpensslText)
 }
 
 /// `curl -v` output (or `| grep expire`).
 pub fn inspect_curl(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::Curl))
+    run_kind(input, opts, InputKind::Curl)
 }
 
 /// `az vm|vmss run-command invoke` output: full JSON, the `--query value[0].message`
@@ -182,7 +195,7 @@ pub fn inspect_run_command(
     input: &[u8],
     opts: &InspectOptions,
 ) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::AzRunCommand))
+    run_kind(input, opts, InputKind::AzRunCommand)
 }
 
 /// `kubectl get csr`.
@@ -190,7 +203,7 @@ pub fn inspect_kubectl_csr(
     input: &[u8],
     opts: &InspectOptions,
 ) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::KubectlCsr))
+    run_kind(input, opts, InputKind::KubectlCsr)
 }
 
 /// `kubectl get nodes -L kubernetes.azure.com/kubelet-serving-ca` (any `-L` columns).
@@ -198,50 +211,81 @@ pub fn inspect_kubectl_nodes(
     input: &[u8],
     opts: &InspectOptions,
 ) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::KubectlNodes))
+    run_kind(input, opts, InputKind::KubectlNodes)
 }
 
 /// `kubeadm certs check-expiration`.
 pub fn inspect_kubeadm(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::KubeadmCheckExpiration))
+    run_kind(input, opts, InputKind::KubeadmCheckExpiration)
 }
 
 /// `az aks show -o json`, `az aks list -o json`, the ARM bodies, or an ARM operation status.
 pub fn inspect_aks_json(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    run(input, opts, Some(InputKind::AksCluster))
+    run_kind(input, opts, InputKind::AksCluster)
 }
 
 /// Check whether the CA certificate(s) in `ca_input` verify the certificate(s) in
-/// `cert_input`: one report per (CA, certificate) pair.
+/// `cert_input`: one report per (CA, certificate) pair, as asked. Signatures are verified
+/// only for pairs that could be issuer and certificate (issuer name = CA subject, key
+/// identifiers equal when both present), each (CA key, certificate) at most once; for
+/// the others the report says why the CA cannot have issued it.
 pub fn check_trust(
     ca_input: &[u8],
     cert_input: &[u8],
     opts: &InspectOptions,
 ) -> Result<Vec<TrustReport>, InspectError> {
-    let ca = inspect_certificates(ca_input, opts)?;
-    let leaf = inspect_certificates(cert_input, opts)?;
+    let facts_only = InspectOptions {
+        verify: false,
+        ..opts.clone()
+    };
+    let ca = inspect_certificates(ca_input, &facts_only)?;
+    let leaf = inspect_certificates(cert_input, &facts_only)?;
+    // Indices stay those of the inputs: an unreadable certificate is skipped, not renumbered.
+    fn read(raw: &[Vec<u8>]) -> Vec<(usize, ParsedCert<'_>)> {
+        raw.iter()
+            .enumerate()
+            .filter_map(|(i, d)| reparse_certificate(d).ok().map(|(p, _)| (i, p)))
+            .collect()
+    }
+    let cas = read(&ca.raw);
+    let leaves = read(&leaf.raw);
+    let mut v = links::Verifier::default();
     let mut out = Vec::new();
-    for (ci, c) in ca.raw.iter().enumerate() {
-        let Ok((cp, _)) = reparse_certificate(c) else {
-            continue;
-        };
-        for (li, l) in leaf.raw.iter().enumerate() {
-            let Ok((lp, _)) = reparse_certificate(l) else {
-                continue;
+    for (ci, cp) in &cas {
+        for (li, lp) in &leaves {
+            if out.len() >= MAX_TRUST_REPORTS {
+                return Err(InspectError::Limit {
+                    what: "trust checks".into(),
+                    reason: format!(
+                        "{} CA certificates × {} certificates is more than {MAX_TRUST_REPORTS} pairs",
+                        cas.len(),
+                        leaves.len()
+                    ),
+                });
+            }
+            let Some(sig) = v.for_report(cp, lp) else {
+                return Err(InspectError::Limit {
+                    what: "trust checks".into(),
+                    reason: format!(
+                        "more than {} signature verifications",
+                        links::MAX_SIGNATURE_CHECKS
+                    ),
+                });
             };
-            out.push(trust_report(
-                &cp,
-                &lp,
+            out.push(trust_report_with_signature(
+                cp,
+                lp,
                 opts.now,
                 TrustContext {
-                    ca_ref: cert_ref("ca", ci, &cp),
-                    cert_ref: cert_ref("certificate", li, &lp),
+                    ca_ref: cert_ref("ca", *ci, cp),
+                    cert_ref: cert_ref("certificate", *li, lp),
                     kubeconfig_cluster: None,
                     server: None,
                     tls_server_name: None,
                     insecure_skip_tls_verify: false,
                     clients: Vec::new(),
                 },
+                sig,
             ));
         }
     }
@@ -334,10 +378,22 @@ pub fn certificates_der(input: &[u8]) -> Result<Vec<Vec<u8>>, InspectError> {
     Ok(i.raw)
 }
 
+/// [`run`] with a known kind, no set.
+fn run_kind(
+    input: &[u8],
+    opts: &InspectOptions,
+    kind: InputKind,
+) -> Result<Inspection, InspectError> {
+    run(input, opts, Some(kind), false)
+}
+
+/// Inspect one input; `trust` adds trust checks within it even without `opts.verify`
+/// (an input of a set).
 fn run(
     input: &[u8],
     opts: &InspectOptions,
     kind: Option<InputKind>,
+    trust: bool,
 ) -> Result<Inspection, InspectError> {
     if input.len() > MAX_INPUT_BYTES {
         return Err(InspectError::TooLarge {
@@ -349,15 +405,15 @@ fn run(
         return Err(InspectError::Empty);
     }
     match text::decode(input)? {
-        Decoded::Binary => read_binary(input, opts),
+        Decoded::Binary => read_binary(input, opts, trust),
         Decoded::Lossy(t, offset) => {
-            let mut i = read_decoded_text(&t, opts, kind)?;
+            let mut i = read_decoded_text(&t, opts, kind, trust)?;
             i.notes.push(format!(
                 "the input is not valid UTF-8 from byte {offset}; bad bytes were read as U+FFFD"
             ));
             Ok(i)
         }
-        Decoded::Text(t) => read_decoded_text(&t, opts, kind),
+        Decoded::Text(t) => read_decoded_text(&t, opts, kind, trust),
     }
 }
 
@@ -365,6 +421,7 @@ fn read_decoded_text(
     t: &str,
     opts: &InspectOptions,
     kind: Option<InputKind>,
+    trust: bool,
 ) -> Result<Inspection, InspectError> {
     {
         {
@@ -386,7 +443,7 @@ fn read_decoded_text(
                     hint: unrecognized_hint(&t),
                 })?,
             };
-            let mut b = Builder::new(opts, kind);
+            let mut b = Builder::new(opts, kind).with_trust(trust);
             read_text(&t, kind, &mut b)?;
             Ok(b.finish())
         }
@@ -484,7 +541,10 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut n_cert = 0usize;
     for (i, block) in blocks.into_iter().enumerate() {
         let where_ = format!("PEM block {} (line {})", i + 1, block.line);
-        labels.push(block.label.clone());
+        // Only named in the "no certificate" error, when no block is a certificate.
+        if !pem::is_certificate_label(&block.label) {
+            labels.push(block.label.clone());
+        }
         if block.is_secret() {
             b.secret("privateKey", b.loc(format!("{where_}, {}", block.label)));
             continue;

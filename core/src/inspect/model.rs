@@ -204,9 +204,16 @@ pub struct CertificateReport {
     pub sha256_fingerprint: String,
     /// Issuer name equals subject name.
     pub self_issued: bool,
-    /// Self-issued and the signature verifies with its own key (`null` when not checked
-    /// because the algorithm is unsupported).
+    /// Self-signed: issued by its own key. How this was decided is in `linkedBy`: with
+    /// `signature`, its own key verifies its signature (`null` when the algorithm is
+    /// unsupported or the signature-check limit was reached); with `nameAndKeyId`,
+    /// issuer = subject and the authorityKeyIdentifier, when present, equals the
+    /// subjectKeyIdentifier — a claim the certificate makes, not checked.
     pub self_signed: Option<bool>,
+    /// How `selfSigned` and `issuedBy` were decided: `signature` when signatures were
+    /// verified (`verify: true`), `nameAndKeyId` when only names and key identifiers were
+    /// compared (the default; nothing was verified).
+    pub linked_by: LinkedBy,
     /// Which AKS certificate this is.
     pub role: AksRole,
     /// Why it was classified so.
@@ -214,14 +221,28 @@ pub struct CertificateReport {
     /// When and by what it is renewed next (from the role and AKS's policy); `null` when
     /// the role is unknown.
     pub next_rotation: Option<super::rotation::RotationHint>,
-    /// Index of the certificate in the same inspection (or set) whose key verified this
-    /// one's signature, if any.
+    /// Index of the certificate in the same inspection that issued this one, if any: with
+    /// `linkedBy: signature`, the first whose key verifies this one's signature; with
+    /// `nameAndKeyId`, the first whose subject is this one's issuer and whose
+    /// subjectKeyIdentifier equals this one's authorityKeyIdentifier when both are present
+    /// (not verified). `null` for a self-signed certificate.
     pub issued_by: Option<usize>,
     /// Whether x509-cert's strict DER / RFC 5280 parser accepts the certificate as is.
     pub strict_der: bool,
     /// Defects found while reading (malformed extensions, non-DER encodings, RFC 5280
     /// rule violations). The certificate is still shown so its dates can be seen.
     pub warnings: Vec<String>,
+}
+
+/// How a certificate's `selfSigned` and `issuedBy` were decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum LinkedBy {
+    /// Signatures were verified with the candidate issuer's key.
+    Signature,
+    /// Only names and key identifiers were compared; no signature was verified.
+    NameAndKeyId,
 }
 
 /// Which tool printed a date that inspection read.
@@ -379,6 +400,10 @@ pub struct KubeconfigUser {
     pub auth_provider: Option<String>,
     /// Why `client-certificate-data` could not be read, if so.
     pub error: Option<String>,
+    /// Why kubectl cannot use `client-key-data` with the client certificate, in kubectl's
+    /// words (`tls: private key does not match public key`); `null` when the key is the
+    /// certificate's or one of them is missing. Never quotes the key.
+    pub client_key_error: Option<String>,
 }
 
 /// One kubeconfig context entry.

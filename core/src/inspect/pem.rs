@@ -3,7 +3,7 @@
 //! their contents are never decoded or copied.
 
 use super::error::InspectError;
-use super::text::{base64_decode, numbered_lines};
+use super::text::{decode_compact, is_base64_byte, numbered_lines};
 
 /// One `-----BEGIN X-----` … `-----END X-----` block.
 #[derive(Debug)]
@@ -38,6 +38,10 @@ pub(crate) fn is_certificate_label(label: &str) -> bool {
 }
 
 fn begin_label(line: &str) -> Option<&str> {
+    // Body lines hold no `-`: reject them without a substring search.
+    if !line.as_bytes().contains(&b'-') {
+        return None;
+    }
     let start = line.find("-----BEGIN ")? + "-----BEGIN ".len();
     let rest = &line[start..];
     let end = rest.find("-----")?;
@@ -45,6 +49,9 @@ fn begin_label(line: &str) -> Option<&str> {
 }
 
 fn end_label(line: &str) -> Option<&str> {
+    if !line.as_bytes().contains(&b'-') {
+        return None;
+    }
     let start = line.find("-----END ")? + "-----END ".len();
     let rest = &line[start..];
     let end = rest.find("-----").unwrap_or(rest.len());
@@ -66,17 +73,20 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
         };
         let label = label.to_string();
         let secret = is_secret_label(&label);
-        let mut body = String::new();
+        // Base64 characters only, checked as they are collected, decoded once at the end.
+        let mut body: Vec<u8> = Vec::with_capacity(2048);
         let mut ended = false;
         let mut error: Option<InspectError> = None;
         let mut in_headers = true;
         while let Some(&(n, l)) = lines.peek() {
-            if begin_label(l).is_some() {
+            // Body lines (no `-`) skip the BEGIN/END checks entirely.
+            let dashed = l.as_bytes().contains(&b'-');
+            if dashed && begin_label(l).is_some() {
                 // Another block starts before this one ended: truncated.
                 break;
             }
             lines.next();
-            if let Some(end) = end_label(l) {
+            if let Some(end) = dashed.then(|| end_label(l)).flatten() {
                 if end != label && error.is_none() {
                     error = Some(InspectError::Pem {
                         line: line_no,
@@ -100,14 +110,22 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
             if !t.is_empty() {
                 in_headers = false;
             }
+            // One pass: collect base64 characters, skip whitespace, stop at anything else.
+            let before = body.len();
+            let mut bad = None;
+            for (pos, b) in t.bytes().enumerate() {
+                if is_base64_byte(b) {
+                    body.push(b);
+                } else if !b.is_ascii_whitespace() {
+                    bad = Some(pos);
+                    break;
+                }
+            }
+            if bad.is_some() {
+                body.truncate(before);
+            }
             if error.is_none()
-                && let Some(pos) = t.find(|c: char| {
-                    !(c.is_ascii_alphanumeric()
-                        || c == '+'
-                        || c == '/'
-                        || c == '='
-                        || c.is_ascii_whitespace())
-                })
+                && let Some(pos) = bad
             {
                 error = Some(InspectError::Pem {
                     line: line_no,
@@ -118,7 +136,6 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
                     ),
                 });
             }
-            body.push_str(t);
         }
         let data = if let Some(e) = error {
             Err(e)
@@ -131,16 +148,16 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
         } else if secret {
             Ok(Vec::new())
         } else {
-            base64_decode(&body, &format!("PEM block `{label}` at line {line_no}")).map_err(|e| {
-                InspectError::Pem {
+            decode_compact(&body, &|| format!("PEM block `{label}` at line {line_no}")).map_err(
+                |e| InspectError::Pem {
                     line: line_no,
                     label: label.clone(),
                     reason: match e {
                         InspectError::Base64 { reason, .. } => format!("base64: {reason}"),
                         other => other.to_string(),
                     },
-                }
-            })
+                },
+            )
         };
         blocks.push(PemBlock {
             label,

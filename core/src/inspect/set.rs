@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::trust::{
-    SigCheck, TrustContext, trust_report, trust_report_with_signature, verify_signature,
+use super::links::{
+    LinkFacts, Verifier, key_ids_agree, link_by_name, link_by_signature, plausible_issuer,
 };
+use super::trust::{ClientCheck, SigCheck, TrustContext, trust_report_with_signature};
 use super::x509::{ParsedCert, reparse_certificate};
 use super::*;
 
@@ -20,11 +21,14 @@ pub(crate) fn cert_ref(source: &str, index: usize, p: &ParsedCert<'_>) -> CertRe
 /// Inspect several named inputs together. An unreadable input does not stop the others; it
 /// is reported in its item (and sets `unreadable`). Trust checks are added across inputs:
 /// every kubeconfig cluster CA against every server-capable leaf certificate of the other
-/// inputs, and every CA certificate against the leaf certificates it names as issuer.
+/// inputs, and every CA certificate against the certificates that could be its own (issuer
+/// name = CA subject, key identifiers equal when both present). Trust checks always verify
+/// signatures, whatever `opts.verify` says; a self-signed certificate is not checked
+/// against other CAs, so unrelated roots and self-signed leaves are not failures.
 pub fn inspect_set(inputs: &[(&str, &[u8])], opts: &InspectOptions) -> InspectionSet {
     let mut items = Vec::new();
     for (name, bytes) in inputs {
-        match inspect_with(bytes, opts) {
+        match run(bytes, opts, None, true) {
             Ok(mut i) => {
                 i.source = (*name).to_string();
                 for t in &mut i.trust {
@@ -48,7 +52,7 @@ pub fn inspect_set(inputs: &[(&str, &[u8])], opts: &InspectOptions) -> Inspectio
             }),
         }
     }
-    let trust = cross_trust(&items, opts);
+    let (trust, problems) = cross_trust(&items, opts);
     let mut summary = Summary::default();
     for item in &items {
         if let Some(i) = &item.inspection {
@@ -66,6 +70,10 @@ pub fn inspect_set(inputs: &[(&str, &[u8])], opts: &InspectOptions) -> Inspectio
                 t.kubectl_error.as_deref().unwrap_or("")
             ));
         }
+    }
+    if !problems.is_empty() {
+        summary.needs_attention = true;
+        summary.attention.extend(problems);
     }
     let unreadable = items
         .iter()
@@ -106,12 +114,123 @@ fn server_capable(p: &ParsedCert<'_>) -> bool {
         })
 }
 
-fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
-    let mut out = Vec::new();
+/// Whether `cert` is its own issuer, so that `ca` (another certificate) is not, whatever
+/// the names say: a self-issued CA certificate (a root; trust anchors are trusted, not
+/// checked against each other, and a re-issued root keeps its name), a self-issued one
+/// with `ca`'s own key (a re-issue), or a self-issued one its own key verifies (a
+/// self-signed kubelet serving certificate beside the cluster CA).
+fn own_issuer<'a>(v: &mut Verifier<'a>, ca: &ParsedCert<'a>, cert: &ParsedCert<'a>) -> bool {
+    cert.self_issued()
+        && (cert.is_ca() || cert.spki == ca.spki || v.self_signed(cert) == Some(true))
+}
+
+/// Collects trust reports up to [`MAX_TRUST_REPORTS`] and says what was left unchecked.
+struct Reports {
+    out: Vec<TrustReport>,
+    /// Candidate pairs not checked (signature budget or report limit).
+    unchecked: usize,
+}
+
+impl Reports {
+    fn new() -> Reports {
+        Reports {
+            out: Vec::new(),
+            unchecked: 0,
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.out.len() >= MAX_TRUST_REPORTS
+    }
+
+    /// The attention line when something was not checked: an unchecked pair is a failure,
+    /// never a silent pass.
+    fn problems(&self, v: &Verifier<'_>, notes: &mut Vec<String>) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(n) = v.budget_note() {
+            notes.push(n);
+        }
+        if self.unchecked > 0 {
+            out.push(format!(
+                "trust checks stopped after {} reports (limits: {MAX_TRUST_REPORTS} reports, {} signature verifications); {} candidate issuer/certificate pair(s) were not checked",
+                self.out.len(),
+                super::links::MAX_SIGNATURE_CHECKS,
+                self.unchecked
+            ));
+        }
+        out
+    }
+}
+
+fn ctx<'a>(ca_ref: CertRef, cert_ref: CertRef) -> TrustContext<'a> {
+    TrustContext {
+        ca_ref,
+        cert_ref,
+        kubeconfig_cluster: None,
+        server: None,
+        tls_server_name: None,
+        insecure_skip_tls_verify: false,
+        clients: Vec::new(),
+    }
+}
+
+/// Check every CA certificate of `cas` against the certificates of `certs` that could be
+/// its own, adding to `r`.
+#[allow(clippy::too_many_arguments)]
+fn ca_pairs<'a>(
+    cas: &[Option<ParsedCert<'a>>],
+    ca_source: &str,
+    certs: &[Option<ParsedCert<'a>>],
+    cert_source: &str,
+    same_input: bool,
+    now: Instant,
+    v: &mut Verifier<'a>,
+    r: &mut Reports,
+) {
+    let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
+    for (li, leaf) in certs.iter().enumerate() {
+        if let Some(leaf) = leaf {
+            by_issuer.entry(leaf.issuer_der).or_default().push(li);
+        }
+    }
+    for (ci, ca) in cas.iter().enumerate() {
+        let Some(ca) = ca else { continue };
+        if !ca.is_ca() && (same_input || ca.version != 1) {
+            continue;
+        }
+        for &li in by_issuer.get(ca.subject_der).map_or(&[][..], Vec::as_slice) {
+            let Some(leaf) = &certs[li] else { continue };
+            if (same_input && li == ci)
+                || leaf.der == ca.der
+                || !plausible_issuer(ca, leaf)
+                || own_issuer(v, ca, leaf)
+            {
+                continue;
+            }
+            if r.full() {
+                r.unchecked += 1;
+                continue;
+            }
+            let Some(sig) = v.check(ca, leaf) else {
+                r.unchecked += 1;
+                continue;
+            };
+            r.out.push(trust_report_with_signature(
+                ca,
+                leaf,
+                now,
+                ctx(cert_ref(ca_source, ci, ca), cert_ref(cert_source, li, leaf)),
+                sig,
+            ));
+        }
+    }
+}
+
+fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> (Vec<TrustReport>, Vec<String>) {
     let inspections: Vec<&Inspection> =
         items.iter().filter_map(|i| i.inspection.as_ref()).collect();
-    // Each certificate is re-read once; pairs are then looked up, not scanned, so two large
-    // bundles cost O(n log n) rather than O(n²) parses.
+    // Each certificate is re-read once; pairs are then looked up by issuer name, not
+    // scanned, and only plausible ones are verified.
     let parsed: Vec<Vec<Option<ParsedCert<'_>>>> = inspections
         .iter()
         .map(|i| {
@@ -121,192 +240,179 @@ fn cross_trust(items: &[SetItem], opts: &InspectOptions) -> Vec<TrustReport> {
                 .collect()
         })
         .collect();
+    let mut v = Verifier::default();
+    let mut r = Reports::new();
     for (ai, a) in inspections.iter().enumerate() {
         for (bi, b) in inspections.iter().enumerate() {
-            if ai == bi || out.len() >= MAX_TRUST_REPORTS {
+            if ai == bi {
                 continue;
             }
             if let Some(kc) = &a.kubeconfig {
-                // Kubeconfig in `a`, server certificates in `b`.
-                for cluster in &kc.clusters {
-                    let clients = kubeconfig::clients_for_cluster(a, &cluster.name);
-                    for &ca_idx in &cluster.ca_certificates {
-                        let Some(Some(ca)) = parsed[ai].get(ca_idx) else {
-                            continue;
-                        };
-                        for (li, leaf) in parsed[bi].iter().enumerate() {
-                            let Some(leaf) = leaf else { continue };
-                            if !server_capable(leaf) {
-                                continue;
-                            }
-                            if out.len() >= MAX_TRUST_REPORTS {
-                                break;
-                            }
-                            let parsed_clients: Vec<(&str, ParsedCert<'_>)> = clients
-                                .iter()
-                                .filter_map(|(u, i)| {
-                                    parsed[ai]
-                                        .get(*i)
-                                        .cloned()
-                                        .flatten()
-                                        .map(|p| (u.as_str(), p))
-                                })
-                                .collect();
-                            out.push(trust_report(
-                                ca,
-                                leaf,
-                                opts.now,
-                                TrustContext {
-                                    ca_ref: cert_ref(&a.source, ca_idx, ca),
-                                    cert_ref: cert_ref(&b.source, li, leaf),
-                                    kubeconfig_cluster: Some(&cluster.name),
-                                    server: cluster.server.as_deref(),
-                                    tls_server_name: cluster.tls_server_name.as_deref(),
-                                    insecure_skip_tls_verify: cluster.insecure_skip_tls_verify,
-                                    clients: parsed_clients,
-                                },
-                            ));
-                        }
-                    }
-                }
+                kubeconfig_pairs(a, kc, &parsed[ai], b, &parsed[bi], opts.now, &mut v, &mut r);
             } else if b.kubeconfig.is_none() {
-                // CA certificates in `a` against leaf certificates in `b`: when `a` is one
-                // CA and `b` one certificate, the user asked "does this CA verify this?",
-                // so check even if the names differ; otherwise only pairs whose names match.
-                let small = a.raw.len() == 1 && b.raw.len() == 1;
-                let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
-                for (li, leaf) in parsed[bi].iter().enumerate() {
-                    if let Some(leaf) = leaf
-                        && !(leaf.is_ca() && leaf.self_issued())
-                    {
-                        by_issuer.entry(leaf.issuer_der).or_default().push(li);
-                    }
-                }
-                for (ci, ca) in parsed[ai].iter().enumerate() {
-                    let Some(ca) = ca else { continue };
-                    if !ca.is_ca() && ca.version != 1 {
-                        continue;
-                    }
-                    let candidates: Vec<usize> = if small {
-                        by_issuer
-                            .values()
-                            .flatten()
-                            .copied()
-                            .collect::<std::collections::BTreeSet<_>>()
-                            .into_iter()
-                            .collect()
-                    } else {
-                        by_issuer.get(ca.subject_der).cloned().unwrap_or_default()
-                    };
-                    for li in candidates {
-                        let Some(Some(leaf)) = parsed[bi].get(li) else {
-                            continue;
-                        };
-                        if out.len() >= MAX_TRUST_REPORTS {
-                            break;
-                        }
-                        out.push(trust_report(
-                            ca,
-                            leaf,
-                            opts.now,
-                            TrustContext {
-                                ca_ref: cert_ref(&a.source, ci, ca),
-                                cert_ref: cert_ref(&b.source, li, leaf),
-                                kubeconfig_cluster: None,
-                                server: None,
-                                tls_server_name: None,
-                                insecure_skip_tls_verify: false,
-                                clients: Vec::new(),
-                            },
-                        ));
-                    }
-                }
+                ca_pairs(
+                    &parsed[ai],
+                    &a.source,
+                    &parsed[bi],
+                    &b.source,
+                    false,
+                    opts.now,
+                    &mut v,
+                    &mut r,
+                );
             }
         }
     }
-    out
+    let mut notes = Vec::new();
+    let mut problems = r.problems(&v, &mut notes);
+    problems.extend(notes);
+    (r.out, problems)
 }
 
-/// Within one input (a PEM bundle): set `issued_by` where another certificate of the input
-/// verifies the signature (when `opts.check_signatures`), and check each CA against the
-/// certificates that name it as issuer (unless the input is a kubeconfig, whose trust checks
-/// are made against its server). One pass: each certificate is parsed once and each
-/// issuer/subject pair's signature verified at most once, since both answers need it.
-pub(crate) fn link_and_check_within(doc: &mut Inspection, opts: &InspectOptions) {
-    if doc.raw.len() < 2 {
-        return;
-    }
-    let parsed: Vec<Option<ParsedCert<'_>>> = doc
-        .raw
-        .iter()
-        .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
-        .collect();
-    let mut by_subject: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
-    let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
-    for (i, p) in parsed.iter().enumerate() {
-        if let Some(p) = p {
-            by_subject.entry(p.subject_der).or_default().push(i);
-            by_issuer.entry(p.issuer_der).or_default().push(i);
-        }
-    }
-    // (issuer index, subject index) → the signature check of that pair.
-    let mut checked: BTreeMap<(usize, usize), SigCheck> = BTreeMap::new();
-    let mut signature = |issuer: usize, cert: usize| -> SigCheck {
-        checked
-            .entry((issuer, cert))
-            .or_insert_with(|| match (&parsed[issuer], &parsed[cert]) {
-                (Some(ca), Some(c)) => verify_signature(ca.spki, c.sig_alg, c.tbs, c.signature),
-                // Unreachable: only parsed certificates are indexed.
-                _ => SigCheck::Unsupported("not parsed".into()),
-            })
-            .clone()
-    };
-
-    if opts.check_signatures {
-        for (i, p) in parsed.iter().enumerate() {
-            let Some(p) = p else { continue };
-            let link = by_subject
-                .get(p.issuer_der)
-                .map_or(&[][..], Vec::as_slice)
-                .iter()
-                .copied()
-                .find(|&j| j != i && signature(j, i) == SigCheck::Valid);
-            if let Some(c) = doc.certificates.get_mut(i) {
-                c.issued_by = link;
-            }
-        }
-    }
-
-    if doc.kubeconfig.is_some() {
-        return;
-    }
-    let mut reports = Vec::new();
-    for (ci, ca) in parsed.iter().enumerate() {
-        let Some(ca) = ca else { continue };
-        if !ca.is_ca() {
-            continue;
-        }
-        for &li in by_issuer.get(ca.subject_der).map_or(&[][..], Vec::as_slice) {
-            let Some(leaf) = &parsed[li] else { continue };
-            if li == ci || leaf.der == ca.der || reports.len() >= MAX_TRUST_REPORTS {
+/// Kubeconfig cluster CAs in `a` against the server certificates of `b`: "will kubectl
+/// with this kubeconfig accept this server?". Every server-capable certificate is checked
+/// (a rotated CA keeps its name, so a mismatch is the answer, not noise), except one that
+/// signed itself, which no cluster CA issued.
+#[allow(clippy::too_many_arguments)]
+fn kubeconfig_pairs<'a>(
+    a: &Inspection,
+    kc: &KubeconfigReport,
+    a_parsed: &[Option<ParsedCert<'a>>],
+    b: &Inspection,
+    b_parsed: &[Option<ParsedCert<'a>>],
+    now: Instant,
+    v: &mut Verifier<'a>,
+    r: &mut Reports,
+) {
+    for cluster in &kc.clusters {
+        let clients = kubeconfig::clients_for_cluster(a, &cluster.name);
+        for &ca_idx in &cluster.ca_certificates {
+            let Some(Some(ca)) = a_parsed.get(ca_idx) else {
                 continue;
+            };
+            // Each client certificate is judged against this CA once, not once per leaf.
+            let mut checked_clients: Vec<(&str, ParsedCert<'a>, bool, Option<String>)> = Vec::new();
+            for (user, i, key_problem) in &clients {
+                let Some(Some(c)) = a_parsed.get(*i) else {
+                    continue;
+                };
+                let issued = plausible_issuer(ca, c) && v.check(ca, c) == Some(SigCheck::Valid);
+                checked_clients.push((user, c.clone(), issued, key_problem.clone()));
             }
-            reports.push(trust_report_with_signature(
-                ca,
-                leaf,
-                opts.now,
-                TrustContext {
-                    ca_ref: cert_ref(&doc.source, ci, ca),
-                    cert_ref: cert_ref(&doc.source, li, leaf),
-                    kubeconfig_cluster: None,
-                    server: None,
-                    tls_server_name: None,
-                    insecure_skip_tls_verify: false,
-                    clients: Vec::new(),
-                },
-                signature(ci, li),
-            ));
+            for (li, leaf) in b_parsed.iter().enumerate() {
+                let Some(leaf) = leaf else { continue };
+                if !server_capable(leaf) || own_issuer(v, ca, leaf) {
+                    continue;
+                }
+                if r.full() {
+                    r.unchecked += 1;
+                    continue;
+                }
+                let Some(sig) = v.for_report(ca, leaf) else {
+                    r.unchecked += 1;
+                    continue;
+                };
+                r.out.push(trust_report_with_signature(
+                    ca,
+                    leaf,
+                    now,
+                    TrustContext {
+                        ca_ref: cert_ref(&a.source, ca_idx, ca),
+                        cert_ref: cert_ref(&b.source, li, leaf),
+                        kubeconfig_cluster: Some(&cluster.name),
+                        server: cluster.server.as_deref(),
+                        tls_server_name: cluster.tls_server_name.as_deref(),
+                        insecure_skip_tls_verify: cluster.insecure_skip_tls_verify,
+                        clients: checked_clients
+                            .iter()
+                            .map(|(user, cert, issued, key)| ClientCheck {
+                                user,
+                                cert: cert.clone(),
+                                issued_by_ca: *issued,
+                                key_problem: key.clone(),
+                            })
+                            .collect(),
+                    },
+                    sig,
+                ));
+            }
         }
     }
-    doc.trust = reports;
+}
+
+/// Within one input: set `issuedBy` (and, with `verify`, `selfSigned` by signature), and
+/// when `trust` (a set, or `verify`) check each CA against the certificates that could be
+/// its own, unless the input is a kubeconfig, whose trust checks are made against its
+/// server. Without `verify` and `trust` nothing is re-read and no signature is verified.
+/// Returns sentences for the summary's attention list (checks that could not be made).
+pub(crate) fn link_and_check_within(
+    doc: &mut Inspection,
+    facts: &[LinkFacts],
+    opts: &InspectOptions,
+    trust: bool,
+) -> Vec<String> {
+    let trust = trust && doc.kubeconfig.is_none() && doc.raw.len() >= 2;
+    if !opts.verify {
+        for (c, l) in doc
+            .certificates
+            .iter_mut()
+            .zip(link_by_name(facts, &doc.raw))
+        {
+            c.issued_by = l;
+        }
+        if !trust {
+            return Vec::new();
+        }
+    }
+    let raw = std::mem::take(&mut doc.raw);
+    let problems = {
+        let parsed: Vec<Option<ParsedCert<'_>>> = raw
+            .iter()
+            .map(|d| reparse_certificate(d).ok().map(|(p, _)| p))
+            .collect();
+        let mut v = Verifier::default();
+        if opts.verify {
+            for (c, p) in doc.certificates.iter_mut().zip(&parsed) {
+                let Some(p) = p else { continue };
+                // Never verified when the names or key identifiers say another key signed
+                // it; `null` when the algorithm is unsupported or the budget is spent.
+                c.self_signed = if !p.self_issued()
+                    || !key_ids_agree(p.authority_key_id.as_deref(), p.subject_key_id.as_deref())
+                {
+                    Some(false)
+                } else {
+                    match v.check(p, p) {
+                        Some(SigCheck::Valid) => Some(true),
+                        Some(SigCheck::Invalid(_)) => Some(false),
+                        _ => None,
+                    }
+                };
+            }
+            for (c, l) in doc
+                .certificates
+                .iter_mut()
+                .zip(link_by_signature(&parsed, &mut v))
+            {
+                c.issued_by = l;
+            }
+        }
+        let mut r = Reports::new();
+        if trust {
+            ca_pairs(
+                &parsed,
+                &doc.source,
+                &parsed,
+                &doc.source,
+                true,
+                opts.now,
+                &mut v,
+                &mut r,
+            );
+        }
+        let problems = r.problems(&v, &mut doc.notes);
+        doc.trust = r.out;
+        problems
+    };
+    doc.raw = raw;
+    problems
 }

@@ -65,3 +65,106 @@ fn der_private_keys_are_recognised_not_read() {
     let json = serde_json::to_string(&i).unwrap();
     assert!(!json.contains("topsecret"));
 }
+
+/// A DER TLV.
+fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n < 0x100 {
+        out.extend([0x81, n as u8]);
+    } else {
+        out.extend([0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A v3 Ed25519 certificate issued by `issuer` to `subject` with public key `key` and a
+/// signature of `sig_byte`s (which never verifies).
+fn ed25519_cert(issuer: &str, subject: &str, key: u8, serial: u8) -> Vec<u8> {
+    let alg = tlv(0x30, &tlv(0x06, &[0x2b, 0x65, 0x70]));
+    let name = |cn: &str| {
+        let atv = [tlv(0x06, &[0x55, 0x04, 0x03]), tlv(0x0c, cn.as_bytes())].concat();
+        tlv(0x30, &tlv(0x31, &tlv(0x30, &atv)))
+    };
+    let validity = tlv(
+        0x30,
+        &[tlv(0x17, b"240101000000Z"), tlv(0x17, b"340101000000Z")].concat(),
+    );
+    let mut bits = vec![0u8];
+    bits.extend([key; 32]);
+    let spki = tlv(0x30, &[alg.clone(), tlv(0x03, &bits)].concat());
+    let tbs = tlv(
+        0x30,
+        &[
+            tlv(0xa0, &tlv(0x02, &[2])),
+            tlv(0x02, &[serial]),
+            alg.clone(),
+            name(issuer),
+            validity,
+            name(subject),
+            spki,
+        ]
+        .concat(),
+    );
+    let mut sig = vec![0u8];
+    sig.extend([0x55; 64]);
+    tlv(0x30, &[tbs, alg, tlv(0x03, &sig)].concat())
+}
+
+#[test]
+fn copies_of_a_badly_signed_certificate_cost_one_verification() {
+    let der = ed25519_cert("ca", "ca", 9, 1);
+    let copies: Vec<Vec<u8>> = (0..2_000).map(|_| der.clone()).collect();
+    let parsed: Vec<_> = copies
+        .iter()
+        .map(|d| x509::reparse_certificate(d).ok().map(|(p, _)| p))
+        .collect();
+    let mut v = links::Verifier::default();
+    let linked = links::link_by_signature(&parsed, &mut v);
+    assert!(linked.iter().all(Option::is_none));
+    assert_eq!(v.verified, 1, "one (key, certificate) pair");
+    assert!(v.budget_note().is_none());
+}
+
+#[test]
+fn the_signature_budget_is_reported_when_it_runs_out() {
+    // Forty distinct keys under one name, each certificate a candidate for every other:
+    // 1,560 plausible pairs, more than a budget of 100.
+    let ders: Vec<Vec<u8>> = (0..40).map(|k| ed25519_cert("ca", "ca", k, k)).collect();
+    let parsed: Vec<_> = ders
+        .iter()
+        .map(|d| x509::reparse_certificate(d).ok().map(|(p, _)| p))
+        .collect();
+    let mut v = links::Verifier::with_limit(100);
+    links::link_by_signature(&parsed, &mut v);
+    assert_eq!(v.verified, 100);
+    assert!(v.refused > 0);
+    let note = v.budget_note().unwrap();
+    assert!(note.contains("stopped after 100 verifications"), "{note}");
+}
+
+#[test]
+fn default_inspection_links_by_name_without_verifying() {
+    let ca = ed25519_cert("ca", "ca", 1, 1);
+    let leaf = ed25519_cert("ca", "apiserver", 2, 2);
+    let both = [leaf, ca].concat();
+    let i = inspect_der(&both, &InspectOptions::new(now())).unwrap();
+    assert_eq!(i.certificates[0].issued_by, Some(1));
+    assert_eq!(i.certificates[0].linked_by, LinkedBy::NameAndKeyId);
+    assert_eq!(i.certificates[1].self_signed, Some(true));
+    let verified = inspect_der(
+        &both,
+        &InspectOptions {
+            verify: true,
+            ..InspectOptions::new(now())
+        },
+    )
+    .unwrap();
+    // The signatures are junk: verified, nothing links.
+    assert_eq!(verified.certificates[0].issued_by, None);
+    assert_eq!(verified.certificates[1].self_signed, Some(false));
+    assert_eq!(verified.certificates[0].linked_by, LinkedBy::Signature);
+}

@@ -246,6 +246,7 @@ fn curl_field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut cur: Option<ValidityReport> = None;
     let mut problem: Option<(usize, String)> = None;
+    let mut verify_failures: Vec<String> = Vec::new();
     let flush = |cur: &mut Option<ValidityReport>, b: &mut Builder<'_>| {
         if let Some(v) = cur.take() {
             b.add_validity(v, Hint::None);
@@ -305,12 +306,29 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
                     }
                 }
                 "subjectAltName:" => {}
-                _ => v.detail = Some(format!("SSL certificate verify {value}")),
+                _ => {
+                    // `verify result: … (20), continuing anyway` (curl -k) is a failure
+                    // curl was told to ignore; the certificate is still not trusted.
+                    if !value.starts_with("ok")
+                        && !value.contains("certificate has expired")
+                        && !value.contains("(0)")
+                    {
+                        verify_failures.push(format!(
+                            "curl could not verify the server certificate (line {n}): SSL certificate verify {value}"
+                        ));
+                    }
+                    v.detail = Some(format!("SSL certificate verify {value}"));
+                }
             }
             break;
         }
     }
     flush(&mut cur, b);
+    if problem.is_none() {
+        for f in verify_failures {
+            b.attention(f);
+        }
+    }
     if let Some((n, p)) = problem {
         // curl stops before printing the certificate when verification fails.
         let mut v = blank(format!("line {n}"), Tool::Curl);
@@ -320,6 +338,13 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
             Status::Unknown
         };
         v.detail = Some(format!("SSL certificate problem: {p}"));
+        // An expired certificate is flagged by its status; any other verification failure
+        // (unknown issuer, self-signed chain, name mismatch) is a failure too.
+        if v.status != Status::Expired {
+            b.attention(format!(
+                "curl could not verify the server certificate (line {n}): SSL certificate problem: {p}"
+            ));
+        }
         if b.doc_mut().validities.is_empty() {
             b.add_validity(v, Hint::None);
         } else if let Some(last) = b.doc_mut().validities.last_mut() {

@@ -378,7 +378,10 @@ impl<'a> Search<'_, 'a> {
         }
         match verify_signature(issuer.spki, child.sig_alg, child.tbs, child.signature) {
             SigCheck::Valid => None,
-            SigCheck::Invalid(e) | SigCheck::Unsupported(e) => Some(format!(
+            SigCheck::Invalid(e)
+            | SigCheck::Unsupported(e)
+            | SigCheck::NotTried(e)
+            | SigCheck::Predicted(e) => Some(format!(
                 "x509: certificate signed by unknown authority (possibly because of \"{e}\" while trying to verify candidate authority certificate \"{}\")",
                 candidate_name(issuer)
             )),
@@ -402,8 +405,21 @@ pub(crate) struct TrustContext<'a> {
     pub server: Option<&'a str>,
     pub tls_server_name: Option<&'a str>,
     pub insecure_skip_tls_verify: bool,
-    /// The kubeconfig's client certificates for this cluster (user name, certificate).
-    pub clients: Vec<(&'a str, ParsedCert<'a>)>,
+    /// The kubeconfig's client certificates for this cluster.
+    pub clients: Vec<ClientCheck<'a>>,
+}
+
+/// A kubeconfig user's client certificate, as judged against one cluster CA.
+pub(crate) struct ClientCheck<'a> {
+    /// The user's name.
+    pub user: &'a str,
+    /// The client certificate.
+    pub cert: ParsedCert<'a>,
+    /// The CA's key verifies the client certificate (checked once per CA and client).
+    pub issued_by_ca: bool,
+    /// Why kubectl cannot use `client-key-data` with this certificate, in its words, if
+    /// so. Never quotes the key.
+    pub key_problem: Option<String>,
 }
 
 /// Host of a kubeconfig `server` URL (`https://host:443/path` → `host`).
@@ -428,20 +444,9 @@ pub(crate) fn server_host(server: &str) -> Option<&str> {
 }
 
 /// "Does `ca` verify `cert`?" with each check spelled out, and for a kubeconfig, "will
-/// it work against this server?" — including the error kubectl would print.
-pub(crate) fn trust_report(
-    ca: &ParsedCert<'_>,
-    cert: &ParsedCert<'_>,
-    now: Instant,
-    ctx: TrustContext<'_>,
-) -> TrustReport {
-    let sig = verify_signature(ca.spki, cert.sig_alg, cert.tbs, cert.signature);
-    trust_report_with_signature(ca, cert, now, ctx, sig)
-}
-
-/// [`trust_report`] with the signature already checked (`verify_signature` of `ca`'s key
-/// over `cert`), for callers that checked it for another purpose: signature checks are
-/// the expensive part of inspection.
+/// it work against this server?" — including the error kubectl would print. `sig` is the
+/// signature verdict of `ca`'s key over `cert` (see `Verifier::for_report`): signature
+/// checks are the expensive part of inspection, so the caller makes each at most once.
 pub(crate) fn trust_report_with_signature(
     ca: &ParsedCert<'_>,
     cert: &ParsedCert<'_>,
@@ -534,13 +539,26 @@ pub(crate) fn trust_report_with_signature(
             ),
         ),
         SigCheck::Unsupported(e) => item("signature", Some(false), format!("cannot check: {e}")),
+        SigCheck::NotTried(why) => item(
+            "signature",
+            None,
+            format!("not verified: {why}, so this CA cannot have signed it"),
+        ),
+        SigCheck::Predicted(e) => item(
+            "signature",
+            Some(false),
+            format!(
+                "not verified: the key identifiers show another key signed it, so {} verification with the CA's key fails ({e})",
+                cert_sig_name(cert)
+            ),
+        ),
     }
     if !name_ok {
         first_fail(
             "x509: certificate signed by unknown authority".into(),
             &mut kubectl,
         );
-    } else if let SigCheck::Invalid(e) | SigCheck::Unsupported(e) = &sig {
+    } else if let SigCheck::Invalid(e) | SigCheck::Unsupported(e) | SigCheck::Predicted(e) = &sig {
         first_fail(
             format!(
                 "x509: certificate signed by unknown authority (possibly because of \"{e}\" while trying to verify candidate authority certificate \"{}\")",
@@ -622,16 +640,22 @@ pub(crate) fn trust_report_with_signature(
             },
             None => item("hostname", None, "no server host to compare".into()),
         }
-        for (user, client) in &ctx.clients {
+        for ClientCheck {
+            user,
+            cert: client,
+            issued_by_ca,
+            key_problem,
+        } in &ctx.clients
+        {
             let mut problems = Vec::new();
             if let Some(e) = validity_error(client, now) {
                 problems.push(e);
             }
-            if client.issuer_der != ca.subject_der
-                || verify_signature(ca.spki, client.sig_alg, client.tbs, client.signature)
-                    != SigCheck::Valid
-            {
+            if !issued_by_ca {
                 problems.push("not issued by this CA key, so the API server (which trusts the same cluster CA) will not accept it".into());
+            }
+            if let Some(e) = key_problem {
+                problems.push(format!("client-key-data cannot be used with it: {e}"));
             }
             if problems.is_empty() {
                 item(
@@ -648,7 +672,10 @@ pub(crate) fn trust_report_with_signature(
                     Some(false),
                     format!("user `{user}`: {}", problems.join("; ")),
                 );
-                if kubectl.is_none() {
+                if let Some(go) = key_problem {
+                    // kubectl loads the key pair before it connects: this error comes first.
+                    kubectl = Some(format!("error: {go}"));
+                } else if kubectl.is_none() {
                     kubectl =
                         Some("error: You must be logged in to the server (Unauthorized)".into());
                 }

@@ -7,8 +7,6 @@
 //! its dates reported — an expiry tool must still say when it expires. Extensions are
 //! decoded with x509-cert's typed decoders; each failure is a warning naming the defect.
 
-use std::collections::BTreeSet;
-
 use der::Decode;
 use sha2::{Digest, Sha256};
 use x509_cert::ext::pkix::{
@@ -16,7 +14,9 @@ use x509_cert::ext::pkix::{
     NameConstraints, PolicyConstraints, SubjectAltName, SubjectKeyIdentifier, name::GeneralName,
 };
 
-use super::der_walk::{DerError, Reader, Tlv, oid_string, tag, uint_bits};
+use std::borrow::Cow;
+
+use super::der_walk::{DerError, Reader, Tlv, is_canonical_der, oid_text, tag, uint_bits};
 use super::dn::{hex_colon_upper, parse_x509_time, render_name};
 use super::error::InspectError;
 use super::model::{BasicConstraintsInfo, NameInfo, PublicKeyInfo, SanInfo};
@@ -25,7 +25,7 @@ use crate::time::Instant;
 /// One extension as found in the certificate.
 #[derive(Debug, Clone)]
 pub(crate) struct Ext<'a> {
-    pub oid: String,
+    pub oid: Cow<'static, str>,
     pub critical: bool,
     pub value: &'a [u8],
 }
@@ -41,7 +41,7 @@ pub(crate) struct ParsedCert<'a> {
     pub serial: &'a [u8],
     /// Signature algorithm TLV (outer).
     pub sig_alg: &'a [u8],
-    pub sig_alg_oid: String,
+    pub sig_alg_oid: Cow<'static, str>,
     /// Signature algorithm TLV inside the TBS; RFC 5280 requires it to equal `sig_alg`.
     pub tbs_sig_alg: &'a [u8],
     pub issuer_der: &'a [u8],
@@ -169,10 +169,10 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
     let key = f.expect(tag::BIT_STRING, "SubjectPublicKeyInfo.subjectPublicKey")?;
     let mut a = Reader::inside(&alg);
     let oid = a.expect(tag::OID, "public key algorithm")?;
-    let oid = oid_string(oid.value).unwrap_or_else(|| "malformed OID".into());
+    let oid = oid_text(oid.value).unwrap_or(Cow::Borrowed("malformed OID"));
     let params = if a.is_empty() { None } else { Some(a.read()?) };
     let key_bits = key.value.get(1..).unwrap_or(&[]);
-    let info = match oid.as_str() {
+    let info = match &*oid {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
             // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
             let bits = Reader::new(key_bits, 0)
@@ -197,7 +197,7 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
                     tag: tag::OID,
                     value,
                     ..
-                }) => curve_name(&oid_string(value).unwrap_or_else(|| "malformed OID".into())),
+                }) => curve_name(&oid_text(value).unwrap_or(Cow::Borrowed("malformed OID"))),
                 _ => ("explicit or missing curve parameters".into(), None),
             };
             PublicKeyInfo {
@@ -236,8 +236,8 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
                 curve: None,
             }
         }
-        other => PublicKeyInfo {
-            algorithm: other.into(),
+        _ => PublicKeyInfo {
+            algorithm: oid.into_owned(),
             bits: None,
             curve: None,
         },
@@ -248,7 +248,7 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
 /// `openssl x509 -serial` form of a serial number's INTEGER contents.
 pub(crate) fn serial_string(content: &[u8]) -> String {
     let negative = content.first().is_some_and(|b| b & 0x80 != 0);
-    let magnitude: Vec<u8> = if negative {
+    let magnitude: std::borrow::Cow<'_, [u8]> = if negative {
         // Two's complement negation.
         let mut m: Vec<u8> = content.iter().map(|b| !b).collect();
         for b in m.iter_mut().rev() {
@@ -258,28 +258,24 @@ pub(crate) fn serial_string(content: &[u8]) -> String {
                 break;
             }
         }
-        m
+        m.into()
     } else {
-        content.to_vec()
+        content.into()
     };
     let start = magnitude
         .iter()
         .position(|&b| b != 0)
         .unwrap_or(magnitude.len());
-    let digits: String = magnitude[start..]
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect();
-    let digits = if digits.is_empty() {
-        "00".to_string()
-    } else {
-        digits
-    };
+    let mut out = String::with_capacity(2 * magnitude.len() + 1);
     if negative {
-        format!("-{digits}")
-    } else {
-        digits
+        out.push('-');
     }
+    if start == magnitude.len() {
+        out.push_str("00");
+    } else {
+        super::dn::push_hex_upper(&mut out, &magnitude[start..], false);
+    }
+    out
 }
 
 /// SHA-256 fingerprint in OpenSSL's `AB:CD:…` form.
@@ -331,20 +327,6 @@ fn parse_certificate_with(
         warnings.push("certificate length is not minimally encoded (BER, not DER)".into());
     }
 
-    let strict_ok = match if strict {
-        x509_cert::Certificate::from_der(cert.full).map(|_| ())
-    } else {
-        Ok(())
-    } {
-        Ok(()) => true,
-        Err(e) => {
-            warnings.push(format!(
-                "strict RFC 5280 DER parsing (x509-cert) refuses this certificate: {e}"
-            ));
-            false
-        }
-    };
-
     let mut c = Reader::inside(&cert);
     let tbs = c
         .expect(tag::SEQUENCE, "TBSCertificate")
@@ -375,8 +357,8 @@ fn parse_certificate_with(
     let sig_alg_oid = Reader::inside(&sig_alg)
         .expect(tag::OID, "signature algorithm")
         .ok()
-        .and_then(|o| oid_string(o.value))
-        .unwrap_or_else(|| "malformed OID".into());
+        .and_then(|o| oid_text(o.value))
+        .unwrap_or(Cow::Borrowed("malformed OID"));
 
     let mut t = Reader::inside(&tbs);
     let mut version = 1u8;
@@ -560,7 +542,7 @@ fn parse_certificate_with(
                         warnings.push("data after extnValue inside an Extension".into());
                     }
                     extensions.push(Ext {
-                        oid: oid_string(oid.value).unwrap_or_else(|| "malformed OID".into()),
+                        oid: oid_text(oid.value).unwrap_or(Cow::Borrowed("malformed OID")),
                         critical,
                         value: value.value,
                     });
@@ -572,6 +554,32 @@ fn parse_certificate_with(
         }
     }
 
+    // Strictness: a certificate the walk read without a single defect and whose every
+    // element is canonical DER is strict; only one with some defect is handed to x509-cert,
+    // whose verdict (and message) then decides. Most certificates are clean, so most are
+    // read once.
+    let malformed = |o: &str| o == "malformed OID";
+    let clean = warnings.is_empty()
+        && !malformed(&sig_alg_oid)
+        && !malformed(&public_key.algorithm)
+        && !extensions.iter().any(|e| malformed(&e.oid));
+    let strict_ok = if !strict || (clean && is_canonical_der(cert.full)) {
+        true
+    } else {
+        match x509_cert::Certificate::from_der(cert.full) {
+            Ok(_) => true,
+            Err(e) => {
+                // Where it always stood: after the outer length warning, before the rest.
+                warnings.insert(
+                    usize::from(cert.non_minimal_length),
+                    format!(
+                        "strict RFC 5280 DER parsing (x509-cert) refuses this certificate: {e}"
+                    ),
+                );
+                false
+            }
+        }
+    };
     let mut parsed = ParsedCert {
         der: cert.full,
         tbs: tbs.full,
@@ -623,19 +631,20 @@ fn decode_ext<'a, T: Decode<'a>>(
 }
 
 fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
-    let mut seen = BTreeSet::new();
+    let mut seen: Vec<&str> = Vec::with_capacity(exts.len());
     let mut san_critical = false;
     let mut san_present = false;
     let w = &mut p.warnings;
     for ext in exts {
-        if !seen.insert(ext.oid.clone()) {
+        if seen.contains(&&*ext.oid) {
             p.duplicate_extension = true;
             w.push(format!("extension {} appears more than once", ext.oid));
         }
-        if ext.critical && !KNOWN_EXTENSIONS.contains(&ext.oid.as_str()) {
-            p.unknown_critical.push(ext.oid.clone());
+        seen.push(&*ext.oid);
+        if ext.critical && !KNOWN_EXTENSIONS.contains(&&*ext.oid) {
+            p.unknown_critical.push(ext.oid.to_string());
         }
-        match ext.oid.as_str() {
+        match &*ext.oid {
             "2.5.29.19" => {
                 if let Some(bc) = decode_ext::<BasicConstraints>(ext.value, "basicConstraints", w) {
                     if bc.path_len_constraint.is_some() && !bc.ca {
@@ -670,8 +679,12 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                     if eku.0.is_empty() {
                         w.push("extendedKeyUsage is empty".into());
                     }
-                    p.extended_key_usage =
-                        Some(eku.0.iter().map(|o| eku_name(&o.to_string())).collect());
+                    p.extended_key_usage = Some(
+                        eku.0
+                            .iter()
+                            .map(|o| eku_name(&oid_text(o.as_bytes()).unwrap_or_default()))
+                            .collect(),
+                    );
                 }
             }
             "2.5.29.17" => {
