@@ -171,7 +171,14 @@ pub fn run_cluster(
         }
     };
     let mut rng = SplitMix64::new(derive_seed(seed, &format!("faults/{}", spec.name)));
-    let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng);
+    let limit = options.max_events_per_cluster;
+    let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng, limit);
+    if ops.len() as u64 > limit {
+        // Each operation records at least one event: the run cannot fit its budget, and
+        // driving it would only fail the same way later.
+        out.error = Some(over_budget(limit));
+        return (out, Some(cluster));
+    }
     let mut run = Run::new(options);
     let result = drive(
         &mut cluster,
@@ -254,6 +261,16 @@ pub(crate) fn drive(
     run.drain(cluster)
 }
 
+/// The failure of a cluster whose run needs more than `limit` events.
+fn over_budget(limit: u64) -> ClusterFailure {
+    ClusterFailure {
+        kind: "eventBudgetExceeded".into(),
+        message: format!(
+            "more than {limit} events: the simulation was stopped rather than truncated (check the policy's lifetimes and the fault model's frequencies)"
+        ),
+    }
+}
+
 /// What a run keeps while it drives a cluster.
 pub(crate) struct Run {
     pub(crate) events: Option<Vec<Event>>,
@@ -276,13 +293,7 @@ impl Run {
             events.push(e);
         }
         if self.summary.events() > self.limit {
-            return Err(ClusterFailure {
-                kind: "eventBudgetExceeded".into(),
-                message: format!(
-                    "more than {} events: the simulation was stopped rather than truncated (check the policy's lifetimes)",
-                    self.limit
-                ),
-            });
+            return Err(over_budget(self.limit));
         }
         Ok(())
     }
