@@ -5,6 +5,8 @@
 //!
 //! `cargo run --release -p akscert-benches --example profile_engine -- single|fleet|fleet-summaries`
 //! `cargo run --release -p akscert-benches --example profile_engine -- stops YEARS [BUDGET]`
+//! `cargo run --release -p akscert-benches --example profile_engine -- json` (every
+//! workload's timeline, to diff before and after an engine change)
 
 use akscert_benches::{fleet, frequent_stops, single};
 use akscert_core::engine::{self, RunOptions};
@@ -26,6 +28,14 @@ fn main() {
             }
             options.include_events = false;
             frequent_stops(years)
+        }
+        "json" => {
+            // Every workload's timeline JSON, to compare engine changes byte for byte.
+            for s in [single(30), fleet(300, 10, 42), frequent_stops(1)] {
+                let t = engine::simulate(&s, RunOptions::default()).expect("valid");
+                println!("{}", serde_json::to_string(&t).unwrap_or_default());
+            }
+            return;
         }
         _ => single(30),
     };

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{Cluster, Event, EventKind, Operation, Origin, RotateOutcome};
-use crate::rng::{SplitMix64, derive_seed};
+use crate::rng::{SplitMix64, derive_seed_parts};
 use crate::time::{Duration, Instant};
 
 pub use scenario::{
@@ -159,7 +159,7 @@ pub fn run_cluster(
         error: None,
     };
     let seed = prepared.scenario.seed;
-    let machine_seed = derive_seed(seed, &format!("machine/{}", spec.name));
+    let machine_seed = derive_seed_parts(seed, &["machine/", &spec.name]);
     let mut cluster = match Cluster::create(spec.clone(), prepared.policy.clone(), machine_seed) {
         Ok(c) => c,
         Err(e) => {
@@ -170,7 +170,7 @@ pub fn run_cluster(
             return (out, None);
         }
     };
-    let mut rng = SplitMix64::new(derive_seed(seed, &format!("faults/{}", spec.name)));
+    let mut rng = SplitMix64::new(derive_seed_parts(seed, &["faults/", &spec.name]));
     let limit = options.max_events_per_cluster;
     let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng, limit);
     if ops.len() as u64 > limit {
@@ -379,3 +379,6 @@ pub fn replay_scenario(scenario: &Scenario, timeline: &Timeline) -> Scenario {
     }
     replay
 }
+
+#[cfg(test)]
+mod tests;

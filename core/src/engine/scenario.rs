@@ -410,16 +410,16 @@ impl Scenario {
         let mut names = BTreeSet::new();
         let mut specs = Vec::with_capacity(self.clusters.len());
         for (i, c) in self.clusters.iter().enumerate() {
-            let path = format!("clusters[{i}]");
+            // Paths are formatted only for an error: this loop runs once per cluster.
             if !names.insert(c.name.as_str()) {
                 return Err(ScenarioError::DuplicateCluster {
-                    path: format!("{path}.name"),
+                    path: format!("clusters[{i}].name"),
                     name: c.name.clone(),
                 });
             }
             let mut spec = c.spec();
             spec.validate().map_err(|source| ScenarioError::Spec {
-                path: path.clone(),
+                path: format!("clusters[{i}]"),
                 source,
             })?;
             if c.created > horizon {
@@ -500,13 +500,14 @@ impl Scenario {
         let mut pools: BTreeSet<String> = spec.node_pools.iter().map(|p| p.name.clone()).collect();
         for (j, k) in c.kubeconfigs.iter().enumerate() {
             let at = k.fetched.unwrap_or(c.created);
-            let path = format!("clusters[{i}].kubeconfigs[{j}].fetched");
-            self.check_window(&path, at, c.created, horizon)?;
+            let path = || format!("clusters[{i}].kubeconfigs[{j}].fetched");
+            self.check_window(path, at, c.created, horizon)?;
         }
-        let mut previous: Option<(String, &'static str, Instant)> = None;
+        // The latest-ending operation so far, by index (its path is formatted on error).
+        let mut previous: Option<(usize, &'static str, Instant)> = None;
         for (j, s) in c.operations.iter().enumerate() {
-            let path = format!("clusters[{i}].operations[{j}]");
-            self.check_window(&format!("{path}.at"), s.at, c.created, horizon)?;
+            let path = || format!("clusters[{i}].operations[{j}]");
+            self.check_window(|| format!("{}.at", path()), s.at, c.created, horizon)?;
             if let Operation::RotateCerts {
                 duration: Some(d), ..
             } = &s.op
@@ -514,7 +515,7 @@ impl Scenario {
                 let bound = self.policy.rotate_certs_max_downtime;
                 if *d < Duration::minutes(1) || *d > bound {
                     return Err(ScenarioError::RotateDuration {
-                        path: format!("{path}.duration"),
+                        path: format!("{}.duration", path()),
                         duration: *d,
                         bound,
                     });
@@ -524,7 +525,7 @@ impl Scenario {
                 && !pools.contains(pool)
             {
                 return Err(ScenarioError::UnknownNodePool {
-                    path: format!("{path}.pool"),
+                    path: format!("{}.pool", path()),
                     pool: pool.to_string(),
                     cluster: c.name.clone(),
                 });
@@ -538,20 +539,20 @@ impl Scenario {
             if s.origin != Origin::Scheduled || matches!(s.op, Operation::GetCredentials { .. }) {
                 continue;
             }
-            if let Some((prev_path, prev_op, ends)) = &previous
-                && s.at < *ends
+            if let Some((prev, prev_op, ends)) = previous
+                && s.at < ends
             {
                 return Err(ScenarioError::Overlap {
-                    path: format!("{path}.at"),
+                    path: format!("{}.at", path()),
                     at: s.at,
-                    previous_path: prev_path.clone(),
+                    previous_path: format!("clusters[{i}].operations[{prev}]"),
                     previous_op: prev_op,
-                    previous_ends: *ends,
+                    previous_ends: ends,
                 });
             }
             let ends = s.at + self.longest(&s.op);
-            if previous.as_ref().is_none_or(|(_, _, e)| ends > *e) {
-                previous = Some((path, s.op.name(), ends));
+            if previous.is_none_or(|(_, _, e)| ends > e) {
+                previous = Some((j, s.op.name(), ends));
             }
         }
         Ok(())
@@ -559,21 +560,21 @@ impl Scenario {
 
     fn check_window(
         &self,
-        path: &str,
+        path: impl Fn() -> String,
         at: Instant,
         created: Instant,
         horizon: Instant,
     ) -> Result<(), ScenarioError> {
         if at < created {
             return Err(ScenarioError::BeforeCreation {
-                path: path.to_string(),
+                path: path(),
                 at,
                 created,
             });
         }
         if at > horizon {
             return Err(ScenarioError::AfterHorizon {
-                path: path.to_string(),
+                path: path(),
                 at,
                 horizon,
             });
