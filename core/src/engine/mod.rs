@@ -288,9 +288,12 @@ impl Run {
     }
 
     fn record(&mut self, e: Event) -> Result<(), ClusterFailure> {
-        self.summary.observe(&e);
-        if let Some(events) = &mut self.events {
-            events.push(e);
+        match &mut self.events {
+            Some(events) => {
+                self.summary.observe(&e);
+                events.push(e);
+            }
+            None => self.summary.observe_owned(e),
         }
         if self.summary.events() > self.limit {
             return Err(over_budget(self.limit));

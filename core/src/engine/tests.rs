@@ -84,3 +84,49 @@ fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_dr
         assert!(t.clusters[0].events.is_none() && t.clusters[1].summary.is_some());
     }
 }
+
+#[test]
+fn a_run_that_keeps_no_events_has_the_same_summaries() {
+    // Legacy and current clusters, holders, failing rotations, upgrades and stops: every
+    // kind of action is raised and resolved along the way.
+    let clusters: Vec<serde_json::Value> = (0..6)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("c{i}"), "resourceGroup": "rg(eu)",
+                "created": format!("20{:02}-06-01T00:00:00Z", 18 + i),
+                "kubernetesVersion": "1.22.0", "rbac": i % 3 != 0,
+                "nodePools": [ { "name": "system", "count": 2 }, { "name": "user", "mode": "User", "count": 0 } ],
+                "kubeconfigs": [ { "holder": "ops" }, { "holder": "ci", "admin": true } ]
+            })
+        })
+        .collect();
+    let s: Scenario = serde_json::from_value(serde_json::json!({
+        "apiVersion": "akscert/v1", "kind": "Scenario", "horizon": "15y", "seed": 9,
+        "faults": { "upgradeEvery": "400d", "rotateCertsEvery": "500d",
+                    "rotateCertsFailureProbability": 0.3,
+                    "stops": { "every": "120d", "for": "20d" } },
+        "clusters": clusters
+    }))
+    .expect("scenario shape");
+    let with = simulate(&s, RunOptions::default()).expect("valid");
+    let without = simulate(
+        &s,
+        RunOptions {
+            include_events: false,
+            ..RunOptions::default()
+        },
+    )
+    .expect("valid");
+    let actions: usize = with
+        .clusters
+        .iter()
+        .filter_map(|c| c.summary.as_ref())
+        .map(|s| s.actions.len())
+        .sum();
+    assert!(actions > 20, "the scenario raises actions: {actions}");
+    for (a, b) in with.clusters.iter().zip(&without.clusters) {
+        assert_eq!(a.summary, b.summary, "{}", a.name);
+        assert!(b.events.is_none());
+    }
+    assert_eq!(with.summary, without.summary);
+}
