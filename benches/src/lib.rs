@@ -117,3 +117,26 @@ pub fn single(years: i64) -> Scenario {
     });
     s
 }
+
+/// The frequent-stops workload: a cluster stopped for 10 minutes in every 21 (the fault
+/// model's tightest allowed pattern) for `years`, and a second cluster created a day
+/// before the horizon. Over a long horizon the first runs into its event budget.
+pub fn frequent_stops(years: i64) -> Scenario {
+    let mut s = fleet(2, years, 11);
+    let start = Instant::from_date(2024, 1, 1).unwrap_or(Instant::MIN);
+    let horizon = start + Duration::years(years);
+    s.horizon = Horizon::Until(horizon);
+    s.clusters[0].created = start;
+    s.clusters[0].operations.clear();
+    s.clusters[1].created = horizon - Duration::days(1);
+    s.clusters[1].operations.clear();
+    for c in &mut s.clusters {
+        c.kubernetes_version = KubernetesVersion::new(1, 29);
+        c.kubeconfigs.truncate(1);
+    }
+    s.faults.stops = Some(StopPattern {
+        every: Duration::minutes(21),
+        stopped_for: Duration::minutes(10),
+    });
+    s
+}

@@ -54,9 +54,15 @@ impl SplitMix64 {
 /// cluster name), so that each cluster's randomness does not depend on which other
 /// clusters run, or in what order — a sharded fleet run equals a single run.
 pub fn derive_seed(seed: u64, label: &str) -> u64 {
+    derive_seed_parts(seed, &[label])
+}
+
+/// [`derive_seed`] of the concatenation of `parts` (`["machine/", name]` is the label
+/// `machine/<name>`), without building the string.
+pub fn derive_seed_parts(seed: u64, parts: &[&str]) -> u64 {
     // FNV-1a over the label, then mixed with the base seed through one SplitMix64 step.
     let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for b in label.bytes() {
+    for b in parts.iter().flat_map(|p| p.bytes()) {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01B3);
     }
@@ -73,6 +79,18 @@ mod tests {
         let mut r = SplitMix64::new(1_234_567);
         assert_eq!(r.next_u64(), 6_457_827_717_110_365_317);
         assert_eq!(r.next_u64(), 3_203_168_211_198_807_973);
+    }
+
+    #[test]
+    fn a_label_in_parts_seeds_like_the_whole_label() {
+        assert_eq!(
+            derive_seed_parts(42, &["machine/", "aks-1"]),
+            derive_seed(42, "machine/aks-1")
+        );
+        assert_ne!(
+            derive_seed(42, "machine/aks-1"),
+            derive_seed(42, "faults/aks-1")
+        );
     }
 
     #[test]

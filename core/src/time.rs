@@ -155,6 +155,11 @@ impl Instant {
         let bad = || TimeError::BadInstant {
             text: text.to_string(),
         };
+        // The form akscert writes, read without the general parser (every instant of a
+        // timeline goes through here when it is read back).
+        if let Some(i) = Instant::parse_canonical(t) {
+            return Ok(i);
+        }
         let fields = rfc3339::parse(t).ok_or_else(bad)?;
         let local = Instant::from_civil(
             fields.year,
@@ -166,6 +171,58 @@ impl Instant {
         )
         .map_err(|_| bad())?;
         Instant::from_unix(local.0 - fields.offset).map_err(|_| bad())
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` exactly, with a valid date and time; `None` for anything
+    /// else (which the general parser then reads or refuses, with its message).
+    fn parse_canonical(t: &str) -> Option<Instant> {
+        let b = t.as_bytes();
+        let shape = b.len() == 20
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+            && b[19] == b'Z';
+        if !shape {
+            return None;
+        }
+        let num = |at: usize, len: usize| -> Option<i64> {
+            b[at..at + len].iter().try_fold(0i64, |n, c| {
+                c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+            })
+        };
+        let small = |at: usize| num(at, 2).and_then(|n| i8::try_from(n).ok());
+        let year = num(0, 4).and_then(|n| i16::try_from(n).ok())?;
+        Instant::from_civil(
+            year,
+            small(5)?,
+            small(8)?,
+            small(11)?,
+            small(14)?,
+            small(17)?,
+        )
+        .ok()
+    }
+
+    /// The RFC 3339 form [`Display`](fmt::Display) prints, `2049-05-12T08:15:47Z`, in a
+    /// stack buffer (no formatter machinery: timelines print millions of these).
+    fn rfc3339(self) -> [u8; 20] {
+        let c = self.civil();
+        let mut out = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, width: usize, mut n: i64| {
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        put(0, 4, c.year);
+        put(5, 2, c.month);
+        put(8, 2, c.day);
+        put(11, 2, c.hour);
+        put(14, 2, c.minute);
+        put(17, 2, c.second);
+        out
     }
 
     /// Parse OpenSSL's text form, `May 12 08:15:47 2049 GMT` (day may be space-padded,
@@ -363,12 +420,9 @@ const MONTHS: [&str; 12] = [
 impl fmt::Display for Instant {
     /// RFC 3339 in UTC with a `Z`, as Go prints times in x509 errors: `2021-05-20T11:08:45Z`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.civil();
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            c.year, c.month, c.day, c.hour, c.minute, c.second
-        )
+        let text = self.rfc3339();
+        // Always ASCII digits and separators.
+        f.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -381,14 +435,25 @@ impl FromStr for Instant {
 
 impl Serialize for Instant {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let text = self.rfc3339();
+        s.serialize_str(std::str::from_utf8(&text).map_err(serde::ser::Error::custom)?)
     }
 }
 
 impl<'de> Deserialize<'de> for Instant {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Instant::parse(&text).map_err(serde::de::Error::custom)
+        // A visitor rather than `String::deserialize`: no allocation per instant read.
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Instant;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Instant, E> {
+                Instant::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 
@@ -626,6 +691,36 @@ impl std::ops::Add for Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_canonical_fast_path_agrees_with_the_general_parser() {
+        for text in [
+            "2019-05-20T08:05:47Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2024-02-29T12:00:00Z",
+        ] {
+            let t = Instant::parse_canonical(text).expect(text);
+            assert_eq!(t.to_string(), text);
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{text}\""));
+        }
+        // Not canonical or not valid: left to the general parser and its message.
+        for text in [
+            "2023-02-29T12:00:00Z",
+            "2019-13-20T08:05:47Z",
+            "2019-05-20T08:05:60Z",
+            "2019-05-20T08:05:47+02:00",
+            "2019-05-2OT08:05:47Z",
+            "0000-01-01T00:00:00Z",
+        ] {
+            assert_eq!(Instant::parse_canonical(text), None, "{text}");
+        }
+        assert!(Instant::parse("2023-02-29T12:00:00Z").is_err());
+        let e = serde_json::from_str::<Instant>("5")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected a string"), "{e}");
+    }
 
     #[test]
     fn rfc3339_round_trip_and_date_only() {

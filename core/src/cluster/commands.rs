@@ -1,5 +1,7 @@
 //! The exact commands a person runs next, with the cluster's names filled in.
 
+use std::borrow::Cow;
+
 /// The names that go into every command.
 #[derive(Debug, Clone, Copy)]
 pub struct Names<'a> {
@@ -9,14 +11,15 @@ pub struct Names<'a> {
     pub cluster: &'a str,
 }
 
-/// Quote for POSIX shells when needed: resource groups may contain `(` and `)`.
-fn q(s: &str) -> String {
+/// Quote for POSIX shells when needed: resource groups may contain `(` and `)`. Borrowed
+/// when no quoting is needed (the usual case: commands are built at every new action).
+fn q(s: &str) -> Cow<'_, str> {
     if s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
     {
-        s.to_string()
+        Cow::Borrowed(s)
     } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+        Cow::Owned(format!("'{}'", s.replace('\'', r"'\''")))
     }
 }
 

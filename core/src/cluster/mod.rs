@@ -9,6 +9,7 @@ pub mod operation;
 mod pool;
 pub mod spec;
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -192,6 +193,9 @@ pub struct Cluster {
     rng: SplitMix64,
     events: VecDeque<Event>,
     observed: Observed,
+    /// The next deadline as last computed, while nothing it depends on has changed
+    /// (`None`: compute again). The engine asks for it several times per step.
+    next: Cell<Option<Option<(Instant, Due)>>>,
 }
 
 /// The control plane's certificates and keys, in the order the machine keeps them.
@@ -253,6 +257,7 @@ impl Cluster {
             rng: SplitMix64::new(seed),
             events: VecDeque::new(),
             observed: Observed::default(),
+            next: Cell::new(None),
         };
         c.push(
             at,
@@ -276,6 +281,7 @@ impl Cluster {
     pub fn handle_operation(&mut self, now: Instant, op: Operation) -> Result<(), Rejection> {
         self.advance_to(now)?;
         let result = self.apply(now, op);
+        self.next.set(None);
         self.observe(now);
         result
     }
@@ -292,7 +298,7 @@ impl Cluster {
 
     /// When the next deadline falls, without saying why (cheaper than `poll_timeout`).
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.next_due().map(|(at, _)| at)
+        self.cached_next_due().map(|(at, _)| at)
     }
 
     /// The next observable consequence, oldest first.
@@ -411,7 +417,7 @@ impl Cluster {
                 last: self.now,
             });
         }
-        let mut next = self.next_due();
+        let mut next = self.cached_next_due();
         while let Some((at, due)) = next.filter(|(at, _)| *at <= now) {
             self.now = at;
             self.fire(at, due);
@@ -424,6 +430,9 @@ impl Cluster {
             }
         }
         self.now = now;
+        // Still exact at the new `now`: every deadline left is later than it, so the
+        // clamp to the clock in `next_due` changes nothing.
+        self.next.set(Some(next));
         Ok(())
     }
 
@@ -609,20 +618,30 @@ impl Cluster {
         Some(Timer { at, reason })
     }
 
+    /// [`Cluster::next_due`], from the cache when the state has not moved since.
+    fn cached_next_due(&self) -> Option<(Instant, Due)> {
+        if let Some(next) = self.next.get() {
+            return next;
+        }
+        let next = self.next_due();
+        self.next.set(Some(next));
+        next
+    }
+
     /// The earliest deadline, as a cheap index-based key (this runs at every step).
     fn next_due(&self) -> Option<(Instant, Due)> {
         let mut best: Option<(Instant, Due)> = None;
         let now = self.now;
-        let mut offer = |at: Instant, due: Due| {
+        let offer = |best: &mut Option<(Instant, Due)>, at: Instant, due: Due| {
             // A deadline learnt late (a node copy that was already expired when its pool
             // went stale) fires now: the machine's clock never runs backwards.
             let at = at.max(now);
             if best.is_none_or(|(b, _)| at < b) {
-                best = Some((at, due));
+                *best = Some((at, due));
             }
         };
         if let Some(f) = &self.in_flight {
-            offer(f.ends, Due::Operation);
+            offer(&mut best, f.ends, Due::Operation);
         }
         let expiry = |t: &Tracked| {
             t.cert
@@ -634,10 +653,10 @@ impl Cluster {
             if t.mechanism == RotationMechanism::Autorotation
                 && let Some(at) = t.renew_at
             {
-                offer(at, Due::Autorotation);
+                offer(&mut best, at, Due::Autorotation);
             }
             if let Some(at) = expiry(t) {
-                offer(at, Due::ControlPlaneExpiry(i));
+                offer(&mut best, at, Due::ControlPlaneExpiry(i));
             }
         }
         for (i, pool) in self.pools.iter().enumerate() {
@@ -648,7 +667,7 @@ impl Cluster {
                     if t.mechanism == RotationMechanism::KubeletRenewal
                         && let Some(at) = t.renew_at
                     {
-                        offer(at.max(active), Due::Renewal(i, t.cert.role));
+                        offer(&mut best, at.max(active), Due::Renewal(i, t.cert.role));
                     }
                 }
             }
@@ -656,23 +675,30 @@ impl Cluster {
             let own = pool.own_certs().filter(|_| pool.count > 0);
             for t in own.chain(pool.stale.map(|_| pool.copies()).into_iter().flatten()) {
                 if let Some(at) = expiry(t) {
-                    offer(at, Due::PoolExpiry(i, t.cert.role));
+                    offer(&mut best, at, Due::PoolExpiry(i, t.cert.role));
                 }
             }
         }
+        // The tag lookup only matters when the retirement would be the earliest deadline.
+        let retired = self.policy.kscr_opt_out_retired_from.max(now);
         if !self.retirement_seen
+            && best.is_none_or(|(b, _)| retired < b)
             && self
                 .pools
                 .iter()
                 .any(|p| self.policy.opts_out_of_kscr(&p.tags))
         {
-            offer(self.policy.kscr_opt_out_retired_from, Due::OptOutRetired);
+            offer(
+                &mut best,
+                self.policy.kscr_opt_out_retired_from,
+                Due::OptOutRetired,
+            );
         }
         for (i, k) in self.kubeconfigs.iter().enumerate() {
             if let Some(na) = k.credential.not_after
                 && !k.credential_expiry_reported
             {
-                offer(na + Duration::seconds(1), Due::Credential(i));
+                offer(&mut best, na + Duration::seconds(1), Due::Credential(i));
             }
         }
         best

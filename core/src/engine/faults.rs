@@ -2,6 +2,8 @@
 //! rotations. Generated per cluster from its own seed, and kept clear of the operations a
 //! person scheduled (a generated operation that would overlap one is skipped).
 
+use std::collections::BTreeMap;
+
 use crate::cluster::{Operation, Origin};
 use crate::rng::SplitMix64;
 use crate::time::{Duration, Instant};
@@ -10,11 +12,17 @@ use super::scenario::{Scenario, ScenarioCluster, ScheduledOperation};
 
 /// The cluster's operations in time order: the scheduled ones, its kubeconfig fetches,
 /// and the fault model's.
+///
+/// Generation stops early once there are more than `limit` operations: each one records
+/// at least one event, so such a run is over its event budget whatever comes later, and
+/// the caller fails it without driving it (a stop every 21 minutes for 999 years would
+/// otherwise mean 50 million operations before the first event).
 pub(super) fn operations(
     scenario: &Scenario,
     cluster: &ScenarioCluster,
     horizon: Instant,
     rng: &mut SplitMix64,
+    limit: u64,
 ) -> Vec<ScheduledOperation> {
     let mut ops: Vec<ScheduledOperation> = cluster
         .kubeconfigs
@@ -30,31 +38,36 @@ pub(super) fn operations(
         })
         .collect();
     ops.extend(cluster.operations.iter().cloned());
-    let mut busy: Vec<(Instant, Instant)> = cluster
-        .operations
-        .iter()
-        .map(|s| (s.at, s.at + scenario.longest(&s.op)))
-        .collect();
+    let mut busy = Busy::default();
+    for s in &cluster.operations {
+        busy.insert(s.at, s.at + scenario.longest(&s.op));
+    }
     let f = &scenario.faults;
     let created = cluster.created;
     let mut generated = Vec::new();
-    let fits = |busy: &[(Instant, Instant)], from: Instant, to: Instant| {
-        to <= horizon && busy.iter().all(|(a, b)| to < *a || from > *b)
-    };
+    // Enough to know the run is over budget (see above); `usize` saturates on wasm32.
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let full = |generated: &Vec<(Instant, Operation)>| ops.len() + generated.len() >= cap;
+    let fits = |busy: &Busy, from: Instant, to: Instant| to <= horizon && !busy.overlaps(from, to);
     if let Some(stops) = f.stops {
         let slack = stops.every.as_seconds() - stops.stopped_for.as_seconds() - 600;
         let mut cycle = created;
-        while cycle <= horizon {
+        while cycle <= horizon && !full(&generated) {
             // Leave ten minutes after the cycle start (and the creation) before stopping.
             let stop_at = cycle + Duration::seconds(600 + rng.range_inclusive(0, slack.max(0)));
             let start_at = stop_at + stops.stopped_for;
             let end = start_at + scenario.policy.durations.start;
             if fits(&busy, stop_at, end) {
-                busy.push((stop_at, end));
+                busy.insert(stop_at, end);
                 generated.push((stop_at, Operation::Stop));
                 generated.push((start_at, Operation::Start));
             }
-            cycle = cycle + stops.every;
+            let next = cycle + stops.every;
+            // Instants saturate at 9999-12-31: a cycle that cannot move on is the last.
+            if next <= cycle {
+                break;
+            }
+            cycle = next;
         }
     }
     let periodic = [
@@ -76,13 +89,17 @@ pub(super) fn operations(
     for (every, op) in periodic {
         let Some(every) = every else { continue };
         let mut at = created + every;
-        while at <= horizon {
+        while at <= horizon && !full(&generated) {
             let end = at + scenario.longest(&op);
             if fits(&busy, at, end) {
-                busy.push((at, end));
+                busy.insert(at, end);
                 generated.push((at, op.clone()));
             }
-            at = at + every;
+            let next = at + every;
+            if next <= at {
+                break;
+            }
+            at = next;
         }
     }
     ops.extend(generated.into_iter().map(|(at, op)| ScheduledOperation {
@@ -93,4 +110,73 @@ pub(super) fn operations(
     // Stable: at one instant, kubeconfig fetches, then scheduled, then generated ones.
     ops.sort_by_key(|s| s.at);
     ops
+}
+
+/// The spans already taken by operations, kept as disjoint closed intervals (start →
+/// end): overlapping or touching spans are merged on insert, which keeps the union — all
+/// an overlap test needs — and makes each test and insert O(log n) instead of a scan of
+/// every span so far (the scan made frequent stops quadratic in the horizon).
+#[derive(Debug, Default)]
+struct Busy {
+    spans: BTreeMap<Instant, Instant>,
+}
+
+impl Busy {
+    /// Whether the closed interval `[from, to]` meets a taken span.
+    fn overlaps(&self, from: Instant, to: Instant) -> bool {
+        // Disjoint and sorted, so the last span starting by `to` ends latest among them.
+        self.spans
+            .range(..=to)
+            .next_back()
+            .is_some_and(|(_, end)| *end >= from)
+    }
+
+    /// Take `[from, to]`, merging every span it meets.
+    fn insert(&mut self, mut from: Instant, mut to: Instant) {
+        while let Some((&a, &b)) = self.spans.range(..=to).next_back() {
+            if b < from {
+                break;
+            }
+            self.spans.remove(&a);
+            from = from.min(a);
+            to = to.max(b);
+        }
+        self.spans.insert(from, to);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> Instant {
+        Instant::from_unix(s).unwrap_or(Instant::MIN)
+    }
+
+    /// The old linear scan, as the reference.
+    fn scan(spans: &[(i64, i64)], from: i64, to: i64) -> bool {
+        !spans.iter().all(|(a, b)| to < *a || from > *b)
+    }
+
+    #[test]
+    fn busy_answers_like_a_scan_of_every_span() {
+        let mut rng = SplitMix64::new(5);
+        let mut busy = Busy::default();
+        let mut spans = Vec::new();
+        for _ in 0..2_000 {
+            let from = rng.range_inclusive(0, 10_000);
+            let to = from + rng.range_inclusive(0, 40);
+            assert_eq!(
+                busy.overlaps(t(from), t(to)),
+                scan(&spans, from, to),
+                "[{from}, {to}] against {spans:?}"
+            );
+            // Insert regardless of overlap too (scheduled operations may overlap in a
+            // replayed timeline).
+            if rng.chance(0.5) {
+                busy.insert(t(from), t(to));
+                spans.push((from, to));
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{Cluster, Event, EventKind, Operation, Origin, RotateOutcome};
-use crate::rng::{SplitMix64, derive_seed};
+use crate::rng::{SplitMix64, derive_seed_parts};
 use crate::time::{Duration, Instant};
 
 pub use scenario::{
@@ -159,7 +159,7 @@ pub fn run_cluster(
         error: None,
     };
     let seed = prepared.scenario.seed;
-    let machine_seed = derive_seed(seed, &format!("machine/{}", spec.name));
+    let machine_seed = derive_seed_parts(seed, &["machine/", &spec.name]);
     let mut cluster = match Cluster::create(spec.clone(), prepared.policy.clone(), machine_seed) {
         Ok(c) => c,
         Err(e) => {
@@ -170,8 +170,15 @@ pub fn run_cluster(
             return (out, None);
         }
     };
-    let mut rng = SplitMix64::new(derive_seed(seed, &format!("faults/{}", spec.name)));
-    let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng);
+    let mut rng = SplitMix64::new(derive_seed_parts(seed, &["faults/", &spec.name]));
+    let limit = options.max_events_per_cluster;
+    let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng, limit);
+    if ops.len() as u64 > limit {
+        // Each operation records at least one event: the run cannot fit its budget, and
+        // driving it would only fail the same way later.
+        out.error = Some(over_budget(limit));
+        return (out, Some(cluster));
+    }
     let mut run = Run::new(options);
     let result = drive(
         &mut cluster,
@@ -254,6 +261,16 @@ pub(crate) fn drive(
     run.drain(cluster)
 }
 
+/// The failure of a cluster whose run needs more than `limit` events.
+fn over_budget(limit: u64) -> ClusterFailure {
+    ClusterFailure {
+        kind: "eventBudgetExceeded".into(),
+        message: format!(
+            "more than {limit} events: the simulation was stopped rather than truncated (check the policy's lifetimes and the fault model's frequencies)"
+        ),
+    }
+}
+
 /// What a run keeps while it drives a cluster.
 pub(crate) struct Run {
     pub(crate) events: Option<Vec<Event>>,
@@ -271,18 +288,15 @@ impl Run {
     }
 
     fn record(&mut self, e: Event) -> Result<(), ClusterFailure> {
-        self.summary.observe(&e);
-        if let Some(events) = &mut self.events {
-            events.push(e);
+        match &mut self.events {
+            Some(events) => {
+                self.summary.observe(&e);
+                events.push(e);
+            }
+            None => self.summary.observe_owned(e),
         }
         if self.summary.events() > self.limit {
-            return Err(ClusterFailure {
-                kind: "eventBudgetExceeded".into(),
-                message: format!(
-                    "more than {} events: the simulation was stopped rather than truncated (check the policy's lifetimes)",
-                    self.limit
-                ),
-            });
+            return Err(over_budget(self.limit));
         }
         Ok(())
     }
@@ -368,3 +382,6 @@ pub fn replay_scenario(scenario: &Scenario, timeline: &Timeline) -> Scenario {
     }
     replay
 }
+
+#[cfg(test)]
+mod tests;

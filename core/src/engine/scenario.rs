@@ -405,16 +405,16 @@ impl Scenario {
         let mut names = BTreeSet::new();
         let mut specs = Vec::with_capacity(self.clusters.len());
         for (i, c) in self.clusters.iter().enumerate() {
-            let path = format!("clusters[{i}]");
+            // Paths are formatted only for an error: this loop runs once per cluster.
             if !names.insert(c.name.as_str()) {
                 return Err(ScenarioError::DuplicateCluster {
-                    path: format!("{path}.name"),
+                    path: format!("clusters[{i}].name"),
                     name: c.name.clone(),
                 });
             }
             let mut spec = c.spec();
             spec.validate().map_err(|source| ScenarioError::Spec {
-                path: path.clone(),
+                path: format!("clusters[{i}]"),
                 source,
             })?;
             if c.created > horizon {
@@ -498,18 +498,18 @@ impl Scenario {
         let mut pools: BTreeSet<String> = spec.node_pools.iter().map(|p| p.name.clone()).collect();
         for (j, k) in c.kubeconfigs.iter().enumerate() {
             let at = k.fetched.unwrap_or(c.created);
-            let path = format!("clusters[{i}].kubeconfigs[{j}].fetched");
-            self.check_window(&path, at, c.created, horizon)?;
+            let path = || format!("clusters[{i}].kubeconfigs[{j}].fetched");
+            self.check_window(path, at, c.created, horizon)?;
         }
         for (j, s) in c.operations.iter().enumerate() {
-            let path = format!("clusters[{i}].operations[{j}]");
-            self.check_window(&format!("{path}.at"), s.at, c.created, horizon)?;
+            let path = || format!("clusters[{i}].operations[{j}]");
+            self.check_window(|| format!("{}.at", path()), s.at, c.created, horizon)?;
             check_operation(&path, &s.op, &self.policy)?;
             if let Some(pool) = s.op.pool()
                 && !pools.contains(pool)
             {
                 return Err(ScenarioError::UnknownNodePool {
-                    path: format!("{path}.pool"),
+                    path: format!("{}.pool", path()),
                     pool: pool.to_string(),
                     cluster: c.name.clone(),
                 });
@@ -523,21 +523,21 @@ impl Scenario {
 
     fn check_window(
         &self,
-        path: &str,
+        path: impl Fn() -> String,
         at: Instant,
         created: Instant,
         horizon: Instant,
     ) -> Result<(), ScenarioError> {
         if at < created {
             return Err(ScenarioError::BeforeCreation {
-                path: path.to_string(),
+                path: path(),
                 at,
                 created,
             });
         }
         if at > horizon {
             return Err(ScenarioError::AfterHorizon {
-                path: path.to_string(),
+                path: path(),
                 at,
                 horizon,
             });
@@ -567,8 +567,9 @@ impl Scenario {
 
 /// The checks of one operation's own values, at `path` (`clusters[0].operations[2]`):
 /// a rotate-certs duration within the policy's bound, tags Azure accepts.
+/// `path` is formatted only when needed (an error, or tags to check).
 pub(crate) fn check_operation(
-    path: &str,
+    path: impl Fn() -> String,
     op: &Operation,
     policy: &Policy,
 ) -> Result<(), ScenarioError> {
@@ -579,14 +580,16 @@ pub(crate) fn check_operation(
             let bound = policy.rotate_certs_max_downtime;
             if *d < Duration::minutes(1) || *d > bound {
                 return Err(ScenarioError::RotateDuration {
-                    path: format!("{path}.duration"),
+                    path: format!("{}.duration", path()),
                     duration: *d,
                     bound,
                 });
             }
         }
-        Operation::AddNodePool { pool } => check_tags(&format!("{path}.pool.tags"), &pool.tags)?,
-        Operation::SetTags { tags, .. } => check_tags(&format!("{path}.tags"), tags)?,
+        Operation::AddNodePool { pool } => {
+            check_tags(&format!("{}.pool.tags", path()), &pool.tags)?
+        }
+        Operation::SetTags { tags, .. } => check_tags(&format!("{}.tags", path()), tags)?,
         _ => {}
     }
     Ok(())

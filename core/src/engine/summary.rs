@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{
-    ActionKind, Cluster, DowntimeCause, Event, EventKind, OperationKind, PowerState,
+    Action, ActionKind, Cluster, DowntimeCause, Event, EventKind, OperationKind, PowerState,
     ProvisioningState,
 };
 use crate::inventory::Scope;
@@ -176,19 +176,7 @@ impl SummaryBuilder {
                     self.downtime.intervals[i].to = Some(e.at);
                 }
             }
-            EventKind::ActionNeeded { action } => {
-                self.open_actions
-                    .insert((action.kind, action.subject.clone()), self.actions.len());
-                self.actions.push(ActionRecord {
-                    kind: action.kind,
-                    subject: action.subject.clone(),
-                    raised: e.at,
-                    due: action.due,
-                    resolved: None,
-                    reason: action.reason.clone(),
-                    commands: action.commands.clone(),
-                });
-            }
+            EventKind::ActionNeeded { action } => self.action_needed(e.at, action.clone()),
             EventKind::ActionResolved { kind, subject, .. } => {
                 if let Some(i) = self.open_actions.remove(&(*kind, subject.clone())) {
                     self.actions[i].resolved = Some(e.at);
@@ -196,6 +184,32 @@ impl SummaryBuilder {
             }
             _ => {}
         }
+    }
+
+    /// [`SummaryBuilder::observe`] for a run that keeps no events: an action's text moves
+    /// into its record instead of being copied.
+    pub(crate) fn observe_owned(&mut self, e: Event) {
+        match e.kind {
+            EventKind::ActionNeeded { action } => {
+                self.events += 1;
+                self.action_needed(e.at, action);
+            }
+            kind => self.observe(&Event { at: e.at, kind }),
+        }
+    }
+
+    fn action_needed(&mut self, at: Instant, action: Action) {
+        self.open_actions
+            .insert((action.kind, action.subject.clone()), self.actions.len());
+        self.actions.push(ActionRecord {
+            kind: action.kind,
+            subject: action.subject,
+            raised: at,
+            due: action.due,
+            resolved: None,
+            reason: action.reason,
+            commands: action.commands,
+        });
     }
 
     pub(crate) fn finish(mut self, horizon: Instant, cluster: &Cluster) -> ClusterSummary {

@@ -72,7 +72,7 @@ impl WhatIfRequest {
                     now: self.now,
                 });
             }
-            check_operation(&format!("operations[{i}]"), &s.op, &self.policy)
+            check_operation(|| format!("operations[{i}]"), &s.op, &self.policy)
                 .map_err(ReportError::Operation)?;
         }
         Ok(())

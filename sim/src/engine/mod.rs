@@ -11,8 +11,9 @@ mod wasm;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use akscert_core::api::ErrorDocument;
 pub use akscert_core::api::Op;
+use akscert_core::api::{ClusterRun, ErrorDocument};
+use akscert_core::engine::ClusterTimeline;
 
 pub use cache::dir as module_cache_dir;
 pub use native::NativeEngine;
@@ -32,6 +33,10 @@ pub struct GuestFault {
 
 /// The answer to one call.
 pub type CallResult = Result<Result<String, ErrorDocument>, GuestFault>;
+
+/// The answer to one `simulateCluster`, as core's type (its JSON, serialised, is what the
+/// engine's JSON API answers, byte for byte).
+pub type TimelineResult = Result<Result<ClusterTimeline, ErrorDocument>, GuestFault>;
 
 /// A loaded engine; cheap to share between threads. Each worker thread asks for its own
 /// [`Worker`].
@@ -75,6 +80,31 @@ impl Worker {
         match self {
             Worker::Native(n) => Ok(n.call(op, input)),
             Worker::Wasm(w) => w.call(op, input),
+        }
+    }
+
+    /// `simulateCluster` for `run`: natively on core's types with no JSON at all; in the
+    /// guest through the JSON API (only the request and the answer cross the boundary),
+    /// the answer read back.
+    pub fn simulate_cluster(&mut self, run: &ClusterRun) -> TimelineResult {
+        match self {
+            Worker::Native(n) => Ok(n.simulate_cluster(run)),
+            Worker::Wasm(w) => {
+                let abi = |message: String| GuestFault {
+                    kind: "abiViolation",
+                    message,
+                };
+                let input = serde_json::to_string(run)
+                    .map_err(|e| abi(format!("cannot encode the request: {e}")))?;
+                match w.call(Op::SimulateCluster, &input)? {
+                    Ok(json) => serde_json::from_str(&json).map(Ok).map_err(|e| {
+                        abi(format!(
+                            "the engine's answer is not a cluster timeline: {e}"
+                        ))
+                    }),
+                    Err(doc) => Ok(Err(doc)),
+                }
+            }
         }
     }
 

@@ -1,0 +1,132 @@
+//! The event budget: a cluster whose fault model generates more work than the budget
+//! fails on its own, quickly, and the rest of the fleet finishes.
+
+use super::*;
+
+/// Two clusters under a stop every 21 minutes (for 10) until `horizon`: `busy`, created
+/// in 2024, and `late`, created a day before the horizon.
+fn frequent_stops(horizon: &str) -> Scenario {
+    let late = Instant::parse(horizon).unwrap_or(Instant::MAX) - Duration::days(1);
+    serde_json::from_value(serde_json::json!({
+        "apiVersion": "akscert/v1", "kind": "Scenario", "horizon": horizon,
+        "faults": { "stops": { "every": "21m", "for": "10m" } },
+        "clusters": [
+            { "name": "busy", "resourceGroup": "rg", "created": "2024-01-01T00:00:00Z",
+              "kubernetesVersion": "1.29.0", "nodePools": [ { "name": "nodepool1" } ] },
+            { "name": "late", "resourceGroup": "rg", "created": late.to_string(),
+              "kubernetesVersion": "1.29.0", "nodePools": [ { "name": "nodepool1" } ] }
+        ]
+    }))
+    .expect("scenario shape")
+}
+
+#[test]
+fn frequent_stops_over_centuries_fail_that_cluster_on_its_budget_and_the_rest_finish() {
+    // 999 years of 21-minute cycles is 25 million stops: before the fix generating them
+    // alone took minutes (each checked against all earlier ones).
+    let s = frequent_stops("3022-12-01");
+    let options = RunOptions {
+        include_events: false,
+        max_events_per_cluster: 50_000,
+    };
+    let prepared = s.prepare().expect("valid");
+    // The work counter: operations generated for the busy cluster stop at the budget.
+    let mut rng = SplitMix64::new(1);
+    let ops = faults::operations(
+        &prepared.scenario,
+        &prepared.scenario.clusters[0],
+        prepared.horizon,
+        &mut rng,
+        options.max_events_per_cluster,
+    );
+    // (A stop and its start are generated together, so one past the cap at most.)
+    let n = ops.len() as u64;
+    let limit = options.max_events_per_cluster;
+    assert!(
+        n > limit && n <= limit + 2,
+        "{n} operations for a budget of {limit}"
+    );
+
+    let t = simulate(&s, options).expect("valid");
+    let busy = t.clusters[0].error.as_ref().expect("busy is over budget");
+    assert_eq!(busy.kind, "eventBudgetExceeded");
+    assert!(
+        busy.message.starts_with("more than 50000 events"),
+        "{busy:?}"
+    );
+    assert!(t.clusters[0].summary.is_none());
+    let late = t.clusters[1].summary.as_ref().expect("late finishes");
+    assert!(late.events > 100, "a day of stops: {late:?}");
+    assert_eq!(t.summary.failed_clusters, 1);
+}
+
+#[test]
+fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_driving() {
+    // A year of 21-minute cycles is about 25,000 stops, each several events: with a
+    // budget of 1,000 the operations alone exceed it, with 100,000 only the events do.
+    let s = frequent_stops("2025-01-01");
+    for budget in [1_000, 100_000] {
+        let t = simulate(
+            &s,
+            RunOptions {
+                include_events: true,
+                max_events_per_cluster: budget,
+            },
+        )
+        .expect("valid");
+        let busy = t.clusters[0].error.as_ref().expect("over budget");
+        assert_eq!(busy.kind, "eventBudgetExceeded", "budget {budget}");
+        assert_eq!(
+            busy.message,
+            over_budget(budget).message,
+            "budget {budget}: one message whichever way the run stopped"
+        );
+        assert!(t.clusters[0].events.is_none() && t.clusters[1].summary.is_some());
+    }
+}
+
+#[test]
+fn a_run_that_keeps_no_events_has_the_same_summaries() {
+    // Legacy and current clusters, holders, failing rotations, upgrades and stops: every
+    // kind of action is raised and resolved along the way.
+    let clusters: Vec<serde_json::Value> = (0..6)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("c{i}"), "resourceGroup": "rg(eu)",
+                "created": format!("20{:02}-06-01T00:00:00Z", 18 + i),
+                "kubernetesVersion": "1.22.0", "rbac": i % 3 != 0,
+                "nodePools": [ { "name": "system", "count": 2 }, { "name": "user", "mode": "User", "count": 0 } ],
+                "kubeconfigs": [ { "holder": "ops" }, { "holder": "ci", "admin": true } ]
+            })
+        })
+        .collect();
+    let s: Scenario = serde_json::from_value(serde_json::json!({
+        "apiVersion": "akscert/v1", "kind": "Scenario", "horizon": "15y", "seed": 9,
+        "faults": { "upgradeEvery": "400d", "rotateCertsEvery": "500d",
+                    "rotateCertsFailureProbability": 0.3,
+                    "stops": { "every": "120d", "for": "20d" } },
+        "clusters": clusters
+    }))
+    .expect("scenario shape");
+    let with = simulate(&s, RunOptions::default()).expect("valid");
+    let without = simulate(
+        &s,
+        RunOptions {
+            include_events: false,
+            ..RunOptions::default()
+        },
+    )
+    .expect("valid");
+    let actions: usize = with
+        .clusters
+        .iter()
+        .filter_map(|c| c.summary.as_ref())
+        .map(|s| s.actions.len())
+        .sum();
+    assert!(actions > 20, "the scenario raises actions: {actions}");
+    for (a, b) in with.clusters.iter().zip(&without.clusters) {
+        assert_eq!(a.summary, b.summary, "{}", a.name);
+        assert!(b.events.is_none());
+    }
+    assert_eq!(with.summary, without.summary);
+}
