@@ -1,18 +1,20 @@
 // Benchmark: the akscert npm package against its peers in Node, and against the core
-// natively.
+// natively. Every figure is printed beside its peer's, measured in the same run.
 //
 //   cargo xtask build-wasm && npm ci
 //   node benches/node/x509-peer.mjs [--pem FILE] [--seconds N] [--no-native]
 //
-// 1. Cold init: a fresh Node process importing the package (compile + instantiate the
-//    module), @peculiar/x509, and node:crypto.
-// 2. X.509: the same PEM bundle (default: the system CA store) parsed by node:crypto
-//    X509Certificate, by @peculiar/x509, and by the package's inspection (when the
-//    module has it): notBefore, notAfter, subject CN, issuer CN, isCA, SHA-256 of each
-//    certificate. certs/s for each and the ratios.
-// 3. The engine: simulate (the bundled example) and expiryReport calls/s through the JS
-//    object API, the JSON-text face and the raw C ABI (in V8), and natively (the `native_rate` example, built in
-//    release) — the cost of the WebAssembly boundary and of wasm itself.
+// 1. Cold start: a fresh Node process imports the calculator module (`akscert`), instantiates
+//    it and inspects one certificate; node:crypto and @peculiar/x509 do the same.
+// 2. The X.509 fields job, one call per bundle: PEM → notBefore, notAfter, subject CN,
+//    issuer CN, isCA, SHA-256 for every certificate, on the system CA bundle and on the
+//    Kubernetes PKI of ../shared/corpus/k8s-pki (when present). Each face's rows are first
+//    compared with node:crypto's, value for value; then certs/s and the ratio to
+//    node:crypto for: inspectBundle (columns as JS arrays), inspectBundle as JSON text +
+//    JSON.parse, the whole inspect document as JSON text, and @peculiar/x509.
+// 3. The engine: simulate (the bundled example) and expiryReport calls/s through the full
+//    module's JS object API, its JSON-text face and the raw C ABI (in V8), and natively
+//    (the `native_rate` example, built in release) — the cost of the boundary and of wasm.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';

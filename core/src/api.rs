@@ -417,7 +417,7 @@ pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
     }
     let mut de = serde_json::Deserializer::from_str(input);
     let value = T::deserialize(&mut de).map_err(|e| {
-        let path = crate::json_path::path_at(input, e.line(), e.column());
+        let path = crate::json_path::error_path(input, e.line(), e.column(), &e.to_string());
         bad_input(path, &e)
     })?;
     // Trailing garbage after the document is an error, not silently ignored.

@@ -10,16 +10,95 @@
 /// One open level of the document at the position.
 enum Level {
     /// An object; `key` is the key whose value is being read (or was just read).
-    Object { key: Option<String> },
+    Object { key: Option<String>, start: usize },
     /// An array; `index` is the element being read, `started` whether one has begun.
-    Array { index: usize, started: bool },
+    Array {
+        index: usize,
+        started: bool,
+        start: usize,
+    },
+}
+
+/// The path of a serde_json error in `text`, refined by its `message`: serde_json places
+/// some errors from a value's own checks at the end of the enclosing object; when the
+/// message quotes the offending value (`` `latest` is not … ``) and exactly one member of
+/// that object holds it, the path names that member.
+pub(crate) fn error_path(text: &str, line: usize, column: usize, message: &str) -> String {
+    let (mut path, closed) = scan(text, line, column);
+    // A missing field is the object's own fault, whatever the message quotes.
+    let quoted = quoted_value(message).filter(|_| !message.starts_with("missing field"));
+    if let (Some((start, end)), Some(quoted)) = (closed, quoted)
+        && let Some(key) = member_holding(&text[start..end], quoted)
+    {
+        if path == "." {
+            path.clear();
+        } else {
+            path.push('.');
+        }
+        path.push_str(&key);
+    }
+    path
+}
+
+/// The first `` `…` `` in a message.
+fn quoted_value(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+/// The key of the only top-level member of the object text `object` whose value is the
+/// string `value`.
+fn member_holding(object: &str, value: &str) -> Option<String> {
+    let b = object.as_bytes();
+    if b.first() != Some(&b'{') {
+        return None;
+    }
+    let (mut depth, mut i, mut key, mut expect_key) = (0usize, 0usize, None::<String>, false);
+    let mut found: Option<String> = None;
+    while i < b.len() {
+        match b[i] {
+            b'{' | b'[' => {
+                depth += 1;
+                expect_key = depth == 1 && b[i] == b'{';
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b',' if depth == 1 => expect_key = true,
+            b'"' => {
+                let end = string_end(b, i);
+                let inner = unescape(&object[i + 1..end.saturating_sub(1).max(i + 1)]);
+                if depth == 1 && expect_key {
+                    key = Some(inner);
+                    expect_key = false;
+                } else if depth == 1 && inner == value {
+                    if found.is_some() {
+                        return None; // two members hold it: say no more than the object
+                    }
+                    found.clone_from(&key);
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
 }
 
 /// The path (`a.b[2].c`, `.` for the document itself) of the value at the error position
 /// serde_json gave as 1-based `line` and `column` (`column` counts bytes; serde_json
 /// points at the last byte it read).
+#[cfg(test)]
 pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
+    scan(text, line, column).0
+}
+
+/// The path at a position, and the byte span of the container that closed last before it
+/// when nothing but white space follows that close.
+fn scan(text: &str, line: usize, column: usize) -> (String, Option<(usize, usize)>) {
     let offset = offset_of(text, line, column);
+    let mut closed: Option<(usize, usize)> = None;
     let b = text.as_bytes();
     let mut stack: Vec<Level> = Vec::new();
     // In an object: whether the next string is a key (true) or a value.
@@ -29,7 +108,10 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
         match b[i] {
             b'{' => {
                 start_value(&mut stack);
-                stack.push(Level::Object { key: None });
+                stack.push(Level::Object {
+                    key: None,
+                    start: i,
+                });
                 expect_key = true;
             }
             b'[' => {
@@ -37,20 +119,28 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
                 stack.push(Level::Array {
                     index: 0,
                     started: false,
+                    start: i,
                 });
                 expect_key = false;
             }
             b'}' | b']' => {
-                stack.pop();
+                closed = match stack.pop() {
+                    Some(Level::Object { start, .. } | Level::Array { start, .. }) => {
+                        Some((start, i + 1))
+                    }
+                    None => None,
+                };
                 expect_key = false;
+                i += 1;
+                continue;
             }
             b':' => expect_key = false,
             b',' => match stack.last_mut() {
-                Some(Level::Object { key }) => {
+                Some(Level::Object { key, .. }) => {
                     *key = None;
                     expect_key = true;
                 }
-                Some(Level::Array { index, started }) => {
+                Some(Level::Array { index, started, .. }) => {
                     if *started {
                         *index += 1;
                     }
@@ -61,7 +151,7 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
             b'"' => {
                 let end = string_end(b, i).min(offset);
                 if expect_key {
-                    if let Some(Level::Object { key }) = stack.last_mut() {
+                    if let Some(Level::Object { key, .. }) = stack.last_mut() {
                         *key = Some(unescape(&text[i + 1..end.saturating_sub(1).max(i + 1)]));
                     }
                     expect_key = false;
@@ -71,15 +161,19 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
                 i = end;
                 continue;
             }
-            c if c.is_ascii_whitespace() => {}
+            c if c.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
             _ => start_value(&mut stack),
         }
+        closed = None;
         i += 1;
     }
     let mut path = String::new();
     for level in &stack {
         match level {
-            Level::Object { key: Some(k) } => {
+            Level::Object { key: Some(k), .. } => {
                 if !path.is_empty() {
                     path.push('.');
                 }
@@ -88,6 +182,7 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
             Level::Array {
                 index,
                 started: true,
+                ..
             } => {
                 path.push('[');
                 path.push_str(&index.to_string());
@@ -99,7 +194,7 @@ pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
     if path.is_empty() {
         path.push('.');
     }
-    path
+    (path, closed)
 }
 
 /// A value begins in the innermost level: in an array, that is its current element.
@@ -210,5 +305,21 @@ mod tests {
         assert_eq!(path_of::<Doc>(t), "clusters[0].name");
         let t = "{\"clusters\": [{\"name\": \"a\", \"operations\": [{\"at\": \"x\", \"n\": -1}]}]}";
         assert_eq!(path_of::<Doc>(t), "clusters[0].operations[0].n");
+    }
+
+    #[test]
+    fn an_error_placed_after_its_object_is_pinned_to_the_member_it_quotes() {
+        let t = r#"{"pools":[{"name":"p","image":"latest"}]}"#;
+        let end = t.find('}').unwrap() + 1;
+        assert_eq!(
+            error_path(t, 1, end, "`latest` is not an AKS node image version"),
+            "pools[0].image"
+        );
+        // Two members with that value: the object, no guess.
+        let t = r#"{"pools":[{"name":"latest","image":"latest"}]}"#;
+        let end = t.find('}').unwrap() + 1;
+        assert_eq!(error_path(t, 1, end, "`latest` is bad"), "pools[0]");
+        // A missing field: the object, even when a member's value is the field's name.
+        assert_eq!(error_path(t, 1, end, "missing field `latest`"), "pools[0]");
     }
 }

@@ -87,10 +87,13 @@ test('npm pack ships exactly the package files', () => {
   assert.deepEqual(files, [...expected, 'package.json'].sort());
 });
 
-test('the page ships the very same module bytes as the package', () => {
-  const script = fs.readFileSync(path.join(wwwDir, 'akscert-module.js'), 'utf8');
-  const b64 = /AKSCERT_WASM_BASE64 = "([A-Za-z0-9+/=]+)"/.exec(script)[1];
-  assert.ok(Buffer.from(b64, 'base64').equals(moduleBytes()));
+test('the page ships the very same module bytes as the package, both modules', () => {
+  for (const [file, variable, which] of [['akscert-module.js', 'AKSCERT_WASM_BASE64', 'calculator'],
+    ['akscert-full-module.js', 'AKSCERT_FULL_WASM_BASE64', 'full']]) {
+    const script = fs.readFileSync(path.join(wwwDir, file), 'utf8');
+    const b64 = new RegExp(`${variable} = "([A-Za-z0-9+/=]+)"`).exec(script)[1];
+    assert.ok(Buffer.from(b64, 'base64').equals(moduleBytes(which)), file);
+  }
 });
 
 test('the module imports only functions (so a non-JS host can trap them all)', () => {
