@@ -504,7 +504,7 @@ impl Scenario {
         for (j, s) in c.operations.iter().enumerate() {
             let path = || format!("clusters[{i}].operations[{j}]");
             self.check_window(|| format!("{}.at", path()), s.at, c.created, horizon)?;
-            check_operation(&path, &s.op, &self.policy)?;
+            check_operation(path, &s.op, &self.policy)?;
             if let Some(pool) = s.op.pool()
                 && !pools.contains(pool)
             {
