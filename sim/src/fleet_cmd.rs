@@ -142,8 +142,7 @@ fn inventory_fleet(
 
 fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Result<u8, CliError> {
     let scenario = source.parse()?;
-    let file = ScenarioFile { source, scenario }.with_overrides(a.run.seed, a.run.horizon);
-    file.split()?;
+    let file = ScenarioFile { source, scenario }.with_flags(a.run.seed, a.run.horizon)?;
     if a.run.shard.is_some() {
         settings.include_events = true;
     }

@@ -59,11 +59,47 @@ impl ScenarioFile {
     /// Validate and split into one-cluster runs (seeded by name, so any order or shard
     /// assembles into the single-run result).
     pub fn split(&self) -> Result<Vec<ClusterRun>, SourceError> {
+        self.split_blaming(None)
+    }
+
+    /// Apply `--seed` and `--horizon`, then validate: a horizon the scenario refuses is
+    /// blamed on the flag, not on the file's own `horizon` line.
+    pub fn with_flags(
+        self,
+        seed: Option<u64>,
+        horizon: Option<Horizon>,
+    ) -> Result<Self, SourceError> {
+        let file = self.with_overrides(seed, horizon);
+        file.split_blaming(horizon)?;
+        Ok(file)
+    }
+
+    fn split_blaming(&self, horizon_flag: Option<Horizon>) -> Result<Vec<ClusterRun>, SourceError> {
         api::split(&self.scenario).map_err(|e| {
             let path = error_path(&self.scenario, &e);
-            self.source
-                .error_at(&path, strip_path(&e.to_string(), &path))
+            let message = strip_path(&e.to_string(), &path);
+            match (horizon_flag, &e) {
+                (Some(h), ScenarioError::Horizon { .. }) => SourceError::Invalid {
+                    name: format!("--horizon {}", horizon_text(h)),
+                    position: None,
+                    path: None,
+                    message,
+                },
+                (Some(h), ScenarioError::AfterHorizon { .. }) => self.source.error_at(
+                    &path,
+                    format!("{message}, set by --horizon {}", horizon_text(h)),
+                ),
+                _ => self.source.error_at(&path, message),
+            }
         })
+    }
+}
+
+/// A horizon as the command line gives it (`2035-01-01`, `10y`).
+fn horizon_text(h: Horizon) -> String {
+    match h {
+        Horizon::Until(t) => t.to_string(),
+        Horizon::For(d) => d.to_string(),
     }
 }
 
@@ -71,7 +107,9 @@ impl ScenarioFile {
 /// report gives the full path and the file position instead.
 fn strip_path(message: &str, path: &str) -> String {
     match message.split_once(": ") {
-        Some((head, rest)) if path.starts_with(head) || ["policy", "horizon"].contains(&head) => {
+        Some((head, rest))
+            if path.starts_with(head) || ["policy", "horizon", "clusters"].contains(&head) =>
+        {
             rest.to_string()
         }
         _ => message.to_string(),
@@ -130,5 +168,6 @@ pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
         | ScenarioError::RotateDuration { path, .. } => path.clone(),
         ScenarioError::Fault { field, .. } => format!("faults.{field}"),
         ScenarioError::Horizon { .. } => "horizon".to_string(),
+        ScenarioError::NoClusters => "clusters".to_string(),
     }
 }

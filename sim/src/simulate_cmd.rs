@@ -35,10 +35,8 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     if a.run.shard.is_some() {
         a.output.check_shard()?;
     }
-    let file =
-        scenario_file::load(a.scenario.as_deref())?.with_overrides(a.run.seed, a.run.horizon);
     // Refuse an invalid scenario before loading (or building) the module.
-    file.split()?;
+    let file = scenario_file::load(a.scenario.as_deref())?.with_flags(a.run.seed, a.run.horizon)?;
     let engine = a.engine.load()?;
     let settings = Settings {
         now,

@@ -45,6 +45,8 @@ fn summary_table(out: &mut String, rows: &[FleetRow]) {
     for r in rows {
         let what = match (&r.error, r.items.first()) {
             (Some(e), _) => e.message.clone(),
+            // A cluster-wide action has no subject: name its kind instead.
+            (None, Some(i)) if i.subject.is_empty() => format!("{}: {}", i.kind, i.reason),
             (None, Some(i)) => format!("{}: {}", i.subject, i.reason),
             (None, None) => "nothing due".into(),
         };
