@@ -16,7 +16,7 @@ use crate::time::{Duration, Instant};
 pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// The operations `call` knows, for discovery.
-pub const OPERATIONS: [&str; 10] = [
+pub const OPERATIONS: [&str; 11] = [
     "version",
     "policy",
     "simulate",
@@ -27,6 +27,7 @@ pub const OPERATIONS: [&str; 10] = [
     "inspectSet",
     "checkTrust",
     "aksFacts",
+    "fleetReport",
 ];
 
 /// Why a call failed. `kind()` is stable; the message names what and where.
@@ -34,7 +35,7 @@ pub const OPERATIONS: [&str; 10] = [
 pub enum ApiError {
     /// No such operation.
     #[error(
-        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf, inspect, inspectSet, checkTrust, aksFacts)"
+        "unknown operation `{0}` (known: version, policy, simulate, simulateCluster, report, whatIf, inspect, inspectSet, checkTrust, aksFacts, fleetReport)"
     )]
     UnknownOperation(String),
     /// The input is too large.
@@ -402,6 +403,10 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
         "aksFacts" => {
             let req: AksFactsRequest = parse(input)?;
             Ok(to_json(&report::aks_facts(&req)?))
+        }
+        "fleetReport" => {
+            let req: report::FleetReportRequest = parse(input)?;
+            Ok(to_json(&report::fleet_report(&req)?))
         }
         other => Err(ApiError::UnknownOperation(other.chars().take(64).collect())),
     }

@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use akscert_core::report::AksAssumptions;
+use akscert_core::report::fleet::Verdict;
 use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
@@ -14,7 +15,6 @@ use akscert_sim::render::{self, Fleet, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command};
 use akscert_sim::source::{Format as Syntax, Source};
-use akscert_sim::urgency::{self, Verdict};
 use clap::Args;
 
 /// Options of `akscert fleet`.
@@ -119,7 +119,7 @@ fn inventory_fleet(
     }
     let (run, total, _) = execute::inventory(&engine, &entries, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&urgency::inventory_rows(&run));
+        let verdict = Verdict::of(&render::inventory_rows(&run));
         let input = serde_json::to_string(&(value, a.assume_created, a.assume_upgraded))
             .unwrap_or_default();
         let fp = shard::fingerprint(
@@ -149,7 +149,7 @@ fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Resu
     let engine = a.engine.load()?;
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&urgency::simulation_rows(&run));
+        let verdict = Verdict::of(&render::simulation_rows(&run));
         let input = serde_json::to_string(&file.scenario).unwrap_or_default();
         let fp = shard::fingerprint(
             Command::FleetScenario,

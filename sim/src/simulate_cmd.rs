@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
+use akscert_core::report::fleet::Verdict;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts};
 use akscert_sim::execute::{self, Settings};
 use akscert_sim::shard::{self, Command};
-use akscert_sim::urgency::{self, Verdict};
 use akscert_sim::{output, render, scenario_file};
 use clap::Args;
 
@@ -48,7 +48,7 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     };
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&urgency::simulation_rows(&run));
+        let verdict = Verdict::of(&render::simulation_rows(&run));
         let input = serde_json::to_string(&file.scenario).unwrap_or_default();
         let fp = shard::fingerprint(Command::Simulate, &input, now, a.time.warn_within);
         let doc = shard::simulation_shard(Command::Simulate, fp, spec, total, run);

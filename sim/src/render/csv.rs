@@ -5,7 +5,7 @@ use akscert_core::cluster::Event;
 
 use super::name_of;
 use crate::outcome::{ReportOutcome, SimulationRun};
-use crate::urgency::FleetRow;
+use akscert_core::report::fleet::FleetRow;
 
 fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -124,7 +124,7 @@ pub fn fleet(rows: &[FleetRow]) -> String {
             let mut cells = head.to_vec();
             cells.extend([
                 i.due.to_string(),
-                i.kind.clone(),
+                i.kind.name().to_string(),
                 i.subject.clone(),
                 i.reason.clone(),
                 i.commands.join(" && "),

@@ -9,9 +9,10 @@ use akscert_core::report::RowStatus;
 use akscert_core::time::Instant;
 use anstyle::{AnsiColor, Style};
 
-use super::{Fleet, FleetCounts, name_of};
+use akscert_core::report::fleet::{DueItem, FleetCounts, FleetRow, Urgency};
+
+use super::{Fleet, name_of};
 use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
-use crate::urgency::{DueItem, FleetRow, Urgency};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -83,7 +84,7 @@ fn items_block(out: &mut String, row: &FleetRow, now: Instant) {
 /// What an item is about: its subject, or its kind for whole-cluster items.
 fn about(item: &DueItem) -> &str {
     if item.subject.is_empty() {
-        &item.kind
+        item.kind.name()
     } else {
         &item.subject
     }
