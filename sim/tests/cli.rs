@@ -22,9 +22,9 @@ fn corpus() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!(
-            "corpus-based CLI tests skipped: {} is not a directory",
-            p.display()
+        akscert_tests::setup::skipped(
+            "the corpus-based CLI tests",
+            &format!("{} is not a directory", p.display()),
         );
         None
     }
