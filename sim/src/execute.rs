@@ -44,12 +44,11 @@ fn in_shard(shard: Option<ShardSpec>, i: usize) -> bool {
     shard.is_none_or(|s| s.holds(i))
 }
 
-/// Simulate a scenario file's clusters (this shard's, if sharded).
-pub fn simulate(
-    engine: &Engine,
+/// The runs of this shard, the run's header, and the number of clusters in all.
+fn cluster_runs(
     file: &ScenarioFile,
     s: &Settings,
-) -> Result<(SimulationRun, usize, RunStats), RunError> {
+) -> Result<(Vec<ClusterRun>, RunHeader, usize), RunError> {
     let mut runs = file.split()?;
     let prepared = file
         .scenario
@@ -60,20 +59,36 @@ pub fn simulate(
     for r in &mut runs {
         r.include_events = s.include_events;
     }
+    Ok((runs, RunHeader::of(&prepared), total))
+}
+
+fn simulate_one(worker: &mut crate::engine::Worker, run: &ClusterRun) -> ClusterOutcome {
+    let input = serde_json::to_string(run).unwrap_or_default();
+    ClusterOutcome::from_call(run, worker.call(Op::SimulateCluster, &input))
+}
+
+fn events_of(o: &ClusterOutcome) -> u64 {
+    o.timeline.summary.as_ref().map_or(0, |s| s.events)
+}
+
+/// Simulate a scenario file's clusters (this shard's, if sharded).
+pub fn simulate(
+    engine: &Engine,
+    file: &ScenarioFile,
+    s: &Settings,
+) -> Result<(SimulationRun, usize, RunStats), RunError> {
+    let (runs, header, total) = cluster_runs(file, s)?;
     let (clusters, stats) = runner::run(
         engine,
         &runs,
         runner::jobs(s.jobs),
         s.progress,
-        |worker, run: &ClusterRun| {
-            let input = serde_json::to_string(run).unwrap_or_default();
-            ClusterOutcome::from_call(run, worker.call(Op::SimulateCluster, &input))
-        },
-        |o: &ClusterOutcome| o.timeline.summary.as_ref().map_or(0, |s| s.events),
+        simulate_one,
+        events_of,
     )?;
     Ok((
         SimulationRun {
-            header: RunHeader::of(&prepared),
+            header,
             now: s.now,
             warn_within: s.warn_within,
             clusters,
@@ -81,6 +96,32 @@ pub fn simulate(
         total,
         stats,
     ))
+}
+
+/// Simulate a scenario file's clusters (this shard's, if sharded), handing each
+/// cluster's outcome to `sink` in cluster order as soon as it is ready: a run keeps in
+/// memory only what `sink` keeps. `start` gets the run's header first.
+pub fn simulate_each<X>(
+    engine: &Engine,
+    file: &ScenarioFile,
+    s: &Settings,
+    start: impl FnOnce(&RunHeader) -> Result<(), X>,
+    sink: impl FnMut(ClusterOutcome) -> Result<(), X>,
+) -> Result<RunStats, X>
+where
+    X: From<RunError> + From<EngineError>,
+{
+    let (runs, header, _) = cluster_runs(file, s)?;
+    start(&header)?;
+    runner::run_in_order(
+        engine,
+        &runs,
+        runner::jobs(s.jobs),
+        s.progress,
+        simulate_one,
+        events_of,
+        sink,
+    )
 }
 
 /// Report on an inventory's clusters (this shard's, if sharded).

@@ -31,37 +31,138 @@ pub enum WriteError {
 /// Write `text` to `path`, or to stdout when `path` is `None` or `-`.
 /// ANSI styles are kept only for a colour terminal.
 pub fn write(path: Option<&Path>, text: &str) -> Result<(), WriteError> {
-    match path.filter(|p| p.as_os_str() != "-") {
-        None => {
-            let mut out = anstream::stdout();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`| head`) is the reader's choice, not an error.
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(WriteError::Stdout(e)),
-            }
-        }
-        Some(p) => write_file(p, &anstream::adapter::strip_str(text).to_string()),
-    }
+    let mut sink = Sink::open(path)?;
+    sink.write(text)?;
+    sink.finish()
 }
 
 /// Write `text` to `path` as a shell redirect would (see the module documentation).
 pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
-    let err = |source| WriteError::File {
-        path: path.display().to_string(),
-        source,
-    };
-    // `/dev/stdout` → `/proc/self/fd/1` → `pipe:[123]` is no ordinary link: hand such
-    // paths to the kernel as they are.
-    if is_special(path) {
-        return write_in_place(path, text).map_err(err);
+    write(Some(path), text)
+}
+
+/// A report written piece by piece (a large run renders each cluster as it arrives):
+/// to stdout, to a device or FIFO directly, or to a regular file through a temporary file
+/// that [`Sink::finish`] renames into place — so a failed run leaves the old report.
+pub struct Sink {
+    /// The path as given, for messages.
+    name: String,
+    to: To,
+}
+
+enum To {
+    Stdout(anstream::AutoStream<io::Stdout>),
+    /// stdout's reader went away (`| head`): the rest is not wanted.
+    Closed,
+    Direct(io::BufWriter<fs::File>),
+    Replace {
+        tmp: io::BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+impl Sink {
+    /// Open `path` (`None` or `-`: stdout) for writing.
+    pub fn open(path: Option<&Path>) -> Result<Sink, WriteError> {
+        let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+            return Ok(Sink {
+                name: "stdout".into(),
+                to: To::Stdout(anstream::stdout()),
+            });
+        };
+        let name = path.display().to_string();
+        let err = |source| WriteError::File {
+            path: name.clone(),
+            source,
+        };
+        // `/dev/stdout` → `/proc/self/fd/1` → `pipe:[123]` is no ordinary link: hand such
+        // paths to the kernel as they are.
+        let direct = |p: &Path| -> io::Result<To> {
+            // O_TRUNC, as `>` uses it, is ignored by devices and FIFOs and empties a
+            // regular file reached through `/dev/stdout`.
+            let f = OpenOptions::new().write(true).truncate(true).open(p)?;
+            Ok(To::Direct(io::BufWriter::new(f)))
+        };
+        let to = if is_special(path) {
+            direct(path).map_err(err)?
+        } else {
+            let target = resolve_links(path).map_err(err)?;
+            match fs::metadata(&target) {
+                Ok(meta) if meta.is_file() => {
+                    replacement(&target, Some(meta.permissions())).map_err(err)?
+                }
+                Ok(_) => direct(path).map_err(err)?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    replacement(&target, None).map_err(err)?
+                }
+                Err(e) => return Err(err(e)),
+            }
+        };
+        Ok(Sink { name, to })
     }
-    let target = resolve_links(path).map_err(err)?;
-    match fs::metadata(&target) {
-        Ok(meta) if meta.is_file() => replace(&target, text, Some(meta.permissions())).map_err(err),
-        Ok(_) => write_in_place(path, text).map_err(err),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, text, None).map_err(err),
-        Err(e) => Err(err(e)),
+
+    fn error(&self, source: io::Error) -> WriteError {
+        match self.to {
+            To::Stdout(_) | To::Closed => WriteError::Stdout(source),
+            _ => WriteError::File {
+                path: self.name.clone(),
+                source,
+            },
+        }
+    }
+
+    /// Write `text` (ANSI styles kept only for a colour terminal).
+    pub fn write(&mut self, text: &str) -> Result<(), WriteError> {
+        let result = match &mut self.to {
+            To::Stdout(out) => out.write_all(text.as_bytes()),
+            To::Closed => Ok(()),
+            To::Direct(f) => f.write_all(anstream::adapter::strip_str(text).to_string().as_bytes()),
+            To::Replace { tmp, .. } => {
+                tmp.write_all(anstream::adapter::strip_str(text).to_string().as_bytes())
+            }
+        };
+        self.check(result)
+    }
+
+    /// A closed pipe (`| head`) is the reader's choice, not an error.
+    fn check(&mut self, result: io::Result<()>) -> Result<(), WriteError> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && matches!(self.to, To::Stdout(_)) => {
+                self.to = To::Closed;
+                Ok(())
+            }
+            Err(e) => Err(self.error(e)),
+            Ok(()) => Ok(()),
+        }
+    }
+
+    /// Flush, and put a regular file's report in place.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        let to = std::mem::replace(&mut self.to, To::Closed);
+        match to {
+            To::Stdout(mut out) => {
+                let flushed = out.flush();
+                self.to = To::Stdout(out);
+                self.check(flushed)
+            }
+            To::Closed => Ok(()),
+            To::Direct(mut f) => f.flush().map_err(|e| self.error_file(e)),
+            To::Replace { tmp, target } => {
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| self.error_file(e.into_error()))?;
+                tmp.as_file().sync_all().map_err(|e| self.error_file(e))?;
+                tmp.persist(&target).map_err(|e| self.error_file(e.error))?;
+                Ok(())
+            }
+        }
+    }
+
+    fn error_file(&self, source: io::Error) -> WriteError {
+        WriteError::File {
+            path: self.name.clone(),
+            source,
+        }
     }
 }
 
@@ -93,23 +194,15 @@ fn resolve_links(path: &Path) -> io::Result<PathBuf> {
     Err(io::Error::other("too many levels of symbolic links"))
 }
 
-/// Write a device, FIFO or terminal directly. O_TRUNC, as `>` uses it, is ignored by
-/// devices and FIFOs and empties a regular file reached through `/dev/stdout`.
-fn write_in_place(path: &Path, text: &str) -> io::Result<()> {
-    let mut f = OpenOptions::new().write(true).truncate(true).open(path)?;
-    f.write_all(text.as_bytes())?;
-    f.flush()
-}
-
-/// Write a regular file through a temporary file renamed into place, with `keep`'s mode
-/// (the replaced file's), or 0666 minus the umask for a new file.
-fn replace(path: &Path, text: &str, keep: Option<fs::Permissions>) -> io::Result<()> {
+/// A temporary file beside `path` to be renamed over it, with `keep`'s mode (the
+/// replaced file's), or 0666 minus the umask for a new file.
+fn replacement(path: &Path, keep: Option<fs::Permissions>) -> io::Result<To> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     // The mode is passed to open(2), which applies the umask: exactly what `>` does.
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".akscert-")
         .suffix(".tmp")
         .permissions(fs::Permissions::from_mode(0o666))
@@ -118,8 +211,8 @@ fn replace(path: &Path, text: &str, keep: Option<fs::Permissions>) -> io::Result
         // chmod(2) ignores the umask, so an existing 0644 (or 0600) file keeps its mode.
         tmp.as_file().set_permissions(perms)?;
     }
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(To::Replace {
+        tmp: io::BufWriter::new(tmp),
+        target: path.to_path_buf(),
+    })
 }

@@ -67,8 +67,8 @@ pub enum SourceError {
     },
     /// Over [`MAX_FILE_BYTES`].
     #[error(
-        "{name} is {}; the limit is {limit} bytes. Split the fleet into several files, or run it in shards (--shard I/N)",
-        size.map_or_else(|| format!("larger than {limit} bytes"), |s| format!("{s} bytes"))
+        "{name} is {}. Split the fleet into several files, or run it in shards (--shard I/N)",
+        size.map_or_else(|| format!("larger than the limit of {limit} bytes"), |s| format!("{s} bytes; the limit is {limit} bytes"))
     )]
     TooLarge {
         /// The file.
