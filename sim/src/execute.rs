@@ -44,27 +44,47 @@ fn in_shard(shard: Option<ShardSpec>, i: usize) -> bool {
     shard.is_none_or(|s| s.holds(i))
 }
 
-/// The runs of this shard, the run's header, and the number of clusters in all.
-fn cluster_runs(
-    file: &ScenarioFile,
-    s: &Settings,
-) -> Result<(Vec<ClusterRun>, RunHeader, usize), RunError> {
-    let mut runs = file.split()?;
-    let prepared = file
-        .scenario
-        .prepare()
-        .map_err(|e| file.source.error_at("", e.to_string()))?;
-    let total = runs.len();
-    runs.retain(|r| in_shard(s.shard, r.index));
-    for r in &mut runs {
-        r.include_events = s.include_events;
-    }
-    Ok((runs, RunHeader::of(&prepared), total))
+/// What a run needs: this shard's cluster indices, the part of the scenario every
+/// cluster's run shares, the run's header, and the number of clusters in all. Each
+/// cluster's one-cluster scenario is built by its worker (see [`simulate_one`]): a fleet
+/// split up front would hold every cluster twice, with a policy copy each.
+struct Plan<'a> {
+    indices: Vec<usize>,
+    shared: akscert_core::engine::Scenario,
+    header: RunHeader,
+    total: usize,
+    file: &'a ScenarioFile,
+    include_events: bool,
 }
 
-fn simulate_one(worker: &mut crate::engine::Worker, run: &ClusterRun) -> ClusterOutcome {
-    let input = serde_json::to_string(run).unwrap_or_default();
-    ClusterOutcome::from_call(run, worker.call(Op::SimulateCluster, &input))
+fn plan<'a>(file: &'a ScenarioFile, s: &Settings) -> Result<Plan<'a>, RunError> {
+    let prepared = file.prepared()?;
+    let total = file.scenario.clusters.len();
+    Ok(Plan {
+        indices: (0..total).filter(|&i| in_shard(s.shard, i)).collect(),
+        shared: file.run_header(&prepared),
+        header: RunHeader::of(&prepared),
+        total,
+        file,
+        include_events: s.include_events,
+    })
+}
+
+impl Plan<'_> {
+    /// Simulate cluster `index` alone.
+    fn simulate_one(&self, worker: &mut crate::engine::Worker, index: usize) -> ClusterOutcome {
+        let clusters = self.file.scenario.clusters.get(index).cloned();
+        let run = ClusterRun {
+            scenario: akscert_core::engine::Scenario {
+                clusters: clusters.into_iter().collect(),
+                ..self.shared.clone()
+            },
+            index,
+            include_events: self.include_events,
+        };
+        let input = serde_json::to_string(&run).unwrap_or_default();
+        ClusterOutcome::from_call(&run, worker.call(Op::SimulateCluster, &input))
+    }
 }
 
 fn events_of(o: &ClusterOutcome) -> u64 {
@@ -77,18 +97,19 @@ pub fn simulate(
     file: &ScenarioFile,
     s: &Settings,
 ) -> Result<(SimulationRun, usize, RunStats), RunError> {
-    let (runs, header, total) = cluster_runs(file, s)?;
+    let plan = plan(file, s)?;
     let (clusters, stats) = runner::run(
         engine,
-        &runs,
+        &plan.indices,
         runner::jobs(s.jobs),
         s.progress,
-        simulate_one,
+        |worker, &i| plan.simulate_one(worker, i),
         events_of,
     )?;
+    let total = plan.total;
     Ok((
         SimulationRun {
-            header,
+            header: plan.header,
             now: s.now,
             warn_within: s.warn_within,
             clusters,
@@ -111,14 +132,14 @@ pub fn simulate_each<X>(
 where
     X: From<RunError> + From<EngineError>,
 {
-    let (runs, header, _) = cluster_runs(file, s)?;
-    start(&header)?;
+    let plan = plan(file, s)?;
+    start(&plan.header)?;
     runner::run_in_order(
         engine,
-        &runs,
+        &plan.indices,
         runner::jobs(s.jobs),
         s.progress,
-        simulate_one,
+        |worker, &i| plan.simulate_one(worker, i),
         events_of,
         sink,
     )

@@ -5,7 +5,7 @@
 use std::process::ExitCode;
 
 use akscert_core::report::AksAssumptions;
-use akscert_core::report::fleet::Verdict;
+use akscert_core::report::fleet::{self, Verdict};
 use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
@@ -147,6 +147,40 @@ fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Resu
         settings.include_events = true;
     }
     let engine = a.engine.load()?;
+    let format = a.output.format();
+    if a.run.shard.is_none() && matches!(format, Format::Human | Format::Csv | Format::Json) {
+        // Keep only each cluster's row (and, for JSON, its summary) as it arrives.
+        let mut rows = Vec::new();
+        let mut summaries = Vec::new();
+        execute::simulate_each(
+            &engine,
+            &file,
+            &settings,
+            |_| Ok::<(), CliError>(()),
+            |c| {
+                rows.push(render::simulation_row(
+                    &c,
+                    settings.now,
+                    settings.warn_within,
+                ));
+                if format == Format::Json {
+                    summaries.push(c.timeline.summary);
+                }
+                Ok(())
+            },
+        )?;
+        fleet::sort_rows(&mut rows);
+        if let Some(rendered) = render::fleet_from_rows(
+            settings.now,
+            settings.warn_within,
+            rows,
+            &mut summaries,
+            format,
+        ) {
+            output::write(a.output.output.as_deref(), &rendered.text)?;
+            return Ok(rendered.verdict.code());
+        }
+    }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
         let verdict = Verdict::of(&render::simulation_rows(&run));

@@ -5,7 +5,7 @@
 
 use akscert_core::api::{self, ClusterRun};
 use akscert_core::cluster::SpecError;
-use akscert_core::engine::{Horizon, Scenario, ScenarioError};
+use akscert_core::engine::{Horizon, Prepared, Scenario, ScenarioError};
 use akscert_core::policy::PolicyError;
 
 use crate::source::{Source, SourceError};
@@ -59,7 +59,28 @@ impl ScenarioFile {
     /// Validate and split into one-cluster runs (seeded by name, so any order or shard
     /// assembles into the single-run result).
     pub fn split(&self) -> Result<Vec<ClusterRun>, SourceError> {
-        self.split_blaming(None)
+        self.validate(None)?;
+        api::split(&self.scenario).map_err(|e| self.blame(None, &e))
+    }
+
+    /// Validate: the prepared scenario (start, horizon, every cluster's spec).
+    pub fn prepared(&self) -> Result<Prepared, SourceError> {
+        self.validate(None)
+    }
+
+    /// The scenario without its clusters, with an absolute horizon: the part every
+    /// cluster's run shares (see [`api::split`]).
+    pub fn run_header(&self, prepared: &Prepared) -> Scenario {
+        Scenario {
+            api_version: self.scenario.api_version.clone(),
+            kind: self.scenario.kind.clone(),
+            name: self.scenario.name.clone(),
+            seed: self.scenario.seed,
+            horizon: Horizon::Until(prepared.horizon()),
+            policy: self.scenario.policy.clone(),
+            faults: self.scenario.faults.clone(),
+            clusters: Vec::new(),
+        }
     }
 
     /// Apply `--seed` and `--horizon`, then validate: a horizon the scenario refuses is
@@ -70,15 +91,23 @@ impl ScenarioFile {
         horizon: Option<Horizon>,
     ) -> Result<Self, SourceError> {
         let file = self.with_overrides(seed, horizon);
-        file.split_blaming(horizon)?;
+        file.validate(horizon)?;
         Ok(file)
     }
 
-    fn split_blaming(&self, horizon_flag: Option<Horizon>) -> Result<Vec<ClusterRun>, SourceError> {
-        api::split(&self.scenario).map_err(|e| {
-            let path = error_path(&self.scenario, &e);
+    fn validate(&self, horizon_flag: Option<Horizon>) -> Result<Prepared, SourceError> {
+        self.scenario
+            .prepare()
+            .map_err(|e| self.blame(horizon_flag, &e))
+    }
+
+    /// A scenario error at its place in the file — or on `--horizon` when that is what
+    /// the scenario refuses.
+    fn blame(&self, horizon_flag: Option<Horizon>, e: &ScenarioError) -> SourceError {
+        {
+            let path = error_path(&self.scenario, e);
             let message = strip_path(&e.to_string(), &path);
-            match (horizon_flag, &e) {
+            match (horizon_flag, e) {
                 (Some(h), ScenarioError::Horizon { .. }) => SourceError::Invalid {
                     name: format!("--horizon {}", horizon_text(h)),
                     position: None,
@@ -91,7 +120,7 @@ impl ScenarioFile {
                 ),
                 _ => self.source.error_at(&path, message),
             }
-        })
+        }
     }
 }
 

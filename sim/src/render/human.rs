@@ -296,7 +296,11 @@ fn verdict_line(
 
 /// A fleet: one line per cluster, most urgent first, then what to do for the urgent ones.
 pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
-    let now = fleet.now();
+    fleet_rows(fleet.now(), fleet.warn_within(), rows)
+}
+
+/// [`fleet`] from the rows alone (a streamed run keeps nothing else).
+pub fn fleet_rows(now: Instant, warn: akscert_core::time::Duration, rows: &[FleetRow]) -> String {
     let table_rows: Vec<(Style, Vec<String>)> = rows
         .iter()
         .map(|r| {
@@ -351,7 +355,7 @@ pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
             let _ = writeln!(out, "   {}", paint(DIM, &format!("note: {n}")));
         }
     }
-    verdict_line(&mut out, now, fleet.warn_within(), rows);
+    verdict_line(&mut out, now, warn, rows);
     out
 }
 
