@@ -50,8 +50,8 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
         shard: a.run.shard,
         include_events: true,
     };
-    if a.run.shard.is_none() && a.output.format() == Format::Json {
-        return finish(a, stream_json(&engine, &file, &settings, a)?);
+    if a.run.shard.is_none() && matches!(a.output.format(), Format::Json | Format::Csv) {
+        return finish(a, stream(&engine, &file, &settings, a)?);
     }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
@@ -68,15 +68,17 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     finish(a, rendered.verdict)
 }
 
-/// The Timeline JSON, each cluster written as it arrives (in cluster order): only the
-/// fleet summary and the verdict are kept, so memory stays flat however large the fleet.
-fn stream_json(
+/// The Timeline JSON or the events CSV, each cluster written as it arrives (in cluster
+/// order): only the fleet summary and the verdict are kept, so memory stays flat however
+/// large the fleet.
+fn stream(
     engine: &Engine,
     file: &scenario_file::ScenarioFile,
     settings: &Settings,
     a: &SimulateArgs,
 ) -> Result<Verdict, CliError> {
     // Both the header and the clusters go to the one sink.
+    let json = a.output.format() == Format::Json;
     let sink = std::cell::RefCell::new(output::Sink::open(a.output.output.as_deref())?);
     let mut summary = FleetSummary::default();
     let mut verdict = Verdict::Clear;
@@ -85,13 +87,24 @@ fn stream_json(
         engine,
         file,
         settings,
-        |header| Ok::<_, CliError>(sink.borrow_mut().write(&header.timeline_head())?),
+        |header| {
+            let head = match json {
+                true => header.timeline_head(),
+                false => render::csv::timeline_header(),
+            };
+            Ok::<_, CliError>(sink.borrow_mut().write(&head)?)
+        },
         |c| {
             let t = &c.timeline;
-            summary.add(&t.name, &t.resource_group, t.summary.as_ref());
+            if json {
+                summary.add(&t.name, &t.resource_group, t.summary.as_ref());
+            }
             let row = render::simulation_row(&c, settings.now, settings.warn_within);
             verdict = verdict.max(Verdict::of_urgency(row.urgency));
             let mut sink = sink.borrow_mut();
+            if !json {
+                return Ok(sink.write(&render::csv::timeline_cluster(&c))?);
+            }
             if !first {
                 sink.write(",")?;
             }
@@ -101,7 +114,9 @@ fn stream_json(
     )?;
     summary.finish();
     let mut sink = sink.into_inner();
-    sink.write(&(timeline_tail(&summary) + "\n"))?;
+    if json {
+        sink.write(&(timeline_tail(&summary) + "\n"))?;
+    }
     sink.finish()?;
     Ok(verdict)
 }

@@ -6,7 +6,7 @@
 //! exactly as the single run does.
 
 mod certs;
-mod csv;
+pub mod csv;
 mod html;
 mod human;
 mod prom;
