@@ -26,7 +26,8 @@ use akscert_core::engine::{Scenario, Timeline};
 use akscert_core::inspect::{Inspection, InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
 use akscert_core::report::{
-    AksFacts, AksFactsRequest, ExpiryReport, ReportRequest, WhatIf, WhatIfRequest,
+    AksFacts, AksFactsRequest, ExpiryReport, FleetReport, FleetReportRequest, ReportRequest,
+    WhatIf, WhatIfRequest,
 };
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
@@ -168,6 +169,14 @@ pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValu
 #[wasm_bindgen(js_name = aksFacts)]
 pub fn aks_facts(request: Ts<AksFactsRequest>) -> Result<Ts<AksFacts>, JsValue> {
     dispatch("aksFacts", &request.js_value())
+}
+
+/// A fleet's expiry reports in one call: `az aks list -o json` output (and/or cluster
+/// facts) at `now`, each cluster's due items, most urgent first, with the counts and the
+/// clusters that could not be assessed.
+#[wasm_bindgen(js_name = fleetReport)]
+pub fn fleet_report(request: Ts<FleetReportRequest>) -> Result<Ts<FleetReport>, JsValue> {
+    dispatch("fleetReport", &request.js_value())
 }
 
 /// `inspect` with the input read as `kind` instead of sniffed: `kind` is set on the

@@ -49,6 +49,7 @@ export function fnFor(op) {
     inspectSet: (x) => api.inspectSet(x),
     checkTrust: (x) => api.checkTrust(x),
     aksFacts: (x) => api.aksFacts(x),
+    fleetReport: (x) => api.fleetReport(x),
   }[op];
 }
 
