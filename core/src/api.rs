@@ -46,11 +46,13 @@ pub enum Op {
     AksFacts = 10,
     /// `inspectBundle`: `inspect`'s certificates as compact columns (the batch face).
     InspectBundle = 11,
+    /// `fleetReport`: a fleet's clusters (az JSON or cluster facts) → most urgent first.
+    FleetReport = 12,
 }
 
 impl Op {
     /// Every operation, in ABI number order.
-    pub const ALL: [Op; 11] = [
+    pub const ALL: [Op; 12] = [
         Op::Version,
         Op::Policy,
         Op::Simulate,
@@ -62,6 +64,7 @@ impl Op {
         Op::CheckTrust,
         Op::AksFacts,
         Op::InspectBundle,
+        Op::FleetReport,
     ];
 
     /// The name `call` takes.
@@ -78,6 +81,7 @@ impl Op {
             Op::CheckTrust => "checkTrust",
             Op::AksFacts => "aksFacts",
             Op::InspectBundle => "inspectBundle",
+            Op::FleetReport => "fleetReport",
         }
     }
 
@@ -546,6 +550,10 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
         Op::AksFacts => {
             let req: AksFactsRequest = parse(input)?;
             Ok(to_json(&report::aks_facts(&req)?))
+        }
+        Op::FleetReport => {
+            let req: report::FleetReportRequest = parse(input)?;
+            Ok(to_json(&report::fleet_report(&req)?))
         }
         // Left out of this build (refused above).
         #[allow(unreachable_patterns)]

@@ -93,10 +93,11 @@ pub fn wall_clock() -> Instant {
 /// Where and how to write the report.
 #[derive(Debug, Clone, Args)]
 pub struct OutputOpts {
-    /// Report format [default: human; with --shard: the shard document, JSON].
+    /// Report format [default: human].
     #[arg(long, short = 'f', value_enum)]
     pub format: Option<Format>,
-    /// Write to FILE (through a temporary file renamed into place) instead of stdout.
+    /// Write to FILE instead of stdout, as `>` would (a regular file is replaced whole
+    /// through a temporary file; links are followed; devices and FIFOs are written to).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -178,7 +179,7 @@ pub struct RunOpts {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Run only shard I of N (0-based; clusters whose index is I modulo N) and write a
-    /// shard document for `akscert merge`.
+    /// shard document (JSON, whatever --format says) for `akscert merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<ShardSpec>,
 }

@@ -44,36 +44,72 @@ fn in_shard(shard: Option<ShardSpec>, i: usize) -> bool {
     shard.is_none_or(|s| s.holds(i))
 }
 
+/// What a run needs: this shard's cluster indices, the part of the scenario every
+/// cluster's run shares, the run's header, and the number of clusters in all. Each
+/// cluster's one-cluster scenario is built by its worker (see [`simulate_one`]): a fleet
+/// split up front would hold every cluster twice, with a policy copy each.
+struct Plan<'a> {
+    indices: Vec<usize>,
+    shared: akscert_core::engine::Scenario,
+    header: RunHeader,
+    total: usize,
+    file: &'a ScenarioFile,
+    include_events: bool,
+}
+
+fn plan<'a>(file: &'a ScenarioFile, s: &Settings) -> Result<Plan<'a>, RunError> {
+    let prepared = file.prepared()?;
+    let total = file.scenario.clusters.len();
+    Ok(Plan {
+        indices: (0..total).filter(|&i| in_shard(s.shard, i)).collect(),
+        shared: file.run_header(&prepared),
+        header: RunHeader::of(&prepared),
+        total,
+        file,
+        include_events: s.include_events,
+    })
+}
+
+impl Plan<'_> {
+    /// Simulate cluster `index` alone.
+    fn simulate_one(&self, worker: &mut crate::engine::Worker, index: usize) -> ClusterOutcome {
+        let clusters = self.file.scenario.clusters.get(index).cloned();
+        let run = ClusterRun {
+            scenario: akscert_core::engine::Scenario {
+                clusters: clusters.into_iter().collect(),
+                ..self.shared.clone()
+            },
+            index,
+            include_events: self.include_events,
+        };
+        let input = serde_json::to_string(&run).unwrap_or_default();
+        ClusterOutcome::from_call(&run, worker.call(Op::SimulateCluster, &input))
+    }
+}
+
+fn events_of(o: &ClusterOutcome) -> u64 {
+    o.timeline.summary.as_ref().map_or(0, |s| s.events)
+}
+
 /// Simulate a scenario file's clusters (this shard's, if sharded).
 pub fn simulate(
     engine: &Engine,
     file: &ScenarioFile,
     s: &Settings,
 ) -> Result<(SimulationRun, usize, RunStats), RunError> {
-    let mut runs = file.split()?;
-    let prepared = file
-        .scenario
-        .prepare()
-        .map_err(|e| file.source.error_at("", e.to_string()))?;
-    let total = runs.len();
-    runs.retain(|r| in_shard(s.shard, r.index));
-    for r in &mut runs {
-        r.include_events = s.include_events;
-    }
+    let plan = plan(file, s)?;
     let (clusters, stats) = runner::run(
         engine,
-        &runs,
+        &plan.indices,
         runner::jobs(s.jobs),
         s.progress,
-        |worker, run: &ClusterRun| {
-            let input = serde_json::to_string(run).unwrap_or_default();
-            ClusterOutcome::from_call(run, worker.call(Op::SimulateCluster, &input))
-        },
-        |o: &ClusterOutcome| o.timeline.summary.as_ref().map_or(0, |s| s.events),
+        |worker, &i| plan.simulate_one(worker, i),
+        events_of,
     )?;
+    let total = plan.total;
     Ok((
         SimulationRun {
-            header: RunHeader::of(&prepared),
+            header: plan.header,
             now: s.now,
             warn_within: s.warn_within,
             clusters,
@@ -81,6 +117,32 @@ pub fn simulate(
         total,
         stats,
     ))
+}
+
+/// Simulate a scenario file's clusters (this shard's, if sharded), handing each
+/// cluster's outcome to `sink` in cluster order as soon as it is ready: a run keeps in
+/// memory only what `sink` keeps. `start` gets the run's header first.
+pub fn simulate_each<X>(
+    engine: &Engine,
+    file: &ScenarioFile,
+    s: &Settings,
+    start: impl FnOnce(&RunHeader) -> Result<(), X>,
+    sink: impl FnMut(ClusterOutcome) -> Result<(), X>,
+) -> Result<RunStats, X>
+where
+    X: From<RunError> + From<EngineError>,
+{
+    let plan = plan(file, s)?;
+    start(&plan.header)?;
+    runner::run_in_order(
+        engine,
+        &plan.indices,
+        runner::jobs(s.jobs),
+        s.progress,
+        |worker, &i| plan.simulate_one(worker, i),
+        events_of,
+        sink,
+    )
 }
 
 /// Report on an inventory's clusters (this shard's, if sharded).

@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 use akscert_core::report::AksAssumptions;
+use akscert_core::report::fleet::{self, Verdict};
 use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
@@ -14,7 +15,6 @@ use akscert_sim::render::{self, Fleet, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command};
 use akscert_sim::source::{Format as Syntax, Source};
-use akscert_sim::urgency::{self, Verdict};
 use clap::Args;
 
 /// Options of `akscert fleet`.
@@ -119,7 +119,7 @@ fn inventory_fleet(
     }
     let (run, total, _) = execute::inventory(&engine, &entries, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&urgency::inventory_rows(&run));
+        let verdict = Verdict::of(&render::inventory_rows(&run));
         let input = serde_json::to_string(&(value, a.assume_created, a.assume_upgraded))
             .unwrap_or_default();
         let fp = shard::fingerprint(
@@ -142,15 +142,48 @@ fn inventory_fleet(
 
 fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Result<u8, CliError> {
     let scenario = source.parse()?;
-    let file = ScenarioFile { source, scenario }.with_overrides(a.run.seed, a.run.horizon);
-    file.split()?;
+    let file = ScenarioFile { source, scenario }.with_flags(a.run.seed, a.run.horizon)?;
     if a.run.shard.is_some() {
         settings.include_events = true;
     }
     let engine = a.engine.load()?;
+    let format = a.output.format();
+    if a.run.shard.is_none() && matches!(format, Format::Human | Format::Csv | Format::Json) {
+        // Keep only each cluster's row (and, for JSON, its summary) as it arrives.
+        let mut rows = Vec::new();
+        let mut summaries = Vec::new();
+        execute::simulate_each(
+            &engine,
+            &file,
+            &settings,
+            |_| Ok::<(), CliError>(()),
+            |c| {
+                rows.push(render::simulation_row(
+                    &c,
+                    settings.now,
+                    settings.warn_within,
+                ));
+                if format == Format::Json {
+                    summaries.push(c.timeline.summary);
+                }
+                Ok(())
+            },
+        )?;
+        fleet::sort_rows(&mut rows);
+        if let Some(rendered) = render::fleet_from_rows(
+            settings.now,
+            settings.warn_within,
+            rows,
+            &mut summaries,
+            format,
+        ) {
+            output::write(a.output.output.as_deref(), &rendered.text)?;
+            return Ok(rendered.verdict.code());
+        }
+    }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&urgency::simulation_rows(&run));
+        let verdict = Verdict::of(&render::simulation_rows(&run));
         let input = serde_json::to_string(&file.scenario).unwrap_or_default();
         let fp = shard::fingerprint(
             Command::FleetScenario,

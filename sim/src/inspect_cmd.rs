@@ -81,13 +81,20 @@ fn read_limited(name: &str) -> Result<Vec<u8>, InspectError> {
             reason: e.to_string(),
         }),
         Ok(_) if buf.len() as u64 > limit => {
-            let size = std::fs::metadata(name).map_or(buf.len(), |m| {
-                usize::try_from(m.len()).unwrap_or(usize::MAX)
-            });
-            Err(InspectError::TooLarge {
-                size,
-                limit: inspect::MAX_INPUT_BYTES,
-            })
+            // A regular file's size is known; a device or pipe (/dev/zero, stdin) was read
+            // only up to the limit, so all that is known is that it is larger.
+            match std::fs::metadata(name) {
+                Ok(m) if name != "-" && m.is_file() => Err(InspectError::TooLarge {
+                    size: usize::try_from(m.len()).unwrap_or(usize::MAX),
+                    limit: inspect::MAX_INPUT_BYTES,
+                }),
+                _ => Err(InspectError::Io {
+                    reason: format!(
+                        "it is larger than the {}-byte limit for one input",
+                        inspect::MAX_INPUT_BYTES
+                    ),
+                }),
+            }
         }
         Ok(_) => Ok(buf),
     }
@@ -138,6 +145,18 @@ pub fn run(args: &InspectArgs) -> ExitCode {
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n")),
         Format::Human => render_human(&set),
     };
+    // Errors go to stderr, where scripts and people look for them; the report on stdout
+    // still lists every input, readable or not.
+    let mut stderr = anstream::stderr();
+    for item in &set.items {
+        if let Some(e) = &item.error {
+            let _ = writeln!(
+                stderr,
+                "{RED}akscert:{RED:#} {}: {}",
+                item.source, e.message
+            );
+        }
+    }
     let mut stdout = anstream::stdout();
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = stdout.write_all(out.as_bytes());

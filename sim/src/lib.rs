@@ -14,4 +14,3 @@ pub mod runner;
 pub mod scenario_file;
 pub mod shard;
 pub mod source;
-pub mod urgency;

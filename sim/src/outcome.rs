@@ -154,10 +154,11 @@ pub struct SimulationRun {
     pub clusters: Vec<ClusterOutcome>,
 }
 
-/// The Timeline document, field for field as akscert-core serialises `Timeline`.
+/// The head of the Timeline document, field for field as akscert-core serialises
+/// `Timeline` up to its clusters (which are written one by one, as the engine gave them).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct TimelineDoc<'a> {
+struct TimelineHead<'a> {
     api_version: &'static str,
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,8 +166,32 @@ struct TimelineDoc<'a> {
     seed: u64,
     start: Instant,
     horizon: Instant,
-    clusters: &'a [ClusterOutcome],
-    summary: &'a FleetSummary,
+}
+
+impl RunHeader {
+    /// The `Timeline` JSON up to and including the clusters' `[`.
+    pub fn timeline_head(&self) -> String {
+        let mut head = serde_json::to_string(&TimelineHead {
+            api_version: API_VERSION,
+            kind: "Timeline",
+            scenario: self.scenario.as_deref(),
+            seed: self.seed,
+            start: self.start,
+            horizon: self.horizon,
+        })
+        .unwrap_or_default();
+        head.pop();
+        head.push_str(",\"clusters\":[");
+        head
+    }
+}
+
+/// The `Timeline` JSON after its last cluster: the fleet summary.
+pub fn timeline_tail(summary: &FleetSummary) -> String {
+    format!(
+        "],\"summary\":{}}}",
+        serde_json::to_string(summary).unwrap_or_default()
+    )
 }
 
 impl SimulationRun {
@@ -184,18 +209,14 @@ impl SimulationRun {
 
     /// The `Timeline` JSON — the same bytes akscert-core's `simulate` returns.
     pub fn timeline_json(&self) -> String {
-        let summary = self.summary();
-        serde_json::to_string(&TimelineDoc {
-            api_version: API_VERSION,
-            kind: "Timeline",
-            scenario: self.header.scenario.as_deref(),
-            seed: self.header.seed,
-            start: self.header.start,
-            horizon: self.header.horizon,
-            clusters: &self.clusters,
-            summary: &summary,
-        })
-        .unwrap_or_default()
+        let mut out = self.header.timeline_head();
+        for (i, c) in self.clusters.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(c.raw.get());
+        }
+        out + &timeline_tail(&self.summary())
     }
 }
 

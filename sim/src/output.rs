@@ -1,9 +1,16 @@
 //! Writing a report: to stdout (colour via anstream, which honours NO_COLOR and plain
-//! pipes), or to `-o FILE` through a temporary file in the same directory renamed into
-//! place — so a failure never leaves a partial report over an existing one.
+//! pipes), or to `-o PATH` the way a shell redirect would. A regular file (or a path that
+//! does not exist yet) is written through a temporary file in the same directory renamed
+//! into place — so a failure never leaves a partial report over an existing one — and
+//! keeps the existing file's mode (a new file gets 0666 minus the umask, like `>`).
+//! Symbolic links are followed, so the link stays and its target gets the report.
+//! Anything else (a device such as /dev/full, a FIFO, /dev/stdout) is opened and written
+//! directly: renaming over it would replace the device or pipe with a regular file.
 
-use std::io::Write;
-use std::path::Path;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -14,47 +21,198 @@ pub enum WriteError {
         /// The path.
         path: String,
         /// Why.
-        source: std::io::Error,
+        source: io::Error,
     },
     /// stdout.
     #[error("cannot write to stdout: {0}")]
-    Stdout(std::io::Error),
+    Stdout(io::Error),
 }
 
-/// Write `text` to `path` atomically, or to stdout when `path` is `None` or `-`.
+/// Write `text` to `path`, or to stdout when `path` is `None` or `-`.
 /// ANSI styles are kept only for a colour terminal.
 pub fn write(path: Option<&Path>, text: &str) -> Result<(), WriteError> {
-    match path.filter(|p| p.as_os_str() != "-") {
-        None => {
-            let mut out = anstream::stdout();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Ok(()) => Ok(()),
-                // A closed pipe (`| head`) is the reader's choice, not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(WriteError::Stdout(e)),
+    let mut sink = Sink::open(path)?;
+    sink.write(text)?;
+    sink.finish()
+}
+
+/// Write `text` to `path` as a shell redirect would (see the module documentation).
+pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
+    write(Some(path), text)
+}
+
+/// A report written piece by piece (a large run renders each cluster as it arrives):
+/// to stdout, to a device or FIFO directly, or to a regular file through a temporary file
+/// that [`Sink::finish`] renames into place — so a failed run leaves the old report.
+pub struct Sink {
+    /// The path as given, for messages.
+    name: String,
+    to: To,
+}
+
+enum To {
+    Stdout(anstream::AutoStream<io::Stdout>),
+    /// stdout's reader went away (`| head`): the rest is not wanted.
+    Closed,
+    Direct(io::BufWriter<fs::File>),
+    Replace {
+        tmp: io::BufWriter<tempfile::NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+impl Sink {
+    /// Open `path` (`None` or `-`: stdout) for writing.
+    pub fn open(path: Option<&Path>) -> Result<Sink, WriteError> {
+        let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+            return Ok(Sink {
+                name: "stdout".into(),
+                to: To::Stdout(anstream::stdout()),
+            });
+        };
+        let name = path.display().to_string();
+        let err = |source| WriteError::File {
+            path: name.clone(),
+            source,
+        };
+        // `/dev/stdout` → `/proc/self/fd/1` → `pipe:[123]` is no ordinary link: hand such
+        // paths to the kernel as they are.
+        let direct = |p: &Path| -> io::Result<To> {
+            // O_TRUNC, as `>` uses it, is ignored by devices and FIFOs and empties a
+            // regular file reached through `/dev/stdout`.
+            let f = OpenOptions::new().write(true).truncate(true).open(p)?;
+            Ok(To::Direct(io::BufWriter::new(f)))
+        };
+        let to = if is_special(path) {
+            direct(path).map_err(err)?
+        } else {
+            let target = resolve_links(path).map_err(err)?;
+            match fs::metadata(&target) {
+                Ok(meta) if meta.is_file() => {
+                    replacement(&target, Some(meta.permissions())).map_err(err)?
+                }
+                Ok(_) => direct(path).map_err(err)?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    replacement(&target, None).map_err(err)?
+                }
+                Err(e) => return Err(err(e)),
+            }
+        };
+        Ok(Sink { name, to })
+    }
+
+    fn error(&self, source: io::Error) -> WriteError {
+        match self.to {
+            To::Stdout(_) | To::Closed => WriteError::Stdout(source),
+            _ => WriteError::File {
+                path: self.name.clone(),
+                source,
+            },
+        }
+    }
+
+    /// Write `text` (ANSI styles kept only for a colour terminal).
+    pub fn write(&mut self, text: &str) -> Result<(), WriteError> {
+        let result = match &mut self.to {
+            To::Stdout(out) => out.write_all(text.as_bytes()),
+            To::Closed => Ok(()),
+            To::Direct(f) => f.write_all(anstream::adapter::strip_str(text).to_string().as_bytes()),
+            To::Replace { tmp, .. } => {
+                tmp.write_all(anstream::adapter::strip_str(text).to_string().as_bytes())
+            }
+        };
+        self.check(result)
+    }
+
+    /// A closed pipe (`| head`) is the reader's choice, not an error.
+    fn check(&mut self, result: io::Result<()>) -> Result<(), WriteError> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && matches!(self.to, To::Stdout(_)) => {
+                self.to = To::Closed;
+                Ok(())
+            }
+            Err(e) => Err(self.error(e)),
+            Ok(()) => Ok(()),
+        }
+    }
+
+    /// Flush, and put a regular file's report in place.
+    pub fn finish(mut self) -> Result<(), WriteError> {
+        let to = std::mem::replace(&mut self.to, To::Closed);
+        match to {
+            To::Stdout(mut out) => {
+                let flushed = out.flush();
+                self.to = To::Stdout(out);
+                self.check(flushed)
+            }
+            To::Closed => Ok(()),
+            To::Direct(mut f) => f.flush().map_err(|e| self.error_file(e)),
+            To::Replace { tmp, target } => {
+                let tmp = tmp
+                    .into_inner()
+                    .map_err(|e| self.error_file(e.into_error()))?;
+                tmp.as_file().sync_all().map_err(|e| self.error_file(e))?;
+                tmp.persist(&target).map_err(|e| self.error_file(e.error))?;
+                Ok(())
             }
         }
-        Some(p) => write_file(p, &anstream::adapter::strip_str(text).to_string()),
+    }
+
+    fn error_file(&self, source: io::Error) -> WriteError {
+        WriteError::File {
+            path: self.name.clone(),
+            source,
+        }
     }
 }
 
-/// Write `text` to `path` through a temporary file renamed into place.
-pub fn write_file(path: &Path, text: &str) -> Result<(), WriteError> {
-    let err = |source| WriteError::File {
-        path: path.display().to_string(),
-        source,
-    };
+/// Device and process paths, whose links only the kernel can resolve (`/dev/stdout`):
+/// written in place, as a shell's `>` does.
+fn is_special(path: &Path) -> bool {
+    path.starts_with("/dev") || path.starts_with("/proc")
+}
+
+/// Follow symbolic links from `path` to the file they name (which may not exist yet: a
+/// dangling link is written through, creating its target, as `>` does).
+fn resolve_links(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    // The kernel's own limit on links in a path (ELOOP).
+    for _ in 0..40 {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            Ok(_) => return Ok(p),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(p),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// A temporary file beside `path` to be renamed over it, with `keep`'s mode (the
+/// replaced file's), or 0666 minus the umask for a new file.
+fn replacement(path: &Path, keep: Option<fs::Permissions>) -> io::Result<To> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
+    // The mode is passed to open(2), which applies the umask: exactly what `>` does.
+    let tmp = tempfile::Builder::new()
         .prefix(".akscert-")
         .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    tmp.write_all(text.as_bytes()).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)?;
+    if let Some(perms) = keep {
+        // chmod(2) ignores the umask, so an existing 0644 (or 0600) file keeps its mode.
+        tmp.as_file().set_permissions(perms)?;
+    }
+    Ok(To::Replace {
+        tmp: io::BufWriter::new(tmp),
+        target: path.to_path_buf(),
+    })
 }

@@ -97,9 +97,43 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
     };
     let engine = a.engine.load()?;
     let mut worker = engine.worker()?;
+    // Without --now the report is for the wall clock's now.
+    let now_name = if a.time.now.is_some() { "--now" } else { "now" };
     let (facts, notes) = match given {
-        Given::File(source) => from_file(a, &source, now, &mut worker)?,
-        Given::Flags(facts) => (*facts, Vec::new()),
+        Given::File(source) => {
+            let (facts, notes) = from_file(a, &source, now, &mut worker)?;
+            check_dates(&facts, now, |field| {
+                let at = match field {
+                    DateField::Cluster(key) => key.to_string(),
+                    DateField::Pool(i, key) => format!("nodePools[{i}].{key}"),
+                    DateField::Kubeconfig(i) => format!("kubeconfigs[{i}].fetched"),
+                    DateField::Now => return now_name.to_string(),
+                };
+                match source.locate(&at) {
+                    Some((line, col)) => format!("{}:{line}:{col}: {at}", source.name),
+                    None => format!("{}: {at}", source.name),
+                }
+            })?;
+            (facts, notes)
+        }
+        Given::Flags(facts) => {
+            check_dates(&facts, now, |field| match field {
+                DateField::Cluster(key) => flag_of(key).to_string(),
+                DateField::Pool(i, key) => format!(
+                    "--pool {} ({})",
+                    a.pool.get(i).map_or("", String::as_str),
+                    pool_key_of(key)
+                ),
+                DateField::Kubeconfig(i) => {
+                    format!(
+                        "--kubeconfig {}",
+                        a.kubeconfig.get(i).map_or("", String::as_str)
+                    )
+                }
+                DateField::Now => now_name.to_string(),
+            })?;
+            (*facts, Vec::new())
+        }
     };
     let req = ReportRequest {
         now,
@@ -128,6 +162,93 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
     let rendered = render::report(&outcome, a.output.format());
     output::write(a.output.output.as_deref(), &rendered.text)?;
     Ok(rendered.verdict.code())
+}
+
+/// A date of the facts, for naming it in an error as the user wrote it (a flag, or a
+/// field of the file).
+#[derive(Debug, Clone, Copy)]
+enum DateField {
+    /// A date of the cluster (`lastUpgrade` …), or `created`.
+    Cluster(&'static str),
+    /// A date of pool `i` (`created`, `lastUpgrade`, `lastReimage`).
+    Pool(usize, &'static str),
+    /// Kubeconfig `i`'s fetch date.
+    Kubeconfig(usize),
+    /// The report's `--now`.
+    Now,
+}
+
+/// The flag that sets a cluster date.
+fn flag_of(key: &str) -> &'static str {
+    match key {
+        "created" => "--created",
+        "lastUpgrade" => "--last-upgrade",
+        "lastRotation" => "--last-rotation",
+        _ => "--stopped-since",
+    }
+}
+
+/// The `--pool` key that sets a pool date.
+fn pool_key_of(key: &str) -> &'static str {
+    match key {
+        "created" => "created=",
+        "lastUpgrade" => "upgraded=",
+        _ => "reimaged=",
+    }
+}
+
+/// Every date of the facts lies between the cluster's creation and `now`: the replay
+/// would otherwise move it silently (a date after `now`) or refuse it with a path into
+/// its own internal scenario. `name` words a date as the user gave it.
+fn check_dates(
+    facts: &ClusterFacts,
+    now: Instant,
+    name: impl Fn(DateField) -> String,
+) -> Result<(), CliError> {
+    let created = facts.created;
+    let created_name = name(DateField::Cluster("created"));
+    if created > now {
+        return Err(usage(format!(
+            "{created_name} {created} is after {} {now}",
+            name(DateField::Now)
+        )));
+    }
+    let mut dates: Vec<(DateField, Instant)> = [
+        ("lastUpgrade", facts.last_upgrade),
+        ("lastRotation", facts.last_rotation),
+        ("stoppedSince", facts.stopped_since),
+    ]
+    .into_iter()
+    .filter_map(|(k, d)| Some((DateField::Cluster(k), d?)))
+    .collect();
+    for (i, p) in facts.node_pools.iter().enumerate() {
+        for (k, d) in [
+            ("created", p.created),
+            ("lastUpgrade", p.last_upgrade),
+            ("lastReimage", p.last_reimage),
+        ] {
+            dates.extend(d.map(|d| (DateField::Pool(i, k), d)));
+        }
+    }
+    for (i, k) in facts.kubeconfigs.iter().enumerate() {
+        dates.extend(k.fetched.map(|d| (DateField::Kubeconfig(i), d)));
+    }
+    for (field, date) in dates {
+        if date < created {
+            return Err(usage(format!(
+                "{} {date} is before the cluster was created ({created_name} {created})",
+                name(field)
+            )));
+        }
+        if date > now {
+            return Err(usage(format!(
+                "{} {date} is after the time of the report ({} {now})",
+                name(field),
+                name(DateField::Now)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// With a facts file, the flags that describe a cluster must be absent.
@@ -176,7 +297,7 @@ fn from_file(
             }
         }
     }
-    Ok((source.parse()?, Vec::new()))
+    Ok((source.parse_with_header("ClusterFacts")?, Vec::new()))
 }
 
 /// The one cluster of an az list that `--name` names (or the only one).
@@ -235,10 +356,20 @@ fn from_flags(a: &ReportArgs) -> Result<ClusterFacts, CliError> {
         .iter()
         .map(|k| {
             let (holder, fetched) = match k.split_once('@') {
+                Some((h, _)) if h.trim().is_empty() => {
+                    return Err(usage(format!(
+                        "--kubeconfig {k}: who holds it? Give a name before the @ (e.g. alice@2024-01-01)"
+                    )));
+                }
                 Some((h, d)) => (
                     h,
                     Some(parse_instant(d).map_err(|e| usage(format!("--kubeconfig {k}: {e}")))?),
                 ),
+                None if k.trim().is_empty() => {
+                    return Err(usage(
+                        "--kubeconfig: empty; give who holds it (e.g. alice or alice@2024-01-01)",
+                    ));
+                }
                 None => (k.as_str(), None),
             };
             Ok(KubeconfigHolder {
@@ -256,6 +387,11 @@ fn from_flags(a: &ReportArgs) -> Result<ClusterFacts, CliError> {
 fn pool(spec: &str) -> Result<PoolFacts, CliError> {
     let mut parts = spec.split(',');
     let name = parts.next().unwrap_or("").trim();
+    if name.is_empty() {
+        return Err(usage(format!(
+            "--pool '{spec}': the spec starts with the pool's name (e.g. --pool nodepool1,count=3)"
+        )));
+    }
     let mut pool = serde_json::json!({ "name": name, "tags": {} });
     for part in parts {
         let (key, value) = part

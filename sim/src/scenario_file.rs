@@ -5,7 +5,7 @@
 
 use akscert_core::api::{self, ClusterRun};
 use akscert_core::cluster::SpecError;
-use akscert_core::engine::{Horizon, Scenario, ScenarioError};
+use akscert_core::engine::{Horizon, Prepared, Scenario, ScenarioError};
 use akscert_core::policy::PolicyError;
 
 use crate::source::{Source, SourceError};
@@ -59,11 +59,76 @@ impl ScenarioFile {
     /// Validate and split into one-cluster runs (seeded by name, so any order or shard
     /// assembles into the single-run result).
     pub fn split(&self) -> Result<Vec<ClusterRun>, SourceError> {
-        api::split(&self.scenario).map_err(|e| {
-            let path = error_path(&self.scenario, &e);
-            self.source
-                .error_at(&path, strip_path(&e.to_string(), &path))
-        })
+        self.validate(None)?;
+        api::split(&self.scenario).map_err(|e| self.blame(None, &e))
+    }
+
+    /// Validate: the prepared scenario (start, horizon, every cluster's spec).
+    pub fn prepared(&self) -> Result<Prepared, SourceError> {
+        self.validate(None)
+    }
+
+    /// The scenario without its clusters, with an absolute horizon: the part every
+    /// cluster's run shares (see [`api::split`]).
+    pub fn run_header(&self, prepared: &Prepared) -> Scenario {
+        Scenario {
+            api_version: self.scenario.api_version.clone(),
+            kind: self.scenario.kind.clone(),
+            name: self.scenario.name.clone(),
+            seed: self.scenario.seed,
+            horizon: Horizon::Until(prepared.horizon()),
+            policy: self.scenario.policy.clone(),
+            faults: self.scenario.faults.clone(),
+            clusters: Vec::new(),
+        }
+    }
+
+    /// Apply `--seed` and `--horizon`, then validate: a horizon the scenario refuses is
+    /// blamed on the flag, not on the file's own `horizon` line.
+    pub fn with_flags(
+        self,
+        seed: Option<u64>,
+        horizon: Option<Horizon>,
+    ) -> Result<Self, SourceError> {
+        let file = self.with_overrides(seed, horizon);
+        file.validate(horizon)?;
+        Ok(file)
+    }
+
+    fn validate(&self, horizon_flag: Option<Horizon>) -> Result<Prepared, SourceError> {
+        self.scenario
+            .prepare()
+            .map_err(|e| self.blame(horizon_flag, &e))
+    }
+
+    /// A scenario error at its place in the file — or on `--horizon` when that is what
+    /// the scenario refuses.
+    fn blame(&self, horizon_flag: Option<Horizon>, e: &ScenarioError) -> SourceError {
+        {
+            let path = error_path(&self.scenario, e);
+            let message = strip_path(&e.to_string(), &path);
+            match (horizon_flag, e) {
+                (Some(h), ScenarioError::Horizon { .. }) => SourceError::Invalid {
+                    name: format!("--horizon {}", horizon_text(h)),
+                    position: None,
+                    path: None,
+                    message,
+                },
+                (Some(h), ScenarioError::AfterHorizon { .. }) => self.source.error_at(
+                    &path,
+                    format!("{message}, set by --horizon {}", horizon_text(h)),
+                ),
+                _ => self.source.error_at(&path, message),
+            }
+        }
+    }
+}
+
+/// A horizon as the command line gives it (`2035-01-01`, `10y`).
+fn horizon_text(h: Horizon) -> String {
+    match h {
+        Horizon::Until(t) => t.to_string(),
+        Horizon::For(d) => d.to_string(),
     }
 }
 
@@ -71,7 +136,9 @@ impl ScenarioFile {
 /// report gives the full path and the file position instead.
 fn strip_path(message: &str, path: &str) -> String {
     match message.split_once(": ") {
-        Some((head, rest)) if path.starts_with(head) || ["policy", "horizon"].contains(&head) => {
+        Some((head, rest))
+            if path.starts_with(head) || ["policy", "horizon", "clusters"].contains(&head) =>
+        {
             rest.to_string()
         }
         _ => message.to_string(),
@@ -130,5 +197,6 @@ pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
         | ScenarioError::RotateDuration { path, .. } => path.clone(),
         ScenarioError::Fault { field, .. } => format!("faults.{field}"),
         ScenarioError::Horizon { .. } => "horizon".to_string(),
+        ScenarioError::NoClusters => "clusters".to_string(),
     }
 }

@@ -42,7 +42,12 @@ impl FromStr for ShardSpec {
             .trim()
             .parse()
             .map_err(|_| format!("`{n}` is not a shard count"))?;
-        if count == 0 || index >= count {
+        if count == 0 {
+            return Err(format!(
+                "shard {index}/{count}: the count must be at least 1 (the number of shards)"
+            ));
+        }
+        if index >= count {
             return Err(format!(
                 "shard {index}/{count}: the index must be 0 to {} (0-based, as JOB_COMPLETION_INDEX)",
                 count.saturating_sub(1)

@@ -2,10 +2,14 @@
 
 use std::process::ExitCode;
 
+use akscert_core::engine::FleetSummary;
+use akscert_core::report::fleet::Verdict;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts};
+use akscert_sim::engine::Engine;
 use akscert_sim::execute::{self, Settings};
+use akscert_sim::outcome::timeline_tail;
+use akscert_sim::render::Format;
 use akscert_sim::shard::{self, Command};
-use akscert_sim::urgency::{self, Verdict};
 use akscert_sim::{output, render, scenario_file};
 use clap::Args;
 
@@ -35,10 +39,8 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     if a.run.shard.is_some() {
         a.output.check_shard()?;
     }
-    let file =
-        scenario_file::load(a.scenario.as_deref())?.with_overrides(a.run.seed, a.run.horizon);
     // Refuse an invalid scenario before loading (or building) the module.
-    file.split()?;
+    let file = scenario_file::load(a.scenario.as_deref())?.with_flags(a.run.seed, a.run.horizon)?;
     let engine = a.engine.load()?;
     let settings = Settings {
         now,
@@ -48,9 +50,12 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
         shard: a.run.shard,
         include_events: true,
     };
+    if a.run.shard.is_none() && matches!(a.output.format(), Format::Json | Format::Csv) {
+        return finish(a, stream(&engine, &file, &settings, a)?);
+    }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&urgency::simulation_rows(&run));
+        let verdict = Verdict::of(&render::simulation_rows(&run));
         let input = serde_json::to_string(&file.scenario).unwrap_or_default();
         let fp = shard::fingerprint(Command::Simulate, &input, now, a.time.warn_within);
         let doc = shard::simulation_shard(Command::Simulate, fp, spec, total, run);
@@ -60,7 +65,65 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     }
     let rendered = render::simulation(&run, a.output.format());
     output::write(a.output.output.as_deref(), &rendered.text)?;
-    let code = rendered.verdict.code();
+    finish(a, rendered.verdict)
+}
+
+/// The Timeline JSON or the events CSV, each cluster written as it arrives (in cluster
+/// order): only the fleet summary and the verdict are kept, so memory stays flat however
+/// large the fleet.
+fn stream(
+    engine: &Engine,
+    file: &scenario_file::ScenarioFile,
+    settings: &Settings,
+    a: &SimulateArgs,
+) -> Result<Verdict, CliError> {
+    // Both the header and the clusters go to the one sink.
+    let json = a.output.format() == Format::Json;
+    let sink = std::cell::RefCell::new(output::Sink::open(a.output.output.as_deref())?);
+    let mut summary = FleetSummary::default();
+    let mut verdict = Verdict::Clear;
+    let mut first = true;
+    execute::simulate_each(
+        engine,
+        file,
+        settings,
+        |header| {
+            let head = match json {
+                true => header.timeline_head(),
+                false => render::csv::timeline_header(),
+            };
+            Ok::<_, CliError>(sink.borrow_mut().write(&head)?)
+        },
+        |c| {
+            let t = &c.timeline;
+            if json {
+                summary.add(&t.name, &t.resource_group, t.summary.as_ref());
+            }
+            let row = render::simulation_row(&c, settings.now, settings.warn_within);
+            verdict = verdict.max(Verdict::of_urgency(row.urgency));
+            let mut sink = sink.borrow_mut();
+            if !json {
+                return Ok(sink.write(&render::csv::timeline_cluster(&c))?);
+            }
+            if !first {
+                sink.write(",")?;
+            }
+            first = false;
+            Ok(sink.write(c.raw.get())?)
+        },
+    )?;
+    summary.finish();
+    let mut sink = sink.into_inner();
+    if json {
+        sink.write(&(timeline_tail(&summary) + "\n"))?;
+    }
+    sink.finish()?;
+    Ok(verdict)
+}
+
+/// The exit code of a rendered simulation.
+fn finish(a: &SimulateArgs, verdict: Verdict) -> Result<u8, CliError> {
+    let code = verdict.code();
     // The bundled example is a demonstration: its clusters have actions due by design, and
     // a quick start that ends in "process didn't exit successfully" reads as broken.
     if a.scenario.is_none() && code == 1 {

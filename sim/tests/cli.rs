@@ -22,9 +22,9 @@ fn corpus() -> Option<PathBuf> {
     if p.is_dir() {
         Some(p)
     } else {
-        eprintln!(
-            "corpus-based CLI tests skipped: {} is not a directory",
-            p.display()
+        akscert_tests::setup::skipped(
+            "the corpus-based CLI tests",
+            &format!("{} is not a directory", p.display()),
         );
         None
     }
@@ -76,8 +76,11 @@ fn exit_two_when_input_cannot_be_read() {
         ])
         .assert()
         .code(2);
-    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
-    assert!(text.contains("cannot read the input"), "{text}");
+    let text = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        text.contains("akscert: /nonexistent/akscert/file.pem: cannot read the input"),
+        "{text}"
+    );
     akscert()
         .args(["inspect", "-"])
         .write_stdin("hello, world\n")
@@ -273,4 +276,22 @@ fn corpus_files_through_the_cli() {
         .arg(c.join("k8s-pki/apiserver-x509/root.pem"))
         .assert()
         .code(0);
+}
+
+#[test]
+fn a_device_over_the_limit_is_larger_not_zero_bytes() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero here");
+        return;
+    }
+    let out = akscert()
+        .args(["inspect", "--now", "2026-01-01", "/dev/zero"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("larger than the 16777216-byte limit"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("is 0 bytes"), "{stderr}");
 }

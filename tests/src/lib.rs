@@ -5,10 +5,11 @@
 //! is not part of the repository. Tests that need it call [`corpus_dir`], which says on
 //! stderr exactly why they are skipped when it is absent.
 
+/// Set-up without root (`npm ci`) and the log of skipped parts.
+pub mod setup;
 /// Fixtures for the simulator tests (`tests/sim_*.rs`).
 pub mod sim;
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -41,10 +42,12 @@ pub fn corpus_dir() -> Option<PathBuf> {
             .unwrap_or_default();
         // `corpus_limbo-6f33baf5aa70d0ff` → `corpus_limbo`.
         let binary = binary.rsplit_once('-').map_or(&*binary, |(name, _)| name);
-        let _ = writeln!(
-            std::io::stderr(),
-            "{binary}: corpus tests skipped: {how} = {} is not a directory (set AKSCERT_CORPUS to the shared corpus to run them)",
-            dir.display()
+        setup::skipped(
+            &format!("{binary}'s corpus tests"),
+            &format!(
+                "{how} = {} is not a directory (set AKSCERT_CORPUS to the shared corpus to run them)",
+                dir.display()
+            ),
         );
     });
     None

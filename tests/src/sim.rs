@@ -26,7 +26,10 @@ pub fn module(test: &str) -> Option<PathBuf> {
     match built {
         Ok(p) => Some(p.clone()),
         Err(e) => {
-            eprintln!("skipped {test}: `cargo xtask build-wasm` could not build the module: {e}");
+            crate::setup::skipped(
+                test,
+                &format!("`cargo xtask build-wasm` could not build the module: {e}"),
+            );
             None
         }
     }

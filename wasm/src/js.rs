@@ -28,7 +28,8 @@ use akscert_core::inspect::{CertificateColumns, Inspection};
 use akscert_core::inspect::{InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
 use akscert_core::report::{
-    AksFacts, AksFactsRequest, ExpiryReport, ReportRequest, WhatIf, WhatIfRequest,
+    AksFacts, AksFactsRequest, ExpiryReport, FleetReport, FleetReportRequest, ReportRequest,
+    WhatIf, WhatIfRequest,
 };
 #[cfg(feature = "boundary-bench")]
 use serde::Serialize as _;
@@ -358,6 +359,14 @@ pub fn inspect_bundle_serde(request: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = aksFacts)]
 pub fn aks_facts(request: Ts<AksFactsRequest>) -> Result<Ts<AksFacts>, JsValue> {
     dispatch_now("aksFacts", &request.js_value())
+}
+
+/// A fleet's expiry reports in one call: `az aks list -o json` output (and/or cluster
+/// facts) at `now`, each cluster's due items, most urgent first, with the counts and the
+/// clusters that could not be assessed.
+#[wasm_bindgen(js_name = fleetReport)]
+pub fn fleet_report(request: Ts<FleetReportRequest>) -> Result<Ts<FleetReport>, JsValue> {
+    dispatch_now("fleetReport", &request.js_value())
 }
 
 /// `inspect` with the input read as `kind` instead of sniffed: `kind` is set on the

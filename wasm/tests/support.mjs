@@ -57,6 +57,7 @@ export function fnFor(op) {
     aksFacts: (x) => api.aksFacts(x),
     // The batch face answers typed arrays; as plain data it is the JSON face's document.
     inspectBundle: (x) => plainColumns(api.inspectBundle(x)),
+    fleetReport: (x) => api.fleetReport(x),
   }[op];
 }
 

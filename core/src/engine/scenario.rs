@@ -316,6 +316,10 @@ pub enum ScenarioError {
         /// The bound.
         bound: Duration,
     },
+    /// A scenario without clusters: nothing to simulate, and no start to measure the
+    /// horizon from.
+    #[error("clusters: the scenario has none; it needs at least one")]
+    NoClusters,
     /// A horizon before the start or absurdly far.
     #[error("horizon: {why}")]
     Horizon {
@@ -377,6 +381,9 @@ impl Scenario {
                 expected: "Scenario",
                 found: self.kind.clone(),
             });
+        }
+        if self.clusters.is_empty() {
+            return Err(ScenarioError::NoClusters);
         }
         self.policy.validate()?;
         self.validate_faults()?;

@@ -3,6 +3,7 @@
 
 pub mod aks;
 mod facts;
+pub mod fleet;
 mod whatif;
 
 use std::borrow::Cow;
@@ -22,6 +23,10 @@ use crate::time::{Duration, Instant};
 
 pub use aks::{AksAssumptions, AksFacts, AksFactsEntry, AksFactsError, AksFactsRequest, aks_facts};
 pub use facts::{ClusterFacts, PoolFacts};
+pub use fleet::{
+    CertificateDue, DueItem, DueKind, FleetReport, FleetReportRequest, FleetRow, Urgency, Verdict,
+    fleet_report,
+};
 pub use whatif::{WhatIf, WhatIfRequest, what_if};
 
 /// Ask for a report.

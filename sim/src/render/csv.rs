@@ -4,8 +4,8 @@
 use akscert_core::cluster::Event;
 
 use super::name_of;
-use crate::outcome::{ReportOutcome, SimulationRun};
-use crate::urgency::FleetRow;
+use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
+use akscert_core::report::fleet::FleetRow;
 
 fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -23,39 +23,52 @@ fn line(out: &mut String, cells: &[String]) {
 
 /// Every event of every cluster: one row each (failed clusters: one `error` row).
 pub fn timeline(run: &SimulationRun) -> String {
+    let mut out = timeline_header();
+    for c in &run.clusters {
+        out.push_str(&timeline_cluster(c));
+    }
+    out
+}
+
+/// The header row of [`timeline`].
+pub fn timeline_header() -> String {
     let mut out = String::new();
     line(
         &mut out,
         &["cluster", "resourceGroup", "at", "type", "details"].map(String::from),
     );
-    for c in &run.clusters {
-        let t = &c.timeline;
-        if let Some(e) = &t.error {
-            line(
-                &mut out,
-                &[
-                    t.name.clone(),
-                    t.resource_group.clone(),
-                    String::new(),
-                    "error".into(),
-                    format!("{}: {}", e.kind, e.message),
-                ],
-            );
-            continue;
-        }
-        for e in c.events() {
-            let (kind, details) = type_and_details(e);
-            line(
-                &mut out,
-                &[
-                    t.name.clone(),
-                    t.resource_group.clone(),
-                    e.at.to_string(),
-                    kind,
-                    details,
-                ],
-            );
-        }
+    out
+}
+
+/// One cluster's rows of [`timeline`] (a streamed run writes them as it goes).
+pub fn timeline_cluster(c: &ClusterOutcome) -> String {
+    let mut out = String::new();
+    let t = &c.timeline;
+    if let Some(e) = &t.error {
+        line(
+            &mut out,
+            &[
+                t.name.clone(),
+                t.resource_group.clone(),
+                String::new(),
+                "error".into(),
+                format!("{}: {}", e.kind, e.message),
+            ],
+        );
+        return out;
+    }
+    for e in c.events() {
+        let (kind, details) = type_and_details(e);
+        line(
+            &mut out,
+            &[
+                t.name.clone(),
+                t.resource_group.clone(),
+                e.at.to_string(),
+                kind,
+                details,
+            ],
+        );
     }
     out
 }
@@ -124,7 +137,7 @@ pub fn fleet(rows: &[FleetRow]) -> String {
             let mut cells = head.to_vec();
             cells.extend([
                 i.due.to_string(),
-                i.kind.clone(),
+                i.kind.name().to_string(),
                 i.subject.clone(),
                 i.reason.clone(),
                 i.commands.join(" && "),

@@ -8,9 +8,10 @@ use akscert_core::time::Instant;
 
 use super::certs::{lifetimes, report_certs};
 use super::svg::{self, Timeline};
-use super::{Fleet, FleetCounts, esc, name_of};
+use akscert_core::report::fleet::{FleetCounts, FleetRow};
+
+use super::{Fleet, esc, name_of};
 use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
-use crate::urgency::FleetRow;
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccc}\
@@ -45,6 +46,8 @@ fn summary_table(out: &mut String, rows: &[FleetRow]) {
     for r in rows {
         let what = match (&r.error, r.items.first()) {
             (Some(e), _) => e.message.clone(),
+            // A cluster-wide action has no subject: name its kind instead.
+            (None, Some(i)) if i.subject.is_empty() => format!("{}: {}", i.kind, i.reason),
             (None, Some(i)) => format!("{}: {}", i.subject, i.reason),
             (None, None) => "nothing due".into(),
         };
@@ -88,7 +91,7 @@ fn items(out: &mut String, row: &FleetRow, now: Instant) {
                 "<tr><td class=\"{class}\">{}</td><td>{}</td><td>{}</td><td>{cmds}</td></tr>",
                 i.due.date_string(),
                 esc(if i.subject.is_empty() {
-                    &i.kind
+                    i.kind.name()
                 } else {
                     &i.subject
                 }),

@@ -9,9 +9,10 @@ use akscert_core::report::RowStatus;
 use akscert_core::time::Instant;
 use anstyle::{AnsiColor, Style};
 
-use super::{Fleet, FleetCounts, name_of};
+use akscert_core::report::fleet::{DueItem, FleetCounts, FleetRow, Urgency};
+
+use super::{Fleet, name_of};
 use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
-use crate::urgency::{DueItem, FleetRow, Urgency};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -83,7 +84,7 @@ fn items_block(out: &mut String, row: &FleetRow, now: Instant) {
 /// What an item is about: its subject, or its kind for whole-cluster items.
 fn about(item: &DueItem) -> &str {
     if item.subject.is_empty() {
-        &item.kind
+        item.kind.name()
     } else {
         &item.subject
     }
@@ -295,7 +296,11 @@ fn verdict_line(
 
 /// A fleet: one line per cluster, most urgent first, then what to do for the urgent ones.
 pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
-    let now = fleet.now();
+    fleet_rows(fleet.now(), fleet.warn_within(), rows)
+}
+
+/// [`fleet`] from the rows alone (a streamed run keeps nothing else).
+pub fn fleet_rows(now: Instant, warn: akscert_core::time::Duration, rows: &[FleetRow]) -> String {
     let table_rows: Vec<(Style, Vec<String>)> = rows
         .iter()
         .map(|r| {
@@ -350,7 +355,7 @@ pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
             let _ = writeln!(out, "   {}", paint(DIM, &format!("note: {n}")));
         }
     }
-    verdict_line(&mut out, now, fleet.warn_within(), rows);
+    verdict_line(&mut out, now, warn, rows);
     out
 }
 

@@ -6,20 +6,20 @@
 //! exactly as the single run does.
 
 mod certs;
-mod csv;
+pub mod csv;
 mod html;
 mod human;
 mod prom;
 mod svg;
 
-use akscert_core::engine::API_VERSION;
 use akscert_core::engine::ClusterSummary;
+use akscert_core::report::fleet::{
+    self, FleetEntry, FleetReport, FleetRow, FleetSource, RowOf, Verdict,
+};
 use akscert_core::time::{Duration, Instant};
 use serde::Serialize;
-use serde_json::value::RawValue;
 
-use crate::outcome::{InventoryRun, ReportOutcome, SimulationRun};
-use crate::urgency::{self, FleetRow, Urgency, Verdict};
+use crate::outcome::{ClusterOutcome, InventoryRun, ReportOutcome, SimulationRun};
 
 pub use certs::{CertLine, certs_at, lifetimes};
 
@@ -47,12 +47,63 @@ pub enum Fleet<'a> {
     Inventory(&'a InventoryRun),
 }
 
+/// The fleet row of a simulated cluster (akscert-core decides what is due and how
+/// urgent).
+pub fn simulation_row(c: &ClusterOutcome, now: Instant, warn: Duration) -> FleetRow {
+    let t = &c.timeline;
+    let who = RowOf {
+        index: t.index,
+        name: &t.name,
+        resource_group: &t.resource_group,
+    };
+    FleetRow::of_summary(who, t.summary.as_ref(), t.error.clone(), now, warn)
+}
+
+/// The fleet row of one inventory cluster's report.
+pub fn report_row(o: &ReportOutcome, now: Instant, warn: Duration) -> FleetRow {
+    let who = RowOf {
+        index: o.index,
+        name: &o.name,
+        resource_group: &o.resource_group,
+    };
+    FleetRow::of_report(
+        who,
+        o.parsed.as_ref(),
+        o.error.clone(),
+        o.notes.clone(),
+        now,
+        warn,
+    )
+}
+
+/// The rows of a simulation, most urgent first.
+pub fn simulation_rows(run: &SimulationRun) -> Vec<FleetRow> {
+    let mut rows: Vec<FleetRow> = run
+        .clusters
+        .iter()
+        .map(|c| simulation_row(c, run.now, run.warn_within))
+        .collect();
+    fleet::sort_rows(&mut rows);
+    rows
+}
+
+/// The rows of an inventory, most urgent first.
+pub fn inventory_rows(run: &InventoryRun) -> Vec<FleetRow> {
+    let mut rows: Vec<FleetRow> = run
+        .clusters
+        .iter()
+        .map(|c| report_row(c, run.now, run.warn_within))
+        .collect();
+    fleet::sort_rows(&mut rows);
+    rows
+}
+
 impl Fleet<'_> {
     /// The rows, most urgent first.
     pub fn rows(&self) -> Vec<FleetRow> {
         match self {
-            Fleet::Simulation(r) => urgency::simulation_rows(r),
-            Fleet::Inventory(r) => urgency::inventory_rows(r),
+            Fleet::Simulation(r) => simulation_rows(r),
+            Fleet::Inventory(r) => inventory_rows(r),
         }
     }
 
@@ -84,7 +135,7 @@ pub struct Rendered {
 
 /// Render a simulation.
 pub fn simulation(run: &SimulationRun, format: Format) -> Rendered {
-    let rows = urgency::simulation_rows(run);
+    let rows = simulation_rows(run);
     let verdict = Verdict::of(&rows);
     let text = match format {
         Format::Human => human::timeline(run, &rows),
@@ -96,74 +147,13 @@ pub fn simulation(run: &SimulationRun, format: Format) -> Rendered {
     Rendered { text, verdict }
 }
 
-/// Counts of clusters per urgency.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FleetCounts {
-    /// Clusters.
-    pub clusters: usize,
-    /// Could not be assessed.
-    pub errors: usize,
-    /// Overdue.
-    pub overdue: usize,
-    /// Due within the window.
-    pub due: usize,
-    /// Due later.
-    pub later: usize,
-    /// Nothing due.
-    pub ok: usize,
-}
-
-impl FleetCounts {
-    /// Count rows.
-    pub fn of(rows: &[FleetRow]) -> FleetCounts {
-        let mut c = FleetCounts {
-            clusters: rows.len(),
-            ..FleetCounts::default()
-        };
-        for r in rows {
-            match r.urgency {
-                Urgency::Error => c.errors += 1,
-                Urgency::Overdue => c.overdue += 1,
-                Urgency::Due => c.due += 1,
-                Urgency::Later => c.later += 1,
-                Urgency::Ok => c.ok += 1,
-            }
-        }
-        c
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FleetDoc<'a> {
-    api_version: &'static str,
-    kind: &'static str,
-    source: &'static str,
-    now: Instant,
-    warn_within: Duration,
-    counts: FleetCounts,
-    clusters: Vec<FleetEntry<'a>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct FleetEntry<'a> {
-    #[serde(flatten)]
-    row: &'a FleetRow,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<&'a RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a ClusterSummary>,
-}
-
 /// Render a fleet report.
 pub fn fleet(fleet: Fleet<'_>, format: Format) -> Rendered {
     let rows = fleet.rows();
     let verdict = Verdict::of(&rows);
     let text = match format {
         Format::Human => human::fleet(fleet, &rows),
-        Format::Json => fleet_json(fleet, &rows),
+        Format::Json => fleet_json(fleet, rows),
         Format::Csv => csv::fleet(&rows),
         Format::Html => html::fleet(fleet, &rows),
         Format::Prometheus => match fleet {
@@ -174,19 +164,54 @@ pub fn fleet(fleet: Fleet<'_>, format: Format) -> Rendered {
     Rendered { text, verdict }
 }
 
-fn fleet_json(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
-    let clusters = rows
-        .iter()
+/// A fleet report of a simulation from its rows (most urgent first) and, for JSON, each
+/// cluster's summary by index: what a streamed run keeps. `None` for the formats that
+/// need every event (HTML, Prometheus).
+pub fn fleet_from_rows(
+    now: Instant,
+    warn: Duration,
+    rows: Vec<FleetRow>,
+    summaries: &mut [Option<ClusterSummary>],
+    format: Format,
+) -> Option<Rendered> {
+    let verdict = Verdict::of(&rows);
+    let text = match format {
+        Format::Human => human::fleet_rows(now, warn, &rows),
+        Format::Csv => csv::fleet(&rows),
+        Format::Json => {
+            let entries = rows
+                .into_iter()
+                .map(|row| {
+                    let summary = summaries.get_mut(row.index).and_then(Option::take);
+                    FleetEntry {
+                        row,
+                        report: None,
+                        summary,
+                    }
+                })
+                .collect();
+            let doc = FleetReport::new(FleetSource::Scenario, now, warn, entries, Vec::new());
+            serde_json::to_string(&doc).unwrap_or_default() + "\n"
+        }
+        Format::Html | Format::Prometheus => return None,
+    };
+    Some(Rendered { text, verdict })
+}
+
+/// akscert-core's `FleetReport` document.
+fn fleet_json(fleet: Fleet<'_>, rows: Vec<FleetRow>) -> String {
+    let entries = rows
+        .into_iter()
         .map(|row| {
             let (report, summary) = match fleet {
                 Fleet::Simulation(r) => (
                     None,
                     r.clusters
                         .get(row.index)
-                        .and_then(|c| c.timeline.summary.as_ref()),
+                        .and_then(|c| c.timeline.summary.clone()),
                 ),
                 Fleet::Inventory(r) => (
-                    r.clusters.get(row.index).and_then(|c| c.report.as_deref()),
+                    r.clusters.get(row.index).and_then(|c| c.parsed.clone()),
                     None,
                 ),
             };
@@ -197,18 +222,17 @@ fn fleet_json(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
             }
         })
         .collect();
-    let doc = FleetDoc {
-        api_version: API_VERSION,
-        kind: "FleetReport",
-        source: match fleet {
-            Fleet::Simulation(_) => "scenario",
-            Fleet::Inventory(_) => "inventory",
-        },
-        now: fleet.now(),
-        warn_within: fleet.warn_within(),
-        counts: FleetCounts::of(rows),
-        clusters,
+    let source = match fleet {
+        Fleet::Simulation(_) => FleetSource::Scenario,
+        Fleet::Inventory(_) => FleetSource::Inventory,
     };
+    let doc = FleetReport::new(
+        source,
+        fleet.now(),
+        fleet.warn_within(),
+        entries,
+        Vec::new(),
+    );
     serde_json::to_string(&doc).unwrap_or_default() + "\n"
 }
 
@@ -218,7 +242,7 @@ pub fn report(outcome: &ReportOutcome, format: Format) -> Rendered {
         .parsed
         .as_ref()
         .map_or((Instant::MIN, Duration::ZERO), |v| (v.now, v.warn_within));
-    let row = urgency::report_row(outcome, now, warn);
+    let row = report_row(outcome, now, warn);
     let verdict = Verdict::of(std::slice::from_ref(&row));
     let text = match format {
         Format::Human => human::report(outcome, &row),

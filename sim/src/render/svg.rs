@@ -15,6 +15,8 @@ const WIDTH: f64 = 960.0;
 const LABEL: f64 = 250.0;
 const LANE: f64 = 18.0;
 const TOP: f64 = 22.0;
+/// Height of the row under the lanes that holds the "now" label.
+const FOOTER: f64 = 14.0;
 
 /// What a timeline shows.
 pub struct Timeline<'a> {
@@ -59,7 +61,8 @@ pub fn timeline(t: &Timeline<'_>) -> String {
     }
     let downtime_lane = lanes.len();
     let action_lane = downtime_lane + 1;
-    let height = TOP + (action_lane + 1) as f64 * LANE + 8.0;
+    // A footer row below the lanes holds the "now" label, clear of the year labels on top.
+    let height = TOP + (action_lane + 1) as f64 * LANE + 8.0 + FOOTER;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -131,9 +134,10 @@ pub fn timeline(t: &Timeline<'_>) -> String {
         let x = scale.x(now);
         let _ = write!(
             s,
-            r#"<line x1="{x:.1}" y1="12" x2="{x:.1}" y2="{:.1}" class="now"/><text x="{:.1}" y="10" class="now">now</text>"#,
-            height - 4.0,
-            x - 10.0
+            r#"<line x1="{x:.1}" y1="14" x2="{x:.1}" y2="{:.1}" class="now"/><text x="{:.1}" y="{:.1}" class="now">now</text>"#,
+            height - FOOTER,
+            x - 10.0,
+            height - 3.0
         );
     }
     s.push_str("</svg>");
@@ -150,7 +154,7 @@ fn ticks(s: &mut String, t: &Timeline<'_>, scale: &Scale, height: f64) {
             let _ = write!(
                 s,
                 r#"<line x1="{x:.1}" y1="14" x2="{x:.1}" y2="{:.1}" class="tick"/><text x="{:.1}" y="11" class="tick">{yr}</text>"#,
-                height - 4.0,
+                height - FOOTER,
                 x - 12.0
             );
         }
@@ -217,4 +221,50 @@ fn cert_bar(s: &mut String, c: &CertLine, scale: &Scale, y: f64) {
         }
     }
     s.push_str("</g>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `y` of every `<text class="CLASS">`.
+    fn text_rows(svg: &str, class: &str) -> Vec<f64> {
+        svg.split("<text ")
+            .skip(1)
+            .filter_map(|t| t.split('>').next())
+            .filter(|t| t.contains(&format!("class=\"{class}\"")))
+            .filter_map(|t| t.split("y=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn the_now_label_is_clear_of_the_year_labels() {
+        let (Ok(from), Ok(to), Ok(now)) = (
+            Instant::parse("2020-01-01"),
+            Instant::parse("2030-01-01"),
+            // On a year tick: the labels would sit on top of each other in one row.
+            Instant::parse("2025-01-01"),
+        ) else {
+            panic!("test dates")
+        };
+        let svg = timeline(&Timeline {
+            from,
+            to,
+            certs: &[],
+            downtime: &[],
+            actions: &[],
+            now: Some(now),
+        });
+        let ticks = text_rows(&svg, "tick");
+        let nows = text_rows(&svg, "now");
+        assert!(!ticks.is_empty() && nows.len() == 1, "{svg}");
+        // 10px text: rows at least a line apart do not overlap.
+        for t in ticks {
+            assert!(
+                (nows[0] - t).abs() >= 12.0,
+                "now at y={} vs tick at y={t}",
+                nows[0]
+            );
+        }
+    }
 }

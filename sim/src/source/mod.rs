@@ -67,13 +67,14 @@ pub enum SourceError {
     },
     /// Over [`MAX_FILE_BYTES`].
     #[error(
-        "{name} is {size} bytes; the limit is {limit} bytes. Split the fleet into several files, or run it in shards (--shard I/N)"
+        "{name} is {}. Split the fleet into several files, or run it in shards (--shard I/N)",
+        size.map_or_else(|| format!("larger than the limit of {limit} bytes"), |s| format!("{s} bytes; the limit is {limit} bytes"))
     )]
     TooLarge {
         /// The file.
         name: String,
-        /// Its size.
-        size: u64,
+        /// Its size, when known (a pipe or device is read only up to the limit).
+        size: Option<u64>,
         /// The limit.
         limit: u64,
     },
@@ -159,7 +160,7 @@ impl Source {
             if meta.len() > MAX_FILE_BYTES {
                 return Err(SourceError::TooLarge {
                     name: name.to_string(),
-                    size: meta.len(),
+                    size: Some(meta.len()),
                     limit: MAX_FILE_BYTES,
                 });
             }
@@ -168,9 +169,10 @@ impl Source {
                 .map_err(read_err)?;
         }
         if bytes.len() as u64 > MAX_FILE_BYTES {
+            // Read only up to the limit: the real size is unknown.
             return Err(SourceError::TooLarge {
                 name: name.to_string(),
-                size: bytes.len() as u64,
+                size: None,
                 limit: MAX_FILE_BYTES,
             });
         }
@@ -188,6 +190,35 @@ impl Source {
             Format::Toml => self.parse_toml(),
             Format::Yaml => self.parse_yaml(),
         }
+    }
+
+    /// Parse a document that may carry akscert's header (`apiVersion = "akscert/v1"`,
+    /// `kind = KIND`) although `T` has no such fields (cluster facts): the header is
+    /// checked and set aside, the rest parsed as `T`.
+    pub fn parse_with_header<T: DeserializeOwned>(&self, kind: &str) -> Result<T, SourceError> {
+        let mut value: serde_json::Value = self.parse()?;
+        if let Some(map) = value.as_object_mut() {
+            for (field, expected) in [
+                ("apiVersion", akscert_core::engine::API_VERSION),
+                ("kind", kind),
+            ] {
+                match map.get(field) {
+                    None => {}
+                    Some(serde_json::Value::String(s)) if s == expected => {
+                        map.remove(field);
+                    }
+                    Some(other) => {
+                        return Err(
+                            self.error_at(field, format!("expected `{expected}`, found {other}"))
+                        );
+                    }
+                }
+            }
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            self.invalid(None, path, e.into_inner().to_string())
+        })
     }
 
     /// An error about the value at JSON `path` (as akscert-core names it).
@@ -338,12 +369,97 @@ fn strip_json_position(message: &str) -> String {
     }
 }
 
-/// serde-saphyr's message without its source snippet and position suffix.
+/// serde-saphyr's message without its source snippet and position suffix, in the
+/// user's words rather than the library's.
 fn yaml_message(e: &serde_saphyr::Error) -> String {
     let text = e.without_snippet().to_string();
     let first = text.lines().next().unwrap_or("").trim();
-    match first.rfind(" at line ") {
-        Some(i) => first[..i].to_string(),
-        None => first.to_string(),
+    let first = match first.rfind(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    user_words(first)
+}
+
+/// The YAML library speaks to programmers ("set DuplicateKeyPolicy in Options", "budget
+/// breached: AliasAnchorRatio { aliases: 1000, anchors: 1 }"); say what is wrong with the
+/// file instead.
+fn user_words(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("duplicate mapping key") {
+        let key = rest
+            .strip_prefix(": ")
+            .and_then(|r| r.split_once(", set DuplicateKeyPolicy"))
+            .map(|(k, _)| k.trim());
+        return match key {
+            Some(k) => format!("key `{k}` appears twice in one mapping; keep one"),
+            None => "a key appears twice in one mapping; keep one".into(),
+        };
+    }
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        // `Name { field: n, … }` (the breach's Debug form) or a bare `Name`.
+        let (name, fields) = match breach.split_once(" {") {
+            Some((n, f)) => (n.trim(), f.trim_end_matches('}').trim()),
+            None => (breach.trim(), ""),
+        };
+        let numbers: Vec<&str> = fields
+            .split(',')
+            .filter_map(|f| f.split_once(':').map(|(_, v)| v.trim()))
+            .collect();
+        return match (name, numbers.as_slice()) {
+            ("AliasAnchorRatio", [aliases, anchors]) => format!(
+                "the YAML uses its anchors too often ({aliases} aliases of {anchors} anchor(s)): akscert refuses documents that could expand far beyond their size; write the repeated values out"
+            ),
+            ("Depth" | "InclusionDepth" | "PropertyExpansionDepth", numbers) => format!(
+                "the YAML is nested too deeply{} for akscert to read it safely; flatten it",
+                numbers
+                    .first()
+                    .map_or(String::new(), |n| format!(" ({n} levels)"))
+            ),
+            ("SequenceUnbalanced", _) => {
+                "the YAML's structure is unbalanced (is the file cut short?)".into()
+            }
+            (name, numbers) => {
+                let what = match name {
+                    "Aliases" => "aliases (*name)",
+                    "Anchors" => "anchors (&name)",
+                    "Documents" => "documents",
+                    "Nodes" | "Events" => "values",
+                    "ScalarBytes" | "InputBytes" => "bytes of text",
+                    "MergeKeys" => "merge keys (<<)",
+                    _ => "repeated structures",
+                };
+                format!(
+                    "the YAML has too many {what}{} for akscert to read it safely; simplify it",
+                    numbers.first().map_or(String::new(), |n| format!(" ({n})"))
+                )
+            }
+        };
+    }
+    message.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_words;
+
+    #[test]
+    fn yaml_library_texts_become_user_words() {
+        assert_eq!(
+            user_words(
+                "duplicate mapping key: seed, set DuplicateKeyPolicy in Options if acceptable"
+            ),
+            "key `seed` appears twice in one mapping; keep one"
+        );
+        let bomb = user_words("budget breached: AliasAnchorRatio { aliases: 1000, anchors: 1 }");
+        assert!(bomb.contains("1000 aliases of 1 anchor(s)"), "{bomb}");
+        assert!(!bomb.contains("AliasAnchorRatio"), "{bomb}");
+        let deep = user_words("budget breached: Depth { depth: 2000 }");
+        assert_eq!(
+            deep,
+            "the YAML is nested too deeply (2000 levels) for akscert to read it safely; flatten it"
+        );
+        let many = user_words("budget breached: Aliases { aliases: 99 }");
+        assert!(many.contains("too many aliases (*name) (99)"), "{many}");
+        assert_eq!(user_words("missing field `seed`"), "missing field `seed`");
     }
 }

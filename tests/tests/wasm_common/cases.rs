@@ -211,6 +211,7 @@ pub fn all(generated: usize) -> Vec<Case> {
     }
     cases.extend(inspection());
     cases.extend(aks_facts());
+    cases.extend(fleet_report());
     cases
 }
 
@@ -273,6 +274,28 @@ fn aks_facts() -> Vec<Case> {
             "aksFacts",
             j(
                 serde_json::json!({ "input": [], "assume": { "createdAt": "2020-01-01" }, "now": CORPUS_NOW }),
+            ),
+        ),
+    ]
+}
+
+/// `fleetReport`: the bundled `az aks list` example at the corpus's `now`, and input
+/// that is no cluster list.
+fn fleet_report() -> Vec<Case> {
+    let example = std::fs::read_to_string(root().join("examples/az-aks-list.json"))
+        .unwrap_or_else(|e| panic!("read examples/az-aks-list.json: {e}"));
+    let j = |v: serde_json::Value| v.to_string();
+    vec![
+        Case::new(
+            "fleet-report-example",
+            "fleetReport",
+            j(serde_json::json!({ "input": example, "now": CORPUS_NOW, "warnWithin": "90d" })),
+        ),
+        Case::new(
+            "bad-fleet-report-a-scenario",
+            "fleetReport",
+            j(
+                serde_json::json!({ "input": { "apiVersion": "akscert/v1", "kind": "Scenario", "clusters": [] }, "now": CORPUS_NOW }),
             ),
         ),
     ]

@@ -24,6 +24,11 @@ pub fn say(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
+/// Say that `test` is skipped and why, and log it for the run's closing summary.
+fn skip(test: &str, why: &str) {
+    akscert_tests::setup::skipped(test, why);
+}
+
 /// Build the npm package and page (once per test process; a no-op when nothing changed).
 /// A build failure fails the test: the module is the product.
 pub fn built() -> &'static xtask::Built {
@@ -40,9 +45,10 @@ pub fn node(test: &str) -> Option<PathBuf> {
     let version = match out {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
         _ => {
-            say(&format!(
-                "skipped {test}: `node` is not installed (Node.js >= 20 runs the package's tests; CI installs it)"
-            ));
+            skip(
+                test,
+                "`node` is not installed (Node.js >= 20 runs the package's tests; CI installs it)",
+            );
             return None;
         }
     };
@@ -53,17 +59,20 @@ pub fn node(test: &str) -> Option<PathBuf> {
         .and_then(|m| m.parse().ok())
         .unwrap_or(0);
     if major < 20 {
-        say(&format!(
-            "skipped {test}: node {version} is older than the package's minimum, Node.js 20"
-        ));
+        skip(
+            test,
+            &format!("node {version} is older than the package's minimum, Node.js 20"),
+        );
         return None;
     }
     Some(PathBuf::from("node"))
 }
 
-/// Whether the npm dev-dependencies `names` are installed at the root; otherwise says why
-/// `test` is skipped and how to install them.
+/// Whether the npm dev-dependencies `names` are installed at the root — running `npm ci`
+/// first when they are missing or stale and npm is there; otherwise says why `test` is
+/// skipped and how to install them.
 pub fn npm_dev(test: &str, names: &[&str]) -> bool {
+    let setup = akscert_tests::setup::npm_ci();
     let missing: Vec<&str> = names
         .iter()
         .copied()
@@ -78,11 +87,17 @@ pub fn npm_dev(test: &str, names: &[&str]) -> bool {
     if missing.is_empty() {
         return true;
     }
-    say(&format!(
-        "skipped {test}: npm dev-dependencies missing ({}); run `npm ci` at {}",
-        missing.join(", "),
-        root().display()
-    ));
+    let why = setup
+        .err()
+        .unwrap_or_else(|| "npm ci did not install them".into());
+    skip(
+        test,
+        &format!(
+            "npm dev-dependencies missing ({}): {why}; run `npm ci` at {}",
+            missing.join(", "),
+            root().display()
+        ),
+    );
     false
 }
 
@@ -92,9 +107,10 @@ pub fn chromium(test: &str) -> Option<PathBuf> {
     if path.is_file() {
         Some(path)
     } else {
-        say(&format!(
-            "skipped {test}: /usr/bin/chromium is not installed (Debian: `apt-get install -y chromium`; CI installs it)"
-        ));
+        skip(
+            test,
+            "/usr/bin/chromium is not installed (Debian: `apt-get install -y chromium`; CI installs it)",
+        );
         None
     }
 }

@@ -1,0 +1,614 @@
+//! The fleet view: what needs doing in each cluster, and how soon — open actions,
+//! expired or stale certificates, rotations due, broken kubeconfigs — relative to `now`
+//! and the warning window; the clusters most urgent first; and the verdict that decides
+//! a fleet run's exit code. The `fleetReport` operation maps `az aks list -o json` (or
+//! cluster facts) to this view in one call; the CLI renders the same rows for scenarios.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::aks::AksInputError;
+use super::{AksAssumptions, AksFactsRequest, ClusterFacts, ExpiryReport};
+use super::{ReportRequest, RowStatus, aks_facts, expiry_report};
+use crate::cluster::ActionKind;
+use crate::engine::{API_VERSION, ClusterFailure, ClusterSummary};
+use crate::policy::Policy;
+use crate::time::{Duration, Instant};
+
+/// A due item that is about a certificate or a kubeconfig rather than an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum CertificateDue {
+    /// A certificate is past its notAfter.
+    Expired,
+    /// A pool's certificates were left behind by a rotation.
+    Stale,
+    /// A certificate nothing renews expires within the window, or a renewal is overdue.
+    RotationDue,
+    /// Someone's kubeconfig no longer works.
+    KubeconfigBroken,
+}
+
+/// What kind of thing is due: an action, or a certificate's state. Serialised as one
+/// camelCase name (`rotateCerts`, `expired` …), as before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(untagged)]
+pub enum DueKind {
+    /// An action the model raised.
+    Action(ActionKind),
+    /// A certificate or kubeconfig state.
+    Certificate(CertificateDue),
+}
+
+impl DueKind {
+    /// The camelCase name (the JSON value).
+    pub fn name(self) -> &'static str {
+        match self {
+            DueKind::Action(a) => match a {
+                ActionKind::RotateCerts => "rotateCerts",
+                ActionKind::EnableAutorotation => "enableAutorotation",
+                ActionKind::RerunRotateCerts => "rerunRotateCerts",
+                ActionKind::GetCredentials => "getCredentials",
+                ActionKind::RecreateNodePool => "recreateNodePool",
+                ActionKind::ReimageForKscr => "reimageForKscr",
+                ActionKind::KscrOptOutRetires => "kscrOptOutRetires",
+                ActionKind::StartCluster => "startCluster",
+            },
+            DueKind::Certificate(c) => match c {
+                CertificateDue::Expired => "expired",
+                CertificateDue::Stale => "stale",
+                CertificateDue::RotationDue => "rotationDue",
+                CertificateDue::KubeconfigBroken => "kubeconfigBroken",
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for DueKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One thing to do in a cluster, by a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct DueItem {
+    /// Do it by then.
+    pub due: Instant,
+    /// What kind.
+    pub kind: DueKind,
+    /// About what (a pool, a holder, a certificate; empty for the whole cluster).
+    pub subject: String,
+    /// Why.
+    pub reason: String,
+    /// What to run.
+    pub commands: Vec<String>,
+}
+
+/// How urgent a cluster is, most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum Urgency {
+    /// It could not be assessed.
+    Error,
+    /// Something is already overdue or expired.
+    Overdue,
+    /// Something is due within the warning window.
+    Due,
+    /// Something is due, later than the window.
+    Later,
+    /// Nothing to do.
+    Ok,
+}
+
+impl Urgency {
+    /// A short label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Error => "ERROR",
+            Urgency::Overdue => "OVERDUE",
+            Urgency::Due => "DUE",
+            Urgency::Later => "later",
+            Urgency::Ok => "ok",
+        }
+    }
+}
+
+/// One cluster of a fleet view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FleetRow {
+    /// Position in the input.
+    pub index: usize,
+    /// Cluster name.
+    pub name: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// How urgent.
+    pub urgency: Urgency,
+    /// The earliest due date.
+    pub next_due: Option<Instant>,
+    /// Everything due, earliest first.
+    pub items: Vec<DueItem>,
+    /// Why it could not be assessed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ClusterFailure>,
+    /// Notes from reading the input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Which cluster a row is about.
+#[derive(Debug, Clone, Copy)]
+pub struct RowOf<'a> {
+    /// Position in the input.
+    pub index: usize,
+    /// Cluster name.
+    pub name: &'a str,
+    /// Resource group.
+    pub resource_group: &'a str,
+}
+
+/// The due items of an expiry report: its open actions, its expired, stale and due
+/// certificates, and its broken kubeconfigs — earliest first.
+pub fn report_items(r: &ExpiryReport) -> Vec<DueItem> {
+    let mut items: Vec<DueItem> = r
+        .actions
+        .iter()
+        .map(|a| DueItem {
+            due: a.due,
+            kind: DueKind::Action(a.kind),
+            subject: a.subject.clone(),
+            reason: a.reason.clone(),
+            commands: a.commands.clone(),
+        })
+        .collect();
+    for row in &r.rows {
+        let kind = match row.status {
+            RowStatus::Expired => CertificateDue::Expired,
+            RowStatus::Stale => CertificateDue::Stale,
+            RowStatus::RotationDue => CertificateDue::RotationDue,
+            RowStatus::Ok | RowStatus::NoNodes => continue,
+        };
+        items.push(DueItem {
+            // A stale pool is due now; the others by the certificate's end.
+            due: match row.status {
+                RowStatus::Stale => r.now,
+                _ => row.not_after.unwrap_or(r.now),
+            },
+            kind: DueKind::Certificate(kind),
+            subject: format!("{} ({})", row.title, row.scope),
+            reason: row.why.clone(),
+            commands: row.remediation.clone(),
+        });
+    }
+    for k in &r.kubeconfigs {
+        if let Some(msg) = &k.kubectl {
+            items.push(DueItem {
+                due: r.now,
+                kind: DueKind::Certificate(CertificateDue::KubeconfigBroken),
+                subject: k.holder.clone(),
+                reason: msg.clone(),
+                commands: k.remediation.clone(),
+            });
+        }
+    }
+    sort_items(&mut items);
+    items
+}
+
+/// The due items of a simulated cluster at `now`: the actions raised by `now` and not
+/// resolved by then — earliest first.
+pub fn summary_items(s: &ClusterSummary, now: Instant) -> Vec<DueItem> {
+    let mut items: Vec<DueItem> = s
+        .actions
+        .iter()
+        .filter(|a| a.raised <= now && a.resolved.is_none_or(|r| r > now))
+        .map(|a| DueItem {
+            due: a.due,
+            kind: DueKind::Action(a.kind),
+            subject: a.subject.clone(),
+            reason: a.reason.clone(),
+            commands: a.commands.clone(),
+        })
+        .collect();
+    sort_items(&mut items);
+    items
+}
+
+fn sort_items(items: &mut [DueItem]) {
+    items.sort_by(|a, b| {
+        (a.due, a.kind.name(), &a.subject).cmp(&(b.due, b.kind.name(), &b.subject))
+    });
+}
+
+/// How urgent `items` (sorted) make a cluster at `now` with warning window `warn`.
+pub fn urgency(items: &[DueItem], failed: bool, now: Instant, warn: Duration) -> Urgency {
+    if failed {
+        return Urgency::Error;
+    }
+    match items.iter().map(|i| i.due).min() {
+        None => Urgency::Ok,
+        Some(d) if d < now => Urgency::Overdue,
+        Some(d) if d <= now + warn => Urgency::Due,
+        Some(_) => Urgency::Later,
+    }
+}
+
+impl FleetRow {
+    /// The row of a cluster's expiry report (or of its failure), at the report's `now`.
+    pub fn of_report(
+        who: RowOf<'_>,
+        report: Option<&ExpiryReport>,
+        error: Option<ClusterFailure>,
+        notes: Vec<String>,
+        now: Instant,
+        warn: Duration,
+    ) -> FleetRow {
+        let items = report.map(report_items).unwrap_or_default();
+        let mut u = urgency(&items, error.is_some(), now, warn);
+        // An expired or stale certificate is overdue even when its item's date is not
+        // (a stale pool's certificates may still be within their validity).
+        if u != Urgency::Error
+            && report.is_some_and(|r| matches!(r.worst, RowStatus::Expired | RowStatus::Stale))
+        {
+            u = Urgency::Overdue;
+        }
+        FleetRow::new(who, u, items, error, notes)
+    }
+
+    /// The row of a simulated cluster (its summary, or `None` when its run failed).
+    pub fn of_summary(
+        who: RowOf<'_>,
+        summary: Option<&ClusterSummary>,
+        error: Option<ClusterFailure>,
+        now: Instant,
+        warn: Duration,
+    ) -> FleetRow {
+        let items = summary.map(|s| summary_items(s, now)).unwrap_or_default();
+        let u = urgency(&items, error.is_some(), now, warn);
+        FleetRow::new(who, u, items, error, Vec::new())
+    }
+
+    fn new(
+        who: RowOf<'_>,
+        urgency: Urgency,
+        items: Vec<DueItem>,
+        error: Option<ClusterFailure>,
+        notes: Vec<String>,
+    ) -> FleetRow {
+        FleetRow {
+            index: who.index,
+            name: who.name.to_string(),
+            resource_group: who.resource_group.to_string(),
+            urgency,
+            next_due: items.first().map(|i| i.due),
+            items,
+            error,
+            notes,
+        }
+    }
+}
+
+/// Sort rows most urgent first: urgency, then the earliest due date, then name and
+/// input position.
+pub fn sort_rows(rows: &mut [FleetRow]) {
+    rows.sort_by(row_order);
+}
+
+fn row_order(a: &FleetRow, b: &FleetRow) -> std::cmp::Ordering {
+    (
+        a.urgency,
+        a.next_due.unwrap_or(Instant::MAX),
+        &a.name,
+        a.index,
+    )
+        .cmp(&(
+            b.urgency,
+            b.next_due.unwrap_or(Instant::MAX),
+            &b.name,
+            b.index,
+        ))
+}
+
+/// What a fleet view means for the exit code of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    /// 0: nothing due within the window.
+    Clear,
+    /// 1: something expires or needs action within the window (or already did).
+    Due,
+    /// 2: a cluster could not be assessed (the rest of the view is still complete).
+    Error,
+}
+
+impl Verdict {
+    /// The process exit code.
+    pub fn code(self) -> u8 {
+        match self {
+            Verdict::Clear => 0,
+            Verdict::Due => 1,
+            Verdict::Error => 2,
+        }
+    }
+
+    /// The verdict of one cluster's urgency.
+    pub fn of_urgency(u: Urgency) -> Verdict {
+        match u {
+            Urgency::Error => Verdict::Error,
+            Urgency::Overdue | Urgency::Due => Verdict::Due,
+            Urgency::Later | Urgency::Ok => Verdict::Clear,
+        }
+    }
+
+    /// The verdict of some rows: the worst of theirs.
+    pub fn of(rows: &[FleetRow]) -> Verdict {
+        rows.iter()
+            .map(|r| Verdict::of_urgency(r.urgency))
+            .max()
+            .unwrap_or(Verdict::Clear)
+    }
+}
+
+/// Clusters per urgency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FleetCounts {
+    /// Clusters.
+    pub clusters: usize,
+    /// Could not be assessed.
+    pub errors: usize,
+    /// Overdue.
+    pub overdue: usize,
+    /// Due within the window.
+    pub due: usize,
+    /// Due later.
+    pub later: usize,
+    /// Nothing due.
+    pub ok: usize,
+}
+
+impl FleetCounts {
+    /// Count rows.
+    pub fn of(rows: &[FleetRow]) -> FleetCounts {
+        let mut c = FleetCounts::default();
+        for r in rows {
+            c.add(r.urgency);
+        }
+        c
+    }
+
+    /// Count one more cluster.
+    pub fn add(&mut self, u: Urgency) {
+        self.clusters += 1;
+        match u {
+            Urgency::Error => self.errors += 1,
+            Urgency::Overdue => self.overdue += 1,
+            Urgency::Due => self.due += 1,
+            Urgency::Later => self.later += 1,
+            Urgency::Ok => self.ok += 1,
+        }
+    }
+}
+
+/// Where a fleet view's clusters came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum FleetSource {
+    /// Simulated from a scenario.
+    Scenario,
+    /// Reported from `az aks list` output or cluster facts.
+    Inventory,
+}
+
+/// One cluster of a [`FleetReport`]: its row, and the report or summary it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FleetEntry {
+    /// The row.
+    #[serde(flatten)]
+    pub row: FleetRow,
+    /// The cluster's expiry report (inventories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ExpiryReport>,
+    /// The cluster's simulation summary (scenarios).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<ClusterSummary>,
+}
+
+/// The fleet report: every cluster, most urgent first (reads back from its JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct FleetReport {
+    /// `akscert/v1`.
+    #[serde(deserialize_with = "crate::document::api_version")]
+    pub api_version: String,
+    /// `FleetReport`.
+    pub kind: String,
+    /// Scenario or inventory.
+    pub source: FleetSource,
+    /// The instant reported on.
+    pub now: Instant,
+    /// The warning window.
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
+    pub warn_within: Duration,
+    /// Clusters per urgency.
+    pub counts: FleetCounts,
+    /// Every cluster, most urgent first.
+    pub clusters: Vec<FleetEntry>,
+    /// Remarks on the input as a whole (list items that are not clusters, skipped).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl FleetReport {
+    /// The report of `entries` (in any order; sorted here, most urgent first).
+    pub fn new(
+        source: FleetSource,
+        now: Instant,
+        warn_within: Duration,
+        mut entries: Vec<FleetEntry>,
+        notes: Vec<String>,
+    ) -> FleetReport {
+        entries.sort_by(|a, b| row_order(&a.row, &b.row));
+        let mut counts = FleetCounts::default();
+        for e in &entries {
+            counts.add(e.row.urgency);
+        }
+        FleetReport {
+            api_version: API_VERSION.into(),
+            kind: "FleetReport".into(),
+            source,
+            now,
+            warn_within,
+            counts,
+            clusters: entries,
+            notes,
+        }
+    }
+
+    /// The exit-code verdict.
+    pub fn verdict(&self) -> Verdict {
+        self.clusters
+            .iter()
+            .map(|e| Verdict::of_urgency(e.row.urgency))
+            .max()
+            .unwrap_or(Verdict::Clear)
+    }
+}
+
+/// `fleetReport` input: `az aks list|show -o json` output and/or cluster facts, the
+/// present and the warning window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FleetReportRequest {
+    /// What `az aks list -o json` or `az aks show -o json` printed, as text or as the
+    /// document (see `aksFacts`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(type = "string | object"))]
+    pub input: Option<Value>,
+    /// What to assume where the az JSON is silent.
+    #[serde(default)]
+    pub assume: AksAssumptions,
+    /// Clusters given as facts (after those of `input`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<ClusterFacts>,
+    /// The instant to report on.
+    pub now: Instant,
+    /// Anything due within this span counts as due (default 30 days).
+    #[serde(default = "thirty_days")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
+    pub warn_within: Duration,
+    /// Policy overrides.
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+fn thirty_days() -> Duration {
+    Duration::days(30)
+}
+
+/// The `fleetReport` operation: each cluster's expiry report at `now`, as a fleet view,
+/// most urgent first. A cluster without facts or whose facts do not replay is a row of
+/// its own with the error; only input that is no az output at all fails the call.
+pub fn fleet_report(req: &FleetReportRequest) -> Result<FleetReport, AksInputError> {
+    let mut entries = Vec::new();
+    let mut notes = Vec::new();
+    if let Some(input) = &req.input {
+        let facts = aks_facts(&AksFactsRequest {
+            input: input.clone(),
+            assume: req.assume,
+            now: req.now,
+            policy: req.policy.clone(),
+        })?;
+        notes = facts.notes;
+        for e in facts.clusters {
+            let name = e.name.unwrap_or_else(|| format!("#{}", e.index));
+            let rg = e.resource_group.unwrap_or_default();
+            let who = RowOf {
+                index: e.index,
+                name: &name,
+                resource_group: &rg,
+            };
+            let failure = e.error.map(|b| ClusterFailure {
+                kind: b.kind,
+                message: b.message,
+            });
+            entries.push(entry(req, who, e.facts, failure, e.notes));
+        }
+    }
+    let first = entries.len();
+    for (i, facts) in req.clusters.iter().enumerate() {
+        let who = RowOf {
+            index: first + i,
+            name: &facts.name,
+            resource_group: &facts.resource_group,
+        };
+        entries.push(entry(req, who, Some(facts.clone()), None, Vec::new()));
+    }
+    Ok(FleetReport::new(
+        FleetSource::Inventory,
+        req.now,
+        req.warn_within,
+        entries,
+        notes,
+    ))
+}
+
+fn entry(
+    req: &FleetReportRequest,
+    who: RowOf<'_>,
+    facts: Option<ClusterFacts>,
+    failure: Option<ClusterFailure>,
+    notes: Vec<String>,
+) -> FleetEntry {
+    let report = facts.map(|cluster| {
+        expiry_report(&ReportRequest {
+            now: req.now,
+            warn_within: req.warn_within,
+            policy: req.policy.clone(),
+            cluster,
+        })
+    });
+    let (report, error) = match (report, failure) {
+        (_, Some(f)) => (None, Some(f)),
+        (Some(Ok(r)), None) => (Some(r), None),
+        (Some(Err(e)), None) => (
+            None,
+            Some(ClusterFailure {
+                kind: "invalidClusterFacts".into(),
+                message: e.to_string(),
+            }),
+        ),
+        (None, None) => (
+            None,
+            Some(ClusterFailure {
+                kind: "missingFacts".into(),
+                message: format!("cluster `{}`: no facts", who.name),
+            }),
+        ),
+    };
+    let row = FleetRow::of_report(who, report.as_ref(), error, notes, req.now, req.warn_within);
+    FleetEntry {
+        row,
+        report,
+        summary: None,
+    }
+}
+
+#[cfg(test)]
+#[path = "fleet_tests.rs"]
+mod tests;
