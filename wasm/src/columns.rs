@@ -1,5 +1,7 @@
 //! `CertificateColumns` as JS values without JSON text: one array per column, a
 //! `Uint8Array` for the 0/1 columns. A conversion, no logic: every value is the core's.
+//! Built only for the boundary benchmark (`--features boundary-bench`): JSON text read by
+//! `JSON.parse` measured faster, and ships.
 
 use akscert_core::inspect::CertificateColumns;
 use js_sys::{Array, Object, Reflect, Uint8Array};

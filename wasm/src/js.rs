@@ -36,8 +36,6 @@ use serde::Serialize as _;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::columns;
-
 /// The `ApiError` kind of a value JSON cannot represent (a `BigInt`, a cycle).
 const NOT_JSON: &str = "badInput";
 
@@ -324,17 +322,26 @@ pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValu
 }
 
 /// The batch face for bundles: the certificates of one input (a PEM bundle, a CA store,
-/// a kubeconfig …) as columns — row `i` of every column is the `i`-th certificate — built
-/// as JS arrays directly, without JSON text. Takes what `inspect` takes (a plain string is
-/// the text to inspect).
+/// a kubeconfig …) as columns — row `i` of every column is the `i`-th certificate — in one
+/// call. Takes what `inspect` takes (a plain string is the text to inspect). Crosses the
+/// boundary as JSON text read by `JSON.parse`: measured faster than building the arrays
+/// value by value or with serde-wasm-bindgen (benches/README.md, `boundary.mjs`).
 #[wasm_bindgen(js_name = inspectBundle)]
 pub fn inspect_bundle(
     #[wasm_bindgen(unchecked_param_type = "InspectRequest | string")] request: JsValue,
 ) -> Result<Ts<CertificateColumns>, JsValue> {
+    dispatch_now("inspectBundle", &inspect_request(&request))
+}
+
+/// The same columns built as JS arrays value by value: built only for the boundary
+/// benchmark (`--features boundary-bench`), which measured it against JSON text.
+#[cfg(feature = "boundary-bench")]
+#[wasm_bindgen(js_name = inspectBundleColumns)]
+pub fn inspect_bundle_columns(request: JsValue) -> Result<JsValue, JsValue> {
     let text = json_text(&inspect_request(&request), Defaults::Now)?;
     let req: api::InspectRequest = api::parse(text.text()).map_err(|e| input_error(&e, &text))?;
     let columns = api::inspect_bundle(&req).map_err(|e| input_error(&e, &text))?;
-    Ok(Ts::new_unchecked(columns::to_js(&columns)))
+    Ok(crate::columns::to_js(&columns))
 }
 
 /// The same columns through serde-wasm-bindgen (one JS call per value and per key): built

@@ -8,5 +8,6 @@
 //! Both are thin: every answer is `akscert_core::api::call`'s, byte for byte.
 
 pub mod abi;
+#[cfg(feature = "boundary-bench")]
 mod columns;
 mod js;

@@ -55,15 +55,9 @@ export function fnFor(op) {
     inspectSet: (x) => api.inspectSet(x),
     checkTrust: (x) => api.checkTrust(x),
     aksFacts: (x) => api.aksFacts(x),
-    // The batch face answers typed arrays; as plain data it is the JSON face's document.
-    inspectBundle: (x) => plainColumns(api.inspectBundle(x)),
+    inspectBundle: (x) => api.inspectBundle(x),
     fleetReport: (x) => api.fleetReport(x),
   }[op];
-}
-
-/** `inspectBundle`'s answer with its `Uint8Array` columns as plain arrays. */
-export function plainColumns(c) {
-  return { ...c, isCa: Array.from(c.isCa), selfIssued: Array.from(c.selfIssued) };
 }
 
 /** Throws unless `value` is plain JSON data: no undefined, no Map, no BigInt, no class. */

@@ -41,11 +41,9 @@ pub struct CertificateColumns {
     pub days_left: Vec<i64>,
     /// Status at `now`.
     pub status: Vec<Status>,
-    /// 1 for a CA certificate (basicConstraints cA), else 0 (a `Uint8Array` in JS).
-    #[cfg_attr(feature = "tsify", tsify(type = "Uint8Array | number[]"))]
+    /// 1 for a CA certificate (basicConstraints cA), else 0.
     pub is_ca: Vec<u8>,
     /// 1 when issuer = subject, else 0.
-    #[cfg_attr(feature = "tsify", tsify(type = "Uint8Array | number[]"))]
     pub self_issued: Vec<u8>,
     /// Which AKS certificate each is.
     pub role: Vec<AksRole>,
