@@ -104,11 +104,9 @@ impl Op {
     /// `simulate` and `verify` features: what a browser page loads first) leaves out the
     /// simulator and signature checks; every other operation is in every build.
     pub const fn available(self) -> bool {
-        match self {
-            Op::Simulate | Op::SimulateCluster => cfg!(feature = "simulate"),
-            Op::InspectSet | Op::CheckTrust => cfg!(feature = "verify"),
-            _ => true,
-        }
+        let simulator = matches!(self, Op::Simulate | Op::SimulateCluster);
+        let signatures = matches!(self, Op::InspectSet | Op::CheckTrust);
+        (!simulator || cfg!(feature = "simulate")) && (!signatures || cfg!(feature = "verify"))
     }
 
     /// The names of all operations, comma-separated (for messages).
