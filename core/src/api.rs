@@ -340,8 +340,9 @@ pub struct InspectSetRequest {
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NamedInput {
-    /// Its name (a file name).
-    pub name: String,
+    /// Its name (a file name): `source`, as `inspect` calls it (`name` is read too).
+    #[serde(alias = "name")]
+    pub source: String,
     /// As text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input: Option<String>,
@@ -524,7 +525,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             let mut owned = Vec::with_capacity(req.inputs.len());
             for (i, item) in req.inputs.iter().enumerate() {
                 let bytes = input_bytes(&item.input, &item.input_base64, &format!("inputs[{i}]."))?;
-                owned.push((item.name.as_str(), bytes));
+                owned.push((item.source.as_str(), bytes));
             }
             let borrowed: Vec<(&str, &[u8])> =
                 owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();

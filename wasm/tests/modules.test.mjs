@@ -62,3 +62,26 @@ test('what needs elliptic-curve arithmetic is said, not guessed, by the calculat
   assert.throws(() => calc.inspect({ ...req, verify: true }), (e) => e.kind === 'unavailableOperation' && /akscert\/full/.test(e.message));
   assert.ok(api.inspect({ ...req, verify: true }).certificates.every((c) => c.linkedBy === 'signature'));
 });
+
+test('the JS face: now defaults to this instant, object errors name paths, plain text inspects', () => {
+  const cluster = { name: 'p', resourceGroup: 'rg', created: '2023-01-01T00:00:00Z', kubernetesVersion: '1.29.2',
+    nodePools: [{ name: 'nodepool1', count: 1 }] };
+  const before = Date.now();
+  const r = calc.expiryReport({ cluster });
+  const now = Date.parse(r.now);
+  assert.ok(now >= before - 1000 && now <= Date.now() + 1000, r.now);
+  assert.throws(() => calc.expiryReport({ cluster: { ...cluster, name: 5 } }),
+    (e) => e.kind === 'badInput' && e.message.startsWith('cluster.name: ') && !/line \d/.test(e.message));
+  // A string that is not a request's JSON is the text to inspect; a request's JSON is read as one.
+  const pem = JSON.parse(loadCases().find((c) => c.name === 'inspect-pem-chain').input).input;
+  assert.equal(calc.inspect(pem).certificates.length, 2);
+  assert.equal(calc.inspectBundle(pem).count, 2);
+  assert.equal(calc.inspect(JSON.stringify({ input: pem, now: '2026-01-01' })).now, '2026-01-01T00:00:00Z');
+  // A lone surrogate is named for what it is, at its path.
+  assert.throws(() => calc.inspect({ input: 'abc\ud800' }),
+    (e) => e.kind === 'badInput' && /^input: .*lone UTF-16 surrogate/.test(e.message));
+  // inspectSet takes `source`, as inspect does (and still `name`).
+  const set = api.inspectSet({ inputs: [{ source: 'chain.pem', input: pem }] });
+  assert.equal(set.items[0].source, 'chain.pem');
+  assert.equal(api.inspectSet({ inputs: [{ name: 'old.pem', input: pem }] }).items[0].source, 'old.pem');
+});
