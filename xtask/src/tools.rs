@@ -2,6 +2,7 @@
 //! with cargo if missing or different), wasm-opt from npm `binaryen`, and Node for a smoke
 //! test of an optimised module.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -99,9 +100,9 @@ pub fn ensure_wasm_bindgen(pin: &str, verbose: bool) -> Result<PathBuf, BuildErr
 /// The Rust target the module is built for.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-/// Whether the active toolchain's sysroot has the standard library for [`WASM_TARGET`].
-fn has_wasm_target(root: &Path) -> Option<bool> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+/// Whether the sysroot `rustc` reports has the standard library for [`WASM_TARGET`];
+/// `None` when rustc cannot be asked.
+fn has_wasm_target(rustc: &OsStr, root: &Path) -> Option<bool> {
     let out = Command::new(rustc)
         .current_dir(root)
         .args(["--print", "sysroot"])
@@ -126,11 +127,22 @@ fn has_wasm_target(root: &Path) -> Option<bool> {
 /// cargo with "can't find crate for `core`". With rustup present, add the target (saying
 /// so); without it, say exactly what to do.
 pub fn ensure_wasm_target(root: &Path, verbose: bool) -> Result<(), BuildError> {
-    if has_wasm_target(root) != Some(false) {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    ensure_wasm_target_with(&rustc, OsStr::new("rustup"), root, verbose)
+}
+
+/// [`ensure_wasm_target`] with the `rustc` and `rustup` to run named (tests use stand-ins).
+fn ensure_wasm_target_with(
+    rustc: &OsStr,
+    rustup: &OsStr,
+    root: &Path,
+    verbose: bool,
+) -> Result<(), BuildError> {
+    if has_wasm_target(rustc, root) != Some(false) {
         // Present, or the sysroot could not be asked for: let cargo speak for itself.
         return Ok(());
     }
-    let rustup_works = Command::new("rustup")
+    let rustup_works = Command::new(rustup)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
@@ -144,10 +156,10 @@ pub fn ensure_wasm_target(root: &Path, verbose: bool) -> Result<(), BuildError> 
     eprintln!(
         "xtask: the active toolchain lacks the {WASM_TARGET} target; running `rustup target add {WASM_TARGET}`"
     );
-    let mut add = Command::new("rustup");
+    let mut add = Command::new(rustup);
     add.current_dir(root).args(["target", "add", WASM_TARGET]);
     run(add, "rustup target add wasm32-unknown-unknown", verbose)?;
-    match has_wasm_target(root) {
+    match has_wasm_target(rustc, root) {
         Some(false) => Err(BuildError::Tool(format!(
             "`rustup target add {WASM_TARGET}` succeeded but the toolchain still has no {WASM_TARGET} library"
         ))),
@@ -215,4 +227,57 @@ pub fn smoke_test(package: &Path) -> Result<(), BuildError> {
     let mut cmd = Command::new("node");
     cmd.arg("--input-type=module").arg("-e").arg(script);
     run(cmd, "node smoke test of the optimised module", false)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A stand-in `rustc` printing `sysroot`, and a `rustup` that adds the target there
+    /// (or, with `works = false`, no rustup at all).
+    fn fakes(dir: &Path, works: bool) -> (PathBuf, PathBuf) {
+        let sysroot = dir.join("sysroot");
+        fs::create_dir_all(sysroot.join("lib/rustlib")).unwrap();
+        let script = |name: &str, body: String| {
+            let p = dir.join(name);
+            fs::write(&p, format!("#!/bin/sh\n{body}\n")).unwrap();
+            fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
+            p
+        };
+        let rustc = script("rustc", format!("echo {}", sysroot.display()));
+        let lib = sysroot.join("lib/rustlib").join(WASM_TARGET).join("lib");
+        let rustup = if works {
+            script(
+                "rustup",
+                format!("[ \"$1\" = target ] && mkdir -p {}; exit 0", lib.display()),
+            )
+        } else {
+            dir.join("no-rustup-here")
+        };
+        (rustc, rustup)
+    }
+
+    #[test]
+    fn a_missing_wasm_target_is_added_with_rustup_or_explained() {
+        let dir = std::env::temp_dir().join(format!("akscert-xtask-target-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let (rustc, rustup) = fakes(&dir, true);
+        assert_eq!(has_wasm_target(rustc.as_os_str(), &dir), Some(false));
+        ensure_wasm_target_with(rustc.as_os_str(), rustup.as_os_str(), &dir, false).unwrap();
+        assert_eq!(has_wasm_target(rustc.as_os_str(), &dir), Some(true));
+
+        let other = dir.join("other");
+        fs::create_dir_all(&other).unwrap();
+        let (rustc, no_rustup) = fakes(&other, false);
+        let e = ensure_wasm_target_with(rustc.as_os_str(), no_rustup.as_os_str(), &other, false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("rustup target add wasm32-unknown-unknown") && e.contains("rust-std"),
+            "{e}"
+        );
+        let _ = fs::remove_dir_all(&dir);
+    }
 }
