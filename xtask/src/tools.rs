@@ -230,6 +230,8 @@ pub fn smoke_test(package: &Path) -> Result<(), BuildError> {
 }
 
 #[cfg(all(test, unix))]
+// Test code: a failed unwrap is a failed test, with its message.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
