@@ -106,6 +106,10 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
                         os_type: s(pp, "osType"),
                         os_sku: s(pp, "osSku").or_else(|| s(pp, "osSKU")),
                         count: pp.get("count").and_then(Value::as_u64),
+                        count_given: pp
+                            .get("count")
+                            .filter(|c| !c.is_null() && c.as_u64().is_none())
+                            .map(|c| c.to_string().chars().take(40).collect()),
                         orchestrator_version: s(pp, "orchestratorVersion"),
                         current_orchestrator_version: s(pp, "currentOrchestratorVersion"),
                         node_image_version: s(pp, "nodeImageVersion"),

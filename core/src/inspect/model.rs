@@ -489,6 +489,10 @@ pub struct NodePoolFacts {
     pub os_sku: Option<String>,
     /// `count`.
     pub count: Option<u64>,
+    /// The JSON text of a `count` that is no node count (`-5`, `1e20`, `"three"`), so that
+    /// the report can say so instead of "no count"; not part of the document.
+    #[serde(skip)]
+    pub(crate) count_given: Option<String>,
     /// `orchestratorVersion`.
     pub orchestrator_version: Option<String>,
     /// `currentOrchestratorVersion`.

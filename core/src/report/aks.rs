@@ -484,9 +484,22 @@ fn pool_facts(
         Some(o) if o.eq_ignore_ascii_case("Windows") => Os::Windows,
         _ => Os::Linux,
     };
-    let count = match p.count {
-        Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
-        None => {
+    let count = match (p.count.map(u32::try_from), &p.count_given) {
+        (Some(Ok(n)), _) => n,
+        (Some(Err(_)), _) => {
+            notes.push(format!(
+                "node pool {name}: count {} in the JSON is not a node count; assumed 0 nodes",
+                p.count.unwrap_or_default()
+            ));
+            0
+        }
+        (None, Some(given)) => {
+            notes.push(format!(
+                "node pool {name}: count {given} in the JSON is not a node count (a whole number, 0 or more); assumed 0 nodes"
+            ));
+            0
+        }
+        (None, None) => {
             notes.push(format!(
                 "node pool {name}: no count in the JSON; assumed 0 nodes"
             ));

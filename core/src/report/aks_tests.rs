@@ -356,6 +356,21 @@ fn node_pool_snapshots_images_and_counts_are_read_or_noted() {
     ] {
         assert!(e.notes.iter().any(|n| n == expected), "{:?}", e.notes);
     }
+    // A count that is there but no node count is said to be so, not "no count".
+    for (given, shown) in [
+        (json!(-5), "-5"),
+        (json!(1e20), "1e+20"),
+        (json!("three"), "\"three\""),
+    ] {
+        let mut c = shop_prod();
+        c["agentPoolProfiles"][1]["count"] = given;
+        let e = one(c, AksAssumptions::default());
+        assert_eq!(facts(&e).node_pools[1].count, 0);
+        let expected = format!(
+            "node pool win: count {shown} in the JSON is not a node count (a whole number, 0 or more); assumed 0 nodes"
+        );
+        assert!(e.notes.iter().any(|n| *n == expected), "{:?}", e.notes);
+    }
     assert!(
         e.notes
             .iter()
