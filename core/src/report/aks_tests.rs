@@ -369,7 +369,7 @@ fn node_pool_snapshots_images_and_counts_are_read_or_noted() {
         let expected = format!(
             "node pool win: count {shown} in the JSON is not a node count (a whole number, 0 or more); assumed 0 nodes"
         );
-        assert!(e.notes.iter().any(|n| *n == expected), "{:?}", e.notes);
+        assert!(e.notes.contains(&expected), "{:?}", e.notes);
     }
     assert!(
         e.notes
