@@ -7,15 +7,18 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "simulate")]
 use crate::engine::{self, RunOptions};
-use crate::engine::{API_VERSION, Horizon, Scenario, ScenarioError};
+use crate::document::API_VERSION;
+use crate::engine::{Horizon, Scenario, ScenarioError};
 use crate::inspect::{self, InputKind, InspectError, InspectOptions};
 use crate::policy::{Policy, PolicyError};
 use crate::report::aks::AksInputError;
 use crate::report::{self, AksFactsRequest, ReportError, ReportRequest, WhatIfRequest};
 use crate::time::{Duration, Instant};
 
-/// Largest JSON input accepted (a 10,000-cluster fleet scenario is about 10 MB).
-pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+/// Largest JSON request `call` accepts: a whole fleet's scenario (10,000 clusters are
+/// about 10 MB). Larger than [`crate::inspect::MAX_INSPECT_BYTES`], which bounds the one
+/// input an inspection reads (a request carries it, JSON-escaped, inside).
+pub const MAX_REQUEST_BYTES: usize = 64 * 1024 * 1024;
 
 /// The operations of the API: each has a stable camelCase name (what `call` takes) and a
 /// stable ABI number (what the C-style host ABI and the CLI's wasm engine pass). Numbers
@@ -241,15 +244,7 @@ pub struct ErrorDocument {
     pub error: ErrorBody,
 }
 
-/// Kind and message of an error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-pub struct ErrorBody {
-    /// Stable kind.
-    pub kind: String,
-    /// Message naming what and where.
-    pub message: String,
-}
+pub use crate::document::ErrorBody;
 
 impl From<&ApiError> for ErrorDocument {
     fn from(e: &ApiError) -> Self {
@@ -412,10 +407,10 @@ pub struct VersionInfo {
 
 /// Parse `input` as `T`, with the JSON path, line and column of any problem.
 pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
-    if input.len() > MAX_INPUT_BYTES {
+    if input.len() > MAX_REQUEST_BYTES {
         return Err(ApiError::TooLarge {
             size: input.len(),
-            limit: MAX_INPUT_BYTES,
+            limit: MAX_REQUEST_BYTES,
         });
     }
     let mut de = serde_json::Deserializer::from_str(input);

@@ -32,10 +32,22 @@
 
 use std::fmt;
 
-use serde::Deserializer;
 use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::engine::API_VERSION;
+/// The `apiVersion` of every document akscert reads or writes.
+pub const API_VERSION: &str = "akscert/v1";
+
+/// Kind and message of an error: in the error document every face prints, and wherever a
+/// document reports one part's failure (an `aksFacts` entry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+pub struct ErrorBody {
+    /// Stable kind.
+    pub kind: String,
+    /// Message naming what and where.
+    pub message: String,
+}
 
 /// Expects one exact string.
 struct Exactly {

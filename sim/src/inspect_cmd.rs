@@ -66,7 +66,7 @@ fn wall_clock() -> Instant {
 
 /// Read at most one byte more than the limit, so a huge file is refused without being read.
 fn read_limited(name: &str) -> Result<Vec<u8>, InspectError> {
-    let limit = inspect::MAX_INPUT_BYTES as u64;
+    let limit = inspect::MAX_INSPECT_BYTES as u64;
     let mut buf = Vec::new();
     let result = if name == "-" {
         std::io::stdin()
@@ -86,12 +86,12 @@ fn read_limited(name: &str) -> Result<Vec<u8>, InspectError> {
             match std::fs::metadata(name) {
                 Ok(m) if name != "-" && m.is_file() => Err(InspectError::TooLarge {
                     size: usize::try_from(m.len()).unwrap_or(usize::MAX),
-                    limit: inspect::MAX_INPUT_BYTES,
+                    limit: inspect::MAX_INSPECT_BYTES,
                 }),
                 _ => Err(InspectError::Io {
                     reason: format!(
                         "it is larger than the {}-byte limit for one input",
-                        inspect::MAX_INPUT_BYTES
+                        inspect::MAX_INSPECT_BYTES
                     ),
                 }),
             }

@@ -10,8 +10,7 @@ use crate::policy::{Policy, PolicyError};
 use crate::time::{Duration, Instant};
 use crate::version::KubernetesVersion;
 
-/// The `apiVersion` of every document akscert reads or writes.
-pub const API_VERSION: &str = "akscert/v1";
+pub use crate::document::API_VERSION;
 
 /// A what-if scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -25,7 +25,7 @@ pub enum InspectError {
         /// The operating system's reason.
         reason: String,
     },
-    /// Over the documented size limit ([`super::MAX_INPUT_BYTES`]).
+    /// Over the documented size limit ([`super::MAX_INSPECT_BYTES`]).
     #[error("the input is {size} bytes, over the {limit}-byte limit for one input")]
     TooLarge {
         /// Size of the input in bytes.

@@ -9,7 +9,7 @@
 //! (`kubeconfig` + `apiserver.pem` → "will this kubeconfig still work against this API
 //! server?"); [`check_trust`] checks one CA against one certificate.
 //!
-//! **Limits.** One input may be at most [`MAX_INPUT_BYTES`] (16 MiB) and hold at most
+//! **Limits.** One input may be at most [`MAX_INSPECT_BYTES`] (16 MiB) and hold at most
 //! [`MAX_CERTIFICATES`] certificates; larger inputs are refused with
 //! [`InspectError::TooLarge`] / [`InspectError::Limit`] before any parsing. Every parser
 //! is linear in its input (one pass over lines or TLVs), nothing recurses on input
@@ -65,7 +65,7 @@ use x509::{ParsedCert, parse_certificate, reparse_certificate};
 
 /// Largest input accepted, in bytes (16 MiB: a kubeconfig or PEM bundle is kilobytes; a
 /// whole system CA store is about 200 KiB).
-pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_INSPECT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Most certificates read from one input.
 pub const MAX_CERTIFICATES: usize = 20_000;
@@ -133,10 +133,10 @@ pub fn inspect_certificates(
 
 /// Binary DER only (one certificate, or several concatenated); never sniffed as text.
 pub fn inspect_der(input: &[u8], opts: &InspectOptions) -> Result<Inspection, InspectError> {
-    if input.len() > MAX_INPUT_BYTES {
+    if input.len() > MAX_INSPECT_BYTES {
         return Err(InspectError::TooLarge {
             size: input.len(),
-            limit: MAX_INPUT_BYTES,
+            limit: MAX_INSPECT_BYTES,
         });
     }
     if input.is_empty() {
@@ -395,10 +395,10 @@ fn run(
     kind: Option<InputKind>,
     trust: bool,
 ) -> Result<Inspection, InspectError> {
-    if input.len() > MAX_INPUT_BYTES {
+    if input.len() > MAX_INSPECT_BYTES {
         return Err(InspectError::TooLarge {
             size: input.len(),
-            limit: MAX_INPUT_BYTES,
+            limit: MAX_INSPECT_BYTES,
         });
     }
     if input.iter().all(u8::is_ascii_whitespace) {

@@ -12,8 +12,7 @@ use super::classify::AksRole;
 use super::error::InspectError;
 use crate::time::{Duration, Instant};
 
-/// The `apiVersion` of every top-level document.
-pub const API_VERSION: &str = "akscert/v1";
+pub use crate::document::API_VERSION;
 
 /// How a certificate or date stands at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

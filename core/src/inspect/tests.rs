@@ -10,7 +10,7 @@ fn now() -> Instant {
 #[test]
 fn empty_and_oversized_inputs_are_typed_errors() {
     assert_eq!(inspect(b"  \n", now()).unwrap_err(), InspectError::Empty);
-    let big = vec![b'a'; MAX_INPUT_BYTES + 1];
+    let big = vec![b'a'; MAX_INSPECT_BYTES + 1];
     assert!(matches!(
         inspect(&big, now()).unwrap_err(),
         InspectError::TooLarge { .. }

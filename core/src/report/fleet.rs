@@ -11,7 +11,8 @@ use super::aks::AksInputError;
 use super::{AksAssumptions, AksFactsRequest, ClusterFacts, ExpiryReport};
 use super::{ReportRequest, RowStatus, aks_facts, expiry_report};
 use crate::cluster::ActionKind;
-use crate::engine::{API_VERSION, ClusterFailure, ClusterSummary};
+use crate::document::API_VERSION;
+use crate::engine::{ClusterFailure, ClusterSummary};
 use crate::policy::Policy;
 use crate::time::{Duration, Instant};
 

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::{
     Action, Cluster, EventKind, KubeconfigError, PowerState, ProvisioningState, Tracked,
 };
-use crate::engine::{self, API_VERSION, RunOptions, ScenarioError};
+use crate::document::API_VERSION;
+use crate::engine::{self, RunOptions, ScenarioError};
 use crate::explain;
 use crate::inventory::{
     CertRole, Issuer, Maintainer, NodeFacts, RotationMechanism, Scope, node_path,

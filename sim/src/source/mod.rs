@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 
 /// Largest input file accepted: akscert-core's JSON input limit (64 MiB, about six times
 /// a 10,000-cluster fleet). Bigger fleets run in shards (`--shard`).
-pub const MAX_FILE_BYTES: u64 = akscert_core::api::MAX_INPUT_BYTES as u64;
+pub const MAX_FILE_BYTES: u64 = akscert_core::api::MAX_REQUEST_BYTES as u64;
 
 /// The syntax of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 use std::time::Instant as Clock;
 
 use akscert_core::Instant;
-use akscert_core::inspect::{self, InspectError, InspectOptions, MAX_INPUT_BYTES};
+use akscert_core::inspect::{self, InspectError, InspectOptions, MAX_INSPECT_BYTES};
 use rcgen::{CertificateParams, DnType, KeyPair};
 
 fn opts() -> InspectOptions {
@@ -152,9 +152,9 @@ fn private_keys_are_never_echoed_even_in_errors() {
 
 #[test]
 fn size_limit_is_enforced_before_parsing() {
-    let big = vec![b'A'; MAX_INPUT_BYTES + 1];
+    let big = vec![b'A'; MAX_INSPECT_BYTES + 1];
     assert!(
-        matches!(inspect::inspect(&big, opts().now), Err(InspectError::TooLarge { size, limit }) if size == MAX_INPUT_BYTES + 1 && limit == MAX_INPUT_BYTES)
+        matches!(inspect::inspect(&big, opts().now), Err(InspectError::TooLarge { size, limit }) if size == MAX_INSPECT_BYTES + 1 && limit == MAX_INSPECT_BYTES)
     );
 }
 
