@@ -5,9 +5,9 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::document::API_VERSION;
 #[cfg(feature = "simulate")]
 use crate::engine::{self, RunOptions};
-use crate::document::API_VERSION;
 use crate::engine::{Horizon, Scenario, ScenarioError};
 use crate::inspect::{self, InputKind, InspectError, InspectOptions};
 use crate::policy::{Policy, PolicyError};

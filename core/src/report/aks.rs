@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{ClusterFacts, PoolFacts};
-use crate::document::ErrorBody;
 use crate::cluster::PoolMode;
 use crate::document::API_VERSION;
+use crate::document::ErrorBody;
 use crate::explain;
 use crate::inspect::{self, ClusterFacts as AksCluster, InspectError, NodePoolFacts as AksPool};
 use crate::inventory::Os;
