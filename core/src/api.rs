@@ -112,25 +112,28 @@ impl Op {
         (!simulator || cfg!(feature = "simulate")) && (!signatures || cfg!(feature = "verify"))
     }
 
+    /// The operations this build answers, in ABI number order.
+    pub fn in_this_build() -> impl Iterator<Item = Op> {
+        Op::ALL.into_iter().filter(|op| op.available())
+    }
+
     /// The names of all operations, comma-separated (for messages).
     pub fn names() -> String {
-        let mut out = String::new();
-        for (i, op) in Op::ALL.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            out.push_str(op.name());
-        }
-        out
+        Op::ALL.map(Op::name).join(", ")
     }
 }
 
-/// Which build of the model this is: `full` (every operation) or `calculator` (what a
-/// page needs at first paint: no simulator, no signature checks).
+/// [`BUILD`] of the build with every operation.
+pub const FULL_BUILD: &str = "full";
+
+/// [`BUILD`] of the build a page needs at first paint: no simulator, no signature checks.
+pub const CALCULATOR_BUILD: &str = "calculator";
+
+/// Which build of the model this is: [`FULL_BUILD`] or [`CALCULATOR_BUILD`].
 pub const BUILD: &str = if cfg!(all(feature = "simulate", feature = "verify")) {
-    "full"
+    FULL_BUILD
 } else {
-    "calculator"
+    CALCULATOR_BUILD
 };
 
 impl core::fmt::Display for Op {
@@ -463,11 +466,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             api_version: API_VERSION.into(),
             core_version: env!("CARGO_PKG_VERSION").into(),
             build: BUILD.into(),
-            operations: Op::ALL
-                .iter()
-                .filter(|op| op.available())
-                .map(|op| op.name().to_string())
-                .collect(),
+            operations: Op::in_this_build().map(|op| op.name().into()).collect(),
         })),
         Op::Policy => {
             // Empty input: the defaults. Otherwise overrides, validated and completed.

@@ -167,10 +167,11 @@
     return fullLoading;
   }
 
-  /** Run `op` on JSON text off the page's thread when a worker is available; the
-   * simulator's operations go to the full module, loaded first if need be. */
+  /** Run `op` on JSON text off the page's thread when a worker is available; what the
+   * calculator module does not answer (its operations() says) goes to the full module,
+   * loaded first if need be. */
   function runText(op, text) {
-    if (op === 'simulate') {
+    if (api.operations().indexOf(op) < 0) {
       return ensureFull().then(function () { return runOn('full', fullApi, op, text); }, function (e) {
         return { ok: false, kind: 'unavailableOperation', message: 'the simulator module could not be loaded: ' + e.message };
       });
@@ -431,7 +432,7 @@
       return;
     }
     var op = kind === 'scenario' ? 'simulate' : 'inspect';
-    if (op === 'simulate' && !fullApi) $('paste-status').textContent = 'loading the simulator…';
+    if (api.operations().indexOf(op) < 0 && !fullApi) $('paste-status').textContent = 'loading the simulator…';
     var input = op === 'simulate' ? text : JSON.stringify({ input: text, now: nowInstant(), source: 'pasted input' });
     runText(op, input).then(function (r) {
       if (mine !== pasteSeq) return;

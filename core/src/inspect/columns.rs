@@ -57,15 +57,14 @@ impl CertificateColumns {
     /// The columns of `inspection`'s certificates.
     pub fn of(inspection: &Inspection) -> CertificateColumns {
         let certs = &inspection.certificates;
-        let column = |f: &dyn Fn(usize) -> String| (0..certs.len()).map(f).collect::<Vec<_>>();
         CertificateColumns {
-            api_version: crate::engine::API_VERSION.into(),
+            api_version: crate::document::API_VERSION.into(),
             kind: "CertificateColumns".into(),
             source: inspection.source.clone(),
             now: inspection.now,
             count: certs.len(),
-            location: column(&|i| certs[i].location.clone()),
-            subject: column(&|i| certs[i].subject.dn.clone()),
+            location: certs.iter().map(|c| c.location.clone()).collect(),
+            subject: certs.iter().map(|c| c.subject.dn.clone()).collect(),
             subject_cn: certs.iter().map(|c| c.subject.cn.clone()).collect(),
             issuer_cn: certs.iter().map(|c| c.issuer.cn.clone()).collect(),
             not_before: certs.iter().map(|c| c.not_before).collect(),
@@ -75,7 +74,7 @@ impl CertificateColumns {
             is_ca: certs.iter().map(|c| u8::from(c.is_ca)).collect(),
             self_issued: certs.iter().map(|c| u8::from(c.self_issued)).collect(),
             role: certs.iter().map(|c| c.role).collect(),
-            sha256: column(&|i| certs[i].sha256_fingerprint.clone()),
+            sha256: certs.iter().map(|c| c.sha256_fingerprint.clone()).collect(),
             errors: inspection.errors.clone(),
         }
     }

@@ -254,7 +254,7 @@ impl WasmEngine {
                 ),
             });
         }
-        if info.build == "calculator" {
+        if info.build == akscert_core::api::CALCULATOR_BUILD {
             return Err(EngineError::Operations {
                 path: self.path.clone(),
                 why: "this is the calculator module (akscert_bg.wasm), which has no simulator; the CLI runs the full module, full/akscert_full_bg.wasm".into(),
