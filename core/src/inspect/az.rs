@@ -272,6 +272,7 @@ fn instant(v: &Value, key: &str) -> Option<Instant> {
 }
 
 /// Read `az aks show|list -o json`, ARM bodies, ARM API examples or operation statuses.
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_json(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let v = parse_json(t)?;
     match &v {
@@ -362,6 +363,7 @@ fn split_message(msg: &str) -> (bool, String, String) {
 }
 
 /// Read run-command output in any of its three forms.
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_run_command(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let trimmed = t.trim();
     let (form, code, display, message) = if trimmed.starts_with('{') {

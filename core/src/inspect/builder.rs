@@ -22,6 +22,9 @@ pub(crate) struct Builder<'o> {
     facts: Vec<LinkFacts>,
     /// Check each CA of the input against the certificates it may have issued.
     trust_within: bool,
+    /// AKS's rules for rotation hints, built once per inspection rather than per
+    /// certificate (it owns strings).
+    policy: Policy,
 }
 
 impl<'o> Builder<'o> {
@@ -51,6 +54,7 @@ impl<'o> Builder<'o> {
                 raw: Vec::new(),
             },
             prefix: String::new(),
+            policy: Policy::default(),
             attention: Vec::new(),
             facts: Vec::new(),
             trust_within: opts.verify,
@@ -155,9 +159,9 @@ impl<'o> Builder<'o> {
         v.role_reason = reason;
         // Tool output may show only notAfter; a renewal point needs both ends.
         v.next_rotation = match (v.not_before, v.not_after) {
-            (Some(nb), Some(na)) => rotation_hint(role, nb, na, &Policy::default()),
+            (Some(nb), Some(na)) => rotation_hint(role, nb, na, &self.policy),
             (None, Some(na)) => {
-                rotation_hint(role, na, na, &Policy::default()).filter(|h| h.earliest.is_none())
+                rotation_hint(role, na, na, &self.policy).filter(|h| h.earliest.is_none())
             }
             _ => None,
         };
@@ -353,7 +357,7 @@ impl<'o> Builder<'o> {
             },
             role,
             role_reason,
-            next_rotation: rotation_hint(role, p.not_before, p.not_after, &Policy::default()),
+            next_rotation: rotation_hint(role, p.not_before, p.not_after, &self.policy),
             issued_by: None,
             strict_der: p.strict_ok,
             warnings: p.warnings,

@@ -8,28 +8,60 @@ use super::der_walk::{DerError, Reader, oid_text, tag};
 use super::model::NameInfo;
 use crate::time::Instant;
 
-/// Short names of the attribute types that appear in real certificate names.
-const ATTRIBUTE_NAMES: &[(&str, &str)] = &[
-    ("2.5.4.3", "CN"),
-    ("2.5.4.6", "C"),
-    ("2.5.4.10", "O"),
-    ("2.5.4.11", "OU"),
-    ("2.5.4.7", "L"),
-    ("2.5.4.8", "ST"),
-    ("2.5.4.9", "street"),
-    ("2.5.4.5", "serialNumber"),
-    ("2.5.4.4", "SN"),
-    ("2.5.4.42", "GN"),
-    ("2.5.4.12", "title"),
-    ("2.5.4.15", "businessCategory"),
-    ("2.5.4.17", "postalCode"),
-    ("2.5.4.97", "organizationIdentifier"),
-    ("1.2.840.113549.1.9.1", "emailAddress"),
-    ("0.9.2342.19200300.100.1.25", "DC"),
-    ("0.9.2342.19200300.100.1.1", "UID"),
-    ("1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"),
-    ("1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"),
-    ("1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"),
+/// Short names of the attribute types that appear in real certificate names, by their
+/// DER contents (dotted form beside each; a test checks they agree), so that reading a
+/// name compares a few bytes rather than formatting each attribute's OID.
+const ATTRIBUTE_NAMES: &[(&[u8], &str)] = &[
+    (&[0x55, 0x04, 0x03], "CN"),                     // 2.5.4.3
+    (&[0x55, 0x04, 0x06], "C"),                      // 2.5.4.6
+    (&[0x55, 0x04, 0x0a], "O"),                      // 2.5.4.10
+    (&[0x55, 0x04, 0x0b], "OU"),                     // 2.5.4.11
+    (&[0x55, 0x04, 0x07], "L"),                      // 2.5.4.7
+    (&[0x55, 0x04, 0x08], "ST"),                     // 2.5.4.8
+    (&[0x55, 0x04, 0x09], "street"),                 // 2.5.4.9
+    (&[0x55, 0x04, 0x05], "serialNumber"),           // 2.5.4.5
+    (&[0x55, 0x04, 0x04], "SN"),                     // 2.5.4.4
+    (&[0x55, 0x04, 0x2a], "GN"),                     // 2.5.4.42
+    (&[0x55, 0x04, 0x0c], "title"),                  // 2.5.4.12
+    (&[0x55, 0x04, 0x0f], "businessCategory"),       // 2.5.4.15
+    (&[0x55, 0x04, 0x11], "postalCode"),             // 2.5.4.17
+    (&[0x55, 0x04, 0x61], "organizationIdentifier"), // 2.5.4.97
+    // 1.2.840.113549.1.9.1
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01],
+        "emailAddress",
+    ),
+    // 0.9.2342.19200300.100.1.25
+    (
+        &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19],
+        "DC",
+    ),
+    // 0.9.2342.19200300.100.1.1
+    (
+        &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01],
+        "UID",
+    ),
+    // 1.3.6.1.4.1.311.60.2.1.3
+    (
+        &[
+            0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3c, 0x02, 0x01, 0x03,
+        ],
+        "jurisdictionC",
+    ),
+    // 1.3.6.1.4.1.311.60.2.1.2
+    (
+        &[
+            0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3c, 0x02, 0x01, 0x02,
+        ],
+        "jurisdictionST",
+    ),
+    // 1.3.6.1.4.1.311.60.2.1.1
+    (
+        &[
+            0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3c, 0x02, 0x01, 0x01,
+        ],
+        "jurisdictionL",
+    ),
 ];
 
 /// Decode an ASN.1 character string by its tag. Returns the text and, when the bytes break
@@ -135,7 +167,11 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<Strin
 }
 
 fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
+    // ASCII (nearly every name) is the same in Latin-1 and UTF-8: copy it whole.
+    match std::str::from_utf8(bytes) {
+        Ok(s) if s.is_ascii() => s.to_owned(),
+        _ => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
 }
 
 /// Lower-case hex without separators.
@@ -173,6 +209,13 @@ pub(crate) fn hex_colon_upper(bytes: &[u8]) -> String {
 /// unambiguous; control characters are shown as `\xx` so they cannot mess up a terminal.
 /// Append `v` to `out`, escaped for the `dn` string.
 fn push_escaped(out: &mut String, v: &str) {
+    // Printable ASCII without a comma, plus or backslash (nearly every value) is pushed whole.
+    if v.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b',' | b'+' | b'\\'))
+    {
+        out.push_str(v);
+        return;
+    }
     for c in v.chars() {
         match c {
             ',' | '+' | '\\' => {
@@ -228,14 +271,18 @@ pub(crate) fn render_name(
             let mut fields = Reader::inside(&atv);
             let oid = fields.expect(tag::OID, "attribute type")?;
             let value = fields.read()?;
-            let oid_text: std::borrow::Cow<'_, str> =
-                oid_text(oid.value).unwrap_or_else(|| format!("#{}", hex_lower(oid.value)).into());
             let short = ATTRIBUTE_NAMES
                 .iter()
-                .find(|(o, _)| *o == oid_text)
+                .find(|(o, _)| *o == oid.value)
                 .map(|(_, n)| *n);
+            // Only an attribute without a short name is shown by its OID.
+            let dotted: std::borrow::Cow<'_, str> = match short {
+                Some(s) => s.into(),
+                None => oid_text(oid.value)
+                    .unwrap_or_else(|| format!("#{}", hex_lower(oid.value)).into()),
+            };
             let (text, defect) = decode_string(value.tag, value.value);
-            let key = short.unwrap_or(&oid_text);
+            let key: &str = &dotted;
             if let Some(d) = defect {
                 warnings.push(format!("{key} attribute: {d}"));
             }
@@ -395,6 +442,54 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
 
 #[cfg(test)]
 mod tests {
+    use super::super::der_walk::oid_string;
+
+    #[test]
+    fn attribute_names_are_keyed_by_the_right_oids() {
+        let dotted = [
+            "2.5.4.3",
+            "2.5.4.6",
+            "2.5.4.10",
+            "2.5.4.11",
+            "2.5.4.7",
+            "2.5.4.8",
+            "2.5.4.9",
+            "2.5.4.5",
+            "2.5.4.4",
+            "2.5.4.42",
+            "2.5.4.12",
+            "2.5.4.15",
+            "2.5.4.17",
+            "2.5.4.97",
+            "1.2.840.113549.1.9.1",
+            "0.9.2342.19200300.100.1.25",
+            "0.9.2342.19200300.100.1.1",
+            "1.3.6.1.4.1.311.60.2.1.3",
+            "1.3.6.1.4.1.311.60.2.1.2",
+            "1.3.6.1.4.1.311.60.2.1.1",
+        ];
+        assert_eq!(ATTRIBUTE_NAMES.len(), dotted.len());
+        for ((der, name), text) in ATTRIBUTE_NAMES.iter().zip(dotted) {
+            assert_eq!(oid_string(der).as_deref(), Some(text), "{name}");
+        }
+    }
+
+    #[test]
+    fn escaping_fast_path_matches_the_general_rule() {
+        for (value, want) in [
+            ("plain value", "plain value"),
+            ("a,b+c\\d", "a\\,b\\+c\\\\d"),
+            ("tab\there", "tab\\09here"),
+            ("caf\u{e9}", "caf\u{e9}"),
+            ("\u{85}x", "\\85x"),
+        ] {
+            let mut out = String::new();
+            push_escaped(&mut out, value);
+            assert_eq!(out, want, "{value:?}");
+        }
+        assert_eq!(latin1(b"abc"), "abc");
+        assert_eq!(latin1(&[0x63, 0xe9]), "c\u{e9}");
+    }
     use super::*;
 
     fn t(tag_byte: u8, s: &str) -> X509Time {

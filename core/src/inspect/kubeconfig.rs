@@ -106,6 +106,7 @@ fn parse_yaml(t: &str) -> Result<Node, InspectError> {
 }
 
 /// Read a kubeconfig into the builder.
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let root = parse_yaml(t)?;
     if !matches!(root, Node::Map(_)) {

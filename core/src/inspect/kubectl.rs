@@ -78,6 +78,7 @@ fn none_to_null(s: &str) -> Option<String> {
 }
 
 /// Read `kubectl get csr` (also `oc get csr`, which has no REQUESTEDDURATION column).
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_csr(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut header: Option<Vec<(String, usize)>> = None;
     for (n, line) in numbered_lines(t) {
@@ -173,6 +174,7 @@ fn pool_from_name(name: &str) -> Option<String> {
 }
 
 /// Read `kubectl get nodes [-L key]…`.
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     const FIXED: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
     let mut header: Option<Vec<(String, usize)>> = None;

@@ -453,7 +453,8 @@ fn read_decoded_text(
 /// Replace Markdown code-fence lines (```` ```json ````) with blank lines: documentation
 /// samples wrap output in them. Line numbers stay the same.
 fn strip_fences(t: &str) -> std::borrow::Cow<'_, str> {
-    if !t.contains("```") {
+    // A byte search first: most inputs hold no backtick at all.
+    if !t.as_bytes().contains(&b'`') || !t.contains("```") {
         return std::borrow::Cow::Borrowed(t);
     }
     let lines: Vec<&str> = t
@@ -516,6 +517,10 @@ pub(crate) fn sniff(t: &str) -> Option<InputKind> {
 }
 
 /// Read text of a known kind into the builder.
+///
+/// Each kind's reader is `#[inline(never)]`: browsers compile a WebAssembly function
+/// whole, the first time it runs, so a dispatcher with every reader inlined made a page's
+/// first PEM inspection compile the kubeconfig, `az`, kubectl and tool readers too.
 pub(crate) fn read_text(t: &str, kind: InputKind, b: &mut Builder<'_>) -> Result<(), InspectError> {
     match kind {
         InputKind::Pem => read_pem(t, b),

@@ -79,6 +79,14 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
         let mut error: Option<InspectError> = None;
         let mut in_headers = true;
         while let Some(&(n, l)) = lines.peek() {
+            // The common line: base64 characters only. It holds no `-` (neither BEGIN nor
+            // END), no `:` (no header) and no whitespace, so it is collected whole.
+            if !secret && !l.is_empty() && l.bytes().all(is_base64_byte) {
+                lines.next();
+                body.extend_from_slice(l.as_bytes());
+                in_headers = false;
+                continue;
+            }
             // Body lines (no `-`) skip the BEGIN/END checks entirely.
             let dashed = l.as_bytes().contains(&b'-');
             if dashed && begin_label(l).is_some() {

@@ -115,8 +115,19 @@ pub(crate) fn base64_decode(text: &str, what: &str) -> Result<Vec<u8>, InspectEr
 
 /// Whether `b` may appear in base64 text (`=` included).
 pub(crate) fn is_base64_byte(b: u8) -> bool {
-    B64_VALUES[usize::from(b)] != 0xff || b == b'='
+    B64_OR_PAD[usize::from(b)]
 }
+
+/// [`is_base64_byte`] as one table lookup (PEM bodies are checked byte by byte).
+const B64_OR_PAD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = B64_VALUES[i] != 0xff || i == b'=' as usize;
+        i += 1;
+    }
+    t
+};
 
 /// [`base64_decode`] with the name built only when there is an error (a PEM bundle decodes
 /// hundreds of blocks; naming each costs more than decoding it).
@@ -167,16 +178,22 @@ fn decode_canonical(compact: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let data = &compact[..compact.len() - pad];
-    let mut out = Vec::with_capacity(compact.len() / 4 * 3);
     let mut chunks = data.chunks_exact(4);
-    for c in &mut chunks {
+    // Room for a padded tail's one or two bytes, so that pushing them does not reallocate.
+    let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
+    out.resize(data.len() / 4 * 3, 0);
+    // Invalid characters are 0xFF in the table: OR-ing every value and checking once at
+    // the end keeps the loop free of branches.
+    let mut seen = 0u32;
+    for (c, o) in (&mut chunks).zip(out.chunks_exact_mut(3)) {
         let v = |i: usize| u32::from(B64_VALUES[usize::from(c[i])]);
         let (a, b, x, d) = (v(0), v(1), v(2), v(3));
-        if (a | b | x | d) > 63 {
-            return None;
-        }
+        seen |= a | b | x | d;
         let n = (a << 18) | (b << 12) | (x << 6) | d;
-        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+        o.copy_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+    }
+    if seen > 63 {
+        return None;
     }
     let rest = chunks.remainder();
     let mut n = 0u32;

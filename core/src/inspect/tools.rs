@@ -107,6 +107,7 @@ fn openssl_failure(l: &str) -> bool {
 
 /// Read `openssl x509` text: `-text` blocks and `-noout -dates|-enddate|-startdate|-subject|
 /// -issuer|-serial` lines, several certificates' worth in one input.
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut cur: Option<ValidityReport> = None;
     let mut cur_tool = Tool::OpensslDates;
@@ -243,6 +244,7 @@ fn curl_field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 
 /// Read `curl -v` output: each `Server certificate:` block (or lone `expire date:` lines)
 /// becomes a row; verification results and `SSL certificate problem` lines are kept.
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut cur: Option<ValidityReport> = None;
     let mut problem: Option<(usize, String)> = None;
@@ -395,6 +397,7 @@ fn kubeadm_row(line: &str) -> Option<(String, Instant, Vec<String>)> {
 }
 
 /// Read `kubeadm certs check-expiration`: one row per certificate and per CA.
+#[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_kubeadm(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut in_ca_table = false;
     for (n, line) in numbered_lines(t) {
