@@ -26,6 +26,7 @@ mod columns;
 mod der_walk;
 mod dn;
 mod error;
+mod ext_der;
 mod keypair;
 mod kubeconfig;
 mod kubectl;

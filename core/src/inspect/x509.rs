@@ -19,6 +19,7 @@ use std::borrow::Cow;
 use super::der_walk::{DerError, Reader, Tlv, is_canonical_der, oid_text, tag, uint_bits};
 use super::dn::{hex_colon_upper, parse_x509_time, render_name};
 use super::error::InspectError;
+use super::ext_der::{self, AltName};
 use super::model::{BasicConstraintsInfo, NameInfo, PublicKeyInfo, SanInfo};
 use crate::time::Instant;
 
@@ -646,20 +647,26 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
         }
         match &*ext.oid {
             "2.5.29.19" => {
-                if let Some(bc) = decode_ext::<BasicConstraints>(ext.value, "basicConstraints", w) {
-                    if bc.path_len_constraint.is_some() && !bc.ca {
+                let read = ext_der::basic_constraints(ext.value).or_else(|| {
+                    decode_ext::<BasicConstraints>(ext.value, "basicConstraints", w)
+                        .map(|bc| (bc.ca, bc.path_len_constraint))
+                });
+                if let Some((ca, path_len)) = read {
+                    if path_len.is_some() && !ca {
                         w.push("basicConstraints has pathLenConstraint without cA".into());
                     }
                     p.basic_constraints = Some(BasicConstraintsInfo {
-                        ca: bc.ca,
-                        path_len: bc.path_len_constraint,
+                        ca,
+                        path_len,
                         critical: ext.critical,
                     });
                 }
             }
             "2.5.29.15" => {
-                if let Some(ku) = decode_ext::<KeyUsage>(ext.value, "keyUsage", w) {
-                    let bits = ku.0.bits();
+                let read = ext_der::key_usage(ext.value).or_else(|| {
+                    decode_ext::<KeyUsage>(ext.value, "keyUsage", w).map(|ku| ku.0.bits())
+                });
+                if let Some(bits) = read {
                     if bits == 0 {
                         w.push("keyUsage has no bits set".into());
                     }
@@ -674,7 +681,10 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 }
             }
             "2.5.29.37" => {
-                if let Some(eku) = decode_ext::<ExtendedKeyUsage>(ext.value, "extendedKeyUsage", w)
+                if let Some(purposes) = ext_der::extended_key_usage(ext.value) {
+                    p.extended_key_usage = Some(purposes.into_iter().map(eku_name).collect());
+                } else if let Some(eku) =
+                    decode_ext::<ExtendedKeyUsage>(ext.value, "extendedKeyUsage", w)
                 {
                     if eku.0.is_empty() {
                         w.push("extendedKeyUsage is empty".into());
@@ -690,7 +700,19 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
             "2.5.29.17" => {
                 san_present = true;
                 san_critical = ext.critical;
-                if let Some(san) = decode_ext::<SubjectAltName>(ext.value, "subjectAltName", w) {
+                if let Some(names) = ext_der::subject_alt_name(ext.value) {
+                    for name in names {
+                        match name {
+                            AltName::Dns(s) => p.sans.dns.push(s.to_owned()),
+                            AltName::Email(s) => p.sans.email.push(s.to_owned()),
+                            AltName::Uri(s) => p.sans.uri.push(s.to_owned()),
+                            // 4 or 16 bytes: always an address.
+                            AltName::Ip(b) => p.sans.ip.extend(format_ip(b)),
+                        }
+                    }
+                } else if let Some(san) =
+                    decode_ext::<SubjectAltName>(ext.value, "subjectAltName", w)
+                {
                     if san.0.is_empty() {
                         w.push("subjectAltName is empty (RFC 5280: SIZE (1..MAX))".into());
                     }
@@ -717,14 +739,19 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 decode_ext::<SubjectAltName>(ext.value, "issuerAltName", w);
             }
             "2.5.29.14" => {
-                if let Some(ski) =
+                if let Some(id) = ext_der::subject_key_identifier(ext.value) {
+                    p.subject_key_id = Some(id.to_vec());
+                } else if let Some(ski) =
                     decode_ext::<SubjectKeyIdentifier>(ext.value, "subjectKeyIdentifier", w)
                 {
                     p.subject_key_id = Some(ski.0.as_bytes().to_vec());
                 }
             }
             "2.5.29.35" => {
-                if let Some(aki) =
+                if let Some(id) = ext_der::authority_key_identifier(ext.value) {
+                    p.authority_key_id = Some(id.to_vec());
+                    p.aki_has_issuer_serial = false;
+                } else if let Some(aki) =
                     decode_ext::<AuthorityKeyIdentifier>(ext.value, "authorityKeyIdentifier", w)
                 {
                     p.authority_key_id = aki.key_identifier.map(|k| k.as_bytes().to_vec());
