@@ -273,12 +273,8 @@ pub struct ClusterRun {
     /// The cluster's position in the whole fleet (copied into the result).
     pub index: usize,
     /// Keep every event.
-    #[serde(default = "yes")]
+    #[serde(default = "crate::document::yes")]
     pub include_events: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// `inspect` input: one text or binary input, and when to judge it.

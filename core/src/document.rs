@@ -115,3 +115,9 @@ kinds! {
     inspection_set_kind "InspectionSet";
     error_kind "Error";
 }
+
+/// `true`: serde's default for the document flags that are on unless turned off
+/// (`#[serde(default = "crate::document::yes")]`).
+pub(crate) fn yes() -> bool {
+    true
+}

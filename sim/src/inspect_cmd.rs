@@ -56,14 +56,6 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     Duration::parse(s).map_err(|e| e.to_string())
 }
 
-/// The wall clock, read once, here and nowhere else.
-fn wall_clock() -> Instant {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    Instant::from_unix(secs).unwrap_or(Instant::MAX)
-}
-
 /// Read at most one byte more than the limit, so a huge file is refused without being read.
 fn read_limited(name: &str) -> Result<Vec<u8>, InspectError> {
     let limit = inspect::MAX_INSPECT_BYTES as u64;
@@ -103,7 +95,7 @@ fn read_limited(name: &str) -> Result<Vec<u8>, InspectError> {
 /// Run the subcommand.
 pub fn run(args: &InspectArgs) -> ExitCode {
     let opts = InspectOptions {
-        now: args.now.unwrap_or_else(wall_clock),
+        now: args.now.unwrap_or_else(akscert_sim::cli::wall_clock),
         warn_within: args.warn_within,
         verify: args.verify,
     };

@@ -112,10 +112,6 @@ fn default_count() -> u32 {
     3
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// A cluster as created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -130,11 +126,11 @@ pub struct ClusterSpec {
     /// Control plane Kubernetes version at creation.
     pub kubernetes_version: KubernetesVersion,
     /// Kubernetes RBAC enabled (autorotation and KSCR need it).
-    #[serde(default = "yes")]
+    #[serde(default = "crate::document::yes")]
     pub rbac: bool,
     /// TLS bootstrapping enabled ("Don't disable TLS Bootstrap to keep certificate
     /// autorotation enabled").
-    #[serde(default = "yes")]
+    #[serde(default = "crate::document::yes")]
     pub tls_bootstrap: bool,
     /// Node pools at creation.
     pub node_pools: Vec<NodePoolSpec>,

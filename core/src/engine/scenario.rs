@@ -88,10 +88,10 @@ pub struct ScenarioCluster {
     /// Kubernetes version at creation.
     pub kubernetes_version: KubernetesVersion,
     /// Kubernetes RBAC (default on).
-    #[serde(default = "yes")]
+    #[serde(default = "crate::document::yes")]
     pub rbac: bool,
     /// TLS bootstrapping (default on).
-    #[serde(default = "yes")]
+    #[serde(default = "crate::document::yes")]
     pub tls_bootstrap: bool,
     /// Node pools at creation.
     pub node_pools: Vec<NodePoolSpec>,
@@ -101,10 +101,6 @@ pub struct ScenarioCluster {
     /// Scheduled operations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<ScheduledOperation>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Someone who holds a kubeconfig of the cluster.

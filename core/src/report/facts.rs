@@ -38,10 +38,10 @@ pub struct ClusterFacts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_rotation: Option<Instant>,
     /// Kubernetes RBAC enabled.
-    #[serde(default = "yes")]
+    #[serde(default = "crate::document::yes")]
     pub rbac: bool,
     /// TLS bootstrapping enabled.
-    #[serde(default = "yes")]
+    #[serde(default = "crate::document::yes")]
     pub tls_bootstrap: bool,
     /// When the cluster was stopped, if it is stopped now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,10 +51,6 @@ pub struct ClusterFacts {
     /// Kubeconfigs people hold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kubeconfigs: Vec<KubeconfigHolder>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// What is known about a node pool.
