@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::error::InspectError;
-use super::model::{ClusterFacts, InputKind, NodePoolFacts, OperationStatus, RunCommandReport};
+use super::model::{AzCluster, InputKind, NodePoolFacts, OperationStatus, RunCommandReport};
 use super::{Builder, read_text, sniff};
 use crate::explain;
 use crate::policy::Policy;
@@ -85,7 +85,7 @@ fn resource_group_from_id(id: &str) -> Option<String> {
         .map(|s| (*s).to_string())
 }
 
-fn cluster_facts(v: &Value) -> ClusterFacts {
+fn cluster_facts(v: &Value) -> AzCluster {
     let props = v.get("properties").filter(|p| p.is_object());
     let p = props.unwrap_or(v);
     let pools = p
@@ -125,7 +125,7 @@ fn cluster_facts(v: &Value) -> ClusterFacts {
                 .collect()
         })
         .unwrap_or_default();
-    ClusterFacts {
+    AzCluster {
         name: s(v, "name"),
         resource_group: s(v, "resourceGroup")
             .or_else(|| s(v, "id").as_deref().and_then(resource_group_from_id)),
@@ -176,7 +176,7 @@ fn listed_clusters(items: &[Value]) -> (Vec<&Value>, Vec<usize>) {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct AksClusterList {
     /// Each cluster's facts.
-    pub clusters: Vec<ClusterFacts>,
+    pub clusters: Vec<AzCluster>,
     /// Positions of list items that are not clusters (skipped).
     pub skipped: Vec<usize>,
 }

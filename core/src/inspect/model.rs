@@ -511,7 +511,8 @@ pub struct NodePoolFacts {
     pub kubelet_serving_rotation_opt_out: bool,
 }
 
-/// The facts of one AKS cluster from `az aks show` / `az aks list`.
+/// One AKS cluster as `az aks show` / `az aks list` print it, as inspection reads it (the
+/// model's own input is [`crate::report::ClusterFacts`], built from this by `aksFacts`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "tsify",
@@ -519,7 +520,7 @@ pub struct NodePoolFacts {
     tsify(rename = "AksClusterFacts")
 )]
 #[serde(rename_all = "camelCase")]
-pub struct ClusterFacts {
+pub struct AzCluster {
     /// `name`.
     pub name: Option<String>,
     /// `resourceGroup` (az output) or parsed from `id`.
@@ -707,7 +708,7 @@ pub struct Inspection {
     pub nodes: Vec<NodeRow>,
     /// AKS clusters from `az aks show/list`.
     #[cfg_attr(feature = "tsify", tsify(type = "AksClusterFacts[]"))]
-    pub clusters: Vec<ClusterFacts>,
+    pub clusters: Vec<AzCluster>,
     /// ARM operation statuses.
     pub operations: Vec<OperationStatus>,
     /// `az … run-command invoke` framing, when the input was one.

@@ -21,7 +21,7 @@ use crate::cluster::PoolMode;
 use crate::document::API_VERSION;
 use crate::document::ErrorBody;
 use crate::explain;
-use crate::inspect::{self, ClusterFacts as AksCluster, InspectError, NodePoolFacts as AksPool};
+use crate::inspect::{self, AzCluster, InspectError, NodePoolFacts as AksPool};
 use crate::inventory::Os;
 use crate::policy::Policy;
 use crate::time::Instant;
@@ -286,7 +286,7 @@ fn present(text: &Option<String>) -> Option<String> {
 
 /// The value of tag `key` (compared case-insensitively, as ARM treats tag names) as a
 /// date, if the tag is there.
-fn date_tag(c: &AksCluster, cluster: &str, key: &str) -> Result<Option<Instant>, AksFactsError> {
+fn date_tag(c: &AzCluster, cluster: &str, key: &str) -> Result<Option<Instant>, AksFactsError> {
     match c.tags.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
         None => Ok(None),
         Some((k, v)) => Instant::parse(v)
@@ -320,7 +320,7 @@ fn date((y, m, d): (i16, i8, i8)) -> Option<Instant> {
 ///   `orchestratorVersion`), `nodeImageVersion`, tags, and a snapshot
 ///   (`creationData.sourceResourceId`) taken to be of the pool's node image.
 pub fn report_facts(
-    c: &AksCluster,
+    c: &AzCluster,
     assume: AksAssumptions,
     now: Instant,
     policy: &Policy,
