@@ -501,7 +501,7 @@ impl Cluster {
                 self.control_plane.get(i)?
             }
             Scope::NodePool(name) => {
-                let pool = self.pools.iter().find(|p| &p.name == name)?;
+                let pool = self.pools.iter().find(|p| *p.name == **name)?;
                 match role {
                     CertRole::KubeletClient => &pool.kubelet_client,
                     CertRole::KubeletServing => &pool.kubelet_serving,
@@ -608,7 +608,7 @@ impl Cluster {
             },
             Due::PoolExpiry(i, role) => TimerReason::CertificateExpires {
                 role,
-                scope: Scope::NodePool(self.pools[i].name.clone()),
+                scope: self.pools[i].scope.clone(),
             },
             Due::OptOutRetired => TimerReason::KscrOptOutRetired,
             Due::Credential(i) => TimerReason::CredentialExpires {
@@ -714,7 +714,7 @@ impl Cluster {
                 self.report_expiry(at, role, &Scope::ControlPlane);
             }
             Due::PoolExpiry(i, role) => {
-                let scope = Scope::NodePool(self.pools[i].name.clone());
+                let scope = self.pools[i].scope.clone();
                 self.report_expiry(at, role, &scope);
             }
             Due::OptOutRetired => self.retirement_seen = true,
@@ -733,7 +733,7 @@ impl Cluster {
                 (&mut self.control_plane[i], true)
             }
             Scope::NodePool(name) => {
-                let Some(pool) = self.pools.iter_mut().find(|p| &p.name == name) else {
+                let Some(pool) = self.pools.iter_mut().find(|p| *p.name == **name) else {
                     return;
                 };
                 let active = running && pool.count > 0;
@@ -794,7 +794,7 @@ impl Cluster {
         } else {
             IssueReason::KubeletRenewal
         };
-        let scope = Scope::NodePool(self.pools[i].name.clone());
+        let scope = self.pools[i].scope.clone();
         let t = self.issue(role, scope, at, reason);
         if let Some(slot) = self.pools[i].cert_mut(role) {
             *slot = t;

@@ -164,9 +164,7 @@ impl Cluster {
     }
 
     fn scope_of(&self, pool: Option<usize>) -> Scope {
-        pool.map_or(Scope::ControlPlane, |i| {
-            Scope::NodePool(self.pools[i].name.clone())
-        })
+        pool.map_or(Scope::ControlPlane, |i| self.pools[i].scope.clone())
     }
 
     /// How `k` fails at `at`, checked in the order kubectl meets the problems: the server's

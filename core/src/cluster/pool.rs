@@ -63,6 +63,10 @@ pub struct NodePool {
     pub kubelet_serving: Tracked,
     /// The Cluster CA generation the nodes trust (that of `caCopy`).
     pub trusted_ca_generation: u32,
+    /// `Scope::NodePool(name)`, built once: every certificate and event of the pool
+    /// carries it, and cloning it shares the name instead of copying it.
+    #[serde(skip)]
+    pub(super) scope: Scope,
 }
 
 impl NodePool {
@@ -108,6 +112,7 @@ impl Cluster {
         let version = spec.kubernetes_version.unwrap_or(self.version);
         let placeholder = self.control_plane[0].clone();
         let mut pool = NodePool {
+            scope: Scope::NodePool(spec.name.as_str().into()),
             name: spec.name,
             mode: spec.mode.unwrap_or_default(),
             os: spec.os,
@@ -169,7 +174,7 @@ impl Cluster {
     pub(super) fn provision(&mut self, at: Instant, i: usize, reason: IssueReason, fresh: bool) {
         let kscr = self.kscr_desired(&self.pools[i], at);
         self.pools[i].kscr_active = kscr;
-        let scope = Scope::NodePool(self.pools[i].name.clone());
+        let scope = self.pools[i].scope.clone();
         let static_client = !self.pools[i].tls_bootstrap;
         // A pool without TLS bootstrapping uses the static client certificate AKS wrote at
         // provisioning; a reimage writes the same one again, so only fresh nodes get a new one.
@@ -189,7 +194,7 @@ impl Cluster {
 
     /// Put the current control plane CA and API server certificate on pool `i`'s nodes.
     fn copy_to_pool(&mut self, i: usize) {
-        let scope = Scope::NodePool(self.pools[i].name.clone());
+        let scope = self.pools[i].scope.clone();
         let mut ca = self.control_plane[0].clone();
         ca.cert.scope = scope.clone();
         let mut api = self.control_plane[1].clone();
@@ -243,7 +248,7 @@ impl Cluster {
         if gains_bootstrap {
             pool.tls_bootstrap = true;
         }
-        let scope = Scope::NodePool(pool.name.clone());
+        let scope = pool.scope.clone();
         if changed {
             self.push(
                 at,

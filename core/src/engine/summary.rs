@@ -220,7 +220,7 @@ impl SummaryBuilder {
                     self.downtime.control_plane = self.downtime.control_plane + len
                 }
                 Scope::NodePool(p) => {
-                    let slot = self.downtime.node_pools.entry(p.clone()).or_default();
+                    let slot = self.downtime.node_pools.entry(p.to_string()).or_default();
                     *slot = *slot + len;
                 }
             }
