@@ -7,7 +7,10 @@
 //! encoding (minimal lengths, the usual choices) and answers `None` for anything else; the
 //! caller then decodes with x509-cert, whose verdict and message decide. So the fast path
 //! never accepts what x509-cert would refuse: `tests` checks, for every input a reader
-//! answers, that x509-cert decodes the same value.
+//! answers, that x509-cert decodes the same value. The `plain_*` checks do the same for
+//! the extensions akscert only validates (authorityInfoAccess, cRLDistributionPoints,
+//! certificatePolicies): `true` for the usual form, which x509-cert reads without a
+//! warning, so it is not asked.
 
 use super::der_walk::oid_text;
 
@@ -142,6 +145,108 @@ pub(super) fn subject_alt_name(data: &[u8]) -> Option<Vec<AltName<'_>>> {
         rest = after;
     }
     (!names.is_empty()).then_some(names)
+}
+
+/// An OBJECT IDENTIFIER's contents that any decoder accepts: at most 39 bytes (const-oid's
+/// limit), a one-byte first subidentifier, every arc minimal and under 2²⁸.
+fn plain_oid(oid: &[u8]) -> bool {
+    let Some((&first, rest)) = oid.split_first() else {
+        return false;
+    };
+    if oid.len() > 39 || first >= 0x80 {
+        return false;
+    }
+    let mut arc_len = 0;
+    for &b in rest {
+        if arc_len == 0 && b == 0x80 {
+            return false;
+        }
+        arc_len += 1;
+        if arc_len > 4 {
+            return false;
+        }
+        if b & 0x80 == 0 {
+            arc_len = 0;
+        }
+    }
+    arc_len == 0
+}
+
+/// Each element of a non-empty SEQUENCE OF, checked by `element`.
+fn plain_sequence_of(data: &[u8], element: impl Fn(&[u8]) -> bool) -> bool {
+    let Some(mut rest) = only(data, 0x30) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return false;
+    }
+    while !rest.is_empty() {
+        match tlv(rest) {
+            Some((0x30, value, after)) if element(value) => rest = after,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// A non-empty ASCII IA5String body.
+fn plain_ia5(value: &[u8]) -> bool {
+    !value.is_empty() && value.is_ascii()
+}
+
+/// authorityInfoAccess in the form CAs write: OCSP and caIssuers URIs. `true` means
+/// x509-cert reads it without complaint, so it need not be asked.
+pub(super) fn plain_authority_info_access(data: &[u8]) -> bool {
+    const OCSP: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01];
+    const CA_ISSUERS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+    plain_sequence_of(data, |description| match tlv(description) {
+        Some((0x06, method, after)) if method == OCSP || method == CA_ISSUERS => {
+            matches!(tlv(after), Some((0x86, uri, [])) if plain_ia5(uri))
+        }
+        _ => false,
+    })
+}
+
+/// cRLDistributionPoints where every point is a full name of URIs (no reasons, no CRL
+/// issuer). `true` means x509-cert reads it without complaint.
+pub(super) fn plain_crl_distribution_points(data: &[u8]) -> bool {
+    plain_sequence_of(data, |point| {
+        let Some(name) = only(point, 0xa0) else {
+            return false;
+        };
+        let Some(mut uris) = only(name, 0xa0) else {
+            return false;
+        };
+        if uris.is_empty() {
+            return false;
+        }
+        while !uris.is_empty() {
+            match tlv(uris) {
+                Some((0x86, uri, after)) if plain_ia5(uri) => uris = after,
+                _ => return false,
+            }
+        }
+        true
+    })
+}
+
+/// certificatePolicies whose policies are plain OIDs, each with no qualifiers or with CPS
+/// URIs only. `true` means x509-cert reads it and none of its checks applies.
+pub(super) fn plain_certificate_policies(data: &[u8]) -> bool {
+    const CPS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x01];
+    plain_sequence_of(data, |policy| match tlv(policy) {
+        Some((0x06, oid, [])) => plain_oid(oid),
+        Some((0x06, oid, qualifiers)) if plain_oid(oid) => {
+            only(qualifiers, 0x30).is_some()
+                && plain_sequence_of(qualifiers, |q| match tlv(q) {
+                    Some((0x06, id, after)) if id == CPS => {
+                        matches!(tlv(after), Some((0x16, uri, [])) if plain_ia5(uri))
+                    }
+                    _ => false,
+                })
+        }
+        _ => false,
+    })
 }
 
 #[cfg(test)]
@@ -304,5 +409,81 @@ mod tests {
             }
         }
         assert_eq!(answered, 2);
+    }
+
+    #[test]
+    fn plain_access_points_and_policies_are_what_x509_cert_reads_cleanly() {
+        use x509_cert::ext::pkix::{
+            AuthorityInfoAccessSyntax, CertificatePolicies, CrlDistributionPoints,
+        };
+        let ocsp: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01];
+        let issuers: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02];
+        let uri = seq(0x86, &[b"http://ocsp.example.com/"]);
+        let aia = seq(
+            0x30,
+            &[&seq(0x30, &[ocsp, &uri]), &seq(0x30, &[issuers, &uri])],
+        );
+        assert!(plain_authority_info_access(&aia));
+        assert!(AuthorityInfoAccessSyntax::from_der(&aia).is_ok());
+        for odd in [
+            seq(0x30, &[]),
+            seq(0x30, &[&seq(0x30, &[ocsp, &seq(0x86, &[])])]),
+            seq(0x30, &[&seq(0x30, &[ocsp, &seq(0x82, &[b"dns"])])]),
+        ] {
+            assert!(!plain_authority_info_access(&odd), "{odd:02x?}");
+        }
+
+        let point = |uris: &[&[u8]]| seq(0x30, &[&seq(0xa0, &[&seq(0xa0, uris)])]);
+        let crl = seq(0x30, &[&point(&[&uri]), &point(&[&uri, &uri])]);
+        assert!(plain_crl_distribution_points(&crl));
+        assert!(CrlDistributionPoints::from_der(&crl).is_ok());
+        assert!(!plain_crl_distribution_points(&seq(0x30, &[&point(&[])])));
+        assert!(!plain_crl_distribution_points(&seq(
+            0x30,
+            &[&seq(0x30, &[])]
+        )));
+
+        let any_policy: &[u8] = &[0x06, 0x04, 0x55, 0x1d, 0x20, 0x00];
+        let cab_dv: &[u8] = &[0x06, 0x06, 0x67, 0x81, 0x0c, 0x01, 0x02, 0x01];
+        let microsoft: &[u8] = &[
+            0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x4c, 0x01,
+        ];
+        let cps_id: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x02, 0x01];
+        let cps = seq(
+            0x30,
+            &[&seq(
+                0x30,
+                &[cps_id, &seq(0x16, &[b"https://cps.example/"])],
+            )],
+        );
+        let plain = [
+            seq(0x30, &[&seq(0x30, &[any_policy])]),
+            seq(
+                0x30,
+                &[&seq(0x30, &[cab_dv]), &seq(0x30, &[microsoft, &cps])],
+            ),
+        ];
+        for der in &plain {
+            assert!(plain_certificate_policies(der), "{der:02x?}");
+            let cp = CertificatePolicies::from_der(der).expect("x509-cert reads it too");
+            assert!(cp.0.iter().all(|p| {
+                p.policy_qualifiers
+                    .as_ref()
+                    .is_none_or(|q| !q.is_empty() && q.iter().all(|q| q.qualifier.is_some()))
+            }));
+        }
+        let empty_qualifiers = seq(0x30, &[&seq(0x30, &[cab_dv, &seq(0x30, &[])])]);
+        let bare_qualifier = seq(
+            0x30,
+            &[&seq(0x30, &[cab_dv, &seq(0x30, &[&seq(0x30, &[cps_id])])])],
+        );
+        let long_arc: &[u8] = &[0x06, 0x07, 0x2b, 0x06, 0x81, 0x82, 0x83, 0x84, 0x01];
+        for odd in [
+            empty_qualifiers,
+            bare_qualifier,
+            seq(0x30, &[&seq(0x30, &[long_arc])]),
+        ] {
+            assert!(!plain_certificate_policies(&odd), "{odd:02x?}");
+        }
     }
 }

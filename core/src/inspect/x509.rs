@@ -781,6 +781,7 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                     }
                 }
             }
+            "2.5.29.32" if ext_der::plain_certificate_policies(ext.value) => {}
             "2.5.29.32" => {
                 if let Some(cp) =
                     decode_ext::<CertificatePolicies>(ext.value, "certificatePolicies", w)
@@ -813,6 +814,7 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                     w.push("policyConstraints is an empty sequence (RFC 5280 forbids it)".into());
                 }
             }
+            "2.5.29.31" if ext_der::plain_crl_distribution_points(ext.value) => {}
             "2.5.29.31" => {
                 decode_ext::<x509_cert::ext::pkix::CrlDistributionPoints>(
                     ext.value,
@@ -820,6 +822,7 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                     w,
                 );
             }
+            "1.3.6.1.5.5.7.1.1" if ext_der::plain_authority_info_access(ext.value) => {}
             "1.3.6.1.5.5.7.1.1" => {
                 decode_ext::<x509_cert::ext::pkix::AuthorityInfoAccessSyntax>(
                     ext.value,
