@@ -73,6 +73,9 @@ pub fn ensure_wasm_bindgen(pin: &str, verbose: bool) -> Result<PathBuf, BuildErr
     );
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let version = format!("={pin}");
+    // `--force`: this point is reached only when no wasm-bindgen of the pinned version runs,
+    // yet cargo's own record may still list it (a binary deleted by hand), and then a plain
+    // `cargo install` does nothing ("already installed").
     let mut locked = Command::new(&cargo);
     locked.args([
         "install",
@@ -80,11 +83,18 @@ pub fn ensure_wasm_bindgen(pin: &str, verbose: bool) -> Result<PathBuf, BuildErr
         "--version",
         &version,
         "--locked",
+        "--force",
     ]);
     if let Err(first) = run(locked, "cargo install wasm-bindgen-cli --locked", verbose) {
         eprintln!("xtask: --locked install failed ({first}); retrying without --locked");
         let mut unlocked = Command::new(&cargo);
-        unlocked.args(["install", "wasm-bindgen-cli", "--version", &version]);
+        unlocked.args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+            "--force",
+        ]);
         run(unlocked, "cargo install wasm-bindgen-cli", verbose)?;
     }
     for c in &candidates {
