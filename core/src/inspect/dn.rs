@@ -276,13 +276,12 @@ pub(crate) fn render_name(
                 .find(|(o, _)| *o == oid.value)
                 .map(|(_, n)| *n);
             // Only an attribute without a short name is shown by its OID.
-            let dotted: std::borrow::Cow<'_, str> = match short {
+            let key: std::borrow::Cow<'_, str> = match short {
                 Some(s) => s.into(),
                 None => oid_text(oid.value)
                     .unwrap_or_else(|| format!("#{}", hex_lower(oid.value)).into()),
             };
             let (text, defect) = decode_string(value.tag, value.value);
-            let key: &str = &dotted;
             if let Some(d) = defect {
                 warnings.push(format!("{key} attribute: {d}"));
             }
@@ -290,7 +289,7 @@ pub(crate) fn render_name(
                 info.dn.push_str(" + ");
             }
             first_atv = false;
-            info.dn.push_str(key);
+            info.dn.push_str(&key);
             info.dn.push('=');
             push_escaped(&mut info.dn, &text);
             match short {

@@ -119,7 +119,7 @@ pub(super) enum AltName<'a> {
     Email(&'a str),
     /// uniformResourceIdentifier.
     Uri(&'a str),
-    /// iPAddress: 4 or 16 bytes.
+    /// iPAddress (the fast reader yields only 4 or 16 bytes).
     Ip(&'a [u8]),
 }
 

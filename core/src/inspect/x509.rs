@@ -631,6 +631,23 @@ fn decode_ext<'a, T: Decode<'a>>(
     }
 }
 
+/// Record one subjectAltName entry (from either reader); an address of the wrong length is
+/// a warning.
+fn push_alt_name(sans: &mut SanInfo, warnings: &mut Vec<String>, name: AltName<'_>) {
+    match name {
+        AltName::Dns(s) => sans.dns.push(s.to_owned()),
+        AltName::Email(s) => sans.email.push(s.to_owned()),
+        AltName::Uri(s) => sans.uri.push(s.to_owned()),
+        AltName::Ip(bytes) => match format_ip(bytes) {
+            Some(ip) => sans.ip.push(ip),
+            None => warnings.push(format!(
+                "subjectAltName iPAddress has {} bytes (must be 4 or 16)",
+                bytes.len()
+            )),
+        },
+    }
+}
+
 fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
     let mut seen: Vec<&str> = Vec::with_capacity(exts.len());
     let mut san_critical = false;
@@ -702,13 +719,7 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 san_critical = ext.critical;
                 if let Some(names) = ext_der::subject_alt_name(ext.value) {
                     for name in names {
-                        match name {
-                            AltName::Dns(s) => p.sans.dns.push(s.to_owned()),
-                            AltName::Email(s) => p.sans.email.push(s.to_owned()),
-                            AltName::Uri(s) => p.sans.uri.push(s.to_owned()),
-                            // 4 or 16 bytes: always an address.
-                            AltName::Ip(b) => p.sans.ip.extend(format_ip(b)),
-                        }
+                        push_alt_name(&mut p.sans, w, name);
                     }
                 } else if let Some(san) =
                     decode_ext::<SubjectAltName>(ext.value, "subjectAltName", w)
@@ -717,21 +728,14 @@ fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                         w.push("subjectAltName is empty (RFC 5280: SIZE (1..MAX))".into());
                     }
                     for gn in &san.0 {
-                        match gn {
-                            GeneralName::DnsName(s) => p.sans.dns.push(s.to_string()),
-                            GeneralName::Rfc822Name(s) => p.sans.email.push(s.to_string()),
-                            GeneralName::UniformResourceIdentifier(s) => {
-                                p.sans.uri.push(s.to_string())
-                            }
-                            GeneralName::IpAddress(o) => match format_ip(o.as_bytes()) {
-                                Some(ip) => p.sans.ip.push(ip),
-                                None => w.push(format!(
-                                    "subjectAltName iPAddress has {} bytes (must be 4 or 16)",
-                                    o.as_bytes().len()
-                                )),
-                            },
-                            _ => {}
-                        }
+                        let name = match gn {
+                            GeneralName::DnsName(s) => AltName::Dns(s.as_str()),
+                            GeneralName::Rfc822Name(s) => AltName::Email(s.as_str()),
+                            GeneralName::UniformResourceIdentifier(s) => AltName::Uri(s.as_str()),
+                            GeneralName::IpAddress(o) => AltName::Ip(o.as_bytes()),
+                            _ => continue,
+                        };
+                        push_alt_name(&mut p.sans, w, name);
                     }
                 }
             }

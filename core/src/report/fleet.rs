@@ -156,19 +156,32 @@ pub struct RowOf<'a> {
     pub resource_group: &'a str,
 }
 
+impl DueItem {
+    /// An open action (of an expiry report or of a simulated cluster) as a due item.
+    fn action(
+        kind: ActionKind,
+        due: Instant,
+        subject: &str,
+        reason: &str,
+        commands: &[String],
+    ) -> DueItem {
+        DueItem {
+            due,
+            kind: DueKind::Action(kind),
+            subject: subject.to_owned(),
+            reason: reason.to_owned(),
+            commands: commands.to_vec(),
+        }
+    }
+}
+
 /// The due items of an expiry report: its open actions, its expired, stale and due
 /// certificates, and its broken kubeconfigs — earliest first.
 pub fn report_items(r: &ExpiryReport) -> Vec<DueItem> {
     let mut items: Vec<DueItem> = r
         .actions
         .iter()
-        .map(|a| DueItem {
-            due: a.due,
-            kind: DueKind::Action(a.kind),
-            subject: a.subject.clone(),
-            reason: a.reason.clone(),
-            commands: a.commands.clone(),
-        })
+        .map(|a| DueItem::action(a.kind, a.due, &a.subject, &a.reason, &a.commands))
         .collect();
     for row in &r.rows {
         let kind = match row.status {
@@ -211,13 +224,7 @@ pub fn summary_items(s: &ClusterSummary, now: Instant) -> Vec<DueItem> {
         .actions
         .iter()
         .filter(|a| a.raised <= now && a.resolved.is_none_or(|r| r > now))
-        .map(|a| DueItem {
-            due: a.due,
-            kind: DueKind::Action(a.kind),
-            subject: a.subject.clone(),
-            reason: a.reason.clone(),
-            commands: a.commands.clone(),
-        })
+        .map(|a| DueItem::action(a.kind, a.due, &a.subject, &a.reason, &a.commands))
         .collect();
     sort_items(&mut items);
     items
