@@ -30,10 +30,10 @@ fn corpus() -> Option<PathBuf> {
     }
 }
 
+/// An emptied directory under the target directory (not the system's temp directory,
+/// which a test run must not fill).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("akscert-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    akscert_tests::sim::scratch(&format!("cli-{name}"))
 }
 
 const ENDDATE_2027: &str = "notAfter=Jan 23 05:43:49 2027 GMT\n";

@@ -36,11 +36,10 @@ fn report_to(path: &Path) -> Output {
         .unwrap()
 }
 
+/// An emptied directory under the target directory (not the system's temp directory,
+/// which a test run must not fill).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("akscert-out-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    akscert_tests::sim::scratch(&format!("out-{name}"))
 }
 
 fn mode(path: &Path) -> u32 {

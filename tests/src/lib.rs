@@ -7,7 +7,7 @@
 
 /// Set-up without root (`npm ci`) and the log of skipped parts.
 pub mod setup;
-/// Fixtures for the simulator tests (`tests/sim_*.rs`).
+/// Fixtures for the simulator tests (`sim/tests/sim_*.rs`).
 pub mod sim;
 
 use std::path::PathBuf;

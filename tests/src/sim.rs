@@ -1,4 +1,4 @@
-//! Fixtures for the simulator tests (`tests/sim_*.rs`): the built module (through
+//! Fixtures for the simulator tests (`sim/tests/sim_*.rs`): the built module (through
 //! `cargo xtask build-wasm`), the `akscert` binary, engines, and scenario builders.
 
 use std::path::{Path, PathBuf};
@@ -74,29 +74,30 @@ pub fn native_engine() -> Engine {
     Engine::Native(NativeEngine)
 }
 
-/// The `akscert` binary of this workspace, built (once per test process) with the
-/// profile the tests run under.
+/// The `akscert` binary that cargo built for this test run.
+///
+/// The tests that run it live in the akscert-sim package (`sim/tests/`), so cargo builds
+/// the binary beside them, with the features of the same run. Building it here with a
+/// separate `cargo build -p akscert-sim` resolved features differently and compiled
+/// wasmtime a second time: minutes of CI and gigabytes of disk.
 pub fn akscert() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet", "-p", "akscert-sim", "--bin", "akscert"])
-            .current_dir(xtask::workspace_root());
-        let profile = if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            cmd.arg("--release");
-            "release"
-        };
-        let status = cmd
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run cargo to build akscert: {e}"));
-        assert!(
-            status.success(),
-            "cargo build -p akscert-sim failed: {status}"
-        );
-        xtask::target_dir().join(profile).join("akscert")
+        // Cargo sets CARGO_BIN_EXE_akscert for akscert-sim's integration tests; the
+        // binary sits in the profile directory, the test itself in its `deps/`.
+        let bin = std::env::var_os("CARGO_BIN_EXE_akscert")
+            .map(PathBuf::from)
+            .or_else(|| {
+                let exe = std::env::current_exe().ok()?;
+                Some(exe.parent()?.parent()?.join("akscert"))
+            })
+            .filter(|p| p.is_file());
+        bin.unwrap_or_else(|| {
+            panic!(
+                "no akscert binary beside this test: run the simulator's CLI tests with \
+                 `cargo test -p akscert-sim` (cargo builds the binary for them)"
+            )
+        })
     })
 }
 
