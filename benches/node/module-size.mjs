@@ -1,5 +1,5 @@
-// Where the bytes of the shipped modules go: bytes per crate (twiggy), for the calculator
-// module and the full module, beside the shipped files' sizes raw and gzip -9.
+// Where the bytes of the shipped modules go: bytes per crate (twiggy), for the calculator,
+// trust and full modules, beside the shipped files' sizes raw and gzip -9.
 //
 //   cargo xtask build-wasm && cargo install twiggy
 //   node benches/node/module-size.mjs
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const modules = [
   { name: 'calculator', features: [], shipped: 'target/npm/akscert_bg.wasm' },
+  { name: 'trust', features: ['--features', 'trust'], shipped: 'target/npm/trust/akscert_trust_bg.wasm' },
   { name: 'full', features: ['--features', 'full'], shipped: 'target/npm/full/akscert_full_bg.wasm' },
 ];
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -57,15 +58,15 @@ for (const m of modules) {
   }
 }
 
-const crates = Object.keys({ ...tables.calculator, ...tables.full })
-  .sort((a, b) => (tables.full[b] || 0) - (tables.full[a] || 0));
-console.log('| crate | calculator bytes | full bytes |');
-console.log('|---|---:|---:|');
-for (const c of crates.slice(0, 30)) {
-  console.log(`| ${c} | ${(tables.calculator[c] || 0).toLocaleString('en-US')} | ${(tables.full[c] || 0).toLocaleString('en-US')} |`);
-}
-const rest = (t) => crates.slice(30).reduce((s, c) => s + (t[c] || 0), 0);
-console.log(`| (${crates.length - 30} more) | ${rest(tables.calculator).toLocaleString('en-US')} | ${rest(tables.full).toLocaleString('en-US')} |`);
+const names = modules.map((m) => m.name);
+const crates = Object.keys(Object.assign({}, ...names.map((n) => tables[n])))
+  .sort((a, b) => Math.max(...names.map((n) => tables[n][b] || 0)) - Math.max(...names.map((n) => tables[n][a] || 0)));
+const cells = (t) => names.map((n) => t(n).toLocaleString('en-US')).join(' | ');
+console.log(`| crate | ${names.map((n) => `${n} bytes`).join(' | ')} |`);
+console.log(`|---|${names.map(() => '---:').join('|')}|`);
+for (const c of crates.slice(0, 30)) console.log(`| ${c} | ${cells((n) => tables[n][c] || 0)} |`);
+const rest = (n) => crates.slice(30).reduce((s, c) => s + (tables[n][c] || 0), 0);
+console.log(`| (${crates.length - 30} more) | ${cells(rest)} |`);
 for (const m of modules) {
   const t = totals[m.name];
   console.log(`\n${m.name}: ${t.raw.toLocaleString('en-US')} bytes shipped (${t.counted.toLocaleString('en-US')} counted by twiggy), ` +

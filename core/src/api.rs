@@ -103,13 +103,24 @@ impl Op {
         Op::ALL.into_iter().find(|op| op.abi() == number)
     }
 
-    /// Whether this build answers the operation. The calculator build (without the
-    /// `simulate` and `verify` features: what a browser page loads first) leaves out the
-    /// simulator and signature checks; every other operation is in every build.
+    /// Whether this build answers the operation. The simulator (`simulate`,
+    /// `simulateCluster`) needs the `simulate` feature and signature checks (`inspectSet`,
+    /// `checkTrust`) the `verify` feature; every other operation is in every build.
     pub const fn available(self) -> bool {
-        let simulator = matches!(self, Op::Simulate | Op::SimulateCluster);
-        let signatures = matches!(self, Op::InspectSet | Op::CheckTrust);
-        (!simulator || cfg!(feature = "simulate")) && (!signatures || cfg!(feature = "verify"))
+        match self.needs() {
+            Some(Capability::Simulator) => cfg!(feature = "simulate"),
+            Some(Capability::Signatures) => cfg!(feature = "verify"),
+            None => true,
+        }
+    }
+
+    /// The capability beyond the calculator's that the operation needs, if any.
+    pub const fn needs(self) -> Option<Capability> {
+        match self {
+            Op::Simulate | Op::SimulateCluster => Some(Capability::Simulator),
+            Op::InspectSet | Op::CheckTrust => Some(Capability::Signatures),
+            _ => None,
+        }
     }
 
     /// The operations this build answers, in ABI number order.
@@ -123,15 +134,42 @@ impl Op {
     }
 }
 
-/// [`BUILD`] of the build with every operation.
+/// What a WebAssembly module adds to the calculator's operations. Each shipped module is
+/// the calculator plus at most one of them, so a page downloads only what it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// Scenarios and the simulator (the `simulate` feature): the full module.
+    Simulator,
+    /// Signature and trust checks (the `verify` feature): the trust module.
+    Signatures,
+}
+
+impl Capability {
+    /// The npm import of the module that has it.
+    pub const fn module(self) -> &'static str {
+        match self {
+            Capability::Simulator => "akscert/full",
+            Capability::Signatures => "akscert/trust",
+        }
+    }
+}
+
+/// [`BUILD`] of a build with the simulator: the full module (`akscert/full`), which the
+/// CLI runs; native builds, which also check signatures, say it too.
 pub const FULL_BUILD: &str = "full";
+
+/// [`BUILD`] of the trust module (`akscert/trust`): the calculator plus signature checks.
+pub const TRUST_BUILD: &str = "trust";
 
 /// [`BUILD`] of the build a page needs at first paint: no simulator, no signature checks.
 pub const CALCULATOR_BUILD: &str = "calculator";
 
-/// Which build of the model this is: [`FULL_BUILD`] or [`CALCULATOR_BUILD`].
-pub const BUILD: &str = if cfg!(all(feature = "simulate", feature = "verify")) {
+/// Which build of the model this is: [`FULL_BUILD`], [`TRUST_BUILD`] or
+/// [`CALCULATOR_BUILD`].
+pub const BUILD: &str = if cfg!(feature = "simulate") {
     FULL_BUILD
+} else if cfg!(feature = "verify") {
+    TRUST_BUILD
 } else {
     CALCULATOR_BUILD
 };
@@ -148,16 +186,19 @@ pub enum ApiError {
     /// No such operation.
     #[error("unknown operation `{0}` (known: {names})", names = Op::names())]
     UnknownOperation(String),
-    /// The operation exists but this build leaves it out (the calculator module).
+    /// The operation exists but this build leaves it out (a module without its
+    /// [`Capability`]).
     #[error(
-        "`{0}` is not in the {build} build of akscert (load the full module, `akscert/full`, for it)",
-        build = BUILD
+        "`{0}` is not in the {build} build of akscert (load `{module}` for it)",
+        build = BUILD,
+        module = .0.needs().map_or("akscert/full", Capability::module)
     )]
     Unavailable(Op),
-    /// `verify: true` in a build without signature checks (the calculator module).
+    /// `verify: true` in a build without signature checks.
     #[error(
-        "`verify: true` (signature checks) is not in the {build} build of akscert (load the full module, `akscert/full`, for it)",
-        build = BUILD
+        "`verify: true` (signature checks) is not in the {build} build of akscert (load `{module}` for it)",
+        build = BUILD,
+        module = Capability::Signatures.module()
     )]
     VerifyUnavailable,
     /// The input is too large.
@@ -397,7 +438,7 @@ pub struct VersionInfo {
     pub api_version: String,
     /// The akscert-core crate version.
     pub core_version: String,
-    /// `full` or `calculator` (see [`BUILD`]).
+    /// `calculator`, `trust` or `full` (see [`BUILD`]).
     #[serde(default)]
     pub build: String,
     /// Operations this build answers, in ABI number order.

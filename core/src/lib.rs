@@ -5,9 +5,9 @@
 //! # One model, three faces
 //!
 //! - **The JSON API** ([`api::call`], or [`api::call_op`] with an [`api::Op`]): JSON in,
-//!   JSON out. The WebAssembly modules (npm `akscert` and `akscert/full`), the `akscert` CLI
-//!   (which runs the full module in wasmtime, or this crate natively) and tests all go
-//!   through it, so every face gives the same bytes.
+//!   JSON out. The WebAssembly modules (npm `akscert`, `akscert/trust`, `akscert/full`),
+//!   the `akscert` CLI (which runs the full module in wasmtime, or this crate natively) and
+//!   tests all go through it, so every face gives the same bytes.
 //! - **The typed library**: the same operations as Rust functions and types
 //!   ([`report::expiry_report`], [`report::what_if`], [`engine::simulate`],
 //!   [`inspect::inspect`], [`report::fleet_report`]); every document also reads back from its

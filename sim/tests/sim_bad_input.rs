@@ -90,6 +90,39 @@ fn a_missing_module_is_a_clear_error() {
 }
 
 #[test]
+fn the_calculator_and_trust_modules_are_refused_for_the_simulator() {
+    let Some(full) = sim::module("the_calculator_and_trust_modules_are_refused_for_the_simulator")
+    else {
+        return;
+    };
+    // target/npm/full/akscert_full_bg.wasm → the package's other two modules.
+    let package = full
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("the package directory");
+    for (name, module, build) in [
+        (
+            "calculator_module",
+            package.join("akscert_bg.wasm"),
+            "calculator",
+        ),
+        (
+            "trust_module",
+            package.join("trust/akscert_trust_bg.wasm"),
+            "trust",
+        ),
+    ] {
+        fails_without_clobbering(
+            name,
+            &["simulate", "--module", &module.to_string_lossy()],
+            &[&format!(
+                "this is the {build} module, which has no simulator; the CLI runs the full module"
+            )],
+        );
+    }
+}
+
+#[test]
 fn a_corrupt_module_is_a_clear_error() {
     let dir = scratch("corrupt_module_files");
     let garbage = dir.join("garbage.wasm");

@@ -5,7 +5,7 @@
 use akscert_core::api;
 use akscert_core::engine::Scenario;
 use akscert_core::strategies::arb_scenario;
-use akscert_sim::engine::{Engine, GuestLimits, Op};
+use akscert_sim::engine::{CallResult, Engine, GuestLimits, Op};
 use akscert_sim::source::Source;
 use akscert_tests::sim::{self, example, run, wasm_engine};
 use proptest::prelude::*;
@@ -128,8 +128,19 @@ fn every_operation_answers_the_same_through_the_abi() {
     let mut n = sim::native_engine().worker().unwrap();
     let report = r#"{"now":"2026-01-01","cluster":{"name":"a","resourceGroup":"rg","created":"2021-01-01","kubernetesVersion":"1.20.7","nodePools":[{"name":"np"}]}}"#;
     let what_if = r#"{"now":"2026-01-01","cluster":{"name":"a","resourceGroup":"rg","created":"2021-01-01","kubernetesVersion":"1.20.7","nodePools":[{"name":"np"}]},"operations":[{"at":"2026-01-02","op":"rotateCerts","outcome":"succeed"}]}"#;
+    // `version` describes the build: the full module leaves out the signature checks (the
+    // trust module's), which the native build has; everything else is the same.
+    let version = |answer: CallResult| -> serde_json::Value {
+        serde_json::from_str(&answer.expect("no fault").expect("version answers")).unwrap()
+    };
+    let guest = version(w.call(Op::Version, ""));
+    let mut host = version(n.call(Op::Version, ""));
+    host["operations"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|op| !matches!(op.as_str(), Some("inspectSet" | "checkTrust")));
+    assert_eq!(guest, host);
     let cases = [
-        (Op::Version, ""),
         (Op::Policy, ""),
         (Op::Report, report),
         (Op::WhatIf, what_if),

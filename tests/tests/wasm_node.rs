@@ -61,12 +61,18 @@ fn cases_cover_every_operation_with_successes_and_errors() {
 #[test]
 fn build_reports_sizes_and_is_a_fast_no_op_when_nothing_changed() {
     let first = built();
-    assert!(first.wasm_bytes > 100_000, "{first:?}");
-    assert!(first.wasm_gzip_bytes < first.wasm_bytes);
+    let builds: Vec<&str> = first.modules.iter().map(|m| m.module.build).collect();
+    assert_eq!(builds, ["calculator", "trust", "full"], "{first:?}");
+    for m in &first.modules {
+        assert!(m.bytes > 100_000, "{m:?}");
+        assert!(m.gzip_bytes < m.bytes, "{m:?}");
+        assert!(m.path.is_file(), "{m:?}");
+    }
+    assert!(first.full_wasm.ends_with("full/akscert_full_bg.wasm"));
     let start = Instant::now();
     let again = xtask::build(&xtask::BuildOptions::default()).expect("second build");
     assert!(!again.rebuilt, "nothing changed, so nothing may be rebuilt");
-    assert_eq!(again.wasm_bytes, first.wasm_bytes);
+    assert_eq!(again.modules, first.modules);
     assert!(
         start.elapsed().as_secs_f64() < 5.0,
         "a no-op build took {:?}",

@@ -18,13 +18,15 @@
 //! Errors are thrown as JS `Error`s whose `name` and `kind` are `ApiError::kind()` and
 //! whose `message` is the core's.
 
-use akscert_core::api::{self, ApiError, VersionInfo};
 #[cfg(feature = "full")]
-use akscert_core::api::{ClusterRun, InspectSetRequest, TrustRequest};
+use akscert_core::api::ClusterRun;
+use akscert_core::api::{self, ApiError, VersionInfo};
+#[cfg(feature = "trust")]
+use akscert_core::api::{InspectSetRequest, TrustRequest};
 #[cfg(feature = "full")]
 use akscert_core::engine::{ClusterTimeline, Scenario, Timeline};
 use akscert_core::inspect::{CertificateColumns, Inspection};
-#[cfg(feature = "full")]
+#[cfg(feature = "trust")]
 use akscert_core::inspect::{InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
 use akscert_core::report::{
@@ -293,7 +295,7 @@ pub fn inspect(
     dispatch_now("inspect", &inspect_request(&request))
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "trust")]
 /// Inspect several named inputs together, with trust checks across them (a kubeconfig and
 /// the API server's certificate: will the kubeconfig still work?).
 #[wasm_bindgen(js_name = inspectSet)]
@@ -301,7 +303,7 @@ pub fn inspect_set(request: Ts<InspectSetRequest>) -> Result<Ts<InspectionSet>, 
     dispatch_now("inspectSet", &request.js_value())
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "trust")]
 /// `TrustReport[]`, the answer of `checkTrust`: a TypeScript name for the core's
 /// `Vec<TrustReport>` (only its declaration is used; values come from the core's JSON).
 #[derive(Tsify)]
@@ -309,10 +311,10 @@ pub fn inspect_set(request: Ts<InspectSetRequest>) -> Result<Ts<InspectionSet>, 
 pub struct TrustReports;
 
 /// The element type [`TrustReports`] names (keeps the import honest for readers).
-#[cfg(feature = "full")]
+#[cfg(feature = "trust")]
 type _TrustReport = TrustReport;
 
-#[cfg(feature = "full")]
+#[cfg(feature = "trust")]
 /// Does this CA certificate verify this certificate (issuer/subject, key identifiers,
 /// signature, validity at `now`, basicConstraints)? The check whose failure kubectl
 /// reports as `x509: certificate signed by unknown authority`.
@@ -446,7 +448,7 @@ pub fn operation_number(name: &str) -> Result<u32, JsValue> {
         .ok_or_else(|| api_error(&ApiError::UnknownOperation(name.chars().take(64).collect())))
 }
 
-/// `full` or `calculator`: which build of the module this is.
+/// `calculator`, `trust` or `full`: which build of the module this is.
 #[wasm_bindgen]
 pub fn build() -> String {
     api::BUILD.to_string()

@@ -1,29 +1,34 @@
-// The C-style host ABI (wasm/ABI.md) of the shipped module, driven as a non-JS host
-// drives it: every JS import is a trap, and none may be called.
+// The C-style host ABI (wasm/ABI.md) of the shipped modules, driven as a non-JS host
+// drives them: every JS import is a trap, and none may be called. Each case goes to the
+// module that answers its operation (the simulator: full; the rest: trust).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCases, instantiateRaw, abiCall, classify, assertSameText, api } from './support.mjs';
+import { loadCases, instantiateRaw, abiCall, classify, assertSameText, api, buildFor } from './support.mjs';
 
 const cases = loadCases();
 const enc = new TextEncoder();
-const opIndex = (name) => api.operations().indexOf(name) + 1;
+const opIndex = (name) => api.operationNumber(name);
+/** A raw instance of each module a case may need. */
+const rawModules = () => ({ trust: instantiateRaw('trust'), full: instantiateRaw('full') });
 
-test('abi version is 1 and the ABI exports have the documented signatures', () => {
-  const { exports } = instantiateRaw();
-  assert.equal(exports.akscert_abi_version(), 1);
-  for (const f of ['akscert_alloc', 'akscert_free', 'akscert_call']) {
-    assert.equal(typeof exports[f], 'function', f);
+test('abi version is 1 and the ABI exports have the documented signatures, in every module', () => {
+  for (const which of ['calculator', 'trust', 'full']) {
+    const { exports } = instantiateRaw(which);
+    assert.equal(exports.akscert_abi_version(), 1, which);
+    for (const f of ['akscert_alloc', 'akscert_free', 'akscert_call']) {
+      assert.equal(typeof exports[f], 'function', f);
+    }
+    assert.equal(exports.akscert_alloc.length, 1);
+    assert.equal(exports.akscert_free.length, 2);
+    assert.equal(exports.akscert_call.length, 3);
+    assert.ok(exports.memory instanceof WebAssembly.Memory);
   }
-  assert.equal(exports.akscert_alloc.length, 1);
-  assert.equal(exports.akscert_free.length, 2);
-  assert.equal(exports.akscert_call.length, 3);
-  assert.ok(exports.memory instanceof WebAssembly.Memory);
 });
 
 test('every case through the ABI: status byte + the core JSON, byte for byte; no import called', () => {
-  const { exports, importCalls } = instantiateRaw();
+  const raw = rawModules();
   for (const c of cases) {
-    const { status, json } = abiCall(exports, opIndex(c.op), enc.encode(c.input));
+    const { status, json } = abiCall(raw[buildFor(c.op)].exports, opIndex(c.op), enc.encode(c.input));
     if (c.expected.ok !== undefined) {
       assert.equal(status, 0, c.name);
       assertSameText(json, c.expected.ok, c.name);
@@ -34,7 +39,7 @@ test('every case through the ABI: status byte + the core JSON, byte for byte; no
       }, c.name);
     }
   }
-  assert.equal(importCalls(), 0);
+  assert.equal(raw.trust.importCalls() + raw.full.importCalls(), 0);
 });
 
 test('unknown operations and invalid UTF-8 are typed errors, not traps', () => {
@@ -65,15 +70,16 @@ test('alloc: zero length gives a non-zero pointer; an impossible size gives 0, n
 });
 
 test('no leak: repeating every case does not grow memory again', () => {
-  const { exports } = instantiateRaw();
+  const raw = rawModules();
   const pass = () => {
-    for (const c of cases) abiCall(exports, opIndex(c.op), enc.encode(c.input));
+    for (const c of cases) abiCall(raw[buildFor(c.op)].exports, opIndex(c.op), enc.encode(c.input));
   };
+  const sizes = () => [raw.trust, raw.full].map((r) => r.exports.memory.buffer.byteLength);
   pass();
-  const after1 = exports.memory.buffer.byteLength;
+  const after1 = sizes();
   pass();
   pass();
-  assert.equal(exports.memory.buffer.byteLength, after1);
+  assert.deepEqual(sizes(), after1);
 });
 
 test('a trap in the module is classified as a bug, never as a typed error', () => {

@@ -3,16 +3,20 @@
 // returns an object whose JSON.stringify is that same text, and errors are typed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, loadCases, fnFor, classify, assertPlainJson, assertSameText, KINDS } from './support.mjs';
+import { api, modules, loadCases, fnFor, classify, assertPlainJson, assertSameText, KINDS } from './support.mjs';
 
 const cases = loadCases();
 
-test('version and operations describe the API', () => {
-  const v = api.version();
-  assert.equal(v.apiVersion, 'akscert/v1');
-  assert.deepEqual(v.operations, api.operations());
-  for (const op of ['version', 'policy', 'simulate', 'simulateCluster', 'report', 'whatIf']) {
-    assert.ok(v.operations.includes(op), op);
+test('version and operations describe each module; the package answers every operation', () => {
+  for (const [build, m] of Object.entries(modules)) {
+    const v = m.version();
+    assert.equal(v.apiVersion, 'akscert/v1');
+    assert.equal(v.build, build);
+    assert.deepEqual(v.operations, m.operations(), build);
+  }
+  for (const op of ['version', 'policy', 'simulate', 'simulateCluster', 'report', 'whatIf', 'inspect',
+    'inspectSet', 'checkTrust', 'aksFacts', 'inspectBundle', 'fleetReport']) {
+    assert.ok(api.operations().includes(op), op);
   }
 });
 

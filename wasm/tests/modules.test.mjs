@@ -1,66 +1,94 @@
-// The two modules of the package: the calculator module (`akscert`, what a page loads at
-// first paint) answers its operations exactly as the full module (`akscert/full`) does,
-// and refuses the simulator and signature checks with a typed error that says where they are.
+// The three modules of the package: the calculator module (`akscert`, what a page loads
+// at first paint), the trust module (`akscert/trust`: plus signature checks) and the full
+// module (`akscert/full`: plus the simulator). Each answers the calculator's operations
+// exactly as the others do, and refuses what it leaves out with a typed error that says
+// which module has it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, calc, loadCases, classify, FULL_ONLY, instantiateRaw, abiCall, moduleBytes } from './support.mjs';
+import {
+  api, calc, trust, full, modules, loadCases, classify, SIMULATOR_OPS, SIGNATURE_OPS, NOT_IN_CALCULATOR,
+  instantiateRaw, abiCall, moduleBytes,
+} from './support.mjs';
 
-test('each module says which build it is', () => {
-  assert.equal(api.build(), 'full');
-  assert.equal(calc.build(), 'calculator');
-  assert.equal(calc.version().build, 'calculator');
-  assert.deepEqual(calc.operations(), api.operations().filter((op) => !FULL_ONLY.has(op)));
-  for (const op of FULL_ONLY) assert.ok(api.operations().includes(op), op);
+test('each module says which build it is and lists what it answers', () => {
+  for (const [build, m] of Object.entries(modules)) {
+    assert.equal(m.build(), build);
+    assert.equal(m.version().build, build);
+  }
+  const all = api.operations();
+  assert.deepEqual(calc.operations(), all.filter((op) => !NOT_IN_CALCULATOR.has(op)));
+  assert.deepEqual(trust.operations(), all.filter((op) => !SIMULATOR_OPS.has(op)));
+  assert.deepEqual(full.operations(), all.filter((op) => !SIGNATURE_OPS.has(op)));
 });
 
-test('the calculator module answers every case of its operations byte for byte like the full one', () => {
+/** The answer of `m` to a case, or its typed error. */
+function answer(m, c) {
+  try { return { ok: m.call(c.op, c.input) }; } catch (e) { return { error: [e.kind, e.message] }; }
+}
+
+test('the calculator\'s operations answer every case byte for byte alike in all three modules', () => {
   let compared = 0;
   for (const c of loadCases()) {
-    if (FULL_ONLY.has(c.op) || c.op === 'version') continue;
+    if (NOT_IN_CALCULATOR.has(c.op) || c.op === 'version') continue;
     // Checking an EC/Ed25519 client key needs elliptic-curve arithmetic, which only the
-    // full module has (tested below); signature checks are refused by the calculator.
+    // trust module has (tested below); signature checks are refused without it.
     if (c.input.includes('client-key-data') || /"verify":\s*true/.test(c.input)) continue;
-    let full;
-    let small;
-    try { full = { ok: api.call(c.op, c.input) }; } catch (e) { full = { error: [e.kind, e.message] }; }
-    try { small = { ok: calc.call(c.op, c.input) }; } catch (e) { small = { error: [e.kind, e.message] }; }
-    assert.deepEqual(small, full, `${c.name} (${c.op})`);
+    const expected = answer(trust, c);
+    assert.deepEqual(answer(calc, c), expected, `${c.name} (${c.op}) calculator`);
+    assert.deepEqual(answer(full, c), expected, `${c.name} (${c.op}) full`);
     compared += 1;
   }
   assert.ok(compared > 20, `only ${compared} cases compared`);
 });
 
-test('the calculator module refuses the full module\'s operations with a typed error naming it', () => {
-  for (const op of FULL_ONLY) {
-    assert.throws(() => calc.call(op, '{}'), (e) => classify(e) === 'typed' && e.kind === 'unavailableOperation'
-      && e.message.includes(op) && e.message.includes('akscert/full'), op);
-    assert.equal(typeof calc[op], 'undefined', `the calculator module exports no ${op}()`);
+test('a module refuses what it leaves out with a typed error naming the module that has it', () => {
+  const refusals = [
+    [calc, SIMULATOR_OPS, 'akscert/full'],
+    [calc, SIGNATURE_OPS, 'akscert/trust'],
+    [trust, SIMULATOR_OPS, 'akscert/full'],
+    [full, SIGNATURE_OPS, 'akscert/trust'],
+  ];
+  for (const [m, ops, where] of refusals) {
+    for (const op of ops) {
+      assert.throws(() => m.call(op, '{}'), (e) => classify(e) === 'typed' && e.kind === 'unavailableOperation'
+        && e.message.includes(op) && e.message.includes(where) && e.message.includes(m.build()), `${m.build()} ${op}`);
+      assert.equal(typeof m[op], 'undefined', `the ${m.build()} module exports no ${op}()`);
+    }
   }
 });
 
-test('ABI numbers are the same in both modules; operationNumber() gives them', () => {
-  for (const op of api.operations()) assert.equal(calc.operationNumber(op), api.operationNumber(op), op);
+test('ABI numbers are the same in every module; operationNumber() gives them', () => {
+  for (const op of api.operations()) {
+    for (const m of [calc, trust]) assert.equal(m.operationNumber(op), full.operationNumber(op), op);
+  }
   assert.throws(() => calc.operationNumber('nope'), (e) => e.kind === 'unknownOperation');
-  const raw = instantiateRaw('calculator');
-  const { status, json } = abiCall(raw.exports, calc.operationNumber('simulate'), new TextEncoder().encode('{}'));
-  assert.equal(status, 1);
-  assert.equal(JSON.parse(json).error.kind, 'unavailableOperation');
-  assert.equal(raw.importCalls(), 0);
-  assert.ok(moduleBytes('calculator').length < moduleBytes('full').length);
+  for (const [which, op] of [['calculator', 'simulate'], ['calculator', 'checkTrust'], ['trust', 'simulate'], ['full', 'checkTrust']]) {
+    const raw = instantiateRaw(which);
+    const { status, json } = abiCall(raw.exports, full.operationNumber(op), new TextEncoder().encode('{}'));
+    assert.equal(status, 1, `${which} ${op}`);
+    assert.equal(JSON.parse(json).error.kind, 'unavailableOperation');
+    assert.equal(raw.importCalls(), 0);
+  }
+  // Each capability costs its own bytes: the calculator is the smallest.
+  for (const which of ['trust', 'full']) assert.ok(moduleBytes('calculator').length < moduleBytes(which).length, which);
 });
 
-test('what needs elliptic-curve arithmetic is said, not guessed, by the calculator module', () => {
+test('what needs elliptic-curve arithmetic is said, not guessed, without the trust module', () => {
   const kubeconfig = loadCases().find((c) => c.op === 'inspect' && c.input.includes('client-key-data'));
   assert.ok(kubeconfig, 'a kubeconfig case with a client key');
-  const small = JSON.parse(calc.call('inspect', kubeconfig.input));
-  assert.ok(small.notes.some((n) => /not compared with its certificate in the calculator module/.test(n)),
-    JSON.stringify(small.notes));
-  assert.equal(small.kubeconfig.users[0].clientKeyError, null);
-  const full = JSON.parse(api.call('inspect', kubeconfig.input));
-  assert.ok(!full.notes.some((n) => /calculator module/.test(n)));
+  for (const m of [calc, full]) {
+    const small = JSON.parse(m.call('inspect', kubeconfig.input));
+    assert.ok(small.notes.some((n) => /not compared with its certificate in this module.*akscert\/trust/.test(n)),
+      JSON.stringify(small.notes));
+    assert.equal(small.kubeconfig.users[0].clientKeyError, null);
+  }
+  const checked = JSON.parse(trust.call('inspect', kubeconfig.input));
+  assert.ok(!checked.notes.some((n) => /not compared with its certificate/.test(n)), JSON.stringify(checked.notes));
   const req = JSON.parse(kubeconfig.input);
-  assert.throws(() => calc.inspect({ ...req, verify: true }), (e) => e.kind === 'unavailableOperation' && /akscert\/full/.test(e.message));
-  assert.ok(api.inspect({ ...req, verify: true }).certificates.every((c) => c.linkedBy === 'signature'));
+  for (const m of [calc, full]) {
+    assert.throws(() => m.inspect({ ...req, verify: true }), (e) => e.kind === 'unavailableOperation' && /akscert\/trust/.test(e.message));
+  }
+  assert.ok(trust.inspect({ ...req, verify: true }).certificates.every((c) => c.linkedBy === 'signature'));
 });
 
 test('the JS face: now defaults to this instant, object errors name paths, plain text inspects', () => {

@@ -43,7 +43,7 @@ test('`import "akscert"` from an installed copy resolves to the Node entry and w
   }
 });
 
-test('`import "akscert/full"` from an installed copy resolves to the full module and simulates', () => {
+test('`import "akscert/full"` and `"akscert/trust"` from an installed copy resolve to their modules and work', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akscert-install-'));
   try {
     fs.mkdirSync(path.join(dir, 'node_modules'));
@@ -51,18 +51,25 @@ test('`import "akscert/full"` from an installed copy resolves to the full module
     fs.writeFileSync(path.join(dir, 'main.mjs'), `
       import { build, simulate } from 'akscert/full';
       import * as calculator from 'akscert';
+      import * as trust from 'akscert/trust';
       const t = simulate({ apiVersion: 'akscert/v1', kind: 'Scenario', horizon: '2030-01-01',
         clusters: [{ name: 'a', resourceGroup: 'rg', created: '2024-01-01', kubernetesVersion: '1.29.2',
           nodePools: [{ name: 'p', count: 1 }] }] });
-      console.log(JSON.stringify({ full: build(), calculator: calculator.build(),
-        calculatorHasSimulate: 'simulate' in calculator, resolved: import.meta.resolve('akscert/full'),
+      const set = trust.inspectSet({ inputs: [], now: '2026-01-01' });
+      console.log(JSON.stringify({ full: build(), calculator: calculator.build(), trust: trust.build(),
+        calculatorHasSimulate: 'simulate' in calculator, trustHasSimulate: 'simulate' in trust,
+        calculatorHasCheckTrust: 'checkTrust' in calculator, trustItems: set.items.length,
+        resolved: import.meta.resolve('akscert/full'), resolvedTrust: import.meta.resolve('akscert/trust'),
         clusters: t.clusters.length }));
     `);
     const out = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'main.mjs')], { encoding: 'utf8' }));
-    assert.deepEqual(
-      { full: out.full, calculator: out.calculator, calculatorHasSimulate: out.calculatorHasSimulate, clusters: out.clusters },
-      { full: 'full', calculator: 'calculator', calculatorHasSimulate: false, clusters: 1 });
-    assert.ok(out.resolved.endsWith('/full/node.js'), out.resolved);
+    const { resolved, resolvedTrust, ...rest } = out;
+    assert.deepEqual(rest, {
+      full: 'full', calculator: 'calculator', trust: 'trust', calculatorHasSimulate: false, trustHasSimulate: false,
+      calculatorHasCheckTrust: false, trustItems: 0, clusters: 1,
+    });
+    assert.ok(resolved.endsWith('/full/node.js'), resolved);
+    assert.ok(resolvedTrust.endsWith('/trust/node.js'), resolvedTrust);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -87,7 +94,7 @@ test('npm pack ships exactly the package files', () => {
   assert.deepEqual(files, [...expected, 'package.json'].sort());
 });
 
-test('the page ships the very same module bytes as the package, both modules', () => {
+test('the page ships the very same module bytes as the package, for the two modules it uses', () => {
   for (const [file, variable, which] of [['akscert-module.js', 'AKSCERT_WASM_BASE64', 'calculator'],
     ['akscert-full-module.js', 'AKSCERT_FULL_WASM_BASE64', 'full']]) {
     const script = fs.readFileSync(path.join(wwwDir, file), 'utf8');

@@ -8,20 +8,67 @@ export const pkgDir = process.env.AKSCERT_PKG && path.resolve(process.env.AKSCER
 export const wwwDir = process.env.AKSCERT_WWW && path.resolve(process.env.AKSCERT_WWW);
 if (!pkgDir) throw new Error('AKSCERT_PKG must name the built package (run via cargo test)');
 
-/** The package's full module (`akscert/full`), loaded through its Node entry: every operation. */
-export const api = await import(pathToFileURL(path.join(pkgDir, 'full', 'node.js')).href);
-
 /** The package's calculator module (`akscert`), loaded through its Node entry. */
 export const calc = await import(pathToFileURL(path.join(pkgDir, 'node.js')).href);
 
-/** The operations only the full module answers. */
-export const FULL_ONLY = new Set(['simulate', 'simulateCluster', 'inspectSet', 'checkTrust']);
+/** The trust module (`akscert/trust`): the calculator plus signature checks. */
+export const trust = await import(pathToFileURL(path.join(pkgDir, 'trust', 'node.js')).href);
 
-/** The cases the Rust test wrote: { name, op, input, objectSafe, expected: {ok}|{error} }. */
+/** The full module (`akscert/full`): the calculator plus the simulator. */
+export const full = await import(pathToFileURL(path.join(pkgDir, 'full', 'node.js')).href);
+
+/** The modules by build name. */
+export const modules = { calculator: calc, trust, full };
+
+/** The operations only the full module answers (the simulator). */
+export const SIMULATOR_OPS = new Set(['simulate', 'simulateCluster']);
+
+/** The operations only the trust module answers (signature checks). */
+export const SIGNATURE_OPS = new Set(['inspectSet', 'checkTrust']);
+
+/** The operations the calculator module leaves out. */
+export const NOT_IN_CALCULATOR = new Set([...SIMULATOR_OPS, ...SIGNATURE_OPS]);
+
+/** The module that answers `op` for the package as a whole: the simulator is the full
+ * module's, everything else the trust module's (the calculator plus signature checks). */
+export function buildFor(op) {
+  return SIMULATOR_OPS.has(op) ? 'full' : 'trust';
+}
+
+/** Every operation of the package, in ABI number order. */
+const ALL_OPS = [...new Set([...trust.operations(), ...full.operations()])]
+  .sort((a, b) => full.operationNumber(a) - full.operationNumber(b));
+
+/**
+ * The package as a whole, as a user who imports the module each operation needs sees it:
+ * `call(op, …)` and the typed functions go to the module that answers them
+ * ([`buildFor`]); `operations()` lists every operation of the package.
+ */
+export const api = new Proxy({}, {
+  get(_, name) {
+    if (name === 'call') return (op, input) => modules[buildFor(op)].call(op, input);
+    if (name === 'operations') return () => [...ALL_OPS];
+    return (name in trust ? trust : full)[name];
+  },
+});
+
+/**
+ * The cases the Rust test wrote: { name, op, input, objectSafe, expected: {ok}|{error} }.
+ * Every answer is the native core's, byte for byte, except `version`'s: that one describes
+ * its build, and the native build has every operation, so the expected answer of a
+ * `version` case is the native one as the module that answers it ([`buildFor`]) says it.
+ */
 export function loadCases() {
   const file = process.env.AKSCERT_CASES;
   if (!file) throw new Error('AKSCERT_CASES must name the cases file');
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const cases = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const c of cases) {
+    if (c.op !== 'version' || c.expected.ok === undefined) continue;
+    const native = JSON.parse(c.expected.ok);
+    const m = modules[buildFor('version')];
+    c.expected.ok = JSON.stringify({ ...native, build: m.build(), operations: native.operations.filter((op) => m.operations().includes(op)) });
+  }
+  return cases;
 }
 
 /** The error kinds the core may throw (ApiError::kind()). */
@@ -79,11 +126,15 @@ export function assertPlainJson(value, where = '$') {
   throw new Error(`${where}: not plain JSON data (${Object.prototype.toString.call(value)})`);
 }
 
-/** A module's raw bytes, as shipped: the full one unless `which` is 'calculator'. */
+/** A module's raw bytes, as shipped: `which` is 'calculator', 'trust' or 'full'. */
 export function moduleBytes(which = 'full') {
-  return fs.readFileSync(which === 'calculator'
-    ? path.join(pkgDir, 'akscert_bg.wasm')
-    : path.join(pkgDir, 'full', 'akscert_full_bg.wasm'));
+  const file = {
+    calculator: 'akscert_bg.wasm',
+    trust: path.join('trust', 'akscert_trust_bg.wasm'),
+    full: path.join('full', 'akscert_full_bg.wasm'),
+  }[which];
+  if (!file) throw new Error(`no module ${which}`);
+  return fs.readFileSync(path.join(pkgDir, file));
 }
 
 /**

@@ -7,8 +7,10 @@ import init, {
   inspect, inspectKubeconfig, type Inspection, type CertificateReport,
   aksFacts, type AksFacts, type AksFactsEntry, type ClusterFacts,
 } from 'akscert';
-// The full module: the simulator and signature checks, with the same generated types.
-import { simulate, checkTrust, type TrustReports, type Timeline as FullTimeline } from 'akscert/full';
+// The full module (the simulator) and the trust module (signature checks), with the same
+// generated types.
+import { simulate, type Timeline as FullTimeline } from 'akscert/full';
+import { checkTrust, type TrustReports, type Inspection as TrustInspection } from 'akscert/trust';
 
 async function main(): Promise<void> {
   const abi: AkscertAbi = await init();
@@ -74,7 +76,9 @@ async function main(): Promise<void> {
   const kc: Inspection = inspectKubeconfig({ input: 'apiVersion: v1', now: '2026-11-28' });
   const trust: TrustReports = checkTrust({ ca: 'PEM', certificate: 'PEM', now: '2026-11-28' });
   const trusted: boolean[] = trust.map((t) => t.trusted);
-  console.log(cnOf, fp, redacted, kc.inputKind, trusted);
+  // One set of types: the trust module's Inspection is the calculator module's.
+  const sameInspection: TrustInspection = ins;
+  console.log(cnOf, fp, redacted, kc.inputKind, trusted, sameInspection.inputKind);
 
   const az: AksFacts = aksFacts({ input: '[]', now: '2026-11-28', assume: { created: '2024-01-01' } });
   const parsed: AksFacts = aksFacts({ input: [{ name: 'a', kubernetesVersion: '1.29.2' }], now: '2026-11-28' });

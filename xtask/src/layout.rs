@@ -94,7 +94,7 @@ fn package_json() -> String {
         r#"{{
   "name": "akscert",
   "version": "{version}",
-  "description": "AKS cluster certificate lifecycles in WebAssembly: expiry reports, what-ifs, certificate inspection (akscert), and the rotation simulator (akscert/full). Nothing leaves the page.",
+  "description": "AKS cluster certificate lifecycles in WebAssembly: expiry reports, what-ifs, certificate inspection (akscert), signature and trust checks (akscert/trust), and the rotation simulator (akscert/full). Nothing leaves the page.",
   "license": "{license}",
   "type": "module",
   "main": "./node.js",
@@ -107,17 +107,23 @@ fn package_json() -> String {
       "node": "./node.js",
       "default": "./akscert.js"
     }},
+    "./trust": {{
+      "types": "./trust/index.d.ts",
+      "node": "./trust/node.js",
+      "default": "./trust/akscert_trust.js"
+    }},
     "./full": {{
       "types": "./full/index.d.ts",
       "node": "./full/node.js",
       "default": "./full/akscert_full.js"
     }},
     "./akscert_bg.wasm": "./akscert_bg.wasm",
+    "./trust/akscert_trust_bg.wasm": "./trust/akscert_trust_bg.wasm",
     "./full/akscert_full_bg.wasm": "./full/akscert_full_bg.wasm",
     "./package.json": "./package.json"
   }},
-  "files": ["akscert.js", "node.js", "index.d.ts", "akscert_bg.wasm", "full/", "README.md", "ABI.md"],
-  "sideEffects": ["./node.js", "./full/node.js"],
+  "files": ["akscert.js", "node.js", "index.d.ts", "akscert_bg.wasm", "trust/", "full/", "README.md", "ABI.md"],
+  "sideEffects": ["./node.js", "./trust/node.js", "./full/node.js"],
   "engines": {{ "node": ">=20" }},
   "keywords": ["aks", "kubernetes", "certificates", "x509", "wasm"]
 }}
@@ -153,8 +159,9 @@ pub fn package(root: &Path, web: &Path, dest: &Path) -> Result<(), BuildError> {
     swap(&new, dest)
 }
 
-/// Lay out the calculator page: `wasm/www/*`, and for each module its classic-script glue
-/// and the module as a base64 script (the page loads the full one only on demand).
+/// Lay out the calculator page: `wasm/www/*`, and for each module it uses its
+/// classic-script glue and the module as a base64 script (the page loads the full one only
+/// on demand).
 pub fn www(root: &Path, classic: &Path, dest: &Path) -> Result<(), BuildError> {
     let new = dest.with_extension("new");
     fresh_dir(&new)?;
@@ -165,7 +172,7 @@ pub fn www(root: &Path, classic: &Path, dest: &Path) -> Result<(), BuildError> {
             copy(&entry.path(), &new.join(entry.file_name()))?;
         }
     }
-    for module in MODULES {
+    for module in MODULES.into_iter().filter(|m| m.on_page) {
         copy(
             &classic.join(glue_file(module)),
             &new.join(module.page_glue_script),
@@ -189,16 +196,15 @@ pub fn is_complete(package: &Path, www: &Path) -> bool {
         && www.join("index.html").is_file()
         && MODULES.iter().all(|m| {
             let dir = package.join(m.package_dir);
-            [
+            let package_files = [
                 m.wasm_in(package),
                 dir.join(glue_file(*m)),
                 dir.join("node.js"),
                 dir.join("index.d.ts"),
-                www.join(m.page_glue_script),
-                www.join(m.page_module_script),
-            ]
-            .iter()
-            .all(|p| p.is_file())
+            ];
+            let page_files = [www.join(m.page_glue_script), www.join(m.page_module_script)];
+            package_files.iter().all(|p| p.is_file())
+                && (!m.on_page || page_files.iter().all(|p| p.is_file()))
         })
 }
 
@@ -307,8 +313,23 @@ mod tests {
             .filter_map(|f| f.as_str())
             .collect();
         assert!(files.contains(&"akscert_bg.wasm") && files.contains(&"index.d.ts"));
-        assert!(files.contains(&"full/"));
-        assert_eq!(v["exports"]["./full"]["node"], "./full/node.js");
-        assert_eq!(v["exports"]["./full"]["types"], "./full/index.d.ts");
+        for m in MODULES.into_iter().filter(|m| !m.package_dir.is_empty()) {
+            let dir = m.package_dir;
+            assert!(files.contains(&format!("{dir}/").as_str()), "{dir}");
+            let entry = &v["exports"][format!("./{dir}")];
+            assert_eq!(entry["node"], format!("./{dir}/node.js"));
+            assert_eq!(entry["types"], format!("./{dir}/index.d.ts"));
+            assert_eq!(entry["default"], format!("./{dir}/{}.js", m.out_name));
+            assert_eq!(
+                v["exports"][format!("./{dir}/{}", m.wasm_file)],
+                format!("./{dir}/{}", m.wasm_file)
+            );
+            assert!(
+                v["sideEffects"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&serde_json::json!(format!("./{dir}/node.js")))
+            );
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! Build tasks for akscert. `cargo xtask build-wasm` (or [`build_wasm`] from a test or the
 //! simulator) builds the shipped WebAssembly module and lays out
 //!
-//! - `target/npm/` — the npm package: two modules ([`CALCULATOR`], `import "akscert"`, and
-//!   [`FULL`], `import "akscert/full"`), each with its ESM glue, its `_bg.wasm`, a Node
-//!   entry that instantiates the same file synchronously and TypeScript declarations; `ABI.md`;
-//! - `target/www/` — the offline expiry calculator page, with the same module bytes.
+//! - `target/npm/` — the npm package: three modules ([`CALCULATOR`], `import "akscert"`;
+//!   [`TRUST`], `import "akscert/trust"`; [`FULL`], `import "akscert/full"`), each with its
+//!   ESM glue, its `_bg.wasm`, a Node entry that instantiates the same file synchronously
+//!   and TypeScript declarations; `ABI.md`;
+//! - `target/www/` — the offline expiry calculator page, with the same bytes of the two
+//!   modules it uses (calculator and full).
 //!
 //! Steps: check (or install) the wasm-bindgen CLI of exactly the crate's pinned version,
 //! check for the wasm32 target (added with rustup when missing),
@@ -30,11 +32,12 @@ pub const WASM_CRATE: &str = "akscert-wasm";
 /// Cargo's output name of the module (`akscert-wasm` → `akscert_wasm.wasm`).
 const CARGO_WASM_FILE: &str = "akscert_wasm.wasm";
 
-/// One of the two modules the package ships, built from the same crate with different
-/// Cargo features.
+/// One of the modules the package ships, built from the same crate with different Cargo
+/// features: the calculator, and the calculator plus one capability each, so that a page
+/// downloads only what it uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Module {
-    /// `calculator` or `full` (what `build()` in the module answers).
+    /// `calculator`, `trust` or `full` (what `build()` in the module answers).
     pub build: &'static str,
     /// The base name of everything wasm-bindgen writes for it (`akscert.js`, …).
     pub out_name: &'static str,
@@ -52,6 +55,8 @@ pub struct Module {
     pub page_glue_script: &'static str,
     /// Its directory inside the npm package (`""` for the package root).
     pub package_dir: &'static str,
+    /// Whether the calculator page ships it (the `page_*` fields apply only then).
+    pub on_page: bool,
 }
 
 impl Module {
@@ -73,11 +78,27 @@ pub const CALCULATOR: Module = Module {
     page_module_var: "AKSCERT_WASM_BASE64",
     page_glue_script: "akscert-glue.js",
     package_dir: "",
+    on_page: true,
 };
 
-/// The full module: everything, with the simulator and signature checks; `import
+/// The trust module: the calculator plus signature and trust checks (`inspectSet`,
+/// `checkTrust`, `verify: true`); `import "akscert/trust"`. The page does not use it.
+pub const TRUST: Module = Module {
+    build: "trust",
+    out_name: "akscert_trust",
+    wasm_file: "akscert_trust_bg.wasm",
+    features: "trust",
+    page_global: "akscert_trust",
+    page_module_script: "akscert-trust-module.js",
+    page_module_var: "AKSCERT_TRUST_WASM_BASE64",
+    page_glue_script: "akscert-trust-glue.js",
+    package_dir: "trust",
+    on_page: false,
+};
+
+/// The full module: the calculator plus scenarios and the simulator; `import
 /// "akscert/full"`, fetched by the page only when a scenario is pasted, and what the CLI
-/// runs in wasmtime.
+/// runs in wasmtime. Signature checks are the trust module's.
 pub const FULL: Module = Module {
     build: "full",
     out_name: "akscert_full",
@@ -88,10 +109,11 @@ pub const FULL: Module = Module {
     page_module_var: "AKSCERT_FULL_WASM_BASE64",
     page_glue_script: "akscert-full-glue.js",
     package_dir: "full",
+    on_page: true,
 };
 
-/// Both modules, calculator first.
-pub const MODULES: [Module; 2] = [CALCULATOR, FULL];
+/// Every module, calculator first.
+pub const MODULES: [Module; 3] = [CALCULATOR, TRUST, FULL];
 
 /// The calculator module's file name (the package's main module).
 pub const WASM_FILE: &str = CALCULATOR.wasm_file;
@@ -116,20 +138,25 @@ pub struct Built {
     pub package: PathBuf,
     /// The calculator page directory (`target/www`).
     pub www: PathBuf,
-    /// The calculator module (`target/npm/akscert_bg.wasm`).
-    pub wasm: PathBuf,
-    /// Its size in bytes.
-    pub wasm_bytes: u64,
-    /// Its size gzipped (level 9).
-    pub wasm_gzip_bytes: u64,
-    /// The full module (`target/npm/akscert_full_bg.wasm`): what the CLI runs.
+    /// Each module's file and sizes, in [`MODULES`] order.
+    pub modules: Vec<BuiltModule>,
+    /// The full module (`target/npm/full/akscert_full_bg.wasm`): what the CLI runs.
     pub full_wasm: PathBuf,
-    /// Its size in bytes.
-    pub full_wasm_bytes: u64,
-    /// Its size gzipped (level 9).
-    pub full_wasm_gzip_bytes: u64,
     /// `false` when the previous build was still current and nothing ran.
     pub rebuilt: bool,
+}
+
+/// One built module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltModule {
+    /// Which module.
+    pub module: Module,
+    /// Its file in the npm package.
+    pub path: PathBuf,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Its size gzipped (level 9).
+    pub gzip_bytes: u64,
 }
 
 /// Why a build failed.
@@ -294,29 +321,39 @@ fn stage_module(
         fs::copy(&cargo_wasm, &input).map(|_| ()),
     )?;
     tools::run_wasm_bindgen(wasm_bindgen, "web", module, &input, web, options.verbose)?;
-    tools::run_wasm_bindgen(
-        wasm_bindgen,
-        "no-modules",
-        module,
-        &input,
-        classic,
-        options.verbose,
-    )?;
+    // The page's classic-script glue, only for the modules the page loads.
+    if module.on_page {
+        tools::run_wasm_bindgen(
+            wasm_bindgen,
+            "no-modules",
+            module,
+            &input,
+            classic,
+            options.verbose,
+        )?;
+    }
     io("remove the staged cargo output", fs::remove_file(&input))?;
-    let bytes = io("read the web module", fs::read(web.join(module.wasm_file)))?;
-    let classic_bytes = io(
-        "read the no-modules module",
-        fs::read(classic.join(module.wasm_file)),
-    )?;
-    if bytes != classic_bytes {
-        return Err(BuildError::Check(format!(
-            "wasm-bindgen wrote different {} modules for the web and no-modules glue; the package and the page must ship one file",
-            module.build
-        )));
+    if module.on_page {
+        let bytes = io("read the web module", fs::read(web.join(module.wasm_file)))?;
+        let classic_bytes = io(
+            "read the no-modules module",
+            fs::read(classic.join(module.wasm_file)),
+        )?;
+        if bytes != classic_bytes {
+            return Err(BuildError::Check(format!(
+                "wasm-bindgen wrote different {} modules for the web and no-modules glue; the package and the page must ship one file",
+                module.build
+            )));
+        }
     }
     if options.wasm_opt {
         let optimised = tools::run_wasm_opt(root, &web.join(module.wasm_file), options.verbose)?;
-        for dir in [web, classic] {
+        let dirs = if module.on_page {
+            vec![web, classic]
+        } else {
+            vec![web]
+        };
+        for dir in dirs {
             io(
                 "write the optimised module",
                 fs::write(dir.join(module.wasm_file), &optimised),
@@ -383,22 +420,24 @@ pub(crate) fn run(mut cmd: Command, what: &str, verbose: bool) -> Result<(), Bui
 }
 
 fn describe(package: &Path, www: &Path, rebuilt: bool) -> Result<Built, BuildError> {
-    let sizes = |module: Module| -> Result<(PathBuf, u64, u64), BuildError> {
-        let path = module.wasm_in(package);
-        let bytes = io(format!("read {}", path.display()), fs::read(&path))?;
-        Ok((path, bytes.len() as u64, gzip_len(&bytes)?))
-    };
-    let (wasm, wasm_bytes, wasm_gzip_bytes) = sizes(CALCULATOR)?;
-    let (full_wasm, full_wasm_bytes, full_wasm_gzip_bytes) = sizes(FULL)?;
+    let modules = MODULES
+        .into_iter()
+        .map(|module| {
+            let path = module.wasm_in(package);
+            let bytes = io(format!("read {}", path.display()), fs::read(&path))?;
+            Ok(BuiltModule {
+                module,
+                bytes: bytes.len() as u64,
+                gzip_bytes: gzip_len(&bytes)?,
+                path,
+            })
+        })
+        .collect::<Result<Vec<_>, BuildError>>()?;
     Ok(Built {
         package: package.to_path_buf(),
         www: www.to_path_buf(),
-        wasm,
-        wasm_bytes,
-        wasm_gzip_bytes,
-        full_wasm,
-        full_wasm_bytes,
-        full_wasm_gzip_bytes,
+        modules,
+        full_wasm: FULL.wasm_in(package),
         rebuilt,
     })
 }
@@ -411,14 +450,13 @@ pub fn gzip_len(bytes: &[u8]) -> Result<u64, BuildError> {
 }
 
 fn report(b: &Built) {
-    for (path, raw, gz) in [
-        (&b.wasm, b.wasm_bytes, b.wasm_gzip_bytes),
-        (&b.full_wasm, b.full_wasm_bytes, b.full_wasm_gzip_bytes),
-    ] {
+    for m in &b.modules {
         eprintln!(
-            "xtask: {} {}: {raw} bytes raw, {gz} bytes gzip -9{}",
+            "xtask: {} {}: {} bytes raw, {} bytes gzip -9{}",
             if b.rebuilt { "built" } else { "up to date" },
-            path.display(),
+            m.path.display(),
+            m.bytes,
+            m.gzip_bytes,
             if b.rebuilt { "" } else { " (no input changed)" }
         );
     }

@@ -7,10 +7,10 @@ use xtask::BuildOptions;
 const USAGE: &str = "\
 usage: cargo xtask build-wasm [--wasm-opt] [--force]
 
-  build-wasm   build the two WebAssembly modules (calculator and full; wasm32, wasm-release), run wasm-bindgen
-               (the CLI pinned to the crate's version; installed if missing), lay out the
-               npm package in target/npm and the calculator page in target/www, and print
-               the module's size raw and gzipped. Does nothing when no input changed.
+  build-wasm   build the three WebAssembly modules (calculator, trust and full; wasm32,
+               wasm-release), run wasm-bindgen (the CLI pinned to the crate's version;
+               installed if missing), lay out the npm package in target/npm and the
+               calculator page in target/www, and print each module's size raw and gzipped. Does nothing when no input changed.
   --wasm-opt   also run wasm-opt -Oz from npm binaryen (node_modules/.bin/wasm-opt)
   --force      rebuild even if nothing changed";
 
@@ -42,18 +42,15 @@ fn main() -> ExitCode {
         Ok(built) => {
             println!("npm package: {}", built.package.display());
             println!("calculator page: {}/index.html", built.www.display());
-            println!(
-                "calculator module {}: {} bytes raw, {} bytes gzipped",
-                built.wasm.display(),
-                built.wasm_bytes,
-                built.wasm_gzip_bytes
-            );
-            println!(
-                "full module {}: {} bytes raw, {} bytes gzipped",
-                built.full_wasm.display(),
-                built.full_wasm_bytes,
-                built.full_wasm_gzip_bytes
-            );
+            for m in &built.modules {
+                println!(
+                    "{} module {}: {} bytes raw, {} bytes gzipped",
+                    m.module.build,
+                    m.path.display(),
+                    m.bytes,
+                    m.gzip_bytes
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{BuildError, Module, io, run};
+use crate::{BuildError, MODULES, Module, io, run};
 
 /// The exact wasm-bindgen version pinned in the root `Cargo.toml`
 /// (`wasm-bindgen = "=X.Y.Z"` under `[workspace.dependencies]`).
@@ -227,9 +227,14 @@ pub fn run_wasm_opt(root: &Path, module: &Path, verbose: bool) -> Result<Vec<u8>
 /// Load the package in Node and call it: guards against an optimiser that writes a module
 /// which validates but fails at load.
 pub fn smoke_test(package: &Path) -> Result<(), BuildError> {
-    let entries: Vec<String> = ["node.js", "full/node.js"]
+    let entries: Vec<String> = MODULES
         .iter()
-        .map(|e| format!("file://{}", package.join(e).display()))
+        .map(|m| {
+            format!(
+                "file://{}",
+                package.join(m.package_dir).join("node.js").display()
+            )
+        })
         .collect();
     let script = format!(
         "Promise.all({entries:?}.map(e => import(e))).then(ms => ms.forEach(m => {{ const v = m.version(); if (v.apiVersion !== 'akscert/v1') throw new Error('bad version'); }}))"

@@ -22,8 +22,9 @@ enum PublicHalf {
     Rsa(Vec<u8>, Vec<u8>),
     /// Curve OID and the SEC1 point (compared as points, whatever their encoding).
     Ec(String, Vec<u8>),
-    /// An EC or Ed25519 private key in a build without elliptic-curve arithmetic (the
-    /// calculator module, no `verify` feature): its public half cannot be derived here.
+    /// An EC or Ed25519 private key in a build without elliptic-curve arithmetic (no
+    /// `verify` feature: the calculator and full modules): its public half cannot be
+    /// derived here.
     #[cfg(not(feature = "verify"))]
     Underived,
     /// The 32-byte key.
@@ -66,7 +67,7 @@ pub(crate) fn check_client_key(key_data: &str, cert_spki: &[u8]) -> Result<(), K
     #[cfg(not(feature = "verify"))]
     if private == PublicHalf::Underived {
         return Err(KeyProblem::NotChecked(
-            "an EC or Ed25519 client key is not compared with its certificate in the calculator module (it needs elliptic-curve arithmetic); the full module (akscert/full) and the CLI compare it",
+            "an EC or Ed25519 client key is not compared with its certificate in this module (it needs elliptic-curve arithmetic); the trust module (akscert/trust) and the CLI compare it",
         ));
     }
     let same_type = matches!(

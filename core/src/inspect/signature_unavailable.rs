@@ -1,12 +1,13 @@
-//! Signature checks in a build without the `verify` feature (the calculator module): the
-//! same interface as `signature.rs`, answering that the check is not in this build. The
-//! API refuses the requests that need one (`inspectSet`, `checkTrust`, `verify: true`)
-//! before they get here, so this is the honest answer of last resort, never a guess.
+//! Signature checks in a build without the `verify` feature (the calculator and full
+//! modules): the same interface as `signature.rs`, answering that the check is not in this
+//! build. The API refuses the requests that need one (`inspectSet`, `checkTrust`,
+//! `verify: true`) before they get here, so this is the honest answer of last resort,
+//! never a guess.
 
 pub(crate) use super::sig_check::SigCheck;
 
 /// Why nothing is verified here.
-const UNAVAILABLE: &str = "signature checks are not in this build of akscert (the calculator module); the full module (akscert/full) and the CLI make them";
+const UNAVAILABLE: &str = "signature checks are not in this build of akscert; the trust module (akscert/trust) and the CLI make them";
 
 /// An issuer's public key; this build keeps nothing of it.
 pub(crate) struct IssuerKey<'a> {

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use akscert_core::api::{ErrorDocument, Op, VersionInfo};
+use akscert_core::api::{Capability, ErrorDocument, FULL_BUILD, Op, VersionInfo};
 use akscert_core::engine::API_VERSION;
 use wasmtime::{
     Config, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder,
@@ -254,13 +254,22 @@ impl WasmEngine {
                 ),
             });
         }
-        if info.build == akscert_core::api::CALCULATOR_BUILD {
+        if info.build != FULL_BUILD {
             return Err(EngineError::Operations {
                 path: self.path.clone(),
-                why: "this is the calculator module (akscert_bg.wasm), which has no simulator; the CLI runs the full module, full/akscert_full_bg.wasm".into(),
+                why: format!(
+                    "this is the {} module, which has no simulator; the CLI runs the full module, full/akscert_full_bg.wasm",
+                    info.build
+                ),
             });
         }
-        let host: Vec<&str> = Op::ALL.iter().map(|op| op.name()).collect();
+        // The full module answers every operation but the signature checks (the trust
+        // module's), in this akscert's ABI order; a newer module may add operations after.
+        let host: Vec<&str> = Op::ALL
+            .iter()
+            .filter(|op| op.needs() != Some(Capability::Signatures))
+            .map(|op| op.name())
+            .collect();
         let guest: Vec<&str> = info.operations.iter().map(String::as_str).collect();
         if !guest.starts_with(&host) {
             return Err(EngineError::Operations {
