@@ -4,6 +4,7 @@
 pub mod aks;
 mod facts;
 pub mod fleet;
+pub mod lifetimes;
 mod whatif;
 
 use std::borrow::Cow;

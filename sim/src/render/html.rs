@@ -6,9 +6,9 @@ use std::fmt::Write;
 use akscert_core::report::ExpiryReport;
 use akscert_core::time::Instant;
 
-use super::certs::{lifetimes, report_certs};
 use super::svg::{self, Timeline};
 use akscert_core::report::fleet::{FleetCounts, FleetRow};
+use akscert_core::report::lifetimes::{lifetimes, of_report};
 
 use super::{Fleet, esc, name_of};
 use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
@@ -215,7 +215,7 @@ fn report_section(out: &mut String, o: &ReportOutcome, row: &FleetRow) {
 }
 
 fn report_body(out: &mut String, r: &ExpiryReport) {
-    let certs = report_certs(r);
+    let certs = of_report(r);
     let from = certs.iter().map(|c| c.not_before).min().unwrap_or(r.now);
     let to = certs
         .iter()

@@ -5,7 +5,6 @@
 //! Every renderer is a pure function of the result, so a merged sharded run renders
 //! exactly as the single run does.
 
-mod certs;
 pub mod csv;
 mod html;
 mod human;
@@ -20,8 +19,6 @@ use akscert_core::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::outcome::{ClusterOutcome, InventoryRun, ReportOutcome, SimulationRun};
-
-pub use certs::{CertLine, certs_at, lifetimes};
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -11,8 +11,8 @@ use std::fmt::Write;
 use akscert_core::inventory::{CertRole, Issuer};
 use akscert_core::time::Instant;
 
-use super::certs::{CertLine, certs_at, report_certs};
 use crate::outcome::{ReportOutcome, SimulationRun};
+use akscert_core::report::lifetimes::{CertificateSpan, in_force_at, of_report};
 
 fn label(v: &str) -> String {
     v.replace('\\', "\\\\")
@@ -27,7 +27,7 @@ struct Series {
     expired: bool,
 }
 
-fn series(cluster: &str, rg: &str, certs: &[CertLine], at: Instant, out: &mut Vec<Series>) {
+fn series(cluster: &str, rg: &str, certs: &[CertificateSpan], at: Instant, out: &mut Vec<Series>) {
     for c in certs {
         let Some(na) = c.not_after else { continue };
         let mut l = format!(
@@ -105,7 +105,7 @@ pub fn simulation(run: &SimulationRun) -> String {
     let at = run.now.min(run.header.horizon);
     let mut all = Vec::new();
     for c in &run.clusters {
-        let certs = certs_at(c.events(), at);
+        let certs = in_force_at(c.events(), at);
         series(
             &c.timeline.name,
             &c.timeline.resource_group,
@@ -125,7 +125,7 @@ pub fn inventory(reports: &[ReportOutcome]) -> String {
             series(
                 &r.cluster,
                 &r.resource_group,
-                &report_certs(r),
+                &of_report(r),
                 r.now,
                 &mut all,
             );

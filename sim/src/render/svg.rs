@@ -8,8 +8,8 @@ use std::fmt::Write;
 use akscert_core::engine::{ActionRecord, DowntimeInterval};
 use akscert_core::time::Instant;
 
-use super::certs::CertLine;
 use super::esc;
+use akscert_core::report::lifetimes::CertificateSpan;
 
 const WIDTH: f64 = 960.0;
 const LABEL: f64 = 250.0;
@@ -25,7 +25,7 @@ pub struct Timeline<'a> {
     /// Right edge.
     pub to: Instant,
     /// Certificate lifetimes, grouped by lane (role and scope, in order).
-    pub certs: &'a [CertLine],
+    pub certs: &'a [CertificateSpan],
     /// Downtime.
     pub downtime: &'a [DowntimeInterval],
     /// Actions (raised → due).
@@ -169,7 +169,7 @@ fn year(t: Instant) -> i32 {
         .unwrap_or(1970)
 }
 
-fn cert_bar(s: &mut String, c: &CertLine, scale: &Scale, y: f64) {
+fn cert_bar(s: &mut String, c: &CertificateSpan, scale: &Scale, y: f64) {
     let x1 = scale.x(c.not_before);
     let used_to = c.until;
     let title = format!(
