@@ -148,6 +148,9 @@ pub enum CliError {
     /// Merging shards.
     #[error(transparent)]
     Merge(#[from] crate::shard::MergeError),
+    /// Writing a streamed report.
+    #[error(transparent)]
+    Stream(#[from] crate::render::stream::StreamError),
     /// A wrong combination of options.
     #[error("{0}")]
     Usage(String),

@@ -131,7 +131,7 @@ pub struct RunHeader {
 
 impl RunHeader {
     /// The header of a prepared scenario.
-    pub fn of(prepared: &Prepared) -> RunHeader {
+    pub fn of(prepared: &Prepared<'_>) -> RunHeader {
         RunHeader {
             scenario: prepared.scenario().name.clone(),
             seed: prepared.scenario().seed,

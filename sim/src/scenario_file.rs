@@ -64,13 +64,13 @@ impl ScenarioFile {
     }
 
     /// Validate: the prepared scenario (start, horizon, every cluster's spec).
-    pub fn prepared(&self) -> Result<Prepared, SourceError> {
+    pub fn prepared(&self) -> Result<Prepared<'_>, SourceError> {
         self.validate(None)
     }
 
     /// The scenario without its clusters, with an absolute horizon: the part every
     /// cluster's run shares (see [`api::split`]).
-    pub fn run_header(&self, prepared: &Prepared) -> Scenario {
+    pub fn run_header(&self, prepared: &Prepared<'_>) -> Scenario {
         Scenario {
             api_version: self.scenario.api_version.clone(),
             kind: self.scenario.kind.clone(),
@@ -95,7 +95,7 @@ impl ScenarioFile {
         Ok(file)
     }
 
-    fn validate(&self, horizon_flag: Option<Horizon>) -> Result<Prepared, SourceError> {
+    fn validate(&self, horizon_flag: Option<Horizon>) -> Result<Prepared<'_>, SourceError> {
         self.scenario
             .prepare()
             .map_err(|e| self.blame(horizon_flag, &e))

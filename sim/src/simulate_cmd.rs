@@ -2,13 +2,11 @@
 
 use std::process::ExitCode;
 
-use akscert_core::engine::FleetSummary;
 use akscert_core::report::fleet::Verdict;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts};
 use akscert_sim::engine::Engine;
 use akscert_sim::execute::{self, Settings};
-use akscert_sim::outcome::timeline_tail;
-use akscert_sim::render::Format;
+use akscert_sim::render::stream::Streamer;
 use akscert_sim::shard::{self, Command};
 use akscert_sim::{output, render, scenario_file};
 use clap::Args;
@@ -50,7 +48,7 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
         shard: a.run.shard,
         include_events: true,
     };
-    if a.run.shard.is_none() && matches!(a.output.format(), Format::Json | Format::Csv) {
+    if a.run.shard.is_none() {
         return finish(a, stream(&engine, &file, &settings, a)?);
     }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
@@ -68,57 +66,26 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     finish(a, rendered.verdict)
 }
 
-/// The Timeline JSON or the events CSV, each cluster written as it arrives (in cluster
-/// order): only the fleet summary and the verdict are kept, so memory stays flat however
-/// large the fleet.
+/// The report in any format, each cluster written as it arrives (in cluster order): only
+/// the fleet summary, the verdict and what the format must hold back are kept (see
+/// [`Streamer`]), so memory stays flat however large the fleet.
 fn stream(
     engine: &Engine,
     file: &scenario_file::ScenarioFile,
     settings: &Settings,
     a: &SimulateArgs,
 ) -> Result<Verdict, CliError> {
-    // Both the header and the clusters go to the one sink.
-    let json = a.output.format() == Format::Json;
-    let sink = std::cell::RefCell::new(output::Sink::open(a.output.output.as_deref())?);
-    let mut summary = FleetSummary::default();
-    let mut verdict = Verdict::Clear;
-    let mut first = true;
+    let sink = output::Sink::open(a.output.output.as_deref())?;
+    let streamer = Streamer::new(a.output.format(), sink, settings.now, settings.warn_within)?;
+    let streamer = std::cell::RefCell::new(streamer);
     execute::simulate_each(
         engine,
         file,
         settings,
-        |header| {
-            let head = match json {
-                true => header.timeline_head(),
-                false => render::csv::timeline_header(),
-            };
-            Ok::<_, CliError>(sink.borrow_mut().write(&head)?)
-        },
-        |c| {
-            let t = &c.timeline;
-            if json {
-                summary.add(&t.name, &t.resource_group, t.summary.as_ref());
-            }
-            let row = render::simulation_row(&c, settings.now, settings.warn_within);
-            verdict = verdict.max(Verdict::of_urgency(row.urgency));
-            let mut sink = sink.borrow_mut();
-            if !json {
-                return Ok(sink.write(&render::csv::timeline_cluster(&c))?);
-            }
-            if !first {
-                sink.write(",")?;
-            }
-            first = false;
-            Ok(sink.write(c.raw.get())?)
-        },
+        |header| Ok::<_, CliError>(streamer.borrow_mut().head(header)?),
+        |c| Ok(streamer.borrow_mut().cluster(&c)?),
     )?;
-    summary.finish();
-    let mut sink = sink.into_inner();
-    if json {
-        sink.write(&(timeline_tail(&summary) + "\n"))?;
-    }
-    sink.finish()?;
-    Ok(verdict)
+    Ok(streamer.into_inner().finish()?)
 }
 
 /// The exit code of a rendered simulation.

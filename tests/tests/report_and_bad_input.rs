@@ -296,7 +296,8 @@ fn tags_azure_refuses_are_scenario_errors_naming_field_and_value() {
         s["clusters"][0]["operations"] = serde_json::json!([
             { "at": "2024-01-01", "op": "setTags", "pool": "nodepool1", "tags": { key: "x" } }
         ]);
-        let r = scenario(s).prepare();
+        let sc = scenario(s);
+        let r = sc.prepare();
         if forbidden {
             let err = r.expect_err(key);
             assert!(matches!(err, ScenarioError::BadTag { .. }), "{err:?}");

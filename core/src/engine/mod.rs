@@ -116,7 +116,7 @@ pub fn simulate(scenario: &Scenario, options: RunOptions) -> Result<Timeline, Sc
 }
 
 /// Put cluster runs (from any order, workers or shards) together with the fleet summary.
-pub fn assemble(prepared: &Prepared, mut clusters: Vec<ClusterTimeline>) -> Timeline {
+pub fn assemble(prepared: &Prepared<'_>, mut clusters: Vec<ClusterTimeline>) -> Timeline {
     clusters.sort_by_key(|c| c.index);
     let mut summary = FleetSummary::default();
     for c in &clusters {
@@ -137,30 +137,42 @@ pub fn assemble(prepared: &Prepared, mut clusters: Vec<ClusterTimeline>) -> Time
 }
 
 /// Run cluster `index` of a prepared scenario to the horizon.
-pub fn simulate_cluster(prepared: &Prepared, index: usize, options: RunOptions) -> ClusterTimeline {
+pub fn simulate_cluster(
+    prepared: &Prepared<'_>,
+    index: usize,
+    options: RunOptions,
+) -> ClusterTimeline {
     run_cluster(prepared, index, options).0
 }
 
 /// Run cluster `index` to the horizon and also hand back the machine in its final state
 /// (`None` if it could not be created).
 pub fn run_cluster(
-    prepared: &Prepared,
+    prepared: &Prepared<'_>,
     index: usize,
     options: RunOptions,
 ) -> (ClusterTimeline, Option<Cluster>) {
-    let spec = &prepared.specs[index];
     let sc = &prepared.scenario.clusters[index];
     let mut out = ClusterTimeline {
         index,
-        name: spec.name.clone(),
-        resource_group: spec.resource_group.clone(),
+        name: sc.name.clone(),
+        resource_group: sc.resource_group.clone(),
         events: None,
         summary: None,
         error: None,
     };
+    // Validated by `prepare`; validating again completes the pools' modes as it did there.
+    let mut spec = sc.spec();
+    if let Err(e) = spec.validate() {
+        out.error = Some(ClusterFailure {
+            kind: "invalidCluster".into(),
+            message: e.to_string(),
+        });
+        return (out, None);
+    }
     let seed = prepared.scenario.seed;
-    let machine_seed = derive_seed_parts(seed, &["machine/", &spec.name]);
-    let mut cluster = match Cluster::create(spec.clone(), prepared.policy.clone(), machine_seed) {
+    let machine_seed = derive_seed_parts(seed, &["machine/", &sc.name]);
+    let mut cluster = match Cluster::create(spec, prepared.policy.clone(), machine_seed) {
         Ok(c) => c,
         Err(e) => {
             out.error = Some(ClusterFailure {
@@ -170,9 +182,9 @@ pub fn run_cluster(
             return (out, None);
         }
     };
-    let mut rng = SplitMix64::new(derive_seed_parts(seed, &["faults/", &spec.name]));
+    let mut rng = SplitMix64::new(derive_seed_parts(seed, &["faults/", &sc.name]));
     let limit = options.max_events_per_cluster;
-    let ops = faults::operations(&prepared.scenario, sc, prepared.horizon, &mut rng, limit);
+    let ops = faults::operations(prepared.scenario, sc, prepared.horizon, &mut rng, limit);
     if ops.len() as u64 > limit {
         // Each operation records at least one event: the run cannot fit its budget, and
         // driving it would only fail the same way later.
@@ -182,7 +194,7 @@ pub fn run_cluster(
     let mut run = Run::new(options);
     let result = drive(
         &mut cluster,
-        &prepared.scenario,
+        prepared.scenario,
         &ops,
         prepared.horizon,
         &mut rng,

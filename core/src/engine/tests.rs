@@ -33,7 +33,7 @@ fn frequent_stops_over_centuries_fail_that_cluster_on_its_budget_and_the_rest_fi
     // The work counter: operations generated for the busy cluster stop at the budget.
     let mut rng = SplitMix64::new(1);
     let ops = faults::operations(
-        &prepared.scenario,
+        prepared.scenario,
         &prepared.scenario.clusters[0],
         prepared.horizon,
         &mut rng,

@@ -3,15 +3,16 @@
 
 use std::fmt::Write;
 
+use akscert_core::engine::FleetSummary;
 use akscert_core::report::ExpiryReport;
-use akscert_core::time::Instant;
+use akscert_core::time::{Duration, Instant};
 
 use super::svg::{self, Timeline};
 use akscert_core::report::fleet::{FleetCounts, FleetRow};
 use akscert_core::report::lifetimes::{lifetimes, of_report};
 
 use super::{Fleet, esc, name_of};
-use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
+use crate::outcome::{ClusterOutcome, ReportOutcome, RunHeader, SimulationRun};
 
 const STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccc}\
@@ -26,11 +27,19 @@ svg .down{fill:#d03030}svg .act line{stroke:#a15c00;stroke-width:2}svg .act path
 svg .act.done line{stroke:#bbb}svg .act.done path{fill:#bbb}svg .now{stroke:#000;stroke-dasharray:3 2}svg text.now{stroke:none;font:10px sans-serif}";
 
 fn page(title: &str, body: &str) -> String {
+    format!("{}{body}{PAGE_END}", page_start(title))
+}
+
+/// A page up to its body's content.
+fn page_start(title: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>\n{body}</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>\n",
         esc(title)
     )
 }
+
+/// A page after its body's content.
+const PAGE_END: &str = "</body></html>\n";
 
 fn counts(out: &mut String, rows: &[FleetRow]) {
     let c = FleetCounts::of(rows);
@@ -105,7 +114,8 @@ fn items(out: &mut String, row: &FleetRow, now: Instant) {
     }
 }
 
-fn cluster_section(
+/// One cluster's section of a simulation: its SVG timeline and what to do.
+pub fn cluster_section(
     out: &mut String,
     c: &ClusterOutcome,
     row: Option<&FleetRow>,
@@ -151,7 +161,27 @@ fn cluster_section(
 
 /// A simulation: fleet summary, then every cluster's timeline.
 pub fn simulation(run: &SimulationRun, rows: &[FleetRow]) -> String {
-    let h = &run.header;
+    let by_index: std::collections::BTreeMap<usize, &FleetRow> =
+        rows.iter().map(|r| (r.index, r)).collect();
+    let mut sections = String::new();
+    for c in &run.clusters {
+        let row = by_index.get(&c.timeline.index).copied();
+        cluster_section(&mut sections, c, row, run.now, run.header.horizon);
+    }
+    simulation_start(&run.header, run.now, run.warn_within, &run.summary(), rows)
+        + &sections
+        + PAGE_END
+}
+
+/// A simulation's page up to its first cluster's section: the title and the fleet
+/// summary (`rows` most urgent first), which a streamed run knows only at its end.
+pub fn simulation_start(
+    h: &RunHeader,
+    now: Instant,
+    warn: Duration,
+    s: &FleetSummary,
+    rows: &[FleetRow],
+) -> String {
     let title = format!(
         "akscert simulation{} — {} to {}",
         h.scenario
@@ -161,23 +191,20 @@ pub fn simulation(run: &SimulationRun, rows: &[FleetRow]) -> String {
         h.start.date_string(),
         h.horizon.date_string()
     );
-    let mut body = format!(
+    let mut body = page_start(&title);
+    let _ = write!(
+        body,
         "<h1>{}</h1>\n<p>Seed {}; as of {} with a warning window of {}.</p>\n",
         esc(&title),
         h.seed,
-        run.now.date_string(),
-        run.warn_within
+        now.date_string(),
+        warn
     );
-    fleet_summary(&mut body, run, rows);
-    for c in &run.clusters {
-        let row = rows.iter().find(|r| r.index == c.timeline.index);
-        cluster_section(&mut body, c, row, run.now, h.horizon);
-    }
-    page(&title, &body)
+    fleet_summary(&mut body, s, rows);
+    body
 }
 
-fn fleet_summary(body: &mut String, run: &SimulationRun, rows: &[FleetRow]) {
-    let s = run.summary();
+fn fleet_summary(body: &mut String, s: &FleetSummary, rows: &[FleetRow]) {
     body.push_str("<h2>Fleet summary</h2>\n");
     counts(body, rows);
     let _ = writeln!(
@@ -193,6 +220,11 @@ fn fleet_summary(body: &mut String, run: &SimulationRun, rows: &[FleetRow]) {
         body.push_str("</table>\n");
     }
     summary_table(body, rows);
+}
+
+/// What a simulation's page ends with, after the last cluster's section.
+pub fn simulation_end() -> &'static str {
+    PAGE_END
 }
 
 fn report_section(out: &mut String, o: &ReportOutcome, row: &FleetRow) {
@@ -273,7 +305,7 @@ pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
     );
     match fleet {
         Fleet::Simulation(run) => {
-            fleet_summary(&mut body, run, rows);
+            fleet_summary(&mut body, &run.summary(), rows);
             for r in rows {
                 if let Some(c) = run.clusters.get(r.index) {
                     cluster_section(&mut body, c, Some(r), run.now, run.header.horizon);

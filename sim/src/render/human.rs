@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use akscert_core::cluster::{Event, EventKind};
+use akscert_core::engine::FleetSummary;
 use akscert_core::report::RowStatus;
 use akscert_core::time::Instant;
 use anstyle::{AnsiColor, Style};
@@ -12,7 +13,7 @@ use anstyle::{AnsiColor, Style};
 use akscert_core::report::fleet::{DueItem, FleetCounts, FleetRow, Urgency};
 
 use super::{Fleet, name_of};
-use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
+use crate::outcome::{ClusterOutcome, ReportOutcome, RunHeader, SimulationRun};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -92,7 +93,20 @@ fn about(item: &DueItem) -> &str {
 
 /// A simulation: notable events per cluster, the fleet summary, what is open.
 pub fn timeline(run: &SimulationRun, rows: &[FleetRow]) -> String {
-    let h = &run.header;
+    let mut out = timeline_head(&run.header);
+    for c in &run.clusters {
+        cluster_block(&mut out, c);
+    }
+    out + &timeline_tail(
+        &run.summary(),
+        run.now,
+        run.warn_within,
+        &FleetCounts::of(rows),
+    )
+}
+
+/// The first line of a simulation's table (what [`timeline`] prints before the clusters).
+pub fn timeline_head(h: &RunHeader) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -111,10 +125,18 @@ pub fn timeline(run: &SimulationRun, rows: &[FleetRow]) -> String {
             )
         )
     );
-    for c in &run.clusters {
-        cluster_block(&mut out, c);
-    }
-    let s = run.summary();
+    out
+}
+
+/// What [`timeline`] prints after the clusters: the fleet summary (finished) and the
+/// verdict line.
+pub fn timeline_tail(
+    s: &FleetSummary,
+    now: Instant,
+    warn: akscert_core::time::Duration,
+    counts: &FleetCounts,
+) -> String {
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "\n{} {} clusters ({} failed), {} events, control plane downtime {}",
@@ -145,11 +167,12 @@ pub fn timeline(run: &SimulationRun, rows: &[FleetRow]) -> String {
             }
         }
     }
-    verdict_line(&mut out, run.now, run.warn_within, rows);
+    verdict_line(&mut out, now, warn, counts);
     out
 }
 
-fn cluster_block(out: &mut String, c: &ClusterOutcome) {
+/// One cluster's block of a simulation's table.
+pub fn cluster_block(out: &mut String, c: &ClusterOutcome) {
     let t = &c.timeline;
     let _ = writeln!(
         out,
@@ -273,9 +296,8 @@ fn verdict_line(
     out: &mut String,
     now: Instant,
     warn: akscert_core::time::Duration,
-    rows: &[FleetRow],
+    c: &FleetCounts,
 ) {
-    let c = FleetCounts::of(rows);
     let urgent = c.errors + c.overdue + c.due;
     let text = format!(
         "As of {} (warning window {warn}): {} overdue, {} due, {} later, {} ok{}",
@@ -355,7 +377,7 @@ pub fn fleet_rows(now: Instant, warn: akscert_core::time::Duration, rows: &[Flee
             let _ = writeln!(out, "   {}", paint(DIM, &format!("note: {n}")));
         }
     }
-    verdict_line(&mut out, now, warn, rows);
+    verdict_line(&mut out, now, warn, &FleetCounts::of(rows));
     out
 }
 
@@ -464,6 +486,11 @@ pub fn report(o: &ReportOutcome, row: &FleetRow) -> String {
     for n in o.notes.iter().chain(&r.notes) {
         let _ = writeln!(out, "{}", paint(DIM, &format!("note: {n}")));
     }
-    verdict_line(&mut out, r.now, r.warn_within, std::slice::from_ref(row));
+    verdict_line(
+        &mut out,
+        r.now,
+        r.warn_within,
+        &FleetCounts::of(std::slice::from_ref(row)),
+    );
     out
 }

@@ -9,6 +9,7 @@ pub mod csv;
 mod html;
 mod human;
 mod prom;
+pub mod stream;
 mod svg;
 
 use akscert_core::engine::ClusterSummary;

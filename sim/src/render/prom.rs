@@ -11,7 +11,7 @@ use std::fmt::Write;
 use akscert_core::inventory::{CertRole, Issuer};
 use akscert_core::time::Instant;
 
-use crate::outcome::{ReportOutcome, SimulationRun};
+use crate::outcome::{ClusterOutcome, ReportOutcome, SimulationRun};
 use akscert_core::report::lifetimes::{CertificateSpan, in_force_at, of_report};
 
 fn label(v: &str) -> String {
@@ -20,14 +20,22 @@ fn label(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-struct Series {
+/// One certificate's samples.
+pub(super) struct Series {
     labels: String,
     not_before: i64,
     not_after: i64,
     expired: bool,
 }
 
-fn series(cluster: &str, rg: &str, certs: &[CertificateSpan], at: Instant, out: &mut Vec<Series>) {
+/// The series of `certs` (keys have none) at `at`.
+pub(super) fn series(
+    cluster: &str,
+    rg: &str,
+    certs: &[CertificateSpan],
+    at: Instant,
+    out: &mut Vec<Series>,
+) {
     for c in certs {
         let Some(na) = c.not_after else { continue };
         let mut l = format!(
@@ -70,49 +78,77 @@ fn series(cluster: &str, rg: &str, certs: &[CertificateSpan], at: Instant, out: 
     }
 }
 
+/// A metric's value of a series.
+type Value = fn(&Series) -> i64;
+
+/// The metric families, in the order they are exposed: each family's samples are one
+/// group, as the text format requires.
+pub(super) const METRICS: [(&str, &str, Value); 3] = [
+    (
+        "x509_cert_not_after",
+        "The date after which the certificate expires, as Unix time.",
+        |s| s.not_after,
+    ),
+    (
+        "x509_cert_not_before",
+        "The date before which the certificate is not valid, as Unix time.",
+        |s| s.not_before,
+    ),
+    (
+        "x509_cert_expired",
+        "1 if the certificate has expired, 0 otherwise.",
+        |s| i64::from(s.expired),
+    ),
+];
+
+/// The HELP and TYPE lines of family `family` (an index into [`METRICS`]).
+pub(super) fn family_head(family: usize, out: &mut String) {
+    let (name, help, _) = METRICS[family];
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} gauge");
+}
+
+/// The sample of `s` in family `family`.
+pub(super) fn sample(family: usize, s: &Series, out: &mut String) {
+    let (name, _, value) = METRICS[family];
+    let _ = writeln!(out, "{name}{{{}}} {}", s.labels, value(s));
+}
+
 fn exposition(series: &[Series]) -> String {
     let mut out = String::new();
-    type Value = fn(&Series) -> i64;
-    let metrics: [(&str, &str, Value); 3] = [
-        (
-            "x509_cert_not_after",
-            "The date after which the certificate expires, as Unix time.",
-            |s| s.not_after,
-        ),
-        (
-            "x509_cert_not_before",
-            "The date before which the certificate is not valid, as Unix time.",
-            |s| s.not_before,
-        ),
-        (
-            "x509_cert_expired",
-            "1 if the certificate has expired, 0 otherwise.",
-            |s| i64::from(s.expired),
-        ),
-    ];
-    for (name, help, value) in metrics {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} gauge");
+    for family in 0..METRICS.len() {
+        family_head(family, &mut out);
         for s in series {
-            let _ = writeln!(out, "{name}{{{}}} {}", s.labels, value(s));
+            sample(family, s, &mut out);
         }
     }
     out
 }
 
+/// The instant a simulation's certificates are exposed at: `now`, or the horizon if
+/// earlier.
+pub(super) fn simulation_instant(now: Instant, horizon: Instant) -> Instant {
+    now.min(horizon)
+}
+
+/// The series of one simulated cluster at `at`.
+pub(super) fn cluster_series(c: &ClusterOutcome, at: Instant, out: &mut Vec<Series>) {
+    let certs = in_force_at(c.events(), at);
+    series(
+        &c.timeline.name,
+        &c.timeline.resource_group,
+        &certs,
+        at,
+        out,
+    );
+}
+
 /// The certificates of every simulated cluster at `now` (or at the horizon if earlier).
 pub fn simulation(run: &SimulationRun) -> String {
-    let at = run.now.min(run.header.horizon);
+    let at = simulation_instant(run.now, run.header.horizon);
     let mut all = Vec::new();
     for c in &run.clusters {
-        let certs = in_force_at(c.events(), at);
-        series(
-            &c.timeline.name,
-            &c.timeline.resource_group,
-            &certs,
-            at,
-            &mut all,
-        );
+        cluster_series(c, at, &mut all);
     }
     exposition(&all)
 }

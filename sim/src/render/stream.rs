@@ -1,0 +1,211 @@
+//! A simulation's report written as its clusters arrive, in cluster order, in every
+//! format — the same bytes as [`super::simulation`] renders from a collected run. Memory
+//! holds only the fleet summary, the verdict's counts and, for HTML, each cluster's fleet
+//! row (the summary table lists them all, most urgent first). What a format prints before
+//! the clusters but learns only after them waits in anonymous temporary files: the HTML
+//! cluster sections (the fleet summary comes first), and the Prometheus samples of every
+//! metric family after the first (each family is one group in the text format).
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
+
+use akscert_core::engine::FleetSummary;
+use akscert_core::report::fleet::{self, FleetCounts, FleetRow, Verdict};
+use akscert_core::time::{Duration, Instant};
+
+use super::{Format, csv, html, human, prom, simulation_row};
+use crate::outcome::{ClusterOutcome, RunHeader, timeline_tail};
+use crate::output::{Sink, WriteError};
+
+/// Why a streamed report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    /// The output.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A temporary file (in the system's temporary directory).
+    #[error("temporary file for the report: {0}")]
+    Spill(#[source] io::Error),
+}
+
+/// A simulation report being written: [`Streamer::head`], then [`Streamer::cluster`] for
+/// each cluster in order, then [`Streamer::finish`].
+pub struct Streamer {
+    format: Format,
+    sink: Sink,
+    now: Instant,
+    warn: Duration,
+    header: Option<RunHeader>,
+    summary: FleetSummary,
+    counts: FleetCounts,
+    verdict: Verdict,
+    /// HTML only: every cluster's row, for the summary table.
+    rows: Vec<FleetRow>,
+    /// JSON only: whether a cluster was written (the next needs a comma).
+    wrote_cluster: bool,
+    /// HTML: the cluster sections; Prometheus: the samples of families 1 and 2.
+    spills: Vec<BufWriter<File>>,
+    /// Reused for each cluster's text.
+    buf: String,
+}
+
+fn spill() -> Result<BufWriter<File>, StreamError> {
+    tempfile::tempfile()
+        .map(BufWriter::new)
+        .map_err(StreamError::Spill)
+}
+
+impl Streamer {
+    /// A report in `format` to `sink`, as of `now` with warning window `warn`.
+    pub fn new(
+        format: Format,
+        sink: Sink,
+        now: Instant,
+        warn: Duration,
+    ) -> Result<Streamer, StreamError> {
+        let spills = match format {
+            Format::Html => vec![spill()?],
+            Format::Prometheus => vec![spill()?, spill()?],
+            _ => Vec::new(),
+        };
+        Ok(Streamer {
+            format,
+            sink,
+            now,
+            warn,
+            header: None,
+            summary: FleetSummary::default(),
+            counts: FleetCounts::default(),
+            verdict: Verdict::Clear,
+            rows: Vec::new(),
+            wrote_cluster: false,
+            spills,
+            buf: String::new(),
+        })
+    }
+
+    /// What comes before the first cluster.
+    pub fn head(&mut self, header: &RunHeader) -> Result<(), StreamError> {
+        match self.format {
+            Format::Json => self.sink.write(&header.timeline_head())?,
+            Format::Csv => self.sink.write(&csv::timeline_header())?,
+            Format::Human => self.sink.write(&human::timeline_head(header))?,
+            Format::Html => {}
+            Format::Prometheus => {
+                let mut head = String::new();
+                prom::family_head(0, &mut head);
+                self.sink.write(&head)?;
+            }
+        }
+        self.header = Some(header.clone());
+        Ok(())
+    }
+
+    /// One cluster, the next in cluster order.
+    pub fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
+        let t = &c.timeline;
+        let row = simulation_row(c, self.now, self.warn);
+        self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
+        self.counts.add(row.urgency);
+        self.summary
+            .add(&t.name, &t.resource_group, t.summary.as_ref());
+        if !matches!(self.format, Format::Json | Format::Human) {
+            // Only the JSON summary and the human table list the open actions.
+            self.summary.actions_needed.clear();
+        }
+        self.buf.clear();
+        match self.format {
+            Format::Json => {
+                if self.wrote_cluster {
+                    self.sink.write(",")?;
+                }
+                self.wrote_cluster = true;
+                self.sink.write(c.raw.get())?;
+            }
+            Format::Csv => self.sink.write(&csv::timeline_cluster(c))?,
+            Format::Human => {
+                human::cluster_block(&mut self.buf, c);
+                self.sink.write(&self.buf)?;
+            }
+            Format::Html => {
+                let horizon = self.header.as_ref().map_or(self.now, |h| h.horizon);
+                html::cluster_section(&mut self.buf, c, Some(&row), self.now, horizon);
+                self.spills[0]
+                    .write_all(self.buf.as_bytes())
+                    .map_err(StreamError::Spill)?;
+                self.rows.push(row);
+            }
+            Format::Prometheus => {
+                let horizon = self.header.as_ref().map_or(self.now, |h| h.horizon);
+                let mut series = Vec::new();
+                prom::cluster_series(c, prom::simulation_instant(self.now, horizon), &mut series);
+                for s in &series {
+                    prom::sample(0, s, &mut self.buf);
+                }
+                self.sink.write(&self.buf)?;
+                for (family, file) in self.spills.iter_mut().enumerate() {
+                    let mut text = String::new();
+                    for s in &series {
+                        prom::sample(family + 1, s, &mut text);
+                    }
+                    file.write_all(text.as_bytes())
+                        .map_err(StreamError::Spill)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What comes after the last cluster; the report's verdict.
+    pub fn finish(mut self) -> Result<Verdict, StreamError> {
+        self.summary.finish();
+        match self.format {
+            Format::Json => self.sink.write(&(timeline_tail(&self.summary) + "\n"))?,
+            Format::Csv => {}
+            Format::Human => self.sink.write(&human::timeline_tail(
+                &self.summary,
+                self.now,
+                self.warn,
+                &self.counts,
+            ))?,
+            Format::Html => {
+                if let Some(h) = &self.header {
+                    fleet::sort_rows(&mut self.rows);
+                    let start =
+                        html::simulation_start(h, self.now, self.warn, &self.summary, &self.rows);
+                    self.sink.write(&start)?;
+                }
+                let sections = self.spills.remove(0);
+                copy(sections, &mut self.sink)?;
+                self.sink.write(html::simulation_end())?;
+            }
+            Format::Prometheus => {
+                for (family, file) in std::mem::take(&mut self.spills).into_iter().enumerate() {
+                    let mut head = String::new();
+                    prom::family_head(family + 1, &mut head);
+                    self.sink.write(&head)?;
+                    copy(file, &mut self.sink)?;
+                }
+            }
+        }
+        self.sink.finish()?;
+        Ok(self.verdict)
+    }
+}
+
+/// Write a spill file's text to `sink`, a line at a time.
+fn copy(file: BufWriter<File>, sink: &mut Sink) -> Result<(), StreamError> {
+    let mut file = file
+        .into_inner()
+        .map_err(|e| StreamError::Spill(e.into_error()))?;
+    file.rewind().map_err(StreamError::Spill)?;
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).map_err(StreamError::Spill)? == 0 {
+            return Ok(());
+        }
+        sink.write(&line)?;
+    }
+}
