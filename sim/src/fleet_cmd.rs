@@ -11,6 +11,7 @@ use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts
 use akscert_sim::execute::{self, Settings};
 use akscert_sim::inventory::{self, InventoryError};
 use akscert_sim::output;
+use akscert_sim::render::stream::Streamer;
 use akscert_sim::render::{self, Fleet, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command};
@@ -179,6 +180,21 @@ fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Resu
         ) {
             output::write(a.output.output.as_deref(), &rendered.text)?;
             return Ok(rendered.verdict.code());
+        }
+    }
+    if a.run.shard.is_none() && matches!(format, Format::Html | Format::Prometheus) {
+        // Every cluster's certificates: written as each cluster arrives (see Streamer).
+        let sink = output::Sink::open(a.output.output.as_deref())?;
+        if let Some(streamer) = Streamer::fleet(format, sink, settings.now, settings.warn_within)? {
+            let streamer = std::cell::RefCell::new(streamer);
+            execute::simulate_each(
+                &engine,
+                &file,
+                &settings,
+                |header| Ok::<_, CliError>(streamer.borrow_mut().head(header)?),
+                |c| Ok(streamer.borrow_mut().cluster(&c)?),
+            )?;
+            return Ok(streamer.into_inner().finish()?.code());
         }
     }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;

@@ -297,22 +297,18 @@ fn report_body(out: &mut String, r: &ExpiryReport) {
 
 /// A fleet report.
 pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
-    let title = format!("akscert fleet report — as of {}", fleet.now().date_string());
-    let mut body = format!(
-        "<h1>{}</h1>\n<p>Warning window {}; most urgent first.</p>\n",
-        esc(&title),
-        fleet.warn_within()
-    );
     match fleet {
         Fleet::Simulation(run) => {
-            fleet_summary(&mut body, &run.summary(), rows);
+            let mut body = fleet_start(run.now, run.warn_within, &run.summary(), rows);
             for r in rows {
                 if let Some(c) = run.clusters.get(r.index) {
                     cluster_section(&mut body, c, Some(r), run.now, run.header.horizon);
                 }
             }
+            body + PAGE_END
         }
         Fleet::Inventory(run) => {
+            let (title, mut body) = fleet_title(run.now, run.warn_within);
             body.push_str("<h2>Fleet summary</h2>\n");
             counts(&mut body, rows);
             summary_table(&mut body, rows);
@@ -321,9 +317,29 @@ pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
                     report_section(&mut body, o, r);
                 }
             }
+            page(&title, &body)
         }
     }
-    page(&title, &body)
+}
+
+/// A fleet report's title and its first lines.
+fn fleet_title(now: Instant, warn: Duration) -> (String, String) {
+    let title = format!("akscert fleet report — as of {}", now.date_string());
+    let body = format!(
+        "<h1>{}</h1>\n<p>Warning window {}; most urgent first.</p>\n",
+        esc(&title),
+        warn
+    );
+    (title, body)
+}
+
+/// A simulated fleet's page up to its first cluster's section: the title and the fleet
+/// summary (`rows` most urgent first).
+pub fn fleet_start(now: Instant, warn: Duration, s: &FleetSummary, rows: &[FleetRow]) -> String {
+    let (title, body) = fleet_title(now, warn);
+    let mut out = page_start(&title) + &body;
+    fleet_summary(&mut out, s, rows);
+    out
 }
 
 /// One cluster's expiry report.

@@ -28,9 +28,19 @@ pub enum StreamError {
     Spill(#[source] io::Error),
 }
 
+/// Which report a [`Streamer`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// `akscert simulate`: every format, clusters in cluster order.
+    Simulation,
+    /// `akscert fleet` of a scenario, HTML: the clusters' sections most urgent first.
+    FleetHtml,
+}
+
 /// A simulation report being written: [`Streamer::head`], then [`Streamer::cluster`] for
 /// each cluster in order, then [`Streamer::finish`].
 pub struct Streamer {
+    layout: Layout,
     format: Format,
     sink: Sink,
     now: Instant,
@@ -45,6 +55,10 @@ pub struct Streamer {
     wrote_cluster: bool,
     /// HTML: the cluster sections; Prometheus: the samples of families 1 and 2.
     spills: Vec<BufWriter<File>>,
+    /// Fleet HTML: where each cluster's section is in the spill, by cluster index.
+    sections: std::collections::BTreeMap<usize, (u64, usize)>,
+    /// Bytes spilled so far (the next section's offset).
+    spilled: u64,
     /// Reused for each cluster's text.
     buf: String,
 }
@@ -56,8 +70,36 @@ fn spill() -> Result<BufWriter<File>, StreamError> {
 }
 
 impl Streamer {
-    /// A report in `format` to `sink`, as of `now` with warning window `warn`.
+    /// `akscert simulate`'s report in `format` to `sink`, as of `now` with warning window
+    /// `warn`.
     pub fn new(
+        format: Format,
+        sink: Sink,
+        now: Instant,
+        warn: Duration,
+    ) -> Result<Streamer, StreamError> {
+        Streamer::with_layout(Layout::Simulation, format, sink, now, warn)
+    }
+
+    /// `akscert fleet`'s report of a scenario, in the formats that show every cluster's
+    /// certificates: HTML (sections most urgent first) and Prometheus (as a simulation's).
+    /// `None` for the table formats, whose fleet report keeps only each cluster's row.
+    pub fn fleet(
+        format: Format,
+        sink: Sink,
+        now: Instant,
+        warn: Duration,
+    ) -> Result<Option<Streamer>, StreamError> {
+        let layout = match format {
+            Format::Html => Layout::FleetHtml,
+            Format::Prometheus => Layout::Simulation,
+            Format::Human | Format::Json | Format::Csv => return Ok(None),
+        };
+        Streamer::with_layout(layout, format, sink, now, warn).map(Some)
+    }
+
+    fn with_layout(
+        layout: Layout,
         format: Format,
         sink: Sink,
         now: Instant,
@@ -69,6 +111,7 @@ impl Streamer {
             _ => Vec::new(),
         };
         Ok(Streamer {
+            layout,
             format,
             sink,
             now,
@@ -80,6 +123,8 @@ impl Streamer {
             rows: Vec::new(),
             wrote_cluster: false,
             spills,
+            sections: std::collections::BTreeMap::new(),
+            spilled: 0,
             buf: String::new(),
         })
     }
@@ -133,6 +178,9 @@ impl Streamer {
                 self.spills[0]
                     .write_all(self.buf.as_bytes())
                     .map_err(StreamError::Spill)?;
+                self.sections
+                    .insert(row.index, (self.spilled, self.buf.len()));
+                self.spilled += self.buf.len() as u64;
                 self.rows.push(row);
             }
             Format::Prometheus => {
@@ -169,14 +217,25 @@ impl Streamer {
                 &self.counts,
             ))?,
             Format::Html => {
-                if let Some(h) = &self.header {
-                    fleet::sort_rows(&mut self.rows);
-                    let start =
-                        html::simulation_start(h, self.now, self.warn, &self.summary, &self.rows);
-                    self.sink.write(&start)?;
-                }
+                fleet::sort_rows(&mut self.rows);
                 let sections = self.spills.remove(0);
-                copy(sections, &mut self.sink)?;
+                if self.layout == Layout::FleetHtml {
+                    let start = html::fleet_start(self.now, self.warn, &self.summary, &self.rows);
+                    self.sink.write(&start)?;
+                    copy_sections(sections, &self.rows, &self.sections, &mut self.sink)?;
+                } else {
+                    if let Some(h) = &self.header {
+                        let start = html::simulation_start(
+                            h,
+                            self.now,
+                            self.warn,
+                            &self.summary,
+                            &self.rows,
+                        );
+                        self.sink.write(&start)?;
+                    }
+                    copy(sections, &mut self.sink)?;
+                }
                 self.sink.write(html::simulation_end())?;
             }
             Format::Prometheus => {
@@ -208,4 +267,30 @@ fn copy(file: BufWriter<File>, sink: &mut Sink) -> Result<(), StreamError> {
         }
         sink.write(&line)?;
     }
+}
+
+/// Write the spilled sections of `rows`' clusters, in the rows' order.
+fn copy_sections(
+    file: BufWriter<File>,
+    rows: &[FleetRow],
+    at: &std::collections::BTreeMap<usize, (u64, usize)>,
+    sink: &mut Sink,
+) -> Result<(), StreamError> {
+    let mut file = file
+        .into_inner()
+        .map_err(|e| StreamError::Spill(e.into_error()))?;
+    let mut bytes = Vec::new();
+    for r in rows {
+        let Some(&(offset, len)) = at.get(&r.index) else {
+            continue;
+        };
+        file.seek(io::SeekFrom::Start(offset))
+            .map_err(StreamError::Spill)?;
+        bytes.resize(len, 0);
+        io::Read::read_exact(&mut file, &mut bytes).map_err(StreamError::Spill)?;
+        // Written from a `String`: the bytes are UTF-8.
+        let text = String::from_utf8_lossy(&bytes);
+        sink.write(&text)?;
+    }
+    Ok(())
 }
