@@ -4,7 +4,14 @@
 
 use akscert_core::strategies::arb_scenario;
 use akscert_sim::outcome::{ClusterOutcome, SimulationRun};
+use std::cell::RefCell;
+
+use akscert_sim::cli::CliError;
+use akscert_sim::execute;
+use akscert_sim::output::Sink;
+use akscert_sim::render::stream::Streamer;
 use akscert_sim::render::{self, Format};
+use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command, ShardDoc, ShardSpec};
 use akscert_tests::sim::{self, example, run, scratch};
 use proptest::prelude::*;
@@ -195,6 +202,34 @@ proptest! {
         prop_assert_eq!(merged.timeline_json(), whole.timeline_json());
         for f in [Format::Human, Format::Html, Format::Prometheus, Format::Csv] {
             prop_assert_eq!(render::simulation(&merged, f).text, render::simulation(&whole, f).text);
+        }
+    }
+
+    #[test]
+    fn a_streamed_report_is_byte_for_byte_the_collected_one(s in arb_scenario()) {
+        let engine = sim::native_engine();
+        let (whole, _) = sim::simulate(&engine, &s, None);
+        let settings = sim::settings(&s, None);
+        let file = ScenarioFile::in_memory(s.clone());
+        let dir = scratch("stream_equals_collected");
+        for f in [Format::Human, Format::Json, Format::Csv, Format::Html, Format::Prometheus] {
+            let path = dir.join("report");
+            let sink = Sink::open(Some(&path)).unwrap();
+            let streamer = RefCell::new(Streamer::new(f, sink, settings.now, settings.warn_within).unwrap());
+            execute::simulate_each(
+                &engine,
+                &file,
+                &settings,
+                |h| Ok::<_, CliError>(streamer.borrow_mut().head(h)?),
+                |c| Ok(streamer.borrow_mut().cluster(&c)?),
+            )
+            .unwrap();
+            let verdict = streamer.into_inner().finish().unwrap();
+            let collected = render::simulation(&whole, f);
+            // A file gets no ANSI styles.
+            let expected = anstream::adapter::strip_str(&collected.text).to_string();
+            prop_assert_eq!(std::fs::read_to_string(&path).unwrap(), expected, "{:?}", f);
+            prop_assert_eq!(verdict, collected.verdict);
         }
     }
 }

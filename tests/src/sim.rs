@@ -52,7 +52,17 @@ pub fn simulate(
     scenario: &Scenario,
     shard: Option<ShardSpec>,
 ) -> (SimulationRun, usize) {
-    let settings = Settings {
+    let settings = settings(scenario, shard);
+    let file = ScenarioFile::in_memory(scenario.clone());
+    let (run, total, _) = execute::simulate(engine, &file, &settings)
+        .unwrap_or_else(|e| panic!("the scenario does not run: {e}"));
+    (run, total)
+}
+
+/// What [`simulate`] runs with: two workers, events kept, `now` at the first cluster's
+/// creation, a 30-day warning window.
+pub fn settings(scenario: &Scenario, shard: Option<ShardSpec>) -> Settings {
+    Settings {
         now: scenario
             .clusters
             .first()
@@ -62,11 +72,7 @@ pub fn simulate(
         progress: Progress::Hidden,
         shard,
         include_events: true,
-    };
-    let file = ScenarioFile::in_memory(scenario.clone());
-    let (run, total, _) = execute::simulate(engine, &file, &settings)
-        .unwrap_or_else(|e| panic!("the scenario does not run: {e}"));
-    (run, total)
+    }
 }
 
 /// The native engine.

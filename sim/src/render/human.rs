@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use akscert_core::cluster::{Event, EventKind};
-use akscert_core::engine::FleetSummary;
+use akscert_core::engine::{FleetAction, FleetSummary};
 use akscert_core::report::RowStatus;
 use akscert_core::time::Instant;
 use anstyle::{AnsiColor, Style};
@@ -136,6 +136,18 @@ pub fn timeline_tail(
     warn: akscert_core::time::Duration,
     counts: &FleetCounts,
 ) -> String {
+    let mut out = fleet_totals(s);
+    if !s.actions_needed.is_empty() {
+        out.push_str(ACTIONS_HEADING);
+        for a in &s.actions_needed {
+            action_lines(&mut out, a);
+        }
+    }
+    out + &verdict(now, warn, counts)
+}
+
+/// The fleet summary's totals and incidents.
+pub fn fleet_totals(s: &FleetSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -149,24 +161,29 @@ pub fn timeline_tail(
     for (k, n) in &s.incidents {
         let _ = writeln!(out, "   incidents {}: {n}", name_of(k));
     }
-    if !s.actions_needed.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nActions still open at the horizon, most urgent first:"
-        );
-        for a in &s.actions_needed {
-            let _ = writeln!(
-                out,
-                "   due {}  {}: {}",
-                a.due.date_string(),
-                a.cluster,
-                a.reason
-            );
-            for c in &a.commands {
-                let _ = writeln!(out, "       {}", paint(DIM, &format!("$ {c}")));
-            }
-        }
+    out
+}
+
+/// The heading of the open actions, printed when there is at least one.
+pub const ACTIONS_HEADING: &str = "\nActions still open at the horizon, most urgent first:\n";
+
+/// One open action: when, where, why, and its commands.
+pub fn action_lines(out: &mut String, a: &FleetAction) {
+    let _ = writeln!(
+        out,
+        "   due {}  {}: {}",
+        a.due.date_string(),
+        a.cluster,
+        a.reason
+    );
+    for c in &a.commands {
+        let _ = writeln!(out, "       {}", paint(DIM, &format!("$ {c}")));
     }
+}
+
+/// The verdict line.
+pub fn verdict(now: Instant, warn: akscert_core::time::Duration, counts: &FleetCounts) -> String {
+    let mut out = String::new();
     verdict_line(&mut out, now, warn, counts);
     out
 }

@@ -1,15 +1,18 @@
 //! A simulation's report written as its clusters arrive, in cluster order, in every
 //! format — the same bytes as [`super::simulation`] renders from a collected run. Memory
-//! holds only the fleet summary, the verdict's counts and, for HTML, each cluster's fleet
-//! row (the summary table lists them all, most urgent first). What a format prints before
-//! the clusters but learns only after them waits in anonymous temporary files: the HTML
-//! cluster sections (the fleet summary comes first), and the Prometheus samples of every
-//! metric family after the first (each family is one group in the text format).
+//! holds only the fleet summary's totals, the verdict's counts and, for HTML, each
+//! cluster's fleet row (the summary table lists them all, most urgent first). What a
+//! format prints out of cluster order waits in anonymous temporary files: the HTML cluster
+//! sections (the fleet summary comes first), the Prometheus samples of every metric family
+//! after the first (each family is one group in the text format), and the fleet's open
+//! actions (listed most urgent first at the end of the JSON and human reports), of which
+//! only the sort key stays in memory.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
 
-use akscert_core::engine::FleetSummary;
+use akscert_core::cluster::event::ActionKind;
+use akscert_core::engine::{FleetAction, FleetSummary};
 use akscert_core::report::fleet::{self, FleetCounts, FleetRow, Verdict};
 use akscert_core::time::{Duration, Instant};
 
@@ -59,6 +62,8 @@ pub struct Streamer {
     sections: std::collections::BTreeMap<usize, (u64, usize)>,
     /// Bytes spilled so far (the next section's offset).
     spilled: u64,
+    /// JSON and human: the open actions, spilled.
+    actions: Option<ActionSpill>,
     /// Reused for each cluster's text.
     buf: String,
 }
@@ -125,6 +130,10 @@ impl Streamer {
             spills,
             sections: std::collections::BTreeMap::new(),
             spilled: 0,
+            actions: match format {
+                Format::Json | Format::Human => Some(ActionSpill::new()?),
+                _ => None,
+            },
             buf: String::new(),
         })
     }
@@ -154,9 +163,10 @@ impl Streamer {
         self.counts.add(row.urgency);
         self.summary
             .add(&t.name, &t.resource_group, t.summary.as_ref());
-        if !matches!(self.format, Format::Json | Format::Human) {
-            // Only the JSON summary and the human table list the open actions.
-            self.summary.actions_needed.clear();
+        // Only the JSON summary and the human table list the open actions: spilled.
+        let actions = std::mem::take(&mut self.summary.actions_needed);
+        if let Some(spill) = &mut self.actions {
+            spill.add(actions)?;
         }
         self.buf.clear();
         match self.format {
@@ -208,14 +218,48 @@ impl Streamer {
     pub fn finish(mut self) -> Result<Verdict, StreamError> {
         self.summary.finish();
         match self.format {
-            Format::Json => self.sink.write(&(timeline_tail(&self.summary) + "\n"))?,
+            Format::Json => {
+                // The summary with no actions ends `"actionsNeeded":[]}}`: the spilled
+                // actions go between the brackets.
+                let tail = timeline_tail(&self.summary);
+                let Some(head) = tail.strip_suffix("[]}}") else {
+                    return Err(StreamError::Spill(io::Error::other(
+                        "the timeline's summary does not end with its actions",
+                    )));
+                };
+                self.sink.write(head)?;
+                self.sink.write("[")?;
+                if let Some(spill) = self.actions.take() {
+                    let sink = &mut self.sink;
+                    let mut first = true;
+                    spill.each(|json, _| {
+                        if !first {
+                            sink.write(",")?;
+                        }
+                        first = false;
+                        Ok(sink.write(json)?)
+                    })?;
+                }
+                self.sink.write("]}}\n")?;
+            }
             Format::Csv => {}
-            Format::Human => self.sink.write(&human::timeline_tail(
-                &self.summary,
-                self.now,
-                self.warn,
-                &self.counts,
-            ))?,
+            Format::Human => {
+                self.sink.write(&human::fleet_totals(&self.summary))?;
+                if let Some(spill) = self.actions.take() {
+                    if !spill.is_empty() {
+                        self.sink.write(human::ACTIONS_HEADING)?;
+                    }
+                    let sink = &mut self.sink;
+                    let mut text = String::new();
+                    spill.each(|_, action| {
+                        text.clear();
+                        human::action_lines(&mut text, &action);
+                        Ok(sink.write(&text)?)
+                    })?;
+                }
+                self.sink
+                    .write(&human::verdict(self.now, self.warn, &self.counts))?;
+            }
             Format::Html => {
                 fleet::sort_rows(&mut self.rows);
                 let sections = self.spills.remove(0);
@@ -293,4 +337,96 @@ fn copy_sections(
         sink.write(&text)?;
     }
     Ok(())
+}
+
+/// The fleet's open actions in a temporary file (one JSON document each), with the sort
+/// key of each in memory: [`FleetSummary::finish`]'s order, due date first.
+struct ActionSpill {
+    file: BufWriter<File>,
+    /// Each cluster's name and resource group, once.
+    clusters: Vec<(String, String)>,
+    keys: Vec<ActionKey>,
+    spilled: u64,
+}
+
+/// Where an action is in the spill, and what it is sorted by.
+struct ActionKey {
+    due: Instant,
+    cluster: usize,
+    kind: ActionKind,
+    subject: String,
+    offset: u64,
+    len: usize,
+}
+
+impl ActionSpill {
+    fn new() -> Result<ActionSpill, StreamError> {
+        Ok(ActionSpill {
+            file: spill()?,
+            clusters: Vec::new(),
+            keys: Vec::new(),
+            spilled: 0,
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// One cluster's actions (all of one cluster: `FleetSummary::add` gives them so).
+    fn add(&mut self, actions: Vec<FleetAction>) -> Result<(), StreamError> {
+        let Some(first) = actions.first() else {
+            return Ok(());
+        };
+        let cluster = self.clusters.len();
+        self.clusters
+            .push((first.cluster.clone(), first.resource_group.clone()));
+        for a in actions {
+            let json = serde_json::to_string(&a).map_err(|e| StreamError::Spill(e.into()))?;
+            self.file
+                .write_all(json.as_bytes())
+                .map_err(StreamError::Spill)?;
+            self.keys.push(ActionKey {
+                due: a.due,
+                cluster,
+                kind: a.kind,
+                subject: a.subject,
+                offset: self.spilled,
+                len: json.len(),
+            });
+            self.spilled += json.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Every action, most urgent first: its JSON and the action read back from it.
+    fn each(
+        mut self,
+        mut f: impl FnMut(&str, FleetAction) -> Result<(), StreamError>,
+    ) -> Result<(), StreamError> {
+        let clusters = &self.clusters;
+        // A stable sort on FleetSummary::finish's key: equal keys keep cluster order.
+        self.keys.sort_by(|a, b| {
+            let (ca, ra) = &clusters[a.cluster];
+            let (cb, rb) = &clusters[b.cluster];
+            (a.due, ca, ra, a.kind, &a.subject).cmp(&(b.due, cb, rb, b.kind, &b.subject))
+        });
+        let mut file = self
+            .file
+            .into_inner()
+            .map_err(|e| StreamError::Spill(e.into_error()))?;
+        let mut bytes = Vec::new();
+        for k in &self.keys {
+            file.seek(io::SeekFrom::Start(k.offset))
+                .map_err(StreamError::Spill)?;
+            bytes.resize(k.len, 0);
+            io::Read::read_exact(&mut file, &mut bytes).map_err(StreamError::Spill)?;
+            let json =
+                std::str::from_utf8(&bytes).map_err(|e| StreamError::Spill(io::Error::other(e)))?;
+            let action: FleetAction =
+                serde_json::from_str(json).map_err(|e| StreamError::Spill(e.into()))?;
+            f(json, action)?;
+        }
+        Ok(())
+    }
 }
