@@ -57,9 +57,19 @@ fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
     // reads (and refuses, naming what the JSON is instead, when it is not).
     let az = match source.format {
         Syntax::Json => {
-            let value: serde_json::Value = source.parse()?;
-            let is_scenario = value.get("kind").and_then(|k| k.as_str()) == Some("Scenario");
-            (!is_scenario).then_some(value)
+            // Only `kind` is read to tell: a fleet scenario can be large, and a JSON value
+            // of all of it would take ten times its size.
+            #[derive(serde::Deserialize)]
+            struct Kind {
+                kind: Option<String>,
+            }
+            let kind = serde_json::from_str::<Kind>(&source.text)
+                .ok()
+                .and_then(|k| k.kind);
+            match kind.as_deref() {
+                Some("Scenario") => None,
+                _ => Some(source.parse::<serde_json::Value>()?),
+            }
         }
         _ => None,
     };

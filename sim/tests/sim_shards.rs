@@ -212,10 +212,18 @@ proptest! {
         let settings = sim::settings(&s, None);
         let file = ScenarioFile::in_memory(s.clone());
         let dir = scratch("stream_equals_collected");
-        for f in [Format::Human, Format::Json, Format::Csv, Format::Html, Format::Prometheus] {
+        let formats = [Format::Human, Format::Json, Format::Csv, Format::Html, Format::Prometheus];
+        // `simulate`'s report in every format, and `fleet`'s in the formats it streams.
+        let cases = formats.map(|f| (f, false)).into_iter().chain([(Format::Html, true), (Format::Prometheus, true)]);
+        for (f, fleet) in cases {
             let path = dir.join("report");
             let sink = Sink::open(Some(&path)).unwrap();
-            let streamer = RefCell::new(Streamer::new(f, sink, settings.now, settings.warn_within).unwrap());
+            let streamer = if fleet {
+                Streamer::fleet(f, sink, settings.now, settings.warn_within).unwrap().unwrap()
+            } else {
+                Streamer::new(f, sink, settings.now, settings.warn_within).unwrap()
+            };
+            let streamer = RefCell::new(streamer);
             execute::simulate_each(
                 &engine,
                 &file,
@@ -225,10 +233,14 @@ proptest! {
             )
             .unwrap();
             let verdict = streamer.into_inner().finish().unwrap();
-            let collected = render::simulation(&whole, f);
+            let collected = if fleet {
+                render::fleet(render::Fleet::Simulation(&whole), f)
+            } else {
+                render::simulation(&whole, f)
+            };
             // A file gets no ANSI styles.
             let expected = anstream::adapter::strip_str(&collected.text).to_string();
-            prop_assert_eq!(std::fs::read_to_string(&path).unwrap(), expected, "{:?}", f);
+            prop_assert_eq!(std::fs::read_to_string(&path).unwrap(), expected, "{:?} fleet {}", f, fleet);
             prop_assert_eq!(verdict, collected.verdict);
         }
     }

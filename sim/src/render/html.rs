@@ -41,8 +41,7 @@ fn page_start(title: &str) -> String {
 /// A page after its body's content.
 const PAGE_END: &str = "</body></html>\n";
 
-fn counts(out: &mut String, rows: &[FleetRow]) {
-    let c = FleetCounts::of(rows);
+fn counts(out: &mut String, c: &FleetCounts) {
     let _ = writeln!(
         out,
         "<p class=\"counts\"><span>{} clusters</span><span class=\"overdue\">{} overdue</span><span class=\"due\">{} due</span><span class=\"later\">{} later</span><span class=\"ok\">{} ok</span><span class=\"error\">{} could not be assessed</span></p>",
@@ -50,31 +49,36 @@ fn counts(out: &mut String, rows: &[FleetRow]) {
     );
 }
 
-fn summary_table(out: &mut String, rows: &[FleetRow]) {
+fn summary_table<S: AsRef<str>>(out: &mut String, lines: impl IntoIterator<Item = S>) {
     out.push_str("<table><tr><th>status</th><th>cluster</th><th>resource group</th><th>next due</th><th>what</th></tr>\n");
-    for r in rows {
-        let what = match (&r.error, r.items.first()) {
-            (Some(e), _) => e.message.clone(),
-            // A cluster-wide action has no subject: name its kind instead.
-            (None, Some(i)) if i.subject.is_empty() => format!("{}: {}", i.kind, i.reason),
-            (None, Some(i)) => format!("{}: {}", i.subject, i.reason),
-            (None, None) => "nothing due".into(),
-        };
-        let u = name_of(&r.urgency);
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"{u}\">{}</td><td><a href=\"#c{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(r.urgency.label()),
-            r.index,
-            esc(&r.name),
-            esc(&r.resource_group),
-            r.next_due
-                .map(|d| d.date_string())
-                .unwrap_or_else(|| "-".into()),
-            esc(&what)
-        );
+    for line in lines {
+        out.push_str(line.as_ref());
     }
     out.push_str("</table>\n");
+}
+
+/// A cluster's line of the fleet summary table (what a streamed report keeps of each
+/// cluster until the end).
+pub fn summary_line(r: &FleetRow) -> String {
+    let what = match (&r.error, r.items.first()) {
+        (Some(e), _) => e.message.clone(),
+        // A cluster-wide action has no subject: name its kind instead.
+        (None, Some(i)) if i.subject.is_empty() => format!("{}: {}", i.kind, i.reason),
+        (None, Some(i)) => format!("{}: {}", i.subject, i.reason),
+        (None, None) => "nothing due".into(),
+    };
+    let u = name_of(&r.urgency);
+    format!(
+        "<tr><td class=\"{u}\">{}</td><td><a href=\"#c{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        esc(r.urgency.label()),
+        r.index,
+        esc(&r.name),
+        esc(&r.resource_group),
+        r.next_due
+            .map(|d| d.date_string())
+            .unwrap_or_else(|| "-".into()),
+        esc(&what)
+    )
 }
 
 fn items(out: &mut String, row: &FleetRow, now: Instant) {
@@ -168,19 +172,29 @@ pub fn simulation(run: &SimulationRun, rows: &[FleetRow]) -> String {
         let row = by_index.get(&c.timeline.index).copied();
         cluster_section(&mut sections, c, row, run.now, run.header.horizon);
     }
-    simulation_start(&run.header, run.now, run.warn_within, &run.summary(), rows)
-        + &sections
+    let lines = rows.iter().map(summary_line);
+    let counts = FleetCounts::of(rows);
+    simulation_start(
+        &run.header,
+        run.now,
+        run.warn_within,
+        &run.summary(),
+        &counts,
+        lines,
+    ) + &sections
         + PAGE_END
 }
 
 /// A simulation's page up to its first cluster's section: the title and the fleet
-/// summary (`rows` most urgent first), which a streamed run knows only at its end.
-pub fn simulation_start(
+/// summary (its table's `lines` most urgent first), which a streamed run knows only at
+/// its end.
+pub fn simulation_start<S: AsRef<str>>(
     h: &RunHeader,
     now: Instant,
     warn: Duration,
     s: &FleetSummary,
-    rows: &[FleetRow],
+    counts: &FleetCounts,
+    lines: impl IntoIterator<Item = S>,
 ) -> String {
     let title = format!(
         "akscert simulation{} — {} to {}",
@@ -200,13 +214,18 @@ pub fn simulation_start(
         now.date_string(),
         warn
     );
-    fleet_summary(&mut body, s, rows);
+    fleet_summary(&mut body, s, counts, lines);
     body
 }
 
-fn fleet_summary(body: &mut String, s: &FleetSummary, rows: &[FleetRow]) {
+fn fleet_summary<S: AsRef<str>>(
+    body: &mut String,
+    s: &FleetSummary,
+    c: &FleetCounts,
+    lines: impl IntoIterator<Item = S>,
+) {
     body.push_str("<h2>Fleet summary</h2>\n");
-    counts(body, rows);
+    counts(body, c);
     let _ = writeln!(
         body,
         "<p>{} clusters simulated ({} failed), {} events, control plane downtime {} in all.</p>",
@@ -219,7 +238,7 @@ fn fleet_summary(body: &mut String, s: &FleetSummary, rows: &[FleetRow]) {
         }
         body.push_str("</table>\n");
     }
-    summary_table(body, rows);
+    summary_table(body, lines);
 }
 
 /// What a simulation's page ends with, after the last cluster's section.
@@ -299,7 +318,9 @@ fn report_body(out: &mut String, r: &ExpiryReport) {
 pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
     match fleet {
         Fleet::Simulation(run) => {
-            let mut body = fleet_start(run.now, run.warn_within, &run.summary(), rows);
+            let counts = FleetCounts::of(rows);
+            let lines = rows.iter().map(summary_line);
+            let mut body = fleet_start(run.now, run.warn_within, &run.summary(), &counts, lines);
             for r in rows {
                 if let Some(c) = run.clusters.get(r.index) {
                     cluster_section(&mut body, c, Some(r), run.now, run.header.horizon);
@@ -310,8 +331,8 @@ pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
         Fleet::Inventory(run) => {
             let (title, mut body) = fleet_title(run.now, run.warn_within);
             body.push_str("<h2>Fleet summary</h2>\n");
-            counts(&mut body, rows);
-            summary_table(&mut body, rows);
+            counts(&mut body, &FleetCounts::of(rows));
+            summary_table(&mut body, rows.iter().map(summary_line));
             for r in rows {
                 if let Some(o) = run.clusters.get(r.index) {
                     report_section(&mut body, o, r);
@@ -334,11 +355,17 @@ fn fleet_title(now: Instant, warn: Duration) -> (String, String) {
 }
 
 /// A simulated fleet's page up to its first cluster's section: the title and the fleet
-/// summary (`rows` most urgent first).
-pub fn fleet_start(now: Instant, warn: Duration, s: &FleetSummary, rows: &[FleetRow]) -> String {
+/// summary (its table's `lines` most urgent first).
+pub fn fleet_start<S: AsRef<str>>(
+    now: Instant,
+    warn: Duration,
+    s: &FleetSummary,
+    counts: &FleetCounts,
+    lines: impl IntoIterator<Item = S>,
+) -> String {
     let (title, body) = fleet_title(now, warn);
     let mut out = page_start(&title) + &body;
-    fleet_summary(&mut out, s, rows);
+    fleet_summary(&mut out, s, counts, lines);
     out
 }
 

@@ -13,7 +13,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
 
 use akscert_core::cluster::event::ActionKind;
 use akscert_core::engine::{FleetAction, FleetSummary};
-use akscert_core::report::fleet::{self, FleetCounts, FleetRow, Verdict};
+use akscert_core::report::fleet::{FleetCounts, Urgency, Verdict};
 use akscert_core::time::{Duration, Instant};
 
 use super::{Format, csv, html, human, prom, simulation_row};
@@ -52,8 +52,8 @@ pub struct Streamer {
     summary: FleetSummary,
     counts: FleetCounts,
     verdict: Verdict,
-    /// HTML only: every cluster's row, for the summary table.
-    rows: Vec<FleetRow>,
+    /// HTML only: every cluster's line of the summary table, with its row's order.
+    table: Vec<TableLine>,
     /// JSON only: whether a cluster was written (the next needs a comma).
     wrote_cluster: bool,
     /// HTML: the cluster sections; Prometheus: the samples of families 1 and 2.
@@ -125,7 +125,7 @@ impl Streamer {
             summary: FleetSummary::default(),
             counts: FleetCounts::default(),
             verdict: Verdict::Clear,
-            rows: Vec::new(),
+            table: Vec::new(),
             wrote_cluster: false,
             spills,
             sections: std::collections::BTreeMap::new(),
@@ -191,7 +191,13 @@ impl Streamer {
                 self.sections
                     .insert(row.index, (self.spilled, self.buf.len()));
                 self.spilled += self.buf.len() as u64;
-                self.rows.push(row);
+                self.table.push(TableLine {
+                    urgency: row.urgency,
+                    next_due: row.next_due.unwrap_or(Instant::MAX),
+                    line: html::summary_line(&row),
+                    name: row.name,
+                    index: row.index,
+                });
             }
             Format::Prometheus => {
                 let horizon = self.header.as_ref().map_or(self.now, |h| h.horizon);
@@ -261,12 +267,19 @@ impl Streamer {
                     .write(&human::verdict(self.now, self.warn, &self.counts))?;
             }
             Format::Html => {
-                fleet::sort_rows(&mut self.rows);
+                // fleet::sort_rows's order: urgency, next due, name, index.
+                self.table.sort_by(|a, b| {
+                    (a.urgency, a.next_due, &a.name, a.index)
+                        .cmp(&(b.urgency, b.next_due, &b.name, b.index))
+                });
+                let lines = self.table.iter().map(|t| t.line.as_str());
                 let sections = self.spills.remove(0);
                 if self.layout == Layout::FleetHtml {
-                    let start = html::fleet_start(self.now, self.warn, &self.summary, &self.rows);
+                    let start =
+                        html::fleet_start(self.now, self.warn, &self.summary, &self.counts, lines);
                     self.sink.write(&start)?;
-                    copy_sections(sections, &self.rows, &self.sections, &mut self.sink)?;
+                    let order = self.table.iter().map(|t| t.index);
+                    copy_sections(sections, order, &self.sections, &mut self.sink)?;
                 } else {
                     if let Some(h) = &self.header {
                         let start = html::simulation_start(
@@ -274,7 +287,8 @@ impl Streamer {
                             self.now,
                             self.warn,
                             &self.summary,
-                            &self.rows,
+                            &self.counts,
+                            lines,
                         );
                         self.sink.write(&start)?;
                     }
@@ -313,10 +327,19 @@ fn copy(file: BufWriter<File>, sink: &mut Sink) -> Result<(), StreamError> {
     }
 }
 
-/// Write the spilled sections of `rows`' clusters, in the rows' order.
+/// A cluster's line of the HTML summary table and what the table is ordered by.
+struct TableLine {
+    urgency: Urgency,
+    next_due: Instant,
+    name: String,
+    index: usize,
+    line: String,
+}
+
+/// Write the spilled sections of the clusters `order` names, in that order.
 fn copy_sections(
     file: BufWriter<File>,
-    rows: &[FleetRow],
+    order: impl Iterator<Item = usize>,
     at: &std::collections::BTreeMap<usize, (u64, usize)>,
     sink: &mut Sink,
 ) -> Result<(), StreamError> {
@@ -324,8 +347,8 @@ fn copy_sections(
         .into_inner()
         .map_err(|e| StreamError::Spill(e.into_error()))?;
     let mut bytes = Vec::new();
-    for r in rows {
-        let Some(&(offset, len)) = at.get(&r.index) else {
+    for index in order {
+        let Some(&(offset, len)) = at.get(&index) else {
             continue;
         };
         file.seek(io::SeekFrom::Start(offset))
