@@ -5,13 +5,13 @@
 use std::process::ExitCode;
 
 use akscert_core::report::AksAssumptions;
-use akscert_core::report::fleet::{self, Verdict};
+use akscert_core::report::fleet::Verdict;
 use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
 use akscert_sim::inventory::{self, InventoryError};
 use akscert_sim::output;
-use akscert_sim::render::stream::Streamer;
+use akscert_sim::render::stream::{FleetTable, Streamer};
 use akscert_sim::render::{self, Fleet, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command};
@@ -159,53 +159,42 @@ fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Resu
     }
     let engine = a.engine.load()?;
     let format = a.output.format();
-    if a.run.shard.is_none() && matches!(format, Format::Human | Format::Csv | Format::Json) {
-        // Keep only each cluster's row (and, for JSON, its summary) as it arrives.
-        let mut rows = Vec::new();
-        let mut summaries = Vec::new();
-        execute::simulate_each(
-            &engine,
-            &file,
-            &settings,
-            |_| Ok::<(), CliError>(()),
-            |c| {
-                rows.push(render::simulation_row(
-                    &c,
-                    settings.now,
-                    settings.warn_within,
-                ));
-                if format == Format::Json {
-                    summaries.push(c.timeline.summary);
-                }
-                Ok(())
-            },
-        )?;
-        fleet::sort_rows(&mut rows);
-        if let Some(rendered) = render::fleet_from_rows(
-            settings.now,
-            settings.warn_within,
-            rows,
-            &mut summaries,
-            format,
-        ) {
-            output::write(a.output.output.as_deref(), &rendered.text)?;
-            return Ok(rendered.verdict.code());
-        }
-    }
-    if a.run.shard.is_none() && matches!(format, Format::Html | Format::Prometheus) {
-        // Every cluster's certificates: written as each cluster arrives (see Streamer).
+    if a.run.shard.is_none() {
+        // Written as each cluster arrives: the table formats keep each cluster's sort key
+        // (see FleetTable), HTML and Prometheus stream (see Streamer).
         let sink = output::Sink::open(a.output.output.as_deref())?;
-        if let Some(streamer) = Streamer::fleet(format, sink, settings.now, settings.warn_within)? {
-            let streamer = std::cell::RefCell::new(streamer);
-            execute::simulate_each(
-                &engine,
-                &file,
-                &settings,
-                |header| Ok::<_, CliError>(streamer.borrow_mut().head(header)?),
-                |c| Ok(streamer.borrow_mut().cluster(&c)?),
-            )?;
-            return Ok(streamer.into_inner().finish()?.code());
-        }
+        let (now, warn) = (settings.now, settings.warn_within);
+        let verdict = match format {
+            Format::Human | Format::Csv | Format::Json => {
+                let Some(table) = FleetTable::new(format, sink, now, warn)? else {
+                    return Err(CliError::Usage(format!("no table for {format:?}")));
+                };
+                let table = std::cell::RefCell::new(table);
+                execute::simulate_each(
+                    &engine,
+                    &file,
+                    &settings,
+                    |_| Ok::<(), CliError>(()),
+                    |c| Ok(table.borrow_mut().cluster(&c)?),
+                )?;
+                table.into_inner().finish()?
+            }
+            Format::Html | Format::Prometheus => {
+                let Some(streamer) = Streamer::fleet(format, sink, now, warn)? else {
+                    return Err(CliError::Usage(format!("no stream for {format:?}")));
+                };
+                let streamer = std::cell::RefCell::new(streamer);
+                execute::simulate_each(
+                    &engine,
+                    &file,
+                    &settings,
+                    |header| Ok::<_, CliError>(streamer.borrow_mut().head(header)?),
+                    |c| Ok(streamer.borrow_mut().cluster(&c)?),
+                )?;
+                streamer.into_inner().finish()?
+            }
+        };
+        return Ok(verdict.code());
     }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use akscert_sim::cli::CliError;
 use akscert_sim::execute;
 use akscert_sim::output::Sink;
-use akscert_sim::render::stream::Streamer;
+use akscert_sim::render::stream::{FleetTable, Streamer};
 use akscert_sim::render::{self, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command, ShardDoc, ShardSpec};
@@ -213,26 +213,40 @@ proptest! {
         let file = ScenarioFile::in_memory(s.clone());
         let dir = scratch("stream_equals_collected");
         let formats = [Format::Human, Format::Json, Format::Csv, Format::Html, Format::Prometheus];
-        // `simulate`'s report in every format, and `fleet`'s in the formats it streams.
-        let cases = formats.map(|f| (f, false)).into_iter().chain([(Format::Html, true), (Format::Prometheus, true)]);
+        // `simulate`'s report and `fleet`'s, in every format.
+        let cases = formats.map(|f| (f, false)).into_iter().chain(formats.map(|f| (f, true)));
         for (f, fleet) in cases {
             let path = dir.join("report");
             let sink = Sink::open(Some(&path)).unwrap();
-            let streamer = if fleet {
-                Streamer::fleet(f, sink, settings.now, settings.warn_within).unwrap().unwrap()
+            let (now, warn) = (settings.now, settings.warn_within);
+            let verdict = if fleet && matches!(f, Format::Human | Format::Csv | Format::Json) {
+                let table = RefCell::new(FleetTable::new(f, sink, now, warn).unwrap().unwrap());
+                execute::simulate_each(
+                    &engine,
+                    &file,
+                    &settings,
+                    |_| Ok::<_, CliError>(()),
+                    |c| Ok(table.borrow_mut().cluster(&c)?),
+                )
+                .unwrap();
+                table.into_inner().finish().unwrap()
             } else {
-                Streamer::new(f, sink, settings.now, settings.warn_within).unwrap()
+                let streamer = if fleet {
+                    Streamer::fleet(f, sink, now, warn).unwrap().unwrap()
+                } else {
+                    Streamer::new(f, sink, now, warn).unwrap()
+                };
+                let streamer = RefCell::new(streamer);
+                execute::simulate_each(
+                    &engine,
+                    &file,
+                    &settings,
+                    |h| Ok::<_, CliError>(streamer.borrow_mut().head(h)?),
+                    |c| Ok(streamer.borrow_mut().cluster(&c)?),
+                )
+                .unwrap();
+                streamer.into_inner().finish().unwrap()
             };
-            let streamer = RefCell::new(streamer);
-            execute::simulate_each(
-                &engine,
-                &file,
-                &settings,
-                |h| Ok::<_, CliError>(streamer.borrow_mut().head(h)?),
-                |c| Ok(streamer.borrow_mut().cluster(&c)?),
-            )
-            .unwrap();
-            let verdict = streamer.into_inner().finish().unwrap();
             let collected = if fleet {
                 render::fleet(render::Fleet::Simulation(&whole), f)
             } else {

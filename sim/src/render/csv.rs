@@ -95,6 +95,15 @@ fn type_and_details(e: &Event) -> (String, String) {
 /// One row per due item, most urgent cluster first; a cluster with nothing due (or
 /// whose run failed) has one row.
 pub fn fleet(rows: &[FleetRow]) -> String {
+    let mut out = fleet_header();
+    for r in rows {
+        fleet_row(&mut out, r);
+    }
+    out
+}
+
+/// The header line of [`fleet`].
+pub fn fleet_header() -> String {
     let mut out = String::new();
     line(
         &mut out,
@@ -110,42 +119,44 @@ pub fn fleet(rows: &[FleetRow]) -> String {
         ]
         .map(String::from),
     );
-    for r in rows {
-        let head = [
-            name_of(&r.urgency),
-            r.name.clone(),
-            r.resource_group.clone(),
-        ];
-        if let Some(e) = &r.error {
-            let mut cells = head.to_vec();
-            cells.extend([
-                String::new(),
-                e.kind.clone(),
-                String::new(),
-                e.message.clone(),
-                String::new(),
-            ]);
-            line(&mut out, &cells);
-            continue;
-        }
-        if r.items.is_empty() {
-            let mut cells = head.to_vec();
-            cells.extend(std::iter::repeat_n(String::new(), 5));
-            line(&mut out, &cells);
-        }
-        for i in &r.items {
-            let mut cells = head.to_vec();
-            cells.extend([
-                i.due.to_string(),
-                i.kind.name().to_string(),
-                i.subject.clone(),
-                i.reason.clone(),
-                i.commands.join(" && "),
-            ]);
-            line(&mut out, &cells);
-        }
-    }
     out
+}
+
+/// One cluster's lines of [`fleet`].
+pub fn fleet_row(out: &mut String, r: &FleetRow) {
+    let head = [
+        name_of(&r.urgency),
+        r.name.clone(),
+        r.resource_group.clone(),
+    ];
+    if let Some(e) = &r.error {
+        let mut cells = head.to_vec();
+        cells.extend([
+            String::new(),
+            e.kind.clone(),
+            String::new(),
+            e.message.clone(),
+            String::new(),
+        ]);
+        line(out, &cells);
+        return;
+    }
+    if r.items.is_empty() {
+        let mut cells = head.to_vec();
+        cells.extend(std::iter::repeat_n(String::new(), 5));
+        line(out, &cells);
+    }
+    for i in &r.items {
+        let mut cells = head.to_vec();
+        cells.extend([
+            i.due.to_string(),
+            i.kind.name().to_string(),
+            i.subject.clone(),
+            i.reason.clone(),
+            i.commands.join(" && "),
+        ]);
+        line(out, &cells);
+    }
 }
 
 /// One row per certificate.

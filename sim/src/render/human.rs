@@ -340,62 +340,78 @@ pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
 
 /// [`fleet`] from the rows alone (a streamed run keeps nothing else).
 pub fn fleet_rows(now: Instant, warn: akscert_core::time::Duration, rows: &[FleetRow]) -> String {
-    let table_rows: Vec<(Style, Vec<String>)> = rows
-        .iter()
-        .map(|r| {
-            let what = match (&r.error, r.items.first()) {
-                (Some(e), _) => e.message.clone(),
-                (None, Some(i)) => {
-                    let more = if r.items.len() > 1 {
-                        format!(" (+{} more)", r.items.len() - 1)
-                    } else {
-                        String::new()
-                    };
-                    format!("{}: {}{more}", about(i), i.reason)
-                }
-                (None, None) => "nothing due".into(),
-            };
-            (
-                urgency_style(r.urgency),
-                vec![
-                    r.urgency.label().to_string(),
-                    r.name.clone(),
-                    r.resource_group.clone(),
-                    r.next_due
-                        .map(|d| d.date_string())
-                        .unwrap_or_else(|| "-".into()),
-                    truncate(&what, 100),
-                ],
-            )
-        })
-        .collect();
-    let mut out = table(
-        &["STATUS", "CLUSTER", "RESOURCE GROUP", "NEXT DUE", "WHAT"],
-        &table_rows,
-    );
-    for r in rows
-        .iter()
-        .filter(|r| matches!(r.urgency, Urgency::Overdue | Urgency::Due | Urgency::Error))
-    {
-        let _ = writeln!(
-            out,
-            "\n{} ({})",
-            paint(
-                urgency_style(r.urgency),
-                &format!("== {} {}", r.urgency.label(), r.name)
-            ),
-            r.resource_group
-        );
-        if let Some(e) = &r.error {
-            let _ = writeln!(out, "   {} ({})", e.message, e.kind);
-        }
-        items_block(&mut out, r, now);
-        for n in &r.notes {
-            let _ = writeln!(out, "   {}", paint(DIM, &format!("note: {n}")));
+    let cells: Vec<(Urgency, Vec<String>)> =
+        rows.iter().map(|r| (r.urgency, fleet_cells(r))).collect();
+    let mut out = fleet_table(&cells);
+    for r in rows {
+        if let Some(detail) = fleet_detail(r, now) {
+            out.push_str(&detail);
         }
     }
-    verdict_line(&mut out, now, warn, &FleetCounts::of(rows));
-    out
+    out + &verdict(now, warn, &FleetCounts::of(rows))
+}
+
+/// A cluster's cells in the fleet table.
+pub fn fleet_cells(r: &FleetRow) -> Vec<String> {
+    let what = match (&r.error, r.items.first()) {
+        (Some(e), _) => e.message.clone(),
+        (None, Some(i)) => {
+            let more = if r.items.len() > 1 {
+                format!(" (+{} more)", r.items.len() - 1)
+            } else {
+                String::new()
+            };
+            format!("{}: {}{more}", about(i), i.reason)
+        }
+        (None, None) => "nothing due".into(),
+    };
+    vec![
+        r.urgency.label().to_string(),
+        r.name.clone(),
+        r.resource_group.clone(),
+        r.next_due
+            .map(|d| d.date_string())
+            .unwrap_or_else(|| "-".into()),
+        truncate(&what, 100),
+    ]
+}
+
+/// The fleet table of clusters' cells, most urgent first.
+pub fn fleet_table(cells: &[(Urgency, Vec<String>)]) -> String {
+    let styled: Vec<(Style, Vec<String>)> = cells
+        .iter()
+        .map(|(u, c)| (urgency_style(*u), c.clone()))
+        .collect();
+    table(
+        &["STATUS", "CLUSTER", "RESOURCE GROUP", "NEXT DUE", "WHAT"],
+        &styled,
+    )
+}
+
+/// What to do for an urgent cluster (overdue, due or failed), after the fleet table;
+/// `None` for the others.
+pub fn fleet_detail(r: &FleetRow, now: Instant) -> Option<String> {
+    if !matches!(r.urgency, Urgency::Overdue | Urgency::Due | Urgency::Error) {
+        return None;
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{} ({})",
+        paint(
+            urgency_style(r.urgency),
+            &format!("== {} {}", r.urgency.label(), r.name)
+        ),
+        r.resource_group
+    );
+    if let Some(e) = &r.error {
+        let _ = writeln!(out, "   {} ({})", e.message, e.kind);
+    }
+    items_block(&mut out, r, now);
+    for n in &r.notes {
+        let _ = writeln!(out, "   {}", paint(DIM, &format!("note: {n}")));
+    }
+    Some(out)
 }
 
 fn truncate(s: &str, max: usize) -> String {

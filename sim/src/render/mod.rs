@@ -12,7 +12,6 @@ mod prom;
 pub mod stream;
 mod svg;
 
-use akscert_core::engine::ClusterSummary;
 use akscert_core::report::fleet::{
     self, FleetEntry, FleetReport, FleetRow, FleetSource, RowOf, Verdict,
 };
@@ -160,40 +159,6 @@ pub fn fleet(fleet: Fleet<'_>, format: Format) -> Rendered {
         },
     };
     Rendered { text, verdict }
-}
-
-/// A fleet report of a simulation from its rows (most urgent first) and, for JSON, each
-/// cluster's summary by index: what a streamed run keeps. `None` for the formats that
-/// need every event (HTML, Prometheus).
-pub fn fleet_from_rows(
-    now: Instant,
-    warn: Duration,
-    rows: Vec<FleetRow>,
-    summaries: &mut [Option<ClusterSummary>],
-    format: Format,
-) -> Option<Rendered> {
-    let verdict = Verdict::of(&rows);
-    let text = match format {
-        Format::Human => human::fleet_rows(now, warn, &rows),
-        Format::Csv => csv::fleet(&rows),
-        Format::Json => {
-            let entries = rows
-                .into_iter()
-                .map(|row| {
-                    let summary = summaries.get_mut(row.index).and_then(Option::take);
-                    FleetEntry {
-                        row,
-                        report: None,
-                        summary,
-                    }
-                })
-                .collect();
-            let doc = FleetReport::new(FleetSource::Scenario, now, warn, entries, Vec::new());
-            serde_json::to_string(&doc).unwrap_or_default() + "\n"
-        }
-        Format::Html | Format::Prometheus => return None,
-    };
-    Some(Rendered { text, verdict })
 }
 
 /// akscert-core's `FleetReport` document.

@@ -13,7 +13,9 @@ use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
 
 use akscert_core::cluster::event::ActionKind;
 use akscert_core::engine::{FleetAction, FleetSummary};
-use akscert_core::report::fleet::{FleetCounts, Urgency, Verdict};
+use akscert_core::report::fleet::{
+    FleetCounts, FleetEntry, FleetReport, FleetRow, FleetSource, Urgency, Verdict,
+};
 use akscert_core::time::{Duration, Instant};
 
 use super::{Format, csv, html, human, prom, simulation_row};
@@ -451,5 +453,177 @@ impl ActionSpill {
             f(json, action)?;
         }
         Ok(())
+    }
+}
+
+/// `akscert fleet`'s report of a scenario in the table formats (human, CSV, JSON): a row
+/// per cluster, most urgent first. Each cluster's part is rendered as it arrives and kept
+/// in a temporary file; memory holds only its sort key and, for the human table (whose
+/// column widths depend on every row), its cells.
+pub struct FleetTable {
+    format: Format,
+    sink: Sink,
+    now: Instant,
+    warn: Duration,
+    counts: FleetCounts,
+    verdict: Verdict,
+    spill: BufWriter<File>,
+    spilled: u64,
+    entries: Vec<TableEntry>,
+    buf: String,
+}
+
+/// One cluster of a [`FleetTable`].
+struct TableEntry {
+    urgency: Urgency,
+    next_due: Instant,
+    name: String,
+    index: usize,
+    /// Its part in the spill (CSV lines, the JSON entry, the human detail).
+    offset: u64,
+    len: usize,
+    /// Human only: its cells in the table.
+    cells: Vec<String>,
+}
+
+impl FleetTable {
+    /// The fleet report in `format` to `sink`; `None` for HTML and Prometheus (see
+    /// [`Streamer::fleet`]).
+    pub fn new(
+        format: Format,
+        sink: Sink,
+        now: Instant,
+        warn: Duration,
+    ) -> Result<Option<FleetTable>, StreamError> {
+        if !matches!(format, Format::Human | Format::Csv | Format::Json) {
+            return Ok(None);
+        }
+        Ok(Some(FleetTable {
+            format,
+            sink,
+            now,
+            warn,
+            counts: FleetCounts::default(),
+            verdict: Verdict::Clear,
+            spill: spill()?,
+            spilled: 0,
+            entries: Vec::new(),
+            buf: String::new(),
+        }))
+    }
+
+    /// One cluster (in any order).
+    pub fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
+        let row = simulation_row(c, self.now, self.warn);
+        self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
+        self.counts.add(row.urgency);
+        self.buf.clear();
+        let mut cells = Vec::new();
+        match self.format {
+            Format::Csv => csv::fleet_row(&mut self.buf, &row),
+            Format::Human => {
+                cells = human::fleet_cells(&row);
+                if let Some(detail) = human::fleet_detail(&row, self.now) {
+                    self.buf = detail;
+                }
+            }
+            _ => {
+                let entry = FleetEntry {
+                    row,
+                    report: None,
+                    summary: c.timeline.summary.clone(),
+                };
+                self.buf =
+                    serde_json::to_string(&entry).map_err(|e| StreamError::Spill(e.into()))?;
+                return self.keep(entry.row, cells);
+            }
+        }
+        self.keep(row, cells)
+    }
+
+    fn keep(&mut self, row: FleetRow, cells: Vec<String>) -> Result<(), StreamError> {
+        self.spill
+            .write_all(self.buf.as_bytes())
+            .map_err(StreamError::Spill)?;
+        self.entries.push(TableEntry {
+            urgency: row.urgency,
+            next_due: row.next_due.unwrap_or(Instant::MAX),
+            name: row.name,
+            index: row.index,
+            offset: self.spilled,
+            len: self.buf.len(),
+            cells,
+        });
+        self.spilled += self.buf.len() as u64;
+        Ok(())
+    }
+
+    /// Write the report; its verdict.
+    pub fn finish(mut self) -> Result<Verdict, StreamError> {
+        // fleet::sort_rows's order: urgency, next due, name, index.
+        self.entries.sort_by(|a, b| {
+            (a.urgency, a.next_due, &a.name, a.index)
+                .cmp(&(b.urgency, b.next_due, &b.name, b.index))
+        });
+        let tail = match self.format {
+            Format::Csv => {
+                self.sink.write(&csv::fleet_header())?;
+                String::new()
+            }
+            Format::Human => {
+                let cells: Vec<(Urgency, Vec<String>)> = self
+                    .entries
+                    .iter_mut()
+                    .map(|e| (e.urgency, std::mem::take(&mut e.cells)))
+                    .collect();
+                self.sink.write(&human::fleet_table(&cells))?;
+                human::verdict(self.now, self.warn, &self.counts)
+            }
+            _ => {
+                // The report with no clusters ends `"clusters":[]}`: the entries go
+                // between the brackets (a scenario's report has no notes).
+                let mut doc = FleetReport::new(
+                    FleetSource::Scenario,
+                    self.now,
+                    self.warn,
+                    Vec::new(),
+                    Vec::new(),
+                );
+                doc.counts = self.counts;
+                let text = serde_json::to_string(&doc).map_err(|e| StreamError::Spill(e.into()))?;
+                let Some(head) = text.strip_suffix("[]}") else {
+                    return Err(StreamError::Spill(io::Error::other(
+                        "the fleet report does not end with its clusters",
+                    )));
+                };
+                self.sink.write(head)?;
+                self.sink.write("[")?;
+                "]}\n".to_string()
+            }
+        };
+        let json = self.format == Format::Json;
+        let mut file = self
+            .spill
+            .into_inner()
+            .map_err(|e| StreamError::Spill(e.into_error()))?;
+        let mut bytes = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            if json && i > 0 {
+                self.sink.write(",")?;
+            }
+            if e.len == 0 {
+                continue;
+            }
+            file.seek(io::SeekFrom::Start(e.offset))
+                .map_err(StreamError::Spill)?;
+            bytes.resize(e.len, 0);
+            io::Read::read_exact(&mut file, &mut bytes).map_err(StreamError::Spill)?;
+            let text =
+                std::str::from_utf8(&bytes).map_err(|e| StreamError::Spill(io::Error::other(e)))?;
+            self.sink.write(text)?;
+        }
+        self.sink.write(&tail)?;
+        self.sink.finish()?;
+        Ok(self.verdict)
     }
 }
