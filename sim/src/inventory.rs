@@ -121,7 +121,7 @@ fn entry(e: akscert_core::report::AksFactsEntry) -> InventoryEntry {
 
 /// The engine's message, with the command line's way of supplying a missing creation date.
 fn cli_message(name: &str, kind: &str, message: String) -> String {
-    if kind == "missingCreationDate" {
+    if kind == akscert_core::report::AksFactsError::MISSING_CREATION_DATE {
         format!(
             "cluster `{name}`: the JSON gives no creation date (no systemData.createdAt); pass --assume-created DATE or tag the cluster akscert-created=DATE (the age of the oldest node in `kubectl get nodes` is a good hint)"
         )

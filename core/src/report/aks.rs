@@ -207,6 +207,10 @@ pub enum AksFactsError {
 }
 
 impl AksFactsError {
+    /// [`AksFactsError::MissingCreationDate`]'s kind: the one a caller can remedy with an
+    /// assumption (`assume.created`, the CLI's `--assume-created`).
+    pub const MISSING_CREATION_DATE: &'static str = "missingCreationDate";
+
     /// A stable, camelCase kind: `missingName`, `missingResourceGroup`,
     /// `missingCreationDate`, `badDate`, `missingKubernetesVersion`,
     /// `badKubernetesVersion`, `badNodePool`, `createdAfterNow`.
@@ -214,7 +218,7 @@ impl AksFactsError {
         match self {
             AksFactsError::MissingName => "missingName",
             AksFactsError::MissingResourceGroup { .. } => "missingResourceGroup",
-            AksFactsError::MissingCreationDate { .. } => "missingCreationDate",
+            AksFactsError::MissingCreationDate { .. } => Self::MISSING_CREATION_DATE,
             AksFactsError::BadDate { .. } => "badDate",
             AksFactsError::MissingKubernetesVersion { .. } => "missingKubernetesVersion",
             AksFactsError::BadKubernetesVersion { .. } => "badKubernetesVersion",
