@@ -16,6 +16,13 @@ pub fn percent(fraction: f64) -> String {
     format!("{}%", (fraction * 100.0).round() as i64)
 }
 
+/// A number as JSON writes it (`1.5`, `2.0`, `1e+20`): the shortest text that reads back
+/// as the same value, in the notation of the documents the number came from (and through
+/// serde_json's float writer, which the modules link anyway: 1 KB less than std's).
+pub fn number(x: f64) -> String {
+    serde_json::to_string(&x).unwrap_or_else(|_| "a non-finite number".into())
+}
+
 /// A span in the largest whole unit that fits: `30 minutes`, `2 years`, `365 days`…
 /// (years are 365 days, as AKS counts them).
 pub fn span(d: Duration) -> String {

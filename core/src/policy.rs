@@ -12,7 +12,10 @@ use crate::version::{KubernetesVersion, NodeImageVersion};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PolicyError {
     /// A fraction outside (0, 1], or a window whose lower bound exceeds the upper.
-    #[error("policy field `{field}` = {value} must be a fraction in (0, 1]{extra}")]
+    #[error(
+        "policy field `{field}` = {} must be a fraction in (0, 1]{extra}",
+        crate::explain::number(*.value)
+    )]
     BadFraction {
         /// Field name as written in JSON.
         field: &'static str,
@@ -302,6 +305,25 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_fraction_is_quoted_as_json_writes_it() {
+        for (given, quoted) in [
+            ("1.5", "1.5"),
+            ("2", "2.0"),
+            ("-0.25", "-0.25"),
+            ("1e20", "1e+20"),
+        ] {
+            let p: Policy =
+                serde_json::from_str(&format!(r#"{{"autorotationFraction":{given}}}"#)).unwrap();
+            assert_eq!(
+                p.validate().unwrap_err().to_string(),
+                format!(
+                    "policy field `autorotationFraction` = {quoted} must be a fraction in (0, 1]"
+                )
+            );
+        }
+    }
 
     #[test]
     fn defaults_are_valid_and_round_trip_through_json() {

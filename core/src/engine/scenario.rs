@@ -443,7 +443,10 @@ impl Scenario {
         if !(0.0..=1.0).contains(&p) {
             return Err(ScenarioError::Fault {
                 field: "rotateCertsFailureProbability",
-                why: format!("{p} is not a probability between 0 and 1"),
+                why: format!(
+                    "{} is not a probability between 0 and 1",
+                    crate::explain::number(p)
+                ),
             });
         }
         let r = f.rotate_certs_duration;
