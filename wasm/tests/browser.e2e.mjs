@@ -1,8 +1,9 @@
 // The calculator page in a real headless Chromium (Debian's, driven by playwright-core):
 // from file:// and from a static server on 127.0.0.1, fill the form → report; press the
 // what-ifs → downtime, broken kubeconfigs, commands; a 10 MB paste keeps the page
-// responsive and the input box intact; pasted `az aks list` output fills the form through
-// the engine's aksFacts; the request log holds only the page's own files.
+// responsive and the input box intact; pasted `az aks list` output shows a fleet table
+// (the engine's fleetReport) and fills the form through the engine's aksFacts; the
+// request log holds only the page's own files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -273,6 +274,17 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     await page.fill('input[name=created]', '');
     await page.fill('#paste', JSON.stringify(azList, null, 2));
     await page.waitForFunction(() => document.querySelectorAll('#inspect-clusters button.use-cluster').length === 3);
+    // …and a fleet table from the engine's fleetReport: every cluster, most urgent first.
+    const fleet = await page.$$eval('#fleet-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    assert.deepEqual(fleet.map((r) => r.slice(0, 4)), [
+      ['could not be assessed', 'shop-prod', 'rg-shop', '–'],
+      ['overdue', 'old-batch', 'rg-legacy', '2023-02-01'],
+      ['overdue', 'lab', 'rg-lab', '2025-09-28'],
+    ]);
+    assert.match(fleet[0][4], /shop-prod.*no creation date/);
+    assert.match(fleet[1][4], /\(\+6 more\)$/);
+    assert.match(await page.textContent('#fleet-counts'),
+      /^3 clusters as of 2026-11-28: 2 overdue, 0 due within [^,]+, 0 later, 0 ok, 1 could not be assessed; most urgent first\.$/);
     const useCluster = (n) => page.click(`#inspect-clusters li:nth-child(${n}) button.use-cluster`);
     await useCluster(1);
     await page.waitForFunction(() => !document.getElementById('error').hidden);

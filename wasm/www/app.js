@@ -509,6 +509,7 @@
       }).join('') + '</ul>');
     }
     if (ins.clusters.length) {
+      parts.push(fleetHtml(text));
       parts.push('<h3>AKS clusters</h3><ul id="inspect-clusters">' + ins.clusters.map(function (c, i) {
         return '<li>' + C.escapeHtml((c.name || '?') + ' in ' + (c.resourceGroup || '?') + ': Kubernetes ' +
           (c.currentKubernetesVersion || c.kubernetesVersion || '?') + ', ' + (c.powerState || '') + ', ' + c.nodePools.length + ' node pools') +
@@ -533,6 +534,44 @@
     Array.prototype.forEach.call(out.querySelectorAll('button.use-cluster'), function (b) {
       b.onclick = function () { useCluster(text, Number(b.dataset.index)); };
     });
+  }
+
+  /** Urgencies of a fleet row: the words and the report's colours. */
+  var URGENCY_LABEL = { error: 'could not be assessed', overdue: 'overdue', due: 'due', later: 'later', ok: 'ok' };
+  var URGENCY_CLASS = { error: 'expired', overdue: 'expired', due: 'rotationDue', later: 'noNodes', ok: 'ok' };
+
+  /**
+   * The fleet table of pasted `az aks list` (or `az aks show`) output: the engine's
+   * fleetReport — every cluster's expiry report at the report date, one row each, most
+   * urgent first; clusters without a creation date get the form's "Created", as "Use in
+   * the form" does.
+   */
+  function fleetHtml(text) {
+    var created = $('facts').elements.created.value;
+    var doc;
+    try {
+      doc = api.fleetReport({ input: JSON.parse(text), now: nowInstant(), assume: created ? { created: created } : {} });
+    } catch (e) {
+      return '<p class="status" id="fleet-counts">No fleet table: ' + C.escapeHtml(e instanceof SyntaxError ? 'not JSON' : readable(e)) + '</p>';
+    }
+    var c = doc.counts;
+    var html = '<h3>Fleet</h3><p id="fleet-counts">' + c.clusters + ' cluster' + (c.clusters === 1 ? '' : 's') + ' as of ' +
+      C.escapeHtml(doc.now.slice(0, 10)) + ': ' + c.overdue + ' overdue, ' + c.due + ' due within ' + C.escapeHtml(C.duration(doc.warnWithin)) +
+      ', ' + c.later + ' later, ' + c.ok + ' ok' + (c.errors ? ', ' + c.errors + ' could not be assessed' : '') + '; most urgent first.</p>' +
+      '<div class="scroll"><table id="fleet-table"><thead><tr><th>Status</th><th>Cluster</th><th>Resource group</th><th>Next due</th>' +
+      '<th>What</th></tr></thead><tbody>';
+    doc.clusters.slice(0, MAX_ROWS).forEach(function (e) {
+      var first = e.items[0];
+      var what = e.error ? e.error.message : first ? (first.subject ? first.subject + ': ' : '') + first.reason +
+        (e.items.length > 1 ? ' (+' + (e.items.length - 1) + ' more)' : '') : 'nothing due';
+      var cls = URGENCY_CLASS[e.urgency] || 'noNodes';
+      html += '<tr class="row ' + cls + '" data-urgency="' + C.escapeHtml(e.urgency) + '"><td class="status ' + cls + '">' +
+        C.escapeHtml(URGENCY_LABEL[e.urgency] || e.urgency) + '</td><td>' + C.escapeHtml(e.name) + '</td><td>' + C.escapeHtml(e.resourceGroup) +
+        '</td><td>' + (e.nextDue ? C.escapeHtml(e.nextDue.slice(0, 10)) : '–') + '</td><td>' + C.escapeHtml(what) + '</td></tr>';
+    });
+    html += '</tbody></table></div>';
+    if (doc.clusters.length > MAX_ROWS) html += '<p>Showing the first ' + MAX_ROWS + ' of ' + doc.clusters.length + ' clusters.</p>';
+    return html;
   }
 
   /** "Use in the form": the engine's aksFacts reads the pasted az JSON (cluster `index`
