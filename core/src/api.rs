@@ -137,6 +137,7 @@ impl Op {
 /// What a WebAssembly module adds to the calculator's operations. Each shipped module is
 /// the calculator plus at most one of them, so a page downloads only what it uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Capability {
     /// Scenarios and the simulator (the `simulate` feature): the full module.
     Simulator,
@@ -182,6 +183,7 @@ impl core::fmt::Display for Op {
 
 /// Why a call failed. `kind()` is stable; the message names what and where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ApiError {
     /// No such operation.
     #[error("unknown operation `{0}` (known: {names})", names = Op::names())]

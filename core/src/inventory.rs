@@ -12,6 +12,7 @@ use crate::time::Instant;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum CertRole {
     /// The Cluster CA, created by the API server; signs everything below.
     ClusterCa,

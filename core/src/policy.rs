@@ -10,6 +10,7 @@ use crate::version::{KubernetesVersion, NodeImageVersion};
 
 /// Why a policy override was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PolicyError {
     /// A fraction outside (0, 1], or a window whose lower bound exceeds the upper.
     #[error(

@@ -181,6 +181,8 @@ pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
                 }
                 SpecError::BadCount { pool: p, .. } => format!("{}.count", pool(p, false)),
                 SpecError::CreatedTooEarly { .. } => ".created".to_string(),
+                // A kind this CLI does not know yet: the cluster as a whole.
+                _ => String::new(),
             };
             format!("{path}{tail}")
         }
@@ -188,6 +190,7 @@ pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
             PolicyError::BadFraction { field, .. } | PolicyError::BadDuration { field, .. } => {
                 format!("policy.{field}")
             }
+            _ => "policy".to_string(),
         },
         ScenarioError::DuplicateCluster { path, .. }
         | ScenarioError::BeforeCreation { path, .. }
@@ -198,5 +201,7 @@ pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
         ScenarioError::Fault { field, .. } => format!("faults.{field}"),
         ScenarioError::Horizon { .. } => "horizon".to_string(),
         ScenarioError::NoClusters => "clusters".to_string(),
+        // A kind this CLI does not know yet: the document as a whole.
+        _ => String::new(),
     }
 }

@@ -44,6 +44,7 @@ pub enum Origin {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(tag = "type", rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum EventKind {
     /// The cluster came into existence.
     #[serde(rename_all = "camelCase")]
@@ -280,6 +281,7 @@ pub enum StaleReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum DowntimeCause {
     /// `az aks rotate-certs` is recreating everything.
     RotateCerts,
@@ -323,6 +325,7 @@ impl KubeconfigError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum ActionKind {
     /// Run `az aks rotate-certs` before a certificate nothing renews expires (or now, if
     /// it has).

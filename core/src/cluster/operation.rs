@@ -15,6 +15,7 @@ use super::spec::NodePoolSpec;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Operation {
     /// `az aks upgrade`: the control plane and (unless `controlPlaneOnly`) every pool.
     /// Without a version it re-runs at the current version, which still counts as an
@@ -304,6 +305,7 @@ pub enum PowerState {
     rename_all_fields = "camelCase",
     tag = "kind"
 )]
+#[non_exhaustive]
 pub enum Rejection {
     /// Another long-running operation is in progress (Azure/AKS#3965 wording).
     #[error(

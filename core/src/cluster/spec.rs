@@ -10,6 +10,7 @@ use crate::version::{KubernetesVersion, NodeImageVersion};
 
 /// Why a cluster or node pool description was refused; names the field and the value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SpecError {
     /// A name that AKS would not accept (and that would be unsafe in a shell command).
     #[error("{field} `{value}` is not a valid name: {rule}")]

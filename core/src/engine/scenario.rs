@@ -219,6 +219,7 @@ pub struct StopPattern {
 /// Why a scenario was refused. `path` is a JSON path into the scenario
 /// (`clusters[0].operations[2].at`), for pointing at the line of a file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScenarioError {
     /// Wrong `apiVersion` or `kind`.
     #[error("{path}: expected `{expected}`, found `{found}`")]

@@ -18,6 +18,7 @@ use crate::version::KubernetesVersion;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum IncidentKind {
     /// A certificate in use expired.
     CertificateExpired,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
+#[non_exhaustive]
 pub enum InspectError {
     /// Nothing to inspect.
     #[error("the input is empty")]

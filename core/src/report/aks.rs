@@ -117,6 +117,7 @@ pub struct AksFactsEntry {
 /// Why the input is not an `az aks` cluster list at all (per-cluster problems are
 /// [`AksFactsError`]s inside the answer instead).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AksInputError {
     /// `input` is text that is not JSON.
     #[error("`input`: {0}")]
@@ -134,6 +135,7 @@ pub enum AksInputError {
 /// Why one cluster of the list has no facts. Each variant names the cluster and the
 /// field; [`AksFactsError::kind`] is stable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AksFactsError {
     /// The cluster has no `name`.
     #[error("the entry has no `name`")]

@@ -36,6 +36,7 @@ pub enum CertificateDue {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DueKind {
     /// An action the model raised.
     Action(ActionKind),

@@ -55,6 +55,7 @@ fn thirty_days() -> Duration {
 
 /// Why a report could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReportError {
     /// The facts do not make a valid cluster or history.
     #[error("cluster facts: {0}")]
