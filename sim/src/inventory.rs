@@ -10,7 +10,7 @@ use akscert_core::report::{AksAssumptions, AksFacts, ClusterFacts, ReportRequest
 use akscert_core::time::{Duration, Instant};
 
 use crate::engine::{Op, Worker};
-use akscert_core::engine::ClusterFailure;
+use akscert_core::engine::{ClusterFailure, FailureKind};
 
 /// One cluster of an inventory.
 #[derive(Debug, Clone)]
@@ -100,12 +100,17 @@ fn entry(e: akscert_core::report::AksFactsEntry) -> InventoryEntry {
     let facts = match (e.facts, e.error) {
         (Some(facts), _) => Ok(facts),
         (None, error) => {
-            let error = error.unwrap_or_else(|| akscert_core::api::ErrorBody {
-                kind: "abiViolation".into(),
-                message: "the engine gave neither facts nor an error".into(),
-            });
+            let error = error.map_or_else(
+                || {
+                    ClusterFailure::new(
+                        FailureKind::AbiViolation,
+                        "the engine gave neither facts nor an error",
+                    )
+                },
+                |e| ClusterFailure::new(FailureKind::from_name(&e.kind), e.message),
+            );
             Err(ClusterFailure {
-                message: cli_message(&name, &error.kind, error.message),
+                message: cli_message(&name, error.kind, error.message),
                 kind: error.kind,
             })
         }
@@ -120,8 +125,8 @@ fn entry(e: akscert_core::report::AksFactsEntry) -> InventoryEntry {
 }
 
 /// The engine's message, with the command line's way of supplying a missing creation date.
-fn cli_message(name: &str, kind: &str, message: String) -> String {
-    if kind == akscert_core::report::AksFactsError::MISSING_CREATION_DATE {
+fn cli_message(name: &str, kind: FailureKind, message: String) -> String {
+    if kind == FailureKind::MissingCreationDate {
         format!(
             "cluster `{name}`: the JSON gives no creation date (no systemData.createdAt); pass --assume-created DATE or tag the cluster akscert-created=DATE (the age of the oldest node in `kubectl get nodes` is a good hint)"
         )

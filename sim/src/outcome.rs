@@ -5,7 +5,9 @@
 
 use akscert_core::api::ClusterRun;
 use akscert_core::cluster::Event;
-use akscert_core::engine::{API_VERSION, ClusterFailure, ClusterTimeline, FleetSummary, Prepared};
+use akscert_core::engine::{
+    API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary, Prepared,
+};
 use akscert_core::report::ExpiryReport;
 use akscert_core::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
@@ -59,29 +61,23 @@ impl ClusterOutcome {
                     run.index,
                     name,
                     rg,
-                    ClusterFailure {
-                        kind: "abiViolation".into(),
-                        message: format!("the engine's answer is not a cluster timeline: {why}"),
-                    },
+                    ClusterFailure::new(
+                        FailureKind::AbiViolation,
+                        format!("the engine's answer is not a cluster timeline: {why}"),
+                    ),
                 )
             }),
             Ok(Err(doc)) => Self::failed(
                 run.index,
                 name,
                 rg,
-                ClusterFailure {
-                    kind: doc.error.kind,
-                    message: doc.error.message,
-                },
+                ClusterFailure::new(FailureKind::from_name(&doc.error.kind), doc.error.message),
             ),
             Err(fault) => Self::failed(
                 run.index,
                 name,
                 rg,
-                ClusterFailure {
-                    kind: fault.kind.to_string(),
-                    message: fault.message,
-                },
+                ClusterFailure::new(fault.kind, fault.message),
             ),
         }
     }
@@ -277,24 +273,19 @@ impl ReportOutcome {
                     out.report = RawValue::from_string(json).ok();
                 }
                 Err(e) => {
-                    out.error = Some(ClusterFailure {
-                        kind: "abiViolation".into(),
-                        message: format!("the engine's answer is not an expiry report: {e}"),
-                    })
+                    out.error = Some(ClusterFailure::new(
+                        FailureKind::AbiViolation,
+                        format!("the engine's answer is not an expiry report: {e}"),
+                    ))
                 }
             },
             Ok(Err(doc)) => {
-                out.error = Some(ClusterFailure {
-                    kind: doc.error.kind,
-                    message: doc.error.message,
-                })
+                out.error = Some(ClusterFailure::new(
+                    FailureKind::from_name(&doc.error.kind),
+                    doc.error.message,
+                ))
             }
-            Err(fault) => {
-                out.error = Some(ClusterFailure {
-                    kind: fault.kind.into(),
-                    message: fault.message,
-                })
-            }
+            Err(fault) => out.error = Some(ClusterFailure::new(fault.kind, fault.message)),
         }
         out
     }

@@ -2,7 +2,7 @@
 //! results are complete and exactly what an unbounded run gives.
 
 use akscert_core::engine::Scenario;
-use akscert_sim::engine::{Engine, GuestLimits, Op};
+use akscert_sim::engine::{Engine, FailureKind, GuestLimits, Op};
 use akscert_sim::outcome::SimulationRun;
 use akscert_tests::sim::{run, scratch, wasm_engine};
 use serde_json::json;
@@ -54,7 +54,7 @@ fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
         .collect()
 }
 
-fn assert_only_big_failed(bounded: &SimulationRun, unbounded: &SimulationRun, kind: &str) {
+fn assert_only_big_failed(bounded: &SimulationRun, unbounded: &SimulationRun, kind: FailureKind) {
     assert_eq!(bounded.clusters.len(), 3);
     for (b, u) in bounded.clusters.iter().zip(&unbounded.clusters) {
         if b.timeline.name == "big" {
@@ -103,7 +103,7 @@ fn out_of_fuel_fails_one_cluster_and_the_rest_finish() {
     .unwrap();
     let all = simulate(&unbounded, &s);
     let cut = simulate(&bounded, &s);
-    assert_only_big_failed(&cut, &all, "outOfFuel");
+    assert_only_big_failed(&cut, &all, FailureKind::OutOfFuel);
     let message = &cut.clusters[1].timeline.error.as_ref().unwrap().message;
     assert!(
         message.contains(&budget.to_string()) && message.contains("--fuel"),
@@ -134,7 +134,7 @@ fn out_of_memory_fails_one_cluster_and_the_rest_finish() {
     .unwrap();
     let all = simulate(&unbounded, &s);
     let cut = simulate(&bounded, &s);
-    assert_only_big_failed(&cut, &all, "outOfMemory");
+    assert_only_big_failed(&cut, &all, FailureKind::OutOfMemory);
     let message = &cut.clusters[1].timeline.error.as_ref().unwrap().message;
     assert!(
         message.contains(&limit.to_string()) && message.contains("--memory-limit"),

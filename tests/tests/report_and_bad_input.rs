@@ -396,7 +396,10 @@ fn a_runaway_policy_is_stopped_with_an_error_not_a_hang() {
     )
     .unwrap();
     let err = t.clusters[0].error.as_ref().expect("budget exceeded");
-    assert_eq!(err.kind, "eventBudgetExceeded");
+    assert_eq!(
+        err.kind,
+        akscert_core::engine::FailureKind::EventBudgetExceeded
+    );
     assert_eq!(t.summary.failed_clusters, 1);
 }
 

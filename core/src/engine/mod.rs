@@ -2,6 +2,7 @@
 //! and summary out. Each cluster runs on its own (seeded by its name), so clusters can run
 //! in parallel or in shards and the results are identical.
 
+mod failure;
 mod faults;
 pub mod scenario;
 pub mod summary;
@@ -14,6 +15,7 @@ use crate::cluster::{Cluster, Event, EventKind, Operation, Origin, RotateOutcome
 use crate::rng::{SplitMix64, derive_seed_parts};
 use crate::time::{Duration, Instant};
 
+pub use failure::{ClusterFailure, FailureKind};
 pub use scenario::{
     API_VERSION, DurationRange, FaultModel, Horizon, KubeconfigHolder, Prepared, Scenario,
     ScenarioCluster, ScenarioError, ScheduledOperation, StopPattern,
@@ -94,18 +96,6 @@ pub struct ClusterTimeline {
     pub error: Option<ClusterFailure>,
 }
 
-/// A cluster without a result: a stable kind and what happened (a simulation that could
-/// not finish; programs that run many clusters use it for any per-cluster failure).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase")]
-pub struct ClusterFailure {
-    /// A stable kind.
-    pub kind: String,
-    /// What happened.
-    pub message: String,
-}
-
 /// Run a whole scenario.
 pub fn simulate(scenario: &Scenario, options: RunOptions) -> Result<Timeline, ScenarioError> {
     let prepared = scenario.prepare()?;
@@ -164,10 +154,10 @@ pub fn run_cluster(
     // Validated by `prepare`; validating again completes the pools' modes as it did there.
     let mut spec = sc.spec();
     if let Err(e) = spec.validate() {
-        out.error = Some(ClusterFailure {
-            kind: "invalidCluster".into(),
-            message: e.to_string(),
-        });
+        out.error = Some(ClusterFailure::new(
+            FailureKind::InvalidCluster,
+            e.to_string(),
+        ));
         return (out, None);
     }
     let seed = prepared.scenario.seed;
@@ -175,10 +165,10 @@ pub fn run_cluster(
     let mut cluster = match Cluster::create(spec, prepared.policy.clone(), machine_seed) {
         Ok(c) => c,
         Err(e) => {
-            out.error = Some(ClusterFailure {
-                kind: "invalidCluster".into(),
-                message: e.to_string(),
-            });
+            out.error = Some(ClusterFailure::new(
+                FailureKind::InvalidCluster,
+                e.to_string(),
+            ));
             return (out, None);
         }
     };
@@ -211,10 +201,9 @@ pub fn run_cluster(
 }
 
 fn advance(cluster: &mut Cluster, to: Instant) -> Result<(), ClusterFailure> {
-    cluster.handle_timeout(to).map_err(|r| ClusterFailure {
-        kind: "timeWentBackwards".into(),
-        message: r.to_string(),
-    })
+    cluster
+        .handle_timeout(to)
+        .map_err(|r| ClusterFailure::new(FailureKind::TimeWentBackwards, r.to_string()))
 }
 
 /// Drive `cluster` through `ops` (in time order) and its own timers up to `horizon`,
@@ -275,12 +264,12 @@ pub(crate) fn drive(
 
 /// The failure of a cluster whose run needs more than `limit` events.
 fn over_budget(limit: u64) -> ClusterFailure {
-    ClusterFailure {
-        kind: "eventBudgetExceeded".into(),
-        message: format!(
+    ClusterFailure::new(
+        FailureKind::EventBudgetExceeded,
+        format!(
             "more than {limit} events: the simulation was stopped rather than truncated (check the policy's lifetimes and the fault model's frequencies)"
         ),
-    }
+    )
 }
 
 /// What a run keeps while it drives a cluster.

@@ -49,7 +49,7 @@ fn frequent_stops_over_centuries_fail_that_cluster_on_its_budget_and_the_rest_fi
 
     let t = simulate(&s, options).expect("valid");
     let busy = t.clusters[0].error.as_ref().expect("busy is over budget");
-    assert_eq!(busy.kind, "eventBudgetExceeded");
+    assert_eq!(busy.kind, FailureKind::EventBudgetExceeded);
     assert!(
         busy.message.starts_with("more than 50000 events"),
         "{busy:?}"
@@ -75,7 +75,11 @@ fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_dr
         )
         .expect("valid");
         let busy = t.clusters[0].error.as_ref().expect("over budget");
-        assert_eq!(busy.kind, "eventBudgetExceeded", "budget {budget}");
+        assert_eq!(
+            busy.kind,
+            FailureKind::EventBudgetExceeded,
+            "budget {budget}"
+        );
         assert_eq!(
             busy.message,
             over_budget(budget).message,

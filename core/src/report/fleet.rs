@@ -12,7 +12,7 @@ use super::{AksAssumptions, AksFactsRequest, ClusterFacts, ExpiryReport};
 use super::{ReportRequest, RowStatus, aks_facts, expiry_report};
 use crate::cluster::ActionKind;
 use crate::document::API_VERSION;
-use crate::engine::{ClusterFailure, ClusterSummary};
+use crate::engine::{ClusterFailure, ClusterSummary, FailureKind};
 use crate::policy::Policy;
 use crate::time::{Duration, Instant};
 
@@ -552,10 +552,9 @@ pub fn fleet_report(req: &FleetReportRequest) -> Result<FleetReport, AksInputErr
                 name: &name,
                 resource_group: &rg,
             };
-            let failure = e.error.map(|b| ClusterFailure {
-                kind: b.kind,
-                message: b.message,
-            });
+            let failure = e
+                .error
+                .map(|b| ClusterFailure::new(FailureKind::from_name(&b.kind), b.message));
             entries.push(entry(req, who, e.facts, failure, e.notes));
         }
     }
@@ -597,17 +596,17 @@ fn entry(
         (Some(Ok(r)), None) => (Some(r), None),
         (Some(Err(e)), None) => (
             None,
-            Some(ClusterFailure {
-                kind: "invalidClusterFacts".into(),
-                message: e.to_string(),
-            }),
+            Some(ClusterFailure::new(
+                FailureKind::InvalidClusterFacts,
+                e.to_string(),
+            )),
         ),
         (None, None) => (
             None,
-            Some(ClusterFailure {
-                kind: "missingFacts".into(),
-                message: format!("cluster `{}`: no facts", who.name),
-            }),
+            Some(ClusterFailure::new(
+                FailureKind::MissingFacts,
+                format!("cluster `{}`: no facts", who.name),
+            )),
         ),
     };
     let row = FleetRow::of_report(who, report.as_ref(), error, notes, req.now, req.warn_within);

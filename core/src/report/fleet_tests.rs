@@ -141,7 +141,7 @@ fn fleet_report_reports_every_cluster_in_one_call_most_urgent_first() {
     let undated = &doc.clusters[0];
     assert!(undated.report.is_none());
     assert_eq!(
-        undated.row.error.as_ref().map(|e| e.kind.as_str()),
+        undated.row.error.as_ref().map(|e| e.kind.name()),
         Some("missingCreationDate")
     );
     assert!(doc.clusters[1].report.is_some());

@@ -14,6 +14,7 @@ use std::sync::Arc;
 pub use akscert_core::api::Op;
 use akscert_core::api::{ClusterRun, ErrorDocument};
 use akscert_core::engine::ClusterTimeline;
+pub use akscert_core::engine::FailureKind;
 
 pub use cache::dir as module_cache_dir;
 pub use native::NativeEngine;
@@ -25,8 +26,8 @@ pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct GuestFault {
-    /// A stable kind: `outOfFuel`, `outOfMemory`, `guestTrap`, `abiViolation`.
-    pub kind: &'static str,
+    /// What went wrong: `OutOfFuel`, `OutOfMemory`, `GuestTrap` or `AbiViolation`.
+    pub kind: FailureKind,
     /// What happened, with the limit that was hit.
     pub message: String,
 }
@@ -91,7 +92,7 @@ impl Worker {
             Worker::Native(n) => Ok(n.simulate_cluster(run)),
             Worker::Wasm(w) => {
                 let abi = |message: String| GuestFault {
-                    kind: "abiViolation",
+                    kind: FailureKind::AbiViolation,
                     message,
                 };
                 let input = serde_json::to_string(run)

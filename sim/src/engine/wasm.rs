@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use akscert_core::api::{Capability, ErrorDocument, FULL_BUILD, Op, VersionInfo};
-use akscert_core::engine::API_VERSION;
+use akscert_core::engine::{API_VERSION, FailureKind};
 use wasmtime::{
     Config, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder,
     Trap, TypedFunc, WasmBacktrace,
@@ -409,7 +409,7 @@ impl WasmWorker {
 
 fn abi(message: String) -> GuestFault {
     GuestFault {
-        kind: "abiViolation",
+        kind: FailureKind::AbiViolation,
         message,
     }
 }
@@ -437,7 +437,7 @@ fn call_live(live: &mut Live, limits: GuestLimits, op: Op, input: &str) -> CallR
     let ptr = alloc.call(&mut *store, len).map_err(|e| trap(e, store))?;
     if ptr == 0 {
         return Err(GuestFault {
-            kind: "outOfMemory",
+            kind: FailureKind::OutOfMemory,
             message: format!("the guest could not allocate {len} bytes for its input"),
         });
     }
@@ -451,7 +451,7 @@ fn call_live(live: &mut Live, limits: GuestLimits, op: Op, input: &str) -> CallR
         .map_err(|e| trap(e, store))?;
     if packed == 0 {
         return Err(GuestFault {
-            kind: "outOfMemory",
+            kind: FailureKind::OutOfMemory,
             message: "the guest could not allocate its output".into(),
         });
     }
@@ -489,7 +489,7 @@ fn call_live(live: &mut Live, limits: GuestLimits, op: Op, input: &str) -> CallR
 fn classify(e: &wasmtime::Error, store: &Store<HostState>, fuel: u64, memory: usize) -> GuestFault {
     if matches!(e.downcast_ref::<Trap>(), Some(Trap::OutOfFuel)) {
         return GuestFault {
-            kind: "outOfFuel",
+            kind: FailureKind::OutOfFuel,
             message: format!(
                 "the guest used up its fuel budget of {fuel} units before finishing (raise --fuel)"
             ),
@@ -497,7 +497,7 @@ fn classify(e: &wasmtime::Error, store: &Store<HostState>, fuel: u64, memory: us
     }
     if let Some(desired) = store.data().refused_grow {
         return GuestFault {
-            kind: "outOfMemory",
+            kind: FailureKind::OutOfMemory,
             message: format!(
                 "the guest tried to grow its memory to {desired} bytes, over the limit of {memory} bytes (raise --memory-limit)"
             ),
@@ -513,7 +513,7 @@ fn classify(e: &wasmtime::Error, store: &Store<HostState>, fuel: u64, memory: us
         None => e.to_string(),
     };
     GuestFault {
-        kind: "guestTrap",
+        kind: FailureKind::GuestTrap,
         message: format!("the guest trapped{place}: {what}"),
     }
 }

@@ -133,7 +133,7 @@ pub fn fleet_row(out: &mut String, r: &FleetRow) {
         let mut cells = head.to_vec();
         cells.extend([
             String::new(),
-            e.kind.clone(),
+            e.kind.to_string(),
             String::new(),
             e.message.clone(),
             String::new(),

@@ -87,7 +87,7 @@ fn items(out: &mut String, row: &FleetRow, now: Instant) {
             out,
             "<p class=\"error\">{} ({})</p>",
             esc(&e.message),
-            esc(&e.kind)
+            esc(e.kind.name())
         );
     }
     if !row.items.is_empty() {
