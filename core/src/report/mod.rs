@@ -15,7 +15,7 @@ use crate::cluster::{
     Action, Cluster, EventKind, KubeconfigError, PowerState, ProvisioningState, Tracked,
 };
 use crate::document::API_VERSION;
-use crate::engine::{self, RunOptions, ScenarioError};
+use crate::engine::{self, ClusterFailure, FailureKind, RunOptions, ScenarioError};
 use crate::explain;
 use crate::inventory::{
     CertRole, Issuer, Maintainer, NodeFacts, RotationMechanism, Scope, node_path,
@@ -68,9 +68,10 @@ pub enum ReportError {
         /// Creation.
         created: Instant,
     },
-    /// The replay of the facts, or of the what-if's operations, could not run.
-    #[error("cluster facts could not be replayed: {0}")]
-    Replay(String),
+    /// The replay of the facts, or of the what-if's operations, could not run (its kind
+    /// says why: an invalid cluster, the events budget…).
+    #[error("cluster facts could not be replayed: {}", .0.message)]
+    Replay(ClusterFailure),
     /// `warnWithin` is negative or longer than [`MAX_SPAN`].
     #[error("warnWithin: {value} must be between 0s and 10 years")]
     WarnWithin {
@@ -279,8 +280,13 @@ pub(crate) fn replay(
     let (timeline, cluster) = engine::run_cluster(&prepared, 0, RunOptions::default());
     let cluster = match (cluster, timeline.error) {
         (Some(c), None) => c,
-        (_, Some(e)) => return Err(ReportError::Replay(e.message)),
-        (None, None) => return Err(ReportError::Replay("no cluster".into())),
+        (_, Some(e)) => return Err(ReportError::Replay(e)),
+        (None, None) => {
+            return Err(ReportError::Replay(ClusterFailure::new(
+                FailureKind::InvalidCluster,
+                "no cluster",
+            )));
+        }
     };
     let mut notes = facts.assumptions();
     let refused = timeline

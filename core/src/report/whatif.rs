@@ -157,7 +157,7 @@ pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
         }
     }
     drive(&mut cluster, &scenario, &ops, horizon, &mut rng, &mut run)
-        .map_err(|f| ReportError::Replay(f.message))?;
+        .map_err(ReportError::Replay)?;
     let events = run.events.take().unwrap_or_default();
     let summary = run.summary.finish(horizon, &cluster);
     let after = report_from(&cluster, horizon, req.warn_within, notes);
