@@ -8,9 +8,13 @@ use akscert_core::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 
 use crate::engine::{Engine, EngineError, GuestLimits, NativeEngine, WasmEngine, locate};
+use crate::execute::Settings;
 use crate::render::Format;
+use crate::render::stream::ClusterSink;
 use crate::runner::Progress;
+use crate::scenario_file::ScenarioFile;
 use crate::shard::ShardSpec;
+use akscert_core::report::fleet::Verdict;
 
 /// `--engine`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -154,6 +158,25 @@ pub enum CliError {
     /// A wrong combination of options.
     #[error("{0}")]
     Usage(String),
+}
+
+/// Run a scenario's clusters into a report written as each arrives (see
+/// [`crate::render::stream`]); the report's verdict.
+pub fn stream_report<S: ClusterSink>(
+    engine: &Engine,
+    file: &ScenarioFile,
+    settings: &Settings,
+    report: S,
+) -> Result<Verdict, CliError> {
+    let report = std::cell::RefCell::new(report);
+    crate::execute::simulate_each(
+        engine,
+        file,
+        settings,
+        |header| Ok::<_, CliError>(report.borrow_mut().head(header)?),
+        |c| Ok(report.borrow_mut().cluster(&c)?),
+    )?;
+    Ok(report.into_inner().finish()?)
 }
 
 /// Print the error of a failed command and return exit code 2; or return the code.

@@ -11,7 +11,8 @@ use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts
 use akscert_sim::execute::{self, Settings};
 use akscert_sim::inventory::{self, InventoryError};
 use akscert_sim::output;
-use akscert_sim::render::stream::{FleetTable, Streamer};
+use akscert_sim::render::fleet_table::FleetTable;
+use akscert_sim::render::stream::Streamer;
 use akscert_sim::render::{self, Fleet, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command};
@@ -166,33 +167,15 @@ fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Resu
         let (now, warn) = (settings.now, settings.warn_within);
         let verdict = match format {
             Format::Human | Format::Csv | Format::Json => {
-                let Some(table) = FleetTable::new(format, sink, now, warn)? else {
-                    return Err(CliError::Usage(format!("no table for {format:?}")));
-                };
-                let table = std::cell::RefCell::new(table);
-                execute::simulate_each(
-                    &engine,
-                    &file,
-                    &settings,
-                    |_| Ok::<(), CliError>(()),
-                    |c| Ok(table.borrow_mut().cluster(&c)?),
-                )?;
-                table.into_inner().finish()?
+                match FleetTable::new(format, sink, now, warn)? {
+                    Some(table) => cli::stream_report(&engine, &file, &settings, table)?,
+                    None => return Err(CliError::Usage(format!("no table for {format:?}"))),
+                }
             }
-            Format::Html | Format::Prometheus => {
-                let Some(streamer) = Streamer::fleet(format, sink, now, warn)? else {
-                    return Err(CliError::Usage(format!("no stream for {format:?}")));
-                };
-                let streamer = std::cell::RefCell::new(streamer);
-                execute::simulate_each(
-                    &engine,
-                    &file,
-                    &settings,
-                    |header| Ok::<_, CliError>(streamer.borrow_mut().head(header)?),
-                    |c| Ok(streamer.borrow_mut().cluster(&c)?),
-                )?;
-                streamer.into_inner().finish()?
-            }
+            Format::Html | Format::Prometheus => match Streamer::fleet(format, sink, now, warn)? {
+                Some(streamer) => cli::stream_report(&engine, &file, &settings, streamer)?,
+                None => return Err(CliError::Usage(format!("no stream for {format:?}"))),
+            },
         };
         return Ok(verdict.code());
     }

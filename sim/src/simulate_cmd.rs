@@ -77,15 +77,7 @@ fn stream(
 ) -> Result<Verdict, CliError> {
     let sink = output::Sink::open(a.output.output.as_deref())?;
     let streamer = Streamer::new(a.output.format(), sink, settings.now, settings.warn_within)?;
-    let streamer = std::cell::RefCell::new(streamer);
-    execute::simulate_each(
-        engine,
-        file,
-        settings,
-        |header| Ok::<_, CliError>(streamer.borrow_mut().head(header)?),
-        |c| Ok(streamer.borrow_mut().cluster(&c)?),
-    )?;
-    Ok(streamer.into_inner().finish()?)
+    cli::stream_report(engine, file, settings, streamer)
 }
 
 /// The exit code of a rendered simulation.

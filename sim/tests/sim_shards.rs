@@ -3,13 +3,11 @@
 //! not belong together are refused.
 
 use akscert_core::strategies::arb_scenario;
+use akscert_sim::cli::stream_report;
 use akscert_sim::outcome::{ClusterOutcome, SimulationRun};
-use std::cell::RefCell;
-
-use akscert_sim::cli::CliError;
-use akscert_sim::execute;
 use akscert_sim::output::Sink;
-use akscert_sim::render::stream::{FleetTable, Streamer};
+use akscert_sim::render::fleet_table::FleetTable;
+use akscert_sim::render::stream::Streamer;
 use akscert_sim::render::{self, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command, ShardDoc, ShardSpec};
@@ -219,34 +217,21 @@ proptest! {
             let path = dir.join("report");
             let sink = Sink::open(Some(&path)).unwrap();
             let (now, warn) = (settings.now, settings.warn_within);
-            let verdict = if fleet && matches!(f, Format::Human | Format::Csv | Format::Json) {
-                let table = RefCell::new(FleetTable::new(f, sink, now, warn).unwrap().unwrap());
-                execute::simulate_each(
-                    &engine,
-                    &file,
-                    &settings,
-                    |_| Ok::<_, CliError>(()),
-                    |c| Ok(table.borrow_mut().cluster(&c)?),
-                )
-                .unwrap();
-                table.into_inner().finish().unwrap()
-            } else {
-                let streamer = if fleet {
-                    Streamer::fleet(f, sink, now, warn).unwrap().unwrap()
-                } else {
-                    Streamer::new(f, sink, now, warn).unwrap()
-                };
-                let streamer = RefCell::new(streamer);
-                execute::simulate_each(
-                    &engine,
-                    &file,
-                    &settings,
-                    |h| Ok::<_, CliError>(streamer.borrow_mut().head(h)?),
-                    |c| Ok(streamer.borrow_mut().cluster(&c)?),
-                )
-                .unwrap();
-                streamer.into_inner().finish().unwrap()
-            };
+            let verdict = match (fleet, f) {
+                (true, Format::Human | Format::Csv | Format::Json) => {
+                    let table = FleetTable::new(f, sink, now, warn).unwrap().unwrap();
+                    stream_report(&engine, &file, &settings, table)
+                }
+                (true, _) => {
+                    let streamer = Streamer::fleet(f, sink, now, warn).unwrap().unwrap();
+                    stream_report(&engine, &file, &settings, streamer)
+                }
+                (false, _) => {
+                    let streamer = Streamer::new(f, sink, now, warn).unwrap();
+                    stream_report(&engine, &file, &settings, streamer)
+                }
+            }
+            .unwrap();
             let collected = if fleet {
                 render::fleet(render::Fleet::Simulation(&whole), f)
             } else {

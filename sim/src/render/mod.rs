@@ -6,9 +6,11 @@
 //! exactly as the single run does.
 
 pub mod csv;
+pub mod fleet_table;
 mod html;
 mod human;
 mod prom;
+mod spill;
 pub mod stream;
 mod svg;
 

@@ -8,29 +8,27 @@
 //! actions (listed most urgent first at the end of the JSON and human reports), of which
 //! only the sort key stays in memory.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
-
 use akscert_core::cluster::event::ActionKind;
 use akscert_core::engine::{FleetAction, FleetSummary};
-use akscert_core::report::fleet::{
-    FleetCounts, FleetEntry, FleetReport, FleetRow, FleetSource, Urgency, Verdict,
-};
+use akscert_core::report::fleet::{FleetCounts, Urgency, Verdict};
 use akscert_core::time::{Duration, Instant};
 
+pub use super::spill::StreamError;
+use super::spill::{Span, Spill};
 use super::{Format, csv, html, human, prom, simulation_row};
 use crate::outcome::{ClusterOutcome, RunHeader, timeline_tail};
-use crate::output::{Sink, WriteError};
+use crate::output::Sink;
 
-/// Why a streamed report could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum StreamError {
-    /// The output.
-    #[error(transparent)]
-    Write(#[from] WriteError),
-    /// A temporary file (in the system's temporary directory).
-    #[error("temporary file for the report: {0}")]
-    Spill(#[source] io::Error),
+/// A report written as a run's clusters arrive: [`ClusterSink::head`] with the run's
+/// header, [`ClusterSink::cluster`] for each cluster in cluster order, then
+/// [`ClusterSink::finish`] for the verdict.
+pub trait ClusterSink {
+    /// What comes before the first cluster.
+    fn head(&mut self, header: &RunHeader) -> Result<(), StreamError>;
+    /// The next cluster.
+    fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError>;
+    /// What comes after the last cluster; the report's verdict.
+    fn finish(self) -> Result<Verdict, StreamError>;
 }
 
 /// Which report a [`Streamer`] writes.
@@ -59,21 +57,13 @@ pub struct Streamer {
     /// JSON only: whether a cluster was written (the next needs a comma).
     wrote_cluster: bool,
     /// HTML: the cluster sections; Prometheus: the samples of families 1 and 2.
-    spills: Vec<BufWriter<File>>,
+    spills: Vec<Spill>,
     /// Fleet HTML: where each cluster's section is in the spill, by cluster index.
-    sections: std::collections::BTreeMap<usize, (u64, usize)>,
-    /// Bytes spilled so far (the next section's offset).
-    spilled: u64,
+    sections: std::collections::BTreeMap<usize, Span>,
     /// JSON and human: the open actions, spilled.
     actions: Option<ActionSpill>,
     /// Reused for each cluster's text.
     buf: String,
-}
-
-fn spill() -> Result<BufWriter<File>, StreamError> {
-    tempfile::tempfile()
-        .map(BufWriter::new)
-        .map_err(StreamError::Spill)
 }
 
 impl Streamer {
@@ -113,8 +103,8 @@ impl Streamer {
         warn: Duration,
     ) -> Result<Streamer, StreamError> {
         let spills = match format {
-            Format::Html => vec![spill()?],
-            Format::Prometheus => vec![spill()?, spill()?],
+            Format::Html => vec![Spill::new()?],
+            Format::Prometheus => vec![Spill::new()?, Spill::new()?],
             _ => Vec::new(),
         };
         Ok(Streamer {
@@ -131,7 +121,6 @@ impl Streamer {
             wrote_cluster: false,
             spills,
             sections: std::collections::BTreeMap::new(),
-            spilled: 0,
             actions: match format {
                 Format::Json | Format::Human => Some(ActionSpill::new()?),
                 _ => None,
@@ -139,9 +128,10 @@ impl Streamer {
             buf: String::new(),
         })
     }
+}
 
-    /// What comes before the first cluster.
-    pub fn head(&mut self, header: &RunHeader) -> Result<(), StreamError> {
+impl ClusterSink for Streamer {
+    fn head(&mut self, header: &RunHeader) -> Result<(), StreamError> {
         match self.format {
             Format::Json => self.sink.write(&header.timeline_head())?,
             Format::Csv => self.sink.write(&csv::timeline_header())?,
@@ -157,8 +147,7 @@ impl Streamer {
         Ok(())
     }
 
-    /// One cluster, the next in cluster order.
-    pub fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
+    fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
         let t = &c.timeline;
         let row = simulation_row(c, self.now, self.warn);
         self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
@@ -187,12 +176,8 @@ impl Streamer {
             Format::Html => {
                 let horizon = self.header.as_ref().map_or(self.now, |h| h.horizon);
                 html::cluster_section(&mut self.buf, c, Some(&row), self.now, horizon);
-                self.spills[0]
-                    .write_all(self.buf.as_bytes())
-                    .map_err(StreamError::Spill)?;
-                self.sections
-                    .insert(row.index, (self.spilled, self.buf.len()));
-                self.spilled += self.buf.len() as u64;
+                let span = self.spills[0].push(&self.buf)?;
+                self.sections.insert(row.index, span);
                 self.table.push(TableLine {
                     urgency: row.urgency,
                     next_due: row.next_due.unwrap_or(Instant::MAX),
@@ -209,21 +194,19 @@ impl Streamer {
                     prom::sample(0, s, &mut self.buf);
                 }
                 self.sink.write(&self.buf)?;
-                for (family, file) in self.spills.iter_mut().enumerate() {
+                for (family, spill) in self.spills.iter_mut().enumerate() {
                     let mut text = String::new();
                     for s in &series {
                         prom::sample(family + 1, s, &mut text);
                     }
-                    file.write_all(text.as_bytes())
-                        .map_err(StreamError::Spill)?;
+                    spill.push(&text)?;
                 }
             }
         }
         Ok(())
     }
 
-    /// What comes after the last cluster; the report's verdict.
-    pub fn finish(mut self) -> Result<Verdict, StreamError> {
+    fn finish(mut self) -> Result<Verdict, StreamError> {
         self.summary.finish();
         match self.format {
             Format::Json => {
@@ -231,7 +214,7 @@ impl Streamer {
                 // actions go between the brackets.
                 let tail = timeline_tail(&self.summary);
                 let Some(head) = tail.strip_suffix("[]}}") else {
-                    return Err(StreamError::Spill(io::Error::other(
+                    return Err(StreamError::Spill(std::io::Error::other(
                         "the timeline's summary does not end with its actions",
                     )));
                 };
@@ -280,8 +263,12 @@ impl Streamer {
                     let start =
                         html::fleet_start(self.now, self.warn, &self.summary, &self.counts, lines);
                     self.sink.write(&start)?;
-                    let order = self.table.iter().map(|t| t.index);
-                    copy_sections(sections, order, &self.sections, &mut self.sink)?;
+                    let mut reader = sections.into_reader()?;
+                    for t in &self.table {
+                        if let Some(&span) = self.sections.get(&t.index) {
+                            self.sink.write(reader.read(span)?)?;
+                        }
+                    }
                 } else {
                     if let Some(h) = &self.header {
                         let start = html::simulation_start(
@@ -294,38 +281,21 @@ impl Streamer {
                         );
                         self.sink.write(&start)?;
                     }
-                    copy(sections, &mut self.sink)?;
+                    sections.copy_to(&mut self.sink)?;
                 }
                 self.sink.write(html::simulation_end())?;
             }
             Format::Prometheus => {
-                for (family, file) in std::mem::take(&mut self.spills).into_iter().enumerate() {
+                for (family, spill) in std::mem::take(&mut self.spills).into_iter().enumerate() {
                     let mut head = String::new();
                     prom::family_head(family + 1, &mut head);
                     self.sink.write(&head)?;
-                    copy(file, &mut self.sink)?;
+                    spill.copy_to(&mut self.sink)?;
                 }
             }
         }
         self.sink.finish()?;
         Ok(self.verdict)
-    }
-}
-
-/// Write a spill file's text to `sink`, a line at a time.
-fn copy(file: BufWriter<File>, sink: &mut Sink) -> Result<(), StreamError> {
-    let mut file = file
-        .into_inner()
-        .map_err(|e| StreamError::Spill(e.into_error()))?;
-    file.rewind().map_err(StreamError::Spill)?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).map_err(StreamError::Spill)? == 0 {
-            return Ok(());
-        }
-        sink.write(&line)?;
     }
 }
 
@@ -338,40 +308,13 @@ struct TableLine {
     line: String,
 }
 
-/// Write the spilled sections of the clusters `order` names, in that order.
-fn copy_sections(
-    file: BufWriter<File>,
-    order: impl Iterator<Item = usize>,
-    at: &std::collections::BTreeMap<usize, (u64, usize)>,
-    sink: &mut Sink,
-) -> Result<(), StreamError> {
-    let mut file = file
-        .into_inner()
-        .map_err(|e| StreamError::Spill(e.into_error()))?;
-    let mut bytes = Vec::new();
-    for index in order {
-        let Some(&(offset, len)) = at.get(&index) else {
-            continue;
-        };
-        file.seek(io::SeekFrom::Start(offset))
-            .map_err(StreamError::Spill)?;
-        bytes.resize(len, 0);
-        io::Read::read_exact(&mut file, &mut bytes).map_err(StreamError::Spill)?;
-        // Written from a `String`: the bytes are UTF-8.
-        let text = String::from_utf8_lossy(&bytes);
-        sink.write(&text)?;
-    }
-    Ok(())
-}
-
 /// The fleet's open actions in a temporary file (one JSON document each), with the sort
 /// key of each in memory: [`FleetSummary::finish`]'s order, due date first.
 struct ActionSpill {
-    file: BufWriter<File>,
+    spill: Spill,
     /// Each cluster's name and resource group, once.
     clusters: Vec<(String, String)>,
     keys: Vec<ActionKey>,
-    spilled: u64,
 }
 
 /// Where an action is in the spill, and what it is sorted by.
@@ -380,17 +323,15 @@ struct ActionKey {
     cluster: usize,
     kind: ActionKind,
     subject: String,
-    offset: u64,
-    len: usize,
+    span: Span,
 }
 
 impl ActionSpill {
     fn new() -> Result<ActionSpill, StreamError> {
         Ok(ActionSpill {
-            file: spill()?,
+            spill: Spill::new()?,
             clusters: Vec::new(),
             keys: Vec::new(),
-            spilled: 0,
         })
     }
 
@@ -408,18 +349,14 @@ impl ActionSpill {
             .push((first.cluster.clone(), first.resource_group.clone()));
         for a in actions {
             let json = serde_json::to_string(&a).map_err(|e| StreamError::Spill(e.into()))?;
-            self.file
-                .write_all(json.as_bytes())
-                .map_err(StreamError::Spill)?;
+            let span = self.spill.push(&json)?;
             self.keys.push(ActionKey {
                 due: a.due,
                 cluster,
                 kind: a.kind,
                 subject: a.subject,
-                offset: self.spilled,
-                len: json.len(),
+                span,
             });
-            self.spilled += json.len() as u64;
         }
         Ok(())
     }
@@ -436,194 +373,13 @@ impl ActionSpill {
             let (cb, rb) = &clusters[b.cluster];
             (a.due, ca, ra, a.kind, &a.subject).cmp(&(b.due, cb, rb, b.kind, &b.subject))
         });
-        let mut file = self
-            .file
-            .into_inner()
-            .map_err(|e| StreamError::Spill(e.into_error()))?;
-        let mut bytes = Vec::new();
+        let mut reader = self.spill.into_reader()?;
         for k in &self.keys {
-            file.seek(io::SeekFrom::Start(k.offset))
-                .map_err(StreamError::Spill)?;
-            bytes.resize(k.len, 0);
-            io::Read::read_exact(&mut file, &mut bytes).map_err(StreamError::Spill)?;
-            let json =
-                std::str::from_utf8(&bytes).map_err(|e| StreamError::Spill(io::Error::other(e)))?;
+            let json = reader.read(k.span)?;
             let action: FleetAction =
                 serde_json::from_str(json).map_err(|e| StreamError::Spill(e.into()))?;
             f(json, action)?;
         }
         Ok(())
-    }
-}
-
-/// `akscert fleet`'s report of a scenario in the table formats (human, CSV, JSON): a row
-/// per cluster, most urgent first. Each cluster's part is rendered as it arrives and kept
-/// in a temporary file; memory holds only its sort key and, for the human table (whose
-/// column widths depend on every row), its cells.
-pub struct FleetTable {
-    format: Format,
-    sink: Sink,
-    now: Instant,
-    warn: Duration,
-    counts: FleetCounts,
-    verdict: Verdict,
-    spill: BufWriter<File>,
-    spilled: u64,
-    entries: Vec<TableEntry>,
-    buf: String,
-}
-
-/// One cluster of a [`FleetTable`].
-struct TableEntry {
-    urgency: Urgency,
-    next_due: Instant,
-    name: String,
-    index: usize,
-    /// Its part in the spill (CSV lines, the JSON entry, the human detail).
-    offset: u64,
-    len: usize,
-    /// Human only: its cells in the table.
-    cells: Vec<String>,
-}
-
-impl FleetTable {
-    /// The fleet report in `format` to `sink`; `None` for HTML and Prometheus (see
-    /// [`Streamer::fleet`]).
-    pub fn new(
-        format: Format,
-        sink: Sink,
-        now: Instant,
-        warn: Duration,
-    ) -> Result<Option<FleetTable>, StreamError> {
-        if !matches!(format, Format::Human | Format::Csv | Format::Json) {
-            return Ok(None);
-        }
-        Ok(Some(FleetTable {
-            format,
-            sink,
-            now,
-            warn,
-            counts: FleetCounts::default(),
-            verdict: Verdict::Clear,
-            spill: spill()?,
-            spilled: 0,
-            entries: Vec::new(),
-            buf: String::new(),
-        }))
-    }
-
-    /// One cluster (in any order).
-    pub fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
-        let row = simulation_row(c, self.now, self.warn);
-        self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
-        self.counts.add(row.urgency);
-        self.buf.clear();
-        let mut cells = Vec::new();
-        match self.format {
-            Format::Csv => csv::fleet_row(&mut self.buf, &row),
-            Format::Human => {
-                cells = human::fleet_cells(&row);
-                if let Some(detail) = human::fleet_detail(&row, self.now) {
-                    self.buf = detail;
-                }
-            }
-            _ => {
-                let entry = FleetEntry {
-                    row,
-                    report: None,
-                    summary: c.timeline.summary.clone(),
-                };
-                self.buf =
-                    serde_json::to_string(&entry).map_err(|e| StreamError::Spill(e.into()))?;
-                return self.keep(entry.row, cells);
-            }
-        }
-        self.keep(row, cells)
-    }
-
-    fn keep(&mut self, row: FleetRow, cells: Vec<String>) -> Result<(), StreamError> {
-        self.spill
-            .write_all(self.buf.as_bytes())
-            .map_err(StreamError::Spill)?;
-        self.entries.push(TableEntry {
-            urgency: row.urgency,
-            next_due: row.next_due.unwrap_or(Instant::MAX),
-            name: row.name,
-            index: row.index,
-            offset: self.spilled,
-            len: self.buf.len(),
-            cells,
-        });
-        self.spilled += self.buf.len() as u64;
-        Ok(())
-    }
-
-    /// Write the report; its verdict.
-    pub fn finish(mut self) -> Result<Verdict, StreamError> {
-        // fleet::sort_rows's order: urgency, next due, name, index.
-        self.entries.sort_by(|a, b| {
-            (a.urgency, a.next_due, &a.name, a.index)
-                .cmp(&(b.urgency, b.next_due, &b.name, b.index))
-        });
-        let tail = match self.format {
-            Format::Csv => {
-                self.sink.write(&csv::fleet_header())?;
-                String::new()
-            }
-            Format::Human => {
-                let cells: Vec<(Urgency, Vec<String>)> = self
-                    .entries
-                    .iter_mut()
-                    .map(|e| (e.urgency, std::mem::take(&mut e.cells)))
-                    .collect();
-                self.sink.write(&human::fleet_table(&cells))?;
-                human::verdict(self.now, self.warn, &self.counts)
-            }
-            _ => {
-                // The report with no clusters ends `"clusters":[]}`: the entries go
-                // between the brackets (a scenario's report has no notes).
-                let mut doc = FleetReport::new(
-                    FleetSource::Scenario,
-                    self.now,
-                    self.warn,
-                    Vec::new(),
-                    Vec::new(),
-                );
-                doc.counts = self.counts;
-                let text = serde_json::to_string(&doc).map_err(|e| StreamError::Spill(e.into()))?;
-                let Some(head) = text.strip_suffix("[]}") else {
-                    return Err(StreamError::Spill(io::Error::other(
-                        "the fleet report does not end with its clusters",
-                    )));
-                };
-                self.sink.write(head)?;
-                self.sink.write("[")?;
-                "]}\n".to_string()
-            }
-        };
-        let json = self.format == Format::Json;
-        let mut file = self
-            .spill
-            .into_inner()
-            .map_err(|e| StreamError::Spill(e.into_error()))?;
-        let mut bytes = Vec::new();
-        for (i, e) in self.entries.iter().enumerate() {
-            if json && i > 0 {
-                self.sink.write(",")?;
-            }
-            if e.len == 0 {
-                continue;
-            }
-            file.seek(io::SeekFrom::Start(e.offset))
-                .map_err(StreamError::Spill)?;
-            bytes.resize(e.len, 0);
-            io::Read::read_exact(&mut file, &mut bytes).map_err(StreamError::Spill)?;
-            let text =
-                std::str::from_utf8(&bytes).map_err(|e| StreamError::Spill(io::Error::other(e)))?;
-            self.sink.write(text)?;
-        }
-        self.sink.write(&tail)?;
-        self.sink.finish()?;
-        Ok(self.verdict)
     }
 }

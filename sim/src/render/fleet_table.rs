@@ -1,0 +1,173 @@
+//! `akscert fleet`'s report of a scenario in the table formats, streamed.
+
+use akscert_core::report::fleet::{
+    FleetCounts, FleetEntry, FleetReport, FleetRow, FleetSource, Urgency, Verdict,
+};
+use akscert_core::time::{Duration, Instant};
+
+use super::spill::{Span, Spill, StreamError};
+use super::stream::ClusterSink;
+use super::{Format, csv, human, simulation_row};
+use crate::outcome::{ClusterOutcome, RunHeader};
+use crate::output::Sink;
+
+/// `akscert fleet`'s report of a scenario in the table formats (human, CSV, JSON): a row
+/// per cluster, most urgent first. Each cluster's part is rendered as it arrives and kept
+/// in a temporary file; memory holds only its sort key and, for the human table (whose
+/// column widths depend on every row), its cells.
+pub struct FleetTable {
+    format: Format,
+    sink: Sink,
+    now: Instant,
+    warn: Duration,
+    counts: FleetCounts,
+    verdict: Verdict,
+    spill: Spill,
+    entries: Vec<TableEntry>,
+    buf: String,
+}
+
+/// One cluster of a [`FleetTable`].
+struct TableEntry {
+    urgency: Urgency,
+    next_due: Instant,
+    name: String,
+    index: usize,
+    /// Its part in the spill (CSV lines, the JSON entry, the human detail).
+    span: Span,
+    /// Human only: its cells in the table.
+    cells: Vec<String>,
+}
+
+impl FleetTable {
+    /// The fleet report in `format` to `sink`; `None` for HTML and Prometheus (see
+    /// [`Streamer::fleet`]).
+    pub fn new(
+        format: Format,
+        sink: Sink,
+        now: Instant,
+        warn: Duration,
+    ) -> Result<Option<FleetTable>, StreamError> {
+        if !matches!(format, Format::Human | Format::Csv | Format::Json) {
+            return Ok(None);
+        }
+        Ok(Some(FleetTable {
+            format,
+            sink,
+            now,
+            warn,
+            counts: FleetCounts::default(),
+            verdict: Verdict::Clear,
+            spill: Spill::new()?,
+            entries: Vec::new(),
+            buf: String::new(),
+        }))
+    }
+
+    fn keep(&mut self, row: FleetRow, cells: Vec<String>) -> Result<(), StreamError> {
+        let span = self.spill.push(&self.buf)?;
+        self.entries.push(TableEntry {
+            urgency: row.urgency,
+            next_due: row.next_due.unwrap_or(Instant::MAX),
+            name: row.name,
+            index: row.index,
+            span,
+            cells,
+        });
+        Ok(())
+    }
+}
+
+impl ClusterSink for FleetTable {
+    /// The table formats print nothing before the rows.
+    fn head(&mut self, _: &RunHeader) -> Result<(), StreamError> {
+        Ok(())
+    }
+
+    /// One cluster (in any order).
+    fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
+        let row = simulation_row(c, self.now, self.warn);
+        self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
+        self.counts.add(row.urgency);
+        self.buf.clear();
+        let mut cells = Vec::new();
+        match self.format {
+            Format::Csv => csv::fleet_row(&mut self.buf, &row),
+            Format::Human => {
+                cells = human::fleet_cells(&row);
+                if let Some(detail) = human::fleet_detail(&row, self.now) {
+                    self.buf = detail;
+                }
+            }
+            _ => {
+                let entry = FleetEntry {
+                    row,
+                    report: None,
+                    summary: c.timeline.summary.clone(),
+                };
+                self.buf =
+                    serde_json::to_string(&entry).map_err(|e| StreamError::Spill(e.into()))?;
+                return self.keep(entry.row, cells);
+            }
+        }
+        self.keep(row, cells)
+    }
+
+    /// Write the report; its verdict.
+    fn finish(mut self) -> Result<Verdict, StreamError> {
+        // fleet::sort_rows's order: urgency, next due, name, index.
+        self.entries.sort_by(|a, b| {
+            (a.urgency, a.next_due, &a.name, a.index)
+                .cmp(&(b.urgency, b.next_due, &b.name, b.index))
+        });
+        let tail = match self.format {
+            Format::Csv => {
+                self.sink.write(&csv::fleet_header())?;
+                String::new()
+            }
+            Format::Human => {
+                let cells: Vec<(Urgency, Vec<String>)> = self
+                    .entries
+                    .iter_mut()
+                    .map(|e| (e.urgency, std::mem::take(&mut e.cells)))
+                    .collect();
+                self.sink.write(&human::fleet_table(&cells))?;
+                human::verdict(self.now, self.warn, &self.counts)
+            }
+            _ => {
+                // The report with no clusters ends `"clusters":[]}`: the entries go
+                // between the brackets (a scenario's report has no notes).
+                let mut doc = FleetReport::new(
+                    FleetSource::Scenario,
+                    self.now,
+                    self.warn,
+                    Vec::new(),
+                    Vec::new(),
+                );
+                doc.counts = self.counts;
+                let text = serde_json::to_string(&doc).map_err(|e| StreamError::Spill(e.into()))?;
+                let Some(head) = text.strip_suffix("[]}") else {
+                    return Err(StreamError::Spill(std::io::Error::other(
+                        "the fleet report does not end with its clusters",
+                    )));
+                };
+                self.sink.write(head)?;
+                self.sink.write("[")?;
+                "]}\n".to_string()
+            }
+        };
+        let json = self.format == Format::Json;
+        let mut reader = self.spill.into_reader()?;
+        for (i, e) in self.entries.iter().enumerate() {
+            if json && i > 0 {
+                self.sink.write(",")?;
+            }
+            if !e.span.is_empty() {
+                self.sink.write(reader.read(e.span)?)?;
+            }
+        }
+        self.sink.write(&tail)?;
+        self.sink.finish()?;
+        Ok(self.verdict)
+    }
+}
