@@ -61,8 +61,9 @@
 //!         println!("{} {:?}", event.at, event.kind);
 //!     }
 //! }
-//! // An operation at an instant: AKS's refusals come back as typed rejections.
-//! cluster.handle_operation(horizon, Operation::Stop)?;
+//! // An operation at an instant: the caller's clock error outside, AKS's answer inside
+//! // (accepted, or a typed rejection in AKS's wording).
+//! cluster.handle_operation(horizon, Operation::Stop)??;
 //! # Ok(())
 //! # }
 //! ```

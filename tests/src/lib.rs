@@ -123,7 +123,10 @@ impl Sim {
 
     /// Apply an operation at `when`.
     pub fn op(&mut self, when: &str, op: Operation) -> Result<(), Rejection> {
-        let r = self.cluster.handle_operation(at(when), op);
+        let r = self
+            .cluster
+            .handle_operation(at(when), op)
+            .expect("time moves forward");
         self.drain();
         r
     }

@@ -300,8 +300,20 @@ fn expired_client_certificate_in_a_kubeconfig_gets_unauthorized() {
 }
 
 #[test]
-fn time_going_backwards_is_a_typed_rejection() {
+fn time_going_backwards_is_the_callers_error_not_a_rejection() {
     let mut s = Sim::new(spec("aks1", "2023-02-01T00:00:00Z", "1.25.5"));
-    let err = s.op("2020-01-01T00:00:00Z", Operation::Stop).unwrap_err();
-    assert!(matches!(err, Rejection::TimeWentBackwards { .. }));
+    let err = s
+        .cluster
+        .handle_operation(at("2020-01-01T00:00:00Z"), Operation::Stop)
+        .unwrap_err();
+    assert_eq!(err.now, at("2020-01-01T00:00:00Z"));
+    assert_eq!(err.last, at("2023-02-01T00:00:00Z"));
+    assert!(
+        s.cluster
+            .handle_timeout(at("2022-01-01T00:00:00Z"))
+            .is_err()
+    );
+    // The machine is unchanged and goes on from where it was.
+    s.op("2023-03-01T00:00:00Z", Operation::Stop)
+        .expect("a stop is accepted");
 }

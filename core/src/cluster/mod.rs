@@ -36,7 +36,7 @@ pub use spec::{ClusterSpec, NodePoolSpec, PoolMode, SpecError};
 
 use observe::Observed;
 use timer::Due;
-pub use timer::{Timer, TimerReason};
+pub use timer::{TimeWentBackwards, Timer, TimerReason};
 
 /// Why a cluster could not be created.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -207,17 +207,24 @@ impl Cluster {
         Ok(c)
     }
 
-    /// Apply an operation at `now` (after firing every deadline due by then).
-    pub fn handle_operation(&mut self, now: Instant, op: Operation) -> Result<(), Rejection> {
+    /// Apply an operation at `now` (after firing every deadline due by then). The inner
+    /// result is AKS's answer: accepted, or a typed [`Rejection`] in AKS's wording. The
+    /// outer error is the caller's: `now` before an instant the machine already saw.
+    pub fn handle_operation(
+        &mut self,
+        now: Instant,
+        op: Operation,
+    ) -> Result<Result<(), Rejection>, TimeWentBackwards> {
         self.advance_to(now)?;
         let result = self.apply(now, op);
         self.next.set(None);
         self.observe(now);
-        result
+        Ok(result)
     }
 
-    /// Let time pass until `now`, firing every deadline due by then at its own instant.
-    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Rejection> {
+    /// Let time pass until `now`, firing every deadline due by then at its own instant;
+    /// `now` must not be before an instant the machine already saw.
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), TimeWentBackwards> {
         self.advance_to(now)
     }
 

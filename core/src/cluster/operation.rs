@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::{Duration, Instant};
+use crate::time::Duration;
 use crate::version::{KubernetesVersion, NodeImageVersion};
 
 use super::spec::NodePoolSpec;
@@ -404,14 +404,6 @@ pub enum Rejection {
         /// The kubeconfig section: `clusters` when the CA changed, `users` when only the
         /// client certificate did.
         section: KubeconfigSection,
-    },
-    /// The caller's clock went backwards.
-    #[error("time went backwards: {now} is before {last}, the last instant this cluster saw")]
-    TimeWentBackwards {
-        /// The instant passed in.
-        now: Instant,
-        /// The latest instant seen before.
-        last: Instant,
     },
 }
 

@@ -66,10 +66,22 @@ pub enum TimerReason {
     },
 }
 
+/// The caller drove a cluster with an instant before one it had already seen: a bug of
+/// the program driving the machine (its clock must not run backwards), not one of AKS's
+/// refusals — those are [`Rejection`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("time went backwards: {now} is before {last}, the last instant this cluster saw")]
+pub struct TimeWentBackwards {
+    /// The instant passed in.
+    pub now: Instant,
+    /// The latest instant seen before.
+    pub last: Instant,
+}
+
 impl Cluster {
-    pub(super) fn advance_to(&mut self, now: Instant) -> Result<(), Rejection> {
+    pub(super) fn advance_to(&mut self, now: Instant) -> Result<(), TimeWentBackwards> {
         if now < self.now {
-            return Err(Rejection::TimeWentBackwards {
+            return Err(TimeWentBackwards {
                 now,
                 last: self.now,
             });

@@ -200,10 +200,13 @@ pub fn run_cluster(
     (out, Some(cluster))
 }
 
+/// A clock that ran backwards: the driver's bug, failing that cluster's run.
+fn clock_failure(e: crate::cluster::TimeWentBackwards) -> ClusterFailure {
+    ClusterFailure::new(FailureKind::TimeWentBackwards, e.to_string())
+}
+
 fn advance(cluster: &mut Cluster, to: Instant) -> Result<(), ClusterFailure> {
-    cluster
-        .handle_timeout(to)
-        .map_err(|r| ClusterFailure::new(FailureKind::TimeWentBackwards, r.to_string()))
+    cluster.handle_timeout(to).map_err(clock_failure)
 }
 
 /// Drive `cluster` through `ops` (in time order) and its own timers up to `horizon`,
@@ -237,7 +240,7 @@ pub(crate) fn drive(
                     },
                 })?;
                 let name = op.kind();
-                let outcome = cluster.handle_operation(s.at, op);
+                let outcome = cluster.handle_operation(s.at, op).map_err(clock_failure)?;
                 run.drain(cluster)?;
                 if let Err(rejection) = outcome {
                     run.record(Event {
