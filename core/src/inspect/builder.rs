@@ -28,6 +28,12 @@ pub(crate) struct Builder<'o> {
 }
 
 impl<'o> Builder<'o> {
+    /// The AKS policy this inspection judges by (the defaults: inspection takes no
+    /// overrides).
+    pub(crate) fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
     pub(crate) fn new(opts: &'o InspectOptions, kind: InputKind) -> Builder<'o> {
         Builder {
             opts,
@@ -143,17 +149,20 @@ impl<'o> Builder<'o> {
                 "the output shows only dates, not which certificate".to_string(),
             )
         } else {
-            classify(&RoleFacts {
-                subject_cn: cn.as_deref(),
-                subject_o: &o,
-                issuer_cn: issuer_cn.as_deref(),
-                is_ca: v.is_ca,
-                self_issued,
-                eku: None,
-                lifetime_days: lifetime,
-                san_dns: &[],
-                hint,
-            })
+            classify(
+                &RoleFacts {
+                    subject_cn: cn.as_deref(),
+                    subject_o: &o,
+                    issuer_cn: issuer_cn.as_deref(),
+                    is_ca: v.is_ca,
+                    self_issued,
+                    eku: None,
+                    lifetime_days: lifetime,
+                    san_dns: &[],
+                    hint,
+                },
+                &self.policy,
+            )
         };
         v.role = role;
         v.role_reason = reason;
@@ -310,17 +319,20 @@ impl<'o> Builder<'o> {
         self.facts.push(facts);
         let is_ca = p.is_ca();
         let eku = p.extended_key_usage;
-        let (role, role_reason) = classify(&RoleFacts {
-            subject_cn: p.subject.cn.as_deref(),
-            subject_o: &p.subject.o,
-            issuer_cn: p.issuer.cn.as_deref(),
-            is_ca: Some(is_ca),
-            self_issued: Some(self_issued),
-            eku: eku.as_deref(),
-            lifetime_days: Some(lifetime.as_seconds() / 86_400),
-            san_dns: &p.sans.dns,
-            hint,
-        });
+        let (role, role_reason) = classify(
+            &RoleFacts {
+                subject_cn: p.subject.cn.as_deref(),
+                subject_o: &p.subject.o,
+                issuer_cn: p.issuer.cn.as_deref(),
+                is_ca: Some(is_ca),
+                self_issued: Some(self_issued),
+                eku: eku.as_deref(),
+                lifetime_days: Some(lifetime.as_seconds() / 86_400),
+                san_dns: &p.sans.dns,
+                hint,
+            },
+            &self.policy,
+        );
         self.doc.certificates.push(CertificateReport {
             index,
             location,

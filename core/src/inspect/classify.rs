@@ -11,6 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::policy::Policy;
+
 /// A certificate's place in the AKS inventory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -96,9 +98,6 @@ pub(crate) struct RoleFacts<'a> {
     pub hint: Hint<'a>,
 }
 
-/// AgentBaker's self-signed kubelet serving certificate: `openssl req -x509 -days 7300`.
-const SELF_SIGNED_SERVING_DAYS: i64 = 7300;
-
 fn has(list: &[String], v: &str) -> bool {
     list.iter().any(|s| s == v)
 }
@@ -125,8 +124,9 @@ fn kubeadm_role(name: &str) -> Option<(AksRole, String)> {
     ))
 }
 
-/// Classify into the AKS inventory and say why.
-pub(crate) fn classify(f: &RoleFacts<'_>) -> (AksRole, String) {
+/// Classify into the AKS inventory and say why (the self-signed kubelet serving
+/// certificate's lifetime is `policy`'s).
+pub(crate) fn classify(f: &RoleFacts<'_>, policy: &Policy) -> (AksRole, String) {
     if let Hint::KubeadmName(name) = f.hint
         && let Some(r) = kubeadm_role(name)
     {
@@ -260,13 +260,17 @@ pub(crate) fn classify(f: &RoleFacts<'_>) -> (AksRole, String) {
         );
     }
     if f.self_issued == Some(true) {
+        // AgentBaker's `openssl req -x509 -days N`, give or take a day of rounding.
+        let serving = policy.self_signed_serving_lifetime;
+        let serving_days = serving.as_seconds() / 86_400;
         if let Some(days) = f.lifetime_days
-            && (SELF_SIGNED_SERVING_DAYS - 1..=SELF_SIGNED_SERVING_DAYS + 1).contains(&days)
+            && (serving_days - 1..=serving_days + 1).contains(&days)
         {
             return (
                 AksRole::KubeletServingSelfSigned,
                 format!(
-                    "self-signed, {days}-day (20-year) leaf with {cn_desc}: the kubelet serving certificate AKS writes to /etc/kubernetes/certs/kubeletserver.crt when serving certificate rotation is off (DNS SAN only, no IP SAN)"
+                    "self-signed, {days}-day ({}) leaf with {cn_desc}: the kubelet serving certificate AKS writes to /etc/kubernetes/certs/kubeletserver.crt when serving certificate rotation is off (DNS SAN only, no IP SAN)",
+                    crate::explain::lifetime(serving)
                 ),
             );
         }
@@ -333,20 +337,30 @@ mod tests {
         let none: Vec<String> = vec![];
         let mut ca = facts("ca", &none);
         ca.is_ca = Some(true);
-        assert_eq!(classify(&ca).0, AksRole::ClusterCa);
-        assert_eq!(classify(&facts("apiserver", &none)).0, AksRole::ApiServer);
+        assert_eq!(classify(&ca, &Policy::default()).0, AksRole::ClusterCa);
+        assert_eq!(
+            classify(&facts("apiserver", &none), &Policy::default()).0,
+            AksRole::ApiServer
+        );
         let nodes = vec!["system:nodes".to_string()];
         assert_eq!(
-            classify(&facts("system:node:aks-nodepool1-1-vmss000000", &nodes)).0,
+            classify(
+                &facts("system:node:aks-nodepool1-1-vmss000000", &nodes),
+                &Policy::default()
+            )
+            .0,
             AksRole::KubeletClient
         );
         let server = vec!["serverAuth".to_string()];
         let mut serving = facts("system:node:aks-nodepool1-1-vmss000000", &nodes);
         serving.eku = Some(&server);
-        assert_eq!(classify(&serving).0, AksRole::KubeletServing);
+        assert_eq!(
+            classify(&serving, &Policy::default()).0,
+            AksRole::KubeletServing
+        );
         let masters = vec!["system:masters".to_string()];
         assert_eq!(
-            classify(&facts("client", &masters)).0,
+            classify(&facts("client", &masters), &Policy::default()).0,
             AksRole::KubectlClient
         );
         let san = vec!["aks-nodepool1-1-vmss000000".to_string()];
@@ -354,12 +368,29 @@ mod tests {
         ss.self_issued = Some(true);
         ss.lifetime_days = Some(7300);
         ss.san_dns = &san;
-        let (role, why) = classify(&ss);
+        let (role, why) = classify(&ss, &Policy::default());
         assert_eq!(role, AksRole::KubeletServingSelfSigned);
-        assert!(why.contains("20-year"), "{why}");
-        assert_eq!(classify(&facts("example.com", &none)).0, AksRole::Unknown);
+        assert!(why.contains("7300-day (20-year) leaf"), "{why}");
+        // The lifetime is the policy's: another policy, another certificate and wording.
+        let ten_years = Policy {
+            self_signed_serving_lifetime: crate::time::Duration::days(3650),
+            ..Policy::default()
+        };
+        ss.lifetime_days = Some(3650);
+        let (role, why) = classify(&ss, &ten_years);
+        assert_eq!(role, AksRole::KubeletServingSelfSigned);
+        assert!(why.contains("3650-day (10-year) leaf"), "{why}");
+        ss.lifetime_days = Some(7300);
+        assert_ne!(classify(&ss, &ten_years).1, why);
+        assert_eq!(
+            classify(&facts("example.com", &none), &Policy::default()).0,
+            AksRole::Unknown
+        );
         let mut k = facts("whatever", &none);
         k.hint = Hint::KubeadmName("front-proxy-client");
-        assert_eq!(classify(&k).0, AksRole::FrontProxyClient);
+        assert_eq!(
+            classify(&k, &Policy::default()).0,
+            AksRole::FrontProxyClient
+        );
     }
 }

@@ -246,8 +246,9 @@ pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectErro
         .map(|n| n.name.clone())
         .collect();
     if !without.is_empty() {
+        let lifetime = crate::explain::lifetime(b.policy().self_signed_serving_lifetime);
         b.note(format!(
-            "kubelet serving certificate rotation is off on {} node(s): {} (they serve a self-signed 20-year certificate)",
+            "kubelet serving certificate rotation is off on {} node(s): {} (they serve a self-signed {lifetime} certificate)",
             without.len(),
             without.join(", ")
         ));
