@@ -7,6 +7,7 @@
 use super::der_walk::{DerError, Reader, oid_text, tag};
 use super::model::NameInfo;
 use crate::time::Instant;
+use std::borrow::Cow;
 
 /// Short names of the attribute types that appear in real certificate names, by their
 /// DER contents (dotted form beside each; a test checks they agree), so that reading a
@@ -66,13 +67,14 @@ const ATTRIBUTE_NAMES: &[(&[u8], &str)] = &[
 
 /// Decode an ASN.1 character string by its tag. Returns the text and, when the bytes break
 /// the string type's rules, a description of the defect (the text is then a lossy rendering).
-pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<String>) {
+/// Borrowed when the bytes are the text (UTF-8 and ASCII, nearly every name).
+pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (Cow<'_, str>, Option<String>) {
     match tag_byte {
         // UTF8String
         0x0c => match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_string(), None),
+            Ok(s) => (s.into(), None),
             Err(_) => (
-                String::from_utf8_lossy(bytes).into_owned(),
+                String::from_utf8_lossy(bytes),
                 Some("UTF8String is not valid UTF-8".into()),
             ),
         },
@@ -132,7 +134,10 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<Strin
                     })
                 })
                 .collect();
-            (text, bad.then(|| "BMPString is not valid UTF-16".into()))
+            (
+                text.into(),
+                bad.then(|| "BMPString is not valid UTF-16".into()),
+            )
         }
         // UniversalString: UTF-32BE.
         0x1c => {
@@ -155,22 +160,26 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (String, Option<Strin
                 })
                 .collect();
             (
-                text,
+                text.into(),
                 bad.then(|| "UniversalString is not valid UTF-32".into()),
             )
         }
         other => (
-            format!("#{}", hex_lower(bytes)),
+            format!("#{}", hex_lower(bytes)).into(),
             Some(format!("attribute value has non-string tag 0x{other:02x}")),
         ),
     }
 }
 
-fn latin1(bytes: &[u8]) -> String {
-    // ASCII (nearly every name) is the same in Latin-1 and UTF-8: copy it whole.
+fn latin1(bytes: &[u8]) -> Cow<'_, str> {
+    // ASCII (nearly every name) is the same in Latin-1 and UTF-8: borrow it whole.
     match std::str::from_utf8(bytes) {
-        Ok(s) if s.is_ascii() => s.to_owned(),
-        _ => bytes.iter().map(|&b| char::from(b)).collect(),
+        Ok(s) if s.is_ascii() => s.into(),
+        _ => bytes
+            .iter()
+            .map(|&b| char::from(b))
+            .collect::<String>()
+            .into(),
     }
 }
 
@@ -293,9 +302,9 @@ pub(crate) fn render_name(
             info.dn.push('=');
             push_escaped(&mut info.dn, &text);
             match short {
-                Some("CN") => info.cn = Some(text),
-                Some("O") => info.o.push(text),
-                Some("OU") => info.ou.push(text),
+                Some("CN") => info.cn = Some(text.into_owned()),
+                Some("O") => info.o.push(text.into_owned()),
+                Some("OU") => info.ou.push(text.into_owned()),
                 _ => {}
             }
         }
