@@ -99,5 +99,7 @@ pub mod engine;
 pub mod explain;
 mod json_path;
 pub mod report;
+pub mod wire_name;
+pub use wire_name::wire_name;
 #[cfg(feature = "proptest")]
 pub mod strategies;

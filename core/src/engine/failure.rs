@@ -119,36 +119,9 @@ impl FailureKind {
         FailureKind::AbiViolation,
     ];
 
-    /// The camelCase name, as in JSON.
-    pub const fn name(self) -> &'static str {
-        match self {
-            FailureKind::InvalidCluster => "invalidCluster",
-            FailureKind::TimeWentBackwards => "timeWentBackwards",
-            FailureKind::EventBudgetExceeded => "eventBudgetExceeded",
-            FailureKind::MissingName => "missingName",
-            FailureKind::MissingResourceGroup => "missingResourceGroup",
-            FailureKind::MissingCreationDate => "missingCreationDate",
-            FailureKind::BadDate => "badDate",
-            FailureKind::MissingKubernetesVersion => "missingKubernetesVersion",
-            FailureKind::BadKubernetesVersion => "badKubernetesVersion",
-            FailureKind::BadNodePool => "badNodePool",
-            FailureKind::CreatedAfterNow => "createdAfterNow",
-            FailureKind::InvalidClusterFacts => "invalidClusterFacts",
-            FailureKind::MissingFacts => "missingFacts",
-            FailureKind::UnknownOperation => "unknownOperation",
-            FailureKind::InputTooLarge => "inputTooLarge",
-            FailureKind::BadInput => "badInput",
-            FailureKind::InvalidScenario => "invalidScenario",
-            FailureKind::InvalidPolicy => "invalidPolicy",
-            FailureKind::InvalidRequest => "invalidRequest",
-            FailureKind::UnreadableInput => "unreadableInput",
-            FailureKind::UnavailableOperation => "unavailableOperation",
-            FailureKind::OutOfFuel => "outOfFuel",
-            FailureKind::OutOfMemory => "outOfMemory",
-            FailureKind::GuestTrap => "guestTrap",
-            FailureKind::AbiViolation => "abiViolation",
-            FailureKind::Other => "other",
-        }
+    /// The camelCase name, as in JSON (read from the serde attributes).
+    pub fn name(self) -> &'static str {
+        crate::wire_name(&self).unwrap_or_default()
     }
 
     /// The kind named `name` (an `ApiError` or `AksFactsError` kind, a guest fault's);

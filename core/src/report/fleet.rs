@@ -45,26 +45,9 @@ pub enum DueKind {
 }
 
 impl DueKind {
-    /// The camelCase name (the JSON value).
+    /// The camelCase name (the JSON value), read from the serde attributes.
     pub fn name(self) -> &'static str {
-        match self {
-            DueKind::Action(a) => match a {
-                ActionKind::RotateCerts => "rotateCerts",
-                ActionKind::EnableAutorotation => "enableAutorotation",
-                ActionKind::RerunRotateCerts => "rerunRotateCerts",
-                ActionKind::GetCredentials => "getCredentials",
-                ActionKind::RecreateNodePool => "recreateNodePool",
-                ActionKind::ReimageForKscr => "reimageForKscr",
-                ActionKind::KscrOptOutRetires => "kscrOptOutRetires",
-                ActionKind::StartCluster => "startCluster",
-            },
-            DueKind::Certificate(c) => match c {
-                CertificateDue::Expired => "expired",
-                CertificateDue::Stale => "stale",
-                CertificateDue::RotationDue => "rotationDue",
-                CertificateDue::KubeconfigBroken => "kubeconfigBroken",
-            },
-        }
+        crate::wire_name(&self).unwrap_or_default()
     }
 }
 

@@ -125,7 +125,7 @@ pub fn fleet_header() -> String {
 /// One cluster's lines of [`fleet`].
 pub fn fleet_row(out: &mut String, r: &FleetRow) {
     let head = [
-        name_of(&r.urgency),
+        name_of(&r.urgency).to_string(),
         r.name.clone(),
         r.resource_group.clone(),
     ];
@@ -209,10 +209,10 @@ pub fn report(o: &ReportOutcome) -> String {
                 x.not_before.to_string(),
                 opt(x.not_after),
                 x.days_left.map(|d| d.to_string()).unwrap_or_default(),
-                name_of(&x.next_rotation.mechanism),
+                name_of(&x.next_rotation.mechanism).to_string(),
                 opt(x.next_rotation.earliest),
                 opt(x.next_rotation.latest),
-                name_of(&x.status),
+                name_of(&x.status).to_string(),
                 x.estimated.to_string(),
                 x.why.clone(),
                 x.remediation.join(" && "),

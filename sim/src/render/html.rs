@@ -234,7 +234,7 @@ fn fleet_summary<S: AsRef<str>>(
     if !s.incidents.is_empty() {
         body.push_str("<table><tr><th>incident</th><th>count</th></tr>");
         for (k, n) in &s.incidents {
-            let _ = write!(body, "<tr><td>{}</td><td>{n}</td></tr>", esc(&name_of(k)));
+            let _ = write!(body, "<tr><td>{}</td><td>{n}</td></tr>", esc(name_of(k)));
         }
         body.push_str("</table>\n");
     }
@@ -303,7 +303,7 @@ fn report_body(out: &mut String, r: &ExpiryReport) {
             x.not_after.map_or("never".into(), |d| d.date_string()),
             x.days_left.map_or("-".into(), |d| d.to_string()),
             if x.estimated { "~" } else { "" },
-            esc(&name_of(&x.next_rotation.mechanism)),
+            esc(name_of(&x.next_rotation.mechanism)),
             x.next_rotation
                 .earliest
                 .map(|d| d.date_string())

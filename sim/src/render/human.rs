@@ -481,7 +481,7 @@ pub fn report(o: &ReportOutcome, row: &FleetRow) -> String {
             (
                 row_style(x.status),
                 vec![
-                    name_of(&x.status),
+                    name_of(&x.status).to_string(),
                     x.title.clone(),
                     x.scope.to_string(),
                     x.not_after.map_or("never".into(), |d| d.date_string()),

@@ -238,11 +238,7 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
-/// The camelCase JSON name of a serde enum value.
-pub(crate) fn name_of<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
+/// The camelCase JSON name of a unit enum value (core's [`akscert_core::wire_name`]).
+pub(crate) fn name_of<T: Serialize>(v: &T) -> &'static str {
+    akscert_core::wire_name(v).unwrap_or_default()
 }
