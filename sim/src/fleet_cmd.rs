@@ -11,8 +11,7 @@ use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts
 use akscert_sim::execute::{self, Settings};
 use akscert_sim::inventory::{self, InventoryError};
 use akscert_sim::output;
-use akscert_sim::render::fleet_table::FleetTable;
-use akscert_sim::render::stream::Streamer;
+use akscert_sim::render::fleet_table::FleetSink;
 use akscert_sim::render::{self, Fleet, Format};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::shard::{self, Command};
@@ -165,18 +164,8 @@ fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Resu
         // (see FleetTable), HTML and Prometheus stream (see Streamer).
         let sink = output::Sink::open(a.output.output.as_deref())?;
         let (now, warn) = (settings.now, settings.warn_within);
-        let verdict = match format {
-            Format::Human | Format::Csv | Format::Json => {
-                match FleetTable::new(format, sink, now, warn)? {
-                    Some(table) => cli::stream_report(&engine, &file, &settings, table)?,
-                    None => return Err(CliError::Usage(format!("no table for {format:?}"))),
-                }
-            }
-            Format::Html | Format::Prometheus => match Streamer::fleet(format, sink, now, warn)? {
-                Some(streamer) => cli::stream_report(&engine, &file, &settings, streamer)?,
-                None => return Err(CliError::Usage(format!("no stream for {format:?}"))),
-            },
-        };
+        let report = FleetSink::open(format, sink, now, warn)?;
+        let verdict = cli::stream_report(&engine, &file, &settings, report)?;
         return Ok(verdict.code());
     }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;

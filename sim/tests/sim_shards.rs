@@ -6,7 +6,7 @@ use akscert_core::strategies::arb_scenario;
 use akscert_sim::cli::stream_report;
 use akscert_sim::outcome::{ClusterOutcome, SimulationRun};
 use akscert_sim::output::Sink;
-use akscert_sim::render::fleet_table::FleetTable;
+use akscert_sim::render::fleet_table::FleetSink;
 use akscert_sim::render::stream::Streamer;
 use akscert_sim::render::{self, Format};
 use akscert_sim::scenario_file::ScenarioFile;
@@ -217,19 +217,12 @@ proptest! {
             let path = dir.join("report");
             let sink = Sink::open(Some(&path)).unwrap();
             let (now, warn) = (settings.now, settings.warn_within);
-            let verdict = match (fleet, f) {
-                (true, Format::Human | Format::Csv | Format::Json) => {
-                    let table = FleetTable::new(f, sink, now, warn).unwrap().unwrap();
-                    stream_report(&engine, &file, &settings, table)
-                }
-                (true, _) => {
-                    let streamer = Streamer::fleet(f, sink, now, warn).unwrap().unwrap();
-                    stream_report(&engine, &file, &settings, streamer)
-                }
-                (false, _) => {
-                    let streamer = Streamer::new(f, sink, now, warn).unwrap();
-                    stream_report(&engine, &file, &settings, streamer)
-                }
+            let verdict = if fleet {
+                let report = FleetSink::open(f, sink, now, warn).unwrap();
+                stream_report(&engine, &file, &settings, report)
+            } else {
+                let streamer = Streamer::new(f, sink, now, warn).unwrap();
+                stream_report(&engine, &file, &settings, streamer)
             }
             .unwrap();
             let collected = if fleet {

@@ -6,7 +6,7 @@ use akscert_core::report::fleet::{
 use akscert_core::time::{Duration, Instant};
 
 use super::spill::{Span, Spill, StreamError};
-use super::stream::ClusterSink;
+use super::stream::{ClusterSink, Streamer};
 use super::{Format, csv, human, simulation_row};
 use crate::outcome::{ClusterOutcome, RunHeader};
 use crate::output::Sink;
@@ -16,7 +16,7 @@ use crate::output::Sink;
 /// in a temporary file; memory holds only its sort key and, for the human table (whose
 /// column widths depend on every row), its cells.
 pub struct FleetTable {
-    format: Format,
+    format: TableFormat,
     sink: Sink,
     now: Instant,
     warn: Duration,
@@ -25,6 +25,70 @@ pub struct FleetTable {
     spill: Spill,
     entries: Vec<TableEntry>,
     buf: String,
+}
+
+/// `akscert fleet`'s report of a scenario, in any format, written as clusters arrive.
+// One per run, held on the stack for its length: boxing either variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum FleetSink {
+    /// Human, CSV, JSON: a row per cluster, most urgent first.
+    Table(FleetTable),
+    /// HTML (each cluster's section, most urgent first) and Prometheus (as a simulation's).
+    Stream(Streamer),
+}
+
+impl FleetSink {
+    /// The fleet report in `format` to `sink`, at `now` with the `warn` window.
+    pub fn open(
+        format: Format,
+        sink: Sink,
+        now: Instant,
+        warn: Duration,
+    ) -> Result<Self, StreamError> {
+        let table = match format {
+            Format::Human => TableFormat::Human,
+            Format::Csv => TableFormat::Csv,
+            Format::Json => TableFormat::Json,
+            Format::Html => {
+                return Streamer::fleet_html(sink, now, warn).map(FleetSink::Stream);
+            }
+            Format::Prometheus => {
+                return Streamer::new(format, sink, now, warn).map(FleetSink::Stream);
+            }
+        };
+        FleetTable::new(table, sink, now, warn).map(FleetSink::Table)
+    }
+}
+
+impl ClusterSink for FleetSink {
+    fn head(&mut self, header: &RunHeader) -> Result<(), StreamError> {
+        match self {
+            FleetSink::Table(t) => t.head(header),
+            FleetSink::Stream(s) => s.head(header),
+        }
+    }
+
+    fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
+        match self {
+            FleetSink::Table(t) => t.cluster(c),
+            FleetSink::Stream(s) => s.cluster(c),
+        }
+    }
+
+    fn finish(self) -> Result<Verdict, StreamError> {
+        match self {
+            FleetSink::Table(t) => t.finish(),
+            FleetSink::Stream(s) => s.finish(),
+        }
+    }
+}
+
+/// The formats a [`FleetTable`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TableFormat {
+    Human,
+    Csv,
+    Json,
 }
 
 /// One cluster of a [`FleetTable`].
@@ -40,18 +104,13 @@ struct TableEntry {
 }
 
 impl FleetTable {
-    /// The fleet report in `format` to `sink`; `None` for HTML and Prometheus (see
-    /// [`Streamer::fleet`]).
-    pub fn new(
-        format: Format,
+    fn new(
+        format: TableFormat,
         sink: Sink,
         now: Instant,
         warn: Duration,
-    ) -> Result<Option<FleetTable>, StreamError> {
-        if !matches!(format, Format::Human | Format::Csv | Format::Json) {
-            return Ok(None);
-        }
-        Ok(Some(FleetTable {
+    ) -> Result<Self, StreamError> {
+        Ok(FleetTable {
             format,
             sink,
             now,
@@ -61,7 +120,7 @@ impl FleetTable {
             spill: Spill::new()?,
             entries: Vec::new(),
             buf: String::new(),
-        }))
+        })
     }
 
     fn keep(&mut self, row: FleetRow, cells: Vec<String>) -> Result<(), StreamError> {
@@ -92,14 +151,14 @@ impl ClusterSink for FleetTable {
         self.buf.clear();
         let mut cells = Vec::new();
         match self.format {
-            Format::Csv => csv::fleet_row(&mut self.buf, &row),
-            Format::Human => {
+            TableFormat::Csv => csv::fleet_row(&mut self.buf, &row),
+            TableFormat::Human => {
                 cells = human::fleet_cells(&row);
                 if let Some(detail) = human::fleet_detail(&row, self.now) {
                     self.buf = detail;
                 }
             }
-            _ => {
+            TableFormat::Json => {
                 let entry = FleetEntry {
                     row,
                     report: None,
@@ -121,11 +180,11 @@ impl ClusterSink for FleetTable {
                 .cmp(&(b.urgency, b.next_due, &b.name, b.index))
         });
         let tail = match self.format {
-            Format::Csv => {
+            TableFormat::Csv => {
                 self.sink.write(&csv::fleet_header())?;
                 String::new()
             }
-            Format::Human => {
+            TableFormat::Human => {
                 let cells: Vec<(Urgency, Vec<String>)> = self
                     .entries
                     .iter_mut()
@@ -134,7 +193,7 @@ impl ClusterSink for FleetTable {
                 self.sink.write(&human::fleet_table(&cells))?;
                 human::verdict(self.now, self.warn, &self.counts)
             }
-            _ => {
+            TableFormat::Json => {
                 // The report with no clusters ends `"clusters":[]}`: the entries go
                 // between the brackets (a scenario's report has no notes).
                 let mut doc = FleetReport::new(
@@ -156,7 +215,7 @@ impl ClusterSink for FleetTable {
                 "]}\n".to_string()
             }
         };
-        let json = self.format == Format::Json;
+        let json = self.format == TableFormat::Json;
         let mut reader = self.spill.into_reader()?;
         for (i, e) in self.entries.iter().enumerate() {
             if json && i > 0 {

@@ -78,21 +78,10 @@ impl Streamer {
         Streamer::with_layout(Layout::Simulation, format, sink, now, warn)
     }
 
-    /// `akscert fleet`'s report of a scenario, in the formats that show every cluster's
-    /// certificates: HTML (sections most urgent first) and Prometheus (as a simulation's).
-    /// `None` for the table formats, whose fleet report keeps only each cluster's row.
-    pub fn fleet(
-        format: Format,
-        sink: Sink,
-        now: Instant,
-        warn: Duration,
-    ) -> Result<Option<Streamer>, StreamError> {
-        let layout = match format {
-            Format::Html => Layout::FleetHtml,
-            Format::Prometheus => Layout::Simulation,
-            Format::Human | Format::Json | Format::Csv => return Ok(None),
-        };
-        Streamer::with_layout(layout, format, sink, now, warn).map(Some)
+    /// `akscert fleet`'s report of a scenario in HTML: every cluster's section, most urgent
+    /// first. (Its Prometheus report is a simulation's: [`Streamer::new`].)
+    pub fn fleet_html(sink: Sink, now: Instant, warn: Duration) -> Result<Streamer, StreamError> {
+        Streamer::with_layout(Layout::FleetHtml, Format::Html, sink, now, warn)
     }
 
     fn with_layout(
