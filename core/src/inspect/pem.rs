@@ -161,15 +161,22 @@ fn read_plain_body(
     if begin_label(end_line).is_some() || end_label(end_line) != Some(label) {
         return None;
     }
-    let region = &text[start..dash];
+    let region = &bytes[start..dash];
     let mut body = Vec::with_capacity(region.len());
-    let mut newlines = 0;
-    // Splitting on a `char` searches with memchr; a byte predicate would not.
-    for line in region.split('\n') {
-        body.extend_from_slice(line.strip_suffix('\r').unwrap_or(line).as_bytes());
+    // Lines read so far, the END line included.
+    let mut newlines = 1;
+    let mut rest = region;
+    while !rest.is_empty() {
+        // PEM writers break lines at 64 characters: look there first, search otherwise.
+        let eol = match rest.get(64) {
+            Some(b'\n') => 64,
+            _ => rest.iter().position(|&b| b == b'\n')?,
+        };
+        let line = &rest[..eol];
+        body.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
         newlines += 1;
+        rest = &rest[eol + 1..];
     }
-    // `split` yields one piece more than there are newlines; the END line is read too.
     let der = decode_canonical_nonempty(&body)?;
     Some((der, next, newlines))
 }
