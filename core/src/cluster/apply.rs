@@ -5,11 +5,9 @@ use crate::inventory::{CertRole, Scope};
 use crate::time::{Duration, Instant};
 
 use super::event::{EventKind, IssueReason, StaleReason};
-use super::operation::{
-    KubeconfigSection, Operation, PowerState, ProvisioningState, Rejection, RotateOutcome,
-};
+use super::operation::{KubeconfigSection, Operation, ProvisioningState, Rejection, RotateOutcome};
 use super::spec::PoolMode;
-use super::{CONTROL_PLANE_ROLES, Cluster, InFlight, Kubeconfig};
+use super::{CONTROL_PLANE_ROLES, Cluster, InFlight, Kubeconfig, Power, Work};
 
 impl Cluster {
     pub(super) fn apply(&mut self, at: Instant, op: Operation) -> Result<(), Rejection> {
@@ -53,28 +51,27 @@ impl Cluster {
                 until: ends,
             },
         );
-        self.set_provisioning(at, state);
-        self.in_flight = Some(InFlight { op, state, ends });
+        self.set_work(at, Work::InFlight(InFlight { op, state, ends }));
         Ok(())
     }
 
     /// Every refusal, in the order AKS checks: a running operation first, then the
     /// cluster's state, then the request itself.
     fn check(&self, at: Instant, op: &Operation) -> Result<(), Rejection> {
-        if let Some(f) = &self.in_flight {
+        if let Some(f) = self.life.in_flight() {
             return Err(Rejection::OperationInProgress { state: f.state });
         }
         let name = op.kind();
         match op {
-            Operation::Start if self.power == PowerState::Running => {
+            Operation::Start if self.life.is_running() => {
                 return Err(Rejection::AlreadyRunning);
             }
             Operation::Start => {}
-            Operation::Stop if self.power == PowerState::Stopped => {
+            Operation::Stop if !self.life.is_running() => {
                 return Err(Rejection::AlreadyStopped);
             }
             Operation::RotateCerts { .. } => {
-                if self.power == PowerState::Stopped
+                if !self.life.is_running()
                     && self
                         .policy
                         .rotate_certs_on_stopped_from
@@ -85,12 +82,12 @@ impl Cluster {
                 // A Failed cluster may rerun rotate-certs: that is the documented fix.
                 return Ok(());
             }
-            _ if self.power == PowerState::Stopped => {
+            _ if !self.life.is_running() => {
                 return Err(Rejection::ClusterStopped { operation: name });
             }
             _ => {}
         }
-        if self.provisioning == ProvisioningState::Failed {
+        if self.life.is_failed() {
             return Err(Rejection::ClusterFailed { operation: name });
         }
         if let Some(pool) = op.pool()
@@ -188,27 +185,39 @@ impl Cluster {
         self.pools.iter().position(|p| p.name == name)
     }
 
-    pub(super) fn set_provisioning(&mut self, at: Instant, to: ProvisioningState) {
-        let from = self.provisioning;
+    /// Enter `to`, with an event when `provisioningState` changes.
+    fn set_work(&mut self, at: Instant, to: Work) {
+        let from = self.life.provisioning_state();
+        self.life.work = to;
+        self.provisioning_changed(at, from);
+    }
+
+    /// The event for a `provisioningState` that was `from` before a change, if it changed.
+    fn provisioning_changed(&mut self, at: Instant, from: ProvisioningState) {
+        let to = self.life.provisioning_state();
         if from != to {
-            self.provisioning = to;
             self.push(at, EventKind::ProvisioningStateChanged { from, to });
         }
     }
 
-    fn set_power(&mut self, at: Instant, to: PowerState) {
-        let from = self.power;
+    /// Enter `to`, with an event when `powerState` changes.
+    fn set_power(&mut self, at: Instant, to: Power) {
+        let from = self.life.power_state();
+        self.life.power = to;
+        let to = self.life.power_state();
         if from != to {
-            self.power = to;
             self.push(at, EventKind::PowerStateChanged { from, to });
         }
     }
 
     /// The effects of the operation in flight, at its end.
     pub(super) fn complete_operation(&mut self, at: Instant) {
-        let Some(f) = self.in_flight.take() else {
+        // The operation leaves the flight now; `provisioningState` shows it (`from`) until
+        // its effects are in, then changes once, after `OperationCompleted`.
+        let Work::InFlight(f) = std::mem::replace(&mut self.life.work, Work::Succeeded) else {
             return;
         };
+        let from = f.state;
         let name = f.op.kind();
         let mut succeeded = true;
         match f.op {
@@ -257,15 +266,13 @@ impl Cluster {
                 }
             }
             Operation::Stop => {
-                self.set_power(at, PowerState::Stopped);
-                self.stopped_since = Some(at);
+                self.set_power(at, Power::Stopped { since: at });
                 for pool in &mut self.pools {
                     pool.active_since = None;
                 }
             }
             Operation::Start => {
-                self.set_power(at, PowerState::Running);
-                self.stopped_since = None;
+                self.set_power(at, Power::Running);
                 for pool in &mut self.pools {
                     if pool.count > 0 {
                         pool.active_since = Some(at);
@@ -304,13 +311,12 @@ impl Cluster {
                 succeeded,
             },
         );
-        if succeeded {
-            self.failed_at = None;
-            self.set_provisioning(at, ProvisioningState::Succeeded);
+        self.life.work = if succeeded {
+            Work::Succeeded
         } else {
-            self.failed_at = Some(at);
-            self.set_provisioning(at, ProvisioningState::Failed);
-        }
+            Work::Failed { at }
+        };
+        self.provisioning_changed(at, from);
     }
 
     fn upgrade_control_plane(&mut self, at: Instant, v: super::KubernetesVersion) {
@@ -368,7 +374,7 @@ impl Cluster {
         self.ca_generation += 1;
         self.reissue_control_plane(at, IssueReason::RotateCerts, true);
         for i in 0..self.pools.len() {
-            if self.power == PowerState::Running {
+            if self.life.is_running() {
                 self.provision(at, i, IssueReason::RotateCerts, true);
             } else {
                 self.mark_stale(at, i, StaleReason::RotateCertsWhileStopped);

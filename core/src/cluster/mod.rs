@@ -5,6 +5,7 @@ mod apply;
 pub mod commands;
 pub mod event;
 mod issue;
+mod lifecycle;
 mod observe;
 pub mod operation;
 mod pool;
@@ -34,6 +35,7 @@ pub use operation::{
 pub use pool::NodePool;
 pub use spec::{ClusterSpec, NodePoolSpec, PoolMode, SpecError};
 
+use lifecycle::{InFlight, Lifecycle, Power, Work};
 use observe::Observed;
 use timer::Due;
 pub use timer::{TimeWentBackwards, Timer, TimerReason};
@@ -65,14 +67,6 @@ pub struct Tracked {
     pub renew_window: Option<(Instant, Instant)>,
     #[serde(skip)]
     expiry_reported: bool,
-}
-
-/// A long-running operation in progress.
-#[derive(Debug, Clone, PartialEq)]
-struct InFlight {
-    op: Operation,
-    state: ProvisioningState,
-    ends: Instant,
 }
 
 /// A kubeconfig someone holds: which CA it trusts and which client certificate it carries.
@@ -109,8 +103,8 @@ pub struct Kubeconfig {
 ///    certificates issued and expired, downtime, broken kubeconfigs, KSCR labels, and the
 ///    actions (with exact commands) a person must take.
 ///
-/// `now` never goes backwards: an earlier instant is refused with
-/// [`Rejection::TimeWentBackwards`].
+/// `now` never goes backwards: both `handle_*` calls answer an earlier instant with
+/// [`TimeWentBackwards`], the caller's error (not one of AKS's refusals), and change nothing.
 #[derive(Debug, Clone)]
 pub struct Cluster {
     policy: Arc<Policy>,
@@ -122,17 +116,14 @@ pub struct Cluster {
     rbac: bool,
     tls_bootstrap: bool,
     control_plane_upgraded: Option<Instant>,
-    provisioning: ProvisioningState,
-    power: PowerState,
-    stopped_since: Option<Instant>,
-    failed_at: Option<Instant>,
+    /// Power and provisioning state, with the operation in flight.
+    life: Lifecycle,
     ca_generation: u32,
     next_serial: u64,
     /// Control plane certificates, one per role in [`CONTROL_PLANE_ROLES`] order.
     control_plane: Vec<Tracked>,
     pools: Vec<NodePool>,
     kubeconfigs: Vec<Kubeconfig>,
-    in_flight: Option<InFlight>,
     /// The KSCR opt-out retirement date has been passed (its timer fired).
     retirement_seen: bool,
     rng: SplitMix64,
@@ -173,16 +164,12 @@ impl Cluster {
             rbac: spec.rbac,
             tls_bootstrap: spec.tls_bootstrap,
             control_plane_upgraded: None,
-            provisioning: ProvisioningState::Succeeded,
-            power: PowerState::Running,
-            stopped_since: None,
-            failed_at: None,
+            life: Lifecycle::created(),
             ca_generation: 1,
             next_serial: 1,
             control_plane: Vec::with_capacity(CONTROL_PLANE_ROLES.len()),
             pools: Vec::with_capacity(spec.node_pools.len()),
             kubeconfigs: Vec::new(),
-            in_flight: None,
             retirement_seen: false,
             rng: SplitMix64::new(seed),
             events: VecDeque::new(),
@@ -270,12 +257,12 @@ impl Cluster {
 
     /// `provisioningState`.
     pub fn provisioning_state(&self) -> ProvisioningState {
-        self.provisioning
+        self.life.provisioning_state()
     }
 
     /// `powerState.code`.
     pub fn power_state(&self) -> PowerState {
-        self.power
+        self.life.power_state()
     }
 
     /// The current Cluster CA generation (1 at creation, +1 per successful rotate-certs).

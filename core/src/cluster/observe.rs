@@ -11,7 +11,7 @@ use crate::time::Instant;
 
 use super::commands::{KUBECTL_GET_NODES, kubectl_kscr_label};
 use super::event::{Action, ActionKind, DowntimeCause, EventKind, KubeconfigError, StaleReason};
-use super::operation::{Operation, PowerState, ProvisioningState};
+use super::operation::Operation;
 use super::spec::PoolMode;
 use super::{Cluster, Kubeconfig};
 
@@ -98,10 +98,10 @@ impl Cluster {
         // every step).
         let mut down: Vec<(Option<usize>, DowntimeCause)> = Vec::new();
         let rotating = matches!(
-            self.in_flight.as_ref().map(|f| &f.op),
+            self.life.in_flight().map(|f| &f.op),
             Some(Operation::RotateCerts { .. })
         );
-        let running = self.power == PowerState::Running;
+        let running = self.life.is_running();
         if rotating {
             down.push((None, DowntimeCause::RotateCerts));
         }
@@ -281,7 +281,7 @@ impl Cluster {
     /// The actions the current state calls for — keys and due dates only.
     fn derive_actions(&self, at: Instant) -> Vec<Derived<'_>> {
         let mut out = Vec::new();
-        if self.provisioning == ProvisioningState::Failed {
+        if self.life.is_failed() {
             out.push(Derived {
                 kind: ActionKind::RerunRotateCerts,
                 subject: "",
@@ -417,7 +417,7 @@ impl Cluster {
                 });
             }
         }
-        if let Some(since) = self.stopped_since {
+        if let Some(since) = self.life.stopped_since() {
             out.push(Derived {
                 kind: ActionKind::StartCluster,
                 subject: "",

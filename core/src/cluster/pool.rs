@@ -11,7 +11,7 @@ use crate::version::{KubernetesVersion, NodeImageVersion};
 
 use super::event::{EventKind, IssueReason, StaleReason};
 use super::spec::{NodePoolSpec, PoolMode};
-use super::{Cluster, PowerState, Tracked};
+use super::{Cluster, Tracked};
 
 /// One node pool and the certificates on its nodes.
 ///
@@ -188,7 +188,7 @@ impl Cluster {
             self.pools[i].stale = None;
             self.copy_to_pool(i);
         }
-        let running = self.power == PowerState::Running && self.pools[i].count > 0;
+        let running = self.life.is_running() && self.pools[i].count > 0;
         self.pools[i].active_since = running.then_some(at);
     }
 

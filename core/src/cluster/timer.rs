@@ -110,7 +110,7 @@ impl Cluster {
         let (at, due) = self.next_due()?;
         let reason = match due {
             Due::Operation => TimerReason::OperationCompletes {
-                operation: self.in_flight.as_ref().map_or("", |f| f.op.name()),
+                operation: self.life.in_flight().map_or("", |f| f.op.name()),
             },
             Due::Autorotation => TimerReason::Autorotation,
             Due::Renewal(i, role) => TimerReason::KubeletRenewal {
@@ -155,7 +155,7 @@ impl Cluster {
                 *best = Some((at, due));
             }
         };
-        if let Some(f) = &self.in_flight {
+        if let Some(f) = self.life.in_flight() {
             offer(&mut best, f.ends, Due::Operation);
         }
         let expiry = |t: &Tracked| {
@@ -238,7 +238,7 @@ impl Cluster {
     }
 
     pub(super) fn report_expiry(&mut self, at: Instant, role: CertRole, scope: &Scope) {
-        let running = self.power == PowerState::Running;
+        let running = self.life.is_running();
         let (t, in_use) = match scope {
             Scope::ControlPlane => {
                 let i = CONTROL_PLANE_ROLES
@@ -289,7 +289,7 @@ impl Cluster {
                     self.issue(role, Scope::ControlPlane, at, IssueReason::Autorotation);
             }
         }
-        if self.power == PowerState::Stopped && !self.policy.stopped_autorotation_includes_nodes {
+        if !self.life.is_running() && !self.policy.stopped_autorotation_includes_nodes {
             // Seed: "If the cluster is in a stopped state during certificate autorotation,
             // only the control plane certificates are rotated."
             for i in 0..self.pools.len() {
