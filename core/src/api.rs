@@ -193,7 +193,7 @@ pub enum ApiError {
     #[error(
         "`{0}` is not in the {build} build of akscert (load `{module}` for it)",
         build = BUILD,
-        module = .0.needs().map_or("akscert/full", Capability::module)
+        module = .0.needs().unwrap_or(Capability::Simulator).module()
     )]
     Unavailable(Op),
     /// `verify: true` in a build without signature checks.

@@ -461,3 +461,31 @@ fn report(b: &Built) {
         );
     }
 }
+
+#[cfg(test)]
+mod module_names {
+    use super::{CALCULATOR, FULL, MODULES, TRUST};
+    use akscert_core::api::{CALCULATOR_BUILD, Capability, FULL_BUILD, TRUST_BUILD};
+
+    /// A module answers `version().build` and names the module that has what it leaves
+    /// out (`load akscert/full for it`): the package must put them where those say.
+    #[test]
+    fn each_module_is_where_the_model_says_it_is() {
+        assert_eq!(
+            MODULES.map(|m| m.build),
+            [CALCULATOR_BUILD, TRUST_BUILD, FULL_BUILD]
+        );
+        assert_eq!(
+            CALCULATOR.package_dir, "",
+            "the calculator is the package's main module"
+        );
+        assert_eq!(
+            Capability::Signatures.module(),
+            format!("akscert/{}", TRUST.package_dir)
+        );
+        assert_eq!(
+            Capability::Simulator.module(),
+            format!("akscert/{}", FULL.package_dir)
+        );
+    }
+}
