@@ -231,6 +231,11 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// Whether this is AKS's documented default policy (no override).
+    pub fn is_default(&self) -> bool {
+        *self == Policy::default()
+    }
+
     /// Check that every fraction and lifetime is usable (an override could set 0 % or a
     /// negative lifetime, which would make a simulation loop or go backwards).
     pub fn validate(&self) -> Result<(), PolicyError> {

@@ -30,8 +30,10 @@ pub struct Scenario {
     /// Where the simulation ends: an instant (`2035-01-01`) or a span after the earliest
     /// cluster creation (`10y`).
     pub horizon: Horizon,
-    /// Policy overrides; unspecified fields keep AKS's documented defaults.
-    #[serde(default)]
+    /// Policy overrides; unspecified fields keep AKS's documented defaults. Left out of
+    /// the JSON when it is the default (most scenarios): a fleet run sends each cluster
+    /// across the wasm boundary with its scenario, and the policy was most of those bytes.
+    #[serde(default, skip_serializing_if = "Policy::is_default")]
     pub policy: Policy,
     /// The seeded fault model.
     #[serde(default)]
