@@ -31,10 +31,10 @@ impl ser::Error for NotAUnitVariant {
 
 type No = Impossible<&'static str, NotAUnitVariant>;
 
-/// Every `serialize_*` but `serialize_unit_variant` refuses.
+/// Every `serialize_*` but `serialize_unit_variant` (and the newtype wrapper) refuses.
 macro_rules! refuse {
-    ($($method:ident($($arg:ty),*);)*) => {
-        $(fn $method(self, $(_: $arg),*) -> Result<&'static str, NotAUnitVariant> {
+    ($($method:ident($($arg:ty),*) -> $ok:ty;)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<$ok, NotAUnitVariant> {
             Err(NotAUnitVariant)
         })*
     };
@@ -61,23 +61,30 @@ impl ser::Serializer for UnitVariantName {
     }
 
     refuse! {
-        serialize_bool(bool);
-        serialize_i8(i8);
-        serialize_i16(i16);
-        serialize_i32(i32);
-        serialize_i64(i64);
-        serialize_u8(u8);
-        serialize_u16(u16);
-        serialize_u32(u32);
-        serialize_u64(u64);
-        serialize_f32(f32);
-        serialize_f64(f64);
-        serialize_char(char);
-        serialize_str(&str);
-        serialize_bytes(&[u8]);
-        serialize_none();
-        serialize_unit();
-        serialize_unit_struct(&'static str);
+        serialize_bool(bool) -> &'static str;
+        serialize_i8(i8) -> &'static str;
+        serialize_i16(i16) -> &'static str;
+        serialize_i32(i32) -> &'static str;
+        serialize_i64(i64) -> &'static str;
+        serialize_u8(u8) -> &'static str;
+        serialize_u16(u16) -> &'static str;
+        serialize_u32(u32) -> &'static str;
+        serialize_u64(u64) -> &'static str;
+        serialize_f32(f32) -> &'static str;
+        serialize_f64(f64) -> &'static str;
+        serialize_char(char) -> &'static str;
+        serialize_str(&str) -> &'static str;
+        serialize_bytes(&[u8]) -> &'static str;
+        serialize_none() -> &'static str;
+        serialize_unit() -> &'static str;
+        serialize_unit_struct(&'static str) -> &'static str;
+        serialize_seq(Option<usize>) -> No;
+        serialize_tuple(usize) -> No;
+        serialize_tuple_struct(&'static str, usize) -> No;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> No;
+        serialize_map(Option<usize>) -> No;
+        serialize_struct(&'static str, usize) -> No;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> No;
     }
 
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<&'static str, NotAUnitVariant> {
@@ -100,46 +107,6 @@ impl ser::Serializer for UnitVariantName {
         _: &'static str,
         _: &T,
     ) -> Result<&'static str, NotAUnitVariant> {
-        Err(NotAUnitVariant)
-    }
-
-    fn serialize_seq(self, _: Option<usize>) -> Result<No, NotAUnitVariant> {
-        Err(NotAUnitVariant)
-    }
-
-    fn serialize_tuple(self, _: usize) -> Result<No, NotAUnitVariant> {
-        Err(NotAUnitVariant)
-    }
-
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<No, NotAUnitVariant> {
-        Err(NotAUnitVariant)
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<No, NotAUnitVariant> {
-        Err(NotAUnitVariant)
-    }
-
-    fn serialize_map(self, _: Option<usize>) -> Result<No, NotAUnitVariant> {
-        Err(NotAUnitVariant)
-    }
-
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<No, NotAUnitVariant> {
-        Err(NotAUnitVariant)
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<No, NotAUnitVariant> {
         Err(NotAUnitVariant)
     }
 }
