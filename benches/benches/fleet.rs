@@ -1,6 +1,7 @@
 //! The simulator's fleet run — 10,000 clusters for 10 years — through the shipped module
-//! in wasmtime and through the native engine, on one worker each (engine speed, not
-//! parallelism), with events/s and the wasm/native ratio; and the module's load +
+//! in wasmtime and through the native engine (on core's types, as the CLI runs it, and
+//! through the same JSON API per cluster as the module), on one worker each (engine
+//! speed, not parallelism), with events/s and the wasm/native ratios; and the module's load +
 //! compile time (JIT from scratch, and from the compile cache).
 //!
 //! `cargo bench -p akscert-benches --bench fleet`. The module is built with
@@ -12,9 +13,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use akscert_benches::fleet;
-use akscert_sim::engine::{Engine, GuestLimits, NativeEngine, WasmEngine};
+use akscert_core::api::{ClusterRun, Op};
+use akscert_sim::engine::{Engine, GuestLimits, NativeEngine, WasmEngine, Worker};
 use akscert_sim::execute::{self, Settings};
-use akscert_sim::runner::Progress;
+use akscert_sim::outcome::ClusterOutcome;
+use akscert_sim::runner::{self, Progress};
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::source::Source;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -71,6 +74,33 @@ fn run(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
     (stats.events, started.elapsed())
 }
 
+/// The fleet through the native engine's JSON API, one call per cluster on the CLI's
+/// runner exactly as the wasm engine is driven (request encoded, answer decoded): the
+/// like-for-like peer of the wasm run, since the CLI's native engine now skips the JSON.
+fn run_native_json(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
+    let started = Instant::now();
+    let prepared = f.prepared().expect("the fleet scenario is valid");
+    let shared = f.run_header(&prepared);
+    let indices: Vec<usize> = (0..f.scenario.clusters.len()).collect();
+    let work = |worker: &mut Worker, &index: &usize| {
+        let run = ClusterRun {
+            scenario: akscert_core::engine::Scenario {
+                clusters: vec![f.scenario.clusters[index].clone()],
+                ..shared.clone()
+            },
+            index,
+            include_events: false,
+        };
+        let input = serde_json::to_string(&run).unwrap_or_default();
+        ClusterOutcome::from_call(&run, worker.call(Op::SimulateCluster, &input))
+    };
+    let events = |o: &ClusterOutcome| o.timeline.summary.as_ref().map_or(0, |s| s.events);
+    let (outcomes, _) = runner::run(engine, &indices, 1, Progress::Hidden, work, events)
+        .expect("the native engine runs");
+    assert!(outcomes.iter().all(|o| o.timeline.error.is_none()));
+    (outcomes.iter().map(events).sum(), started.elapsed())
+}
+
 fn fleet_10k_10y(c: &mut Criterion) {
     let f = file(10_000, 10);
     let native = Engine::Native(NativeEngine);
@@ -85,22 +115,30 @@ fn fleet_10k_10y(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(60));
     g.throughput(Throughput::Elements(events));
     g.bench_function("native_1_worker", |b| b.iter(|| run(&native, &f)));
+    g.bench_function("native_json_api_1_worker", |b| {
+        b.iter(|| run_native_json(&native, &f))
+    });
     if let Some(wasm) = &wasm {
         g.bench_function("wasm_1_worker", |b| b.iter(|| run(wasm, &f)));
     }
     g.finish();
     // A direct side-by-side figure for the closing note (criterion's medians are above).
     if let Some(wasm) = &wasm {
-        let best = |e: &Engine| (0..3).map(|_| run(e, &f).1).min().unwrap_or_default();
-        let (n, w) = (best(&native), best(wasm));
+        let best = |go: &dyn Fn() -> Duration| (0..3).map(|_| go()).min().unwrap_or_default();
+        let n = best(&|| run(&native, &f).1);
+        let j = best(&|| run_native_json(&native, &f).1);
+        let w = best(&|| run(wasm, &f).1);
         let rate = |d: Duration| events as f64 / d.as_secs_f64();
         eprintln!(
-            "best of 3, 1 worker: native {:.2} s ({:.0} events/s), wasm {:.2} s ({:.0} events/s); wasm/native time ratio {:.2}",
+            "best of 3, 1 worker: native {:.2} s ({:.0} events/s), native through the JSON API {:.2} s ({:.0} events/s), wasm {:.2} s ({:.0} events/s); wasm/native {:.2}, wasm/native-JSON {:.2}",
             n.as_secs_f64(),
             rate(n),
+            j.as_secs_f64(),
+            rate(j),
             w.as_secs_f64(),
             rate(w),
-            w.as_secs_f64() / n.as_secs_f64()
+            n.as_secs_f64() / w.as_secs_f64(),
+            j.as_secs_f64() / w.as_secs_f64(),
         );
     }
 }
