@@ -82,17 +82,7 @@ impl Plan<'_> {
             index,
             include_events: self.include_events,
         };
-        match worker {
-            // Natively, core's types in and out: the answer is serialised once (the report
-            // keeps it as JSON) and never parsed back.
-            crate::engine::Worker::Native(native) => {
-                ClusterOutcome::from_typed(&run, native.simulate_cluster(&run))
-            }
-            crate::engine::Worker::Wasm(_) => {
-                let input = serde_json::to_string(&run).unwrap_or_default();
-                ClusterOutcome::from_call(&run, worker.call(Op::SimulateCluster, &input))
-            }
-        }
+        worker.simulate_cluster(&run)
     }
 }
 

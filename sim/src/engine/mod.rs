@@ -1,7 +1,8 @@
 //! The two engines behind `--engine`: akscert-core compiled into this binary (`native`),
 //! and the shipped `.wasm` module run in wasmtime (`wasm`, the default). Both answer the
 //! same versioned JSON API (`akscert_core::api`), so everything downstream of a call —
-//! assembling, merging, rendering — is shared and engine-independent.
+//! assembling, merging, rendering — is shared and engine-independent. A cluster's
+//! simulation skips the JSON natively ([`Worker::simulate_cluster`]) with the same answer.
 
 mod cache;
 pub mod locate;
@@ -13,11 +14,12 @@ use std::sync::Arc;
 
 pub use akscert_core::api::Op;
 use akscert_core::api::{ClusterRun, ErrorDocument};
-use akscert_core::engine::ClusterTimeline;
 pub use akscert_core::engine::FailureKind;
 
 pub use cache::dir as module_cache_dir;
 pub use native::NativeEngine;
+
+use crate::outcome::ClusterOutcome;
 pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
 
 /// Why a guest call could not produce an answer: the guest trapped, ran out of its fuel
@@ -34,10 +36,6 @@ pub struct GuestFault {
 
 /// The answer to one call.
 pub type CallResult = Result<Result<String, ErrorDocument>, GuestFault>;
-
-/// The answer to one `simulateCluster`, as core's type (its JSON, serialised, is what the
-/// engine's JSON API answers, byte for byte).
-pub type TimelineResult = Result<Result<ClusterTimeline, ErrorDocument>, GuestFault>;
 
 /// A loaded engine; cheap to share between threads. Each worker thread asks for its own
 /// [`Worker`].
@@ -84,27 +82,15 @@ impl Worker {
         }
     }
 
-    /// `simulateCluster` for `run`: natively on core's types with no JSON at all; in the
-    /// guest through the JSON API (only the request and the answer cross the boundary),
-    /// the answer read back.
-    pub fn simulate_cluster(&mut self, run: &ClusterRun) -> TimelineResult {
+    /// `simulateCluster` for `run`: natively on core's types (the answer serialised once,
+    /// for the report's JSON, never parsed back); in the guest through the JSON API (only
+    /// the request and the answer cross the boundary). The same outcome, byte for byte.
+    pub fn simulate_cluster(&mut self, run: &ClusterRun) -> ClusterOutcome {
         match self {
-            Worker::Native(n) => Ok(n.simulate_cluster(run)),
-            Worker::Wasm(w) => {
-                let abi = |message: String| GuestFault {
-                    kind: FailureKind::AbiViolation,
-                    message,
-                };
-                let input = serde_json::to_string(run)
-                    .map_err(|e| abi(format!("cannot encode the request: {e}")))?;
-                match w.call(Op::SimulateCluster, &input)? {
-                    Ok(json) => serde_json::from_str(&json).map(Ok).map_err(|e| {
-                        abi(format!(
-                            "the engine's answer is not a cluster timeline: {e}"
-                        ))
-                    }),
-                    Err(doc) => Ok(Err(doc)),
-                }
+            Worker::Native(n) => ClusterOutcome::from_typed(run, n.simulate_cluster(run)),
+            Worker::Wasm(_) => {
+                let input = serde_json::to_string(run).unwrap_or_default();
+                ClusterOutcome::from_call(run, self.call(Op::SimulateCluster, &input))
             }
         }
     }
