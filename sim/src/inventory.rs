@@ -107,7 +107,7 @@ fn entry(e: akscert_core::report::AksFactsEntry) -> InventoryEntry {
                         "the engine gave neither facts nor an error",
                     )
                 },
-                |e| ClusterFailure::new(FailureKind::from_name(&e.kind), e.message),
+                ClusterFailure::from,
             );
             Err(ClusterFailure {
                 message: cli_message(&name, error.kind, error.message),

@@ -67,12 +67,7 @@ impl ClusterOutcome {
                     ),
                 )
             }),
-            Ok(Err(doc)) => Self::failed(
-                run.index,
-                name,
-                rg,
-                ClusterFailure::new(FailureKind::from_name(&doc.error.kind), doc.error.message),
-            ),
+            Ok(Err(doc)) => Self::failed(run.index, name, rg, doc.error.into()),
             Err(fault) => Self::failed(
                 run.index,
                 name,
@@ -291,12 +286,7 @@ impl ReportOutcome {
                     ))
                 }
             },
-            Ok(Err(doc)) => {
-                out.error = Some(ClusterFailure::new(
-                    FailureKind::from_name(&doc.error.kind),
-                    doc.error.message,
-                ))
-            }
+            Ok(Err(doc)) => out.error = Some(doc.error.into()),
             Err(fault) => out.error = Some(ClusterFailure::new(fault.kind, fault.message)),
         }
         out

@@ -314,7 +314,7 @@ impl Cluster {
         self.life.work = if succeeded {
             Work::Succeeded
         } else {
-            Work::Failed { at }
+            Work::Failed
         };
         self.provisioning_changed(at, from);
     }

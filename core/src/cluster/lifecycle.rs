@@ -1,6 +1,6 @@
 //! Where a cluster is in its life: `powerState` and `provisioningState` as AKS reports
-//! them, each with the data its state carries (when a stop took effect, when an operation
-//! failed, the operation in flight and when it ends).
+//! them, each with the data its state carries (when a stop took effect, the operation in
+//! flight and when it ends).
 //!
 //! Two enums, not one: the two states are independent in AKS. A stopped cluster can be
 //! rotating its certificates (`az aks rotate-certs` on a stopped cluster, where AKS allows
@@ -36,8 +36,8 @@ pub(super) enum Power {
 pub(super) enum Work {
     /// The last operation succeeded (or none has run).
     Succeeded,
-    /// The last operation failed at `at`; AKS's fix is to run it again.
-    Failed { at: Instant },
+    /// The last operation failed; AKS's fix is to run it again.
+    Failed,
     /// An operation is running.
     InFlight(InFlight),
 }
@@ -64,7 +64,7 @@ impl Lifecycle {
     pub fn provisioning_state(&self) -> ProvisioningState {
         match &self.work {
             Work::Succeeded => ProvisioningState::Succeeded,
-            Work::Failed { .. } => ProvisioningState::Failed,
+            Work::Failed => ProvisioningState::Failed,
             Work::InFlight(f) => f.state,
         }
     }
@@ -100,7 +100,7 @@ impl Lifecycle {
 
     /// Whether the last operation failed.
     pub fn is_failed(&self) -> bool {
-        matches!(self.work, Work::Failed { .. })
+        matches!(self.work, Work::Failed)
     }
 }
 
@@ -132,7 +132,7 @@ mod tests {
         );
         assert_eq!(l.stopped_since(), Some(at));
         assert!(!l.is_running() && !l.is_failed());
-        l.work = Work::Failed { at };
+        l.work = Work::Failed;
         assert_eq!(l.provisioning_state(), ProvisioningState::Failed);
         assert!(l.is_failed() && l.in_flight().is_none());
     }

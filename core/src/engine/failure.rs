@@ -134,6 +134,14 @@ impl FailureKind {
     }
 }
 
+/// An API error's body (an `aksFacts` entry's, a call's `ErrorDocument`): its kind read
+/// by name, a kind this build does not know as [`FailureKind::Other`].
+impl From<crate::document::ErrorBody> for ClusterFailure {
+    fn from(body: crate::document::ErrorBody) -> ClusterFailure {
+        ClusterFailure::new(FailureKind::from_name(&body.kind), body.message)
+    }
+}
+
 impl core::fmt::Display for FailureKind {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.name())

@@ -3,7 +3,7 @@
 //! their contents are never decoded or copied.
 
 use super::error::InspectError;
-use super::text::{decode_canonical_nonempty, decode_compact, is_base64_byte};
+use super::text::{decode_canonical, decode_compact, is_base64_byte};
 
 /// One `-----BEGIN X-----` … `-----END X-----` block.
 #[derive(Debug)]
@@ -152,12 +152,12 @@ fn read_plain_body(
     if (dash > start && bytes[dash - 1] != b'\n') || !bytes[dash..].starts_with(b"-----END ") {
         return None;
     }
-    let rest = &text[dash..];
-    let (end_line, next) = match rest.find('\n') {
-        Some(i) => (&rest[..i], Some(dash + i + 1)),
-        None => (rest, None),
+    let end = Lines {
+        text,
+        pos: Some(dash),
+        number: 0,
     };
-    let end_line = end_line.strip_suffix('\r').unwrap_or(end_line);
+    let (_, end_line, next) = end.peek()?;
     if begin_label(end_line).is_some() || end_label(end_line) != Some(label) {
         return None;
     }
@@ -177,7 +177,11 @@ fn read_plain_body(
         newlines += 1;
         rest = &rest[eol + 1..];
     }
-    let der = decode_canonical_nonempty(&body)?;
+    // An empty body is an error the careful reader words.
+    if body.is_empty() {
+        return None;
+    }
+    let der = decode_canonical(&body)?;
     Some((der, next, newlines))
 }
 

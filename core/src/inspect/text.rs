@@ -169,16 +169,9 @@ const B64_VALUES: [u8; 256] = {
 /// hold); `None` for anything else, which the strict decoder then judges. base64ct is
 /// constant-time, which certificates do not need and which made decoding a large part of
 /// reading a PEM bundle.
-/// [`decode_canonical`] of a non-empty body: what [`decode_compact`] answers for it when
-/// this is `Some` (PEM blocks are read in bulk with it, falling back when it is `None`).
-pub(crate) fn decode_canonical_nonempty(compact: &[u8]) -> Option<Vec<u8>> {
-    if compact.is_empty() {
-        return None;
-    }
-    decode_canonical(compact)
-}
-
-fn decode_canonical(compact: &[u8]) -> Option<Vec<u8>> {
+/// For a non-empty body, `Some` is what [`decode_compact`] answers (PEM blocks are read in
+/// bulk with it, falling back to the careful reader when it is `None`).
+pub(crate) fn decode_canonical(compact: &[u8]) -> Option<Vec<u8>> {
     if !compact.len().is_multiple_of(4) {
         return None;
     }

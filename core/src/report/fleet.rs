@@ -535,9 +535,7 @@ pub fn fleet_report(req: &FleetReportRequest) -> Result<FleetReport, AksInputErr
                 name: &name,
                 resource_group: &rg,
             };
-            let failure = e
-                .error
-                .map(|b| ClusterFailure::new(FailureKind::from_name(&b.kind), b.message));
+            let failure = e.error.map(ClusterFailure::from);
             entries.push(entry(req, who, e.facts, failure, e.notes));
         }
     }
