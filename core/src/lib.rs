@@ -99,6 +99,7 @@ pub mod engine;
 pub mod explain;
 mod json_path;
 pub mod report;
+mod sort;
 pub mod wire_name;
 pub use wire_name::wire_name;
 #[cfg(feature = "proptest")]

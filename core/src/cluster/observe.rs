@@ -151,7 +151,7 @@ impl Cluster {
                 },
             );
         }
-        down.sort();
+        crate::sort::sort(&mut down);
         for (pool, cause) in down {
             if let std::collections::btree_map::Entry::Vacant(slot) =
                 self.observed.downtime.entry((pool, cause))

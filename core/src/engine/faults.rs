@@ -108,7 +108,7 @@ pub(super) fn operations(
         origin: Origin::FaultModel,
     }));
     // Stable: at one instant, kubeconfig fetches, then scheduled, then generated ones.
-    ops.sort_by_key(|s| s.at);
+    crate::sort::sort_by_key(&mut ops, |s| s.at);
     ops
 }
 

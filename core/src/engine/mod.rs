@@ -107,7 +107,7 @@ pub fn simulate(scenario: &Scenario, options: RunOptions) -> Result<Timeline, Sc
 
 /// Put cluster runs (from any order, workers or shards) together with the fleet summary.
 pub fn assemble(prepared: &Prepared<'_>, mut clusters: Vec<ClusterTimeline>) -> Timeline {
-    clusters.sort_by_key(|c| c.index);
+    crate::sort::sort_by_key(&mut clusters, |c| c.index);
     let mut summary = FleetSummary::default();
     for c in &clusters {
         summary.add(&c.name, &c.resource_group, c.summary.as_ref());

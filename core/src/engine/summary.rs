@@ -328,7 +328,7 @@ impl FleetSummary {
     /// Order the actions by urgency (due date, then cluster, kind, subject), so the
     /// result does not depend on the order clusters were added in.
     pub fn finish(&mut self) {
-        self.actions_needed.sort_by(|a, b| {
+        crate::sort::sort_by(&mut self.actions_needed, |a, b| {
             (a.due, &a.cluster, &a.resource_group, a.kind, &a.subject).cmp(&(
                 b.due,
                 &b.cluster,

@@ -247,7 +247,7 @@ pub(crate) fn read(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     }
     let names = |v: Vec<&str>, what: &str, b: &mut Builder<'_>| {
         let mut sorted = v.clone();
-        sorted.sort_unstable();
+        crate::sort::sort(&mut sorted);
         for w in sorted.windows(2) {
             if w[0] == w[1] {
                 b.note(format!(

@@ -338,7 +338,7 @@ pub(crate) fn link_by_signature<'a, 'p>(
             .flatten()
             .filter_map(|g| g.members.iter().copied().find(|&j| j != i).map(|j| (j, g)))
             .collect();
-        reps.sort_unstable_by_key(|(j, _)| *j);
+        crate::sort::sort_by_key(&mut reps, |(j, _)| *j);
         for (j, _) in reps {
             let Some(ca) = &parsed[j] else { continue };
             match v.check(ca, p) {

@@ -212,7 +212,7 @@ impl ClusterFacts {
         if let Some(at) = self.stopped_since {
             ops.push((at, Operation::Stop));
         }
-        ops.sort_by_key(|(at, _)| *at);
+        crate::sort::sort_by_key(&mut ops, |(at, _)| *at);
         let probe = Scenario {
             api_version: API_VERSION.into(),
             kind: "Scenario".into(),

@@ -215,7 +215,7 @@ pub fn summary_items(s: &ClusterSummary, now: Instant) -> Vec<DueItem> {
 }
 
 fn sort_items(items: &mut [DueItem]) {
-    items.sort_by(|a, b| {
+    crate::sort::sort_by(items, |a, b| {
         (a.due, a.kind.name(), &a.subject).cmp(&(b.due, b.kind.name(), &b.subject))
     });
 }
@@ -291,7 +291,7 @@ impl FleetRow {
 /// Sort rows most urgent first: urgency, then the earliest due date, then name and
 /// input position.
 pub fn sort_rows(rows: &mut [FleetRow]) {
-    rows.sort_by(row_order);
+    crate::sort::sort_by(rows, row_order);
 }
 
 fn row_order(a: &FleetRow, b: &FleetRow) -> std::cmp::Ordering {
@@ -454,7 +454,7 @@ impl FleetReport {
         mut entries: Vec<FleetEntry>,
         notes: Vec<String>,
     ) -> FleetReport {
-        entries.sort_by(|a, b| row_order(&a.row, &b.row));
+        crate::sort::sort_by(&mut entries, |a, b| row_order(&a.row, &b.row));
         let mut counts = FleetCounts::default();
         for e in &entries {
             counts.add(e.row.urgency);

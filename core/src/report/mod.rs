@@ -349,7 +349,9 @@ pub(crate) fn report_from(
         })
         .collect();
     let mut actions: Vec<Action> = cluster.open_actions().cloned().collect();
-    actions.sort_by(|a, b| (a.due, a.kind, &a.subject).cmp(&(b.due, b.kind, &b.subject)));
+    crate::sort::sort_by(&mut actions, |a, b| {
+        (a.due, a.kind, &a.subject).cmp(&(b.due, b.kind, &b.subject))
+    });
     let worst = rows.iter().map(|r| r.status).max().unwrap_or(RowStatus::Ok);
     ExpiryReport {
         api_version: Cow::Borrowed(API_VERSION),

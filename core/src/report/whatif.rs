@@ -125,7 +125,7 @@ pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
     let (mut cluster, notes) = replay(&req.cluster, req.now, &req.policy)?;
     let before = report_from(&cluster, req.now, req.warn_within, notes.clone());
     let mut ops = req.operations.clone();
-    ops.sort_by_key(|s| s.at);
+    crate::sort::sort_by_key(&mut ops, |s| s.at);
     let scenario = req.cluster.scenario(req.now, &req.policy);
     let horizon = match req.horizon {
         Some(Horizon::Until(t)) => t,
