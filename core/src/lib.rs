@@ -100,6 +100,7 @@ pub mod explain;
 mod json_path;
 pub mod report;
 mod sort;
+mod vec_map;
 pub mod wire_name;
 pub use wire_name::wire_name;
 #[cfg(feature = "proptest")]

@@ -29,6 +29,19 @@ pub(crate) fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
 }
 
+/// The position of the first item whose key an earlier item already had (what inserting
+/// each key into a set in turn finds first), in O(n log n).
+pub(crate) fn first_repeat<K: Ord>(keys: impl IntoIterator<Item = K>) -> Option<usize> {
+    let mut keyed: Vec<(K, usize)> = keys.into_iter().zip(0..).collect();
+    sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+    // Stable: within equal keys positions ascend, so each run's second entry is its repeat.
+    keyed
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0)
+        .map(|w| w[1].1)
+        .min()
+}
+
 /// The one instantiation of std's sort: indices, compared through a trait object.
 #[inline(never)]
 #[allow(clippy::disallowed_methods)] // the one place the std sort is meant to be used
@@ -67,6 +80,16 @@ mod tests {
             #[allow(clippy::disallowed_methods)]
             theirs.sort_by_key(|&(k, _)| k);
             prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    proptest! {
+        /// `first_repeat` finds what inserting into a set in turn finds.
+        #[test]
+        fn first_repeat_is_the_first_failed_set_insert(keys in proptest::collection::vec(0u8..40, 0..60)) {
+            let mut seen = std::collections::BTreeSet::new();
+            let expected = keys.iter().position(|k| !seen.insert(*k));
+            prop_assert_eq!(first_repeat(keys.iter()), expected);
         }
     }
 

@@ -3,11 +3,10 @@
 //! emits only the differences. Deriving (rather than patching in each operation) keeps
 //! every operation's consequences consistent by construction.
 
-use std::collections::BTreeMap;
-
 use crate::explain::{self, KscrOff, ManualReason};
 use crate::inventory::{CertRole, RotationMechanism, Scope};
 use crate::time::Instant;
+use crate::vec_map::VecMap;
 
 use super::commands::{KUBECTL_GET_NODES, kubectl_kscr_label};
 use super::event::{Action, ActionKind, DowntimeCause, EventKind, KubeconfigError, StaleReason};
@@ -19,14 +18,14 @@ use super::{Cluster, Kubeconfig};
 #[derive(Debug, Clone, Default)]
 pub(super) struct Observed {
     /// Open downtime: (pool index, or `None` for the control plane; cause) → since.
-    downtime: BTreeMap<(Option<usize>, DowntimeCause), Instant>,
+    downtime: VecMap<(Option<usize>, DowntimeCause), Instant>,
     /// Per kubeconfig index: how it fails and since when.
     kubeconfigs: Vec<Option<(KubeconfigError, Instant)>>,
     /// Per pool index: whether its nodes carry the KSCR label.
     labels: Vec<bool>,
     /// Open actions, with what they were about when raised (an action whose subject
     /// changed is raised again, so its text never goes stale).
-    actions: BTreeMap<(ActionKind, String), (Action, Why)>,
+    actions: VecMap<(ActionKind, String), (Action, Why)>,
 }
 
 impl Observed {
@@ -153,10 +152,7 @@ impl Cluster {
         }
         crate::sort::sort(&mut down);
         for (pool, cause) in down {
-            if let std::collections::btree_map::Entry::Vacant(slot) =
-                self.observed.downtime.entry((pool, cause))
-            {
-                slot.insert(at);
+            if self.observed.downtime.insert_new((pool, cause), at) {
                 let scope = self.scope_of(pool);
                 self.push(at, EventKind::DowntimeStarted { scope, cause });
             }
@@ -235,7 +231,7 @@ impl Cluster {
     fn observe_actions(&mut self, at: Instant) {
         let derived = self.derive_actions(at);
         let mut resolved = Vec::new();
-        for (key, (old, old_why)) in &self.observed.actions {
+        for (key, (old, old_why)) in self.observed.actions.iter() {
             let still = derived
                 .iter()
                 .find(|d| d.kind == key.0 && d.subject == key.1);

@@ -1,13 +1,12 @@
 //! Scenarios: clusters, scheduled operations, a seeded fault model and a horizon — and
 //! their validation, which names the field and value of every problem.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::{ClusterSpec, NodePoolSpec, Operation, Origin, SpecError};
 use crate::policy::{Policy, PolicyError};
 use crate::time::{Duration, Instant};
+use crate::vec_map::VecMap;
 use crate::version::KubernetesVersion;
 
 pub use crate::document::API_VERSION;
@@ -408,10 +407,10 @@ impl Scenario {
                 why: format!("{horizon} is more than 1000 years after the first cluster"),
             });
         }
-        let mut names = BTreeSet::new();
+        let repeated_name = crate::sort::first_repeat(self.clusters.iter().map(|c| &c.name));
         for (i, c) in self.clusters.iter().enumerate() {
             // Paths are formatted only for an error: this loop runs once per cluster.
-            if !names.insert(c.name.as_str()) {
+            if repeated_name == Some(i) {
                 return Err(ScenarioError::DuplicateCluster {
                     path: format!("clusters[{i}].name"),
                     name: c.name.clone(),
@@ -501,7 +500,11 @@ impl Scenario {
         for (j, p) in c.node_pools.iter().enumerate() {
             check_tags(&format!("clusters[{i}].nodePools[{j}].tags"), &p.tags)?;
         }
-        let mut pools: BTreeSet<String> = spec.node_pools.iter().map(|p| p.name.clone()).collect();
+        // A cluster has at most a few dozen pools (AKS allows 100).
+        let mut pools: VecMap<&str, ()> = VecMap::new();
+        for p in &spec.node_pools {
+            pools.insert(&p.name, ());
+        }
         for (j, k) in c.kubeconfigs.iter().enumerate() {
             let at = k.fetched.unwrap_or(c.created);
             let path = || format!("clusters[{i}].kubeconfigs[{j}].fetched");
@@ -512,7 +515,7 @@ impl Scenario {
             self.check_window(|| format!("{}.at", path()), s.at, c.created, horizon)?;
             check_operation(path, &s.op, &self.policy)?;
             if let Some(pool) = s.op.pool()
-                && !pools.contains(pool)
+                && pools.get(pool).is_none()
             {
                 return Err(ScenarioError::UnknownNodePool {
                     path: format!("{}.pool", path()),
@@ -521,7 +524,7 @@ impl Scenario {
                 });
             }
             if let Operation::AddNodePool { pool } = &s.op {
-                pools.insert(pool.name.clone());
+                pools.insert(&pool.name, ());
             }
         }
         Ok(())

@@ -12,6 +12,7 @@ use crate::cluster::{
 };
 use crate::inventory::Scope;
 use crate::time::{Duration, Instant};
+use crate::vec_map::VecMap;
 use crate::version::KubernetesVersion;
 
 /// What counts as an incident.
@@ -133,11 +134,11 @@ pub struct ClusterSummary {
 #[derive(Debug, Default)]
 pub(crate) struct SummaryBuilder {
     events: u64,
-    open: BTreeMap<(Scope, DowntimeCause), usize>,
+    open: VecMap<(Scope, DowntimeCause), usize>,
     downtime: DowntimeSummary,
     incidents: BTreeMap<IncidentKind, u64>,
     actions: Vec<ActionRecord>,
-    open_actions: BTreeMap<(ActionKind, String), usize>,
+    open_actions: VecMap<(ActionKind, String), usize>,
 }
 
 impl SummaryBuilder {

@@ -61,19 +61,19 @@ fn s(v: &Value, key: &str) -> Option<String> {
 }
 
 fn tags(v: &Value) -> BTreeMap<String, String> {
-    v.get("tags")
+    let mut tags = BTreeMap::new();
+    // Inserted one by one: `collect` into a BTreeMap compiles a sort of its own into the
+    // modules, and the object's keys arrive in order anyway.
+    for (k, v) in v
+        .get("tags")
         .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        v.as_str().map_or_else(|| v.to_string(), str::to_string),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+    {
+        let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+        tags.insert(k.clone(), text);
+    }
+    tags
 }
 
 fn resource_group_from_id(id: &str) -> Option<String> {

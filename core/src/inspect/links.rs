@@ -10,6 +10,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::vec_map::VecMap;
+
 use super::signature::{IssuerKey, SigCheck};
 use super::x509::ParsedCert;
 
@@ -81,28 +83,30 @@ impl LinkFacts {
 /// issuers of a certificate are found by lookup rather than by a scan.
 struct IssuerIndex<'a> {
     /// (subject, SKI) → certificates, in input order.
-    by_key_id: BTreeMap<(&'a [u8], &'a [u8]), Vec<usize>>,
+    by_key_id: VecMap<(&'a [u8], &'a [u8]), Vec<usize>>,
     /// subject → certificates without an SKI, in input order.
-    without_key_id: BTreeMap<&'a [u8], Vec<usize>>,
+    without_key_id: VecMap<&'a [u8], Vec<usize>>,
     /// subject → every certificate, in input order.
-    by_subject: BTreeMap<&'a [u8], Vec<usize>>,
+    by_subject: VecMap<&'a [u8], Vec<usize>>,
 }
 
 impl<'a> IssuerIndex<'a> {
     fn new(certs: impl Iterator<Item = (usize, &'a [u8], Option<&'a [u8]>)>) -> IssuerIndex<'a> {
-        let mut ix = IssuerIndex {
-            by_key_id: BTreeMap::new(),
-            without_key_id: BTreeMap::new(),
-            by_subject: BTreeMap::new(),
-        };
-        for (i, subject, ski) in certs {
-            ix.by_subject.entry(subject).or_default().push(i);
-            match ski {
-                Some(s) => ix.by_key_id.entry((subject, s)).or_default().push(i),
-                None => ix.without_key_id.entry(subject).or_default().push(i),
-            }
+        let certs: Vec<_> = certs.collect();
+        IssuerIndex {
+            by_key_id: VecMap::group(
+                certs
+                    .iter()
+                    .filter_map(|&(i, subject, ski)| Some(((subject, ski?), i))),
+            ),
+            without_key_id: VecMap::group(
+                certs
+                    .iter()
+                    .filter(|c| c.2.is_none())
+                    .map(|&(i, subject, _)| (subject, i)),
+            ),
+            by_subject: VecMap::group(certs.iter().map(|&(i, subject, _)| (subject, i))),
         }
-        ix
     }
 
     /// The candidate issuers of a certificate with issuer name `issuer` and AKI `aki`, in
@@ -304,26 +308,34 @@ pub(crate) fn link_by_signature<'a, 'p>(
     v: &mut Verifier<'a>,
 ) -> Vec<Option<usize>> {
     // (subject, SKI) → key groups in order of first appearance.
-    let mut groups: BTreeMap<SubjectKeyId<'p>, Vec<KeyGroup<'p>>> = BTreeMap::new();
-    for (i, p) in parsed.iter().enumerate() {
-        let Some(p) = p else { continue };
-        let list = groups
-            .entry((p.subject_der, p.subject_key_id.as_deref()))
-            .or_default();
-        match list.iter_mut().find(|g| g.spki == p.spki) {
-            Some(g) if g.members.len() < 2 => g.members.push(i),
-            Some(_) => {}
-            None => list.push(KeyGroup {
-                spki: p.spki,
-                members: vec![i],
-            }),
+    let members = VecMap::group(parsed.iter().enumerate().filter_map(|(i, p)| {
+        Some((
+            (
+                p.as_ref()?.subject_der,
+                p.as_ref()?.subject_key_id.as_deref(),
+            ),
+            i,
+        ))
+    }));
+    let mut groups: VecMap<SubjectKeyId<'p>, Vec<KeyGroup<'p>>> = VecMap::new();
+    for (key, list) in members.iter() {
+        let mut keyed: Vec<KeyGroup<'p>> = Vec::new();
+        for &i in list {
+            let Some(p) = &parsed[i] else { continue };
+            match keyed.iter_mut().find(|g| g.spki == p.spki) {
+                Some(g) if g.members.len() < 2 => g.members.push(i),
+                Some(_) => {}
+                None => keyed.push(KeyGroup {
+                    spki: p.spki,
+                    members: vec![i],
+                }),
+            }
         }
+        // Keys arrive in order, so each insert appends.
+        groups.insert(*key, keyed);
     }
     // SKIs present under each subject, for certificates without an AKI (any SKI will do).
-    let mut skis: BTreeMap<&'p [u8], Vec<Option<&'p [u8]>>> = BTreeMap::new();
-    for (subject, ski) in groups.keys() {
-        skis.entry(subject).or_default().push(*ski);
-    }
+    let skis = VecMap::group(groups.keys().map(|&(subject, ski)| (subject, ski)));
     let mut out = vec![None; parsed.len()];
     for (i, p) in parsed.iter().enumerate() {
         let Some(p) = p else { continue };

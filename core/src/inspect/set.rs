@@ -1,7 +1,7 @@
 //! Several inputs inspected together, and the trust checks that link certificates within
 //! and across inputs (`akscert inspect kubeconfig apiserver.pem`).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::links::{
     LinkFacts, Verifier, key_ids_agree, link_by_name, link_by_signature, plausible_issuer,
@@ -187,12 +187,12 @@ fn ca_pairs<'a>(
     v: &mut Verifier<'a>,
     r: &mut Reports,
 ) {
-    let mut by_issuer: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
-    for (li, leaf) in certs.iter().enumerate() {
-        if let Some(leaf) = leaf {
-            by_issuer.entry(leaf.issuer_der).or_default().push(li);
-        }
-    }
+    let by_issuer = VecMap::group(
+        certs
+            .iter()
+            .enumerate()
+            .filter_map(|(li, leaf)| Some((leaf.as_ref()?.issuer_der, li))),
+    );
     for (ci, ca) in cas.iter().enumerate() {
         let Some(ca) = ca else { continue };
         if !ca.is_ca() && (same_input || ca.version != 1) {

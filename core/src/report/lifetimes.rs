@@ -4,12 +4,11 @@
 //! every face draw timelines and export metrics from these, so the rule "a certificate is
 //! in use from its issue until the next one of its role and scope" is written once.
 
-use std::collections::BTreeMap;
-
 use crate::cluster::{Event, EventKind};
 use crate::inventory::{CertRole, Issuer, Scope};
 use crate::report::ExpiryReport;
 use crate::time::Instant;
+use crate::vec_map::VecMap;
 
 /// One certificate (or key) and the span it was in use.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,8 +71,9 @@ pub fn of_report(r: &ExpiryReport) -> Vec<CertificateSpan> {
 fn lanes<'a>(
     events: impl Iterator<Item = &'a Event>,
     horizon: Instant,
-) -> BTreeMap<(CertRole, Scope), Vec<CertificateSpan>> {
-    let mut lanes: BTreeMap<(CertRole, Scope), Vec<CertificateSpan>> = BTreeMap::new();
+) -> VecMap<(CertRole, Scope), Vec<CertificateSpan>> {
+    // Lanes are few (roles × node pools); events are many and only look one up.
+    let mut lanes: VecMap<(CertRole, Scope), Vec<CertificateSpan>> = VecMap::new();
     for e in events {
         let EventKind::CertificateIssued {
             role,
@@ -87,7 +87,7 @@ fn lanes<'a>(
         else {
             continue;
         };
-        let lane = lanes.entry((*role, scope.clone())).or_default();
+        let lane = lanes.get_or_insert_with((*role, scope.clone()), Vec::new);
         if let Some(prev) = lane.last_mut() {
             prev.until = prev.until.min(e.at);
         }

@@ -1,0 +1,202 @@
+//! A small ordered map kept as a sorted vector, for the model's working state.
+//!
+//! Each `BTreeMap<K, V>` compiles its own node code (search, insertion with splits,
+//! removal with merges and steals: 5–7 KB of WebAssembly) for every key and value type; the
+//! calculator module carried eighteen of them. The maps the model works with are small
+//! (the outages and actions open in one cluster) or built once and then only read (a
+//! bundle's certificates indexed by name): a sorted vector with binary search is smaller
+//! and, at these sizes, faster. Inserting or removing in the middle moves the entries after
+//! it, so a map that grows one entry at a time is only for the small kind; indexes over the
+//! input are built in one step with [`VecMap::group`] (one sort, O(n log n)).
+
+use std::borrow::Borrow;
+
+/// An ordered map as a vector of `(key, value)` sorted by key, keys unique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct VecMap<K, V> {
+    entries: Vec<(K, V)>,
+}
+
+impl<K, V> Default for VecMap<K, V> {
+    fn default() -> Self {
+        VecMap {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<K: Ord, V> VecMap<K, V> {
+    /// An empty map.
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    /// The value stored under `key`.
+    pub(crate) fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &self.entries[i].1)
+    }
+
+    /// Store `value` under `key`, returning the value it replaces.
+    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Store `value` under `key` unless the key is present; whether it was stored.
+    pub(crate) fn insert_new(&mut self, key: K, value: V) -> bool {
+        match self.find(&key) {
+            Ok(_) => false,
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                true
+            }
+        }
+    }
+
+    /// The value under `key`, inserting `make()` first when there is none.
+    pub(crate) fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (key, make()));
+                i
+            }
+        };
+        &mut self.entries[i].1
+    }
+
+    /// Take the entry under `key` out of the map.
+    pub(crate) fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| self.entries.remove(i).1)
+    }
+
+    /// Whether the map has no entries.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries in key order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The keys in order.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &K> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// The values in key order.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// The values in key order, moved out.
+    pub(crate) fn into_values(self) -> impl Iterator<Item = V> {
+        self.entries.into_iter().map(|(_, v)| v)
+    }
+}
+
+impl<K: Ord, T> VecMap<K, Vec<T>> {
+    /// Index `pairs` by key: each key once, with its items in input order. One stable
+    /// sort, so O(n log n) however the keys arrive.
+    pub(crate) fn group(pairs: impl IntoIterator<Item = (K, T)>) -> Self {
+        let mut pairs: Vec<(K, T)> = pairs.into_iter().collect();
+        crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+        let mut entries: Vec<(K, Vec<T>)> = Vec::new();
+        for (k, item) in pairs {
+            match entries.last_mut() {
+                Some((last, items)) if *last == k => items.push(item),
+                _ => entries.push((k, vec![item])),
+            }
+        }
+        VecMap { entries }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Insert(u8, u16),
+        InsertNew(u8, u16),
+        Bump(u8),
+        Remove(u8),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0u8..24, any::<u16>()).prop_map(|(k, v)| Step::Insert(k, v)),
+            (0u8..24, any::<u16>()).prop_map(|(k, v)| Step::InsertNew(k, v)),
+            (0u8..24).prop_map(Step::Bump),
+            (0u8..24).prop_map(Step::Remove),
+        ]
+    }
+
+    proptest! {
+        /// Every operation answers as BTreeMap's does, and iteration is in key order.
+        #[test]
+        fn behaves_like_a_btree_map(steps in proptest::collection::vec(step(), 0..300)) {
+            let mut ours = VecMap::new();
+            let mut theirs = BTreeMap::new();
+            for s in steps {
+                match s {
+                    Step::Insert(k, v) => prop_assert_eq!(ours.insert(k, v), theirs.insert(k, v)),
+                    Step::InsertNew(k, v) => {
+                        let absent = !theirs.contains_key(&k);
+                        if absent {
+                            theirs.insert(k, v);
+                        }
+                        prop_assert_eq!(ours.insert_new(k, v), absent);
+                    }
+                    Step::Bump(k) => {
+                        *ours.get_or_insert_with(k, || 0) += 1;
+                        *theirs.entry(k).or_insert(0) += 1;
+                    }
+                    Step::Remove(k) => prop_assert_eq!(ours.remove(&k), theirs.remove(&k)),
+                }
+                prop_assert_eq!(ours.is_empty(), theirs.is_empty());
+            }
+            let a: Vec<(u8, u16)> = ours.iter().map(|(k, v)| (*k, *v)).collect();
+            let b: Vec<(u8, u16)> = theirs.iter().map(|(k, v)| (*k, *v)).collect();
+            prop_assert_eq!(a, b);
+            for k in 0..24 {
+                prop_assert_eq!(ours.get(&k), theirs.get(&k));
+            }
+        }
+
+        /// `group` holds what pushing each pair in turn into a BTreeMap of vectors holds.
+        #[test]
+        fn group_keeps_input_order_within_a_key(pairs in proptest::collection::vec((0u8..16, any::<u16>()), 0..300)) {
+            let ours = VecMap::group(pairs.iter().copied());
+            let mut theirs: BTreeMap<u8, Vec<u16>> = BTreeMap::new();
+            for (k, v) in pairs {
+                theirs.entry(k).or_default().push(v);
+            }
+            let a: Vec<_> = ours.iter().map(|(k, v)| (*k, v.clone())).collect();
+            let b: Vec<_> = theirs.into_iter().collect();
+            prop_assert_eq!(a, b);
+        }
+    }
+}
