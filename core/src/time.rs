@@ -649,19 +649,34 @@ impl Serialize for Duration {
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Seconds(i64),
-            Text(String),
+        // A visitor rather than an untagged enum of the two forms: serde buffers an
+        // untagged value before trying each form, which compiled its buffering code into
+        // the modules for every type holding a duration, and failed with "data did not
+        // match any variant".
+        struct Seconds;
+        impl serde::de::Visitor<'_> for Seconds {
+            type Value = Duration;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a duration: whole seconds, or text such as `30d` or `1y`")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Duration, E> {
+                if n < 0 {
+                    let text = n.to_string();
+                    return Err(E::custom(TimeError::NegativeDuration { text }));
+                }
+                Ok(Duration(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Duration, E> {
+                i64::try_from(n).map(Duration).map_err(|_| {
+                    let (text, why) = (n.to_string(), "too large");
+                    E::custom(TimeError::BadDuration { text, why })
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<Duration, E> {
+                Duration::parse(t).map_err(E::custom)
+            }
         }
-        match Raw::deserialize(d)? {
-            Raw::Seconds(n) if n < 0 => Err(serde::de::Error::custom(format!(
-                "duration `{n}` is negative"
-            ))),
-            Raw::Seconds(n) => Ok(Duration(n)),
-            Raw::Text(t) => Duration::parse(&t).map_err(serde::de::Error::custom),
-        }
+        d.deserialize_any(Seconds)
     }
 }
 
@@ -720,6 +735,32 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("expected a string"), "{e}");
+    }
+
+    #[test]
+    fn a_duration_reads_from_seconds_or_text_and_says_what_is_wrong() {
+        let read = |json: &str| serde_json::from_str::<Duration>(json).map_err(|e| e.to_string());
+        assert_eq!(read("90"), Ok(Duration(90)));
+        assert_eq!(read("\"30d\""), Ok(Duration::days(30)));
+        assert_eq!(
+            read("-5"),
+            Err("duration `-5` is negative at line 1 column 2".into())
+        );
+        let too_large = read("18446744073709551615").unwrap_err();
+        assert!(
+            too_large.starts_with("`18446744073709551615` is not a duration"),
+            "{too_large}"
+        );
+        assert!(
+            read("\"soon\"")
+                .unwrap_err()
+                .contains("`soon` is not a duration")
+        );
+        let float = read("1.5").unwrap_err();
+        assert!(
+            float.starts_with("invalid type: floating point `1.5`, expected a duration"),
+            "{float}"
+        );
     }
 
     #[test]

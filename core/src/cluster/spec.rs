@@ -241,11 +241,11 @@ impl ClusterSpec {
         {
             self.node_pools[0].mode = Some(PoolMode::System);
         }
-        let mut seen = std::collections::BTreeSet::new();
-        for pool in &mut self.node_pools {
+        let repeated = crate::sort::first_repeat(self.node_pools.iter().map(|p| &p.name));
+        for (i, pool) in self.node_pools.iter_mut().enumerate() {
             pool.mode.get_or_insert(PoolMode::User);
             pool.validate()?;
-            if !seen.insert(pool.name.clone()) {
+            if repeated == Some(i) {
                 return Err(SpecError::DuplicatePool {
                     name: pool.name.clone(),
                 });
