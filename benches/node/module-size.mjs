@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const modules = [
-  { name: 'calculator', features: [], shipped: 'target/npm/akscert_bg.wasm' },
-  { name: 'trust', features: ['--features', 'trust'], shipped: 'target/npm/trust/akscert_trust_bg.wasm' },
-  { name: 'full', features: ['--features', 'full'], shipped: 'target/npm/full/akscert_full_bg.wasm' },
+  { name: 'calculator', profile: 'wasm-calculator', features: [], shipped: 'target/npm/akscert_bg.wasm' },
+  { name: 'trust', profile: 'wasm-release', features: ['--features', 'trust'], shipped: 'target/npm/trust/akscert_trust_bg.wasm' },
+  { name: 'full', profile: 'wasm-release', features: ['--features', 'full'], shipped: 'target/npm/full/akscert_full_bg.wasm' },
 ];
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
 
@@ -34,9 +34,9 @@ const totals = {};
 for (const m of modules) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akscert-size-'));
   try {
-    run('cargo', ['build', '-q', '-p', 'akscert-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release', ...m.features]);
+    run('cargo', ['build', '-q', '-p', 'akscert-wasm', '--target', 'wasm32-unknown-unknown', '--profile', m.profile, ...m.features]);
     run('wasm-bindgen', ['--target', 'web', '--out-name', 'm', '--out-dir', dir,
-      path.join(root, 'target/wasm32-unknown-unknown/wasm-release/akscert_wasm.wasm')]);
+      path.join(root, 'target/wasm32-unknown-unknown', m.profile, 'akscert_wasm.wasm')]);
     const csv = run('twiggy', ['top', '-n', '1000000', '--format', 'csv', path.join(dir, 'm_bg.wasm')]);
     const per = {};
     let total = 0;

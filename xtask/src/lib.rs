@@ -10,7 +10,8 @@
 //!
 //! Steps: check (or install) the wasm-bindgen CLI of exactly the crate's pinned version,
 //! check for the wasm32 target (added with rustup when missing),
-//! `cargo build -p akscert-wasm --target wasm32-unknown-unknown --profile wasm-release`,
+//! `cargo build -p akscert-wasm --target wasm32-unknown-unknown --profile <the module's>`
+//! (`wasm-calculator` for the calculator, `wasm-release` for the others),
 //! wasm-bindgen (`web` and `no-modules` glue; the `_bg.wasm` of both is checked to be one
 //! file), optionally wasm-opt from npm `binaryen` (never a system one), the layout, and
 //! the module's size raw and gzipped. Nothing is rebuilt when no input changed.
@@ -45,6 +46,9 @@ pub struct Module {
     pub wasm_file: &'static str,
     /// `akscert-wasm` features that make it.
     pub features: &'static str,
+    /// The Cargo profile it is built with: the calculator is optimised for size (a page
+    /// downloads it at first paint), the others for speed (the CLI runs the full one).
+    pub profile: &'static str,
     /// The global the page's classic-script glue defines for it.
     pub page_global: &'static str,
     /// The page's script holding the module as base64, and the variable it sets.
@@ -73,6 +77,7 @@ pub const CALCULATOR: Module = Module {
     out_name: "akscert",
     wasm_file: "akscert_bg.wasm",
     features: "",
+    profile: "wasm-calculator",
     page_global: "wasm_bindgen",
     page_module_script: "akscert-module.js",
     page_module_var: "AKSCERT_WASM_BASE64",
@@ -88,6 +93,7 @@ pub const TRUST: Module = Module {
     out_name: "akscert_trust",
     wasm_file: "akscert_trust_bg.wasm",
     features: "trust",
+    profile: "wasm-release",
     page_global: "akscert_trust",
     page_module_script: "akscert-trust-module.js",
     page_module_var: "AKSCERT_TRUST_WASM_BASE64",
@@ -104,6 +110,7 @@ pub const FULL: Module = Module {
     out_name: "akscert_full",
     wasm_file: "akscert_full_bg.wasm",
     features: "full",
+    profile: "wasm-release",
     page_global: "akscert_full",
     page_module_script: "akscert-full-module.js",
     page_module_var: "AKSCERT_FULL_WASM_BASE64",
@@ -310,10 +317,10 @@ fn stage_module(
     options: &BuildOptions,
 ) -> Result<(), BuildError> {
     cargo_build(root, module, options.verbose)?;
-    // Cargo writes both builds to one path: copy each out before the next build.
+    // Cargo writes the builds of one profile to one path: copy each out before the next.
     let cargo_wasm = target
         .join("wasm32-unknown-unknown")
-        .join("wasm-release")
+        .join(module.profile)
         .join(CARGO_WASM_FILE);
     let input = target.join(format!("akscert-wasm-stage-{}.wasm", module.out_name));
     io(
@@ -373,13 +380,14 @@ fn cargo_build(root: &Path, module: Module, verbose: bool) -> Result<(), BuildEr
         "--target",
         "wasm32-unknown-unknown",
         "--profile",
-        "wasm-release",
+        module.profile,
     ]);
     if !module.features.is_empty() {
         cmd.args(["--features", module.features]);
     }
     eprintln!(
-        "xtask: cargo build -p {WASM_CRATE} --target wasm32-unknown-unknown --profile wasm-release{} ({} module)",
+        "xtask: cargo build -p {WASM_CRATE} --target wasm32-unknown-unknown --profile {}{} ({} module)",
+        module.profile,
         if module.features.is_empty() {
             String::new()
         } else {
