@@ -27,6 +27,7 @@ mod der_walk;
 mod dn;
 mod error;
 mod ext_der;
+mod extensions;
 mod keypair;
 mod kubeconfig;
 mod kubectl;
