@@ -56,7 +56,7 @@ pub(super) fn operations(
             let start_at = stop_at + stops.stopped_for;
             let end = start_at + scenario.policy.durations.start;
             if fits(&busy, stop_at, end) {
-                busy.insert(stop_at, end);
+                busy.insert_in_series(stop_at, end);
                 generated.push((stop_at, Operation::Stop));
                 generated.push((start_at, Operation::Start));
             }
@@ -67,6 +67,7 @@ pub(super) fn operations(
             }
             cycle = next;
         }
+        busy.end_series();
     }
     let periodic = [
         (
@@ -90,7 +91,7 @@ pub(super) fn operations(
         while at <= horizon && !full(&generated) {
             let end = at + scenario.longest(&op);
             if fits(&busy, at, end) {
-                busy.insert(at, end);
+                busy.insert_in_series(at, end);
                 generated.push((at, op.clone()));
             }
             let next = at + every;
@@ -99,6 +100,7 @@ pub(super) fn operations(
             }
             at = next;
         }
+        busy.end_series();
     }
     ops.extend(generated.into_iter().map(|(at, op)| ScheduledOperation {
         at,
@@ -113,35 +115,80 @@ pub(super) fn operations(
 /// The spans already taken by operations, kept as disjoint closed intervals sorted by
 /// start (so by end too): overlapping or touching spans are merged on insert, which keeps
 /// the union — all an overlap test needs — and makes each test O(log n) instead of a scan
-/// of every span so far (the scan made frequent stops quadratic in the horizon). Spans
-/// mostly arrive in time order, so an insert mostly appends; one in the middle moves the
-/// later spans (16 bytes each).
+/// of every span so far (the scan made frequent stops quadratic in the horizon).
+///
+/// A generated series (the stops, then each periodic operation) arrives in time order
+/// while the spans already taken cover the whole horizon, so its spans go to a separate
+/// sorted list, where each insert appends, and are merged into the rest once the series
+/// ends: O(n + k) per series, never a move of every later span per insert.
 #[derive(Debug, Default)]
 struct Busy {
     spans: Vec<(Instant, Instant)>,
+    series: Vec<(Instant, Instant)>,
 }
 
 impl Busy {
     /// Whether the closed interval `[from, to]` meets a taken span.
     fn overlaps(&self, from: Instant, to: Instant) -> bool {
-        // Disjoint and sorted, so the last span starting by `to` ends latest among them.
-        let starting_by_to = self.spans.partition_point(|(a, _)| *a <= to);
-        starting_by_to > 0 && self.spans[starting_by_to - 1].1 >= from
+        meets(&self.spans, from, to) || meets(&self.series, from, to)
     }
 
     /// Take `[from, to]`, merging every span it meets.
     fn insert(&mut self, from: Instant, to: Instant) {
-        // The spans it meets are a run: those ending at or after `from` and starting at
-        // or before `to`.
-        let first = self.spans.partition_point(|(_, b)| *b < from);
-        let end = self.spans.partition_point(|(a, _)| *a <= to);
-        let merged = if first < end {
-            (from.min(self.spans[first].0), to.max(self.spans[end - 1].1))
-        } else {
-            (from, to)
-        };
-        self.spans.splice(first..end, [merged]);
+        take(&mut self.spans, from, to);
     }
+
+    /// Take `[from, to]` as the next span of the current series (see the type's doc).
+    fn insert_in_series(&mut self, from: Instant, to: Instant) {
+        take(&mut self.series, from, to);
+    }
+
+    /// Merge the current series into the taken spans.
+    fn end_series(&mut self) {
+        if self.series.is_empty() {
+            return;
+        }
+        let (a, b) = (
+            std::mem::take(&mut self.spans),
+            std::mem::take(&mut self.series),
+        );
+        let mut merged: Vec<(Instant, Instant)> = Vec::with_capacity(a.len() + b.len());
+        let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 <= y.0 => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            let Some((from, to)) = next else { break };
+            match merged.last_mut() {
+                Some(last) if last.1 >= from => last.1 = last.1.max(to),
+                _ => merged.push((from, to)),
+            }
+        }
+        self.spans = merged;
+    }
+}
+
+/// Whether the closed interval `[from, to]` meets one of `spans` (disjoint, sorted).
+fn meets(spans: &[(Instant, Instant)], from: Instant, to: Instant) -> bool {
+    // The last span starting by `to` ends latest among those.
+    let starting_by_to = spans.partition_point(|(a, _)| *a <= to);
+    starting_by_to > 0 && spans[starting_by_to - 1].1 >= from
+}
+
+/// Add `[from, to]` to `spans` (disjoint, sorted), merging every span it meets: those
+/// ending at or after `from` and starting at or before `to`, a run.
+fn take(spans: &mut Vec<(Instant, Instant)>, from: Instant, to: Instant) {
+    let first = spans.partition_point(|(_, b)| *b < from);
+    let end = spans.partition_point(|(a, _)| *a <= to);
+    let merged = if first < end {
+        (from.min(spans[first].0), to.max(spans[end - 1].1))
+    } else {
+        (from, to)
+    };
+    spans.splice(first..end, [merged]);
 }
 
 #[cfg(test)]
@@ -171,10 +218,17 @@ mod tests {
                 "[{from}, {to}] against {spans:?}"
             );
             // Insert regardless of overlap too (scheduled operations may overlap in a
-            // replayed timeline).
+            // replayed timeline); some into a series, ended now and then.
             if rng.chance(0.5) {
-                busy.insert(t(from), t(to));
+                if rng.chance(0.5) {
+                    busy.insert(t(from), t(to));
+                } else {
+                    busy.insert_in_series(t(from), t(to));
+                }
                 spans.push((from, to));
+            }
+            if rng.chance(0.05) {
+                busy.end_series();
             }
         }
     }
