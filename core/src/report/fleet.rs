@@ -286,27 +286,49 @@ impl FleetRow {
             notes,
         }
     }
+
+    /// Where this row stands in the fleet's order.
+    pub fn order(&self) -> RowOrder {
+        let (urgency, next_due, name, index) = order_key(self);
+        RowOrder((urgency, next_due, name.to_owned(), index))
+    }
 }
 
-/// Sort rows most urgent first: urgency, then the earliest due date, then name and
-/// input position.
+/// Sort rows most urgent first (see [`RowOrder`]).
 pub fn sort_rows(rows: &mut [FleetRow]) {
     crate::sort::sort_by(rows, row_order);
 }
 
 fn row_order(a: &FleetRow, b: &FleetRow) -> std::cmp::Ordering {
+    order_key(a).cmp(&order_key(b))
+}
+
+/// The fleet's order, written once: urgency, then the earliest due date (a row with
+/// nothing due after every dated one), then name and input position.
+fn order_key(r: &FleetRow) -> (Urgency, Instant, &str, usize) {
     (
-        a.urgency,
-        a.next_due.unwrap_or(Instant::MAX),
-        &a.name,
-        a.index,
+        r.urgency,
+        r.next_due.unwrap_or(Instant::MAX),
+        &r.name,
+        r.index,
     )
-        .cmp(&(
-            b.urgency,
-            b.next_due.unwrap_or(Instant::MAX),
-            &b.name,
-            b.index,
-        ))
+}
+
+/// A row's place in the fleet's order, most urgent first, kept without the row: what a
+/// report written as clusters arrive sorts its rows by, as [`sort_rows`] sorts them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowOrder((Urgency, Instant, String, usize));
+
+impl RowOrder {
+    /// The row's urgency.
+    pub fn urgency(&self) -> Urgency {
+        self.0.0
+    }
+
+    /// The row's position in the input.
+    pub fn index(&self) -> usize {
+        self.0.3
+    }
 }
 
 /// What a fleet view means for the exit code of a run.

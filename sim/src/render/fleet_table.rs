@@ -1,7 +1,7 @@
 //! `akscert fleet`'s report of a scenario in the table formats, streamed.
 
 use akscert_core::report::fleet::{
-    FleetCounts, FleetEntry, FleetReport, FleetRow, FleetSource, Urgency, Verdict,
+    FleetCounts, FleetEntry, FleetReport, FleetRow, FleetSource, RowOrder, Urgency, Verdict,
 };
 use akscert_core::time::{Duration, Instant};
 
@@ -93,10 +93,8 @@ enum TableFormat {
 
 /// One cluster of a [`FleetTable`].
 struct TableEntry {
-    urgency: Urgency,
-    next_due: Instant,
-    name: String,
-    index: usize,
+    /// Its place in the report (the order `fleet::sort_rows` gives).
+    order: RowOrder,
     /// Its part in the spill (CSV lines, the JSON entry, the human detail).
     span: Span,
     /// Human only: its cells in the table.
@@ -126,10 +124,7 @@ impl FleetTable {
     fn keep(&mut self, row: FleetRow, cells: Vec<String>) -> Result<(), StreamError> {
         let span = self.spill.push(&self.buf)?;
         self.entries.push(TableEntry {
-            urgency: row.urgency,
-            next_due: row.next_due.unwrap_or(Instant::MAX),
-            name: row.name,
-            index: row.index,
+            order: row.order(),
             span,
             cells,
         });
@@ -174,11 +169,7 @@ impl ClusterSink for FleetTable {
 
     /// Write the report; its verdict.
     fn finish(mut self) -> Result<Verdict, StreamError> {
-        // fleet::sort_rows's order: urgency, next due, name, index.
-        self.entries.sort_by(|a, b| {
-            (a.urgency, a.next_due, &a.name, a.index)
-                .cmp(&(b.urgency, b.next_due, &b.name, b.index))
-        });
+        self.entries.sort_by(|a, b| a.order.cmp(&b.order));
         let tail = match self.format {
             TableFormat::Csv => {
                 self.sink.write(&csv::fleet_header())?;
@@ -188,7 +179,7 @@ impl ClusterSink for FleetTable {
                 let cells: Vec<(Urgency, Vec<String>)> = self
                     .entries
                     .iter_mut()
-                    .map(|e| (e.urgency, std::mem::take(&mut e.cells)))
+                    .map(|e| (e.order.urgency(), std::mem::take(&mut e.cells)))
                     .collect();
                 self.sink.write(&human::fleet_table(&cells))?;
                 human::verdict(self.now, self.warn, &self.counts)

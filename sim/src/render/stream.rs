@@ -10,7 +10,7 @@
 
 use akscert_core::cluster::event::ActionKind;
 use akscert_core::engine::{FleetAction, FleetSummary};
-use akscert_core::report::fleet::{FleetCounts, Urgency, Verdict};
+use akscert_core::report::fleet::{FleetCounts, RowOrder, Verdict};
 use akscert_core::time::{Duration, Instant};
 
 pub use super::spill::StreamError;
@@ -168,11 +168,8 @@ impl ClusterSink for Streamer {
                 let span = self.spills[0].push(&self.buf)?;
                 self.sections.insert(row.index, span);
                 self.table.push(TableLine {
-                    urgency: row.urgency,
-                    next_due: row.next_due.unwrap_or(Instant::MAX),
+                    order: row.order(),
                     line: html::summary_line(&row),
-                    name: row.name,
-                    index: row.index,
                 });
             }
             Format::Prometheus => {
@@ -241,11 +238,7 @@ impl ClusterSink for Streamer {
                     .write(&human::verdict(self.now, self.warn, &self.counts))?;
             }
             Format::Html => {
-                // fleet::sort_rows's order: urgency, next due, name, index.
-                self.table.sort_by(|a, b| {
-                    (a.urgency, a.next_due, &a.name, a.index)
-                        .cmp(&(b.urgency, b.next_due, &b.name, b.index))
-                });
+                self.table.sort_by(|a, b| a.order.cmp(&b.order));
                 let lines = self.table.iter().map(|t| t.line.as_str());
                 let sections = self.spills.remove(0);
                 if self.layout == Layout::FleetHtml {
@@ -254,7 +247,7 @@ impl ClusterSink for Streamer {
                     self.sink.write(&start)?;
                     let mut reader = sections.into_reader()?;
                     for t in &self.table {
-                        if let Some(&span) = self.sections.get(&t.index) {
+                        if let Some(&span) = self.sections.get(&t.order.index()) {
                             self.sink.write(reader.read(span)?)?;
                         }
                     }
@@ -290,10 +283,7 @@ impl ClusterSink for Streamer {
 
 /// A cluster's line of the HTML summary table and what the table is ordered by.
 struct TableLine {
-    urgency: Urgency,
-    next_due: Instant,
-    name: String,
-    index: usize,
+    order: RowOrder,
     line: String,
 }
 
