@@ -233,7 +233,9 @@ impl Default for Policy {
 impl Policy {
     /// Whether this is AKS's documented default policy (no override).
     pub fn is_default(&self) -> bool {
-        *self == Policy::default()
+        // Asked for every cluster a fleet run serialises: the default is built once.
+        static DEFAULT: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(Policy::default);
+        *self == *DEFAULT
     }
 
     /// Check that every fraction and lifetime is usable (an override could set 0 % or a
