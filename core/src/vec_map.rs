@@ -170,9 +170,12 @@ mod tests {
                         }
                         prop_assert_eq!(ours.insert_new(k, v), absent);
                     }
+                    // Wrapping: an inserted value may already be u16::MAX.
                     Step::Bump(k) => {
-                        *ours.get_or_insert_with(k, || 0) += 1;
-                        *theirs.entry(k).or_insert(0) += 1;
+                        let v = ours.get_or_insert_with(k, || 0);
+                        *v = v.wrapping_add(1);
+                        let w = theirs.entry(k).or_insert(0);
+                        *w = w.wrapping_add(1);
                     }
                     Step::Remove(k) => prop_assert_eq!(ours.remove(&k), theirs.remove(&k)),
                 }
@@ -184,6 +187,16 @@ mod tests {
             for k in 0..24 {
                 prop_assert_eq!(ours.get(&k), theirs.get(&k));
             }
+        }
+
+        /// The case that once overflowed the test's own counter: a value at u16::MAX bumped.
+        #[test]
+        fn bump_after_max_value_wraps_like_the_reference(k in 0u8..24) {
+            let mut ours = VecMap::new();
+            ours.insert(k, u16::MAX);
+            let v = ours.get_or_insert_with(k, || 0);
+            *v = v.wrapping_add(1);
+            prop_assert_eq!(ours.get(&k), Some(&0));
         }
 
         /// `group` holds what pushing each pair in turn into a BTreeMap of vectors holds.
