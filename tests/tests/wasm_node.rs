@@ -7,8 +7,6 @@
 
 mod wasm_common;
 
-use std::time::Instant;
-
 use wasm_common::{built, cases, node, node_test, scratch, write_cases};
 
 #[test]
@@ -69,13 +67,9 @@ fn build_reports_sizes_and_is_a_fast_no_op_when_nothing_changed() {
         assert!(m.path.is_file(), "{m:?}");
     }
     assert!(first.full_wasm.ends_with("full/akscert_full_bg.wasm"));
-    let start = Instant::now();
+    // Fast because nothing is redone (no wasm-bindgen, no copies): said by `rebuilt`, not
+    // by a clock, which a busy CI machine would make flaky.
     let again = xtask::build(&xtask::BuildOptions::default()).expect("second build");
     assert!(!again.rebuilt, "nothing changed, so nothing may be rebuilt");
     assert_eq!(again.modules, first.modules);
-    assert!(
-        start.elapsed().as_secs_f64() < 5.0,
-        "a no-op build took {:?}",
-        start.elapsed()
-    );
 }

@@ -202,7 +202,7 @@ impl<'o> Builder<'o> {
                     );
                     continue;
                 }
-                if !pem::is_certificate_label(&block.label) {
+                if !pem::is_certificate_label(block.label) {
                     continue;
                 }
                 match block.data {
@@ -308,11 +308,13 @@ impl<'o> Builder<'o> {
 
     /// Report one parsed certificate; its fields move into the report (no copies) and its
     /// DER is kept in `doc.raw`.
-    fn push_cert(&mut self, p: ParsedCert<'_>, location: String, hint: Hint<'_>) -> usize {
+    fn push_cert(&mut self, mut p: ParsedCert<'_>, location: String, hint: Hint<'_>) -> usize {
         let index = self.doc.certificates.len();
         let now = self.opts.now;
         let lifetime = p.not_after.since(p.not_before);
-        let facts = LinkFacts::of(&p);
+        let subject_key_id = p.subject_key_id.as_deref().map(dn::hex_colon_upper);
+        let authority_key_id = p.authority_key_id.as_deref().map(dn::hex_colon_upper);
+        let facts = LinkFacts::take_from(&mut p);
         let self_issued = facts.self_issued;
         // With `verify`, replaced by the signature verdict when the input is linked.
         let self_signed = Some(facts.self_signed_by_name());
@@ -357,8 +359,8 @@ impl<'o> Builder<'o> {
                 .unwrap_or_default(),
             extended_key_usage: eku.unwrap_or_default(),
             sans: p.sans,
-            subject_key_id: p.subject_key_id.as_deref().map(dn::hex_colon_upper),
-            authority_key_id: p.authority_key_id.as_deref().map(dn::hex_colon_upper),
+            subject_key_id,
+            authority_key_id,
             sha256_fingerprint: sha256_fingerprint(p.der),
             self_issued,
             self_signed,

@@ -124,6 +124,28 @@ fn kubeadm_role(name: &str) -> Option<(AksRole, String)> {
     ))
 }
 
+/// `CN=…` or `no CN`, as the reasons word a subject; written into the reason directly.
+#[derive(Clone, Copy)]
+struct CnDesc<'a>(Option<&'a str>);
+
+impl std::fmt::Display for CnDesc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(cn) => write!(f, "CN={cn}"),
+            None => f.write_str("no CN"),
+        }
+    }
+}
+
+/// Whether `haystack` contains the lower-case ASCII `needle`, ignoring ASCII case (CA names
+/// are matched for every certificate of a bundle: no lower-cased copy).
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 /// Classify into the AKS inventory and say why (the self-signed kubelet serving
 /// certificate's lifetime is `policy`'s).
 pub(crate) fn classify(f: &RoleFacts<'_>, policy: &Policy) -> (AksRole, String) {
@@ -133,11 +155,7 @@ pub(crate) fn classify(f: &RoleFacts<'_>, policy: &Policy) -> (AksRole, String) 
         return r;
     }
     let cn = f.subject_cn.unwrap_or("");
-    let cn_desc = if f.subject_cn.is_some() {
-        format!("CN={cn}")
-    } else {
-        "no CN".to_string()
-    };
+    let cn_desc = CnDesc(f.subject_cn);
     let masters = has(f.subject_o, "system:masters");
     let nodes = has(f.subject_o, "system:nodes");
     let eku_server = f.eku.is_some_and(|e| has(e, "serverAuth"));
@@ -150,15 +168,16 @@ pub(crate) fn classify(f: &RoleFacts<'_>, policy: &Policy) -> (AksRole, String) 
                 "CA certificate with CN=ca, the name AKS gives the cluster CA (it signs the API server, kubelet and kubeconfig client certificates)".into(),
             );
         }
-        let lower = cn.to_ascii_lowercase();
-        if lower.contains("front-proxy") || lower == "proxyclientca" || lower.contains("aggregator")
+        if contains_ignoring_case(cn, "front-proxy")
+            || cn.eq_ignore_ascii_case("proxyclientca")
+            || contains_ignoring_case(cn, "aggregator")
         {
             return (
                 AksRole::FrontProxyCa,
                 format!("CA certificate with {cn_desc}: a front-proxy (API aggregation) CA"),
             );
         }
-        if lower.contains("etcd") {
+        if contains_ignoring_case(cn, "etcd") {
             return (
                 AksRole::EtcdCa,
                 format!("CA certificate with {cn_desc}: an etcd CA"),

@@ -210,58 +210,94 @@ pub(crate) fn uint_bits(bytes: &[u8]) -> u32 {
 /// limit), BIT STRINGs with zero padding, and SET OF elements in DER order. One pass over
 /// the headers; `false` says "let the strict parser decide", never "invalid".
 pub(crate) fn is_canonical_der(der: &[u8]) -> bool {
-    // (data, previous SET element) per level; certificates nest about ten deep.
-    let mut stack: Vec<(&[u8], bool)> = Vec::with_capacity(16);
-    stack.push((der, false));
-    while let Some((data, in_set)) = stack.pop() {
-        let mut r = Reader::new(data, 0);
-        let mut prev: Option<&[u8]> = None;
-        while !r.is_empty() {
-            let Ok(t) = r.read() else { return false };
-            // Tags outside what the `der` crate knows (UniversalString, …) it refuses.
-            let known = matches!(
-                t.tag,
-                0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e
-                    | 0x30 | 0x31 | 0x40..=0xff
-            );
-            if !known || t.non_minimal_length || t.tag & 0x1f == 0x1f {
-                return false;
-            }
-            if in_set {
-                if prev.is_some_and(|p| p > t.full) {
-                    return false;
-                }
-                prev = Some(t.full);
-            }
-            let ok = match t.tag {
-                tag::BOOLEAN => matches!(t.value, [0x00] | [0xff]),
-                tag::INTEGER => match t.value {
-                    [] => false,
-                    [0, b, ..] => b & 0x80 != 0,
-                    [0xff, b, ..] => b & 0x80 == 0,
-                    _ => true,
-                },
-                tag::BIT_STRING => match t.value {
-                    [] => false,
-                    [0] => true,
-                    [unused, .., last] => *unused < 8 && last & ((1u8 << unused) - 1) == 0,
-                    [_] => false,
-                },
-                tag::OID => t.value.len() <= 39 && oid_well_formed(t.value),
+    /// Nesting beyond this (certificates nest about ten deep) is left to the strict parser.
+    const MAX_DEPTH: usize = 32;
+    // Per open level: the elements not yet read, whether they are a SET's, and the
+    // previous element of that SET. A fixed array: this runs for every certificate.
+    let mut levels: [(&[u8], bool, &[u8]); MAX_DEPTH] = [(&[], false, &[]); MAX_DEPTH];
+    levels[0] = (der, false, &[]);
+    let mut depth = 1;
+    while depth > 0 {
+        let (rest, in_set, prev) = levels[depth - 1];
+        if rest.is_empty() {
+            depth -= 1;
+            continue;
+        }
+        let Some((tag, value, after)) = canonical_header(rest) else {
+            return false;
+        };
+        let full = &rest[..rest.len() - after.len()];
+        // Tags outside what the `der` crate knows (UniversalString, …) it refuses.
+        let known = matches!(
+            tag,
+            0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e
+                | 0x30 | 0x31 | 0x40..=0xff
+        );
+        // SET OF elements in DER order: each no smaller than the one before.
+        if !known || (in_set && !prev.is_empty() && prev > full) {
+            return false;
+        }
+        levels[depth - 1] = (after, in_set, full);
+        let ok = match tag {
+            tag::BOOLEAN => matches!(value, [0x00] | [0xff]),
+            tag::INTEGER => match value {
+                [] => false,
+                [0, b, ..] => b & 0x80 != 0,
+                [0xff, b, ..] => b & 0x80 == 0,
                 _ => true,
-            };
-            if !ok {
+            },
+            tag::BIT_STRING => match value {
+                [] => false,
+                [0] => true,
+                [unused, .., last] => *unused < 8 && last & ((1u8 << unused) - 1) == 0,
+                [_] => false,
+            },
+            tag::OID => value.len() <= 39 && oid_well_formed(value),
+            _ => true,
+        };
+        if !ok {
+            return false;
+        }
+        if tag & 0x20 != 0 {
+            if depth == MAX_DEPTH {
                 return false;
             }
-            if t.tag & 0x20 != 0 {
-                if stack.len() >= 32 {
-                    return false;
-                }
-                stack.push((t.value, t.tag == tag::SET));
-            }
+            levels[depth] = (value, tag == tag::SET, &[]);
+            depth += 1;
         }
     }
     true
+}
+
+/// The next element of `data` as (tag, contents, what follows) when its header is DER's:
+/// a low tag number, a definite length in the fewest octets, within the data. `None`
+/// otherwise. No error text: [`is_canonical_der`] only needs yes or no, and it reads
+/// every element of every certificate.
+fn canonical_header(data: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = data.split_first()?;
+    if tag & 0x1f == 0x1f {
+        return None;
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        // 0x80 is BER's indefinite length; more than 4 octets is absurd here.
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let (octets, rest) = rest.split_at_checked(n)?;
+        let len = octets
+            .iter()
+            .fold(0usize, |len, &b| (len << 8) | usize::from(b));
+        if octets[0] == 0 || len < 0x80 {
+            return None;
+        }
+        (len, rest)
+    };
+    let (value, rest) = rest.split_at_checked(len)?;
+    Some((tag, value, rest))
 }
 
 /// The OIDs every certificate carries, by their DER contents, so that reading them costs a
@@ -478,6 +514,133 @@ mod tests {
                 "{bytes:02x?}"
             );
         }
+    }
+
+    /// The first version of [`is_canonical_der`], kept as the reference: a queue of every
+    /// pending constructed element, read with [`Reader`].
+    fn canonical_reference(der: &[u8]) -> bool {
+        let mut stack: Vec<(&[u8], bool)> = vec![(der, false)];
+        while let Some((data, in_set)) = stack.pop() {
+            let mut r = Reader::new(data, 0);
+            let mut prev: Option<&[u8]> = None;
+            while !r.is_empty() {
+                let Ok(t) = r.read() else { return false };
+                let known = matches!(
+                    t.tag,
+                    0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e
+                        | 0x30 | 0x31 | 0x40..=0xff
+                );
+                if !known || t.non_minimal_length || t.tag & 0x1f == 0x1f {
+                    return false;
+                }
+                if in_set {
+                    if prev.is_some_and(|p| p > t.full) {
+                        return false;
+                    }
+                    prev = Some(t.full);
+                }
+                let ok = match t.tag {
+                    tag::BOOLEAN => matches!(t.value, [0x00] | [0xff]),
+                    tag::INTEGER => match t.value {
+                        [] => false,
+                        [0, b, ..] => b & 0x80 != 0,
+                        [0xff, b, ..] => b & 0x80 == 0,
+                        _ => true,
+                    },
+                    tag::BIT_STRING => match t.value {
+                        [] => false,
+                        [0] => true,
+                        [unused, .., last] => *unused < 8 && last & ((1u8 << unused) - 1) == 0,
+                        [_] => false,
+                    },
+                    tag::OID => t.value.len() <= 39 && oid_well_formed(t.value),
+                    _ => true,
+                };
+                if !ok {
+                    return false;
+                }
+                if t.tag & 0x20 != 0 {
+                    stack.push((t.value, t.tag == tag::SET));
+                }
+            }
+        }
+        true
+    }
+
+    fn encode(tag: u8, content: &[u8], long_form: bool) -> Vec<u8> {
+        let mut out = vec![tag];
+        let n = content.len();
+        if n < 0x80 && !long_form {
+            out.push(n as u8);
+        } else if n < 0x100 {
+            out.extend([0x81, n as u8]);
+        } else {
+            out.extend([0x82, (n >> 8) as u8, n as u8]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// DER-like trees: primitives of the types the check looks into (some malformed, some
+    /// lengths in long form) inside SEQUENCEs, SETs and context tags, at most 5 wide and
+    /// 4 deep.
+    fn der_tree() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let leaf = (
+            prop::sample::select(vec![
+                0x01u8, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x17, 0x1c, 0x1f, 0x80,
+            ]),
+            prop::collection::vec(any::<u8>(), 0..6),
+            any::<bool>(),
+        )
+            .prop_map(|(tag, content, long)| encode(tag, &content, long && content.len() % 3 == 0));
+        leaf.prop_recursive(4, 64, 5, |inner| {
+            (
+                prop::sample::select(vec![0x30u8, 0x31, 0xa0, 0xa3]),
+                prop::collection::vec(inner, 0..5),
+                any::<bool>(),
+                any::<bool>(),
+            )
+                .prop_map(|(tag, mut children, sorted, long)| {
+                    if sorted {
+                        crate::sort::sort(&mut children);
+                    }
+                    encode(tag, &children.concat(), long && children.len() == 1)
+                })
+        })
+    }
+
+    proptest::proptest! {
+        /// The array-of-levels walk answers as the reference does, on trees and on the
+        /// same trees with one byte changed (lengths, tags and contents broken).
+        #[test]
+        fn canonical_check_agrees_with_the_reference(
+            tree in der_tree(),
+            at in proptest::prelude::any::<proptest::sample::Index>(),
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            proptest::prop_assert_eq!(is_canonical_der(&tree), canonical_reference(&tree));
+            let mut changed = tree.clone();
+            if !changed.is_empty() {
+                let i = at.index(changed.len());
+                changed[i] = byte;
+            }
+            proptest::prop_assert_eq!(is_canonical_der(&changed), canonical_reference(&changed));
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_left_to_the_strict_parser() {
+        let mut der = encode(0x02, &[1], false);
+        for _ in 0..40 {
+            der = encode(0x30, &der, false);
+        }
+        assert!(!is_canonical_der(&der));
+        let mut shallow = encode(0x02, &[1], false);
+        for _ in 0..20 {
+            shallow = encode(0x30, &shallow, false);
+        }
+        assert!(is_canonical_der(&shallow));
     }
 
     #[test]

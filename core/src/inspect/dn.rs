@@ -65,6 +65,23 @@ const ATTRIBUTE_NAMES: &[(&[u8], &str)] = &[
     ),
 ];
 
+/// The short name of an attribute type, by its OID's DER contents. Nearly every attribute
+/// is one of X.520's `2.5.4.n` (three octets), found without comparing slices.
+fn attribute_name(oid: &[u8]) -> Option<&'static str> {
+    if let [0x55, 0x04, _] = oid {
+        // The table lists X.520's attributes first.
+        return ATTRIBUTE_NAMES
+            .iter()
+            .take_while(|(o, _)| o.len() == 3)
+            .find(|(o, _)| o[2] == oid[2])
+            .map(|(_, n)| *n);
+    }
+    ATTRIBUTE_NAMES
+        .iter()
+        .find(|(o, _)| *o == oid)
+        .map(|(_, n)| *n)
+}
+
 /// Decode an ASN.1 character string by its tag. Returns the text and, when the bytes break
 /// the string type's rules, a description of the defect (the text is then a lossy rendering).
 /// Borrowed when the bytes are the text (UTF-8 and ASCII, nearly every name).
@@ -80,9 +97,23 @@ pub(crate) fn decode_string(tag_byte: u8, bytes: &[u8]) -> (Cow<'_, str>, Option
         },
         // PrintableString: A-Z a-z 0-9 space ' ( ) + , - . / : = ?
         0x13 => {
-            let ok = bytes
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b));
+            let ok = bytes.iter().all(|&b| {
+                b.is_ascii_alphanumeric()
+                    || matches!(
+                        b,
+                        b' ' | b'\''
+                            | b'('
+                            | b')'
+                            | b'+'
+                            | b','
+                            | b'-'
+                            | b'.'
+                            | b'/'
+                            | b':'
+                            | b'='
+                            | b'?'
+                    )
+            });
             let text = latin1(bytes);
             if ok {
                 (text, None)
@@ -280,10 +311,7 @@ pub(crate) fn render_name(
             let mut fields = Reader::inside(&atv);
             let oid = fields.expect(tag::OID, "attribute type")?;
             let value = fields.read()?;
-            let short = ATTRIBUTE_NAMES
-                .iter()
-                .find(|(o, _)| *o == oid.value)
-                .map(|(_, n)| *n);
+            let short = attribute_name(oid.value);
             // Only an attribute without a short name is shown by its OID.
             let key: std::borrow::Cow<'_, str> = match short {
                 Some(s) => s.into(),
@@ -479,7 +507,12 @@ mod tests {
         assert_eq!(ATTRIBUTE_NAMES.len(), dotted.len());
         for ((der, name), text) in ATTRIBUTE_NAMES.iter().zip(dotted) {
             assert_eq!(oid_string(der).as_deref(), Some(text), "{name}");
+            // The lookup's shortcut finds every entry, and only its own OID.
+            assert_eq!(attribute_name(der), Some(*name));
         }
+        assert_eq!(attribute_name(&[0x55, 0x04, 0x2b]), None); // 2.5.4.43, initials
+        assert_eq!(attribute_name(&[0x55, 0x04]), None);
+        assert_eq!(attribute_name(&[0x55, 0x04, 0x03, 0x01]), None);
     }
 
     #[test]

@@ -61,13 +61,14 @@ fn range_in(whole: &[u8], part: &[u8]) -> Range<usize> {
 }
 
 impl LinkFacts {
-    /// The facts of a parsed certificate.
-    pub(crate) fn of(p: &ParsedCert<'_>) -> LinkFacts {
+    /// The facts of a parsed certificate; its key identifiers move here (the report
+    /// keeps them as text).
+    pub(crate) fn take_from(p: &mut ParsedCert<'_>) -> LinkFacts {
         LinkFacts {
             subject: range_in(p.der, p.subject_der),
             issuer: range_in(p.der, p.issuer_der),
-            ski: p.subject_key_id.clone(),
-            aki: p.authority_key_id.clone(),
+            ski: p.subject_key_id.take(),
+            aki: p.authority_key_id.take(),
             self_issued: p.self_issued(),
         }
     }

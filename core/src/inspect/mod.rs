@@ -549,14 +549,14 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     for (i, block) in blocks.into_iter().enumerate() {
         let where_ = format!("PEM block {} (line {})", i + 1, block.line);
         // Only named in the "no certificate" error, when no block is a certificate.
-        if !pem::is_certificate_label(&block.label) {
-            labels.push(block.label.clone());
+        if !pem::is_certificate_label(block.label) {
+            labels.push(block.label.to_string());
         }
         if block.is_secret() {
             b.secret("privateKey", b.loc(format!("{where_}, {}", block.label)));
             continue;
         }
-        if !pem::is_certificate_label(&block.label) {
+        if !pem::is_certificate_label(block.label) {
             b.note(format!(
                 "{where_}: `{}` is not a certificate; skipped",
                 block.label

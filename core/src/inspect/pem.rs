@@ -7,9 +7,9 @@ use super::text::{decode_canonical, decode_compact, is_base64_byte};
 
 /// One `-----BEGIN X-----` … `-----END X-----` block.
 #[derive(Debug)]
-pub(crate) struct PemBlock {
-    /// The label (`CERTIFICATE`, `RSA PRIVATE KEY`, …).
-    pub label: String,
+pub(crate) struct PemBlock<'a> {
+    /// The label (`CERTIFICATE`, `RSA PRIVATE KEY`, …), borrowed from the input.
+    pub label: &'a str,
     /// 1-based line of the BEGIN line.
     pub line: usize,
     /// The decoded contents, or why they could not be decoded. Always `Ok(empty)` for
@@ -17,10 +17,10 @@ pub(crate) struct PemBlock {
     pub data: Result<Vec<u8>, InspectError>,
 }
 
-impl PemBlock {
+impl PemBlock<'_> {
     /// Whether the label names a private key (never decoded, never shown).
     pub fn is_secret(&self) -> bool {
-        is_secret_label(&self.label)
+        is_secret_label(self.label)
     }
 }
 
@@ -42,9 +42,8 @@ fn begin_label(line: &str) -> Option<&str> {
     if !line.as_bytes().contains(&b'-') {
         return None;
     }
-    let start = line.find("-----BEGIN ")? + "-----BEGIN ".len();
-    let rest = &line[start..];
-    let end = rest.find("-----")?;
+    let rest = after(line, "-----BEGIN ")?;
+    let end = find_marker(rest, "-----")?;
     Some(rest[..end].trim())
 }
 
@@ -52,10 +51,30 @@ fn end_label(line: &str) -> Option<&str> {
     if !line.as_bytes().contains(&b'-') {
         return None;
     }
-    let start = line.find("-----END ")? + "-----END ".len();
-    let rest = &line[start..];
-    let end = rest.find("-----").unwrap_or(rest.len());
+    let rest = after(line, "-----END ")?;
+    let end = find_marker(rest, "-----").unwrap_or(rest.len());
     Some(rest[..end].trim())
+}
+
+/// Where `marker` (which starts with `-`) first occurs in `line`: `str::find` without
+/// building a substring searcher for every line of a bundle (they cost more than the
+/// search on lines this short).
+fn find_marker(line: &str, marker: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes.get(from..)?.iter().position(|&b| b == b'-') {
+        let at = from + i;
+        if bytes[at..].starts_with(marker.as_bytes()) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// What follows the first `marker` in `line`.
+fn after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    find_marker(line, marker).map(|at| &line[at + marker.len()..])
 }
 
 /// Whether the text holds at least one BEGIN line.
@@ -103,21 +122,20 @@ impl<'a> Lines<'a> {
 
 /// Find every PEM block. Linear in the input: each line is looked at once, and a block's
 /// body at most twice (in bulk, then line by line when the bulk read finds anything odd).
-pub(crate) fn scan(text: &str) -> Vec<PemBlock> {
+pub(crate) fn scan(text: &str) -> Vec<PemBlock<'_>> {
     scan_with(text, true)
 }
 
-fn scan_with(text: &str, bulk: bool) -> Vec<PemBlock> {
+fn scan_with(text: &str, bulk: bool) -> Vec<PemBlock<'_>> {
     let mut blocks = Vec::new();
     let mut lines = Lines::new(text);
     while let Some((line_no, line)) = lines.next() {
         let Some(label) = begin_label(line) else {
             continue;
         };
-        let label = label.to_string();
-        let secret = is_secret_label(&label);
+        let secret = is_secret_label(label);
         let bulk = match lines.pos {
-            Some(start) if bulk && !secret => read_plain_body(text, start, &label),
+            Some(start) if bulk && !secret => read_plain_body(text, start, label),
             _ => None,
         };
         let data = match bulk {
@@ -126,7 +144,7 @@ fn scan_with(text: &str, bulk: bool) -> Vec<PemBlock> {
                 lines.number += newlines;
                 Ok(der)
             }
-            None => read_body_by_line(&mut lines, line_no, &label, secret),
+            None => read_body_by_line(&mut lines, line_no, label, secret),
         };
         blocks.push(PemBlock {
             label,
@@ -305,6 +323,17 @@ mod tests {
             blocks[1].data.as_ref().unwrap().is_empty(),
             "secret bodies are not decoded"
         );
+    }
+
+    proptest::proptest! {
+        /// The marker search is `str::find`, on lines made of dashes, marker pieces and
+        /// other text (multi-byte characters included).
+        #[test]
+        fn marker_search_is_str_find(line in "(-|--|-----|BEGIN |END |-----BEGIN |x|é| )*") {
+            for marker in ["-----BEGIN ", "-----END ", "-----"] {
+                proptest::prop_assert_eq!(find_marker(&line, marker), line.find(marker));
+            }
+        }
     }
 
     /// Reading in bulk gives exactly what reading line by line gives, on every shape of
