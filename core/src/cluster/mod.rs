@@ -8,6 +8,7 @@ mod issue;
 mod lifecycle;
 mod observe;
 pub mod operation;
+mod operation_de;
 mod pool;
 pub mod spec;
 mod timer;

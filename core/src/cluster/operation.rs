@@ -12,7 +12,8 @@ use crate::version::{KubernetesVersion, NodeImageVersion};
 use super::spec::NodePoolSpec;
 
 /// One operation on a cluster — the `az aks …` commands that matter for certificates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Deserialize: `operation_de` (one pass; serde's derive buffers an internally tagged enum).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(tag = "op", rename_all = "camelCase", deny_unknown_fields)]
 #[non_exhaustive]

@@ -120,7 +120,8 @@ pub struct KubeconfigHolder {
 }
 
 /// An operation at an instant.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Deserialize: `cluster::operation_de` (one pass; no buffering of the flattened operation).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(
     feature = "tsify",
     derive(tsify::Tsify),
@@ -135,12 +136,8 @@ pub struct ScheduledOperation {
     pub op: Operation,
     /// Who scheduled it; left out in hand-written scenarios (= `scheduled`). A replay of a
     /// timeline keeps the origin of each operation.
-    #[serde(default = "scheduled", skip_serializing_if = "is_scheduled")]
+    #[serde(skip_serializing_if = "is_scheduled")]
     pub origin: Origin,
-}
-
-fn scheduled() -> Origin {
-    Origin::Scheduled
 }
 
 fn is_scheduled(o: &Origin) -> bool {
