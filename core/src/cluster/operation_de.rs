@@ -21,7 +21,7 @@ use crate::time::{Duration, Instant};
 use crate::version::{KubernetesVersion, NodeImageVersion};
 
 /// Every key an operation may carry, for the unknown-field message.
-const OPERATION_FIELDS: &[&str] = &[
+const OPERATION_FIELDS: [&str; 12] = [
     "op",
     "kubernetesVersion",
     "controlPlaneOnly",
@@ -36,23 +36,18 @@ const OPERATION_FIELDS: &[&str] = &[
     "admin",
 ];
 
-/// The keys of a scheduled operation: `at`, `origin` and an operation's.
-const SCHEDULED_FIELDS: &[&str] = &[
-    "at",
-    "origin",
-    "op",
-    "kubernetesVersion",
-    "controlPlaneOnly",
-    "pool",
-    "nodeImage",
-    "count",
-    "outcome",
-    "duration",
-    "tags",
-    "holder",
-    "overwriteExisting",
-    "admin",
-];
+/// The keys of a scheduled operation: `at`, `origin`, then an operation's.
+const SCHEDULED_FIELDS: [&str; 14] = {
+    let mut fields = [
+        "at", "origin", "", "", "", "", "", "", "", "", "", "", "", "",
+    ];
+    let mut i = 0;
+    while i < OPERATION_FIELDS.len() {
+        fields[i + 2] = OPERATION_FIELDS[i];
+        i += 1;
+    }
+    fields
+};
 
 /// `pool`: a name for most operations, a whole pool for `addNodePool`, null where optional.
 enum PoolArg {
@@ -266,7 +261,7 @@ impl<'de> Deserialize<'de> for Operation {
                 let mut fields = Fields::default();
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     if !fields.read(&key, &mut map)? {
-                        return Err(de::Error::unknown_field(&key, OPERATION_FIELDS));
+                        return Err(de::Error::unknown_field(&key, &OPERATION_FIELDS));
                     }
                 }
                 fields.finish()
@@ -297,7 +292,7 @@ impl<'de> Deserialize<'de> for ScheduledOperation {
                         "origin" => put(&mut map, &mut origin, "origin")?,
                         other => {
                             if !fields.read(other, &mut map)? {
-                                return Err(de::Error::unknown_field(other, SCHEDULED_FIELDS));
+                                return Err(de::Error::unknown_field(other, &SCHEDULED_FIELDS));
                             }
                         }
                     }
