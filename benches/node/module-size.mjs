@@ -18,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const modules = [
   { name: 'calculator', profile: 'wasm-calculator', features: [], shipped: 'target/npm/akscert_bg.wasm' },
   { name: 'trust', profile: 'wasm-release', features: ['--features', 'trust'], shipped: 'target/npm/trust/akscert_trust_bg.wasm' },
-  { name: 'full', profile: 'wasm-release', features: ['--features', 'full'], shipped: 'target/npm/full/akscert_full_bg.wasm' },
+  { name: 'full', profile: 'wasm-full', features: ['--features', 'full'], shipped: 'target/npm/full/akscert_full_bg.wasm' },
 ];
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'inherit'] });
 

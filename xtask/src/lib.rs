@@ -11,7 +11,7 @@
 //! Steps: check (or install) the wasm-bindgen CLI of exactly the crate's pinned version,
 //! check for the wasm32 target (added with rustup when missing),
 //! `cargo build -p akscert-wasm --target wasm32-unknown-unknown --profile <the module's>`
-//! (`wasm-calculator` for the calculator, `wasm-release` for the others),
+//! (`wasm-calculator` for the calculator, `wasm-release` for trust, `wasm-full` for full),
 //! wasm-bindgen (`web` and `no-modules` glue; the `_bg.wasm` of both is checked to be one
 //! file), optionally wasm-opt from npm `binaryen` (never a system one), the layout, and
 //! the module's size raw and gzipped. Nothing is rebuilt when no input changed.
@@ -110,7 +110,7 @@ pub const FULL: Module = Module {
     out_name: "akscert_full",
     wasm_file: "akscert_full_bg.wasm",
     features: "full",
-    profile: "wasm-release",
+    profile: "wasm-full",
     page_global: "akscert_full",
     page_module_script: "akscert-full-module.js",
     page_module_var: "AKSCERT_FULL_WASM_BASE64",

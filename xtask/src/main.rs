@@ -8,7 +8,7 @@ const USAGE: &str = "\
 usage: cargo xtask build-wasm [--wasm-opt] [--force]
 
   build-wasm   build the three WebAssembly modules (calculator, trust and full; wasm32,
-               wasm-release), run wasm-bindgen (the CLI pinned to the crate's version;
+               profiles wasm-calculator, wasm-release, wasm-full), run wasm-bindgen (the CLI pinned to the crate's version;
                installed if missing), lay out the npm package in target/npm and the
                calculator page in target/www, and print each module's size raw and gzipped. Does nothing when no input changed.
   --wasm-opt   also run wasm-opt -Oz from npm binaryen (node_modules/.bin/wasm-opt)
