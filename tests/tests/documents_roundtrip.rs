@@ -82,14 +82,7 @@ fn facts_of(c: &ScenarioCluster, now: Instant, offsets: [Option<i64>; 4]) -> Clu
             .iter()
             .enumerate()
             .map(|(i, p)| PoolFacts {
-                name: p.name.clone(),
-                mode: p.mode,
-                os: p.os,
-                count: p.count,
-                kubernetes_version: p.kubernetes_version,
-                node_image: p.node_image.clone(),
-                snapshot: p.snapshot.clone(),
-                tags: p.tags.clone(),
+                spec: p.clone(),
                 created: None,
                 last_upgrade: None,
                 last_reimage: if i == 0 { at(reimage) } else { None },

@@ -11,6 +11,7 @@ pub mod operation;
 mod operation_de;
 mod pool;
 pub mod spec;
+pub(crate) mod spec_de;
 mod timer;
 
 use std::cell::Cell;

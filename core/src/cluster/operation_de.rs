@@ -16,6 +16,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use super::Origin;
 use super::operation::{Operation, OperationKind, RotateOutcome};
 use super::spec::NodePoolSpec;
+use super::spec_de::{KnownKey, put};
 use crate::engine::scenario::ScheduledOperation;
 use crate::time::{Duration, Instant};
 use crate::version::{KubernetesVersion, NodeImageVersion};
@@ -105,22 +106,10 @@ struct Fields {
     admin: Option<bool>,
 }
 
-/// Read one value into `slot`, refusing a key given twice.
-fn put<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    key: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(key));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
 impl Fields {
-    /// Read the value of `key` if it is an operation's; `Ok(false)` when it is not.
-    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
+    /// Read the value of `key`, one of [`OPERATION_FIELDS`] (the caller's `KnownKey`
+    /// refuses any other before its value is reached).
+    fn read<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
         match key {
             "op" => put(map, &mut self.op, "op")?,
             "kubernetesVersion" => put(map, &mut self.kubernetes_version, "kubernetesVersion")?,
@@ -134,9 +123,9 @@ impl Fields {
             "holder" => put(map, &mut self.holder, "holder")?,
             "overwriteExisting" => put(map, &mut self.overwrite_existing, "overwriteExisting")?,
             "admin" => put(map, &mut self.admin, "admin")?,
-            _ => return Ok(false),
+            _ => return Err(de::Error::unknown_field(key, &OPERATION_FIELDS)),
         }
-        Ok(true)
+        Ok(())
     }
 
     /// The operation the fields make, or why they make none.
@@ -259,10 +248,8 @@ impl<'de> Deserialize<'de> for Operation {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Operation, A::Error> {
                 let mut fields = Fields::default();
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if !fields.read(&key, &mut map)? {
-                        return Err(de::Error::unknown_field(&key, &OPERATION_FIELDS));
-                    }
+                while let Some(key) = map.next_key_seed(KnownKey(&OPERATION_FIELDS))? {
+                    fields.read(key, &mut map)?;
                 }
                 fields.finish()
             }
@@ -286,14 +273,12 @@ impl<'de> Deserialize<'de> for ScheduledOperation {
                 let mut at: Option<Instant> = None;
                 let mut origin: Option<Origin> = None;
                 let mut fields = Fields::default();
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match &*key {
+                while let Some(key) = map.next_key_seed(KnownKey(&SCHEDULED_FIELDS))? {
+                    match key {
                         "at" => put(&mut map, &mut at, "at")?,
                         "origin" => put(&mut map, &mut origin, "origin")?,
-                        other => {
-                            if !fields.read(other, &mut map)? {
-                                return Err(de::Error::unknown_field(other, &SCHEDULED_FIELDS));
-                            }
+                        operation_key => {
+                            fields.read(operation_key, &mut map)?;
                         }
                     }
                 }

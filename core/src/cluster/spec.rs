@@ -77,10 +77,11 @@ pub enum PoolMode {
     User,
 }
 
-/// A node pool as created.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A node pool as created. Read by hand (`spec_de.rs`: unknown fields refused, each key
+/// read once), so that the expiry report's pool facts can embed it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct NodePoolSpec {
     /// Pool name (Linux: 1–12, Windows: 1–6 lowercase letters and digits, starting with a
     /// letter).
@@ -109,7 +110,7 @@ pub struct NodePoolSpec {
     pub tags: BTreeMap<String, String>,
 }
 
-fn default_count() -> u32 {
+pub(super) fn default_count() -> u32 {
     3
 }
 

@@ -77,6 +77,14 @@ impl<'o> Builder<'o> {
         self.attention.push(a.into());
     }
 
+    /// Make room for `certificates` more certificates in each per-certificate list.
+    pub(crate) fn reserve(&mut self, certificates: usize) {
+        let n = certificates.min(MAX_CERTIFICATES);
+        self.doc.certificates.reserve(n);
+        self.doc.raw.reserve(n);
+        self.facts.reserve(n);
+    }
+
     pub(crate) fn loc(&self, where_: impl std::fmt::Display) -> String {
         if self.prefix.is_empty() {
             where_.to_string()

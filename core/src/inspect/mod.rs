@@ -543,6 +543,13 @@ pub(crate) fn read_text(t: &str, kind: InputKind, b: &mut Builder<'_>) -> Result
 
 fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let blocks = pem::scan(t);
+    // One allocation for each per-certificate list, not a doubling series of copies.
+    b.reserve(
+        blocks
+            .iter()
+            .filter(|block| pem::is_certificate_label(block.label))
+            .count(),
+    );
     let mut labels: Vec<String> = Vec::new();
     let mut first_err: Option<InspectError> = None;
     let mut n_cert = 0usize;

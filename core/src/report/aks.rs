@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{ClusterFacts, PoolFacts};
-use crate::cluster::PoolMode;
+use crate::cluster::{NodePoolSpec, PoolMode};
 use crate::document::API_VERSION;
 use crate::document::ErrorBody;
 use crate::explain;
@@ -539,14 +539,16 @@ fn pool_facts(
         node_image.clone()
     });
     Ok(PoolFacts {
-        name,
-        mode,
-        os,
-        count,
-        kubernetes_version,
-        node_image,
-        snapshot,
-        tags: p.tags.clone(),
+        spec: NodePoolSpec {
+            name,
+            mode,
+            os,
+            count,
+            kubernetes_version,
+            node_image,
+            snapshot,
+            tags: p.tags.clone(),
+        },
         created: None,
         last_upgrade: None,
         last_reimage: None,

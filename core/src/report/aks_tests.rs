@@ -98,24 +98,33 @@ fn az_list_output_maps_to_report_facts() {
         panic!("{:?}", f.node_pools)
     };
     assert_eq!(
-        (system.name.as_str(), system.mode, system.os, system.count),
+        (
+            system.spec.name.as_str(),
+            system.spec.mode,
+            system.spec.os,
+            system.spec.count
+        ),
         ("system", Some(PoolMode::System), Os::Linux, 3)
     );
     assert_eq!(
-        system.node_image.as_ref().map(NodeImageVersion::as_str),
+        system
+            .spec
+            .node_image
+            .as_ref()
+            .map(NodeImageVersion::as_str),
         Some("AKSUbuntu-2204gen2containerd-202510.03.0")
     );
-    assert!(system.tags.is_empty(), "`tags: null` is no tags");
+    assert!(system.spec.tags.is_empty(), "`tags: null` is no tags");
     assert_eq!(
-        (win.mode, win.os, win.count),
+        (win.spec.mode, win.spec.os, win.spec.count),
         (Some(PoolMode::User), Os::Windows, 2)
     );
     assert_eq!(
-        win.kubernetes_version,
+        win.spec.kubernetes_version,
         Some(KubernetesVersion::parse("1.29.7").unwrap()),
         "orchestratorVersion when there is no currentOrchestratorVersion"
     );
-    assert_eq!(win.tags.get("team").map(String::as_str), Some("x"));
+    assert_eq!(win.spec.tags.get("team").map(String::as_str), Some("x"));
 }
 
 #[test]
@@ -346,10 +355,13 @@ fn node_pool_snapshots_images_and_counts_are_read_or_noted() {
         .remove("count");
     let e = one(c, AksAssumptions::default());
     let f = facts(&e);
-    assert_eq!(f.node_pools[0].snapshot, f.node_pools[0].node_image);
-    assert!(f.node_pools[0].snapshot.is_some());
-    assert_eq!(f.node_pools[1].node_image, None);
-    assert_eq!(f.node_pools[1].count, 0);
+    assert_eq!(
+        f.node_pools[0].spec.snapshot,
+        f.node_pools[0].spec.node_image
+    );
+    assert!(f.node_pools[0].spec.snapshot.is_some());
+    assert_eq!(f.node_pools[1].spec.node_image, None);
+    assert_eq!(f.node_pools[1].spec.count, 0);
     for expected in [
         "node pool system was created from a snapshot; its node image AKSUbuntu-2204gen2containerd-202510.03.0 is taken as the snapshot's",
         "node pool win: no count in the JSON; assumed 0 nodes",
@@ -365,7 +377,7 @@ fn node_pool_snapshots_images_and_counts_are_read_or_noted() {
         let mut c = shop_prod();
         c["agentPoolProfiles"][1]["count"] = given;
         let e = one(c, AksAssumptions::default());
-        assert_eq!(facts(&e).node_pools[1].count, 0);
+        assert_eq!(facts(&e).node_pools[1].spec.count, 0);
         let expected = format!(
             "node pool win: count {shown} in the JSON is not a node count (a whole number, 0 or more); assumed 0 nodes"
         );

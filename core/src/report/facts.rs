@@ -2,19 +2,20 @@
 //! the history they imply, replayed through the engine so that a report and a simulation
 //! can never disagree.
 
-use std::collections::BTreeMap;
+use std::fmt;
 
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::cluster::{NodePoolSpec, Operation, Origin, PoolMode, RotateOutcome};
+use crate::cluster::spec_de::{KnownKey, NODE_POOL_FIELDS, PoolFields, put};
+use crate::cluster::{NodePoolSpec, Operation, Origin, RotateOutcome};
 use crate::engine::{
     API_VERSION, DurationRange, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,
     ScheduledOperation,
 };
-use crate::inventory::Os;
 use crate::policy::Policy;
 use crate::time::Instant;
-use crate::version::{KubernetesVersion, NodeImageVersion};
+use crate::version::KubernetesVersion;
 
 /// What is known about a cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,34 +54,17 @@ pub struct ClusterFacts {
     pub kubeconfigs: Vec<KubeconfigHolder>,
 }
 
-/// What is known about a node pool.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What is known about a node pool: the pool as it is now (its fields at the top level of
+/// the JSON, as in a scenario's `nodePools`), and the dates of how it got there. Read by
+/// hand (below): serde's `flatten` would accept any misspelt field silently.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct PoolFacts {
-    /// Pool name.
-    pub name: String,
-    /// System or User.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<PoolMode>,
-    /// Node OS.
-    #[serde(default)]
-    pub os: Os,
-    /// Node count now.
-    #[serde(default = "three")]
-    pub count: u32,
-    /// Kubernetes version now (default: the control plane's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kubernetes_version: Option<KubernetesVersion>,
-    /// Node image version now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_image: Option<NodeImageVersion>,
-    /// The image of the snapshot the pool uses, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snapshot: Option<NodeImageVersion>,
-    /// Tags now.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    /// The pool now: name, mode, OS, node count, Kubernetes version (default: the control
+    /// plane's), node image, snapshot, tags.
+    #[serde(flatten)]
+    pub spec: NodePoolSpec,
     /// When the pool was added, if after the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<Instant>,
@@ -92,22 +76,60 @@ pub struct PoolFacts {
     pub last_reimage: Option<Instant>,
 }
 
-fn three() -> u32 {
-    3
+/// The keys of pool facts: a node pool's, then the three dates.
+const POOL_FACTS_FIELDS: [&str; NODE_POOL_FIELDS.len() + 3] = {
+    let mut fields = [""; NODE_POOL_FIELDS.len() + 3];
+    let mut i = 0;
+    while i < NODE_POOL_FIELDS.len() {
+        fields[i] = NODE_POOL_FIELDS[i];
+        i += 1;
+    }
+    fields[i] = "created";
+    fields[i + 1] = "lastUpgrade";
+    fields[i + 2] = "lastReimage";
+    fields
+};
+
+impl<'de> Deserialize<'de> for PoolFacts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FactsVisitor;
+        impl<'de> Visitor<'de> for FactsVisitor {
+            type Value = PoolFacts;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct PoolFacts")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PoolFacts, A::Error> {
+                let (mut created, mut last_upgrade, mut last_reimage) = (None, None, None);
+                let mut pool = PoolFields::default();
+                while let Some(key) = map.next_key_seed(KnownKey(&POOL_FACTS_FIELDS))? {
+                    match key {
+                        "created" => put(&mut map, &mut created, "created")?,
+                        "lastUpgrade" => put(&mut map, &mut last_upgrade, "lastUpgrade")?,
+                        "lastReimage" => put(&mut map, &mut last_reimage, "lastReimage")?,
+                        pool_key => {
+                            pool.read(pool_key, &mut map)?;
+                        }
+                    }
+                }
+                Ok(PoolFacts {
+                    spec: pool.finish()?,
+                    created: created.flatten(),
+                    last_upgrade: last_upgrade.flatten(),
+                    last_reimage: last_reimage.flatten(),
+                })
+            }
+        }
+        d.deserialize_struct("PoolFacts", &POOL_FACTS_FIELDS, FactsVisitor)
+    }
 }
 
 impl PoolFacts {
+    /// The pool as a scenario creates it: its Kubernetes version defaults to the control
+    /// plane's `version`.
     fn spec(&self, version: KubernetesVersion) -> NodePoolSpec {
-        NodePoolSpec {
-            name: self.name.clone(),
-            mode: self.mode,
-            os: self.os,
-            count: self.count,
-            kubernetes_version: Some(self.kubernetes_version.unwrap_or(version)),
-            node_image: self.node_image.clone(),
-            snapshot: self.snapshot.clone(),
-            tags: self.tags.clone(),
-        }
+        let mut spec = self.spec.clone();
+        spec.kubernetes_version.get_or_insert(version);
+        spec
     }
 }
 
@@ -129,6 +151,7 @@ impl ClusterFacts {
     /// it (the seed: "upgrade the control plane and node pool").
     fn upgraded_with_control_plane(&self, p: &PoolFacts) -> Option<Instant> {
         let behind = p
+            .spec
             .kubernetes_version
             .is_some_and(|pv| pv < self.kubernetes_version);
         self.last_upgrade.filter(|_| !behind)
@@ -144,10 +167,10 @@ impl ClusterFacts {
             .iter()
             .filter(|p| p.last_upgrade.is_none())
             .filter_map(|p| {
-                let pv = p.kubernetes_version.filter(|pv| *pv < self.kubernetes_version)?;
+                let pv = p.spec.kubernetes_version.filter(|pv| *pv < self.kubernetes_version)?;
                 Some(format!(
                     "node pool {} runs Kubernetes {pv}, older than the control plane's {}: assumed not upgraded with it on {} (give the pool's lastUpgrade if it was upgraded)",
-                    p.name,
+                    p.spec.name,
                     self.kubernetes_version,
                     upgraded.date_string()
                 ))
@@ -185,8 +208,8 @@ impl ClusterFacts {
                 ops.push((
                     at,
                     Operation::NodePoolUpgrade {
-                        pool: p.name.clone(),
-                        kubernetes_version: p.kubernetes_version.unwrap_or(v),
+                        pool: p.spec.name.clone(),
+                        kubernetes_version: p.spec.kubernetes_version.unwrap_or(v),
                     },
                 ));
             }
@@ -194,7 +217,7 @@ impl ClusterFacts {
                 ops.push((
                     at,
                     Operation::NodeImageUpgrade {
-                        pool: Some(p.name.clone()),
+                        pool: Some(p.spec.name.clone()),
                         node_image: None,
                     },
                 ));
@@ -257,5 +280,49 @@ impl ClusterFacts {
             }],
             ..probe
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(json: &str) -> Result<PoolFacts, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn pool_facts_are_a_pool_with_its_dates_beside_it() {
+        let json = r#"{"name":"np1","mode":"User","os":"Linux","count":2,"kubernetesVersion":"1.29.4","tags":{"env":"prod"},"created":"2024-01-02T00:00:00Z","lastUpgrade":"2025-03-04T00:00:00Z","lastReimage":"2025-06-07T00:00:00Z"}"#;
+        let p = read(json).expect("pool facts");
+        assert_eq!((p.spec.name.as_str(), p.spec.count), ("np1", 2));
+        assert_eq!(
+            p.last_reimage.map(|t| t.date_string()),
+            Some("2025-06-07".into())
+        );
+        // Written back the same, in the same order: the pool's fields, then the dates.
+        assert_eq!(serde_json::to_string(&p).expect("writes"), json);
+        // The keys may come in any order; the pool's defaults hold.
+        let p = read(r#"{"lastUpgrade":null,"name":"np2"}"#).expect("pool facts");
+        assert_eq!((p.spec.count, p.last_upgrade), (3, None));
+        let v = KubernetesVersion::parse("1.30.1").expect("a version");
+        assert_eq!(p.spec(v).kubernetes_version, Some(v), "the control plane's");
+    }
+
+    #[test]
+    fn a_misspelt_pool_fact_is_refused_by_name() {
+        let e = read(r#"{"name":"np1","lastUpgraded":"2025-03-04T00:00:00Z"}"#).expect_err("typo");
+        assert!(
+            e.starts_with(
+                "unknown field `lastUpgraded`, expected one of `name`, `mode`, `os`, `count`, \
+                 `kubernetesVersion`, `nodeImage`, `snapshot`, `tags`, `created`, \
+                 `lastUpgrade`, `lastReimage`"
+            ),
+            "{e}"
+        );
+        let e = read(r#"{"created":"2024-01-02T00:00:00Z"}"#).expect_err("no name");
+        assert!(e.starts_with("missing field `name`"), "{e}");
+        let e = read(r#"{"name":"a","created":null,"created":null}"#).expect_err("twice");
+        assert!(e.starts_with("duplicate field `created`"), "{e}");
     }
 }
