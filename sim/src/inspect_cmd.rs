@@ -13,6 +13,7 @@ use akscert_core::inspect::{
     SetItem, Status, ValidityReport,
 };
 use akscert_core::{Duration, Instant};
+use akscert_sim::render::name_of;
 use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
 
@@ -183,13 +184,6 @@ fn status_text(s: Status) -> &'static str {
     }
 }
 
-fn role_text<T: serde::Serialize>(r: &T) -> String {
-    serde_json::to_value(r)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn cut(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_string()
@@ -212,7 +206,7 @@ fn cert_row(out: &mut String, c: &CertificateReport) {
         out,
         "  {:>3}  {:<24} {:<34} {:<20} {:<20} {:>7}  {st}{}{st:#}",
         c.index,
-        role_text(&c.role),
+        name_of(&c.role),
         cut(&c.subject.dn, 34),
         cut(&c.issuer.dn, 20),
         c.not_after,
@@ -252,7 +246,7 @@ fn validity_row(out: &mut String, v: &ValidityReport) {
         out,
         "  {:>3}  {:<24} {:<34} {:<20} {:<20} {:>7}  {st}{}{st:#}",
         v.index,
-        role_text(&v.role),
+        name_of(&v.role),
         cut(&label, 34),
         cut(v.issuer.as_deref().unwrap_or(""), 20),
         v.not_after
@@ -265,7 +259,7 @@ fn validity_row(out: &mut String, v: &ValidityReport) {
         out,
         "       {DIM}{} ({}){DIM:#}",
         v.location,
-        role_text(&v.tool)
+        name_of(&v.tool)
     );
     if let Some(d) = &v.detail {
         let _ = writeln!(out, "       {d}");
@@ -489,7 +483,7 @@ fn render_human(set: &InspectionSet) -> String {
                     out,
                     "{BOLD}== {} ({}) =={BOLD:#}",
                     item.source,
-                    role_text(&i.input_kind)
+                    name_of(&i.input_kind)
                 );
                 render_inspection(&mut out, i);
             }

@@ -239,6 +239,6 @@ pub(crate) fn esc(s: &str) -> String {
 }
 
 /// The camelCase JSON name of a unit enum value (core's [`akscert_core::wire_name`]).
-pub(crate) fn name_of<T: Serialize>(v: &T) -> &'static str {
+pub fn name_of<T: Serialize>(v: &T) -> &'static str {
     akscert_core::wire_name(v).unwrap_or_default()
 }
