@@ -338,6 +338,18 @@ pub fn kscr_label_key(p: &Policy) -> &str {
         .map_or(p.kscr_label.as_str(), |(k, _)| k)
 }
 
+/// The label's value on a node with KSCR on (`cluster`).
+pub fn kscr_label_value(p: &Policy) -> &str {
+    p.kscr_label.split_once('=').map_or("", |(_, v)| v)
+}
+
+/// The column `kubectl get nodes -L <key>` prints the label under: the key's last path
+/// segment in upper case (`KUBELET-SERVING-CA`).
+pub fn kscr_label_column(p: &Policy) -> String {
+    let key = kscr_label_key(p);
+    key.rsplit('/').next().unwrap_or(key).to_ascii_uppercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +375,8 @@ mod tests {
             kscr_label_key(&p),
             "kubernetes.azure.com/kubelet-serving-ca"
         );
+        assert_eq!(kscr_label_value(&p), "cluster");
+        assert_eq!(kscr_label_column(&p), "KUBELET-SERVING-CA");
         assert_eq!(autorotation_cutoff(&p), "after March 2022");
         let january = Policy {
             autorotation_after: Instant::parse("2023-01-01").unwrap_or(Instant::MIN),
@@ -375,5 +389,12 @@ mod tests {
         };
         assert_eq!(autorotation_cutoff(&mid), "on or after 2022-06-15");
         assert!(self_signed_serving(&p, Some(KscrOff::BelowMinVersion)).contains("below 1.27"));
+        let label = Policy {
+            kscr_label: "example.com/serving=yes".into(),
+            ..Policy::default()
+        };
+        assert_eq!(kscr_label_key(&label), "example.com/serving");
+        assert_eq!(kscr_label_value(&label), "yes");
+        assert_eq!(kscr_label_column(&label), "SERVING");
     }
 }

@@ -12,7 +12,7 @@ use akscert_core::inspect::{
     self, CertificateReport, InspectError, InspectOptions, Inspection, InspectionSet, PartError,
     SetItem, Status, ValidityReport,
 };
-use akscert_core::{Duration, Instant};
+use akscert_core::{Duration, Instant, Policy, explain};
 use akscert_sim::render::name_of;
 use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
@@ -371,6 +371,8 @@ fn render_inspection(out: &mut String, i: &Inspection) {
         }
     }
     if !i.nodes.is_empty() {
+        // The CLI inspects under AKS's defaults: the label is the default policy's.
+        let policy = Policy::default();
         let _ = writeln!(
             out,
             "  {BOLD}{:<36} {:<10} {:<12} {:<10} SERVING-CERT-ROTATION{BOLD:#}",
@@ -385,9 +387,9 @@ fn render_inspection(out: &mut String, i: &Inspection) {
                 n.node_pool.as_deref().unwrap_or("-"),
                 n.version,
                 match n.serving_rotation {
-                    Some(true) => "on (kubelet-serving-ca=cluster)",
-                    Some(false) => "off (self-signed serving certificate)",
-                    None => "not shown (add -L kubernetes.azure.com/kubelet-serving-ca)",
+                    Some(true) => format!("on ({})", policy.kscr_label),
+                    Some(false) => "off (self-signed serving certificate)".to_string(),
+                    None => format!("not shown (add -L {})", explain::kscr_label_key(&policy)),
                 }
             );
         }

@@ -361,8 +361,14 @@ fn explanations_and_az_facts_follow_the_policy() {
 
 /// Core's sources without comments and without `#[cfg(test)]` modules or test files.
 fn core_code() -> Vec<(String, String)> {
+    code_under(&["core/src"])
+}
+
+/// Each non-test source file (Rust, JS, HTML) under the workspace directories `dirs`, with
+/// its comments and `#[cfg(test)]` part left out.
+fn code_under(dirs: &[&str]) -> Vec<(String, String)> {
     fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
-        for entry in std::fs::read_dir(dir).expect("core/src is readable") {
+        for entry in std::fs::read_dir(dir).expect("the source directory is readable") {
             let path = entry.expect("dir entry").path();
             if path.is_dir() {
                 walk(&path, out);
@@ -370,7 +376,8 @@ fn core_code() -> Vec<(String, String)> {
             }
             let name = path.to_string_lossy().to_string();
             // Test files hold the defaults on purpose.
-            if !name.ends_with(".rs") || name.ends_with("tests.rs") {
+            let source = [".rs", ".js", ".html"].iter().any(|e| name.ends_with(e));
+            if !source || name.ends_with("tests.rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source is UTF-8");
@@ -385,11 +392,11 @@ fn core_code() -> Vec<(String, String)> {
             out.push((name, code));
         }
     }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut out = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src"),
-        &mut out,
-    );
+    for dir in dirs {
+        walk(&root.join(dir), &mut out);
+    }
     out
 }
 
@@ -400,6 +407,8 @@ fn each_rule_value_is_written_once_in_core() {
     for needle in [
         "aks-disable-kubelet-serving-certificate-rotation",
         "kubernetes.azure.com/kubelet-serving-ca",
+        "kubelet-serving-ca=cluster",
+        "KUBELET-SERVING-CA",
         "date(2022, 4, 1)",
         "date(2027, 4, 1)",
         "0.8,",
@@ -422,6 +431,32 @@ fn each_rule_value_is_written_once_in_core() {
         assert!(
             places.len() <= 1 && places.iter().all(|f| f.ends_with("policy.rs")),
             "`{needle}` is written outside policy.rs: {places:?}"
+        );
+    }
+}
+
+/// The tag and the label are AKS's, so they are the policy's: the CLI and the page
+/// (which print them and read `kubectl -L` columns) take them from core, never restate them.
+#[test]
+fn tag_and_label_strings_are_written_only_in_the_policy() {
+    let code = code_under(&["core/src", "sim/src", "wasm/src", "wasm/www"]);
+    assert!(
+        code.iter().any(|(f, _)| f.ends_with("calc.js")),
+        "wasm/www was found"
+    );
+    for needle in [
+        "aks-disable-kubelet-serving-certificate-rotation",
+        "kubelet-serving-ca",
+        "KUBELET-SERVING-CA",
+    ] {
+        let places: Vec<&str> = code
+            .iter()
+            .filter(|(_, c)| c.contains(needle))
+            .map(|(f, _)| f.as_str())
+            .collect();
+        assert!(
+            places.iter().all(|f| f.ends_with("core/src/policy.rs")),
+            "`{needle}` is written outside core's policy.rs: {places:?}"
         );
     }
 }

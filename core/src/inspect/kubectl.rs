@@ -177,6 +177,8 @@ fn pool_from_name(name: &str) -> Option<String> {
 #[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     const FIXED: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
+    // The policy's KSCR label, as `kubectl -L` shows it.
+    let kscr_column = crate::explain::kscr_label_column(b.policy());
     let mut header: Option<Vec<(String, usize)>> = None;
     for (n, line) in numbered_lines(t) {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -213,7 +215,9 @@ pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectErro
             }
         }
         let name = get("NAME");
-        let serving_rotation = labels.get("KUBELET-SERVING-CA").map(|v| v == "cluster");
+        let serving_rotation = labels
+            .get(&kscr_column)
+            .map(|v| v == crate::explain::kscr_label_value(b.policy()));
         let node_pool = labels
             .get("AGENTPOOL")
             .filter(|v| !v.is_empty())

@@ -468,9 +468,9 @@ pub struct NodeRow {
     pub node_pool: Option<String>,
     /// Label columns by header (`KUBELET-SERVING-CA`, `AGENTPOOL`, …); empty cells are `""`.
     pub labels: BTreeMap<String, String>,
-    /// Whether kubelet serving certificate rotation is on (label
-    /// `kubernetes.azure.com/kubelet-serving-ca=cluster`); `null` when that column was not
-    /// requested.
+    /// Whether kubelet serving certificate rotation is on (the policy's `kscrLabel`, by
+    /// default `kubernetes.azure.com/kubelet-serving-ca=cluster`); `null` when that column
+    /// was not requested.
     pub serving_rotation: Option<bool>,
 }
 
