@@ -5,7 +5,8 @@
 //   node benches/node/x509-peer.mjs [--pem FILE] [--seconds N] [--no-native]
 //
 // 1. Cold start: a fresh Node process imports the calculator module (`akscert`), instantiates
-//    it and inspects one certificate; node:crypto and @peculiar/x509 do the same.
+//    it and inspects one certificate; node:crypto and @peculiar/x509 do the same. Then the
+//    calculator's cold start phase by phase, with V8's lazy compilation and without.
 // 2. The X.509 fields job, one call per bundle: PEM → notBefore, notAfter, subject CN,
 //    issuer CN, isCA, SHA-256 for every certificate, on the system CA bundle and on the
 //    Kubernetes PKI of ../shared/corpus/k8s-pki (when present). Each face's rows are first
@@ -130,6 +131,42 @@ if (peculiar) {
   console.log(`  @peculiar/x509 (with reflect-metadata): ${coldPeculiar.toFixed(1)} ms`);
 }
 console.log(`  node:crypto X509Certificate: ${coldNode.toFixed(1)} ms; akscert / node:crypto = ${(coldAkscert / coldNode).toFixed(2)}\n`);
+
+// Where the calculator's cold start goes, phase by phase in fresh processes (median of 7
+// per phase): importing the glue, reading the module, V8 compiling it (validation; code is
+// compiled lazily, function by function, when first called), instantiating it, the first
+// inspection and a second one. Then the same with V8 compiling every function up front
+// (`--no-wasm-lazy-compilation`, a diagnostic only: the package sets no V8 flags), which
+// shows how much of the first call is compiling the code it reaches.
+function coldPhases(flags) {
+  const glueUrl = pathToFileURL(path.join(root, 'target/npm/akscert.js')).href;
+  const wasmPath = path.join(root, 'target/npm/akscert_bg.wasm');
+  const script = `import { readFileSync } from 'node:fs';
+    const pem = ${JSON.stringify(onePem)}; const req = { input: pem, now: '2026-11-28T00:00:00Z' };
+    const t0 = performance.now(); const glue = await import(${JSON.stringify(glueUrl)});
+    const t1 = performance.now(); const bytes = readFileSync(${JSON.stringify(wasmPath)});
+    const t2 = performance.now(); const module = new WebAssembly.Module(bytes);
+    const t3 = performance.now(); glue.initSync({ module });
+    const t4 = performance.now(); if (!glue.inspectBundle(req).notAfter[0]) throw new Error('no result');
+    const t5 = performance.now(); glue.inspectBundle(req);
+    const t6 = performance.now();
+    console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5]));`;
+  const runs = [];
+  for (let i = 0; i < 7; i++) {
+    runs.push(JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
+  }
+  return runs[0].map((_, k) => {
+    const v = runs.map((r) => r[k]).sort((a, b) => a - b);
+    return v[Math.floor(v.length / 2)];
+  });
+}
+const phaseNames = ['import glue', 'read module', 'compile', 'instantiate', 'first inspectBundle', 'second'];
+const lazy = coldPhases([]);
+const eager = coldPhases(['--no-wasm-lazy-compilation']);
+console.log('cold start by phase, ms (median of 7 fresh processes each): V8 default (lazy) | every function compiled up front');
+phaseNames.forEach((n, k) => console.log(`  ${n.padEnd(20)} ${lazy[k].toFixed(2).padStart(7)} | ${eager[k].toFixed(2).padStart(7)}`));
+console.log(`  → the first call's own work is about ${eager[4].toFixed(1)} ms; the rest of its ${lazy[4].toFixed(1)} ms is V8 compiling the functions it reaches\n`);
+
 
 const api = await import(pathToFileURL(pkgEntry).href);
 
