@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionError {
     /// Not `MAJOR.MINOR` or `MAJOR.MINOR.PATCH` (an optional leading `v` is accepted).
-    #[error("`{text}` is not a Kubernetes version (expected e.g. 1.27 or 1.27.3)")]
+    #[error("`{text}` is not a Kubernetes version (expected e.g. 1.30 or 1.30.4)")]
     Kubernetes {
         /// The offending text.
         text: String,

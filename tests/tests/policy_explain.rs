@@ -435,10 +435,11 @@ fn each_rule_value_is_written_once_in_core() {
     }
 }
 
-/// The tag and the label are AKS's, so they are the policy's: the CLI and the page
-/// (which print them and read `kubectl -L` columns) take them from core, never restate them.
+/// The tag, the label and the KSCR version floor are AKS's, so they are the policy's: the
+/// CLI and the page (which print them and read `kubectl -L` columns) take them from core,
+/// never restate them.
 #[test]
-fn tag_and_label_strings_are_written_only_in_the_policy() {
+fn tag_label_and_version_floor_are_written_only_in_the_policy() {
     let code = code_under(&["core/src", "sim/src", "wasm/src", "wasm/www"]);
     assert!(
         code.iter().any(|(f, _)| f.ends_with("calc.js")),
@@ -448,6 +449,7 @@ fn tag_and_label_strings_are_written_only_in_the_policy() {
         "aks-disable-kubelet-serving-certificate-rotation",
         "kubelet-serving-ca",
         "KUBELET-SERVING-CA",
+        "1.27",
     ] {
         let places: Vec<&str> = code
             .iter()

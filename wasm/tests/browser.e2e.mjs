@@ -211,6 +211,8 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     assert.match(await page.textContent('#wi-commands'), /az aks get-credentials --resource-group rg-prod --name prod --overwrite-existing/);
     assert.ok(await page.$$eval('#timeline svg rect.downtime', (d) => d.length) >= 1);
 
+    // The upgrade button names the policy's KSCR version (policyDefaults), not a page constant.
+    assert.equal(await page.textContent('#wi-upgrade'), 'Upgrade to 1.27+');
     // The other buttons answer too.
     for (const [button, heading] of [['#wi-stop', /Stop the cluster for 6 months/], ['#wi-upgrade', /Upgrade to 1\.27/], ['#wi-optout', /opt-out tag/]]) {
       await page.click(button);

@@ -652,6 +652,8 @@
     }).then(function () {
       api = wasm_bindgen;
       policy = api.policyDefaults();
+      // The version that turns KSCR on is the policy's, not the page's.
+      $('wi-upgrade').textContent = 'Upgrade to ' + policy.kscrMinVersion + '+';
       startWorker();
       var v = api.version();
       $('engine-status').textContent = 'engine ready: akscert-core ' + v.coreVersion + ' (' + v.apiVersion + '), running in this page';
