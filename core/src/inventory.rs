@@ -234,7 +234,8 @@ pub struct NodeFacts {
 
 /// The file on a node that holds a certificate, when known.
 ///
-/// Linux paths are from AgentBaker and the seed (domain-facts §1.3). On Windows only the
+/// Linux paths are from the seed article and AgentBaker's node scripts (`cse_config.sh`,
+/// `cse_helpers.sh`). On Windows only the
 /// bootstrap kubeconfig and the `c:\k\pki` cert dir are documented; the serving file name
 /// there follows the upstream `kubelet-server-current.pem` naming.
 pub fn node_path(role: CertRole, facts: NodeFacts) -> Option<&'static str> {

@@ -1,6 +1,6 @@
 //! AKS's certificate rules as data. Every default traces to a sentence of the AKS
-//! "Certificate rotation" article (the seed), or to a cited upstream fact in
-//! `domain-facts.md`; where the sources are silent or disagree the field says so, and a
+//! "Certificate rotation" article (the seed), or to a cited upstream fact (AKS docs,
+//! AgentBaker, Kubernetes); where the sources are silent or disagree the field says so, and a
 //! caller can override it (a scenario's `policy` block) without touching code.
 
 use serde::{Deserialize, Serialize};
@@ -63,7 +63,8 @@ pub struct Policy {
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub leaf_lifetime: Duration,
     /// AKS sets notBefore this long before issuance: every post-2019 sample has notAfter −
-    /// notBefore = N×365 days + 10 minutes (domain-facts §1.2, an inference from samples).
+    /// notBefore = N×365 days + 10 minutes (an inference from certificates' dates quoted in
+    /// public Azure/AKS issues).
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub backdate: Duration,
     /// Kubernetes' CSR signer (kube-controller-manager) backdates the certificates it signs
@@ -72,7 +73,8 @@ pub struct Policy {
     pub csr_backdate: Duration,
     /// Lifetime of a kubelet client certificate obtained by TLS bootstrapping. AKS
     /// publishes no `--cluster-signing-duration`; the upstream default is one year
-    /// (domain-facts §1.2, §3.3). Sources are silent for AKS: override when you know better.
+    /// (kube-controller-manager's `--cluster-signing-duration`, 8760h). Sources are silent
+    /// for AKS: override when you know better.
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub kubelet_client_lifetime: Duration,
     /// Lifetime of a kubelet serving certificate signed by the cluster CA when kubelet
@@ -96,7 +98,7 @@ pub struct Policy {
     pub autorotation_requires_rbac: bool,
     /// Earliest renewal point of a kubelet-managed certificate, as a fraction of its
     /// validity: client-go's `jitteryDuration` gives a deadline uniform in [70 %, 90 %)
-    /// (domain-facts §3.1).
+    /// (client-go's `util/certificate/certificate_manager.go`).
     pub kubelet_renewal_min: f64,
     /// Upper bound (exclusive) of the kubelet renewal window (see `kubeletRenewalMin`).
     pub kubelet_renewal_max: f64,
@@ -119,7 +121,7 @@ pub struct Policy {
     /// reached every public region on 2025-08-08 (AKS release notes, Azure/AKS#4986);
     /// some regions had it from May 2025. Set it to your region's date.
     pub kscr_available_from: Instant,
-    /// KSCR needs Kubernetes RBAC (DOC-ROT limitations, domain-facts §1.4).
+    /// KSCR needs Kubernetes RBAC (the "Certificate rotation" article's limitations).
     pub kscr_requires_rbac: bool,
     /// The node pool tag that opts out of KSCR, effective only after a reimage. Seed:
     /// "`aks-disable-kubelet-serving-certificate-rotation=true` tag", then "Reimage your

@@ -1,5 +1,5 @@
 //! Certificate lifetimes: the seed's "before May 2019: two years; after: 30-year CA", and
-//! the exact dates of real AKS certificates quoted in public issues (domain-facts §1.2).
+//! the exact dates of real AKS certificates quoted in public Azure/AKS issues.
 
 use akscert_core::inventory::{CertRole, Issuer, RotationMechanism};
 use akscert_core::time::{Duration, Instant};

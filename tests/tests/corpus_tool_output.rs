@@ -350,7 +350,7 @@ fn kubectl_nodes_tables() {
     assert_eq!(region.nodes.len(), 3);
     assert_eq!(region.nodes[2].labels["ZONE"], "westeurope-3");
 
-    // The shape domain-facts §6 gives for `-L kubernetes.azure.com/kubelet-serving-ca`.
+    // The shape kubectl prints for `-L kubernetes.azure.com/kubelet-serving-ca`.
     let kscr = "NAME                                STATUS   ROLES    AGE   VERSION   KUBELET-SERVING-CA\naks-nodepool1-12345678-vmss000000   Ready    <none>   5d    v1.30.5   cluster\naks-nodepool1-12345678-vmss000001   Ready    <none>   5d    v1.30.5   \n";
     let k = inspect::inspect(kscr.as_bytes(), opts().now).unwrap();
     assert_eq!(k.nodes[0].serving_rotation, Some(true));

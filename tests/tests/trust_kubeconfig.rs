@@ -1,5 +1,5 @@
 //! "Will this kubeconfig still work against this API server?" — the trust check with the
-//! errors kubectl prints (domain-facts §6), on an AKS-shaped PKI made with rcgen.
+//! errors kubectl prints (Go's crypto/x509 messages), on an AKS-shaped PKI made with rcgen.
 
 // Test code: a failed unwrap is a failed test, with its message.
 #![allow(clippy::unwrap_used)]

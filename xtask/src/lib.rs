@@ -130,7 +130,7 @@ pub const WASM_FILE: &str = CALCULATOR.wasm_file;
 pub struct BuildOptions {
     /// Run `wasm-opt -Oz` from npm `binaryen` (`node_modules/.bin/wasm-opt`) and smoke
     /// test the result in Node. Off by default: it shrinks the raw module but not the
-    /// gzipped one (see `../shared/toolchain-notes.md`).
+    /// gzipped one (benches/README.md, "Module size").
     pub wasm_opt: bool,
     /// Rebuild even if no input changed.
     pub force: bool,

@@ -256,7 +256,8 @@ pub enum ProvisioningState {
 }
 
 impl ProvisioningState {
-    /// Terminal states accept new operations (azure-service-operator, domain-facts §2.3).
+    /// Terminal states accept new operations (azure-service-operator's managed-cluster
+    /// extensions treat only these as non-blocking).
     pub fn is_terminal(self) -> bool {
         matches!(
             self,

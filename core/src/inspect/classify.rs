@@ -1,10 +1,10 @@
-//! Which AKS certificate is this? (the inventory of DESIGN.md, "Inventory")
+//! Which AKS certificate is this? (one of the roles of [`crate::inventory`])
 //!
 //! Classification uses only what a certificate (or a tool's printout of one) shows: names,
 //! the CA bit, extended key usage, lifetime, self-issuance, and where it was found (a
 //! kubeconfig field, a kubeadm row). Every verdict comes with the reason, because a user
-//! must be able to check it. The facts behind the rules are in `shared/domain-facts.md`
-//! §1.1–§1.4 and §3.2.
+//! must be able to check it. The facts behind the rules are the AKS "Certificate rotation"
+//! article, AgentBaker's node scripts and Kubernetes' signer names (`certificates/v1`).
 //!
 //! The lead's lifecycle model has its own inventory enum; the two are unified at merge, so
 //! every name and rule lives in this one file.

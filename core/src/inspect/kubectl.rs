@@ -1,6 +1,6 @@
 //! `kubectl get csr` and `kubectl get nodes -L …` tables.
 //!
-//! kubectl prints with a tabwriter (domain-facts §3.2, §6): every column starts at the
+//! kubectl prints with a tabwriter (kubernetes/cli-runtime's printers): every column starts at the
 //! header word's position, and an empty cell (a node without the label) is blank. So cells
 //! are cut at header positions, not split on whitespace.
 

@@ -1,5 +1,5 @@
 //! Inspection: what a user pasted or pointed at, what it is, which AKS certificate it is,
-//! and when it expires (issue 3).
+//! and when it expires.
 //!
 //! One entry point, [`inspect`] / [`inspect_with`], sniffs the input; each kind also has its
 //! own function ([`inspect_certificates`], [`inspect_kubeconfig`], [`inspect_openssl`],

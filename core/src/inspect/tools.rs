@@ -3,7 +3,7 @@
 //! `curl -v` (the server-certificate block, or just `| grep expire`), and
 //! `kubeadm certs check-expiration`.
 //!
-//! Formats are in `shared/domain-facts.md` §6: OpenSSL pads single-digit days with a space
+//! Formats, as published outputs of these commands show them: OpenSSL pads single-digit days with a space
 //! (`Dec  8`), prints `Not After :` with a space before the colon, and may print fractional
 //! seconds (`06:07:08.999`); curl indents with two spaces (`*  expire date:`) or, in older
 //! NSS builds, a tab.

@@ -6,7 +6,8 @@
 //! it through the `aksFacts` operation.
 //!
 //! `az` output has no creation date unless ARM's `systemData.createdAt` is present, and
-//! never the date of the last upgrade or rotation (domain-facts §2.4; the corpus's
+//! never the date of the last upgrade or rotation (the `az aks show` JSON documented in
+//! the AKS docs' start-stop-cluster article; the corpus's
 //! `azure-cli-recording-test_aks_create_default` bodies have neither). They come from, in
 //! order: the cluster tags `akscert-created`, `akscert-last-upgrade`,
 //! `akscert-last-rotation` (dates a team records on the cluster); `systemData.createdAt`;
@@ -407,7 +408,8 @@ pub fn report_facts(
             }
         }
     });
-    // domain-facts §2.3 and the AKS "Certificate rotation" article: during
+    // The AKS "Certificate rotation" article and azure-service-operator's managed-cluster
+    // states: during
     // `az aks rotate-certs` the cluster reports RotatingClusterCertificates; a failed run
     // leaves it Failed and is fixed by running the command again.
     match c.provisioning_state.as_deref() {
