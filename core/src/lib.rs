@@ -12,7 +12,7 @@
 //!   ([`report::expiry_report`], [`report::what_if`], [`engine::simulate`],
 //!   [`inspect::inspect`], [`report::fleet_report`]); every document also reads back from its
 //!   JSON ([`document`] says what a reader accepts).
-//! - **Property-test strategies** (`proptest` feature, [`strategies`]) for other teams'
+//! - **Property-test strategies** (`proptest` feature, `akscert_core::strategies`) for other teams'
 //!   suites: a reference model of AKS certificate behaviour.
 //!
 //! # The rule: no I/O, no clock
