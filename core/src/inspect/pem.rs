@@ -129,13 +129,15 @@ pub(crate) fn scan(text: &str) -> Vec<PemBlock<'_>> {
 fn scan_with(text: &str, bulk: bool) -> Vec<PemBlock<'_>> {
     let mut blocks = Vec::new();
     let mut lines = Lines::new(text);
+    // One buffer for every bulk-read body: a bundle has hundreds of blocks.
+    let mut body = Vec::new();
     while let Some((line_no, line)) = lines.next() {
         let Some(label) = begin_label(line) else {
             continue;
         };
         let secret = is_secret_label(label);
         let bulk = match lines.pos {
-            Some(start) if bulk && !secret => read_plain_body(text, start, label),
+            Some(start) if bulk && !secret => read_plain_body(text, start, label, &mut body),
             _ => None,
         };
         let data = match bulk {
@@ -159,10 +161,12 @@ fn scan_with(text: &str, bulk: bool) -> Vec<PemBlock<'_>> {
 /// with the same label at the start of a line, decoding canonically. Returns the data, the
 /// offset after the END line and the number of lines read (END included); `None` when
 /// anything is unusual, and [`read_body_by_line`] then decides, so the answer is the same.
+/// `body` is scratch space for the base64 text (its contents on entry are dropped).
 fn read_plain_body(
     text: &str,
     start: usize,
     label: &str,
+    body: &mut Vec<u8>,
 ) -> Option<(Vec<u8>, Option<usize>, usize)> {
     let bytes = text.as_bytes();
     // Base64 holds no `-`: the first one after the BEGIN line must open the END line.
@@ -180,7 +184,8 @@ fn read_plain_body(
         return None;
     }
     let region = &bytes[start..dash];
-    let mut body = Vec::with_capacity(region.len());
+    body.clear();
+    body.reserve(region.len());
     // Lines read so far, the END line included.
     let mut newlines = 1;
     let mut rest = region;
@@ -199,7 +204,7 @@ fn read_plain_body(
     if body.is_empty() {
         return None;
     }
-    let der = decode_canonical(&body)?;
+    let der = decode_canonical(body)?;
     Some((der, next, newlines))
 }
 
