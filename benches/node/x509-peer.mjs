@@ -65,18 +65,6 @@ async function rateAsync(fn) {
   return calls / ((now - start) / 1000);
 }
 
-/** Median ms of importing `specifier` in a fresh Node process. */
-function coldImport(specifiers, runs = 5) {
-  const imports = [].concat(specifiers).map((s) => `await import(${JSON.stringify(s)});`).join(' ');
-  const script = `const t = performance.now(); ${imports} console.log(performance.now() - t);`;
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    times.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)];
-}
-
 /** Calls/s of `op` on `text` natively (the native_rate example, release), or null. */
 function nativeRate(op, text) {
   if (args.includes('--no-native')) return null;
@@ -108,16 +96,25 @@ try {
   console.log(`(@peculiar/x509 cannot be loaded: ${e.message}; run \`npm ci\`; its columns are skipped)\n`);
 }
 const onePem = (fs.readFileSync(pemFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/) || [''])[0];
-/** Median ms, in a fresh process, of `setup` (imports) plus one `first` result. */
-function coldFirst(setup, first, runs = 7) {
-  const script = `const t = performance.now(); ${setup}; const pem = ${JSON.stringify(onePem)}; const r = ${first};
-    if (!r) throw new Error('no result'); console.log(performance.now() - t);`;
-  const times = [];
+/**
+ * Run `script` (an ES module that prints a JSON array of numbers) in `runs` fresh Node
+ * processes started with `flags`; the median of each number.
+ */
+function freshMedians(script, flags = [], runs = 7) {
+  const outs = [];
   for (let i = 0; i < runs; i++) {
-    times.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
+    outs.push(JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)];
+  return outs[0].map((_, k) => {
+    const v = outs.map((r) => r[k]).sort((a, b) => a - b);
+    return v[Math.floor(v.length / 2)];
+  });
+}
+/** Median ms, in a fresh process, of `setup` (imports) plus one `first` result. */
+function coldFirst(setup, first) {
+  const script = `const t = performance.now(); ${setup}; const pem = ${JSON.stringify(onePem)}; const r = ${first};
+    if (!r) throw new Error('no result'); console.log(JSON.stringify([performance.now() - t]));`;
+  return freshMedians(script)[0];
 }
 const calcUrl = pathToFileURL(pkgEntry).href;
 const calcBytes = fs.statSync(path.join(root, 'target/npm/akscert_bg.wasm')).size;
@@ -151,14 +148,7 @@ function coldPhases(flags) {
     const t5 = performance.now(); glue.inspectBundle(req);
     const t6 = performance.now();
     console.log(JSON.stringify([t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5]));`;
-  const runs = [];
-  for (let i = 0; i < 7; i++) {
-    runs.push(JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
-  }
-  return runs[0].map((_, k) => {
-    const v = runs.map((r) => r[k]).sort((a, b) => a - b);
-    return v[Math.floor(v.length / 2)];
-  });
+  return freshMedians(script, flags);
 }
 const phaseNames = ['import glue', 'read module', 'compile', 'instantiate', 'first inspectBundle', 'second'];
 const lazy = coldPhases([]);

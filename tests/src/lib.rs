@@ -9,6 +9,8 @@
 pub mod setup;
 /// Fixtures for the simulator tests (`sim/tests/sim_*.rs`).
 pub mod sim;
+/// The workspace's own source files, for tests that read the code.
+pub mod sources;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -2,9 +2,6 @@
 //! overridden, the explanations, the report, the what-if and the timeline speak of the
 //! overridden values and never of AKS's defaults; and each default rule value is written
 //! in exactly one non-test place of core.
-
-use std::path::Path;
-
 use akscert_core::cluster::{ActionKind, EventKind, IssueReason};
 use akscert_core::engine::{self, RunOptions, Scenario};
 use akscert_core::explain;
@@ -367,20 +364,11 @@ fn core_code() -> Vec<(String, String)> {
 /// Each non-test source file (Rust, JS, HTML) under the workspace directories `dirs`, with
 /// its comments and `#[cfg(test)]` part left out.
 fn code_under(dirs: &[&str]) -> Vec<(String, String)> {
-    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
-        for entry in std::fs::read_dir(dir).expect("the source directory is readable") {
-            let path = entry.expect("dir entry").path();
-            if path.is_dir() {
-                walk(&path, out);
-                continue;
-            }
-            let name = path.to_string_lossy().to_string();
-            // Test files hold the defaults on purpose.
-            let source = [".rs", ".js", ".html"].iter().any(|e| name.ends_with(e));
-            if !source || name.ends_with("tests.rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("source is UTF-8");
+    akscert_tests::sources::files(dirs, &["rs", "js", "html"])
+        .into_iter()
+        // Test files hold the defaults on purpose.
+        .filter(|(path, _)| !path.to_string_lossy().ends_with("tests.rs"))
+        .map(|(path, text)| {
             let code: String = text
                 .split("#[cfg(test)]")
                 .next()
@@ -389,15 +377,9 @@ fn code_under(dirs: &[&str]) -> Vec<(String, String)> {
                 .filter(|l| !l.trim_start().starts_with("//"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            out.push((name, code));
-        }
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut out = Vec::new();
-    for dir in dirs {
-        walk(&root.join(dir), &mut out);
-    }
-    out
+            (path.to_string_lossy().to_string(), code)
+        })
+        .collect()
 }
 
 #[test]

@@ -177,8 +177,9 @@ fn pool_from_name(name: &str) -> Option<String> {
 #[inline(never)] // kept out of `inspect::read_text`: see there
 pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     const FIXED: [&str; 5] = ["NAME", "STATUS", "ROLES", "AGE", "VERSION"];
-    // The policy's KSCR label, as `kubectl -L` shows it.
+    // The policy's KSCR label, as `kubectl -L` shows it, and its value with KSCR on.
     let kscr_column = crate::explain::kscr_label_column(b.policy());
+    let kscr_on = crate::explain::kscr_label_value(b.policy()).to_string();
     let mut header: Option<Vec<(String, usize)>> = None;
     for (n, line) in numbered_lines(t) {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -215,9 +216,7 @@ pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectErro
             }
         }
         let name = get("NAME");
-        let serving_rotation = labels
-            .get(&kscr_column)
-            .map(|v| v == crate::explain::kscr_label_value(b.policy()));
+        let serving_rotation = labels.get(&kscr_column).map(|v| *v == kscr_on);
         let node_pool = labels
             .get("AGENTPOOL")
             .filter(|v| !v.is_empty())
