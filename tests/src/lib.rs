@@ -55,6 +55,27 @@ pub fn corpus_dir() -> Option<PathBuf> {
     None
 }
 
+/// Every file under the corpus directory `dir`, sorted by path; the SOURCES.md files (which
+/// say where the data came from) are left out.
+pub fn corpus_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n != "SOURCES.md") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// An instant from RFC 3339 or a date; panics on a typo in a test.
 pub fn at(text: &str) -> Instant {
     Instant::parse(text).unwrap_or_else(|e| panic!("bad test date {text}: {e}"))

@@ -297,6 +297,10 @@ fn push_hex_lower_byte(out: &mut String, v: u32) {
     out.push(char::from(DIGITS[v as usize & 15]));
 }
 
+/// The warning for a SET of no attributes: RFC 5280 says SIZE (1..MAX), but the encoding is
+/// sound DER that x509-cert reads.
+pub(crate) const EMPTY_RDN: &str = "name has an empty RelativeDistinguishedName";
+
 /// Render a Name (the full SEQUENCE TLV bytes). Warnings name string-type defects. The
 /// `dn` text is written in place: names are rendered twice for every certificate.
 pub(crate) fn render_name(
@@ -318,7 +322,7 @@ pub(crate) fn render_name(
         let set = rdns.expect(tag::SET, "RelativeDistinguishedName")?;
         let mut atvs = Reader::inside(&set);
         if atvs.is_empty() {
-            warnings.push("name has an empty RelativeDistinguishedName".into());
+            warnings.push(EMPTY_RDN.into());
         }
         if !first_rdn {
             info.dn.push_str(", ");

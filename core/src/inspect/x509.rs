@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 
 use super::der_walk::{DerError, Reader, Tlv, is_canonical_der, oid_text, tag, uint_bits};
-use super::dn::{hex_colon_upper, parse_x509_time, render_name};
+use super::dn::{EMPTY_RDN, hex_colon_upper, parse_x509_time, render_name};
 use super::error::InspectError;
 use super::model::{BasicConstraintsInfo, NameInfo, PublicKeyInfo, SanInfo};
 use crate::time::Instant;
@@ -386,13 +386,18 @@ fn parse_certificate_with(
     };
     let not_before = read_time("notBefore")?;
     let not_after = read_time("notAfter")?;
+    // Warnings about what the fields say, not how they are encoded: x509-cert reads such a
+    // certificate like any other, so they alone do not send it there for the strict verdict.
+    let mut content_only = 0usize;
     if not_after < not_before {
         warnings.push("notAfter is before notBefore: the certificate is never valid".into());
+        content_only += 1;
     }
 
-    let name_or_warn = |tlv: &Tlv<'_>, which: &str, warnings: &mut Vec<String>| -> NameInfo {
+    let mut name_or_warn = |tlv: &Tlv<'_>, which: &str, warnings: &mut Vec<String>| -> NameInfo {
         match render_name(tlv.full, tlv.offset) {
             Ok((info, w)) => {
+                content_only += w.iter().filter(|w| *w == EMPTY_RDN).count();
                 warnings.extend(w.into_iter().map(|w| format!("{which}: {w}")));
                 info
             }
@@ -414,6 +419,7 @@ fn parse_certificate_with(
     let subject_info = name_or_warn(&subject, "subject", &mut warnings);
     if issuer_info.dn.is_empty() {
         warnings.push("issuer name is empty (RFC 5280 requires a non-empty issuer)".into());
+        content_only += 1;
     }
 
     let public_key = public_key_info(spki.full, spki.offset).unwrap_or_else(|e| {
@@ -496,12 +502,13 @@ fn parse_certificate_with(
         }
     }
 
-    // Strictness: a certificate the walk read without a single defect and whose every
+    // Strictness: a certificate the walk read without a single encoding defect (an empty
+    // name or RDN, or swapped dates, are allowed: x509-cert accepts them) and whose every
     // element is canonical DER is strict; only one with some defect is handed to x509-cert,
     // whose verdict (and message) then decides. Most certificates are clean, so most are
     // read once.
     let malformed = |o: &str| o == "malformed OID";
-    let clean = warnings.is_empty()
+    let clean = warnings.len() == content_only
         && !malformed(&sig_alg_oid)
         && !malformed(&public_key.algorithm)
         && !extensions.iter().any(|e| malformed(&e.oid));
