@@ -370,6 +370,23 @@ const KNOWN_OIDS: &[(&[u8], &str)] = &[
         &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02],
         "1.3.6.1.5.5.7.3.2",
     ),
+    (
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03],
+        "1.3.6.1.5.5.7.3.3",
+    ),
+    (
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04],
+        "1.3.6.1.5.5.7.3.4",
+    ),
+    (
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08],
+        "1.3.6.1.5.5.7.3.8",
+    ),
+    (
+        &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09],
+        "1.3.6.1.5.5.7.3.9",
+    ),
+    (&[0x55, 0x1d, 0x25, 0x00], "2.5.29.37.0"),
     (&[0x55, 0x04, 0x03], "2.5.4.3"),
     (&[0x55, 0x04, 0x06], "2.5.4.6"),
     (&[0x55, 0x04, 0x0a], "2.5.4.10"),
@@ -380,7 +397,12 @@ const KNOWN_OIDS: &[(&[u8], &str)] = &[
 
 /// [`oid_string`] without an allocation for the OIDs every certificate carries.
 pub(crate) fn oid_text(bytes: &[u8]) -> Option<std::borrow::Cow<'static, str>> {
-    match KNOWN_OIDS.iter().find(|(b, _)| *b == bytes) {
+    // The last octet tells most entries apart, so few comparisons reach the whole slice.
+    let last = bytes.last();
+    match KNOWN_OIDS
+        .iter()
+        .find(|(b, _)| b.last() == last && *b == bytes)
+    {
         Some((_, s)) => Some(std::borrow::Cow::Borrowed(s)),
         None => oid_string(bytes).map(std::borrow::Cow::Owned),
     }

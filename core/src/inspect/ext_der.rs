@@ -71,9 +71,10 @@ pub(super) fn basic_constraints(data: &[u8]) -> Option<(bool, Option<u8>)> {
 
 /// keyUsage as bits, bit `i` being RFC 5280's named bit `i` (digitalSignature = 0).
 pub(super) fn key_usage(data: &[u8]) -> Option<u16> {
-    // The unused-bit count is the last byte's trailing zeros (DER's minimal named bits).
+    // DER's minimal named bits make the unused-bit count the last byte's trailing zeros;
+    // fewer (bits written as zeros, as some issuers do) is still what x509-cert reads.
     match only(data, 0x03)? {
-        [unused, last] if *last != 0 && u32::from(*unused) == last.trailing_zeros() => {
+        [unused, last] if *last != 0 && u32::from(*unused) <= last.trailing_zeros() => {
             Some(u16::from(last.reverse_bits()))
         }
         [7, first, 0x80] => Some(u16::from(first.reverse_bits()) | 1 << 8),
@@ -330,9 +331,12 @@ mod tests {
         let server: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
         let client: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
         let private: &[u8] = &[0x06, 0x03, 0x2a, 0x03, 0x04];
+        let code: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
+        let any: &[u8] = &[0x06, 0x04, 0x55, 0x1d, 0x25, 0x00];
         for parts in [
             vec![server],
             vec![server, client],
+            vec![code, any],
             vec![client, private],
             vec![],
         ] {

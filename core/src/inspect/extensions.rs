@@ -212,6 +212,8 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                     }
                 }
             }
+            // What the subjectAltName fast reader accepts, x509-cert reads without a word.
+            "2.5.29.18" if ext_der::subject_alt_name(ext.value).is_some() => {}
             "2.5.29.18" => {
                 decode_ext::<SubjectAltName>(ext.value, "issuerAltName", w);
             }
