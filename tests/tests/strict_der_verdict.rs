@@ -2,7 +2,8 @@
 //! inspection asks x509-cert only about certificates its own walk found an encoding defect
 //! in, so this checks that shortcut against x509-cert itself — on every certificate of the
 //! corpus (x509-misc, the Kubernetes PKI, x509-limbo's chains) and on generated ones whose
-//! only defects are in what the fields say (an empty name, notAfter before notBefore).
+//! only defects are in what the fields say (an empty name, notAfter before notBefore, a zero
+//! serial).
 
 // Test code: a failed unwrap is a failed test, with its message.
 #![allow(clippy::unwrap_used)]
@@ -87,12 +88,13 @@ fn strict_verdict_is_x509_certs_on_every_corpus_certificate() {
 }
 
 #[test]
-fn empty_names_and_swapped_dates_are_still_strict_der() {
+fn empty_names_swapped_dates_and_a_zero_serial_are_still_strict_der() {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let mut params = rcgen::CertificateParams::default();
     params.distinguished_name = rcgen::DistinguishedName::new();
     params.not_before = rcgen::date_time_ymd(2030, 1, 1);
     params.not_after = rcgen::date_time_ymd(2025, 1, 1);
+    params.serial_number = Some(rcgen::SerialNumber::from(vec![0]));
     let der = params.self_signed(&key).unwrap().der().to_vec();
 
     let inspection = inspect::inspect_der(&der, &opts()).unwrap();
@@ -100,6 +102,7 @@ fn empty_names_and_swapped_dates_are_still_strict_der() {
     for expected in [
         "issuer name is empty",
         "notAfter is before notBefore: the certificate is never valid",
+        "serialNumber is zero",
     ] {
         assert!(
             row.warnings.iter().any(|w| w.starts_with(expected)),

@@ -1,5 +1,8 @@
 //! The accumulator every reader writes into, and the summary computed at the end.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use super::classify::{Hint, RoleFacts, classify};
 use super::links::LinkFacts;
 use super::rotation::rotation_hint;
@@ -194,7 +197,9 @@ impl<'o> Builder<'o> {
         hint: Hint<'_>,
     ) -> Result<Vec<usize>, InspectError> {
         if bytes.first() == Some(&0x30) {
-            return self.add_der(bytes, location, hint, false);
+            return Ok(self
+                .add_der(Cow::Borrowed(bytes), location, hint, false)?
+                .collect());
         }
         if let Ok(t) = std::str::from_utf8(bytes)
             && pem::has_pem(t)
@@ -215,7 +220,7 @@ impl<'o> Builder<'o> {
                 }
                 match block.data {
                     Ok(der) => match self.add_der(
-                        &der,
+                        Cow::Owned(der),
                         &where_,
                         hint,
                         block.label == "TRUSTED CERTIFICATE",
@@ -245,16 +250,20 @@ impl<'o> Builder<'o> {
         })
     }
 
-    /// Add DER certificate(s).
+    /// Add DER certificate(s); answers the indexes of those added (consecutive). A
+    /// certificate that is the whole of an owned input keeps that buffer as its raw DER
+    /// rather than a copy (the usual PEM block).
     pub(crate) fn add_der(
         &mut self,
-        der: &[u8],
+        der: Cow<'_, [u8]>,
         location: &str,
         hint: Hint<'_>,
         trailing_ok: bool,
-    ) -> Result<Vec<usize>, InspectError> {
-        let mut added: Vec<usize> = Vec::new();
-        let mut rest = der;
+    ) -> Result<Range<usize>, InspectError> {
+        let first = self.doc.certificates.len();
+        let mut added: Option<usize> = None;
+        let mut whole = false;
+        let mut rest: &[u8] = &der;
         let mut offset = 0usize;
         loop {
             if self.doc.certificates.len() >= MAX_CERTIFICATES {
@@ -267,8 +276,8 @@ impl<'o> Builder<'o> {
             // next one, and becomes "trailing data" only if it is not one.
             let (parsed, used) = match parse_certificate(rest) {
                 Ok(p) => p,
-                Err(e) => match added.last() {
-                    Some(&last) => {
+                Err(e) => match added {
+                    Some(last) => {
                         self.doc.certificates[last].warnings.push(format!(
                             "{} bytes of trailing data after the certificate (at byte {offset})",
                             rest.len()
@@ -291,13 +300,18 @@ impl<'o> Builder<'o> {
                     }
                 },
             };
-            let where_ = if added.is_empty() && used == rest.len() && offset == 0 {
+            whole = added.is_none() && used == rest.len() && offset == 0;
+            let where_ = if whole {
                 self.loc(location)
             } else {
                 self.loc(format_args!("{location}, certificate at byte {offset}"))
             };
+            let cert = &rest[..used];
             let idx = self.push_cert(parsed, where_, hint);
-            added.push(idx);
+            if !whole {
+                self.doc.raw.push(cert.to_vec());
+            }
+            added = Some(idx);
             rest = &rest[used..];
             offset += used;
             if rest.is_empty() || trailing_ok {
@@ -311,11 +325,14 @@ impl<'o> Builder<'o> {
                 break;
             }
         }
-        Ok(added)
+        if whole {
+            self.doc.raw.push(der.into_owned());
+        }
+        Ok(first..self.doc.certificates.len())
     }
 
-    /// Report one parsed certificate; its fields move into the report (no copies) and its
-    /// DER is kept in `doc.raw`.
+    /// Report one parsed certificate; its fields move into the report (no copies). The
+    /// caller keeps its DER in `doc.raw`.
     fn push_cert(&mut self, mut p: ParsedCert<'_>, location: String, hint: Hint<'_>) -> usize {
         let index = self.doc.certificates.len();
         let now = self.opts.now;
@@ -384,7 +401,6 @@ impl<'o> Builder<'o> {
             strict_der: p.strict_ok,
             warnings: p.warnings,
         });
-        self.doc.raw.push(p.der.to_vec());
         index
     }
 

@@ -371,6 +371,9 @@ pub(crate) struct X509Time {
     /// RFC 5280 §4.1.2.5 violations (missing seconds, offsets, fractions, wrong type for
     /// the year). The time is still usable.
     pub defects: Vec<String>,
+    /// One of `defects` is a GeneralizedTime for a year from 1970 to 2049: a choice RFC 5280
+    /// forbids but an encoding x509-cert (whose times start in 1970) reads.
+    pub generalized_in_utc_years: bool,
 }
 
 fn digits(s: &[u8]) -> Option<i64> {
@@ -390,6 +393,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "time is not ASCII".to_string())?;
     let mut defects = Vec::new();
+    let mut generalized_in_utc_years = false;
     let (year, rest, kind) = match tag_byte {
         tag::UTC_TIME => {
             let yy = digits(bytes.get(0..2).ok_or("UTCTime too short")?)
@@ -402,6 +406,7 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
             let yyyy = digits(bytes.get(0..4).ok_or("GeneralizedTime too short")?)
                 .ok_or_else(|| format!("GeneralizedTime `{text}` has a non-digit year"))?;
             if yyyy < 2050 {
+                generalized_in_utc_years = yyyy >= 1970;
                 defects.push(format!(
                     "GeneralizedTime used for year {yyyy}; RFC 5280 requires UTCTime before 2050"
                 ));
@@ -496,7 +501,11 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
         // 2050-01-01: unreachable for UTCTime, kept as a guard for offset arithmetic.
         defects.push(format!("{kind} `{text}` lands in 2050 or later"));
     }
-    Ok(X509Time { instant, defects })
+    Ok(X509Time {
+        instant,
+        defects,
+        generalized_in_utc_years,
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::vec_map::VecMap;
+use crate::vec_map::{Groups, VecMap};
 
 use super::signature::{IssuerKey, SigCheck};
 use super::x509::ParsedCert;
@@ -84,50 +84,41 @@ impl LinkFacts {
 /// issuers of a certificate are found by lookup rather than by a scan.
 struct IssuerIndex<'a> {
     /// (subject, SKI) → certificates, in input order.
-    by_key_id: VecMap<(&'a [u8], &'a [u8]), Vec<usize>>,
+    by_key_id: Groups<(&'a [u8], &'a [u8]), usize>,
     /// subject → certificates without an SKI, in input order.
-    without_key_id: VecMap<&'a [u8], Vec<usize>>,
+    without_key_id: Groups<&'a [u8], usize>,
     /// subject → every certificate, in input order.
-    by_subject: VecMap<&'a [u8], Vec<usize>>,
+    by_subject: Groups<&'a [u8], usize>,
 }
 
 impl<'a> IssuerIndex<'a> {
     fn new(certs: impl Iterator<Item = (usize, &'a [u8], Option<&'a [u8]>)>) -> IssuerIndex<'a> {
         let certs: Vec<_> = certs.collect();
         IssuerIndex {
-            by_key_id: VecMap::group(
+            by_key_id: Groups::new(
                 certs
                     .iter()
                     .filter_map(|&(i, subject, ski)| Some(((subject, ski?), i))),
             ),
-            without_key_id: VecMap::group(
+            without_key_id: Groups::new(
                 certs
                     .iter()
                     .filter(|c| c.2.is_none())
                     .map(|&(i, subject, _)| (subject, i)),
             ),
-            by_subject: VecMap::group(certs.iter().map(|&(i, subject, _)| (subject, i))),
+            by_subject: Groups::new(certs.iter().map(|&(i, subject, _)| (subject, i))),
         }
     }
 
     /// The candidate issuers of a certificate with issuer name `issuer` and AKI `aki`, in
     /// input order: with an AKI, those whose SKI equals it or who have none; without, all.
-    fn candidates<'s>(&'s self, issuer: &'a [u8], aki: Option<&'a [u8]>) -> Vec<&'s [usize]> {
+    fn candidates<'s>(&'s self, issuer: &'a [u8], aki: Option<&'a [u8]>) -> [&'s [usize]; 2] {
         match aki {
             Some(a) => [
                 self.by_key_id.get(&(issuer, a)),
                 self.without_key_id.get(issuer),
-            ]
-            .into_iter()
-            .flatten()
-            .map(Vec::as_slice)
-            .collect(),
-            None => self
-                .by_subject
-                .get(issuer)
-                .map(Vec::as_slice)
-                .into_iter()
-                .collect(),
+            ],
+            None => [self.by_subject.get(issuer), &[]],
         }
     }
 }
@@ -309,7 +300,7 @@ pub(crate) fn link_by_signature<'a, 'p>(
     v: &mut Verifier<'a>,
 ) -> Vec<Option<usize>> {
     // (subject, SKI) → key groups in order of first appearance.
-    let members = VecMap::group(parsed.iter().enumerate().filter_map(|(i, p)| {
+    let members = Groups::new(parsed.iter().enumerate().filter_map(|(i, p)| {
         Some((
             (
                 p.as_ref()?.subject_der,
@@ -336,14 +327,14 @@ pub(crate) fn link_by_signature<'a, 'p>(
         groups.insert(*key, keyed);
     }
     // SKIs present under each subject, for certificates without an AKI (any SKI will do).
-    let skis = VecMap::group(groups.keys().map(|&(subject, ski)| (subject, ski)));
+    let skis = Groups::new(groups.keys().map(|&(subject, ski)| (subject, ski)));
     let mut out = vec![None; parsed.len()];
     for (i, p) in parsed.iter().enumerate() {
         let Some(p) = p else { continue };
         let aki = p.authority_key_id.as_deref();
         let keys: Vec<Option<&[u8]>> = match aki {
             Some(a) => vec![Some(a), None],
-            None => skis.get(p.issuer_der).cloned().unwrap_or_default(),
+            None => skis.get(p.issuer_der).to_vec(),
         };
         let mut reps: Vec<(usize, &KeyGroup<'p>)> = keys
             .into_iter()

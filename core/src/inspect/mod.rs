@@ -161,7 +161,7 @@ fn read_binary(
         );
         return Ok(b.finish());
     }
-    b.add_der(input, "DER", Hint::None, false)?;
+    b.add_der(std::borrow::Cow::Borrowed(input), "DER", Hint::None, false)?;
     Ok(b.finish())
 }
 
@@ -573,7 +573,7 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
         n_cert += 1;
         let result = block.data.and_then(|der| {
             b.add_der(
-                &der,
+                std::borrow::Cow::Owned(der),
                 &where_,
                 Hint::None,
                 block.label == "TRUSTED CERTIFICATE",

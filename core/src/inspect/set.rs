@@ -1,7 +1,7 @@
 //! Several inputs inspected together, and the trust checks that link certificates within
 //! and across inputs (`akscert inspect kubeconfig apiserver.pem`).
 
-use crate::vec_map::VecMap;
+use crate::vec_map::Groups;
 
 use super::links::{
     LinkFacts, Verifier, key_ids_agree, link_by_name, link_by_signature, plausible_issuer,
@@ -187,7 +187,7 @@ fn ca_pairs<'a>(
     v: &mut Verifier<'a>,
     r: &mut Reports,
 ) {
-    let by_issuer = VecMap::group(
+    let by_issuer = Groups::new(
         certs
             .iter()
             .enumerate()
@@ -198,7 +198,7 @@ fn ca_pairs<'a>(
         if !ca.is_ca() && (same_input || ca.version != 1) {
             continue;
         }
-        for &li in by_issuer.get(ca.subject_der).map_or(&[][..], Vec::as_slice) {
+        for &li in by_issuer.get(ca.subject_der) {
             let Some(leaf) = &certs[li] else { continue };
             if (same_input && li == ci)
                 || leaf.der == ca.der

@@ -302,6 +302,9 @@ fn parse_certificate_with(
         .and_then(|o| oid_text(o.value))
         .unwrap_or(Cow::Borrowed("malformed OID"));
 
+    // Warnings about what the fields say, not how they are encoded: x509-cert reads such a
+    // certificate like any other, so they alone do not send it there for the strict verdict.
+    let mut content_only = 0usize;
     let mut t = Reader::inside(&tbs);
     let mut version = 1u8;
     if t.peek_tag() == Some(0xa0) {
@@ -338,10 +341,14 @@ fn parse_certificate_with(
     {
         warnings.push("serialNumber is not minimally encoded".into());
     }
+    // x509-cert reads negative and zero serials (RFC 5280 asks users to be prepared for
+    // them), and any of up to 21 octets.
     if serial.value[0] & 0x80 != 0 {
         warnings.push("serialNumber is negative (RFC 5280 requires a positive integer)".into());
+        content_only += 1;
     } else if serial.value.iter().all(|&b| b == 0) {
         warnings.push("serialNumber is zero (RFC 5280 requires a positive integer)".into());
+        content_only += 1;
     }
     // RFC 5280's 20-octet limit is on the value; a leading sign octet may make it 21.
     if serial.value.len() - usize::from(serial.value.len() > 1 && serial.value[0] == 0) > 20 {
@@ -349,6 +356,7 @@ fn parse_certificate_with(
             "serialNumber is {} octets long (RFC 5280 allows at most 20)",
             serial.value.len()
         ));
+        content_only += usize::from(serial.value.len() <= 21);
     }
     let tbs_sig_alg = t
         .expect(tag::SEQUENCE, "TBSCertificate.signature")
@@ -379,6 +387,7 @@ fn parse_certificate_with(
             offset: tlv.offset,
             reason,
         })?;
+        content_only += usize::from(parsed.generalized_in_utc_years);
         for d in parsed.defects {
             warnings.push(format!("{which}: {d}"));
         }
@@ -386,9 +395,6 @@ fn parse_certificate_with(
     };
     let not_before = read_time("notBefore")?;
     let not_after = read_time("notAfter")?;
-    // Warnings about what the fields say, not how they are encoded: x509-cert reads such a
-    // certificate like any other, so they alone do not send it there for the strict verdict.
-    let mut content_only = 0usize;
     if not_after < not_before {
         warnings.push("notAfter is before notBefore: the certificate is never valid".into());
         content_only += 1;
@@ -434,7 +440,8 @@ fn parse_certificate_with(
         }
     });
 
-    let mut extensions = Vec::new();
+    // Room for the usual dozen, so the list is allocated once.
+    let mut extensions = Vec::with_capacity(12);
     while !t.is_empty() {
         let field = t.read().map_err(|e| der_err(W, e))?;
         match field.tag {
@@ -503,7 +510,8 @@ fn parse_certificate_with(
     }
 
     // Strictness: a certificate the walk read without a single encoding defect (an empty
-    // name or RDN, or swapped dates, are allowed: x509-cert accepts them) and whose every
+    // name or RDN, swapped dates, a zero or negative serial are allowed: x509-cert accepts
+    // them) and whose every
     // element is canonical DER is strict; only one with some defect is handed to x509-cert,
     // whose verdict (and message) then decides. Most certificates are clean, so most are
     // read once.
