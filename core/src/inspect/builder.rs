@@ -379,8 +379,7 @@ impl<'o> Builder<'o> {
             is_ca,
             key_usage: p
                 .key_usage
-                .as_ref()
-                .map(|k| k.iter().map(|s| (*s).to_string()).collect())
+                .map(|k| k.into_iter().map(Cow::Borrowed).collect())
                 .unwrap_or_default(),
             extended_key_usage: eku.unwrap_or_default(),
             sans: p.sans,

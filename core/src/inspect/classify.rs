@@ -92,14 +92,14 @@ pub(crate) struct RoleFacts<'a> {
     pub issuer_cn: Option<&'a str>,
     pub is_ca: Option<bool>,
     pub self_issued: Option<bool>,
-    pub eku: Option<&'a [String]>,
+    pub eku: Option<&'a [std::borrow::Cow<'static, str>]>,
     pub lifetime_days: Option<i64>,
     pub san_dns: &'a [String],
     pub hint: Hint<'a>,
 }
 
-fn has(list: &[String], v: &str) -> bool {
-    list.iter().any(|s| s == v)
+fn has<S: AsRef<str>>(list: &[S], v: &str) -> bool {
+    list.iter().any(|s| s.as_ref() == v)
 }
 
 fn kubeadm_role(name: &str) -> Option<(AksRole, String)> {
@@ -370,7 +370,7 @@ mod tests {
             .0,
             AksRole::KubeletClient
         );
-        let server = vec!["serverAuth".to_string()];
+        let server = vec![std::borrow::Cow::Borrowed("serverAuth")];
         let mut serving = facts("system:node:aks-nodepool1-1-vmss000000", &nodes);
         serving.eku = Some(&server);
         assert_eq!(

@@ -3,6 +3,8 @@
 //! decoded with x509-cert's typed decoders, and each failure is a warning naming the
 //! defect.
 
+use std::borrow::Cow;
+
 use der::Decode;
 use x509_cert::ext::pkix::{
     AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, ExtendedKeyUsage, KeyUsage,
@@ -43,17 +45,17 @@ const KEY_USAGE_NAMES: [&str; 9] = [
     "decipherOnly",
 ];
 
-fn eku_name(oid: &str) -> String {
-    match oid {
-        "1.3.6.1.5.5.7.3.1" => "serverAuth".into(),
-        "1.3.6.1.5.5.7.3.2" => "clientAuth".into(),
-        "1.3.6.1.5.5.7.3.3" => "codeSigning".into(),
-        "1.3.6.1.5.5.7.3.4" => "emailProtection".into(),
-        "1.3.6.1.5.5.7.3.8" => "timeStamping".into(),
-        "1.3.6.1.5.5.7.3.9" => "OCSPSigning".into(),
-        "2.5.29.37.0" => "anyExtendedKeyUsage".into(),
-        other => other.into(),
-    }
+fn eku_name(oid: Cow<'static, str>) -> Cow<'static, str> {
+    Cow::Borrowed(match &*oid {
+        "1.3.6.1.5.5.7.3.1" => "serverAuth",
+        "1.3.6.1.5.5.7.3.2" => "clientAuth",
+        "1.3.6.1.5.5.7.3.3" => "codeSigning",
+        "1.3.6.1.5.5.7.3.4" => "emailProtection",
+        "1.3.6.1.5.5.7.3.8" => "timeStamping",
+        "1.3.6.1.5.5.7.3.9" => "OCSPSigning",
+        "2.5.29.37.0" => "anyExtendedKeyUsage",
+        _ => return oid,
+    })
 }
 
 fn format_ip(bytes: &[u8]) -> Option<String> {
@@ -172,7 +174,12 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
             }
             "2.5.29.37" => {
                 if let Some(purposes) = ext_der::extended_key_usage(ext.value) {
-                    p.extended_key_usage = Some(purposes.into_iter().map(eku_name).collect());
+                    p.extended_key_usage = Some(
+                        purposes
+                            .into_iter()
+                            .map(|o| eku_name(Cow::Borrowed(o)))
+                            .collect(),
+                    );
                 } else if let Some(eku) =
                     decode_ext::<ExtendedKeyUsage>(ext.value, "extendedKeyUsage", w)
                 {
@@ -182,7 +189,7 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                     p.extended_key_usage = Some(
                         eku.0
                             .iter()
-                            .map(|o| eku_name(&oid_text(o.as_bytes()).unwrap_or_default()))
+                            .map(|o| eku_name(oid_text(o.as_bytes()).unwrap_or_default()))
                             .collect(),
                     );
                 }

@@ -4,6 +4,7 @@
 //! "akscert/v1"` and a `kind`; everything below them is plain data. Every optional field is
 //! always present (as `null`) so that JSON consumers see one stable shape.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -190,9 +191,12 @@ pub struct CertificateReport {
     /// Whether this is a CA certificate (basicConstraints cA).
     pub is_ca: bool,
     /// keyUsage bits by name (`digitalSignature`, `keyCertSign`, …); empty when absent.
-    pub key_usage: Vec<String>,
+    /// (`Cow`: the names are static text, so listing them allocates nothing.)
+    #[cfg_attr(feature = "tsify", tsify(type = "string[]"))]
+    pub key_usage: Vec<Cow<'static, str>>,
     /// extendedKeyUsage by name (`serverAuth`, `clientAuth`, or dotted OID).
-    pub extended_key_usage: Vec<String>,
+    #[cfg_attr(feature = "tsify", tsify(type = "string[]"))]
+    pub extended_key_usage: Vec<Cow<'static, str>>,
     /// subjectAltName.
     pub sans: SanInfo,
     /// subjectKeyIdentifier, colon-separated upper-case hex as OpenSSL prints it.

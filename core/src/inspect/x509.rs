@@ -54,7 +54,7 @@ pub(crate) struct ParsedCert<'a> {
     pub basic_constraints: Option<BasicConstraintsInfo>,
     /// keyUsage bits as (name, set) in RFC 5280 order; `None` when absent.
     pub key_usage: Option<Vec<&'static str>>,
-    pub extended_key_usage: Option<Vec<String>>,
+    pub extended_key_usage: Option<Vec<Cow<'static, str>>>,
     pub sans: SanInfo,
     pub subject_key_id: Option<Vec<u8>>,
     pub authority_key_id: Option<Vec<u8>>,
