@@ -513,6 +513,18 @@ mod tests {
     use super::super::der_walk::oid_string;
 
     #[test]
+    fn hex_is_what_format_writes() {
+        for len in 0..=50usize {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 5) as u8).collect();
+            let each: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
+            assert_eq!(super::hex_colon_upper(&bytes), each.join(":"));
+            let mut plain = String::from("x");
+            super::push_hex_upper(&mut plain, &bytes, false);
+            assert_eq!(plain, format!("x{}", each.concat()));
+        }
+    }
+
+    #[test]
     fn byte_classes_are_the_rules_they_stand_for() {
         for b in 0..=255u8 {
             let printable = b.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&b);

@@ -235,3 +235,28 @@ fn default_inspection_links_by_name_without_verifying() {
     assert_eq!(verified.certificates[1].self_signed, Some(false));
     assert_eq!(verified.certificates[0].linked_by, LinkedBy::Signature);
 }
+
+#[test]
+fn a_self_issued_certificates_name_defects_are_reported_for_both_names() {
+    // CN "a_b" as a PrintableString (which has no `_`), in the issuer and subject alike.
+    let mut der = ed25519_cert("a_b", "a_b", 1, 1);
+    let utf8 = [0x0c, 3, b'a', b'_', b'b'];
+    let mut replaced = 0;
+    for i in 0..der.len() - utf8.len() {
+        if der[i..i + utf8.len()] == utf8 {
+            der[i] = 0x13;
+            replaced += 1;
+        }
+    }
+    assert_eq!(replaced, 2);
+    let doc = inspect(&der, now()).expect("inspects");
+    let c = &doc.certificates[0];
+    assert!(c.self_issued);
+    assert_eq!(c.subject, c.issuer);
+    assert_eq!(c.subject.cn.as_deref(), Some("a_b"));
+    for which in ["issuer", "subject"] {
+        let expected =
+            format!("{which}: CN attribute: PrintableString holds characters outside its set");
+        assert!(c.warnings.contains(&expected), "{:?}", c.warnings);
+    }
+}

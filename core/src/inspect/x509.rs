@@ -400,8 +400,9 @@ fn parse_certificate_with(
         content_only += 1;
     }
 
-    let mut name_or_warn = |tlv: &Tlv<'_>, which: &str, warnings: &mut Vec<String>| -> NameInfo {
-        match render_name(tlv.full, tlv.offset) {
+    type Rendered = Result<(NameInfo, Vec<String>), DerError>;
+    let mut name_or_warn =
+        |rendered: Rendered, which: &str, warnings: &mut Vec<String>| match rendered {
             Ok((info, w)) => {
                 content_only += w.iter().filter(|w| *w == EMPTY_RDN).count();
                 warnings.extend(w.into_iter().map(|w| format!("{which}: {w}")));
@@ -419,10 +420,16 @@ fn parse_certificate_with(
                     ou: Vec::new(),
                 }
             }
-        }
+        };
+    let issuer_rendered = render_name(issuer.full, issuer.offset);
+    // A self-issued certificate (every root) names the same bytes twice: render them once.
+    // An error is rendered again, for its offset in the subject.
+    let subject_rendered = match &issuer_rendered {
+        Ok(rendered) if subject.full == issuer.full => Ok(rendered.clone()),
+        _ => render_name(subject.full, subject.offset),
     };
-    let issuer_info = name_or_warn(&issuer, "issuer", &mut warnings);
-    let subject_info = name_or_warn(&subject, "subject", &mut warnings);
+    let issuer_info = name_or_warn(issuer_rendered, "issuer", &mut warnings);
+    let subject_info = name_or_warn(subject_rendered, "subject", &mut warnings);
     if issuer_info.dn.is_empty() {
         warnings.push("issuer name is empty (RFC 5280 requires a non-empty issuer)".into());
         content_only += 1;
