@@ -198,7 +198,7 @@ impl<'o> Builder<'o> {
     ) -> Result<Vec<usize>, InspectError> {
         if bytes.first() == Some(&0x30) {
             return Ok(self
-                .add_der(Cow::Borrowed(bytes), location, hint, false)?
+                .add_der(Cow::Borrowed(bytes), Cow::Borrowed(location), hint, false)?
                 .collect());
         }
         if let Ok(t) = std::str::from_utf8(bytes)
@@ -221,7 +221,7 @@ impl<'o> Builder<'o> {
                 match block.data {
                     Ok(der) => match self.add_der(
                         Cow::Owned(der),
-                        &where_,
+                        Cow::Borrowed(&where_),
                         hint,
                         block.label == "TRUSTED CERTIFICATE",
                     ) {
@@ -256,7 +256,7 @@ impl<'o> Builder<'o> {
     pub(crate) fn add_der(
         &mut self,
         der: Cow<'_, [u8]>,
-        location: &str,
+        mut location: Cow<'_, str>,
         hint: Hint<'_>,
         trailing_ok: bool,
     ) -> Result<Range<usize>, InspectError> {
@@ -295,14 +295,21 @@ impl<'o> Builder<'o> {
                                 offset: o + offset,
                                 reason,
                             },
-                            other => other.within(location),
+                            other => other.within(&location),
                         });
                     }
                 },
             };
             whole = added.is_none() && used == rest.len() && offset == 0;
             let where_ = if whole {
-                self.loc(location)
+                // The only certificate, so `location` is not read again: an owned one
+                // moves into the report instead of being copied.
+                let location = std::mem::take(&mut location);
+                if self.prefix.is_empty() {
+                    location.into_owned()
+                } else {
+                    self.loc(location)
+                }
             } else {
                 self.loc(format_args!("{location}, certificate at byte {offset}"))
             };

@@ -161,7 +161,12 @@ fn read_binary(
         );
         return Ok(b.finish());
     }
-    b.add_der(std::borrow::Cow::Borrowed(input), "DER", Hint::None, false)?;
+    b.add_der(
+        std::borrow::Cow::Borrowed(input),
+        "DER".into(),
+        Hint::None,
+        false,
+    )?;
     Ok(b.finish())
 }
 
@@ -541,6 +546,11 @@ pub(crate) fn read_text(t: &str, kind: InputKind, b: &mut Builder<'_>) -> Result
     }
 }
 
+/// Where the `i`th PEM block (from 0) is, for its row and messages.
+fn block_location(i: usize, line: usize) -> String {
+    format!("PEM block {} (line {})", i + 1, line)
+}
+
 fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let blocks = pem::scan(t);
     // One allocation for each per-certificate list, not a doubling series of copies.
@@ -554,7 +564,7 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
     let mut first_err: Option<InspectError> = None;
     let mut n_cert = 0usize;
     for (i, block) in blocks.into_iter().enumerate() {
-        let where_ = format!("PEM block {} (line {})", i + 1, block.line);
+        let where_ = block_location(i, block.line);
         // Only named in the "no certificate" error, when no block is a certificate.
         if !pem::is_certificate_label(block.label) {
             labels.push(block.label.to_string());
@@ -571,16 +581,18 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
             continue;
         }
         n_cert += 1;
+        let trailing_ok = block.label == "TRUSTED CERTIFICATE";
+        // The location moves into the certificate's row; an error writes it again.
         let result = block.data.and_then(|der| {
             b.add_der(
                 std::borrow::Cow::Owned(der),
-                &where_,
+                std::borrow::Cow::Owned(where_),
                 Hint::None,
-                block.label == "TRUSTED CERTIFICATE",
+                trailing_ok,
             )
         });
         if let Err(e) = result {
-            b.part_error(b.loc(&where_), e.clone());
+            b.part_error(b.loc(block_location(i, block.line)), e.clone());
             first_err.get_or_insert(e);
         }
     }
