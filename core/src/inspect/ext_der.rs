@@ -9,7 +9,7 @@
 //! never accepts what x509-cert would refuse: `tests` checks, for every input a reader
 //! answers, that x509-cert decodes the same value. The `plain_*` checks do the same for
 //! the extensions akscert only validates (authorityInfoAccess, cRLDistributionPoints,
-//! certificatePolicies): `true` for the usual form, which x509-cert reads without a
+//! certificatePolicies, nameConstraints): `true` for the usual form, which x509-cert reads without a
 //! warning, so it is not asked.
 
 use super::der_walk::oid_text;
@@ -250,6 +250,50 @@ pub(super) fn plain_certificate_policies(data: &[u8]) -> bool {
     })
 }
 
+/// nameConstraints whose subtrees are bare dNSName, rfc822Name or URI bases (non-empty
+/// ASCII) or iPAddress bases of address and mask (8 or 32 bytes), with no minimum or
+/// maximum, and at least one of permitted and excluded present. `true` means x509-cert
+/// reads it and none of akscert's checks (the iPAddress length, an empty extension) applies.
+pub(super) fn plain_name_constraints(data: &[u8]) -> bool {
+    let subtrees = |trees: &[u8]| {
+        let mut rest = trees;
+        if rest.is_empty() {
+            return false;
+        }
+        while !rest.is_empty() {
+            let Some((0x30, subtree, after)) = tlv(rest) else {
+                return false;
+            };
+            let plain_base = match tlv(subtree) {
+                Some((0x81 | 0x82 | 0x86, text, [])) => plain_ia5(text),
+                Some((0x87, address, [])) => matches!(address.len(), 8 | 32),
+                _ => false,
+            };
+            if !plain_base {
+                return false;
+            }
+            rest = after;
+        }
+        true
+    };
+    let Some(mut rest) = only(data, 0x30) else {
+        return false;
+    };
+    let mut present = false;
+    for tag in [0xa0, 0xa1] {
+        if let Some((t, trees, after)) = tlv(rest)
+            && t == tag
+        {
+            if !subtrees(trees) {
+                return false;
+            }
+            present = true;
+            rest = after;
+        }
+    }
+    present && rest.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,6 +532,40 @@ mod tests {
             seq(0x30, &[&seq(0x30, &[long_arc])]),
         ] {
             assert!(!plain_certificate_policies(&odd), "{odd:02x?}");
+        }
+    }
+
+    #[test]
+    fn name_constraints_agree_with_x509_cert() {
+        use x509_cert::ext::pkix::NameConstraints;
+        let dns = seq(0x30, &[&seq(0x82, &[b"example.com"])]);
+        let email = seq(0x30, &[&seq(0x81, &[b"good_email@example.com"])]);
+        let uri = seq(0x30, &[&seq(0x86, &[b".example.com"])]);
+        let ip4 = seq(0x30, &[&seq(0x87, &[&[192, 168, 1, 1, 255, 255, 255, 0]])]);
+        let ip6 = seq(0x30, &[&seq(0x87, &[&[0u8; 32]])]);
+        let plain = [
+            seq(0x30, &[&seq(0xa0, &[&dns, &email])]),
+            seq(0x30, &[&seq(0xa1, &[&ip4])]),
+            seq(0x30, &[&seq(0xa0, &[&ip6, &uri]), &seq(0xa1, &[&dns])]),
+        ];
+        for der in &plain {
+            assert!(plain_name_constraints(der), "{der:02x?}");
+            let nc = NameConstraints::from_der(der).expect("x509-cert reads it too");
+            assert!(nc.permitted_subtrees.is_some() || nc.excluded_subtrees.is_some());
+        }
+        let short_ip = seq(0x30, &[&seq(0x87, &[&[192, 168, 1, 1]])]);
+        let with_minimum = seq(0x30, &[&seq(0x82, &[b"a.example"]), &[0x80, 0x01, 0x00]]);
+        let directory = seq(0x30, &[&seq(0xa4, &[&seq(0x30, &[])])]);
+        for odd in [
+            seq(0x30, &[]),
+            seq(0x30, &[&seq(0xa0, &[])]),
+            seq(0x30, &[&seq(0xa0, &[&short_ip])]),
+            seq(0x30, &[&seq(0xa0, &[&with_minimum])]),
+            seq(0x30, &[&seq(0xa0, &[&directory])]),
+            seq(0x30, &[&seq(0xa1, &[&dns]), &seq(0xa0, &[&dns])]),
+            seq(0x30, &[&seq(0xa0, &[&seq(0x30, &[&seq(0x82, &[b""])])])]),
+        ] {
+            assert!(!plain_name_constraints(&odd), "{odd:02x?}");
         }
     }
 }

@@ -245,6 +245,7 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                         || aki.authority_cert_serial_number.is_some();
                 }
             }
+            "2.5.29.30" if ext_der::plain_name_constraints(ext.value) => {}
             "2.5.29.30" => {
                 if let Some(nc) = decode_ext::<NameConstraints>(ext.value, "nameConstraints", w) {
                     let all = nc
