@@ -434,12 +434,14 @@ pub(crate) fn oid_well_formed(bytes: &[u8]) -> bool {
     true
 }
 
-/// Format a DER OBJECT IDENTIFIER's contents in dotted form, or `None` if malformed.
+/// Format a DER OBJECT IDENTIFIER's contents in dotted form, or `None` if malformed. Each
+/// arc is written as it is decoded: one allocation, the text's.
 pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
+    use std::fmt::Write;
     if bytes.is_empty() || bytes.len() > 128 || bytes[bytes.len() - 1] & 0x80 != 0 {
         return None;
     }
-    let mut arcs: Vec<u128> = Vec::new();
+    let mut out = String::with_capacity(3 * bytes.len());
     let mut acc: u128 = 0;
     let mut started = false;
     for &b in bytes {
@@ -450,23 +452,19 @@ pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
         started = true;
         acc = acc.checked_mul(128)? | u128::from(b & 0x7f);
         if b & 0x80 == 0 {
-            arcs.push(acc);
+            // The first subidentifier holds the first two arcs (X.690 §8.19.4).
+            let _ = if out.is_empty() {
+                match acc {
+                    0..40 => write!(out, "0.{acc}"),
+                    40..80 => write!(out, "1.{}", acc - 40),
+                    _ => write!(out, "2.{}", acc - 80),
+                }
+            } else {
+                write!(out, ".{acc}")
+            };
             acc = 0;
             started = false;
         }
-    }
-    let first = arcs.first().copied()?;
-    let (a, b) = if first < 40 {
-        (0, first)
-    } else if first < 80 {
-        (1, first - 40)
-    } else {
-        (2, first - 80)
-    };
-    let mut out = format!("{a}.{b}");
-    for arc in &arcs[1..] {
-        out.push('.');
-        out.push_str(&arc.to_string());
     }
     Some(out)
 }
@@ -669,6 +667,55 @@ mod tests {
     fn the_known_oid_table_agrees_with_the_formatter() {
         for (bytes, text) in KNOWN_OIDS {
             assert_eq!(oid_string(bytes).as_deref(), Some(*text));
+        }
+    }
+
+    /// The arc-by-arc writer, held to the first version (arcs collected, then joined).
+    fn oid_string_by_arcs(bytes: &[u8]) -> Option<String> {
+        if bytes.is_empty() || bytes.len() > 128 || bytes[bytes.len() - 1] & 0x80 != 0 {
+            return None;
+        }
+        let mut arcs: Vec<u128> = Vec::new();
+        let mut acc: u128 = 0;
+        let mut started = false;
+        for &b in bytes {
+            if !started && b == 0x80 {
+                return None;
+            }
+            started = true;
+            acc = acc.checked_mul(128)? | u128::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                arcs.push(acc);
+                acc = 0;
+                started = false;
+            }
+        }
+        let first = arcs.first().copied()?;
+        let (a, b) = match first {
+            0..40 => (0, first),
+            40..80 => (1, first - 40),
+            _ => (2, first - 80),
+        };
+        let rest: Vec<String> = arcs[1..].iter().map(u128::to_string).collect();
+        Some(
+            [format!("{a}.{b}")]
+                .into_iter()
+                .chain(rest)
+                .collect::<Vec<_>>()
+                .join("."),
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn oid_text_is_what_the_first_version_wrote(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            high in proptest::collection::vec(0x80u8..=0xff, 0..20),
+        ) {
+            proptest::prop_assert_eq!(oid_string(&bytes), oid_string_by_arcs(&bytes));
+            // Long arcs (up to u128's limit and past it) end in a low byte.
+            let long: Vec<u8> = high.iter().copied().chain([0x05]).collect();
+            proptest::prop_assert_eq!(oid_string(&long), oid_string_by_arcs(&long));
         }
     }
 }
