@@ -375,7 +375,7 @@ impl<'o> Builder<'o> {
             version: p.version,
             serial: serial_string(p.serial),
             signature_algorithm: signature_algorithm_name(&p.sig_alg_oid)
-                .map_or_else(|| p.sig_alg_oid.to_string(), str::to_string),
+                .map_or(p.sig_alg_oid, Cow::Borrowed),
             public_key: p.public_key,
             not_before: p.not_before,
             not_after: p.not_after,

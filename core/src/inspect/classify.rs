@@ -310,15 +310,12 @@ pub(crate) fn classify(f: &RoleFacts<'_>, policy: &Policy) -> (AksRole, String) 
             ),
         );
     }
-    let o_desc = if f.subject_o.is_empty() {
-        String::new()
-    } else {
-        format!(", O={}", f.subject_o.join("+"))
-    };
-    (
-        AksRole::Unknown,
-        format!("no AKS certificate matches {cn_desc}{o_desc}"),
-    )
+    let mut reason = format!("no AKS certificate matches {cn_desc}");
+    for (i, o) in f.subject_o.iter().enumerate() {
+        reason.push_str(if i == 0 { ", O=" } else { "+" });
+        reason.push_str(o);
+    }
+    (AksRole::Unknown, reason)
 }
 
 #[cfg(test)]

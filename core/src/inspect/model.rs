@@ -172,7 +172,8 @@ pub struct CertificateReport {
     /// `-` first when negative.
     pub serial: String,
     /// Signature algorithm (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`, `Ed25519`, …).
-    pub signature_algorithm: String,
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub signature_algorithm: Cow<'static, str>,
     /// Subject public key.
     pub public_key: PublicKeyInfo,
     /// Start of validity.
