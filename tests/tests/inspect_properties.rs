@@ -188,7 +188,7 @@ proptest! {
             prop_assert_eq!(&c.serial, &hex);
             prop_assert_eq!(c.self_signed, Some(true), "self-signature verifies ({})", c.signature_algorithm);
             prop_assert!(c.strict_der, "{:?}", c.warnings);
-            prop_assert_eq!(c.public_key.algorithm.as_str(), ["EC", "EC", "Ed25519"][s.alg]);
+            prop_assert_eq!(&*c.public_key.algorithm, ["EC", "EC", "Ed25519"][s.alg]);
             prop_assert_eq!(c.days_left, opts().now.days_until(na));
             prop_assert_eq!(c.status, akscert_core::inspect::Status::at(Some(nb), Some(na), opts().now, opts().warn_within));
             prop_assert_eq!(i.input_kind, if input[0] == 0x30 { InputKind::Der } else { InputKind::Pem });

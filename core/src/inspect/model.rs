@@ -118,11 +118,13 @@ pub struct NameInfo {
 #[serde(rename_all = "camelCase")]
 pub struct PublicKeyInfo {
     /// `RSA`, `EC`, `Ed25519`, `Ed448`, `DSA`, `RSASSA-PSS`, `X25519`, or the dotted OID.
-    pub algorithm: String,
+    #[cfg_attr(feature = "tsify", tsify(type = "string"))]
+    pub algorithm: Cow<'static, str>,
     /// Key size in bits (RSA modulus, DSA p, EC field size), when known.
     pub bits: Option<u32>,
     /// The named curve for EC keys (`P-256`, `P-384`, `P-521`, `P-224`, `secp256k1`, or OID).
-    pub curve: Option<String>,
+    #[cfg_attr(feature = "tsify", tsify(type = "string | null"))]
+    pub curve: Option<Cow<'static, str>>,
 }
 
 /// basicConstraints.

@@ -102,16 +102,17 @@ pub(crate) fn signature_algorithm_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-fn curve_name(oid: &str) -> (String, Option<u32>) {
-    match oid {
-        "1.2.840.10045.3.1.7" => ("P-256".into(), Some(256)),
-        "1.3.132.0.34" => ("P-384".into(), Some(384)),
-        "1.3.132.0.35" => ("P-521".into(), Some(521)),
-        "1.3.132.0.33" => ("P-224".into(), Some(224)),
-        "1.3.132.0.10" => ("secp256k1".into(), Some(256)),
-        "1.2.840.10045.3.1.1" => ("P-192".into(), Some(192)),
-        other => (other.into(), None),
-    }
+fn curve_name(oid: Cow<'static, str>) -> (Cow<'static, str>, Option<u32>) {
+    let (name, bits) = match &*oid {
+        "1.2.840.10045.3.1.7" => ("P-256", 256),
+        "1.3.132.0.34" => ("P-384", 384),
+        "1.3.132.0.35" => ("P-521", 521),
+        "1.3.132.0.33" => ("P-224", 224),
+        "1.3.132.0.10" => ("secp256k1", 256),
+        "1.2.840.10045.3.1.1" => ("P-192", 192),
+        _ => return (oid, None),
+    };
+    (Cow::Borrowed(name), Some(bits))
 }
 
 /// Algorithm, size and curve of a SubjectPublicKeyInfo TLV.
@@ -151,7 +152,7 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
                     tag: tag::OID,
                     value,
                     ..
-                }) => curve_name(&oid_text(value).unwrap_or(Cow::Borrowed("malformed OID"))),
+                }) => curve_name(oid_text(value).unwrap_or(Cow::Borrowed("malformed OID"))),
                 _ => ("explicit or missing curve parameters".into(), None),
             };
             PublicKeyInfo {
@@ -191,7 +192,7 @@ pub(crate) fn public_key_info(spki: &[u8], base: usize) -> Result<PublicKeyInfo,
             }
         }
         _ => PublicKeyInfo {
-            algorithm: oid.into_owned(),
+            algorithm: oid,
             bits: None,
             curve: None,
         },
