@@ -430,31 +430,27 @@ fn read_decoded_text(
     kind: Option<InputKind>,
     trust: bool,
 ) -> Result<Inspection, InspectError> {
-    {
-        {
-            let t = strip_fences(t);
-            let kind = match kind {
-                Some(InputKind::OpensslText | InputKind::OpensslDates) => sniff(&t)
-                    .filter(|k| matches!(k, InputKind::OpensslText | InputKind::OpensslDates))
-                    .unwrap_or(InputKind::OpensslText),
-                Some(InputKind::Pem | InputKind::Der | InputKind::Base64) => {
-                    if pem::has_pem(&t) {
-                        InputKind::Pem
-                    } else {
-                        InputKind::Base64
-                    }
-                }
-                Some(InputKind::AksCluster | InputKind::ArmOperation) => InputKind::AksCluster,
-                Some(k) => k,
-                None => sniff(&t).ok_or_else(|| InspectError::Unrecognized {
-                    hint: unrecognized_hint(&t),
-                })?,
-            };
-            let mut b = Builder::new(opts, kind).with_trust(trust);
-            read_text(&t, kind, &mut b)?;
-            Ok(b.finish())
+    let t = strip_fences(t);
+    let kind = match kind {
+        Some(InputKind::OpensslText | InputKind::OpensslDates) => sniff(&t)
+            .filter(|k| matches!(k, InputKind::OpensslText | InputKind::OpensslDates))
+            .unwrap_or(InputKind::OpensslText),
+        Some(InputKind::Pem | InputKind::Der | InputKind::Base64) => {
+            if pem::has_pem(&t) {
+                InputKind::Pem
+            } else {
+                InputKind::Base64
+            }
         }
-    }
+        Some(InputKind::AksCluster | InputKind::ArmOperation) => InputKind::AksCluster,
+        Some(k) => k,
+        None => sniff(&t).ok_or_else(|| InspectError::Unrecognized {
+            hint: unrecognized_hint(&t),
+        })?,
+    };
+    let mut b = Builder::new(opts, kind).with_trust(trust);
+    read_text(&t, kind, &mut b)?;
+    Ok(b.finish())
 }
 
 /// Replace Markdown code-fence lines (```` ```json ````) with blank lines: documentation
