@@ -24,26 +24,16 @@ fn corpus_certificates() -> (Vec<Vec<u8>>, &'static str) {
     if let Some(dir) = akscert_tests::corpus_dir() {
         let mut ders = Vec::new();
         for sub in ["x509-misc", "k8s-pki"] {
-            let mut stack = vec![dir.join(sub)];
-            while let Some(d) = stack.pop() {
-                let mut entries: Vec<_> = std::fs::read_dir(&d)
-                    .unwrap()
-                    .map(|e| e.unwrap().path())
-                    .collect();
-                entries.sort();
-                for p in entries {
-                    if p.is_dir() {
-                        stack.push(p);
-                    } else if let Ok(bytes) = std::fs::read(&p)
-                        && let Ok(found) = inspect::certificates_der(&bytes)
-                    {
-                        // Keep only what both libraries read, so the rates compare like for like.
-                        ders.extend(
-                            found
-                                .into_iter()
-                                .filter(|d| x509_parser::parse_x509_certificate(d).is_ok()),
-                        );
-                    }
+            for p in akscert_tests::corpus_files(&dir.join(sub)) {
+                if let Ok(bytes) = std::fs::read(&p)
+                    && let Ok(found) = inspect::certificates_der(&bytes)
+                {
+                    // Keep only what both libraries read, so the rates compare like for like.
+                    ders.extend(
+                        found
+                            .into_iter()
+                            .filter(|d| x509_parser::parse_x509_certificate(d).is_ok()),
+                    );
                 }
             }
         }

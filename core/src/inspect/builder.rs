@@ -96,6 +96,16 @@ impl<'o> Builder<'o> {
         }
     }
 
+    /// [`Self::loc`] of a location the caller owns: moved, not copied, when there is no
+    /// prefix (nearly always).
+    fn loc_owned(&self, where_: String) -> String {
+        if self.prefix.is_empty() {
+            where_
+        } else {
+            self.loc(where_)
+        }
+    }
+
     pub(crate) fn status(&self, nb: Option<Instant>, na: Option<Instant>) -> Status {
         Status::at(nb, na, self.opts.now, self.opts.warn_within)
     }
@@ -304,12 +314,7 @@ impl<'o> Builder<'o> {
             let where_ = if whole {
                 // The only certificate, so `location` is not read again: an owned one
                 // moves into the report instead of being copied.
-                let location = std::mem::take(&mut location);
-                if self.prefix.is_empty() {
-                    location.into_owned()
-                } else {
-                    self.loc(location)
-                }
+                self.loc_owned(std::mem::take(&mut location).into_owned())
             } else {
                 self.loc(format_args!("{location}, certificate at byte {offset}"))
             };

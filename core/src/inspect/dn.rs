@@ -302,7 +302,8 @@ fn push_hex_lower_byte(out: &mut String, v: u32) {
 pub(crate) const EMPTY_RDN: &str = "name has an empty RelativeDistinguishedName";
 
 /// Render a Name (the full SEQUENCE TLV bytes). Warnings name string-type defects. The
-/// `dn` text is written in place: names are rendered twice for every certificate.
+/// `dn` text is written in place: every certificate has two names to render (one, when
+/// they are the same bytes).
 pub(crate) fn render_name(
     name_der: &[u8],
     base: usize,

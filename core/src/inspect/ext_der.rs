@@ -9,8 +9,8 @@
 //! never accepts what x509-cert would refuse: `tests` checks, for every input a reader
 //! answers, that x509-cert decodes the same value. The `plain_*` checks do the same for
 //! the extensions akscert only validates (authorityInfoAccess, cRLDistributionPoints,
-//! certificatePolicies, nameConstraints): `true` for the usual form, which x509-cert reads without a
-//! warning, so it is not asked.
+//! certificatePolicies, nameConstraints): `true` for the usual form, which x509-cert reads
+//! without a warning, so it is not asked.
 
 use super::der_walk::oid_text;
 

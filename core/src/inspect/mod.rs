@@ -59,6 +59,8 @@ pub(crate) use az::{aks_clusters, aks_clusters_text};
 pub(crate) use builder::Builder;
 use set::cert_ref;
 
+use std::borrow::Cow;
+
 use crate::time::{Duration, Instant};
 use classify::Hint;
 use text::Decoded;
@@ -161,12 +163,7 @@ fn read_binary(
         );
         return Ok(b.finish());
     }
-    b.add_der(
-        std::borrow::Cow::Borrowed(input),
-        "DER".into(),
-        Hint::None,
-        false,
-    )?;
+    b.add_der(Cow::Borrowed(input), "DER".into(), Hint::None, false)?;
     Ok(b.finish())
 }
 
@@ -455,10 +452,10 @@ fn read_decoded_text(
 
 /// Replace Markdown code-fence lines (```` ```json ````) with blank lines: documentation
 /// samples wrap output in them. Line numbers stay the same.
-fn strip_fences(t: &str) -> std::borrow::Cow<'_, str> {
+fn strip_fences(t: &str) -> Cow<'_, str> {
     // A byte search first: most inputs hold no backtick at all.
     if !t.as_bytes().contains(&b'`') || !t.contains("```") {
-        return std::borrow::Cow::Borrowed(t);
+        return Cow::Borrowed(t);
     }
     let lines: Vec<&str> = t
         .split('\n')
@@ -470,7 +467,7 @@ fn strip_fences(t: &str) -> std::borrow::Cow<'_, str> {
             }
         })
         .collect();
-    std::borrow::Cow::Owned(lines.join("\n"))
+    Cow::Owned(lines.join("\n"))
 }
 
 fn unrecognized_hint(t: &str) -> String {
@@ -580,12 +577,7 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
         let trailing_ok = block.label == "TRUSTED CERTIFICATE";
         // The location moves into the certificate's row; an error writes it again.
         let result = block.data.and_then(|der| {
-            b.add_der(
-                std::borrow::Cow::Owned(der),
-                std::borrow::Cow::Owned(where_),
-                Hint::None,
-                trailing_ok,
-            )
+            b.add_der(Cow::Owned(der), Cow::Owned(where_), Hint::None, trailing_ok)
         });
         if let Err(e) = result {
             b.part_error(b.loc(block_location(i, block.line)), e.clone());

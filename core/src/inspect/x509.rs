@@ -3,9 +3,9 @@
 //! The lenient walker in [`super::der_walk`] pulls out the fields, so a certificate that
 //! strict parsers refuse but OpenSSL shows (UTCTime without seconds, explicit v1,
 //! non-minimal serial) still gets its dates reported — an expiry tool must still say when
-//! it expires. A certificate the walk read without a defect, all canonical DER, is strict;
-//! one with a defect goes to x509-cert (strict DER, RFC 5280), whose refusal becomes a
-//! warning. Extensions are read in [`super::extensions`].
+//! it expires. A certificate the walk read without an encoding defect, all canonical DER,
+//! is strict; one with such a defect goes to x509-cert (strict DER, RFC 5280), whose refusal
+//! becomes a warning. Extensions are read in [`super::extensions`].
 
 use der::Decode;
 use sha2::{Digest, Sha256};
