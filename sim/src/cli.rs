@@ -42,7 +42,8 @@ pub struct EngineOpts {
     /// Memory limit of each worker's guest, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = (GuestLimits::DEFAULT_MEMORY >> 20) as u64)]
     pub memory_limit: u64,
-    /// Worker threads (0 = one per core).
+    /// Worker threads for a scenario's clusters (0 = one per core); an az inventory is
+    /// one call.
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub jobs: usize,
 }

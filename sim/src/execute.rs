@@ -1,12 +1,12 @@
-//! Running a scenario or an inventory through an engine: split into clusters, keep this
-//! shard's slice, run them over the workers, collect per-cluster outcomes.
+//! Running a scenario through an engine: split into clusters, keep this shard's slice,
+//! run them over the workers, collect per-cluster outcomes. (An `az` inventory is one
+//! `fleetReport` call: `crate::inventory`.)
 
 use akscert_core::api::ClusterRun;
 use akscert_core::time::{Duration, Instant};
 
-use crate::engine::{Engine, EngineError, Op};
-use crate::inventory::InventoryEntry;
-use crate::outcome::{ClusterOutcome, InventoryRun, ReportOutcome, RunHeader, SimulationRun};
+use crate::engine::{Engine, EngineError};
+use crate::outcome::{ClusterOutcome, RunHeader, SimulationRun};
 use crate::runner::{self, Progress, RunStats};
 use crate::scenario_file::ScenarioFile;
 use crate::shard::ShardSpec;
@@ -142,49 +142,4 @@ where
         events_of,
         sink,
     )
-}
-
-/// Report on an inventory's clusters (this shard's, if sharded).
-pub fn inventory(
-    engine: &Engine,
-    entries: &[InventoryEntry],
-    s: &Settings,
-) -> Result<(InventoryRun, usize, RunStats), RunError> {
-    let mine: Vec<&InventoryEntry> = entries
-        .iter()
-        .filter(|e| in_shard(s.shard, e.index))
-        .collect();
-    let (clusters, stats) = runner::run(
-        engine,
-        &mine,
-        runner::jobs(s.jobs),
-        s.progress,
-        |worker, e: &&InventoryEntry| match e.request(s.now, s.warn_within) {
-            Ok(req) => {
-                let input = serde_json::to_string(&req).unwrap_or_default();
-                ReportOutcome::from_call(
-                    e.index,
-                    &e.name,
-                    &e.resource_group,
-                    e.notes.clone(),
-                    worker.call(Op::Report, &input),
-                )
-            }
-            Err(failure) => {
-                let mut o = ReportOutcome::failed(e.index, &e.name, &e.resource_group, failure);
-                o.notes = e.notes.clone();
-                o
-            }
-        },
-        |_| 0,
-    )?;
-    Ok((
-        InventoryRun {
-            now: s.now,
-            warn_within: s.warn_within,
-            clusters,
-        },
-        entries.len(),
-        stats,
-    ))
 }

@@ -10,6 +10,7 @@ use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
 use akscert_sim::inventory::{self, InventoryError};
+use akscert_sim::outcome::InventoryRun;
 use akscert_sim::output;
 use akscert_sim::render::fleet_table::FleetSink;
 use akscert_sim::render::{self, Fleet, Format};
@@ -97,7 +98,7 @@ fn inventory_fleet(
     a: &FleetArgs,
     source: &Source,
     value: &serde_json::Value,
-    mut settings: Settings,
+    settings: Settings,
 ) -> Result<u8, CliError> {
     if a.run.horizon.is_some() || a.run.seed.is_some() {
         return Err(CliError::Usage(
@@ -105,30 +106,38 @@ fn inventory_fleet(
                 .into(),
         ));
     }
-    settings.include_events = false;
     let engine = a.engine.load()?;
     let assume = AksAssumptions {
         created: a.assume_created,
         last_upgrade: a.assume_upgraded,
     };
-    let inventory = inventory::read(&mut engine.worker()?, value, assume, settings.now).map_err(
-        |e| match e {
-            InventoryError::NotAzOutput(why) => CliError::Usage(format!(
-                "{}: neither a scenario (kind: Scenario) nor `az aks list -o json` output: {why}",
-                source.name
-            )),
-            other => CliError::Usage(format!("{}: {other}", source.name)),
-        },
-    )?;
-    inventory::print_notes(&source.name, &inventory.notes);
-    let entries = inventory.entries;
-    if entries.is_empty() {
+    let report = inventory::fleet_report(
+        &mut engine.worker()?,
+        value,
+        assume,
+        settings.now,
+        settings.warn_within,
+    )
+    .map_err(|e| match e {
+        InventoryError::NotAzOutput(why) => CliError::Usage(format!(
+            "{}: neither a scenario (kind: Scenario) nor `az aks list -o json` output: {why}",
+            source.name
+        )),
+        other => CliError::Usage(format!("{}: {other}", source.name)),
+    })?;
+    inventory::print_notes(&source.name, &report.notes);
+    let total = report.clusters.len();
+    if total == 0 {
         return Err(CliError::Usage(format!(
             "{}: no clusters in the inventory",
             source.name
         )));
     }
-    let (run, total, _) = execute::inventory(&engine, &entries, &settings)?;
+    let run = InventoryRun {
+        now: settings.now,
+        warn_within: settings.warn_within,
+        clusters: inventory::outcomes(report.clusters, a.run.shard),
+    };
     if let Some(spec) = a.run.shard {
         let verdict = Verdict::of(&render::inventory_rows(&run));
         let input = serde_json::to_string(&(value, a.assume_created, a.assume_upgraded))

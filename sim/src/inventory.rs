@@ -1,15 +1,19 @@
 //! Fleet inventories from `az aks list -o json` (or `az aks show -o json`, or the raw ARM
-//! bodies with `properties`). The engine's `aksFacts` operation maps each cluster to
-//! akscert-core's `ClusterFacts` (the rules, and the notes on what it assumed, live in
-//! `akscert_core::report::aks`); this module only sends the file and the command line's
-//! assumptions (`--assume-created`, `--assume-upgraded`) and words the answer for the CLI.
-//! A cluster without facts is reported as an error of its own; the rest of the fleet
-//! still runs.
+//! bodies with `properties`). The engine reads them: `fleetReport` reports a whole
+//! inventory in one call (`akscert fleet`), `aksFacts` maps each cluster to
+//! akscert-core's `ClusterFacts` (`akscert report` picks one). The rules, and the notes on
+//! what was assumed, live in `akscert_core::report::aks` and `report::fleet`; this module
+//! only sends the file and the command line's assumptions (`--assume-created`,
+//! `--assume-upgraded`) and words the answer for the CLI. A cluster without facts is
+//! reported as an error of its own; the rest of the fleet still runs.
 
-use akscert_core::report::{AksAssumptions, AksFacts, ClusterFacts, ReportRequest};
+use akscert_core::report::fleet::{FleetEntry, FleetReport};
+use akscert_core::report::{AksAssumptions, AksFacts, ClusterFacts};
 use akscert_core::time::{Duration, Instant};
 
 use crate::engine::{Op, Worker};
+use crate::outcome::ReportOutcome;
+use crate::shard::ShardSpec;
 use akscert_core::engine::{ClusterFailure, FailureKind};
 
 /// One cluster of an inventory.
@@ -25,22 +29,6 @@ pub struct InventoryEntry {
     pub facts: Result<ClusterFacts, ClusterFailure>,
     /// What was assumed or noticed.
     pub notes: Vec<String>,
-}
-
-impl InventoryEntry {
-    /// The report request for this cluster at `now`, or why there is none.
-    pub fn request(
-        &self,
-        now: Instant,
-        warn_within: Duration,
-    ) -> Result<ReportRequest, ClusterFailure> {
-        Ok(ReportRequest {
-            now,
-            warn_within,
-            policy: Default::default(),
-            cluster: self.facts.clone()?,
-        })
-    }
 }
 
 /// Why a file is not an inventory the engine can read.
@@ -86,6 +74,72 @@ pub fn read(
         entries: facts.clusters.into_iter().map(entry).collect(),
         notes: facts.notes,
     })
+}
+
+/// Every cluster of an `az aks list|show -o json` document reported at `now` by the
+/// engine's `fleetReport`, in one call: the engine reads the inventory, reports each
+/// cluster and orders the fleet. One guest call bounds the whole inventory (the engine's
+/// fuel and memory limits, `--fuel`), which a subscription's clusters stay well inside.
+pub fn fleet_report(
+    worker: &mut Worker,
+    document: &serde_json::Value,
+    assume: AksAssumptions,
+    now: Instant,
+    warn_within: Duration,
+) -> Result<FleetReport, InventoryError> {
+    // `FleetReportRequest`'s fields, the inventory borrowed: an inventory can be large,
+    // and cloning it into the request type would hold it twice.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Request<'a> {
+        input: &'a serde_json::Value,
+        assume: AksAssumptions,
+        now: Instant,
+        warn_within: Duration,
+    }
+    let input = serde_json::to_string(&Request {
+        input: document,
+        assume,
+        now,
+        warn_within,
+    })
+    .unwrap_or_default();
+    let answer = match worker.call(Op::FleetReport, &input) {
+        Ok(Ok(json)) => json,
+        Ok(Err(doc)) => return Err(InventoryError::NotAzOutput(doc.error.message)),
+        Err(fault) => return Err(InventoryError::Engine(fault.message)),
+    };
+    serde_json::from_str(&answer).map_err(|e| {
+        InventoryError::Engine(format!("the answer is not a FleetReport document: {e}"))
+    })
+}
+
+/// The clusters of a fleet report in inventory order, as the renderers and shard
+/// documents take them; only `shard`'s share when given. An error gets the command line's
+/// wording (how to supply a missing creation date).
+pub fn outcomes(entries: Vec<FleetEntry>, shard: Option<ShardSpec>) -> Vec<ReportOutcome> {
+    let mut out: Vec<ReportOutcome> = entries
+        .into_iter()
+        .filter(|e| shard.is_none_or(|s| s.holds(e.row.index)))
+        .map(|e| {
+            let row = e.row;
+            let error = row.error.map(|f| ClusterFailure {
+                message: cli_message(&row.name, f.kind, f.message),
+                kind: f.kind,
+            });
+            ReportOutcome {
+                index: row.index,
+                report: None,
+                parsed: e.report,
+                name: row.name,
+                resource_group: row.resource_group,
+                error,
+                notes: row.notes,
+            }
+        })
+        .collect();
+    out.sort_by_key(|o| o.index);
+    out
 }
 
 /// Print the document-level notes of an inventory read from `source` on stderr.

@@ -232,7 +232,8 @@ pub struct ReportOutcome {
     pub name: String,
     /// Resource group.
     pub resource_group: String,
-    /// The `ExpiryReport` JSON exactly as the engine returned it.
+    /// The `ExpiryReport` JSON exactly as the engine returned it, when it came alone (a
+    /// `report` call); a fleet report's entries keep only `parsed`.
     pub report: Option<Box<RawValue>>,
     /// The same report, read back into core's type: what the renderers use.
     pub parsed: Option<ExpiryReport>,
@@ -312,7 +313,12 @@ impl Serialize for ReportOutcome {
             index: self.index,
             name: self.name.clone(),
             resource_group: self.resource_group.clone(),
-            report: self.report.clone(),
+            // The engine's text when the outcome kept it, else the parsed report written
+            // again (a fleet report's entries arrive parsed).
+            report: self.report.clone().or_else(|| {
+                let parsed = self.parsed.as_ref()?;
+                serde_json::value::to_raw_value(parsed).ok()
+            }),
             error: self.error.clone(),
             notes: self.notes.clone(),
         }

@@ -100,6 +100,25 @@ fn fleet_and_report_examples_are_byte_identical_on_both_engines() {
     }
 }
 
+#[test]
+fn an_az_fleet_is_cores_fleet_report_on_both_engines() {
+    // `akscert fleet` of an az inventory is one `fleetReport` call: its JSON is the
+    // operation's answer, whichever engine ran it.
+    let az = example("az-aks-list.json");
+    for warn in ["30d", "400d"] {
+        let Some(json) = both(
+            "az_fleet_is_fleet_report",
+            &["fleet", &az.to_string_lossy(), "--warn-within", warn],
+        ) else {
+            return;
+        };
+        let input = std::fs::read_to_string(&az).unwrap();
+        let request = serde_json::json!({ "input": input, "now": NOW, "warnWithin": warn });
+        let core = api::call("fleetReport", &request.to_string()).unwrap();
+        assert_eq!(json.trim_end(), core, "--warn-within {warn}");
+    }
+}
+
 fn timeline(engine: &Engine, scenario: &Scenario) -> String {
     sim::simulate(engine, scenario, None).0.timeline_json()
 }
