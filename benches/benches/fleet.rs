@@ -52,6 +52,7 @@ fn settings() -> Settings {
         progress: Progress::Hidden,
         shard: None,
         include_events: false,
+        include_certificates: false,
     }
 }
 
@@ -90,6 +91,7 @@ fn run_native_json(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
             },
             index,
             include_events: false,
+            include_certificates: false,
         };
         let input = serde_json::to_string(&run).unwrap_or_default();
         ClusterOutcome::from_call(&run, worker.call(Op::SimulateCluster, &input))

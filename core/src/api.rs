@@ -318,6 +318,9 @@ pub struct ClusterRun {
     /// Keep every event.
     #[serde(default = "crate::document::yes")]
     pub include_events: bool,
+    /// List the certificates in use at the horizon in the summary.
+    #[serde(default = "crate::document::yes")]
+    pub include_certificates: bool,
 }
 
 /// `inspect` input: one text or binary input, and when to judge it.
@@ -536,6 +539,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             let prepared = run.scenario.prepare()?;
             let options = RunOptions {
                 include_events: run.include_events,
+                include_certificates: run.include_certificates,
                 ..RunOptions::default()
             };
             let mut result = engine::simulate_cluster(&prepared, 0, options);
@@ -647,6 +651,7 @@ pub fn split(scenario: &Scenario) -> Result<Vec<ClusterRun>, ScenarioError> {
             },
             index,
             include_events: true,
+            include_certificates: true,
         })
         .collect())
 }

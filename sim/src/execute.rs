@@ -27,6 +27,9 @@ pub struct Settings {
     pub shard: Option<ShardSpec>,
     /// Keep every event (timelines, HTML, Prometheus need them; a fleet table does not).
     pub include_events: bool,
+    /// List each cluster's certificates at the horizon in its summary (the JSON documents
+    /// carry them; a table does not print them).
+    pub include_certificates: bool,
 }
 
 /// Why a run could not start.
@@ -55,6 +58,7 @@ struct Plan<'a> {
     total: usize,
     file: &'a ScenarioFile,
     include_events: bool,
+    include_certificates: bool,
 }
 
 fn plan<'a>(file: &'a ScenarioFile, s: &Settings) -> Result<Plan<'a>, RunError> {
@@ -67,6 +71,7 @@ fn plan<'a>(file: &'a ScenarioFile, s: &Settings) -> Result<Plan<'a>, RunError> 
         total,
         file,
         include_events: s.include_events,
+        include_certificates: s.include_certificates,
     })
 }
 
@@ -81,6 +86,7 @@ impl Plan<'_> {
             },
             index,
             include_events: self.include_events,
+            include_certificates: self.include_certificates,
         };
         worker.simulate_cluster(&run)
     }

@@ -81,6 +81,8 @@ fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
         progress: a.output.progress(),
         shard: a.run.shard,
         include_events: needs_events(a.output.format()),
+        // The JSON document carries them; a shard keeps them so that its merge can print it.
+        include_certificates: a.output.format() == Format::Json || a.run.shard.is_some(),
     };
     match az {
         Some(value) => inventory_fleet(a, &source, &value, settings),

@@ -47,6 +47,7 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
         progress: a.output.progress(),
         shard: a.run.shard,
         include_events: true,
+        include_certificates: true,
     };
     if a.run.shard.is_none() {
         return finish(a, stream(&engine, &file, &settings, a)?);

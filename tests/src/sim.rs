@@ -59,8 +59,8 @@ pub fn simulate(
     (run, total)
 }
 
-/// What [`simulate`] runs with: two workers, events kept, `now` at the first cluster's
-/// creation, a 30-day warning window.
+/// What [`simulate`] runs with: two workers, events and final certificates kept, `now` at
+/// the first cluster's creation, a 30-day warning window.
 pub fn settings(scenario: &Scenario, shard: Option<ShardSpec>) -> Settings {
     Settings {
         now: scenario
@@ -72,6 +72,7 @@ pub fn settings(scenario: &Scenario, shard: Option<ShardSpec>) -> Settings {
         progress: Progress::Hidden,
         shard,
         include_events: true,
+        include_certificates: true,
     }
 }
 

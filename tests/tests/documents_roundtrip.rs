@@ -257,7 +257,7 @@ proptest! {
         }
 
         // A run stopped by its event budget: clusters with `error` and a `null` summary.
-        let cut = engine::simulate(&s, RunOptions { include_events: true, max_events_per_cluster: 5 }).unwrap();
+        let cut = engine::simulate(&s, RunOptions { max_events_per_cluster: 5, ..RunOptions::default() }).unwrap();
         prop_assert!(cut.clusters.iter().all(|c| c.error.is_some()));
         let text = serde_json::to_string(&cut).unwrap();
         let read: Timeline = reads_back("Timeline (failed clusters)", &text)?;

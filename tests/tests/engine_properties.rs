@@ -3,6 +3,8 @@
 use akscert_core::api;
 use akscert_core::cluster::{DowntimeCause, EventKind};
 use akscert_core::engine::{self, RunOptions, Scenario};
+use akscert_core::inventory::{CertRole, Scope};
+use akscert_core::report::lifetimes::{in_force_at, lifetimes};
 use akscert_core::strategies::arb_scenario;
 use proptest::prelude::*;
 
@@ -85,6 +87,42 @@ proptest! {
             prop_assert!(events.windows(2).all(|w| w[0].at <= w[1].at));
             prop_assert!(events.iter().all(|e| e.at <= t.horizon));
             prop_assert_eq!(c.summary.as_ref().unwrap().events as usize, events.len());
+        }
+    }
+
+    #[test]
+    fn a_summarys_final_certificates_are_those_its_events_leave_in_force(s in arb_scenario()) {
+        // Two derivations of one fact: the machine's own state at the horizon (the
+        // summary) and the last certificate of each role and scope the events issued.
+        // A node's copies of the Cluster CA and the API server certificate are issued as
+        // the control plane's (no event of their own): each must be one of those, though
+        // a node left behind by a rotation may still hold an older one.
+        let t = run(&s);
+        for c in &t.clusters {
+            let summary = c.summary.as_ref().unwrap();
+            let events = c.events.as_ref().unwrap();
+            let copy = |role| matches!(role, CertRole::ClusterCa | CertRole::ApiServer);
+            let mut own = Vec::new();
+            for cert in &summary.final_state.certificates {
+                let key = (cert.role, Some(cert.serial), cert.not_before, cert.not_after);
+                if copy(cert.role) && matches!(cert.scope, Scope::NodePool(_)) {
+                    prop_assert!(
+                        lifetimes(events, t.horizon).iter().any(|l| l.scope == Scope::ControlPlane
+                            && (l.role, l.serial, l.not_before, l.not_after) == key),
+                        "cluster {}: a node copy no event issued: {:?}", c.name, cert
+                    );
+                } else {
+                    own.push((cert.scope.clone(), key));
+                }
+            }
+            let mut from_events: Vec<_> = in_force_at(events, t.horizon)
+                .into_iter()
+                .map(|l| (l.scope, (l.role, l.serial, l.not_before, l.not_after)))
+                .collect();
+            own.sort();
+            from_events.sort();
+            prop_assert!(!own.is_empty(), "cluster {}", c.name);
+            prop_assert_eq!(own, from_events, "cluster {}", c.name);
         }
     }
 

@@ -391,6 +391,7 @@ fn a_runaway_policy_is_stopped_with_an_error_not_a_hang() {
         &scenario(s),
         akscert_core::engine::RunOptions {
             include_events: false,
+            include_certificates: false,
             max_events_per_cluster: 100_000,
         },
     )

@@ -32,6 +32,10 @@ pub(crate) use summary::SummaryBuilder;
 pub struct RunOptions {
     /// Keep every event (a fleet run may keep summaries only).
     pub include_events: bool,
+    /// List the certificates in use at the horizon in each summary
+    /// ([`FinalState::certificates`]); a fleet table leaves them out (on a large fleet
+    /// they are a third of the engine's output and time).
+    pub include_certificates: bool,
     /// Stop a cluster's run with an error after this many events (a guard against
     /// runaway policies, e.g. one-minute lifetimes over decades).
     pub max_events_per_cluster: u64,
@@ -41,6 +45,7 @@ impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
             include_events: true,
+            include_certificates: true,
             max_events_per_cluster: 2_000_000,
         }
     }
@@ -192,7 +197,10 @@ pub fn run_cluster(
     );
     match result {
         Ok(()) => {
-            out.summary = Some(run.summary.finish(prepared.horizon, &cluster));
+            out.summary = Some(
+                run.summary
+                    .finish(prepared.horizon, &cluster, run.certificates),
+            );
             out.events = run.events;
         }
         Err(failure) => out.error = Some(failure),
@@ -280,6 +288,7 @@ pub(crate) struct Run {
     pub(crate) events: Option<Vec<Event>>,
     pub(crate) summary: SummaryBuilder,
     limit: u64,
+    certificates: bool,
 }
 
 impl Run {
@@ -288,6 +297,7 @@ impl Run {
             events: options.include_events.then(Vec::new),
             summary: SummaryBuilder::default(),
             limit: options.max_events_per_cluster,
+            certificates: options.include_certificates,
         }
     }
 

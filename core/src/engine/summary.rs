@@ -10,7 +10,7 @@ use crate::cluster::{
     Action, ActionKind, Cluster, DowntimeCause, Event, EventKind, OperationKind, PowerState,
     ProvisioningState,
 };
-use crate::inventory::Scope;
+use crate::inventory::{Certificate, Scope};
 use crate::time::{Duration, Instant};
 use crate::vec_map::VecMap;
 use crate::version::KubernetesVersion;
@@ -107,6 +107,12 @@ pub struct FinalState {
     pub ca_generation: u32,
     /// Whether autorotation is on.
     pub autorotation: bool,
+    /// Every certificate and key in use at the horizon: the control plane's, then each
+    /// node pool's copies and kubelet certificates, as an expiry report lists them. Left
+    /// out (empty) when the run was asked for summaries without them
+    /// (`includeCertificates: false`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<Certificate>,
 }
 
 /// One cluster's summary.
@@ -214,7 +220,12 @@ impl SummaryBuilder {
         });
     }
 
-    pub(crate) fn finish(mut self, horizon: Instant, cluster: &Cluster) -> ClusterSummary {
+    pub(crate) fn finish(
+        mut self,
+        horizon: Instant,
+        cluster: &Cluster,
+        certificates: bool,
+    ) -> ClusterSummary {
         for iv in &self.downtime.intervals {
             let len = iv.to.unwrap_or(horizon).since(iv.from);
             match &iv.scope {
@@ -240,6 +251,15 @@ impl SummaryBuilder {
                 kubernetes_version: cluster.kubernetes_version(),
                 ca_generation: cluster.ca_generation(),
                 autorotation: cluster.autorotation_enabled(),
+                certificates: match certificates {
+                    true => cluster
+                        .control_plane()
+                        .iter()
+                        .chain(cluster.node_pools().iter().flat_map(|p| p.all_certs()))
+                        .map(|t| t.cert.clone())
+                        .collect(),
+                    false => Vec::new(),
+                },
             },
         }
     }

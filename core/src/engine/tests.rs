@@ -27,6 +27,7 @@ fn frequent_stops_over_centuries_fail_that_cluster_on_its_budget_and_the_rest_fi
     let s = frequent_stops("3022-12-01");
     let options = RunOptions {
         include_events: false,
+        include_certificates: false,
         max_events_per_cluster: 50_000,
     };
     let prepared = s.prepare().expect("valid");
@@ -70,6 +71,7 @@ fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_dr
             &s,
             RunOptions {
                 include_events: true,
+                include_certificates: false,
                 max_events_per_cluster: budget,
             },
         )

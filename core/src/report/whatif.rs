@@ -159,7 +159,8 @@ pub fn what_if(req: &WhatIfRequest) -> Result<WhatIf, ReportError> {
     drive(&mut cluster, &scenario, &ops, horizon, &mut rng, &mut run)
         .map_err(ReportError::Replay)?;
     let events = run.events.take().unwrap_or_default();
-    let summary = run.summary.finish(horizon, &cluster);
+    // The certificates at the horizon are the `after` report's rows.
+    let summary = run.summary.finish(horizon, &cluster, false);
     let after = report_from(&cluster, horizon, req.warn_within, notes);
     let broken_kubeconfigs = events
         .iter()

@@ -33,6 +33,7 @@ impl NativeEngine {
             .map_err(|e| fail(ApiError::from(e)))?;
         let options = RunOptions {
             include_events: run.include_events,
+            include_certificates: run.include_certificates,
             ..RunOptions::default()
         };
         let mut timeline = engine::simulate_cluster(&prepared, 0, options);
@@ -73,8 +74,11 @@ mod tests {
     fn the_typed_path_answers_the_json_api_byte_for_byte() {
         let native = NativeEngine;
         for mut run in runs(4) {
-            for include_events in [true, false] {
+            for (include_events, include_certificates) in
+                [(true, true), (false, false), (false, true)]
+            {
                 run.include_events = include_events;
+                run.include_certificates = include_certificates;
                 let input = serde_json::to_string(&run).expect("serialises");
                 let json = native.call(Op::SimulateCluster, &input).expect("simulates");
                 let typed = native.simulate_cluster(&run).expect("simulates");
