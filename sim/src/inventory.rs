@@ -122,8 +122,8 @@ pub fn outcomes(entries: Vec<FleetEntry>, shard: Option<ShardSpec>) -> Vec<Repor
         .into_iter()
         .filter(|e| shard.is_none_or(|s| s.holds(e.row.index)))
         .map(|e| {
-            let row = e.row;
-            let error = row.error.map(|f| ClusterFailure {
+            let mut row = e.row;
+            row.error = row.error.map(|f| ClusterFailure {
                 message: cli_message(&row.name, f.kind, f.message),
                 kind: f.kind,
             });
@@ -131,10 +131,11 @@ pub fn outcomes(entries: Vec<FleetEntry>, shard: Option<ShardSpec>) -> Vec<Repor
                 index: row.index,
                 report: None,
                 parsed: e.report,
-                name: row.name,
-                resource_group: row.resource_group,
-                error,
-                notes: row.notes,
+                name: row.name.clone(),
+                resource_group: row.resource_group.clone(),
+                error: row.error.clone(),
+                notes: row.notes.clone(),
+                row: Some(row),
             }
         })
         .collect();

@@ -9,6 +9,7 @@ use akscert_core::engine::{
     API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary, Prepared,
 };
 use akscert_core::report::ExpiryReport;
+use akscert_core::report::fleet::FleetRow;
 use akscert_core::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -241,6 +242,9 @@ pub struct ReportOutcome {
     pub error: Option<ClusterFailure>,
     /// What reading the inventory entry assumed or noticed.
     pub notes: Vec<String>,
+    /// The cluster's fleet row as the engine's `fleetReport` gave it (an `az` fleet); the
+    /// renderers derive it with core's rules when absent (a `report` call, a merged shard).
+    pub row: Option<FleetRow>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -273,6 +277,7 @@ impl ReportOutcome {
             parsed: None,
             error: None,
             notes,
+            row: None,
         };
         match result {
             Ok(Ok(json)) => match serde_json::from_str::<ExpiryReport>(&json) {
@@ -293,18 +298,6 @@ impl ReportOutcome {
         out
     }
 
-    /// An entry that could not be turned into a report request.
-    pub fn failed(index: usize, name: &str, resource_group: &str, failure: ClusterFailure) -> Self {
-        ReportOutcome {
-            index,
-            name: name.to_string(),
-            resource_group: resource_group.to_string(),
-            report: None,
-            parsed: None,
-            error: Some(failure),
-            notes: Vec::new(),
-        }
-    }
 }
 
 impl Serialize for ReportOutcome {
@@ -341,6 +334,7 @@ impl<'de> Deserialize<'de> for ReportOutcome {
             parsed,
             error: doc.error,
             notes: doc.notes,
+            row: None,
         })
     }
 }

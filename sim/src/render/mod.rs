@@ -58,8 +58,12 @@ pub fn simulation_row(c: &ClusterOutcome, now: Instant, warn: Duration) -> Fleet
     FleetRow::of_summary(who, t.summary.as_ref(), t.error.clone(), now, warn)
 }
 
-/// The fleet row of one inventory cluster's report.
+/// The fleet row of one inventory cluster's report: the engine's, when its `fleetReport`
+/// gave one.
 pub fn report_row(o: &ReportOutcome, now: Instant, warn: Duration) -> FleetRow {
+    if let Some(row) = &o.row {
+        return row.clone();
+    }
     let who = RowOf {
         index: o.index,
         name: &o.name,
