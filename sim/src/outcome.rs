@@ -297,7 +297,6 @@ impl ReportOutcome {
         }
         out
     }
-
 }
 
 impl Serialize for ReportOutcome {
