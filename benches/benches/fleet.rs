@@ -124,23 +124,30 @@ fn fleet_10k_10y(c: &mut Criterion) {
         g.bench_function("wasm_1_worker", |b| b.iter(|| run(wasm, &f)));
     }
     g.finish();
-    // A direct side-by-side figure for the closing note (criterion's medians are above).
+    // The ratio again, interleaved: seven rounds of native, native through the JSON API
+    // and wasm, one run each, so that a slow stretch of a shared machine hits all three
+    // (criterion measures them one after another, a minute apart). Medians of each time
+    // and of the rounds' ratios.
     if let Some(wasm) = &wasm {
-        let best = |go: &dyn Fn() -> Duration| (0..3).map(|_| go()).min().unwrap_or_default();
-        let n = best(&|| run(&native, &f).1);
-        let j = best(&|| run_native_json(&native, &f).1);
-        let w = best(&|| run(wasm, &f).1);
-        let rate = |d: Duration| events as f64 / d.as_secs_f64();
+        let mut rounds: Vec<(f64, f64, f64)> = (0..7)
+            .map(|_| {
+                let n = run(&native, &f).1.as_secs_f64();
+                let j = run_native_json(&native, &f).1.as_secs_f64();
+                let w = run(wasm, &f).1.as_secs_f64();
+                (n, j, w)
+            })
+            .collect();
+        let n = median(rounds.iter().map(|r| r.0).collect());
+        let j = median(rounds.iter().map(|r| r.1).collect());
+        let w = median(rounds.iter().map(|r| r.2).collect());
+        let over_native = median(rounds.iter().map(|r| r.0 / r.2).collect());
+        let over_json = median(rounds.drain(..).map(|r| r.1 / r.2).collect());
+        let rate = |secs: f64| events as f64 / secs;
         eprintln!(
-            "best of 3, 1 worker: native {:.2} s ({:.0} events/s), native through the JSON API {:.2} s ({:.0} events/s), wasm {:.2} s ({:.0} events/s); wasm/native {:.2}, wasm/native-JSON {:.2}",
-            n.as_secs_f64(),
+            "7 interleaved rounds, 1 worker (medians): native {n:.3} s ({:.0} events/s), native through the JSON API {j:.3} s ({:.0} events/s), wasm {w:.3} s ({:.0} events/s); wasm/native {over_native:.3}, wasm/native-JSON {over_json:.3} (medians of the rounds' ratios)",
             rate(n),
-            j.as_secs_f64(),
             rate(j),
-            w.as_secs_f64(),
             rate(w),
-            n.as_secs_f64() / w.as_secs_f64(),
-            j.as_secs_f64() / w.as_secs_f64(),
         );
     }
 }
@@ -172,6 +179,11 @@ fn module_load(c: &mut Criterion) {
         path.display(),
         first.stats().module_bytes
     );
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 criterion_group!(benches, module_load, fleet_10k_10y);
