@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use akscert_benches::fleet;
+use akscert_benches::{fleet, median};
 use akscert_core::api::{ClusterRun, Op};
 use akscert_sim::engine::{Engine, GuestLimits, NativeEngine, WasmEngine, Worker};
 use akscert_sim::execute::{self, Settings};
@@ -179,11 +179,6 @@ fn module_load(c: &mut Criterion) {
         path.display(),
         first.stats().module_bytes
     );
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 criterion_group!(benches, module_load, fleet_10k_10y);

@@ -15,6 +15,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant as Clock};
 
+use akscert_benches::median;
 use akscert_core::Instant;
 use akscert_core::inspect::{self, InspectOptions};
 use criterion::{Criterion, Throughput};
@@ -133,12 +134,6 @@ fn rate(budget: Duration, n: usize, mut pass: impl FnMut()) -> f64 {
         passes += 1;
     }
     f64::from(passes) * n as f64 / start.elapsed().as_secs_f64()
-}
-
-/// The median of `v` (not empty).
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn main() {

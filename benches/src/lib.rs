@@ -140,3 +140,10 @@ pub fn frequent_stops(years: i64) -> Scenario {
     });
     s
 }
+
+/// The median of `v` (the upper one of an even count; NaN when empty): what the benches'
+/// interleaved rounds report.
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}

@@ -4,7 +4,9 @@
 
 use std::process::ExitCode;
 
+use akscert_core::Policy;
 use akscert_core::report::AksAssumptions;
+use akscert_core::report::fleet::FleetReportRequest;
 use akscert_core::report::fleet::Verdict;
 use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
@@ -85,7 +87,7 @@ fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
         include_certificates: a.output.format() == Format::Json || a.run.shard.is_some(),
     };
     match az {
-        Some(value) => inventory_fleet(a, &source, &value, settings),
+        Some(value) => inventory_fleet(a, &source, value, settings),
         None => scenario_fleet(a, source, settings),
     }
 }
@@ -99,7 +101,7 @@ fn needs_events(f: Format) -> bool {
 fn inventory_fleet(
     a: &FleetArgs,
     source: &Source,
-    value: &serde_json::Value,
+    value: serde_json::Value,
     settings: Settings,
 ) -> Result<u8, CliError> {
     if a.run.horizon.is_some() || a.run.seed.is_some() {
@@ -109,18 +111,18 @@ fn inventory_fleet(
         ));
     }
     let engine = a.engine.load()?;
-    let assume = AksAssumptions {
-        created: a.assume_created,
-        last_upgrade: a.assume_upgraded,
+    let request = FleetReportRequest {
+        input: Some(value),
+        assume: AksAssumptions {
+            created: a.assume_created,
+            last_upgrade: a.assume_upgraded,
+        },
+        clusters: Vec::new(),
+        now: settings.now,
+        warn_within: settings.warn_within,
+        policy: Policy::default(),
     };
-    let report = inventory::fleet_report(
-        &mut engine.worker()?,
-        value,
-        assume,
-        settings.now,
-        settings.warn_within,
-    )
-    .map_err(|e| match e {
+    let report = inventory::fleet_report(&mut engine.worker()?, &request).map_err(|e| match e {
         InventoryError::NotAzOutput(why) => CliError::Usage(format!(
             "{}: neither a scenario (kind: Scenario) nor `az aks list -o json` output: {why}",
             source.name
@@ -142,7 +144,7 @@ fn inventory_fleet(
     };
     if let Some(spec) = a.run.shard {
         let verdict = Verdict::of(&render::inventory_rows(&run));
-        let input = serde_json::to_string(&(value, a.assume_created, a.assume_upgraded))
+        let input = serde_json::to_string(&(&request.input, a.assume_created, a.assume_upgraded))
             .unwrap_or_default();
         let fp = shard::fingerprint(
             Command::FleetInventory,

@@ -7,9 +7,9 @@
 //! `--assume-upgraded`) and words the answer for the CLI. A cluster without facts is
 //! reported as an error of its own; the rest of the fleet still runs.
 
-use akscert_core::report::fleet::{FleetEntry, FleetReport};
+use akscert_core::report::fleet::{FleetEntry, FleetReport, FleetReportRequest};
 use akscert_core::report::{AksAssumptions, AksFacts, ClusterFacts};
-use akscert_core::time::{Duration, Instant};
+use akscert_core::time::Instant;
 
 use crate::engine::{Op, Worker};
 use crate::outcome::ReportOutcome;
@@ -76,34 +76,15 @@ pub fn read(
     })
 }
 
-/// Every cluster of an `az aks list|show -o json` document reported at `now` by the
+/// The inventory of `request` (an `az aks list|show -o json` document) reported by the
 /// engine's `fleetReport`, in one call: the engine reads the inventory, reports each
 /// cluster and orders the fleet. One guest call bounds the whole inventory (the engine's
 /// fuel and memory limits, `--fuel`), which a subscription's clusters stay well inside.
 pub fn fleet_report(
     worker: &mut Worker,
-    document: &serde_json::Value,
-    assume: AksAssumptions,
-    now: Instant,
-    warn_within: Duration,
+    request: &FleetReportRequest,
 ) -> Result<FleetReport, InventoryError> {
-    // `FleetReportRequest`'s fields, the inventory borrowed: an inventory can be large,
-    // and cloning it into the request type would hold it twice.
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Request<'a> {
-        input: &'a serde_json::Value,
-        assume: AksAssumptions,
-        now: Instant,
-        warn_within: Duration,
-    }
-    let input = serde_json::to_string(&Request {
-        input: document,
-        assume,
-        now,
-        warn_within,
-    })
-    .unwrap_or_default();
+    let input = serde_json::to_string(request).unwrap_or_default();
     let answer = match worker.call(Op::FleetReport, &input) {
         Ok(Ok(json)) => json,
         Ok(Err(doc)) => return Err(InventoryError::NotAzOutput(doc.error.message)),

@@ -251,14 +251,15 @@ impl SummaryBuilder {
                 kubernetes_version: cluster.kubernetes_version(),
                 ca_generation: cluster.ca_generation(),
                 autorotation: cluster.autorotation_enabled(),
-                certificates: match certificates {
-                    true => cluster
+                certificates: if certificates {
+                    cluster
                         .control_plane()
                         .iter()
                         .chain(cluster.node_pools().iter().flat_map(|p| p.all_certs()))
                         .map(|t| t.cert.clone())
-                        .collect(),
-                    false => Vec::new(),
+                        .collect()
+                } else {
+                    Vec::new()
                 },
             },
         }
