@@ -7,7 +7,8 @@ use akscert_core::engine::Horizon;
 use akscert_core::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 
-use crate::engine::{Engine, EngineError, GuestLimits, NativeEngine, WasmEngine, locate};
+use crate::engine::locate::{self, ModuleKind};
+use crate::engine::{Engine, EngineError, GuestLimits, NativeEngine, WasmEngine};
 use crate::execute::Settings;
 use crate::render::Format;
 use crate::render::stream::ClusterSink;
@@ -49,22 +50,38 @@ pub struct EngineOpts {
 }
 
 impl EngineOpts {
-    /// Load the engine.
+    /// Load the engine (the full module, for the wasm engine).
     pub fn load(&self) -> Result<Engine, EngineError> {
-        match self.engine {
-            EngineKind::Native => Ok(Engine::Native(NativeEngine)),
-            EngineKind::Wasm => {
-                let path = locate::resolve(self.module.as_deref())?;
-                let memory = usize::try_from(self.memory_limit.saturating_mul(1 << 20))
-                    .unwrap_or(usize::MAX);
-                let limits = GuestLimits {
-                    fuel: self.fuel,
-                    memory_bytes: memory,
-                };
-                Ok(Engine::Wasm(std::sync::Arc::new(WasmEngine::load(
-                    &path, limits,
-                )?)))
-            }
+        let memory =
+            usize::try_from(self.memory_limit.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+        let limits = GuestLimits {
+            fuel: self.fuel,
+            memory_bytes: memory,
+        };
+        load_engine(
+            self.engine,
+            ModuleKind::Full,
+            self.module.as_deref(),
+            limits,
+        )
+    }
+}
+
+/// Load `engine`: for the wasm engine, the module `kind` from `module` (or where
+/// [`locate::resolve`] finds it), calls bounded by `limits`.
+pub fn load_engine(
+    engine: EngineKind,
+    kind: ModuleKind,
+    module: Option<&std::path::Path>,
+    limits: GuestLimits,
+) -> Result<Engine, EngineError> {
+    match engine {
+        EngineKind::Native => Ok(Engine::Native(NativeEngine)),
+        EngineKind::Wasm => {
+            let path = locate::resolve(kind, module)?;
+            Ok(Engine::Wasm(std::sync::Arc::new(WasmEngine::load_kind(
+                &path, kind, limits,
+            )?)))
         }
     }
 }

@@ -1,11 +1,13 @@
 //! `akscert inspect FILE…|-`: read the files (this is the only place that does I/O and
-//! reads the clock), hand the bytes to `akscert_core::inspect::inspect_set`, print a table
-//! or JSON, and exit 0 (all well), 1 (something expired, expiring within `--warn-within`,
-//! not yet valid, a stuck kubelet-serving CSR, or a failed trust check) or 2 (an input
-//! could not be read).
+//! reads the clock), hand the bytes to the engine's `inspectSet` (akscert-core built in, or
+//! the package's trust module in wasmtime), print a table or JSON, and exit 0 (all well), 1
+//! (something expired, expiring within `--warn-within`, not yet valid, a stuck
+//! kubelet-serving CSR, or a failed trust check) or 2 (an input could not be read, or the
+//! module could not be loaded or failed).
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use akscert_core::inspect::{
@@ -13,6 +15,9 @@ use akscert_core::inspect::{
     SetItem, Status, ValidityReport,
 };
 use akscert_core::{Duration, Instant, Policy, explain};
+use akscert_sim::cli::{EngineKind, load_engine};
+use akscert_sim::engine::GuestLimits;
+use akscert_sim::engine::locate::ModuleKind;
 use akscert_sim::render::name_of;
 use anstyle::{AnsiColor, Style};
 use clap::{Args, ValueEnum};
@@ -47,6 +52,16 @@ pub struct InspectArgs {
     /// checks between certificates always verify).
     #[arg(long)]
     pub verify: bool,
+    /// Engine: akscert-core built in (the default: inspecting needs no module), or the
+    /// package's trust module in wasmtime (inspection with signature checks), which then
+    /// decides everything.
+    #[arg(long, value_enum, default_value = "native")]
+    pub engine: EngineKind,
+    /// The trust module to load with --engine wasm (default: $AKSCERT_TRUST_MODULE, next to
+    /// this executable, or the checkout's target/npm/trust/akscert_trust_bg.wasm, built on
+    /// first use).
+    #[arg(long, value_name = "PATH")]
+    pub module: Option<PathBuf>,
 }
 
 fn parse_instant(s: &str) -> Result<Instant, String> {
@@ -117,7 +132,23 @@ pub fn run(args: &InspectArgs) -> ExitCode {
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    let mut set = inspect::inspect_set(&inputs, &opts);
+    let engine = load_engine(
+        args.engine,
+        ModuleKind::Trust,
+        args.module.as_deref(),
+        GuestLimits::default(),
+    );
+    let answer = engine
+        .map_err(|e| e.to_string())
+        .and_then(|e| e.worker().map_err(|e| e.to_string()))
+        .and_then(|mut w| w.inspect_set(&inputs, &opts).map_err(|e| e.to_string()));
+    let mut set = match answer {
+        Ok(set) => set,
+        Err(why) => {
+            let _ = writeln!(anstream::stderr(), "{RED}akscert:{RED:#} {why}");
+            return ExitCode::from(2);
+        }
+    };
     // Put unreadable files back in their command-line position.
     for (pos, name, e) in io_errors {
         let item = SetItem {

@@ -295,3 +295,128 @@ fn a_device_over_the_limit_is_larger_not_zero_bytes() {
     );
     assert!(!stderr.contains("is 0 bytes"), "{stderr}");
 }
+
+/// `inspect ARGS` on both engines (`--engine wasm` runs the trust module): the same exit
+/// code, stdout and stderr, byte for byte. The native run's exit code and stdout; `None`
+/// when the modules cannot be built (the reason is printed).
+fn inspect_on_both_engines(args: &[std::ffi::OsString]) -> Option<(i32, String)> {
+    akscert_tests::sim::module("inspect_on_both_engines")?;
+    let run = |engine: &str| {
+        let out = akscert()
+            .env("AKSCERT_MODULE_CACHE", akscert_tests::sim::module_cache())
+            .args(["inspect", "--engine", engine])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (native, wasm) = (run("native"), run("wasm"));
+    assert_eq!(
+        native.0, wasm.0,
+        "exit codes differ for {args:?}: {}",
+        wasm.2
+    );
+    assert!(native.0 <= 2 && !native.1.is_empty(), "{}", native.2);
+    assert_eq!(native.1, wasm.1, "stdout differs for {args:?}");
+    assert_eq!(native.2, wasm.2, "stderr differs for {args:?}");
+    Some((native.0, native.1))
+}
+
+fn os(args: &[&str]) -> Vec<std::ffi::OsString> {
+    args.iter().map(Into::into).collect()
+}
+
+#[test]
+fn inspect_is_byte_identical_on_both_engines() {
+    let (ca, server, _) = ca_and_server();
+    let dir = scratch("engines");
+    // A certificate whose notAfter precedes its notBefore: its lifetime is negative, and
+    // must cross the module's boundary as it is.
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut params = CertificateParams::new(vec!["backwards".to_string()]).unwrap();
+    params.not_before = rcgen::date_time_ymd(2030, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2020, 1, 1);
+    let backwards = params.self_signed(&key).unwrap();
+    let files = [
+        ("ca.pem", ca.clone().into_bytes()),
+        ("apiserver.pem", server.into_bytes()),
+        ("backwards.pem", backwards.pem().into_bytes()),
+        // Binary DER: the wasm engine sends it as base64.
+        ("backwards.der", backwards.der().to_vec()),
+        ("kubeconfig", kubeconfig_for(&ca).into_bytes()),
+    ];
+    let mut args = os(&["--now", &time_now_for_rcgen()]);
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+        args.push(dir.join(name).into());
+    }
+    for extra in [
+        &[][..],
+        &["--verify"],
+        &["--format", "json"],
+        &["--verify", "--format", "json"],
+    ] {
+        let mut a = os(extra);
+        a.extend(args.iter().cloned());
+        let Some((code, stdout)) = inspect_on_both_engines(&a) else {
+            return;
+        };
+        assert_eq!(
+            code, 1,
+            "the backwards certificate is not yet valid: {stdout}"
+        );
+        if extra.contains(&"json") {
+            assert!(stdout.contains("\"lifetime\": \"-3653d\""), "{stdout}");
+        }
+    }
+}
+
+#[test]
+fn inspect_of_the_whole_corpus_is_byte_identical_on_both_engines() {
+    let Some(c) = corpus() else { return };
+    let mut files = Vec::new();
+    let mut dirs = vec![c];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.file_name().is_some_and(|n| n != "SOURCES.md") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 100, "{} corpus files", files.len());
+    for format in ["human", "json"] {
+        let mut args = os(&["--verify", "--now", "2026-01-01", "--format", format]);
+        args.extend(files.iter().map(Into::into));
+        if inspect_on_both_engines(&args).is_none() {
+            return;
+        }
+    }
+}
+
+#[test]
+fn inspect_refuses_a_module_without_signature_checks() {
+    let Some(full) = akscert_tests::sim::module("inspect_refuses_the_full_module") else {
+        return;
+    };
+    let out = akscert()
+        .env("AKSCERT_MODULE_CACHE", akscert_tests::sim::module_cache())
+        .args(["inspect", "--engine", "wasm", "--module"])
+        .arg(&full)
+        .arg("-")
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("this is the full module, which has no signature checks; this command runs the trust module, trust/akscert_trust_bg.wasm"),
+        "{stderr}"
+    );
+}

@@ -116,7 +116,7 @@ fn the_calculator_and_trust_modules_are_refused_for_the_simulator() {
             name,
             &["simulate", "--module", &module.to_string_lossy()],
             &[&format!(
-                "this is the {build} module, which has no simulator; the CLI runs the full module"
+                "this is the {build} module, which has no simulator; this command runs the full module, full/akscert_full_bg.wasm"
             )],
         );
     }

@@ -117,6 +117,12 @@ pub fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// The compile cache the tests' `akscert` runs use (in the target directory, not the
+/// user's cache).
+pub fn module_cache() -> PathBuf {
+    xtask::target_dir().join("sim-tests-module-cache")
+}
+
 /// An example file of the repository.
 pub fn example(name: &str) -> PathBuf {
     xtask::workspace_root().join("examples").join(name)
@@ -145,10 +151,7 @@ pub fn run_in(args: &[&str], stdin: Option<&str>) -> Run {
     let mut cmd = Command::new(akscert());
     cmd.args(args)
         .env("NO_COLOR", "1")
-        .env(
-            "AKSCERT_MODULE_CACHE",
-            xtask::target_dir().join("sim-tests-module-cache"),
-        )
+        .env("AKSCERT_MODULE_CACHE", module_cache())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());

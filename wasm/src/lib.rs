@@ -7,6 +7,14 @@
 //!
 //! Both are thin: every answer is `akscert_core::api::call`'s, byte for byte.
 
+// The module's allocator: talc instead of Rust's default dlmalloc. Both serve a
+// single-threaded module that only grows its memory; talc is faster on the engine's
+// many small, short-lived allocations and smaller (benches/README.md, "Fleet through the
+// CLI's engines").
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub mod abi;
 #[cfg(feature = "boundary-bench")]
 mod columns;

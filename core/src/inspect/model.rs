@@ -182,8 +182,9 @@ pub struct CertificateReport {
     pub not_before: Instant,
     /// End of validity (inclusive).
     pub not_after: Instant,
-    /// notAfter − notBefore.
+    /// notAfter − notBefore (negative when notAfter precedes notBefore, `-5d`).
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
+    #[serde(deserialize_with = "crate::time::signed_duration")]
     pub lifetime: Duration,
     /// Whole days from `now` to notAfter (negative once expired).
     pub days_left: i64,

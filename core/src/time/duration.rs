@@ -200,34 +200,50 @@ impl Serialize for Duration {
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // A visitor rather than an untagged enum of the two forms: serde buffers an
-        // untagged value before trying each form, which compiled its buffering code into
-        // the modules for every type holding a duration, and failed with "data did not
-        // match any variant".
-        struct Seconds;
-        impl serde::de::Visitor<'_> for Seconds {
-            type Value = Duration;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a duration: whole seconds, or text such as `30d` or `1y`")
-            }
-            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Duration, E> {
-                if n < 0 {
-                    let text = n.to_string();
-                    return Err(E::custom(TimeError::NegativeDuration { text }));
-                }
-                Ok(Duration(n))
-            }
-            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Duration, E> {
-                i64::try_from(n).map(Duration).map_err(|_| {
-                    let (text, why) = (n.to_string(), "too large");
-                    E::custom(TimeError::BadDuration { text, why })
-                })
-            }
-            fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<Duration, E> {
-                Duration::parse(t).map_err(E::custom)
-            }
+        d.deserialize_any(Seconds { signed: false })
+    }
+}
+
+/// Reads a span measured between two instants, which may be negative (`-5d`: a
+/// certificate whose notAfter precedes its notBefore), as a document prints it: for
+/// `#[serde(deserialize_with)]`. A setting (a policy's, a request's) never takes a
+/// negative duration; [`Duration`]'s own `Deserialize` refuses one.
+pub(crate) fn signed<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    d.deserialize_any(Seconds { signed: true })
+}
+
+// A visitor rather than an untagged enum of the two forms: serde buffers an untagged
+// value before trying each form, which compiled its buffering code into the modules for
+// every type holding a duration, and failed with "data did not match any variant".
+struct Seconds {
+    signed: bool,
+}
+
+impl serde::de::Visitor<'_> for Seconds {
+    type Value = Duration;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a duration: whole seconds, or text such as `30d` or `1y`")
+    }
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Duration, E> {
+        if n < 0 && !self.signed {
+            let text = n.to_string();
+            return Err(E::custom(TimeError::NegativeDuration { text }));
         }
-        d.deserialize_any(Seconds)
+        Ok(Duration(n))
+    }
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Duration, E> {
+        i64::try_from(n).map(Duration).map_err(|_| {
+            let (text, why) = (n.to_string(), "too large");
+            E::custom(TimeError::BadDuration { text, why })
+        })
+    }
+    fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<Duration, E> {
+        match t.trim().strip_prefix('-') {
+            // `--5d` stays an error: the rest is parsed as an unsigned duration.
+            Some(rest) if self.signed => Duration::parse(rest).map(|d| Duration(-d.0)),
+            _ => Duration::parse(t),
+        }
+        .map_err(E::custom)
     }
 }
 
@@ -241,6 +257,20 @@ impl std::ops::Add for Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_measured_span_reads_back_negative_as_printed_a_setting_never() {
+        #[derive(serde::Deserialize)]
+        struct Span(#[serde(deserialize_with = "signed")] Duration);
+        let span = |json: &str| serde_json::from_str::<Span>(json).map(|s| s.0);
+        let backwards = Duration(-(3653 * 86_400 + 61));
+        assert_eq!(backwards.to_string(), "-3653d1m1s");
+        assert_eq!(span("\"-3653d1m1s\"").ok(), Some(backwards));
+        assert_eq!(span("-5").ok(), Some(Duration(-5)));
+        assert_eq!(span("\"30d\"").ok(), Some(Duration::days(30)));
+        assert!(span("\"--5d\"").is_err());
+        assert!(serde_json::from_str::<Duration>("\"-3653d1m1s\"").is_err());
+    }
 
     #[test]
     fn a_duration_reads_from_seconds_or_text_and_says_what_is_wrong() {

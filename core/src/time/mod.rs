@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod duration;
 pub use duration::Duration;
+pub(crate) use duration::signed as signed_duration;
 
 /// Why a date, time or duration could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,19 +1,80 @@
-//! Where the shipped module is, and building it when this is a checkout without it.
+//! Where the shipped modules are, and building them when this is a checkout without them.
 //!
-//! The CLI runs the package's full module (the calculator module has no simulator).
-//! Default search order: `$AKSCERT_MODULE`; `akscert_full_bg.wasm` next to the `akscert`
-//! executable (an installed copy); the npm package that `cargo xtask build-wasm` lays out
-//! in the workspace's target directory. When akscert runs from a checkout of its
-//! repository and that module is missing, or older than the sources it is built from
-//! (`core/`, `wasm/`), it runs `cargo xtask build-wasm` first (its output goes to stderr).
+//! The CLI runs two of the package's modules: the full module (the simulator: `simulate`,
+//! `fleet`, `report`) and, for `inspect --engine wasm`, the trust module (inspection with
+//! signature and trust checks); the calculator module has neither. Default search order,
+//! per module: its environment variable (`$AKSCERT_MODULE`, `$AKSCERT_TRUST_MODULE`); its
+//! file next to the `akscert` executable (an installed copy); the npm package that
+//! `cargo xtask build-wasm` lays out in the workspace's target directory. When akscert runs
+//! from a checkout of its repository and that module is missing, or older than the
+//! sources it is built from (`core/`, `wasm/`), it runs `cargo xtask build-wasm` first
+//! (its output goes to stderr; it builds every module).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use akscert_core::api::{self, Capability};
+
 use super::EngineError;
 
-/// The file name of the full module in the npm package (in its `full/` directory).
-pub const MODULE_FILE: &str = "akscert_full_bg.wasm";
+/// Which of the package's modules to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleKind {
+    /// `full/akscert_full_bg.wasm`: every operation but the signature checks.
+    Full,
+    /// `trust/akscert_trust_bg.wasm`: every operation but the simulator.
+    Trust,
+}
+
+impl ModuleKind {
+    /// Its file name in the npm package (and next to an installed `akscert`).
+    pub const fn file(self) -> &'static str {
+        match self {
+            ModuleKind::Full => "akscert_full_bg.wasm",
+            ModuleKind::Trust => "akscert_trust_bg.wasm",
+        }
+    }
+
+    /// Its directory in the npm package.
+    pub const fn dir(self) -> &'static str {
+        match self {
+            ModuleKind::Full => "full",
+            ModuleKind::Trust => "trust",
+        }
+    }
+
+    /// The environment variable that names it.
+    pub const fn env(self) -> &'static str {
+        match self {
+            ModuleKind::Full => "AKSCERT_MODULE",
+            ModuleKind::Trust => "AKSCERT_TRUST_MODULE",
+        }
+    }
+
+    /// The build its `version` call names.
+    pub const fn build(self) -> &'static str {
+        match self {
+            ModuleKind::Full => api::FULL_BUILD,
+            ModuleKind::Trust => api::TRUST_BUILD,
+        }
+    }
+
+    /// What it has that the calculator module lacks.
+    pub const fn what(self) -> &'static str {
+        match self {
+            ModuleKind::Full => "simulator",
+            ModuleKind::Trust => "signature checks",
+        }
+    }
+
+    /// The capability it is built without (each module has all but one).
+    pub const fn lacks(self) -> Capability {
+        match self {
+            ModuleKind::Full => Capability::Signatures,
+            ModuleKind::Trust => Capability::Simulator,
+        }
+    }
+}
 
 /// The repository checkout this binary was built from, if it is still there.
 pub fn workspace_root() -> Option<PathBuf> {
@@ -39,38 +100,41 @@ pub fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// Where `cargo xtask build-wasm` puts the module.
-pub fn built_module(root: &Path) -> PathBuf {
-    target_dir(root).join("npm").join("full").join(MODULE_FILE)
+pub fn built_module(root: &Path, kind: ModuleKind) -> PathBuf {
+    target_dir(root)
+        .join("npm")
+        .join(kind.dir())
+        .join(kind.file())
 }
 
 /// The places searched for the module, in order.
-pub fn candidates() -> Vec<PathBuf> {
+pub fn candidates(kind: ModuleKind) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if let Some(p) = std::env::var_os("AKSCERT_MODULE").filter(|p| !p.is_empty()) {
+    if let Some(p) = std::env::var_os(kind.env()).filter(|p| !p.is_empty()) {
         out.push(PathBuf::from(p));
     }
     if let Some(dir) = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(Path::to_path_buf))
     {
-        out.push(dir.join(MODULE_FILE));
+        out.push(dir.join(kind.file()));
     }
     if let Some(root) = workspace_root() {
-        out.push(built_module(&root));
+        out.push(built_module(&root, kind));
     }
     out
 }
 
 /// The module to load: `explicit` if given (never built), else the first candidate that
 /// exists, else the one `cargo xtask build-wasm` builds (when this is a checkout).
-pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, EngineError> {
+pub fn resolve(kind: ModuleKind, explicit: Option<&Path>) -> Result<PathBuf, EngineError> {
     if let Some(p) = explicit {
         return Ok(p.to_path_buf());
     }
-    let candidates = candidates();
+    let candidates = candidates(kind);
     let root = workspace_root().filter(|r| r.join("xtask").is_dir());
     if let Some(found) = candidates.iter().find(|p| p.is_file()) {
-        let ours = root.as_ref().map(|r| built_module(r));
+        let ours = root.as_ref().map(|r| built_module(r, kind));
         match (&root, ours) {
             (Some(r), Some(ours)) if *found == ours && stale(r, found) => {
                 build(r, "is older than its sources; rebuilding it")?;
@@ -81,12 +145,13 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, EngineError> {
     }
     let Some(root) = root else {
         return Err(EngineError::NotBuilt(format!(
-            "no wasm module found (looked in {}); pass --module PATH, set AKSCERT_MODULE, or use --engine native",
-            list(&candidates)
+            "no wasm module found (looked in {}); pass --module PATH, set {}, or use --engine native",
+            list(&candidates),
+            kind.env()
         )));
     };
     build(&root, "is not built yet; building it once")?;
-    let built = built_module(&root);
+    let built = built_module(&root, kind);
     if built.is_file() {
         Ok(built)
     } else {
@@ -98,20 +163,21 @@ pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf, EngineError> {
 }
 
 /// Marks the last time `cargo xtask build-wasm` ran (it leaves an up-to-date module
-/// untouched).
+/// untouched), in the full module's directory: one build makes every module.
 const STAMP: &str = ".akscert-built";
+
+fn stamp(root: &Path) -> PathBuf {
+    built_module(root, ModuleKind::Full).with_file_name(STAMP)
+}
 
 /// Whether a source of the module (`core/`, `wasm/`) changed after the module was built
 /// or last checked.
 fn stale(root: &Path, module: &Path) -> bool {
     let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let built = [
-        mtime(module),
-        module.parent().and_then(|d| mtime(&d.join(STAMP))),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
+    let built = [mtime(module), mtime(&stamp(root))]
+        .into_iter()
+        .flatten()
+        .max();
     let Some(built) = built else { return false };
     let mut newest = None;
     for dir in ["core/src", "wasm/src"] {
@@ -158,9 +224,8 @@ pub fn build(root: &Path, why: &str) -> Result<(), EngineError> {
             ))
         })?;
     if status.success() {
-        let stamp = built_module(root).with_file_name(STAMP);
         // Best effort: without the stamp the next run only checks again.
-        let _ = std::fs::write(stamp, b"");
+        let _ = std::fs::write(stamp(root), b"");
         Ok(())
     } else {
         Err(EngineError::NotBuilt(format!(

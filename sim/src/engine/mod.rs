@@ -2,7 +2,8 @@
 //! and the shipped `.wasm` module run in wasmtime (`wasm`, the default). Both answer the
 //! same versioned JSON API (`akscert_core::api`), so everything downstream of a call —
 //! assembling, merging, rendering — is shared and engine-independent. A cluster's
-//! simulation skips the JSON natively ([`Worker::simulate_cluster`]) with the same answer.
+//! simulation skips the JSON natively ([`Worker::simulate_cluster`]) with the same answer,
+//! and so does an inspection ([`Worker::inspect_set`]).
 
 mod cache;
 pub mod locate;
@@ -13,8 +14,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use akscert_core::api::Op;
-use akscert_core::api::{ClusterRun, ErrorDocument};
+use akscert_core::api::{ClusterRun, ErrorDocument, InspectSetRequest, NamedInput};
 pub use akscert_core::engine::FailureKind;
+use akscert_core::inspect::{self, InspectOptions, InspectionSet};
+use base64ct::{Base64, Encoding};
 
 pub use cache::dir as module_cache_dir;
 pub use native::NativeEngine;
@@ -91,6 +94,57 @@ impl Worker {
             Worker::Wasm(_) => {
                 let input = serde_json::to_string(run).unwrap_or_default();
                 ClusterOutcome::from_call(run, self.call(Op::SimulateCluster, &input))
+            }
+        }
+    }
+
+    /// `inspectSet` of the named `inputs` under `opts`: natively on core's types; in the
+    /// guest (the trust module) through the JSON API, each input as text, or as base64 when
+    /// it is not UTF-8. The same set, byte for byte. The guest refuses a request over
+    /// `akscert_core::api::MAX_REQUEST_BYTES` (64 MiB of JSON, base64 counting 4/3 of its
+    /// bytes): that is the limit of the inputs together with `--engine wasm`.
+    pub fn inspect_set(
+        &mut self,
+        inputs: &[(&str, &[u8])],
+        opts: &InspectOptions,
+    ) -> Result<InspectionSet, GuestFault> {
+        let Worker::Wasm(w) = self else {
+            return Ok(inspect::inspect_set(inputs, opts));
+        };
+        let request = InspectSetRequest {
+            inputs: inputs
+                .iter()
+                .map(|&(source, bytes)| {
+                    let (input, input_base64) = match std::str::from_utf8(bytes) {
+                        Ok(text) => (Some(text.to_string()), None),
+                        Err(_) => (None, Some(Base64::encode_string(bytes))),
+                    };
+                    NamedInput {
+                        source: source.to_string(),
+                        input,
+                        input_base64,
+                    }
+                })
+                .collect(),
+            now: opts.now,
+            warn_within: opts.warn_within,
+            verify: opts.verify,
+        };
+        let abi = |message: String| GuestFault {
+            kind: FailureKind::AbiViolation,
+            message,
+        };
+        let input = serde_json::to_string(&request)
+            .map_err(|e| abi(format!("cannot encode the inspectSet request: {e}")))?;
+        match w.call(Op::InspectSet, &input)? {
+            Ok(answer) => serde_json::from_str(&answer)
+                .map_err(|e| abi(format!("the module's answer is not an inspection set: {e}"))),
+            Err(doc) => {
+                let refused = akscert_core::engine::ClusterFailure::from(doc.error);
+                Err(GuestFault {
+                    kind: refused.kind,
+                    message: refused.message,
+                })
             }
         }
     }

@@ -11,13 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use akscert_core::api::{Capability, ErrorDocument, FULL_BUILD, Op, VersionInfo};
+use akscert_core::api::{ErrorDocument, Op, VersionInfo};
 use akscert_core::engine::{API_VERSION, FailureKind};
 use wasmtime::{
     Config, InstancePre, Linker, Memory, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder,
     Trap, TypedFunc, WasmBacktrace,
 };
 
+use super::locate::ModuleKind;
 use super::{CallResult, EngineError, GuestFault, cache};
 
 /// The host ABI version this host speaks.
@@ -67,6 +68,7 @@ pub struct LoadStats {
 /// The module loaded into wasmtime, ready to hand out workers.
 pub struct WasmEngine {
     path: PathBuf,
+    kind: ModuleKind,
     engine: wasmtime::Engine,
     pre: InstancePre<HostState>,
     limits: GuestLimits,
@@ -126,10 +128,25 @@ impl ResourceLimiter for HostState {
 
 impl WasmEngine {
     /// Load, compile (or take from the compile cache, see [`super::module_cache_dir`]) and check the
-    /// module at `path`: the exports of the host ABI, its version, and the operations
+    /// full module at `path`: the exports of the host ABI, its version, and the operations
     /// table.
     pub fn load(path: &Path, limits: GuestLimits) -> Result<WasmEngine, EngineError> {
-        Self::load_with_cache(path, limits, cache::dir().as_deref())
+        Self::load_kind(path, ModuleKind::Full, limits)
+    }
+
+    /// Like [`WasmEngine::load`], for the module `kind` (its build and operations checked).
+    pub fn load_kind(
+        path: &Path,
+        kind: ModuleKind,
+        limits: GuestLimits,
+    ) -> Result<WasmEngine, EngineError> {
+        let started = Instant::now();
+        let bytes = std::fs::read(path).map_err(|source| EngineError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let read = started.elapsed();
+        Self::from_bytes(path, &bytes, kind, limits, read, cache::dir().as_deref())
     }
 
     /// Like [`WasmEngine::load`], with the compile cache in `cache` (`None`: always
@@ -145,14 +162,15 @@ impl WasmEngine {
             source,
         })?;
         let read = started.elapsed();
-        Self::from_bytes(path, &bytes, limits, read, cache)
+        Self::from_bytes(path, &bytes, ModuleKind::Full, limits, read, cache)
     }
 
     /// Like [`WasmEngine::load_with_cache`], from bytes already read (`path` names them in
-    /// messages, `read` is how long reading took).
+    /// messages, `read` is how long reading took), checked as the module `kind`.
     pub fn from_bytes(
         path: &Path,
         bytes: &[u8],
+        kind: ModuleKind,
         limits: GuestLimits,
         read: Duration,
         cache: Option<&Path>,
@@ -196,6 +214,7 @@ impl WasmEngine {
             .map_err(|e| corrupt(format!("{e}")))?;
         let mut wasm = WasmEngine {
             path: path.to_path_buf(),
+            kind,
             engine,
             pre,
             limits,
@@ -254,20 +273,26 @@ impl WasmEngine {
                 ),
             });
         }
-        if info.build != FULL_BUILD {
+        let kind = self.kind;
+        if info.build != kind.build() {
             return Err(EngineError::Operations {
                 path: self.path.clone(),
                 why: format!(
-                    "this is the {} module, which has no simulator; the CLI runs the full module, full/akscert_full_bg.wasm",
-                    info.build
+                    "this is the {} module, which has no {}; this command runs the {} module, {}/{}",
+                    info.build,
+                    kind.what(),
+                    kind.build(),
+                    kind.dir(),
+                    kind.file()
                 ),
             });
         }
-        // The full module answers every operation but the signature checks (the trust
-        // module's), in this akscert's ABI order; a newer module may add operations after.
+        // The full module answers every operation but the signature checks, the trust
+        // module every one but the simulator, in this akscert's ABI order; a newer module
+        // may add operations after.
         let host: Vec<&str> = Op::ALL
             .iter()
-            .filter(|op| op.needs() != Some(Capability::Signatures))
+            .filter(|op| op.needs() != Some(kind.lacks()))
             .map(|op| op.name())
             .collect();
         let guest: Vec<&str> = info.operations.iter().map(String::as_str).collect();
