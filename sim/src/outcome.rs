@@ -20,15 +20,11 @@ use crate::engine::CallResult;
 #[derive(Debug, Clone)]
 pub struct ClusterOutcome {
     /// The `ClusterTimeline` JSON, exactly as the engine returned it (or, for a failure
-    /// outside akscert-core, core's own serialisation of one).
-    pub raw: Box<RawValue>,
+    /// outside akscert-core, core's own serialisation of one). Always well-formed: it was
+    /// serialised by core, or parsed whole into [`ClusterOutcome::timeline`].
+    raw: String,
     /// The same timeline, read back into core's type: what the renderers use.
     pub timeline: ClusterTimeline,
-}
-
-/// Host-made JSON is always valid; `null` stands in should it ever not be.
-fn raw(json: String) -> Box<RawValue> {
-    RawValue::from_string(json).unwrap_or_default()
 }
 
 impl ClusterOutcome {
@@ -43,7 +39,7 @@ impl ClusterOutcome {
             error: Some(failure),
         };
         ClusterOutcome {
-            raw: raw(serde_json::to_string(&timeline).unwrap_or_default()),
+            raw: serde_json::to_string(&timeline).unwrap_or_default(),
             timeline,
         }
     }
@@ -83,20 +79,27 @@ impl ClusterOutcome {
     pub fn from_typed(run: &ClusterRun, result: Result<ClusterTimeline, ErrorDocument>) -> Self {
         match result {
             Ok(timeline) => ClusterOutcome {
-                raw: raw(serde_json::to_string(&timeline).unwrap_or_default()),
+                raw: serde_json::to_string(&timeline).unwrap_or_default(),
                 timeline,
             },
             Err(doc) => Self::from_call(run, Ok(Err(doc))),
         }
     }
 
-    /// Read a `ClusterTimeline` JSON (from the engine or a shard file).
+    /// Read a `ClusterTimeline` JSON (from the engine or a shard file). Parsing it whole
+    /// into core's type checks that it is well-formed JSON (trailing text included), so it
+    /// is kept as it is, not validated a second time as a `RawValue`.
     pub fn from_json(json: String) -> Result<Self, String> {
         let timeline: ClusterTimeline = serde_json::from_str(&json).map_err(|e| e.to_string())?;
         Ok(ClusterOutcome {
-            raw: RawValue::from_string(json).map_err(|e| e.to_string())?,
+            raw: json,
             timeline,
         })
+    }
+
+    /// The timeline's JSON, as the engine wrote it.
+    pub fn raw_json(&self) -> &str {
+        &self.raw
     }
 
     /// The events (empty when the run kept none).
@@ -107,7 +110,9 @@ impl ClusterOutcome {
 
 impl Serialize for ClusterOutcome {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(s)
+        // A borrowed RawValue: serde_json writes the text as it is.
+        let raw: &RawValue = serde_json::from_str(&self.raw).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
     }
 }
 
@@ -218,7 +223,7 @@ impl SimulationRun {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(c.raw.get());
+            out.push_str(c.raw_json());
         }
         out + &timeline_tail(&self.summary())
     }
@@ -347,4 +352,31 @@ pub struct InventoryRun {
     pub warn_within: Duration,
     /// Every cluster, by index.
     pub clusters: Vec<ReportOutcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ClusterOutcome;
+
+    #[test]
+    fn an_answer_is_kept_as_written_only_when_it_is_well_formed_json() {
+        let good = r#"{"index":3,"name":"a","resourceGroup":"rg","summary":null,"later":["x\n",{"y":1.5e3}]}"#;
+        let outcome = ClusterOutcome::from_json(good.to_string()).unwrap();
+        assert_eq!(outcome.raw_json(), good);
+        assert_eq!(
+            serde_json::to_string(&outcome).unwrap(),
+            good,
+            "serialised as written"
+        );
+        // Malformed JSON, even in a field core's type skips, is refused: what is kept is
+        // always valid JSON to write into a report.
+        for bad in [
+            r#"{"index":3,"name":"a","resourceGroup":"rg","summary":null,"later":[1,]}"#,
+            r#"{"index":3,"name":"a","resourceGroup":"rg","summary":null,"later":"\q"}"#,
+            r#"{"index":3,"name":"a","resourceGroup":"rg","summary":null,"later":tru}"#,
+            r#"{"index":3,"name":"a","resourceGroup":"rg","summary":null} trailing"#,
+        ] {
+            assert!(ClusterOutcome::from_json(bad.to_string()).is_err(), "{bad}");
+        }
+    }
 }

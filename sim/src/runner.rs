@@ -1,6 +1,7 @@
 //! The parallel runner: clusters handed out to `--jobs` worker threads, each with its own
-//! engine worker (a wasmtime store), results delivered in input order through a reorder
-//! buffer bounded by the worker count (so a large run can be written out as it goes),
+//! engine worker (a wasmtime store), results delivered (a few at a time) in input order
+//! through a reorder buffer bounded by the worker count (so a large run can be written out
+//! as it goes),
 //! and a progress bar on stderr with clusters done, events per second and the ETA.
 
 use std::collections::BTreeMap;
@@ -94,50 +95,61 @@ where
     let window = 16 * threads;
     let bar = bar(items.len(), progress);
     let next = AtomicUsize::new(0);
-    // Items handed to `sink` so far; workers wait on it to stay within the window.
-    let emitted = (Mutex::new(0usize), Condvar::new());
+    let window_wait = WindowWait::default();
     let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel::<(usize, R, u64)>();
+    let (tx, rx) = mpsc::channel::<Vec<(usize, R, u64)>>();
     let mut total_events = 0u64;
     let mut delivered = 0usize;
     let outcome = std::thread::scope(|scope| -> Result<(), X> {
         let mut handles = Vec::with_capacity(threads);
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, work, events, emitted, stop) = (&next, &work, &events, &emitted, &stop);
+            let (next, work, events, window_wait, stop) =
+                (&next, &work, &events, &window_wait, &stop);
             let mut worker = engine.worker()?;
             handles.push(scope.spawn(move || {
+                // Results go to the sink's thread a few at a time: one wake-up per item
+                // cost as much as a small cluster's run (futex calls, context switches).
+                // A worker flushes before it waits, so the oldest item is never held back.
+                let mut batch = Vec::with_capacity(BATCH);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
-                    {
-                        let (lock, cv) = emitted;
-                        let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
-                        while i >= *done + window && !stop.load(Ordering::Relaxed) {
-                            done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
+                    if !window_wait.within(i, window) {
+                        if !batch.is_empty() && tx.send(std::mem::take(&mut batch)).is_err() {
+                            return;
                         }
+                        window_wait.wait(i, window, stop);
                     }
                     if stop.load(Ordering::Relaxed) {
-                        break;
+                        return;
                     }
                     let r = work(&mut worker, item);
                     let n = events(&r);
-                    if tx.send((i, r, n)).is_err() {
-                        break;
+                    batch.push((i, r, n));
+                    if batch.len() >= BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
                     }
+                }
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
                 }
             }));
         }
         drop(tx);
         let mut waiting: BTreeMap<usize, R> = BTreeMap::new();
         let mut failed = None;
-        for (i, r, n) in rx.iter() {
-            total_events += n;
-            waiting.insert(i, r);
-            bar.inc(1);
-            let secs = started.elapsed().as_secs_f64();
-            if secs > 0.0 {
-                bar.set_message(format!("{:.0} events/s", total_events as f64 / secs));
+        for batch in rx.iter() {
+            for (i, r, n) in batch {
+                total_events += n;
+                waiting.insert(i, r);
+                bar.inc(1);
+            }
+            if !bar.is_hidden() {
+                let secs = started.elapsed().as_secs_f64();
+                if secs > 0.0 {
+                    bar.set_message(format!("{:.0} events/s", total_events as f64 / secs));
+                }
             }
             while let Some(r) = waiting.remove(&delivered) {
                 delivered += 1;
@@ -148,14 +160,14 @@ where
                     stop.store(true, Ordering::Relaxed);
                 }
             }
-            let (lock, cv) = &emitted;
-            *lock.lock().unwrap_or_else(|p| p.into_inner()) = delivered;
-            cv.notify_all();
+            window_wait.advance(delivered);
             if failed.is_some() {
                 break;
             }
         }
         drop(rx);
+        // Workers waiting for the window see `stop` or the last delivery.
+        window_wait.advance(usize::MAX);
         for h in handles {
             if h.join().is_err() {
                 return Err(EngineError::Runtime("a worker thread panicked".into()).into());
@@ -178,6 +190,48 @@ where
         events: total_events,
         elapsed: started.elapsed(),
     })
+}
+
+/// Results a worker hands over at once (the last batch may be smaller).
+const BATCH: usize = 8;
+
+/// How many results the sink has taken, for workers that must not run more than a window
+/// ahead of it. Checking costs an atomic load; only a worker that has to wait takes the
+/// lock, and the sink's thread notifies only when one does.
+#[derive(Default)]
+struct WindowWait {
+    delivered: AtomicUsize,
+    sleepers: AtomicUsize,
+    lock: Mutex<()>,
+    cv: Condvar,
+}
+
+impl WindowWait {
+    fn within(&self, i: usize, window: usize) -> bool {
+        i < self.delivered.load(Ordering::SeqCst).saturating_add(window)
+    }
+
+    /// Block until item `i` is within the window, or the run stops.
+    fn wait(&self, i: usize, window: usize, stop: &AtomicBool) {
+        let mut guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        // Counted before the check: the sink's thread stores `delivered` before it reads
+        // `sleepers` (both SeqCst), so either it sees this sleeper and notifies under the
+        // lock, or this check sees its new count. No wake-up is lost.
+        self.sleepers.fetch_add(1, Ordering::SeqCst);
+        while !self.within(i, window) && !stop.load(Ordering::SeqCst) {
+            guard = self.cv.wait(guard).unwrap_or_else(|p| p.into_inner());
+        }
+        self.sleepers.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// The sink has taken `delivered` results.
+    fn advance(&self, delivered: usize) {
+        self.delivered.store(delivered, Ordering::SeqCst);
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+            self.cv.notify_all();
+        }
+    }
 }
 
 fn bar(len: usize, progress: Progress) -> ProgressBar {

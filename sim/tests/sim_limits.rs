@@ -69,8 +69,8 @@ fn assert_only_big_failed(bounded: &SimulationRun, unbounded: &SimulationRun, ki
                 b.timeline.error
             );
             assert_eq!(
-                b.raw.get(),
-                u.raw.get(),
+                b.raw_json(),
+                u.raw_json(),
                 "{}'s result changed",
                 b.timeline.name
             );
