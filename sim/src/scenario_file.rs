@@ -4,9 +4,7 @@
 //! column of that value in the file.
 
 use akscert_core::api::{self, ClusterRun};
-use akscert_core::cluster::SpecError;
 use akscert_core::engine::{Horizon, Prepared, Scenario, ScenarioError};
-use akscert_core::policy::PolicyError;
 
 use crate::source::{Source, SourceError};
 
@@ -105,7 +103,7 @@ impl ScenarioFile {
     /// the scenario refuses.
     fn blame(&self, horizon_flag: Option<Horizon>, e: &ScenarioError) -> SourceError {
         {
-            let path = error_path(&self.scenario, e);
+            let path = e.path(&self.scenario);
             let message = strip_path(&e.to_string(), &path);
             match (horizon_flag, e) {
                 (Some(h), ScenarioError::Horizon { .. }) => SourceError::Invalid {
@@ -142,66 +140,5 @@ fn strip_path(message: &str, path: &str) -> String {
             rest.to_string()
         }
         _ => message.to_string(),
-    }
-}
-
-/// The JSON path of the value a scenario error is about.
-pub fn error_path(scenario: &Scenario, e: &ScenarioError) -> String {
-    match e {
-        ScenarioError::Header { path, .. } => (*path).to_string(),
-        ScenarioError::Spec { path, source } => {
-            let index = path
-                .strip_prefix("clusters[")
-                .and_then(|r| r.strip_suffix(']'))
-                .and_then(|i| i.parse::<usize>().ok());
-            let pools = index
-                .and_then(|i| scenario.clusters.get(i))
-                .map(|c| c.node_pools.as_slice())
-                .unwrap_or_default();
-            let pool = |name: &str, last: bool| {
-                let mut found = pools.iter().enumerate().filter(|(_, p)| p.name == name);
-                let hit = if last {
-                    found.next_back()
-                } else {
-                    found.next()
-                };
-                hit.map(|(j, _)| format!(".nodePools[{j}]"))
-                    .unwrap_or_else(|| ".nodePools".into())
-            };
-            let tail = match source {
-                SpecError::BadName { field, value, .. } => match *field {
-                    "cluster name" => ".name".to_string(),
-                    "resource group" => ".resourceGroup".to_string(),
-                    _ => format!("{}.name", pool(value, false)),
-                },
-                SpecError::DuplicatePool { name } => format!("{}.name", pool(name, true)),
-                SpecError::NoNodePools { .. } => ".nodePools".to_string(),
-                SpecError::PoolAboveControlPlane { pool: p, .. } => {
-                    format!("{}.kubernetesVersion", pool(p, false))
-                }
-                SpecError::BadCount { pool: p, .. } => format!("{}.count", pool(p, false)),
-                SpecError::CreatedTooEarly { .. } => ".created".to_string(),
-                // A kind this CLI does not know yet: the cluster as a whole.
-                _ => String::new(),
-            };
-            format!("{path}{tail}")
-        }
-        ScenarioError::Policy(p) => match p {
-            PolicyError::BadFraction { field, .. } | PolicyError::BadDuration { field, .. } => {
-                format!("policy.{field}")
-            }
-            _ => "policy".to_string(),
-        },
-        ScenarioError::DuplicateCluster { path, .. }
-        | ScenarioError::BeforeCreation { path, .. }
-        | ScenarioError::AfterHorizon { path, .. }
-        | ScenarioError::BadTag { path, .. }
-        | ScenarioError::UnknownNodePool { path, .. }
-        | ScenarioError::RotateDuration { path, .. } => path.clone(),
-        ScenarioError::Fault { field, .. } => format!("faults.{field}"),
-        ScenarioError::Horizon { .. } => "horizon".to_string(),
-        ScenarioError::NoClusters => "clusters".to_string(),
-        // A kind this CLI does not know yet: the document as a whole.
-        _ => String::new(),
     }
 }

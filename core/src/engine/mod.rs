@@ -2,6 +2,7 @@
 //! and summary out. Each cluster runs on its own (seeded by its name), so clusters can run
 //! in parallel or in shards and the results are identical.
 
+mod error_path;
 mod failure;
 mod faults;
 pub mod scenario;
