@@ -140,13 +140,7 @@ impl WasmEngine {
         kind: ModuleKind,
         limits: GuestLimits,
     ) -> Result<WasmEngine, EngineError> {
-        let started = Instant::now();
-        let bytes = std::fs::read(path).map_err(|source| EngineError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        let read = started.elapsed();
-        Self::from_bytes(path, &bytes, kind, limits, read, cache::dir().as_deref())
+        Self::read_and_load(path, kind, limits, cache::dir().as_deref())
     }
 
     /// Like [`WasmEngine::load`], with the compile cache in `cache` (`None`: always
@@ -156,13 +150,22 @@ impl WasmEngine {
         limits: GuestLimits,
         cache: Option<&Path>,
     ) -> Result<WasmEngine, EngineError> {
+        Self::read_and_load(path, ModuleKind::Full, limits, cache)
+    }
+
+    fn read_and_load(
+        path: &Path,
+        kind: ModuleKind,
+        limits: GuestLimits,
+        cache: Option<&Path>,
+    ) -> Result<WasmEngine, EngineError> {
         let started = Instant::now();
         let bytes = std::fs::read(path).map_err(|source| EngineError::Read {
             path: path.to_path_buf(),
             source,
         })?;
         let read = started.elapsed();
-        Self::from_bytes(path, &bytes, ModuleKind::Full, limits, read, cache)
+        Self::from_bytes(path, &bytes, kind, limits, read, cache)
     }
 
     /// Like [`WasmEngine::load_with_cache`], from bytes already read (`path` names them in
