@@ -110,7 +110,10 @@ where
             handles.push(scope.spawn(move || {
                 // Results go to the sink's thread a few at a time: one wake-up per item
                 // cost as much as a small cluster's run (futex calls, context switches).
-                // A worker flushes before it waits, so the oldest item is never held back.
+                // A worker flushes before it waits; and, beside other workers, as soon as
+                // it holds the result the sink needs next, which it must not keep while it
+                // runs another, perhaps long, cluster (the others would stall at the
+                // window). Alone, it batches fully: no one waits on it but the sink.
                 let mut batch = Vec::with_capacity(BATCH);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -127,7 +130,13 @@ where
                     let r = work(&mut worker, item);
                     let n = events(&r);
                     batch.push((i, r, n));
-                    if batch.len() >= BATCH && tx.send(std::mem::take(&mut batch)).is_err() {
+                    let needed_next = threads > 1
+                        && batch
+                            .first()
+                            .is_some_and(|(oldest, ..)| *oldest <= window_wait.delivered());
+                    if (batch.len() >= BATCH || needed_next)
+                        && tx.send(std::mem::take(&mut batch)).is_err()
+                    {
                         return;
                     }
                 }
@@ -208,7 +217,12 @@ struct WindowWait {
 
 impl WindowWait {
     fn within(&self, i: usize, window: usize) -> bool {
-        i < self.delivered.load(Ordering::SeqCst).saturating_add(window)
+        i < self.delivered().saturating_add(window)
+    }
+
+    /// Results the sink has taken so far.
+    fn delivered(&self) -> usize {
+        self.delivered.load(Ordering::SeqCst)
     }
 
     /// Block until item `i` is within the window, or the run stops.
@@ -291,6 +305,43 @@ mod tests {
         assert_eq!(stats.events, 500);
         // The window is 16 per worker; a worker may have just started one more.
         assert!(most_ahead <= 16 * 4 + 4, "{most_ahead} results ahead");
+    }
+
+    #[test]
+    fn the_result_the_sink_needs_next_is_never_held_behind_another_cluster() {
+        // Every item after the first waits for the sink to have taken the first (for at
+        // most 10 s, a bound against a hang, not a speed): a worker that kept the first
+        // in its batch while it ran another item would make that item wait it out.
+        let engine = Engine::Native(NativeEngine);
+        let items: Vec<usize> = (0..12).collect();
+        let first_taken = AtomicBool::new(false);
+        let waited_out = AtomicUsize::new(0);
+        run_in_order(
+            &engine,
+            &items,
+            2,
+            Progress::Hidden,
+            |_, &i| {
+                let started = std::time::Instant::now();
+                while i > 0 && !first_taken.load(Ordering::SeqCst) {
+                    if started.elapsed() > std::time::Duration::from_secs(10) {
+                        waited_out.fetch_add(1, Ordering::SeqCst);
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                i
+            },
+            |_| 0,
+            |i| {
+                if i == 0 {
+                    first_taken.store(true, Ordering::SeqCst);
+                }
+                Ok::<(), EngineError>(())
+            },
+        )
+        .expect("runs");
+        assert_eq!(waited_out.load(Ordering::SeqCst), 0);
     }
 
     #[test]
