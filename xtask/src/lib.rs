@@ -119,6 +119,9 @@ pub const FULL: Module = Module {
     on_page: true,
 };
 
+/// The npm package's directory in Cargo's target directory (`target/npm`).
+pub const PACKAGE_DIR: &str = "npm";
+
 /// Every module, calculator first.
 pub const MODULES: [Module; 3] = [CALCULATOR, TRUST, FULL];
 
@@ -261,7 +264,7 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     )?;
     io("take the build lock", lock.lock())?;
 
-    let package = target.join("npm");
+    let package = target.join(PACKAGE_DIR);
     let www = target.join("www");
     let stamp_path = target.join("akscert-wasm.stamp");
     let pin = tools::wasm_bindgen_pin(&root)?;

@@ -27,20 +27,22 @@ pub enum ModuleKind {
 }
 
 impl ModuleKind {
+    /// Its place in the npm package, as `cargo xtask build-wasm` lays it out.
+    const fn layout(self) -> &'static xtask::Module {
+        match self {
+            ModuleKind::Full => &xtask::FULL,
+            ModuleKind::Trust => &xtask::TRUST,
+        }
+    }
+
     /// Its file name in the npm package (and next to an installed `akscert`).
     pub const fn file(self) -> &'static str {
-        match self {
-            ModuleKind::Full => "akscert_full_bg.wasm",
-            ModuleKind::Trust => "akscert_trust_bg.wasm",
-        }
+        self.layout().wasm_file
     }
 
     /// Its directory in the npm package.
     pub const fn dir(self) -> &'static str {
-        match self {
-            ModuleKind::Full => "full",
-            ModuleKind::Trust => "trust",
-        }
+        self.layout().package_dir
     }
 
     /// The environment variable that names it.
@@ -101,10 +103,8 @@ pub fn target_dir(root: &Path) -> PathBuf {
 
 /// Where `cargo xtask build-wasm` puts the module.
 pub fn built_module(root: &Path, kind: ModuleKind) -> PathBuf {
-    target_dir(root)
-        .join("npm")
-        .join(kind.dir())
-        .join(kind.file())
+    kind.layout()
+        .wasm_in(&target_dir(root).join(xtask::PACKAGE_DIR))
 }
 
 /// The places searched for the module, in order.

@@ -130,15 +130,12 @@ impl Worker {
             warn_within: opts.warn_within,
             verify: opts.verify,
         };
-        let abi = |message: String| GuestFault {
-            kind: FailureKind::AbiViolation,
-            message,
-        };
         let input = serde_json::to_string(&request)
-            .map_err(|e| abi(format!("cannot encode the inspectSet request: {e}")))?;
+            .map_err(|e| wasm::abi(format!("cannot encode the inspectSet request: {e}")))?;
         match w.call(Op::InspectSet, &input)? {
-            Ok(answer) => serde_json::from_str(&answer)
-                .map_err(|e| abi(format!("the module's answer is not an inspection set: {e}"))),
+            Ok(answer) => serde_json::from_str(&answer).map_err(|e| {
+                wasm::abi(format!("the module's answer is not an inspection set: {e}"))
+            }),
             Err(doc) => {
                 let refused = akscert_core::engine::ClusterFailure::from(doc.error);
                 Err(GuestFault {

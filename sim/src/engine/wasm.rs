@@ -435,7 +435,8 @@ impl WasmWorker {
     }
 }
 
-fn abi(message: String) -> GuestFault {
+/// A guest that broke the host ABI, or answered something that is not the answer.
+pub(super) fn abi(message: String) -> GuestFault {
     GuestFault {
         kind: FailureKind::AbiViolation,
         message,
