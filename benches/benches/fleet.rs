@@ -34,13 +34,8 @@ fn module() -> Option<PathBuf> {
 
 fn file(clusters: usize, years: i64) -> ScenarioFile {
     let scenario = fleet(clusters, years, 42);
-    ScenarioFile {
-        source: Source::from_text(
-            "fleet.json",
-            serde_json::to_string(&scenario).unwrap_or_default(),
-        ),
-        scenario,
-    }
+    let text = serde_json::to_string(&scenario).unwrap_or_default();
+    ScenarioFile::new(Source::from_text("fleet.json", text), scenario)
 }
 
 fn settings() -> Settings {

@@ -2,10 +2,11 @@
 //! run them over the workers, collect per-cluster outcomes. (An `az` inventory is one
 //! `fleetReport` call: `crate::inventory`.)
 
-use akscert_core::api::ClusterRun;
+use akscert_core::api::OpenClusterRequest;
+use akscert_core::engine::{self, Prepared, RunOptions, ScenarioCheck};
 use akscert_core::time::{Duration, Instant};
 
-use crate::engine::{Engine, EngineError};
+use crate::engine::{Engine, EngineError, ScenarioToOpen, Worker};
 use crate::outcome::{ClusterOutcome, RunHeader, SimulationRun};
 use crate::runner::{self, Progress, RunStats};
 use crate::scenario_file::ScenarioFile;
@@ -47,48 +48,91 @@ fn in_shard(shard: Option<ShardSpec>, i: usize) -> bool {
     shard.is_none_or(|s| s.holds(i))
 }
 
-/// What a run needs: this shard's cluster indices, the part of the scenario every
-/// cluster's run shares, the run's header, and the number of clusters in all. Each
-/// cluster's one-cluster scenario is built by its worker (see [`simulate_one`]): a fleet
-/// split up front would hold every cluster twice, with a policy copy each.
+/// What a run needs: this shard's cluster indices, the validated scenario as the engine
+/// holds it, the run's header, and the number of clusters in all.
 struct Plan<'a> {
     indices: Vec<usize>,
-    shared: akscert_core::engine::Scenario,
+    held: Held<'a>,
     header: RunHeader,
     total: usize,
     file: &'a ScenarioFile,
-    include_events: bool,
-    include_certificates: bool,
+    options: OpenClusterRequest,
 }
 
-fn plan<'a>(file: &'a ScenarioFile, s: &Settings) -> Result<Plan<'a>, RunError> {
-    let prepared = file.prepared()?;
+/// The validated scenario: natively, core's prepared scenario, each cluster run on core's
+/// types with no JSON; with the wasm engine, the scenario the module validated, open in
+/// each worker's instance (the first worker's is the one that validated it), each cluster
+/// asked for by index.
+enum Held<'a> {
+    Native(Prepared<'a>),
+    Guest(ScenarioToOpen),
+}
+
+/// Validate the scenario in `engine` (the module decides with `--engine wasm`): the run's
+/// plan, or the refusal placed in the file (or on `--horizon`). A worker that validated
+/// it goes back to the engine's spares for the run to take first.
+fn plan<'a>(engine: &Engine, file: &'a ScenarioFile, s: &Settings) -> Result<Plan<'a>, RunError> {
     let total = file.scenario.clusters.len();
+    let (held, header) = match engine {
+        Engine::Native(_) => {
+            let prepared = file.prepared()?;
+            let header = RunHeader::of(&prepared);
+            (Held::Native(prepared), header)
+        }
+        Engine::Wasm(_) => {
+            let scenario = ScenarioToOpen::new(&file.scenario);
+            let mut worker = engine.worker()?;
+            let check = worker
+                .open_scenario(&scenario)
+                .map_err(|fault| EngineError::Open(fault.message))?;
+            let header = match check {
+                ScenarioCheck::Valid { header, .. } => header,
+                ScenarioCheck::Refused(r) => return Err(file.refused(&r).into()),
+            };
+            engine.spare(worker);
+            (Held::Guest(scenario), header)
+        }
+    };
     Ok(Plan {
         indices: (0..total).filter(|&i| in_shard(s.shard, i)).collect(),
-        shared: file.run_header(&prepared),
-        header: RunHeader::of(&prepared),
+        held,
+        header,
         total,
         file,
-        include_events: s.include_events,
-        include_certificates: s.include_certificates,
+        options: OpenClusterRequest {
+            index: 0,
+            include_events: s.include_events,
+            include_certificates: s.include_certificates,
+        },
     })
 }
 
 impl Plan<'_> {
     /// Simulate cluster `index` alone.
-    fn simulate_one(&self, worker: &mut crate::engine::Worker, index: usize) -> ClusterOutcome {
-        let clusters = self.file.scenario.clusters.get(index).cloned();
-        let run = ClusterRun {
-            scenario: akscert_core::engine::Scenario {
-                clusters: clusters.into_iter().collect(),
-                ..self.shared.clone()
-            },
-            index,
-            include_events: self.include_events,
-            include_certificates: self.include_certificates,
-        };
-        worker.simulate_cluster(&run)
+    fn simulate_one(&self, worker: &mut Worker, index: usize) -> ClusterOutcome {
+        match &self.held {
+            Held::Native(prepared) => {
+                let options = RunOptions {
+                    include_events: self.options.include_events,
+                    include_certificates: self.options.include_certificates,
+                    ..RunOptions::default()
+                };
+                ClusterOutcome::from_timeline(engine::simulate_cluster(prepared, index, options))
+            }
+            Held::Guest(scenario) => {
+                let req = OpenClusterRequest {
+                    index,
+                    ..self.options
+                };
+                let (name, rg) = self
+                    .file
+                    .scenario
+                    .clusters
+                    .get(index)
+                    .map_or(("", ""), |c| (c.name.as_str(), c.resource_group.as_str()));
+                ClusterOutcome::from_answer(index, name, rg, worker.simulate_open(scenario, &req))
+            }
+        }
     }
 }
 
@@ -102,7 +146,7 @@ pub fn simulate(
     file: &ScenarioFile,
     s: &Settings,
 ) -> Result<(SimulationRun, usize, RunStats), RunError> {
-    let plan = plan(file, s)?;
+    let plan = plan(engine, file, s)?;
     let (clusters, stats) = runner::run(
         engine,
         &plan.indices,
@@ -137,7 +181,7 @@ pub fn simulate_each<X>(
 where
     X: From<RunError> + From<EngineError>,
 {
-    let plan = plan(file, s)?;
+    let plan = plan(engine, file, s)?;
     start(&plan.header)?;
     runner::run_in_order(
         engine,

@@ -166,7 +166,7 @@ fn inventory_fleet(
 
 fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Result<u8, CliError> {
     let scenario = source.parse()?;
-    let file = ScenarioFile { source, scenario }.with_flags(a.run.seed, a.run.horizon)?;
+    let file = ScenarioFile::new(source, scenario).with_flags(a.run.seed, a.run.horizon);
     if a.run.shard.is_some() {
         settings.include_events = true;
     }

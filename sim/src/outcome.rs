@@ -6,7 +6,7 @@
 use akscert_core::api::{ClusterRun, ErrorDocument};
 use akscert_core::cluster::Event;
 use akscert_core::engine::{
-    API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary, Prepared,
+    API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary,
 };
 use akscert_core::report::ExpiryReport;
 use akscert_core::report::fleet::FleetRow;
@@ -52,10 +52,16 @@ impl ClusterOutcome {
             .first()
             .map(|c| (c.name.as_str(), c.resource_group.as_str()))
             .unwrap_or(("", ""));
+        Self::from_answer(run.index, name, rg, result)
+    }
+
+    /// The outcome of a call that simulates cluster `index` (named `name`, in resource
+    /// group `rg`: what a failure row shows when the engine gave no timeline).
+    pub fn from_answer(index: usize, name: &str, rg: &str, result: CallResult) -> Self {
         match result {
             Ok(Ok(json)) => Self::from_json(json).unwrap_or_else(|why| {
                 Self::failed(
-                    run.index,
+                    index,
                     name,
                     rg,
                     ClusterFailure::new(
@@ -64,9 +70,9 @@ impl ClusterOutcome {
                     ),
                 )
             }),
-            Ok(Err(doc)) => Self::failed(run.index, name, rg, doc.error.into()),
+            Ok(Err(doc)) => Self::failed(index, name, rg, doc.error.into()),
             Err(fault) => Self::failed(
-                run.index,
+                index,
                 name,
                 rg,
                 ClusterFailure::new(fault.kind, fault.message),
@@ -74,14 +80,19 @@ impl ClusterOutcome {
         }
     }
 
+    /// A timeline from core's types (the native engine's typed path), kept with its JSON.
+    pub fn from_timeline(timeline: ClusterTimeline) -> Self {
+        ClusterOutcome {
+            raw: serde_json::to_string(&timeline).unwrap_or_default(),
+            timeline,
+        }
+    }
+
     /// The outcome of the native engine's typed `simulateCluster` for `run`: the same
     /// outcome, byte for byte, as [`ClusterOutcome::from_call`] of the JSON call.
     pub fn from_typed(run: &ClusterRun, result: Result<ClusterTimeline, ErrorDocument>) -> Self {
         match result {
-            Ok(timeline) => ClusterOutcome {
-                raw: serde_json::to_string(&timeline).unwrap_or_default(),
-                timeline,
-            },
+            Ok(timeline) => Self::from_timeline(timeline),
             Err(doc) => Self::from_call(run, Ok(Err(doc))),
         }
     }
@@ -123,32 +134,7 @@ impl<'de> Deserialize<'de> for ClusterOutcome {
     }
 }
 
-/// What a simulation run is about: the scenario's name, seed and span.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RunHeader {
-    /// The scenario's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scenario: Option<String>,
-    /// The seed.
-    pub seed: u64,
-    /// Earliest cluster creation.
-    pub start: Instant,
-    /// End of the simulation.
-    pub horizon: Instant,
-}
-
-impl RunHeader {
-    /// The header of a prepared scenario.
-    pub fn of(prepared: &Prepared<'_>) -> RunHeader {
-        RunHeader {
-            scenario: prepared.scenario().name.clone(),
-            seed: prepared.scenario().seed,
-            start: prepared.start(),
-            horizon: prepared.horizon(),
-        }
-    }
-}
+pub use akscert_core::engine::RunHeader;
 
 /// A whole (or merged) simulation: every cluster, in scenario order.
 #[derive(Debug, Clone)]
@@ -177,22 +163,20 @@ struct TimelineHead<'a> {
     horizon: Instant,
 }
 
-impl RunHeader {
-    /// The `Timeline` JSON up to and including the clusters' `[`.
-    pub fn timeline_head(&self) -> String {
-        let mut head = serde_json::to_string(&TimelineHead {
-            api_version: API_VERSION,
-            kind: "Timeline",
-            scenario: self.scenario.as_deref(),
-            seed: self.seed,
-            start: self.start,
-            horizon: self.horizon,
-        })
-        .unwrap_or_default();
-        head.pop();
-        head.push_str(",\"clusters\":[");
-        head
-    }
+/// The `Timeline` JSON of a run with `header`, up to and including the clusters' `[`.
+pub fn timeline_head(header: &RunHeader) -> String {
+    let mut head = serde_json::to_string(&TimelineHead {
+        api_version: API_VERSION,
+        kind: "Timeline",
+        scenario: header.scenario.as_deref(),
+        seed: header.seed,
+        start: header.start,
+        horizon: header.horizon,
+    })
+    .unwrap_or_default();
+    head.pop();
+    head.push_str(",\"clusters\":[");
+    head
 }
 
 /// The `Timeline` JSON after its last cluster: the fleet summary.
@@ -218,7 +202,7 @@ impl SimulationRun {
 
     /// The `Timeline` JSON — the same bytes akscert-core's `simulate` returns.
     pub fn timeline_json(&self) -> String {
-        let mut out = self.header.timeline_head();
+        let mut out = timeline_head(&self.header);
         for (i, c) in self.clusters.iter().enumerate() {
             if i > 0 {
                 out.push(',');

@@ -4,7 +4,7 @@
 //! column of that value in the file.
 
 use akscert_core::api::{self, ClusterRun};
-use akscert_core::engine::{Horizon, Prepared, Scenario, ScenarioError};
+use akscert_core::engine::{Horizon, Prepared, RefusedPart, Scenario, ScenarioRefusal};
 
 use crate::source::{Source, SourceError};
 
@@ -21,6 +21,8 @@ pub struct ScenarioFile {
     pub source: Source,
     /// The scenario, with any command-line overrides applied.
     pub scenario: Scenario,
+    /// `--horizon`, when given (a refused horizon is blamed on it).
+    horizon_flag: Option<Horizon>,
 }
 
 /// Read and parse a scenario file (`None`: the bundled example; `-`: stdin).
@@ -30,17 +32,23 @@ pub fn load(path: Option<&str>) -> Result<ScenarioFile, SourceError> {
         Some(p) => Source::read(p)?,
     };
     let scenario = source.parse()?;
-    Ok(ScenarioFile { source, scenario })
+    Ok(ScenarioFile::new(source, scenario))
 }
 
 impl ScenarioFile {
+    /// A scenario read from `source`.
+    pub fn new(source: Source, scenario: Scenario) -> ScenarioFile {
+        ScenarioFile {
+            source,
+            scenario,
+            horizon_flag: None,
+        }
+    }
+
     /// A scenario built in memory (its JSON stands in for the file in messages).
     pub fn in_memory(scenario: Scenario) -> ScenarioFile {
         let text = serde_json::to_string_pretty(&scenario).unwrap_or_default();
-        ScenarioFile {
-            source: Source::from_text("<scenario>.json", text),
-            scenario,
-        }
+        ScenarioFile::new(Source::from_text("<scenario>.json", text), scenario)
     }
 
     /// Override the seed and the horizon from the command line.
@@ -57,13 +65,14 @@ impl ScenarioFile {
     /// Validate and split into one-cluster runs (seeded by name, so any order or shard
     /// assembles into the single-run result).
     pub fn split(&self) -> Result<Vec<ClusterRun>, SourceError> {
-        self.validate(None)?;
-        api::split(&self.scenario).map_err(|e| self.blame(None, &e))
+        self.validate()?;
+        api::split(&self.scenario)
+            .map_err(|e| self.refused(&ScenarioRefusal::of(&e, &self.scenario)))
     }
 
     /// Validate: the prepared scenario (start, horizon, every cluster's spec).
     pub fn prepared(&self) -> Result<Prepared<'_>, SourceError> {
-        self.validate(None)
+        self.validate()
     }
 
     /// The scenario without its clusters, with an absolute horizon: the part every
@@ -81,43 +90,37 @@ impl ScenarioFile {
         }
     }
 
-    /// Apply `--seed` and `--horizon`, then validate: a horizon the scenario refuses is
-    /// blamed on the flag, not on the file's own `horizon` line.
-    pub fn with_flags(
-        self,
-        seed: Option<u64>,
-        horizon: Option<Horizon>,
-    ) -> Result<Self, SourceError> {
-        let file = self.with_overrides(seed, horizon);
-        file.validate(horizon)?;
-        Ok(file)
+    /// Apply `--seed` and `--horizon`. The engine validates the scenario when a run
+    /// opens it ([`crate::execute`]); a horizon it refuses is then blamed on the flag, not
+    /// on the file's own `horizon` line.
+    pub fn with_flags(self, seed: Option<u64>, horizon: Option<Horizon>) -> Self {
+        let mut file = self.with_overrides(seed, horizon);
+        file.horizon_flag = horizon;
+        file
     }
 
-    fn validate(&self, horizon_flag: Option<Horizon>) -> Result<Prepared<'_>, SourceError> {
+    fn validate(&self) -> Result<Prepared<'_>, SourceError> {
         self.scenario
             .prepare()
-            .map_err(|e| self.blame(horizon_flag, &e))
+            .map_err(|e| self.refused(&ScenarioRefusal::of(&e, &self.scenario)))
     }
 
-    /// A scenario error at its place in the file — or on `--horizon` when that is what
-    /// the scenario refuses.
-    fn blame(&self, horizon_flag: Option<Horizon>, e: &ScenarioError) -> SourceError {
-        {
-            let path = e.path(&self.scenario);
-            let message = strip_path(&e.to_string(), &path);
-            match (horizon_flag, e) {
-                (Some(h), ScenarioError::Horizon { .. }) => SourceError::Invalid {
-                    name: format!("--horizon {}", horizon_text(h)),
-                    position: None,
-                    path: None,
-                    message,
-                },
-                (Some(h), ScenarioError::AfterHorizon { .. }) => self.source.error_at(
-                    &path,
-                    format!("{message}, set by --horizon {}", horizon_text(h)),
-                ),
-                _ => self.source.error_at(&path, message),
-            }
+    /// A refusal at its place in the file — or on `--horizon` when that is what the
+    /// scenario refuses.
+    pub fn refused(&self, r: &ScenarioRefusal) -> SourceError {
+        let message = r.message.clone();
+        match (self.horizon_flag, r.part) {
+            (Some(h), RefusedPart::Horizon) => SourceError::Invalid {
+                name: format!("--horizon {}", horizon_text(h)),
+                position: None,
+                path: None,
+                message,
+            },
+            (Some(h), RefusedPart::AfterHorizon) => self.source.error_at(
+                &r.path,
+                format!("{message}, set by --horizon {}", horizon_text(h)),
+            ),
+            _ => self.source.error_at(&r.path, message),
         }
     }
 }
@@ -127,18 +130,5 @@ fn horizon_text(h: Horizon) -> String {
     match h {
         Horizon::Until(t) => t.to_string(),
         Horizon::For(d) => d.to_string(),
-    }
-}
-
-/// akscert-core's message starts with the path (or a prefix of it, or the section); the
-/// report gives the full path and the file position instead.
-fn strip_path(message: &str, path: &str) -> String {
-    match message.split_once(": ") {
-        Some((head, rest))
-            if path.starts_with(head) || ["policy", "horizon", "clusters"].contains(&head) =>
-        {
-            rest.to_string()
-        }
-        _ => message.to_string(),
     }
 }

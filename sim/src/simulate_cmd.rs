@@ -37,8 +37,9 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     if a.run.shard.is_some() {
         a.output.check_shard()?;
     }
-    // Refuse an invalid scenario before loading (or building) the module.
-    let file = scenario_file::load(a.scenario.as_deref())?.with_flags(a.run.seed, a.run.horizon)?;
+    // The engine validates the scenario when the run opens it (the module, with
+    // `--engine wasm`): see `execute`.
+    let file = scenario_file::load(a.scenario.as_deref())?.with_flags(a.run.seed, a.run.horizon);
     let engine = a.engine.load()?;
     let settings = Settings {
         now,

@@ -1,18 +1,18 @@
 //! A guest that runs out of fuel or memory fails that one cluster; the other clusters'
 //! results are complete and exactly what an unbounded run gives.
 
+use akscert_core::api::OpenClusterRequest;
 use akscert_core::engine::Scenario;
-use akscert_sim::engine::{Engine, FailureKind, GuestLimits, Op};
+use akscert_sim::engine::{Engine, FailureKind, GuestLimits, ScenarioToOpen};
 use akscert_sim::outcome::SimulationRun;
 use akscert_tests::sim::{run, scratch, wasm_engine};
 use serde_json::json;
 
-/// `small` lives one month; `big` lives eight years with ten pools (many renewals),
-/// twenty kubeconfig holders, and a pool tag of `tag_bytes` (a large input to hold).
-fn scenario(tag_bytes: usize) -> Scenario {
-    let holders = 20;
+/// `small` lives one month; `big` lives eight years with ten pools (many renewals) and
+/// `holders` kubeconfig holders (each with certificates to renew: events to keep).
+fn scenario(holders: usize) -> Scenario {
     let pools: Vec<_> = (0..10)
-        .map(|i| json!({ "name": format!("pool{i}"), "count": 2, "tags": { "note": "n".repeat(if i == 0 { tag_bytes } else { 1 }) } }))
+        .map(|i| json!({ "name": format!("pool{i}"), "count": 2 }))
         .collect();
     let kubeconfigs: Vec<_> = (0..holders)
         .map(|i| json!({ "holder": format!("user-{i:05}") }))
@@ -38,15 +38,19 @@ fn simulate(engine: &Engine, s: &Scenario) -> SimulationRun {
     akscert_tests::sim::simulate(engine, s, None).0
 }
 
-/// Fuel used and peak memory of each cluster run alone on a fresh instance.
+/// Fuel used and peak memory of each cluster run alone on a fresh instance that holds
+/// the scenario open (as a run's workers do).
 fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
-    akscert_core::api::split(s)
-        .expect("the fixture is valid")
-        .iter()
-        .map(|r| {
+    let open = ScenarioToOpen::new(s);
+    (0..s.clusters.len())
+        .map(|index| {
             let mut w = engine.worker().expect("a worker");
-            let input = serde_json::to_string(r).expect("serialisable");
-            let out = w.call(Op::SimulateCluster, &input);
+            let req = OpenClusterRequest {
+                index,
+                include_events: true,
+                include_certificates: true,
+            };
+            let out = w.simulate_open(&open, &req);
             assert!(matches!(out, Ok(Ok(_))), "{out:?}");
             let fuel = w.last_fuel().expect("wasm reports fuel");
             (fuel, w.memory_bytes().expect("wasm reports memory"))
@@ -82,7 +86,7 @@ fn assert_only_big_failed(bounded: &SimulationRun, unbounded: &SimulationRun, ki
 
 #[test]
 fn out_of_fuel_fails_one_cluster_and_the_rest_finish() {
-    let s = scenario(1);
+    let s = scenario(20);
     let Some(unbounded) = wasm_engine("out_of_fuel", GuestLimits::default()) else {
         return;
     };
@@ -113,14 +117,14 @@ fn out_of_fuel_fails_one_cluster_and_the_rest_finish() {
 
 #[test]
 fn out_of_memory_fails_one_cluster_and_the_rest_finish() {
-    let s = scenario(6 << 20);
+    let s = scenario(200);
     let Some(unbounded) = wasm_engine("out_of_memory", GuestLimits::default()) else {
         return;
     };
     let c = costs(&unbounded, &s);
     let (small, big) = (c[0].1.max(c[2].1), c[1].1);
     assert!(
-        big > small + (4 << 20),
+        big > small + (1 << 20),
         "the fixture needs a clearly bigger cluster: {c:?}"
     );
     let limit = (small + big) / 2;
@@ -144,7 +148,7 @@ fn out_of_memory_fails_one_cluster_and_the_rest_finish() {
 
 #[test]
 fn the_cli_reports_a_budget_overrun_per_cluster_and_exits_2_with_the_full_report() {
-    let s = scenario(1);
+    let s = scenario(20);
     let Some(unbounded) = wasm_engine("cli_budget_overrun", GuestLimits::default()) else {
         return;
     };
@@ -183,4 +187,34 @@ fn the_cli_reports_a_budget_overrun_per_cluster_and_exits_2_with_the_full_report
         human.stdout
     );
     assert!(human.stdout.contains("== small2"));
+}
+
+/// Every worker's instance holds the whole scenario open: a memory limit it does not fit in
+/// stops the run before any cluster, with the limit and the flag named.
+#[test]
+fn a_scenario_too_big_to_hold_stops_the_run_naming_the_limit() {
+    let mut s = scenario(20);
+    s.name = Some("x".repeat(8 << 20));
+    let limit = 4 << 20;
+    let Some(bounded) = wasm_engine(
+        "too_big_to_hold",
+        GuestLimits {
+            memory_bytes: limit,
+            ..GuestLimits::default()
+        },
+    ) else {
+        return;
+    };
+    let file = akscert_sim::scenario_file::ScenarioFile::in_memory(s.clone());
+    let settings = akscert_tests::sim::settings(&s, None);
+    let err = match akscert_sim::execute::simulate(&bounded, &file, &settings) {
+        Ok(_) => panic!("an 8 MiB scenario cannot be held in 4 MiB"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        err.starts_with("the engine could not open the scenario:")
+            && err.contains(&limit.to_string())
+            && err.contains("--memory-limit"),
+        "{err}"
+    );
 }

@@ -46,7 +46,11 @@ fn cases_cover_every_operation_with_successes_and_errors() {
             .iter()
             .filter(|c| c.op == op)
             .partition(|c| akscert_core::api::call(c.op, &c.input).is_ok());
-        assert!(!ok.is_empty(), "no successful case for {op}");
+        // `simulateOpenCluster` answers only after an `openScenario` in the same session;
+        // a case is one call on its own (the session_* tests cover it).
+        if op != "simulateOpenCluster" {
+            assert!(!ok.is_empty(), "no successful case for {op}");
+        }
         if op != "version" {
             assert!(!err.is_empty(), "no error case for {op}");
         }

@@ -6,7 +6,7 @@
 //! `extern "C"` functions (wasm32 only, where a pointer is a `u32`) only move bytes in and
 //! out of linear memory.
 
-use akscert_core::api::{self, ApiError, ErrorDocument, Op};
+use akscert_core::api::{ApiError, ErrorDocument, Op};
 
 /// Version of this ABI; `akscert_abi_version()` returns it. Bumped on any incompatible
 /// change of the exports below or of the output buffer's layout.
@@ -29,14 +29,15 @@ pub fn operation_index(name: &str) -> Option<u32> {
 }
 
 /// Run ABI operation `op` on `input` and return the output buffer: one status byte, then
-/// the result JSON exactly as `api::call` returns it (status 0) or the `ErrorDocument`
+/// the result JSON exactly as `api::call` returns it (the instance's `api::Session`'s
+/// for the operations on an open scenario) (status 0) or the `ErrorDocument`
 /// JSON (status 1). Never panics on any input. An empty buffer means the output could not
 /// be allocated (the module's memory is exhausted).
 pub fn call_bytes(op: u32, input: &[u8]) -> Vec<u8> {
     let result = match (Op::from_abi(op), std::str::from_utf8(input)) {
         (None, _) => Err(ApiError::UnknownOperation(format!("#{op}"))),
         (Some(_), Err(e)) => Err(not_utf8(input, e.valid_up_to())),
-        (Some(op), Ok(text)) => api::call_op(op, text),
+        (Some(op), Ok(text)) => crate::call_in_session(op, text),
     };
     match result {
         Ok(json) => framed(STATUS_OK, &json),
@@ -164,6 +165,7 @@ mod exports {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use akscert_core::api;
 
     #[test]
     fn numbers_are_one_based_dense_and_round_trip() {

@@ -18,13 +18,13 @@
 //! Errors are thrown as JS `Error`s whose `name` and `kind` are `ApiError::kind()` and
 //! whose `message` is the core's.
 
-#[cfg(feature = "full")]
-use akscert_core::api::ClusterRun;
 use akscert_core::api::{self, ApiError, VersionInfo};
+#[cfg(feature = "full")]
+use akscert_core::api::{ClusterRun, OpenClusterRequest};
 #[cfg(feature = "trust")]
 use akscert_core::api::{InspectSetRequest, TrustRequest};
 #[cfg(feature = "full")]
-use akscert_core::engine::{ClusterTimeline, Scenario, Timeline};
+use akscert_core::engine::{ClusterTimeline, Scenario, ScenarioCheck, Timeline};
 use akscert_core::inspect::{CertificateColumns, Inspection};
 #[cfg(feature = "trust")]
 use akscert_core::inspect::{InspectionSet, TrustReport};
@@ -184,7 +184,11 @@ fn dispatch_with<T: Tsify>(
     defaults: Defaults,
 ) -> Result<Ts<T>, JsValue> {
     let text = json_text(input, defaults)?;
-    let json = api::call(op, text.text()).map_err(|e| input_error(&e, &text))?;
+    let json = match api::Op::from_name(op) {
+        Some(op) => crate::call_in_session(op, text.text()),
+        None => api::call(op, text.text()),
+    }
+    .map_err(|e| input_error(&e, &text))?;
     parse_output(&json)
 }
 
@@ -269,6 +273,24 @@ pub fn simulate(scenario: Ts<Scenario>) -> Result<Ts<Timeline>, JsValue> {
 #[wasm_bindgen(js_name = simulateCluster)]
 pub fn simulate_cluster(run: Ts<ClusterRun>) -> Result<Ts<ClusterTimeline>, JsValue> {
     dispatch("simulateCluster", &run.js_value())
+}
+
+#[cfg(feature = "full")]
+/// Validate a scenario and hold it open in this module instance for
+/// `simulateOpenCluster`: its header and cluster count, or where (a JSON path) and why it
+/// is refused. Opening another replaces it; a refused one leaves none open.
+#[wasm_bindgen(js_name = openScenario)]
+pub fn open_scenario(scenario: Ts<Scenario>) -> Result<Ts<ScenarioCheck>, JsValue> {
+    dispatch("openScenario", &scenario.js_value())
+}
+
+#[cfg(feature = "full")]
+/// Run one cluster of the open scenario, by index: what `simulateCluster` answers for it.
+#[wasm_bindgen(js_name = simulateOpenCluster)]
+pub fn simulate_open_cluster(
+    request: Ts<OpenClusterRequest>,
+) -> Result<Ts<ClusterTimeline>, JsValue> {
+    dispatch("simulateOpenCluster", &request.js_value())
 }
 
 /// The expiry report of one cluster at `now`: a row per certificate, kubeconfigs, actions.
@@ -425,10 +447,16 @@ inspect_kinds! {
 
 /// The JSON face: run operation `op` on JSON text and return the result JSON text,
 /// exactly as `akscert_core::api::call` returns it natively (for Web Workers, logs and
-/// byte-exact comparisons). Throws the same errors as the other functions.
+/// byte-exact comparisons). Throws the same errors as the other functions. The
+/// operations on an open scenario (`openScenario`, then `simulateOpenCluster`) share the
+/// module instance's one open scenario.
 #[wasm_bindgen]
 pub fn call(op: &str, input: &str) -> Result<String, JsValue> {
-    api::call(op, input).map_err(|e| api_error(&e))
+    match api::Op::from_name(op) {
+        Some(op) => crate::call_in_session(op, input),
+        None => api::call(op, input),
+    }
+    .map_err(|e| api_error(&e))
 }
 
 /// The operations this module answers, in ABI number order.

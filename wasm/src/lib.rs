@@ -5,7 +5,9 @@
 //! - A C-style JSON ABI ([`abi`]) for non-JS hosts such as wasmtime, which touches no JS
 //!   import. Its contract is `wasm/ABI.md`.
 //!
-//! Both are thin: every answer is `akscert_core::api::call`'s, byte for byte.
+//! Both are thin: every answer is `akscert_core::api::call`'s, byte for byte. The
+//! operations on an open scenario (`openScenario`, `simulateOpenCluster`) need memory
+//! between calls: the instance keeps one `api::Session`, which both faces share.
 
 // The module's allocator: talc instead of Rust's default dlmalloc. Both serve a
 // single-threaded module that only grows its memory; talc is faster on the engine's
@@ -16,6 +18,28 @@
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 pub mod abi;
+
+use akscert_core::api::{ApiError, Op};
+
+#[cfg(feature = "full")]
+thread_local! {
+    /// The instance's session (a module instance is single-threaded).
+    static SESSION: std::cell::RefCell<akscert_core::api::Session> =
+        std::cell::RefCell::new(akscert_core::api::Session::new());
+}
+
+/// Run `op` on `input` in the instance's session.
+#[cfg(feature = "full")]
+fn call_in_session(op: Op, input: &str) -> Result<String, ApiError> {
+    SESSION.with(|s| s.borrow_mut().call_op(op, input))
+}
+
+/// Run `op` on `input`: a module without the simulator has no operation that needs a
+/// session (and so carries none).
+#[cfg(not(feature = "full"))]
+fn call_in_session(op: Op, input: &str) -> Result<String, ApiError> {
+    akscert_core::api::call_op(op, input)
+}
 #[cfg(feature = "boundary-bench")]
 mod columns;
 mod js;

@@ -42,6 +42,27 @@ test('every case through the ABI: status byte + the core JSON, byte for byte; no
   assert.equal(raw.trust.importCalls() + raw.full.importCalls(), 0);
 });
 
+test('an open scenario: each cluster through the ABI is simulateCluster\'s answer, byte for byte', () => {
+  const { exports, importCalls } = instantiateRaw('full');
+  const open = cases.find((c) => c.name === 'open-example');
+  const clusters = cases.filter((c) => c.name.startsWith('example-cluster-'));
+  assert.ok(open && clusters.length > 1);
+  const ask = (index) => abiCall(exports, opIndex('simulateOpenCluster'), enc.encode(JSON.stringify({ index })));
+  // Nothing open yet: a typed refusal.
+  const before = ask(0);
+  assert.equal(before.status, 1);
+  assert.equal(JSON.parse(before.json).error.kind, 'invalidRequest');
+  const opened = abiCall(exports, opIndex('openScenario'), enc.encode(open.input));
+  assert.equal(opened.status, 0);
+  assertSameText(opened.json, open.expected.ok, 'openScenario');
+  for (const c of [...clusters].reverse()) {
+    const { status, json } = ask(JSON.parse(c.input).index);
+    assert.equal(status, 0, c.name);
+    assertSameText(json, c.expected.ok, c.name);
+  }
+  assert.equal(importCalls(), 0);
+});
+
 test('unknown operations and invalid UTF-8 are typed errors, not traps', () => {
   const { exports, importCalls } = instantiateRaw();
   for (const op of [0, api.operations().length + 1, 0xffffffff]) {

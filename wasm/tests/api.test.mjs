@@ -15,8 +15,21 @@ test('version and operations describe each module; the package answers every ope
     assert.deepEqual(v.operations, m.operations(), build);
   }
   for (const op of ['version', 'policy', 'simulate', 'simulateCluster', 'report', 'whatIf', 'inspect',
-    'inspectSet', 'checkTrust', 'aksFacts', 'inspectBundle', 'fleetReport']) {
+    'inspectSet', 'checkTrust', 'aksFacts', 'inspectBundle', 'fleetReport', 'openScenario',
+    'simulateOpenCluster']) {
     assert.ok(api.operations().includes(op), op);
+  }
+});
+
+test('an open scenario: each cluster through JS is simulateCluster\'s answer, byte for byte', () => {
+  const open = cases.find((c) => c.name === 'open-example');
+  const clusters = cases.filter((c) => c.name.startsWith('example-cluster-'));
+  assert.ok(open && clusters.length > 1);
+  assertSameText(JSON.stringify(api.openScenario(JSON.parse(open.input))), open.expected.ok, 'openScenario');
+  for (const c of [...clusters].reverse()) {
+    const { index } = JSON.parse(c.input);
+    assertSameText(api.call('simulateOpenCluster', JSON.stringify({ index })), c.expected.ok, `${c.name}, call()`);
+    assertSameText(JSON.stringify(api.simulateOpenCluster({ index })), c.expected.ok, `${c.name}, typed`);
   }
 });
 

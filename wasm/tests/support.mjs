@@ -21,7 +21,7 @@ export const full = await import(pathToFileURL(path.join(pkgDir, 'full', 'node.j
 export const modules = { calculator: calc, trust, full };
 
 /** The operations only the full module answers (the simulator). */
-export const SIMULATOR_OPS = new Set(['simulate', 'simulateCluster']);
+export const SIMULATOR_OPS = new Set(['simulate', 'simulateCluster', 'openScenario', 'simulateOpenCluster']);
 
 /** The operations only the trust module answers (signature checks). */
 export const SIGNATURE_OPS = new Set(['inspectSet', 'checkTrust']);
@@ -96,6 +96,8 @@ export function fnFor(op) {
     policy: (x) => (x === undefined ? api.policyDefaults() : api.policy(x)),
     simulate: (x) => api.simulate(x),
     simulateCluster: (x) => api.simulateCluster(x),
+    openScenario: (x) => api.openScenario(x),
+    simulateOpenCluster: (x) => api.simulateOpenCluster(x),
     report: (x) => api.expiryReport(x),
     whatIf: (x) => api.whatIf(x),
     inspect: (x) => api.inspect(x),

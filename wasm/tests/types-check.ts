@@ -9,7 +9,10 @@ import init, {
 } from 'akscert';
 // The full module (the simulator) and the trust module (signature checks), with the same
 // generated types.
-import { simulate, type Timeline as FullTimeline } from 'akscert/full';
+import {
+  simulate, openScenario, simulateOpenCluster, type Timeline as FullTimeline, type ScenarioCheck,
+  type ClusterTimeline,
+} from 'akscert/full';
 import { checkTrust, type TrustReports, type Inspection as TrustInspection } from 'akscert/trust';
 
 async function main(): Promise<void> {
@@ -36,6 +39,16 @@ async function main(): Promise<void> {
   const abiNumber: number = operationNumber('simulate');
   const flavour: string = build();
   console.log(same.clusters.length, abiNumber, flavour);
+  // A scenario held open in the module, its clusters asked for by index.
+  const check: ScenarioCheck = openScenario(scenario);
+  if ('valid' in check) {
+    const one: ClusterTimeline = simulateOpenCluster({ index: check.valid.clusters - 1, includeEvents: false });
+    console.log(check.valid.header.horizon, one.summary?.events);
+  } else {
+    const where: string = check.refused.path;
+    const part: 'horizon' | 'afterHorizon' | 'value' = check.refused.part;
+    console.log(where, part, check.refused.message);
+  }
   const firstEvent = t.clusters[0]?.events?.[0];
   if (firstEvent && firstEvent.type === 'certificateIssued') {
     const role: string = firstEvent.role;

@@ -5,6 +5,7 @@
 mod error_path;
 mod failure;
 mod faults;
+mod open;
 pub mod scenario;
 pub mod summary;
 
@@ -17,6 +18,7 @@ use crate::rng::{SplitMix64, derive_seed_parts};
 use crate::time::{Duration, Instant};
 
 pub use failure::{ClusterFailure, FailureKind};
+pub use open::{OpenScenario, RefusedPart, RunHeader, ScenarioCheck, ScenarioRefusal};
 pub use scenario::{
     API_VERSION, DurationRange, FaultModel, Horizon, KubeconfigHolder, Prepared, Scenario,
     ScenarioCluster, ScenarioError, ScheduledOperation, StopPattern,

@@ -12,15 +12,19 @@ mod wasm;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use akscert_core::api::Op;
-use akscert_core::api::{ClusterRun, ErrorDocument, InspectSetRequest, NamedInput};
+use akscert_core::api::{
+    ClusterRun, ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest,
+};
 pub use akscert_core::engine::FailureKind;
+use akscert_core::engine::{Scenario, ScenarioCheck};
 use akscert_core::inspect::{self, InspectOptions, InspectionSet};
 use base64ct::{Base64, Encoding};
 
 pub use cache::dir as module_cache_dir;
-pub use native::NativeEngine;
+pub use native::{NativeEngine, NativeWorker};
 
 use crate::outcome::ClusterOutcome;
 pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
@@ -54,9 +58,17 @@ impl Engine {
     /// A worker for one thread (a wasmtime `Store` and instance for the wasm engine).
     pub fn worker(&self) -> Result<Worker, EngineError> {
         Ok(match self {
-            Engine::Native(n) => Worker::Native(*n),
+            Engine::Native(_) => Worker::Native(Box::default()),
             Engine::Wasm(w) => Worker::Wasm(Box::new(w.worker()?)),
         })
+    }
+
+    /// Hand `worker` back for the next [`Engine::worker`] to take, with what its engine
+    /// holds open (a wasm instance that opened a scenario; a native worker is dropped).
+    pub fn spare(&self, worker: Worker) {
+        if let (Engine::Wasm(engine), Worker::Wasm(w)) = (self, worker) {
+            engine.spare(*w);
+        }
     }
 
     /// `native` or `wasm`.
@@ -68,10 +80,30 @@ impl Engine {
     }
 }
 
+/// A scenario for workers to open (see [`Worker::simulate_open`]): its JSON, written
+/// once and shared, and an identity, so that each worker's engine opens it once.
+#[derive(Debug, Clone)]
+pub struct ScenarioToOpen {
+    id: u64,
+    json: Arc<str>,
+}
+
+impl ScenarioToOpen {
+    /// `scenario`, to be opened.
+    pub fn new(scenario: &Scenario) -> ScenarioToOpen {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        ScenarioToOpen {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            // Core's types serialise infallibly (string keys, finite numbers).
+            json: serde_json::to_string(scenario).unwrap_or_default().into(),
+        }
+    }
+}
+
 /// One thread's handle on an engine.
 pub enum Worker {
-    /// Native calls.
-    Native(NativeEngine),
+    /// Native calls (with the session the operations on an open scenario need).
+    Native(Box<NativeWorker>),
     /// A wasmtime store with an instance of the module.
     Wasm(Box<wasm::WasmWorker>),
 }
@@ -90,12 +122,61 @@ impl Worker {
     /// the request and the answer cross the boundary). The same outcome, byte for byte.
     pub fn simulate_cluster(&mut self, run: &ClusterRun) -> ClusterOutcome {
         match self {
-            Worker::Native(n) => ClusterOutcome::from_typed(run, n.simulate_cluster(run)),
+            Worker::Native(_) => {
+                ClusterOutcome::from_typed(run, NativeEngine.simulate_cluster(run))
+            }
             Worker::Wasm(_) => {
                 let input = serde_json::to_string(run).unwrap_or_default();
                 ClusterOutcome::from_call(run, self.call(Op::SimulateCluster, &input))
             }
         }
+    }
+
+    /// `openScenario`: validate `scenario` in this worker's engine and, when it is valid,
+    /// keep it open there for [`Worker::simulate_open`]. A request the engine cannot take
+    /// (larger than `akscert_core::api::MAX_REQUEST_BYTES`, 64 MiB of JSON) is a fault.
+    pub fn open_scenario(
+        &mut self,
+        scenario: &ScenarioToOpen,
+    ) -> Result<ScenarioCheck, GuestFault> {
+        let check: ScenarioCheck = match self.call(Op::OpenScenario, &scenario.json)? {
+            Ok(answer) => serde_json::from_str(&answer).map_err(|e| {
+                wasm::abi(format!("the engine's answer is not a scenario check: {e}"))
+            })?,
+            Err(doc) => return Err(refused(doc)),
+        };
+        let opened = matches!(check, ScenarioCheck::Valid { .. }).then_some(scenario.id);
+        match self {
+            Worker::Native(n) => n.opened = opened,
+            Worker::Wasm(w) => w.set_opened(opened),
+        }
+        Ok(check)
+    }
+
+    /// `simulateOpenCluster` of cluster `req.index` of `scenario`, which this worker's
+    /// engine opens first unless it holds it already (a wasm worker's instance is
+    /// replaced after a fault, and the new one opens it again). The answer is
+    /// `simulateCluster`'s for that cluster, byte for byte.
+    pub fn simulate_open(
+        &mut self,
+        scenario: &ScenarioToOpen,
+        req: &OpenClusterRequest,
+    ) -> CallResult {
+        let opened = match self {
+            Worker::Native(n) => n.opened,
+            Worker::Wasm(w) => w.opened(),
+        };
+        if opened != Some(scenario.id)
+            && let ScenarioCheck::Refused(r) = self.open_scenario(scenario)?
+        {
+            return Err(wasm::abi(format!(
+                "the engine refused a scenario it had accepted: {}: {}",
+                r.path, r.message
+            )));
+        }
+        let input = serde_json::to_string(req)
+            .map_err(|e| wasm::abi(format!("cannot encode the request: {e}")))?;
+        self.call(Op::SimulateOpenCluster, &input)
     }
 
     /// `inspectSet` of the named `inputs` under `opts`: natively on core's types; in the
@@ -136,13 +217,7 @@ impl Worker {
             Ok(answer) => serde_json::from_str(&answer).map_err(|e| {
                 wasm::abi(format!("the module's answer is not an inspection set: {e}"))
             }),
-            Err(doc) => {
-                let refused = akscert_core::engine::ClusterFailure::from(doc.error);
-                Err(GuestFault {
-                    kind: refused.kind,
-                    message: refused.message,
-                })
-            }
+            Err(doc) => Err(refused(doc)),
         }
     }
 
@@ -160,6 +235,16 @@ impl Worker {
             Worker::Native(_) => None,
             Worker::Wasm(w) => Some(w.memory_bytes()),
         }
+    }
+}
+
+/// An operation's refusal of the request as a fault: the host made the request, so the
+/// engine refusing it is not the user's input's fault but a limit or a defect.
+fn refused(doc: ErrorDocument) -> GuestFault {
+    let failure = akscert_core::engine::ClusterFailure::from(doc.error);
+    GuestFault {
+        kind: failure.kind,
+        message: failure.message,
     }
 }
 
@@ -202,6 +287,10 @@ pub enum EngineError {
         /// What differs.
         why: String,
     },
+    /// The engine could not open a run's scenario (a limit, or a defect): not a verdict
+    /// on the scenario, which would be a refusal at its place in the file.
+    #[error("the engine could not open the scenario: {0}")]
+    Open(String),
     /// wasmtime itself could not start.
     #[error("cannot start wasmtime: {0}")]
     Runtime(String),

@@ -2,10 +2,28 @@
 //! module's `akscert_call` frames it (result JSON, or an `ErrorDocument`); and, for the
 //! hot path, `simulateCluster` on core's types with no JSON at all.
 
-use akscert_core::api::{self, ApiError, ClusterRun, ErrorDocument};
+use akscert_core::api::{self, ApiError, ClusterRun, ErrorDocument, Session};
 use akscert_core::engine::{self, ClusterTimeline, RunOptions};
 
 use super::Op;
+
+/// One thread's native engine: the API with a session, for the operations on an open
+/// scenario (the module keeps one per instance).
+#[derive(Debug, Default)]
+pub struct NativeWorker {
+    session: Session,
+    /// The identity of the scenario open in `session`, if any.
+    pub(super) opened: Option<u64>,
+}
+
+impl NativeWorker {
+    /// Run `op` on `input`, framed as [`NativeEngine::call`] frames it.
+    pub fn call(&mut self, op: Op, input: &str) -> Result<String, ErrorDocument> {
+        self.session
+            .call_op(op, input)
+            .map_err(|e| ErrorDocument::from(&e))
+    }
+}
 
 /// akscert-core compiled into this binary.
 #[derive(Debug, Clone, Copy, Default)]

@@ -73,6 +73,9 @@ pub struct WasmEngine {
     pre: InstancePre<HostState>,
     limits: GuestLimits,
     stats: LoadStats,
+    /// Workers handed back for reuse (see [`WasmEngine::spare`]): the one that validated
+    /// a run's scenario keeps it open for the run's first worker.
+    spares: std::sync::Mutex<Vec<WasmWorker>>,
 }
 
 /// What a store carries: the memory limits, and whether a grow was refused (to tell an
@@ -227,6 +230,7 @@ impl WasmEngine {
                 compile: Duration::ZERO,
                 from_cache,
             },
+            spares: std::sync::Mutex::default(),
         };
         wasm.check()?;
         wasm.stats.compile = started.elapsed();
@@ -312,8 +316,20 @@ impl WasmEngine {
         Ok(())
     }
 
-    /// A worker with its own store; the instance is created on first use.
+    /// Keep `worker` for the next [`WasmEngine::worker`] call, with its instance and
+    /// whatever it holds open.
+    pub fn spare(&self, worker: WasmWorker) {
+        if let Ok(mut spares) = self.spares.lock() {
+            spares.push(worker);
+        }
+    }
+
+    /// A worker with its own store (a spare one if there is one); the instance is
+    /// created on first use.
     pub fn worker(&self) -> Result<WasmWorker, EngineError> {
+        if let Some(w) = self.spares.lock().ok().and_then(|mut s| s.pop()) {
+            return Ok(w);
+        }
         Ok(WasmWorker {
             engine: self.engine.clone(),
             pre: self.pre.clone(),
@@ -355,6 +371,9 @@ struct Live {
     alloc: TypedFunc<u32, u32>,
     free: TypedFunc<(u32, u32), ()>,
     call: TypedFunc<(u32, u32, u32), u64>,
+    /// The identity of the scenario open in this instance, if any (see
+    /// `Worker::open_scenario`): it goes with the instance.
+    opened: Option<u64>,
 }
 
 impl WasmWorker {
@@ -396,6 +415,7 @@ impl WasmWorker {
                 alloc: func!("akscert_alloc"),
                 free: func!("akscert_free"),
                 call: func!("akscert_call"),
+                opened: None,
                 memory,
                 store,
             };
@@ -419,6 +439,18 @@ impl WasmWorker {
             self.live = None;
         }
         result
+    }
+
+    /// The identity of the scenario open in the current instance, if any.
+    pub(super) fn opened(&self) -> Option<u64> {
+        self.live.as_ref().and_then(|l| l.opened)
+    }
+
+    /// Record which scenario the current instance holds open.
+    pub(super) fn set_opened(&mut self, id: Option<u64>) {
+        if let Some(live) = self.live.as_mut() {
+            live.opened = id;
+        }
     }
 
     /// Fuel the last call used (all of the budget, if it ran out).

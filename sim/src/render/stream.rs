@@ -122,7 +122,7 @@ impl Streamer {
 impl ClusterSink for Streamer {
     fn head(&mut self, header: &RunHeader) -> Result<(), StreamError> {
         match self.format {
-            Format::Json => self.sink.write(&header.timeline_head())?,
+            Format::Json => self.sink.write(&crate::outcome::timeline_head(header))?,
             Format::Csv => self.sink.write(&csv::timeline_header())?,
             Format::Human => self.sink.write(&human::timeline_head(header))?,
             Format::Html => {}

@@ -212,7 +212,40 @@ pub fn all(generated: usize) -> Vec<Case> {
     cases.extend(inspection());
     cases.extend(aks_facts());
     cases.extend(fleet_report());
+    cases.extend(open_scenario(&scenario));
     cases
+}
+
+/// `openScenario`: the example (valid: its header), two refusals (answers, not errors:
+/// where and why), and input that is no scenario; `simulateOpenCluster` with a request it
+/// cannot read (refused before it looks for an open scenario, so the answer does not depend
+/// on the calls before it). A session's answers are in `session_*` tests.
+fn open_scenario(example: &Scenario) -> Vec<Case> {
+    let j = |v: &Scenario| serde_json::to_string(v).unwrap_or_default();
+    let mut too_many = example.clone();
+    if let Some(pool) = too_many
+        .clusters
+        .first_mut()
+        .and_then(|c| c.node_pools.first_mut())
+    {
+        pool.count = 5001;
+    }
+    let mut too_early = example.clone();
+    too_early.horizon = akscert_core::engine::Horizon::Until(
+        akscert_core::time::Instant::parse("2001-01-01")
+            .unwrap_or(akscert_core::time::Instant::MIN),
+    );
+    vec![
+        Case::new("open-example", "openScenario", j(example)),
+        Case::new("open-refused-pool-count", "openScenario", j(&too_many)),
+        Case::new("open-refused-horizon", "openScenario", j(&too_early)),
+        Case::new("bad-open-not-a-scenario", "openScenario", "[]"),
+        Case::new(
+            "bad-open-cluster-request",
+            "simulateOpenCluster",
+            r#"{"index":"first"}"#,
+        ),
+    ]
 }
 
 /// `aksFacts`: the bundled `az aks list` example as text, the same list as a document with

@@ -15,6 +15,9 @@ use crate::report::aks::AksInputError;
 use crate::report::{self, AksFactsRequest, ReportError, ReportRequest, WhatIfRequest};
 use crate::time::{Duration, Instant};
 
+mod session;
+pub use session::Session;
+
 /// Largest JSON request `call` accepts: a whole fleet's scenario (10,000 clusters are
 /// about 10 MB). Larger than [`crate::inspect::MAX_INSPECT_BYTES`], which bounds the one
 /// input an inspection reads (a request carries it, JSON-escaped, inside).
@@ -51,11 +54,16 @@ pub enum Op {
     InspectBundle = 11,
     /// `fleetReport`: a fleet's clusters (az JSON or cluster facts) → most urgent first.
     FleetReport = 12,
+    /// `openScenario`: validate a scenario and hold it for `simulateOpenCluster` (in a
+    /// [`Session`]; without one, only the check).
+    OpenScenario = 13,
+    /// `simulateOpenCluster`: one cluster of the open scenario, by index.
+    SimulateOpenCluster = 14,
 }
 
 impl Op {
     /// Every operation, in ABI number order.
-    pub const ALL: [Op; 12] = [
+    pub const ALL: [Op; 14] = [
         Op::Version,
         Op::Policy,
         Op::Simulate,
@@ -68,6 +76,8 @@ impl Op {
         Op::AksFacts,
         Op::InspectBundle,
         Op::FleetReport,
+        Op::OpenScenario,
+        Op::SimulateOpenCluster,
     ];
 
     /// The name `call` takes.
@@ -85,6 +95,8 @@ impl Op {
             Op::AksFacts => "aksFacts",
             Op::InspectBundle => "inspectBundle",
             Op::FleetReport => "fleetReport",
+            Op::OpenScenario => "openScenario",
+            Op::SimulateOpenCluster => "simulateOpenCluster",
         }
     }
 
@@ -117,7 +129,9 @@ impl Op {
     /// The capability beyond the calculator's that the operation needs, if any.
     pub const fn needs(self) -> Option<Capability> {
         match self {
-            Op::Simulate | Op::SimulateCluster => Some(Capability::Simulator),
+            Op::Simulate | Op::SimulateCluster | Op::OpenScenario | Op::SimulateOpenCluster => {
+                Some(Capability::Simulator)
+            }
             Op::InspectSet | Op::CheckTrust => Some(Capability::Signatures),
             _ => None,
         }
@@ -241,6 +255,19 @@ pub enum ApiError {
     /// `aksFacts` input that is not `az aks show|list -o json` output.
     #[error(transparent)]
     AksInput(#[from] AksInputError),
+    /// `simulateOpenCluster` without an open scenario.
+    #[error(
+        "no scenario is open: call `openScenario` first (in the same session or module instance)"
+    )]
+    NothingOpen,
+    /// `simulateOpenCluster` past the open scenario's last cluster.
+    #[error("cluster index {index} is past the open scenario's {clusters} clusters")]
+    NoSuchCluster {
+        /// The index asked for.
+        index: usize,
+        /// How many clusters the scenario has.
+        clusters: usize,
+    },
     /// `simulateCluster` was asked for a cluster the scenario does not have.
     #[error("simulateCluster: the scenario has {clusters} clusters; it must have exactly one")]
     NotOneCluster {
@@ -269,7 +296,10 @@ impl ApiError {
             ) => "invalidRequest",
             ApiError::Report(_) => "invalidClusterFacts",
             ApiError::Policy(_) => "invalidPolicy",
-            ApiError::NotOneCluster { .. } | ApiError::InputChoice(_) => "invalidRequest",
+            ApiError::NotOneCluster { .. }
+            | ApiError::InputChoice(_)
+            | ApiError::NothingOpen
+            | ApiError::NoSuchCluster { .. } => "invalidRequest",
             ApiError::Inspect(_) | ApiError::AksInput(_) => "unreadableInput",
         }
     }
@@ -314,6 +344,21 @@ pub struct ClusterRun {
     /// A scenario with exactly one cluster.
     pub scenario: Scenario,
     /// The cluster's position in the whole fleet (copied into the result).
+    pub index: usize,
+    /// Keep every event.
+    #[serde(default = "crate::document::yes")]
+    pub include_events: bool,
+    /// List the certificates in use at the horizon in the summary.
+    #[serde(default = "crate::document::yes")]
+    pub include_certificates: bool,
+}
+
+/// `simulateOpenCluster` input: which cluster of the open scenario, and what to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenClusterRequest {
+    /// The cluster's position in the scenario.
     pub index: usize,
     /// Keep every event.
     #[serde(default = "crate::document::yes")]
@@ -527,6 +572,21 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
                 &scenario,
                 RunOptions::default(),
             )?))
+        }
+        #[cfg(feature = "simulate")]
+        Op::OpenScenario => {
+            let scenario: Scenario = parse(input)?;
+            Ok(to_json(&match engine::OpenScenario::open(scenario) {
+                Ok(open) => open.check(),
+                Err(refusal) => engine::ScenarioCheck::Refused(refusal),
+            }))
+        }
+        #[cfg(feature = "simulate")]
+        Op::SimulateOpenCluster => {
+            // Read as a session reads it (an unreadable request says so first); without a
+            // session nothing is ever open.
+            let _: OpenClusterRequest = parse(input)?;
+            Err(ApiError::NothingOpen)
         }
         #[cfg(feature = "simulate")]
         Op::SimulateCluster => {

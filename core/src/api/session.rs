@@ -1,0 +1,165 @@
+//! A session: the API with memory between calls, for the operations on an open scenario.
+//!
+//! `call` is stateless; a [`Session`] answers everything `call` does and also holds the
+//! scenario `openScenario` validated, so that `simulateOpenCluster` can run its clusters
+//! by index without the scenario crossing the boundary again. The WebAssembly module keeps
+//! one session per instance (its host ABI and its JS face share it).
+
+use super::{ApiError, Op, call_op};
+#[cfg(feature = "simulate")]
+use super::{OpenClusterRequest, parse, to_json};
+#[cfg(feature = "simulate")]
+use crate::engine::{OpenScenario, RunOptions, Scenario, ScenarioCheck};
+
+/// The API with an open scenario held between calls.
+///
+/// Call order: `openScenario` (the whole scenario; the answer is its check — valid, with
+/// its header, or refused, with where and why), then `simulateOpenCluster` for any of its
+/// clusters, in any order and as often as wanted. Opening another scenario replaces it; a
+/// refused one leaves none open. Every other operation answers as `call` does.
+#[derive(Debug, Default)]
+pub struct Session {
+    #[cfg(feature = "simulate")]
+    open: Option<OpenScenario>,
+}
+
+impl Session {
+    /// A session with nothing open.
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// Run operation `op` on JSON `input`; the result is compact JSON.
+    pub fn call_op(&mut self, op: Op, input: &str) -> Result<String, ApiError> {
+        match op {
+            #[cfg(feature = "simulate")]
+            Op::OpenScenario => {
+                self.open = None;
+                let scenario: Scenario = parse(input)?;
+                let check = match OpenScenario::open(scenario) {
+                    Ok(open) => self.open.insert(open).check(),
+                    Err(refusal) => ScenarioCheck::Refused(refusal),
+                };
+                Ok(to_json(&check))
+            }
+            #[cfg(feature = "simulate")]
+            Op::SimulateOpenCluster => {
+                let req: OpenClusterRequest = parse(input)?;
+                let open = self.open.as_ref().ok_or(ApiError::NothingOpen)?;
+                let options = RunOptions {
+                    include_events: req.include_events,
+                    include_certificates: req.include_certificates,
+                    ..RunOptions::default()
+                };
+                let timeline =
+                    open.simulate_cluster(req.index, options)
+                        .ok_or(ApiError::NoSuchCluster {
+                            index: req.index,
+                            clusters: open.len(),
+                        })?;
+                Ok(to_json(&timeline))
+            }
+            _ => call_op(op, input),
+        }
+    }
+
+    /// Run the operation named `op` on JSON `input`.
+    pub fn call(&mut self, op: &str, input: &str) -> Result<String, ApiError> {
+        match Op::from_name(op) {
+            Some(op) => self.call_op(op, input),
+            None => Err(ApiError::UnknownOperation(op.chars().take(64).collect())),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "simulate"))]
+mod tests {
+    use super::*;
+    use crate::api::{ClusterRun, call, split};
+
+    const EXAMPLE: &str = include_str!("../../../examples/scenario.json");
+
+    fn open_request(index: usize, events: bool) -> String {
+        format!(r#"{{"index":{index},"includeEvents":{events},"includeCertificates":{events}}}"#)
+    }
+
+    #[test]
+    fn an_open_scenarios_clusters_are_simulate_clusters_answers_byte_for_byte() {
+        let mut session = Session::new();
+        let check = session.call("openScenario", EXAMPLE).expect("opens");
+        assert_eq!(check, call("openScenario", EXAMPLE).expect("checks"));
+        let scenario: Scenario = crate::api::parse(EXAMPLE).expect("a scenario");
+        assert!(check.starts_with(r#"{"valid":{"header":"#), "{check}");
+        assert!(check.ends_with(&format!(r#""clusters":{}}}}}"#, scenario.clusters.len())));
+        let runs = split(&scenario).expect("valid");
+        assert!(runs.len() > 1);
+        // In reverse, to show the order does not matter.
+        for run in runs.iter().rev() {
+            for events in [true, false] {
+                let one = ClusterRun {
+                    include_events: events,
+                    include_certificates: events,
+                    ..run.clone()
+                };
+                let expected = call(
+                    "simulateCluster",
+                    &serde_json::to_string(&one).expect("serialises"),
+                )
+                .expect("simulates");
+                let got = session
+                    .call("simulateOpenCluster", &open_request(run.index, events))
+                    .expect("simulates");
+                assert_eq!(got, expected, "cluster {}", run.index);
+            }
+        }
+    }
+
+    #[test]
+    fn without_an_open_scenario_or_past_its_end_a_request_is_refused() {
+        let mut session = Session::new();
+        let nothing = session
+            .call("simulateOpenCluster", &open_request(0, true))
+            .unwrap_err();
+        assert_eq!(nothing, ApiError::NothingOpen);
+        assert_eq!(nothing.kind(), "invalidRequest");
+        session.call("openScenario", EXAMPLE).expect("opens");
+        let clusters = crate::api::parse::<Scenario>(EXAMPLE)
+            .expect("a scenario")
+            .clusters
+            .len();
+        assert_eq!(
+            session
+                .call("simulateOpenCluster", &open_request(clusters, true))
+                .unwrap_err(),
+            ApiError::NoSuchCluster {
+                index: clusters,
+                clusters
+            }
+        );
+        // A refused scenario leaves none open (not the one before it).
+        let refused = EXAMPLE.replacen("\"horizon\"", "\"horizon\": \"2001-01-01\", \"_\"", 1);
+        let check = session.call("openScenario", &refused);
+        assert!(
+            matches!(&check, Err(ApiError::BadInput { .. })),
+            "an unknown field is refused as input: {check:?}"
+        );
+        let mut scenario: Scenario = crate::api::parse(EXAMPLE).expect("a scenario");
+        session.call("openScenario", EXAMPLE).expect("opens");
+        scenario.horizon = crate::engine::Horizon::Until(
+            crate::time::Instant::parse("2001-01-01").expect("a date"),
+        );
+        let refused = serde_json::to_string(&scenario).expect("serialises");
+        let check = session.call("openScenario", &refused).expect("answers");
+        assert!(
+            check.starts_with(r#"{"refused":{"path":"horizon","message":""#)
+                && check.ends_with(r#""part":"horizon"}}"#),
+            "{check}"
+        );
+        assert_eq!(
+            session
+                .call("simulateOpenCluster", &open_request(0, true))
+                .unwrap_err(),
+            ApiError::NothingOpen
+        );
+    }
+}
