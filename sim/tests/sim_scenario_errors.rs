@@ -283,3 +283,92 @@ fn syntax_errors_and_bad_values_have_positions_too() {
         &["FILE:9:", "must be quoted"],
     );
 }
+
+/// What the model refuses in a scenario is decided in the module with `--engine wasm`:
+/// the same message at the same line and column, or on `--horizon` when the flag set what
+/// is refused, as natively.
+#[test]
+fn the_module_refuses_what_the_core_refuses_at_the_same_place() {
+    let Some(module) = akscert_tests::sim::module("the_module_refuses_what_the_core_refuses")
+    else {
+        return;
+    };
+    let module = module.to_string_lossy().into_owned();
+    let dir = scratch("scenario_errors_engines");
+    let refusals: &[(&str, &str, &str, &[&str], &str)] = &[
+        (
+            "tag.yaml",
+            "op: stop }",
+            "op: setTags, pool: np, tags: { team/owner: x } }",
+            &[],
+            "FILE:12:66: clusters[0].operations[1].tags: tag `team/owner`",
+        ),
+        ("count.yaml", "count: 2", "count: 5000", &[], "FILE:9:36:"),
+        (
+            "pool.yaml",
+            "op: stop }",
+            "op: scale, pool: nope, count: 3 }",
+            &[],
+            "FILE:12:",
+        ),
+        (
+            "early.yaml",
+            "horizon: 2030-01-01",
+            "horizon: 2021-01-01",
+            &[],
+            "FILE:3:10: horizon:",
+        ),
+        (
+            "flag.yaml",
+            "horizon: 2030-01-01",
+            "horizon: 2030-01-01",
+            &["--horizon", "2022-06-01"],
+            "set by --horizon 2022-06-01",
+        ),
+        (
+            "far.yaml",
+            "horizon: 2030-01-01",
+            "horizon: 2030-01-01",
+            &["--horizon", "10000y"],
+            "--horizon 3650000d: ",
+        ),
+        (
+            "twice.yaml",
+            "clusters:\n",
+            "clusters:\n  - { name: a, resourceGroup: rg, created: 2022-01-01, kubernetesVersion: '1.25.1', nodePools: [{ name: np }] }\n",
+            &[],
+            "FILE:",
+        ),
+    ];
+    for (file, from, to, flags, expected) in refusals {
+        assert!(YAML.contains(from), "{file}: the fixture lacks `{from}`");
+        let path = dir.join(file);
+        std::fs::write(&path, YAML.replacen(from, to, 1)).expect("write the fixture");
+        let path = path.to_string_lossy().into_owned();
+        let args = |engine: &'static [&'static str]| {
+            let mut a: Vec<&str> = vec!["simulate", &path, "--now", "2024-01-01"];
+            a.extend_from_slice(flags);
+            a.extend_from_slice(engine);
+            a
+        };
+        let native = run(&args(&["--engine", "native"]));
+        let wasm_args: Vec<&str> = args(&["--engine", "wasm"])
+            .into_iter()
+            .chain(["--module", module.as_str()])
+            .collect();
+        let wasm = run(&wasm_args);
+        let expected = expected.replace("FILE", &path);
+        assert_eq!(native.code, 2, "{file}: {}", native.stderr);
+        assert!(
+            native.stderr.contains(&expected),
+            "{file}: expected `{expected}` in: {}",
+            native.stderr
+        );
+        assert!(native.stdout.is_empty() && wasm.stdout.is_empty(), "{file}");
+        assert_eq!(
+            (wasm.code, &wasm.stderr),
+            (native.code, &native.stderr),
+            "{file}"
+        );
+    }
+}
