@@ -46,6 +46,12 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
 
+    /// Whether a key compares equal under `cmp` (which orders keys as `K`'s `Ord` does:
+    /// for a key that cannot be borrowed as `K`, such as a tuple holding a `&str`).
+    pub(crate) fn contains_by(&self, mut cmp: impl FnMut(&K) -> std::cmp::Ordering) -> bool {
+        self.entries.binary_search_by(|(k, _)| cmp(k)).is_ok()
+    }
+
     /// Store `value` under `key`, returning the value it replaces.
     pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {

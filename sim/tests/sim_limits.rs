@@ -218,3 +218,24 @@ fn a_scenario_too_big_to_hold_stops_the_run_naming_the_limit() {
         "{err}"
     );
 }
+
+/// A cluster's cost grows with its kubeconfig holders (each has an action open) as n log n
+/// (the open actions are sorted once per instant), not n²: eight times the holders cost
+/// about twelve times the fuel, not sixty-four (fuel counts the module's instructions, so
+/// this is exact on every machine). The actions were looked up by a scan per action and
+/// each holder's credential expiry was a step of its own: 2,000 holders ran out of the
+/// default 20-billion budget.
+#[test]
+fn cost_grows_as_n_log_n_with_kubeconfig_holders() {
+    let Some(engine) = wasm_engine("holders_linear", GuestLimits::default()) else {
+        return;
+    };
+    let fuel = |holders: usize| costs(&engine, &scenario(holders))[1].0;
+    let (few, many) = (fuel(100), fuel(800));
+    assert!(
+        many < 16 * few,
+        "800 holders cost {many} fuel units, 100 holders {few}: {:.1}×",
+        many as f64 / few as f64
+    );
+    assert!(fuel(2000) < GuestLimits::DEFAULT_FUEL / 4);
+}

@@ -230,11 +230,23 @@ impl Cluster {
 
     fn observe_actions(&mut self, at: Instant) {
         let derived = self.derive_actions(at);
-        let mut resolved = Vec::new();
+        // Lookups by key go through sorted views, not scans: a cluster with n kubeconfig
+        // holders has n actions open, and a scan per action made each step O(n²).
+        let mut by_key: Vec<usize> = (0..derived.len()).collect();
+        // Stable: among equal keys the first in `derived` comes first, as a scan finds it.
+        crate::sort::sort_by_key(&mut by_key, |&i| (derived[i].kind, derived[i].subject));
+        let find = |kind: ActionKind, subject: &str| {
+            let first = by_key
+                .partition_point(|&i| (derived[i].kind, derived[i].subject) < (kind, subject));
+            by_key
+                .get(first)
+                .map(|&i| &derived[i])
+                .filter(|d| d.kind == kind && d.subject == subject)
+        };
+        // In key order (the map's), so it can be searched.
+        let mut resolved: Vec<(ActionKind, String)> = Vec::new();
         for (key, (old, old_why)) in self.observed.actions.iter() {
-            let still = derived
-                .iter()
-                .find(|d| d.kind == key.0 && d.subject == key.1);
+            let still = find(key.0, &key.1);
             // Same situation and the same due date: nothing new to say.
             let unchanged =
                 still.is_some_and(|d| d.due.is_none_or(|due| due == old.due) && d.why == *old_why);
@@ -242,15 +254,19 @@ impl Cluster {
                 resolved.push(key.clone());
             }
         }
+        let is_resolved = |kind: ActionKind, subject: &str| {
+            resolved
+                .binary_search_by(|k| (k.0, k.1.as_str()).cmp(&(kind, subject)))
+                .is_ok()
+        };
         let raised: Vec<(Action, Why)> = derived
             .iter()
             .filter(|d| {
                 let known = self
                     .observed
                     .actions
-                    .keys()
-                    .any(|k| k.0 == d.kind && k.1 == d.subject);
-                !known || resolved.iter().any(|k| k.0 == d.kind && k.1 == d.subject)
+                    .contains_by(|k| (k.0, k.1.as_str()).cmp(&(d.kind, d.subject)));
+                !known || is_resolved(d.kind, d.subject)
             })
             .map(|d| (self.render(d, at), d.why))
             .collect();

@@ -233,7 +233,17 @@ impl Cluster {
                 self.report_expiry(at, role, &scope);
             }
             Due::OptOutRetired => self.retirement_seen = true,
-            Due::Credential(i) => self.kubeconfigs[i].credential_expiry_reported = true,
+            Due::Credential(i) => {
+                // The observation after this step sees every credential expired at `at`
+                // (it asks the clock, not this flag), so one step stands for all that
+                // expire this second: a step per holder would each look at all n holders.
+                let expires = self.kubeconfigs[i].credential.not_after;
+                for k in &mut self.kubeconfigs {
+                    if k.credential.not_after == expires {
+                        k.credential_expiry_reported = true;
+                    }
+                }
+            }
         }
     }
 
