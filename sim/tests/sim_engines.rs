@@ -173,3 +173,32 @@ fn every_operation_answers_the_same_through_the_abi() {
         assert_eq!(a, b, "{op:?} on {input}");
     }
 }
+
+/// The instance that validated a run's scenario is the run's first worker (it holds the
+/// scenario open: a one-worker run opens it once); the next worker is a fresh instance.
+#[test]
+fn the_validating_instance_is_handed_to_the_run() {
+    let Some(engine) = wasm_engine("validating_instance", GuestLimits::default()) else {
+        return;
+    };
+    let text = std::fs::read_to_string(example("scenario.json")).expect("the example");
+    let scenario: Scenario = api::parse(&text).expect("a scenario");
+    let open = akscert_sim::engine::ScenarioToOpen::new(&scenario);
+    let mut validating = engine.worker().expect("a worker");
+    let check = validating.open_scenario(&open).expect("opens");
+    assert!(
+        matches!(check, akscert_core::engine::ScenarioCheck::Valid { .. }),
+        "{check:?}"
+    );
+    let held = validating.memory_bytes();
+    engine.spare(validating);
+    let first = engine.worker().expect("a worker");
+    assert_eq!(first.memory_bytes(), held, "not the validating instance");
+    assert!(held > Some(0));
+    let second = engine.worker().expect("a worker");
+    assert_eq!(
+        second.memory_bytes(),
+        Some(0),
+        "a fresh instance has no memory yet"
+    );
+}
