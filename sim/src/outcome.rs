@@ -3,7 +3,7 @@
 //! document types for the renderers, or the failure of that one cluster — a core error, a
 //! guest trap, a budget overrun.
 
-use akscert_core::api::{ClusterRun, ErrorDocument};
+use akscert_core::api::ClusterRun;
 use akscert_core::cluster::Event;
 use akscert_core::engine::{
     API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary,
@@ -85,15 +85,6 @@ impl ClusterOutcome {
         ClusterOutcome {
             raw: serde_json::to_string(&timeline).unwrap_or_default(),
             timeline,
-        }
-    }
-
-    /// The outcome of the native engine's typed `simulateCluster` for `run`: the same
-    /// outcome, byte for byte, as [`ClusterOutcome::from_call`] of the JSON call.
-    pub fn from_typed(run: &ClusterRun, result: Result<ClusterTimeline, ErrorDocument>) -> Self {
-        match result {
-            Ok(timeline) => Self::from_timeline(timeline),
-            Err(doc) => Self::from_call(run, Ok(Err(doc))),
         }
     }
 

@@ -1,9 +1,11 @@
 //! The two engines behind `--engine`: akscert-core compiled into this binary (`native`),
 //! and the shipped `.wasm` module run in wasmtime (`wasm`, the default). Both answer the
 //! same versioned JSON API (`akscert_core::api`), so everything downstream of a call —
-//! assembling, merging, rendering — is shared and engine-independent. A cluster's
-//! simulation skips the JSON natively ([`Worker::simulate_cluster`]) with the same answer,
-//! and so does an inspection ([`Worker::inspect_set`]).
+//! assembling, merging, rendering — is shared and engine-independent. A run opens its
+//! scenario once per worker ([`Worker::open_scenario`]: the module validates it) and asks
+//! for clusters by index ([`Worker::simulate_open`]); natively the run skips the JSON on
+//! core's types (`crate::execute`) with the same answers, and so does an inspection
+//! ([`Worker::inspect_set`]).
 
 mod cache;
 pub mod locate;
@@ -15,9 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use akscert_core::api::Op;
-use akscert_core::api::{
-    ClusterRun, ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest,
-};
+use akscert_core::api::{ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest};
 pub use akscert_core::engine::FailureKind;
 use akscert_core::engine::{Scenario, ScenarioCheck};
 use akscert_core::inspect::{self, InspectOptions, InspectionSet};
@@ -26,7 +26,6 @@ use base64ct::{Base64, Encoding};
 pub use cache::dir as module_cache_dir;
 pub use native::{NativeEngine, NativeWorker};
 
-use crate::outcome::ClusterOutcome;
 pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
 
 /// Why a guest call could not produce an answer: the guest trapped, ran out of its fuel
@@ -114,21 +113,6 @@ impl Worker {
         match self {
             Worker::Native(n) => Ok(n.call(op, input)),
             Worker::Wasm(w) => w.call(op, input),
-        }
-    }
-
-    /// `simulateCluster` for `run`: natively on core's types (the answer serialised once,
-    /// for the report's JSON, never parsed back); in the guest through the JSON API (only
-    /// the request and the answer cross the boundary). The same outcome, byte for byte.
-    pub fn simulate_cluster(&mut self, run: &ClusterRun) -> ClusterOutcome {
-        match self {
-            Worker::Native(_) => {
-                ClusterOutcome::from_typed(run, NativeEngine.simulate_cluster(run))
-            }
-            Worker::Wasm(_) => {
-                let input = serde_json::to_string(run).unwrap_or_default();
-                ClusterOutcome::from_call(run, self.call(Op::SimulateCluster, &input))
-            }
         }
     }
 

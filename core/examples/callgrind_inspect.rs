@@ -1,7 +1,7 @@
 //! Runs one inspection workload a number of times, for instruction-count profiling
 //! (`valgrind --tool=callgrind`), which is repeatable on a busy machine.
 //!
-//! `cargo run --release -p akscert-core --example profile_inspect -- BUNDLE.pem [PASSES]`
+//! `cargo run --release -p akscert-core --example callgrind_inspect -- BUNDLE.pem [PASSES]`
 //! inspects the file with the default options (no signature checks) PASSES times (10).
 //!
 //! An example of akscert-core rather than of akscert-benches so that it builds without the
@@ -13,7 +13,7 @@ use akscert_core::inspect::{self, InspectOptions};
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: profile_inspect BUNDLE.pem [PASSES]");
+        eprintln!("usage: callgrind_inspect BUNDLE.pem [PASSES]");
         std::process::exit(2);
     };
     let passes: usize = args.next().and_then(|p| p.parse().ok()).unwrap_or(10);
