@@ -7,7 +7,9 @@
 //! - **The JSON API** ([`api::call`], or [`api::call_op`] with an [`api::Op`]): JSON in,
 //!   JSON out. The WebAssembly modules (npm `akscert`, `akscert/trust`, `akscert/full`),
 //!   the `akscert` CLI (which runs the full module in wasmtime, or this crate natively) and
-//!   tests all go through it, so every face gives the same bytes.
+//!   tests all go through it, so every face gives the same bytes. An [`api::Session`] adds
+//!   memory between calls for a fleet: `openScenario` validates a scenario and holds it,
+//!   `simulateOpenCluster` runs its clusters by index (the modules keep one per instance).
 //! - **The typed library**: the same operations as Rust functions and types
 //!   ([`report::expiry_report`], [`report::what_if`], [`engine::simulate`],
 //!   [`inspect::inspect`], [`report::fleet_report`]); every document also reads back from its
