@@ -2,7 +2,7 @@
 //! run them over the workers, collect per-cluster outcomes. (An `az` inventory is one
 //! `fleetReport` call: `crate::inventory`.)
 
-use akscert_core::api::OpenClusterRequest;
+use akscert_core::api::{OpenClusterRequest, RowAt};
 use akscert_core::engine::{self, Prepared, RunOptions, ScenarioCheck};
 use akscert_core::time::{Duration, Instant};
 
@@ -103,6 +103,11 @@ fn plan<'a>(engine: &Engine, file: &'a ScenarioFile, s: &Settings) -> Result<Pla
             index: 0,
             include_events: s.include_events,
             include_certificates: s.include_certificates,
+            // Every report of a run shows the clusters' rows: the engine decides them.
+            row: Some(RowAt {
+                now: s.now,
+                warn_within: s.warn_within,
+            }),
         },
     })
 }
@@ -117,7 +122,8 @@ impl Plan<'_> {
                     include_certificates: self.options.include_certificates,
                     ..RunOptions::default()
                 };
-                ClusterOutcome::from_timeline(engine::simulate_cluster(prepared, index, options))
+                let timeline = engine::simulate_cluster(prepared, index, options);
+                ClusterOutcome::from_timeline(timeline, self.options.row)
             }
             Held::Guest(scenario) => {
                 let req = OpenClusterRequest {
@@ -130,7 +136,8 @@ impl Plan<'_> {
                     .clusters
                     .get(index)
                     .map_or(("", ""), |c| (c.name.as_str(), c.resource_group.as_str()));
-                ClusterOutcome::from_answer(index, name, rg, worker.simulate_open(scenario, &req))
+                let answer = worker.simulate_open(scenario, &req);
+                ClusterOutcome::from_answer_at(index, name, rg, answer, req.row)
             }
         }
     }

@@ -3,13 +3,14 @@
 //! document types for the renderers, or the failure of that one cluster — a core error, a
 //! guest trap, a budget overrun.
 
-use akscert_core::api::ClusterRun;
+use akscert_core::api::{ClusterRun, RowAt};
 use akscert_core::cluster::Event;
 use akscert_core::engine::{
     API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary,
 };
 use akscert_core::report::ExpiryReport;
 use akscert_core::report::fleet::FleetRow;
+use akscert_core::report::fleet::RowDecision;
 use akscert_core::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -25,6 +26,9 @@ pub struct ClusterOutcome {
     raw: String,
     /// The same timeline, read back into core's type: what the renderers use.
     pub timeline: ClusterTimeline,
+    /// The engine's decision on the cluster's fleet row, and the instant and window it was
+    /// made for, when the run asked for one (outcomes read from a shard file have none).
+    pub row: Option<(RowAt, RowDecision)>,
 }
 
 impl ClusterOutcome {
@@ -41,6 +45,7 @@ impl ClusterOutcome {
         ClusterOutcome {
             raw: serde_json::to_string(&timeline).unwrap_or_default(),
             timeline,
+            row: None,
         }
     }
 
@@ -58,8 +63,20 @@ impl ClusterOutcome {
     /// The outcome of a call that simulates cluster `index` (named `name`, in resource
     /// group `rg`: what a failure row shows when the engine gave no timeline).
     pub fn from_answer(index: usize, name: &str, rg: &str, result: CallResult) -> Self {
+        Self::from_answer_at(index, name, rg, result, None)
+    }
+
+    /// [`ClusterOutcome::from_answer`] of a call that asked for the fleet row `at`: the
+    /// answer's second line is the engine's [`RowDecision`].
+    pub fn from_answer_at(
+        index: usize,
+        name: &str,
+        rg: &str,
+        result: CallResult,
+        at: Option<RowAt>,
+    ) -> Self {
         match result {
-            Ok(Ok(json)) => Self::from_json(json).unwrap_or_else(|why| {
+            Ok(Ok(json)) => Self::from_lines(json, at).unwrap_or_else(|why| {
                 Self::failed(
                     index,
                     name,
@@ -80,12 +97,47 @@ impl ClusterOutcome {
         }
     }
 
-    /// A timeline from core's types (the native engine's typed path), kept with its JSON.
-    pub fn from_timeline(timeline: ClusterTimeline) -> Self {
+    /// A timeline from core's types (the native engine's typed path), kept with its JSON,
+    /// and the row decided `at` (by core's own function, as the module decides it).
+    pub fn from_timeline(timeline: ClusterTimeline, at: Option<RowAt>) -> Self {
+        let row = at.map(|at| {
+            let failed = timeline.error.is_some();
+            let d =
+                RowDecision::of_summary(timeline.summary.as_ref(), failed, at.now, at.warn_within);
+            (at, d)
+        });
         ClusterOutcome {
             raw: serde_json::to_string(&timeline).unwrap_or_default(),
             timeline,
+            row,
         }
+    }
+
+    /// An engine's answer: the timeline's JSON, and with `at`, a second line holding the
+    /// row's decision (which must name only the summary's own actions).
+    fn from_lines(mut json: String, at: Option<RowAt>) -> Result<Self, String> {
+        let Some(at) = at else {
+            return Self::from_json(json);
+        };
+        let line = json
+            .rfind('\n')
+            .ok_or("the answer has no row decision after the timeline")?;
+        let decision: RowDecision =
+            serde_json::from_str(&json[line + 1..]).map_err(|e| format!("row decision: {e}"))?;
+        json.truncate(line);
+        let mut outcome = Self::from_json(json)?;
+        let actions = outcome
+            .timeline
+            .summary
+            .as_ref()
+            .map_or(0, |s| s.actions.len());
+        if let Some(i) = decision.items.iter().find(|&&i| i >= actions) {
+            return Err(format!(
+                "the row decision names action {i}; the summary has {actions}"
+            ));
+        }
+        outcome.row = Some((at, decision));
+        Ok(outcome)
     }
 
     /// Read a `ClusterTimeline` JSON (from the engine or a shard file). Parsing it whole
@@ -96,6 +148,7 @@ impl ClusterOutcome {
         Ok(ClusterOutcome {
             raw: json,
             timeline,
+            row: None,
         })
     }
 

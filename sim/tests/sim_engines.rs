@@ -202,3 +202,38 @@ fn the_validating_instance_is_handed_to_the_run() {
         "a fresh instance has no memory yet"
     );
 }
+
+/// With the module, each cluster's fleet row is the module's decision (carried beside its
+/// timeline, for the run's `now` and window), and it is core's: the same row natively.
+#[test]
+fn the_module_decides_every_clusters_row() {
+    let Some(engine) = wasm_engine("module_rows", GuestLimits::default()) else {
+        return;
+    };
+    let text = std::fs::read_to_string(example("scenario.json")).expect("the example");
+    let scenario: Scenario = api::parse(&text).expect("a scenario");
+    let (wasm, _) = sim::simulate(&engine, &scenario, None);
+    let (native, _) = sim::simulate(&sim::native_engine(), &scenario, None);
+    let (now, warn) = (wasm.now, wasm.warn_within);
+    for (w, n) in wasm.clusters.iter().zip(&native.clusters) {
+        let (at, decision) = w.row.as_ref().expect("the module's decision");
+        assert_eq!((at.now, at.warn_within), (now, warn));
+        assert_eq!(Some(decision), n.row.as_ref().map(|(_, d)| d));
+        let t = &w.timeline;
+        let who = akscert_core::report::fleet::RowOf {
+            index: t.index,
+            name: &t.name,
+            resource_group: &t.resource_group,
+        };
+        assert_eq!(
+            akscert_sim::render::simulation_row(w, now, warn),
+            akscert_core::report::fleet::FleetRow::of_summary(
+                who,
+                t.summary.as_ref(),
+                t.error.clone(),
+                now,
+                warn
+            )
+        );
+    }
+}

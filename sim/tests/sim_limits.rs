@@ -49,6 +49,7 @@ fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
                 index,
                 include_events: true,
                 include_certificates: true,
+                row: None,
             };
             let out = w.simulate_open(&open, &req);
             assert!(matches!(out, Ok(Ok(_))), "{out:?}");

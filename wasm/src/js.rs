@@ -290,7 +290,22 @@ pub fn open_scenario(scenario: Ts<Scenario>) -> Result<Ts<ScenarioCheck>, JsValu
 pub fn simulate_open_cluster(
     request: Ts<OpenClusterRequest>,
 ) -> Result<Ts<ClusterTimeline>, JsValue> {
-    dispatch("simulateOpenCluster", &request.js_value())
+    // With `row`, the answer is two JSON lines (the timeline, then the row's decision):
+    // that is for `call()`, whose caller reads text; this function returns one object.
+    let request = request.js_value();
+    // A string argument is the request's JSON text.
+    let object = match request.as_string() {
+        Some(text) => js_sys::JSON::parse(&text).unwrap_or(JsValue::UNDEFINED),
+        None => request.clone(),
+    };
+    let row = js_sys::Reflect::get(&object, &JsValue::from_str("row"));
+    if object.is_object() && row.is_ok_and(|r| !r.is_undefined() && !r.is_null()) {
+        return Err(js_error(
+            "invalidRequest",
+            "row: the answer with a row decision is two JSON lines; ask call('simulateOpenCluster', …) for it",
+        ));
+    }
+    dispatch("simulateOpenCluster", &request)
 }
 
 /// The expiry report of one cluster at `now`: a row per certificate, kubeconfigs, actions.

@@ -30,6 +30,17 @@ test('an open scenario: each cluster through JS is simulateCluster\'s answer, by
     const { index } = JSON.parse(c.input);
     assertSameText(api.call('simulateOpenCluster', JSON.stringify({ index })), c.expected.ok, `${c.name}, call()`);
     assertSameText(JSON.stringify(api.simulateOpenCluster({ index })), c.expected.ok, `${c.name}, typed`);
+    // With `row`: the timeline's line, then the row's decision on a second line.
+    const withRow = api.call('simulateOpenCluster', JSON.stringify({ index, row: { now: '2026-11-28T00:00:00Z', warnWithin: '30d' } }));
+    const [timeline, decision, ...rest] = withRow.split('\n');
+    assert.equal(rest.length, 0);
+    assertSameText(timeline, c.expected.ok, `${c.name}, with row`);
+    const { urgency, items } = JSON.parse(decision);
+    assert.ok(['error', 'overdue', 'due', 'later', 'ok'].includes(urgency), urgency);
+    const actions = JSON.parse(timeline).summary.actions;
+    assert.ok(items.every((i) => Number.isInteger(i) && i < actions.length), decision);
+    assert.throws(() => api.simulateOpenCluster({ index, row: { now: '2026-11-28T00:00:00Z', warnWithin: '30d' } }),
+      (e) => e.name === 'invalidRequest' && /call\('simulateOpenCluster'/.test(e.message));
   }
 });
 

@@ -366,6 +366,22 @@ pub struct OpenClusterRequest {
     /// List the certificates in use at the horizon in the summary.
     #[serde(default = "crate::document::yes")]
     pub include_certificates: bool,
+    /// Also decide the cluster's fleet row at this instant and window: the answer is then
+    /// two JSON lines, the timeline and its [`report::fleet::RowDecision`] (the JSON
+    /// face and the host ABI only; the typed JS function refuses it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<RowAt>,
+}
+
+/// When, and with what warning window, a fleet row is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RowAt {
+    /// The instant the row is about.
+    pub now: Instant,
+    /// The warning window.
+    pub warn_within: Duration,
 }
 
 /// `inspect` input: one text or binary input, and when to judge it.

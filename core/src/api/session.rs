@@ -10,6 +10,8 @@ use super::{ApiError, Op, call_op};
 use super::{OpenClusterRequest, parse, to_json};
 #[cfg(feature = "simulate")]
 use crate::engine::{OpenScenario, RunOptions, Scenario, ScenarioCheck};
+#[cfg(feature = "simulate")]
+use crate::report::fleet::RowDecision;
 
 /// The API with an open scenario held between calls.
 ///
@@ -57,7 +59,27 @@ impl Session {
                             index: req.index,
                             clusters: open.len(),
                         })?;
-                Ok(to_json(&timeline))
+                let Some(at) = req.row else {
+                    return Ok(to_json(&timeline));
+                };
+                let decision = RowDecision::of_summary(
+                    timeline.summary.as_ref(),
+                    timeline.error.is_some(),
+                    at.now,
+                    at.warn_within,
+                );
+                // Both lines into one buffer. Compact JSON has no raw newline: the second
+                // line starts after the last one.
+                let mut answer = Vec::with_capacity(4096);
+                let written = serde_json::to_writer(&mut answer, &timeline).and_then(|()| {
+                    answer.push(b'\n');
+                    serde_json::to_writer(&mut answer, &decision)
+                });
+                match written.map(|()| String::from_utf8(answer)) {
+                    Ok(Ok(text)) => Ok(text),
+                    // Our types serialise infallibly, and serde_json writes UTF-8.
+                    _ => Ok(to_json(&timeline)),
+                }
             }
             _ => call_op(op, input),
         }
@@ -112,6 +134,60 @@ mod tests {
                 assert_eq!(got, expected, "cluster {}", run.index);
             }
         }
+    }
+
+    #[test]
+    fn with_row_the_answer_adds_the_rows_decision_as_a_second_line() {
+        use crate::report::fleet::{FleetRow, RowDecision, RowOf};
+        let mut session = Session::new();
+        session.call("openScenario", EXAMPLE).expect("opens");
+        let scenario: Scenario = crate::api::parse(EXAMPLE).expect("a scenario");
+        let warn = crate::time::Duration::days(30);
+        let mut urgencies = Vec::new();
+        let late = crate::time::Instant::parse("2026-11-28").expect("a date");
+        let at = scenario.clusters.iter().enumerate();
+        let cases = at.flat_map(|(i, c)| [(i, c.created), (i, late)]);
+        for (index, now) in cases {
+            let plain = session
+                .call("simulateOpenCluster", &open_request(index, false))
+                .expect("simulates");
+            let req = format!(
+                r#"{{"index":{index},"includeEvents":false,"includeCertificates":false,"row":{{"now":"{now}","warnWithin":"30d"}}}}"#
+            );
+            let answer = session
+                .call("simulateOpenCluster", &req)
+                .expect("simulates");
+            let (timeline, line) = answer.split_once('\n').expect("two lines");
+            assert_eq!(timeline, plain, "the first line is the timeline");
+            assert!(!line.contains('\n'));
+            let decision: RowDecision = crate::api::parse(line).expect("a decision");
+            let t: crate::engine::ClusterTimeline =
+                crate::api::parse(timeline).expect("a timeline");
+            let who = RowOf {
+                index,
+                name: &t.name,
+                resource_group: &t.resource_group,
+            };
+            let row = FleetRow::of_decision(who, t.summary.as_ref(), t.error.clone(), &decision)
+                .expect("names the summary's actions");
+            assert_eq!(
+                row,
+                FleetRow::of_summary(who, t.summary.as_ref(), t.error.clone(), now, warn)
+            );
+            let other = RowDecision {
+                urgency: row.urgency,
+                items: vec![t.summary.as_ref().map_or(0, |s| s.actions.len())],
+            };
+            assert_eq!(
+                FleetRow::of_decision(who, t.summary.as_ref(), None, &other),
+                None,
+                "a decision naming an action the summary lacks is no row"
+            );
+            urgencies.push(row.urgency);
+        }
+        crate::sort::sort(&mut urgencies);
+        urgencies.dedup();
+        assert!(urgencies.len() > 1, "the rows differ: {urgencies:?}");
     }
 
     #[test]

@@ -204,14 +204,78 @@ pub fn report_items(r: &ExpiryReport) -> Vec<DueItem> {
 /// The due items of a simulated cluster at `now`: the actions raised by `now` and not
 /// resolved by then — earliest first.
 pub fn summary_items(s: &ClusterSummary, now: Instant) -> Vec<DueItem> {
-    let mut items: Vec<DueItem> = s
-        .actions
-        .iter()
-        .filter(|a| a.raised <= now && a.resolved.is_none_or(|r| r > now))
-        .map(|a| DueItem::action(a.kind, a.due, &a.subject, &a.reason, &a.commands))
-        .collect();
-    sort_items(&mut items);
-    items
+    RowDecision::items_of(&RowDecision::due_actions(s, now), s)
+}
+
+/// What the model decides about a simulated cluster's fleet row: how urgent it is, and
+/// which of its summary's actions are due, by position in `summary.actions`, in the row's
+/// order. It is what an engine answers beside a cluster's timeline (a few bytes, where the
+/// row itself would repeat the actions' texts); the holder of the summary builds the row
+/// with [`FleetRow::of_decision`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct RowDecision {
+    /// How urgent.
+    pub urgency: Urgency,
+    /// The due actions' positions in the summary, earliest first.
+    pub items: Vec<usize>,
+}
+
+impl RowDecision {
+    /// The decision for a cluster with `summary` (`None` and `failed` for a cluster whose
+    /// run failed) at `now`, with warning window `warn`.
+    pub fn of_summary(
+        summary: Option<&ClusterSummary>,
+        failed: bool,
+        now: Instant,
+        warn: Duration,
+    ) -> RowDecision {
+        let items = summary
+            .map(|s| Self::due_actions(s, now))
+            .unwrap_or_default();
+        let first_due = summary
+            .and_then(|s| items.first().and_then(|&i| s.actions.get(i)))
+            .map(|a| a.due);
+        RowDecision {
+            urgency: urgency_of(first_due, failed, now, warn),
+            items,
+        }
+    }
+
+    /// The actions open at `now` (raised, not yet resolved), by position, in the order
+    /// of due items (due date, kind, subject; ties in the summary's order).
+    fn due_actions(s: &ClusterSummary, now: Instant) -> Vec<usize> {
+        let mut items: Vec<usize> = s
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.raised <= now && a.resolved.is_none_or(|r| r > now))
+            .map(|(i, _)| i)
+            .collect();
+        if items.len() > 1 {
+            // Each key once (the kind's wire name is looked up through serde).
+            let mut keyed: Vec<_> = items
+                .iter()
+                .map(|&i| {
+                    let a = &s.actions[i];
+                    (a.due, DueKind::Action(a.kind).name(), a.subject.as_str(), i)
+                })
+                .collect();
+            crate::sort::sort_by(&mut keyed, |a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+            items = keyed.into_iter().map(|k| k.3).collect();
+        }
+        items
+    }
+
+    /// The due items at `positions` of `s`'s actions (positions past the end skipped).
+    fn items_of(positions: &[usize], s: &ClusterSummary) -> Vec<DueItem> {
+        positions
+            .iter()
+            .filter_map(|&i| s.actions.get(i))
+            .map(|a| DueItem::action(a.kind, a.due, &a.subject, &a.reason, &a.commands))
+            .collect()
+    }
 }
 
 fn sort_items(items: &mut [DueItem]) {
@@ -222,10 +286,15 @@ fn sort_items(items: &mut [DueItem]) {
 
 /// How urgent `items` (sorted) make a cluster at `now` with warning window `warn`.
 pub fn urgency(items: &[DueItem], failed: bool, now: Instant, warn: Duration) -> Urgency {
+    urgency_of(items.iter().map(|i| i.due).min(), failed, now, warn)
+}
+
+/// How urgent a cluster whose earliest item is due at `first_due` is.
+fn urgency_of(first_due: Option<Instant>, failed: bool, now: Instant, warn: Duration) -> Urgency {
     if failed {
         return Urgency::Error;
     }
-    match items.iter().map(|i| i.due).min() {
+    match first_due {
         None => Urgency::Ok,
         Some(d) if d < now => Urgency::Overdue,
         Some(d) if d <= now + warn => Urgency::Due,
@@ -263,9 +332,35 @@ impl FleetRow {
         now: Instant,
         warn: Duration,
     ) -> FleetRow {
-        let items = summary.map(|s| summary_items(s, now)).unwrap_or_default();
-        let u = urgency(&items, error.is_some(), now, warn);
-        FleetRow::new(who, u, items, error, Vec::new())
+        let decision = RowDecision::of_summary(summary, error.is_some(), now, warn);
+        let items = summary
+            .map(|s| RowDecision::items_of(&decision.items, s))
+            .unwrap_or_default();
+        FleetRow::new(who, decision.urgency, items, error, Vec::new())
+    }
+
+    /// The row a [`RowDecision`] describes for a cluster with `summary`; `None` if the
+    /// decision names an action the summary does not have (it was made for another).
+    pub fn of_decision(
+        who: RowOf<'_>,
+        summary: Option<&ClusterSummary>,
+        error: Option<ClusterFailure>,
+        decision: &RowDecision,
+    ) -> Option<FleetRow> {
+        let actions = summary.map(|s| s.actions.len()).unwrap_or_default();
+        if decision.items.iter().any(|&i| i >= actions) {
+            return None;
+        }
+        let items = summary
+            .map(|s| RowDecision::items_of(&decision.items, s))
+            .unwrap_or_default();
+        Some(FleetRow::new(
+            who,
+            decision.urgency,
+            items,
+            error,
+            Vec::new(),
+        ))
     }
 
     fn new(

@@ -46,8 +46,9 @@ pub enum Fleet<'a> {
     Inventory(&'a InventoryRun),
 }
 
-/// The fleet row of a simulated cluster (akscert-core decides what is due and how
-/// urgent).
+/// The fleet row of a simulated cluster at `now` with window `warn`: as the engine decided
+/// it during the run (the module, with `--engine wasm`), looked up in the summary; for an
+/// outcome read from a shard file, or asked for another instant, core's own decision.
 pub fn simulation_row(c: &ClusterOutcome, now: Instant, warn: Duration) -> FleetRow {
     let t = &c.timeline;
     let who = RowOf {
@@ -55,7 +56,14 @@ pub fn simulation_row(c: &ClusterOutcome, now: Instant, warn: Duration) -> Fleet
         name: &t.name,
         resource_group: &t.resource_group,
     };
-    FleetRow::of_summary(who, t.summary.as_ref(), t.error.clone(), now, warn)
+    let decided = c
+        .row
+        .as_ref()
+        .filter(|(at, _)| at.now == now && at.warn_within == warn)
+        .and_then(|(_, d)| FleetRow::of_decision(who, t.summary.as_ref(), t.error.clone(), d));
+    decided.unwrap_or_else(|| {
+        FleetRow::of_summary(who, t.summary.as_ref(), t.error.clone(), now, warn)
+    })
 }
 
 /// The fleet row of one inventory cluster's report: the engine's, when its `fleetReport`
