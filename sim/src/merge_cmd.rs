@@ -77,8 +77,11 @@ fn merge(a: &MergeArgs) -> Result<u8, CliError> {
             render::fleet(Fleet::Inventory(&run), format)
         }
         Some(c @ (Command::Simulate | Command::FleetScenario)) => {
-            let (head, clusters) =
-                shard::merge(read_all::<ClusterOutcome>(&sources)?, |c| c.timeline.index)?;
+            let mut docs = read_all::<ClusterOutcome>(&sources)?;
+            for (file, doc) in &mut docs {
+                shard::attach_rows(file, doc)?;
+            }
+            let (head, clusters) = shard::merge(docs, |c| c.timeline.index)?;
             let header = head.run.ok_or_else(|| MergeError::NotAShard {
                 file: sources.first().map(|s| s.name.clone()).unwrap_or_default(),
                 why: "a simulation shard without its run header".into(),

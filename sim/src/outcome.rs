@@ -126,18 +126,26 @@ impl ClusterOutcome {
             serde_json::from_str(&json[line + 1..]).map_err(|e| format!("row decision: {e}"))?;
         json.truncate(line);
         let mut outcome = Self::from_json(json)?;
-        let actions = outcome
+        outcome.attach_row(at, decision)?;
+        Ok(outcome)
+    }
+
+    /// Keep the engine's row `decision` made `at`, once it is checked to name only this
+    /// cluster's own actions.
+    pub fn attach_row(&mut self, at: RowAt, decision: RowDecision) -> Result<(), String> {
+        let actions = self
             .timeline
             .summary
             .as_ref()
             .map_or(0, |s| s.actions.len());
         if let Some(i) = decision.items.iter().find(|&&i| i >= actions) {
             return Err(format!(
-                "the row decision names action {i}; the summary has {actions}"
+                "cluster {}: the row decision names action {i}; the summary has {actions}",
+                self.timeline.index
             ));
         }
-        outcome.row = Some((at, decision));
-        Ok(outcome)
+        self.row = Some((at, decision));
+        Ok(())
     }
 
     /// Read a `ClusterTimeline` JSON (from the engine or a shard file). Parsing it whole

@@ -5,7 +5,9 @@
 
 use std::str::FromStr;
 
+use akscert_core::api::RowAt;
 use akscert_core::engine::API_VERSION;
+use akscert_core::report::fleet::RowDecision;
 use akscert_core::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -94,6 +96,10 @@ pub struct ShardDoc<T> {
     pub run: Option<RunHeader>,
     /// This shard's clusters, by index.
     pub clusters: Vec<T>,
+    /// For simulations: each cluster's fleet row as the engine that ran it decided it, in
+    /// `clusters` order (empty in older shards: then `merge` asks core).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowDecision>,
 }
 
 /// The fingerprint of a run: command, canonical input JSON, now and window.
@@ -190,6 +196,7 @@ pub fn merge<T>(
         total_clusters: first.total_clusters,
         run: first.run.clone(),
         clusters: Vec::new(),
+        rows: Vec::new(),
     };
     let mut seen = vec![false; count];
     let mut all = Vec::with_capacity(head.total_clusters);
@@ -284,8 +291,47 @@ pub fn simulation_shard(
         warn_within: run.warn_within,
         total_clusters: total,
         run: Some(run.header),
+        // All or nothing: a row decided for another instant, or none, is core's at merge.
+        rows: run
+            .clusters
+            .iter()
+            .map(|c| {
+                c.row
+                    .as_ref()
+                    .filter(|(at, _)| at.now == run.now && at.warn_within == run.warn_within)
+                    .map(|(_, d)| d.clone())
+            })
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_default(),
         clusters: run.clusters,
     }
+}
+
+/// Give each of a simulation shard's clusters the row decision the shard carries (none
+/// when it carries none); a decision that does not fit its cluster's summary is refused.
+pub fn attach_rows(file: &str, doc: &mut ShardDoc<ClusterOutcome>) -> Result<(), MergeError> {
+    if doc.rows.is_empty() {
+        return Ok(());
+    }
+    let bad = |why: String| MergeError::NotAShard {
+        file: file.to_string(),
+        why,
+    };
+    if doc.rows.len() != doc.clusters.len() {
+        return Err(bad(format!(
+            "{} row decisions for {} clusters",
+            doc.rows.len(),
+            doc.clusters.len()
+        )));
+    }
+    let at = RowAt {
+        now: doc.now,
+        warn_within: doc.warn_within,
+    };
+    for (c, d) in doc.clusters.iter_mut().zip(std::mem::take(&mut doc.rows)) {
+        c.attach_row(at, d).map_err(bad)?;
+    }
+    Ok(())
 }
 
 /// A shard document for an inventory.
@@ -306,5 +352,6 @@ pub fn inventory_shard(
         total_clusters: total,
         run: None,
         clusters: run.clusters,
+        rows: Vec::new(),
     }
 }

@@ -237,3 +237,65 @@ proptest! {
         }
     }
 }
+
+/// A simulation shard carries each cluster's row as the engine decided it, and the merge
+/// uses those decisions (checked against each cluster's summary) rather than deciding
+/// again.
+#[test]
+fn shards_carry_the_engines_row_decisions_into_the_merge() {
+    let dir = scratch("shards_rows");
+    let files: Vec<String> = (0..2)
+        .map(|i| {
+            let file = dir.join(format!("rows-{i}.json"));
+            let spec = format!("{i}/2");
+            let r = run(&[
+                "fleet",
+                &example("rotation-drill.json").to_string_lossy(),
+                "--engine",
+                "native",
+                "--now",
+                "2026-01-01",
+                "--shard",
+                &spec,
+                "-o",
+                &file.to_string_lossy(),
+            ]);
+            assert!(r.code <= 1, "{}", r.stderr);
+            file.to_string_lossy().into_owned()
+        })
+        .collect();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    let clusters = doc["clusters"].as_array().map_or(0, Vec::len);
+    assert!(clusters > 0);
+    assert_eq!(
+        doc["rows"].as_array().map(Vec::len),
+        Some(clusters),
+        "{doc}"
+    );
+    let merge = |files: &[String]| {
+        let mut args = vec!["merge", "--format", "json"];
+        args.extend(files.iter().map(String::as_str));
+        run(&args)
+    };
+    let honest = merge(&files);
+    assert!(honest.code <= 1, "{}", honest.stderr);
+    // The merge reads the shard's decision: a decision changed in the file shows.
+    doc["rows"][0]["urgency"] = "later".into();
+    doc["rows"][0]["items"] = serde_json::json!([]);
+    std::fs::write(&files[0], doc.to_string()).unwrap();
+    let changed = merge(&files);
+    assert_ne!(changed.stdout, honest.stdout, "the merge decided again");
+    // A decision that names an action the cluster does not have is refused.
+    doc["rows"][0]["items"] = serde_json::json!([100000]);
+    std::fs::write(&files[0], doc.to_string()).unwrap();
+    let refused = merge(&files);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(
+        refused
+            .stderr
+            .contains("the row decision names action 100000"),
+        "{}",
+        refused.stderr
+    );
+}
