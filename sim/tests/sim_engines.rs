@@ -174,15 +174,21 @@ fn every_operation_answers_the_same_through_the_abi() {
     }
 }
 
+/// The module in wasmtime and the JSON example scenario (`None`: no module; the reason is
+/// printed).
+fn engine_and_example(test: &str) -> Option<(Engine, Scenario)> {
+    let engine = wasm_engine(test, GuestLimits::default())?;
+    let text = std::fs::read_to_string(example("scenario.json")).expect("the example");
+    Some((engine, api::parse(&text).expect("a scenario")))
+}
+
 /// The instance that validated a run's scenario is the run's first worker (it holds the
 /// scenario open: a one-worker run opens it once); the next worker is a fresh instance.
 #[test]
 fn the_validating_instance_is_handed_to_the_run() {
-    let Some(engine) = wasm_engine("validating_instance", GuestLimits::default()) else {
+    let Some((engine, scenario)) = engine_and_example("validating_instance") else {
         return;
     };
-    let text = std::fs::read_to_string(example("scenario.json")).expect("the example");
-    let scenario: Scenario = api::parse(&text).expect("a scenario");
     let open = akscert_sim::engine::ScenarioToOpen::new(&scenario);
     let mut validating = engine.worker().expect("a worker");
     let check = validating.open_scenario(&open).expect("opens");
@@ -207,11 +213,9 @@ fn the_validating_instance_is_handed_to_the_run() {
 /// timeline, for the run's `now` and window), and it is core's: the same row natively.
 #[test]
 fn the_module_decides_every_clusters_row() {
-    let Some(engine) = wasm_engine("module_rows", GuestLimits::default()) else {
+    let Some((engine, scenario)) = engine_and_example("module_rows") else {
         return;
     };
-    let text = std::fs::read_to_string(example("scenario.json")).expect("the example");
-    let scenario: Scenario = api::parse(&text).expect("a scenario");
     let (wasm, _) = sim::simulate(&engine, &scenario, None);
     let (native, _) = sim::simulate(&sim::native_engine(), &scenario, None);
     let (now, warn) = (wasm.now, wasm.warn_within);

@@ -103,21 +103,10 @@ fn shards_that_do_not_belong_together_are_refused() {
     let shard = |i: usize, n: usize, now: &str, seed: &str| {
         let file = dir.join(format!("s-{i}-{n}-{now}-{seed}.json"));
         let spec = format!("{i}/{n}");
-        let r = run(&[
-            "simulate",
-            "--engine",
-            "native",
-            "--now",
-            now,
-            "--seed",
-            seed,
-            "--shard",
-            &spec,
-            "-o",
-            &file.to_string_lossy(),
-        ]);
-        assert!(r.code <= 1, "{}", r.stderr);
-        file.to_string_lossy().into_owned()
+        let args = [
+            "simulate", "--engine", "native", "--now", now, "--seed", seed,
+        ];
+        write_shard(&args, &spec, &file)
     };
     let a0 = shard(0, 3, "2026-01-01", "1");
     let a1 = shard(1, 3, "2026-01-01", "1");
@@ -244,24 +233,15 @@ proptest! {
 #[test]
 fn shards_carry_the_engines_row_decisions_into_the_merge() {
     let dir = scratch("shards_rows");
+    let drill = example("rotation-drill.json")
+        .to_string_lossy()
+        .into_owned();
     let files: Vec<String> = (0..2)
         .map(|i| {
             let file = dir.join(format!("rows-{i}.json"));
             let spec = format!("{i}/2");
-            let r = run(&[
-                "fleet",
-                &example("rotation-drill.json").to_string_lossy(),
-                "--engine",
-                "native",
-                "--now",
-                "2026-01-01",
-                "--shard",
-                &spec,
-                "-o",
-                &file.to_string_lossy(),
-            ]);
-            assert!(r.code <= 1, "{}", r.stderr);
-            file.to_string_lossy().into_owned()
+            let args = ["fleet", &drill, "--engine", "native", "--now", "2026-01-01"];
+            write_shard(&args, &spec, &file)
         })
         .collect();
     let mut doc: serde_json::Value =
@@ -298,4 +278,14 @@ fn shards_carry_the_engines_row_decisions_into_the_merge() {
         "{}",
         refused.stderr
     );
+}
+
+/// Run `akscert ARGS --shard SPEC -o FILE`; the file's path.
+fn write_shard(args: &[&str], spec: &str, file: &std::path::Path) -> String {
+    let path = file.to_string_lossy().into_owned();
+    let mut all = args.to_vec();
+    all.extend(["--shard", spec, "-o", &path]);
+    let r = run(&all);
+    assert!(r.code <= 1, "{}", r.stderr);
+    path
 }
