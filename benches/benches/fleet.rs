@@ -76,7 +76,7 @@ fn run(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
 fn run_native_json(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
     let started = Instant::now();
     let prepared = f.prepared().expect("the fleet scenario is valid");
-    let shared = f.run_header(&prepared);
+    let shared = prepared.shared();
     let indices: Vec<usize> = (0..f.scenario.clusters.len()).collect();
     let work = |worker: &mut Worker, &index: &usize| {
         let run = ClusterRun {

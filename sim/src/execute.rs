@@ -3,7 +3,7 @@
 //! `fleetReport` call: `crate::inventory`.)
 
 use akscert_core::api::{OpenClusterRequest, RowAt};
-use akscert_core::engine::{self, Prepared, RunOptions, ScenarioCheck};
+use akscert_core::engine::{self, Prepared, ScenarioCheck};
 use akscert_core::time::{Duration, Instant};
 
 use crate::engine::{Engine, EngineError, ScenarioToOpen, Worker};
@@ -117,11 +117,7 @@ impl Plan<'_> {
     fn simulate_one(&self, worker: &mut Worker, index: usize) -> ClusterOutcome {
         match &self.held {
             Held::Native(prepared) => {
-                let options = RunOptions {
-                    include_events: self.options.include_events,
-                    include_certificates: self.options.include_certificates,
-                    ..RunOptions::default()
-                };
+                let options = self.options.run_options();
                 let timeline = engine::simulate_cluster(prepared, index, options);
                 ClusterOutcome::from_timeline(timeline, self.options.row)
             }
@@ -137,7 +133,7 @@ impl Plan<'_> {
                     .get(index)
                     .map_or(("", ""), |c| (c.name.as_str(), c.resource_group.as_str()));
                 let answer = worker.simulate_open(scenario, &req);
-                ClusterOutcome::from_answer_at(index, name, rg, answer, req.row)
+                ClusterOutcome::from_answer(index, name, rg, answer, req.row)
             }
         }
     }

@@ -57,18 +57,14 @@ impl ClusterOutcome {
             .first()
             .map(|c| (c.name.as_str(), c.resource_group.as_str()))
             .unwrap_or(("", ""));
-        Self::from_answer(run.index, name, rg, result)
+        Self::from_answer(run.index, name, rg, result, None)
     }
 
     /// The outcome of a call that simulates cluster `index` (named `name`, in resource
-    /// group `rg`: what a failure row shows when the engine gave no timeline).
-    pub fn from_answer(index: usize, name: &str, rg: &str, result: CallResult) -> Self {
-        Self::from_answer_at(index, name, rg, result, None)
-    }
-
-    /// [`ClusterOutcome::from_answer`] of a call that asked for the fleet row `at`: the
-    /// answer's second line is the engine's [`RowDecision`].
-    pub fn from_answer_at(
+    /// group `rg`: what a failure row shows when the engine gave no timeline); when it
+    /// asked for the fleet row `at`, the answer's second line is the engine's
+    /// [`RowDecision`].
+    pub fn from_answer(
         index: usize,
         name: &str,
         rg: &str,
@@ -133,19 +129,24 @@ impl ClusterOutcome {
     /// Keep the engine's row `decision` made `at`, once it is checked to name only this
     /// cluster's own actions.
     pub fn attach_row(&mut self, at: RowAt, decision: RowDecision) -> Result<(), String> {
-        let actions = self
-            .timeline
-            .summary
-            .as_ref()
-            .map_or(0, |s| s.actions.len());
-        if let Some(i) = decision.items.iter().find(|&&i| i >= actions) {
+        let summary = self.timeline.summary.as_ref();
+        if let Some(i) = decision.foreign_action(summary) {
             return Err(format!(
-                "cluster {}: the row decision names action {i}; the summary has {actions}",
-                self.timeline.index
+                "cluster {}: the row decision names action {i}; the summary has {}",
+                self.timeline.index,
+                summary.map_or(0, |s| s.actions.len())
             ));
         }
         self.row = Some((at, decision));
         Ok(())
+    }
+
+    /// The engine's row decision, if it was made for `now` and window `warn`.
+    pub fn row_decided(&self, now: Instant, warn: Duration) -> Option<&RowDecision> {
+        self.row
+            .as_ref()
+            .filter(|(at, _)| at.now == now && at.warn_within == warn)
+            .map(|(_, d)| d)
     }
 
     /// Read a `ClusterTimeline` JSON (from the engine or a shard file). Parsing it whole

@@ -1,9 +1,8 @@
-//! Scenario files: read (TOML, YAML or JSON; the bundled example without a file), apply
-//! `--seed` / `--horizon`, validate with akscert-core and split into one run per cluster.
-//! A semantic error from akscert-core names a JSON path; it is reported at the line and
-//! column of that value in the file.
+//! Scenario files: read (TOML, YAML or JSON; the bundled example without a file) and
+//! apply `--seed` / `--horizon`. The engine that runs a scenario validates it; its refusal
+//! names a JSON path, reported here at the line and column of that value in the file (or
+//! on `--horizon`).
 
-use akscert_core::api::{self, ClusterRun};
 use akscert_core::engine::{Horizon, Prepared, RefusedPart, Scenario, ScenarioRefusal};
 
 use crate::source::{Source, SourceError};
@@ -62,32 +61,9 @@ impl ScenarioFile {
         self
     }
 
-    /// Validate and split into one-cluster runs (seeded by name, so any order or shard
-    /// assembles into the single-run result).
-    pub fn split(&self) -> Result<Vec<ClusterRun>, SourceError> {
-        self.validate()?;
-        api::split(&self.scenario)
-            .map_err(|e| self.refused(&ScenarioRefusal::of(&e, &self.scenario)))
-    }
-
     /// Validate: the prepared scenario (start, horizon, every cluster's spec).
     pub fn prepared(&self) -> Result<Prepared<'_>, SourceError> {
         self.validate()
-    }
-
-    /// The scenario without its clusters, with an absolute horizon: the part every
-    /// cluster's run shares (see [`api::split`]).
-    pub fn run_header(&self, prepared: &Prepared<'_>) -> Scenario {
-        Scenario {
-            api_version: self.scenario.api_version.clone(),
-            kind: self.scenario.kind.clone(),
-            name: self.scenario.name.clone(),
-            seed: self.scenario.seed,
-            horizon: Horizon::Until(prepared.horizon()),
-            policy: self.scenario.policy.clone(),
-            faults: self.scenario.faults.clone(),
-            clusters: Vec::new(),
-        }
     }
 
     /// Apply `--seed` and `--horizon`. The engine validates the scenario when a run

@@ -295,12 +295,7 @@ pub fn simulation_shard(
         rows: run
             .clusters
             .iter()
-            .map(|c| {
-                c.row
-                    .as_ref()
-                    .filter(|(at, _)| at.now == run.now && at.warn_within == run.warn_within)
-                    .map(|(_, d)| d.clone())
-            })
+            .map(|c| c.row_decided(run.now, run.warn_within).cloned())
             .collect::<Option<Vec<_>>>()
             .unwrap_or_default(),
         clusters: run.clusters,

@@ -184,11 +184,7 @@ fn dispatch_with<T: Tsify>(
     defaults: Defaults,
 ) -> Result<Ts<T>, JsValue> {
     let text = json_text(input, defaults)?;
-    let json = match api::Op::from_name(op) {
-        Some(op) => crate::call_in_session(op, text.text()),
-        None => api::call(op, text.text()),
-    }
-    .map_err(|e| input_error(&e, &text))?;
+    let json = crate::call_named(op, text.text()).map_err(|e| input_error(&e, &text))?;
     parse_output(&json)
 }
 
@@ -467,11 +463,7 @@ inspect_kinds! {
 /// module instance's one open scenario.
 #[wasm_bindgen]
 pub fn call(op: &str, input: &str) -> Result<String, JsValue> {
-    match api::Op::from_name(op) {
-        Some(op) => crate::call_in_session(op, input),
-        None => api::call(op, input),
-    }
-    .map_err(|e| api_error(&e))
+    crate::call_named(op, input).map_err(|e| api_error(&e))
 }
 
 /// The operations this module answers, in ABI number order.

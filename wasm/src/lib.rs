@@ -40,6 +40,14 @@ fn call_in_session(op: Op, input: &str) -> Result<String, ApiError> {
 fn call_in_session(op: Op, input: &str) -> Result<String, ApiError> {
     akscert_core::api::call_op(op, input)
 }
+
+/// Run the operation named `op` on `input` in the instance's session.
+fn call_named(op: &str, input: &str) -> Result<String, ApiError> {
+    match Op::from_name(op) {
+        Some(op) => call_in_session(op, input),
+        None => akscert_core::api::call(op, input),
+    }
+}
 #[cfg(feature = "boundary-bench")]
 mod columns;
 mod js;

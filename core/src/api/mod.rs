@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::API_VERSION;
 #[cfg(feature = "simulate")]
 use crate::engine::{self, RunOptions};
-use crate::engine::{Horizon, Scenario, ScenarioError};
+use crate::engine::{Scenario, ScenarioError};
 use crate::inspect::{self, InputKind, InspectError, InspectOptions};
 use crate::policy::{Policy, PolicyError};
 use crate::report::aks::AksInputError;
@@ -373,6 +373,18 @@ pub struct OpenClusterRequest {
     pub row: Option<RowAt>,
 }
 
+#[cfg(feature = "simulate")]
+impl OpenClusterRequest {
+    /// What the run keeps, as the request asks.
+    pub fn run_options(&self) -> RunOptions {
+        RunOptions {
+            include_events: self.include_events,
+            include_certificates: self.include_certificates,
+            ..RunOptions::default()
+        }
+    }
+}
+
 /// When, and with what warning window, a fleet row is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -589,21 +601,9 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
                 RunOptions::default(),
             )?))
         }
+        // Without a session: the check alone, and nothing is ever open.
         #[cfg(feature = "simulate")]
-        Op::OpenScenario => {
-            let scenario: Scenario = parse(input)?;
-            Ok(to_json(&match engine::OpenScenario::open(scenario) {
-                Ok(open) => open.check(),
-                Err(refusal) => engine::ScenarioCheck::Refused(refusal),
-            }))
-        }
-        #[cfg(feature = "simulate")]
-        Op::SimulateOpenCluster => {
-            // Read as a session reads it (an unreadable request says so first); without a
-            // session nothing is ever open.
-            let _: OpenClusterRequest = parse(input)?;
-            Err(ApiError::NothingOpen)
-        }
+        Op::OpenScenario | Op::SimulateOpenCluster => Session::new().call_op(op, input),
         #[cfg(feature = "simulate")]
         Op::SimulateCluster => {
             let run: ClusterRun = parse(input)?;
@@ -703,19 +703,9 @@ pub fn inspect_bundle(req: &InspectRequest) -> Result<inspect::CertificateColumn
 /// Split a fleet scenario into one-cluster scenarios with an absolute horizon, for
 /// `simulateCluster` (what a worker pool or a shard runs).
 pub fn split(scenario: &Scenario) -> Result<Vec<ClusterRun>, ScenarioError> {
-    let prepared = scenario.prepare()?;
     // Everything but the clusters, cloned once (not once per cluster: a fleet of n
     // clusters would otherwise cost n² cluster clones).
-    let header = Scenario {
-        api_version: scenario.api_version.clone(),
-        kind: scenario.kind.clone(),
-        name: scenario.name.clone(),
-        seed: scenario.seed,
-        horizon: Horizon::Until(prepared.horizon()),
-        policy: scenario.policy.clone(),
-        faults: scenario.faults.clone(),
-        clusters: Vec::new(),
-    };
+    let header = scenario.prepare()?.shared();
     Ok(scenario
         .clusters
         .iter()

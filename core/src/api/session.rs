@@ -9,7 +9,7 @@ use super::{ApiError, Op, call_op};
 #[cfg(feature = "simulate")]
 use super::{OpenClusterRequest, parse, to_json};
 #[cfg(feature = "simulate")]
-use crate::engine::{OpenScenario, RunOptions, Scenario, ScenarioCheck};
+use crate::engine::{OpenScenario, Scenario, ScenarioCheck};
 #[cfg(feature = "simulate")]
 use crate::report::fleet::RowDecision;
 
@@ -48,17 +48,12 @@ impl Session {
             Op::SimulateOpenCluster => {
                 let req: OpenClusterRequest = parse(input)?;
                 let open = self.open.as_ref().ok_or(ApiError::NothingOpen)?;
-                let options = RunOptions {
-                    include_events: req.include_events,
-                    include_certificates: req.include_certificates,
-                    ..RunOptions::default()
-                };
-                let timeline =
-                    open.simulate_cluster(req.index, options)
-                        .ok_or(ApiError::NoSuchCluster {
-                            index: req.index,
-                            clusters: open.len(),
-                        })?;
+                let timeline = open.simulate_cluster(req.index, req.run_options()).ok_or(
+                    ApiError::NoSuchCluster {
+                        index: req.index,
+                        clusters: open.len(),
+                    },
+                )?;
                 let Some(at) = req.row else {
                     return Ok(to_json(&timeline));
                 };
@@ -68,18 +63,11 @@ impl Session {
                     at.now,
                     at.warn_within,
                 );
-                // Both lines into one buffer. Compact JSON has no raw newline: the second
-                // line starts after the last one.
-                let mut answer = Vec::with_capacity(4096);
-                let written = serde_json::to_writer(&mut answer, &timeline).and_then(|()| {
-                    answer.push(b'\n');
-                    serde_json::to_writer(&mut answer, &decision)
-                });
-                match written.map(|()| String::from_utf8(answer)) {
-                    Ok(Ok(text)) => Ok(text),
-                    // Our types serialise infallibly, and serde_json writes UTF-8.
-                    _ => Ok(to_json(&timeline)),
-                }
+                // Compact JSON has no raw newline: the second line starts after the last.
+                let mut answer = to_json(&timeline);
+                answer.push('\n');
+                answer.push_str(&to_json(&decision));
+                Ok(answer)
             }
             _ => call_op(op, input),
         }

@@ -350,6 +350,21 @@ impl<'a> Prepared<'a> {
     pub fn len(&self) -> usize {
         self.scenario.clusters.len()
     }
+    /// The scenario without its clusters, with the horizon made absolute: the part every
+    /// cluster's one-cluster run shares (see `api::split`).
+    pub fn shared(&self) -> Scenario {
+        let s = self.scenario;
+        Scenario {
+            api_version: s.api_version.clone(),
+            kind: s.kind.clone(),
+            name: s.name.clone(),
+            seed: s.seed,
+            horizon: Horizon::Until(self.horizon),
+            policy: s.policy.clone(),
+            faults: s.faults.clone(),
+            clusters: Vec::new(),
+        }
+    }
     /// Whether there are no clusters.
     pub fn is_empty(&self) -> bool {
         self.scenario.clusters.is_empty()

@@ -201,12 +201,6 @@ pub fn report_items(r: &ExpiryReport) -> Vec<DueItem> {
     items
 }
 
-/// The due items of a simulated cluster at `now`: the actions raised by `now` and not
-/// resolved by then — earliest first.
-pub fn summary_items(s: &ClusterSummary, now: Instant) -> Vec<DueItem> {
-    RowDecision::items_of(&RowDecision::due_actions(s, now), s)
-}
-
 /// What the model decides about a simulated cluster's fleet row: how urgent it is, and
 /// which of its summary's actions are due, by position in `summary.actions`, in the row's
 /// order. It is what an engine answers beside a cluster's timeline (a few bytes, where the
@@ -243,8 +237,9 @@ impl RowDecision {
         }
     }
 
-    /// The actions open at `now` (raised, not yet resolved), by position, in the order
-    /// of due items (due date, kind, subject; ties in the summary's order).
+    /// The due items of a simulated cluster at `now` — the actions raised by `now` and
+    /// not resolved by then — by position, earliest first (due date, kind, subject; ties in
+    /// the summary's order).
     fn due_actions(s: &ClusterSummary, now: Instant) -> Vec<usize> {
         let mut items: Vec<usize> = s
             .actions
@@ -266,6 +261,13 @@ impl RowDecision {
             items = keyed.into_iter().map(|k| k.3).collect();
         }
         items
+    }
+
+    /// The first position this decision names that is not one of `summary`'s actions (a
+    /// decision made for another cluster), if any.
+    pub fn foreign_action(&self, summary: Option<&ClusterSummary>) -> Option<usize> {
+        let actions = summary.map_or(0, |s| s.actions.len());
+        self.items.iter().copied().find(|&i| i >= actions)
     }
 
     /// The due items at `positions` of `s`'s actions (positions past the end skipped).
@@ -347,8 +349,7 @@ impl FleetRow {
         error: Option<ClusterFailure>,
         decision: &RowDecision,
     ) -> Option<FleetRow> {
-        let actions = summary.map(|s| s.actions.len()).unwrap_or_default();
-        if decision.items.iter().any(|&i| i >= actions) {
+        if decision.foreign_action(summary).is_some() {
             return None;
         }
         let items = summary

@@ -57,10 +57,8 @@ pub fn simulation_row(c: &ClusterOutcome, now: Instant, warn: Duration) -> Fleet
         resource_group: &t.resource_group,
     };
     let decided = c
-        .row
-        .as_ref()
-        .filter(|(at, _)| at.now == now && at.warn_within == warn)
-        .and_then(|(_, d)| FleetRow::of_decision(who, t.summary.as_ref(), t.error.clone(), d));
+        .row_decided(now, warn)
+        .and_then(|d| FleetRow::of_decision(who, t.summary.as_ref(), t.error.clone(), d));
     decided.unwrap_or_else(|| {
         FleetRow::of_summary(who, t.summary.as_ref(), t.error.clone(), now, warn)
     })
