@@ -13,11 +13,27 @@
 // single-threaded module that only grows its memory; talc is faster on the engine's
 // many small, short-lived allocations and smaller (benches/README.md, "Fleet through the
 // CLI's engines").
-#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+// The full module (the simulator's engine) puts size classes in front of it
+// ([`classes`]).
+#[cfg(all(
+    target_family = "wasm",
+    not(target_feature = "atomics"),
+    not(feature = "full")
+))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+#[cfg(all(
+    target_family = "wasm",
+    not(target_feature = "atomics"),
+    feature = "full"
+))]
+#[global_allocator]
+static ALLOCATOR: classes::SizeClasses<talc::wasm::WasmDynamicTalc> =
+    classes::SizeClasses::new(talc::wasm::new_wasm_dynamic_allocator());
 
 pub mod abi;
+#[cfg(any(feature = "full", test))]
+pub mod classes;
 
 use akscert_core::api::{ApiError, Op};
 
