@@ -24,8 +24,8 @@ pub use scenario::{
     ScenarioCluster, ScenarioError, ScheduledOperation, StopPattern,
 };
 pub use summary::{
-    ActionRecord, ClusterSummary, DowntimeInterval, DowntimeSummary, FinalState, FleetAction,
-    FleetSummary, IncidentKind,
+    ActionOrder, ActionRecord, ClusterSummary, DowntimeInterval, DowntimeSummary, FinalState,
+    FleetAction, FleetSummary, IncidentKind,
 };
 
 pub(crate) use summary::SummaryBuilder;

@@ -347,17 +347,40 @@ impl FleetSummary {
         }
     }
 
-    /// Order the actions by urgency (due date, then cluster, kind, subject), so the
-    /// result does not depend on the order clusters were added in.
+    /// Order the actions by urgency ([`ActionOrder`]), so the result does not depend on
+    /// the order clusters were added in.
     pub fn finish(&mut self) {
-        crate::sort::sort_by(&mut self.actions_needed, |a, b| {
-            (a.due, &a.cluster, &a.resource_group, a.kind, &a.subject).cmp(&(
-                b.due,
-                &b.cluster,
-                &b.resource_group,
-                b.kind,
-                &b.subject,
-            ))
-        });
+        crate::sort::sort_by(&mut self.actions_needed, |a, b| a.order().cmp(&b.order()));
     }
+}
+
+impl FleetAction {
+    /// Where this action stands among a fleet's open actions.
+    pub fn order(&self) -> ActionOrder<'_> {
+        ActionOrder {
+            due: self.due,
+            cluster: &self.cluster,
+            resource_group: &self.resource_group,
+            kind: self.kind,
+            subject: &self.subject,
+        }
+    }
+}
+
+/// The order of a fleet's open actions, most urgent first: by due date, then cluster,
+/// resource group, kind and subject (so that it does not depend on the order clusters
+/// ran in). A report that keeps its actions elsewhere (the CLI spills them to disk) sorts
+/// them by this key too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ActionOrder<'a> {
+    /// Due date.
+    pub due: Instant,
+    /// Cluster name.
+    pub cluster: &'a str,
+    /// Resource group.
+    pub resource_group: &'a str,
+    /// What.
+    pub kind: ActionKind,
+    /// About what.
+    pub subject: &'a str,
 }

@@ -9,7 +9,7 @@
 //! only the sort key stays in memory.
 
 use akscert_core::cluster::event::ActionKind;
-use akscert_core::engine::{FleetAction, FleetSummary};
+use akscert_core::engine::{ActionOrder, FleetAction, FleetSummary};
 use akscert_core::report::fleet::{FleetCounts, RowOrder, Verdict};
 use akscert_core::time::{Duration, Instant};
 
@@ -305,6 +305,20 @@ struct ActionKey {
     span: Span,
 }
 
+impl ActionKey {
+    /// Its place among the fleet's actions (`clusters` names each cluster index).
+    fn order<'a>(&'a self, clusters: &'a [(String, String)]) -> ActionOrder<'a> {
+        let (cluster, resource_group) = &clusters[self.cluster];
+        ActionOrder {
+            due: self.due,
+            cluster,
+            resource_group,
+            kind: self.kind,
+            subject: &self.subject,
+        }
+    }
+}
+
 impl ActionSpill {
     fn new() -> Result<ActionSpill, StreamError> {
         Ok(ActionSpill {
@@ -347,11 +361,8 @@ impl ActionSpill {
     ) -> Result<(), StreamError> {
         let clusters = &self.clusters;
         // A stable sort on FleetSummary::finish's key: equal keys keep cluster order.
-        self.keys.sort_by(|a, b| {
-            let (ca, ra) = &clusters[a.cluster];
-            let (cb, rb) = &clusters[b.cluster];
-            (a.due, ca, ra, a.kind, &a.subject).cmp(&(b.due, cb, rb, b.kind, &b.subject))
-        });
+        self.keys
+            .sort_by(|a, b| a.order(clusters).cmp(&b.order(clusters)));
         let mut reader = self.spill.into_reader()?;
         for k in &self.keys {
             let json = reader.read(k.span)?;
