@@ -46,6 +46,11 @@ impl<K: Ord, V> VecMap<K, V> {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
 
+    /// How many entries it holds.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Whether a key compares equal under `cmp` (which orders keys as `K`'s `Ord` does:
     /// for a key that cannot be borrowed as `K`, such as a tuple holding a `&str`).
     pub(crate) fn contains_by(&self, mut cmp: impl FnMut(&K) -> std::cmp::Ordering) -> bool {

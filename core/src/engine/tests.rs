@@ -136,3 +136,45 @@ fn a_run_that_keeps_no_events_has_the_same_summaries() {
     }
     assert_eq!(with.summary, without.summary);
 }
+
+/// A holder's story does not depend on how many others hold kubeconfigs: the actions a
+/// cluster raises and resolves for one holder are the same beside 40 others (more than
+/// `observe` looks up by scanning, so through its sorted views) as alone (by scanning).
+#[test]
+fn a_holders_actions_are_the_same_among_many_holders_as_alone() {
+    let cluster = |name: &str, holders: std::ops::Range<usize>| {
+        let kubeconfigs: Vec<_> = holders
+            .map(|i| serde_json::json!({ "holder": format!("user-{i:05}") }))
+            .collect();
+        serde_json::json!({ "name": name, "resourceGroup": "rg", "created": "2022-05-01",
+            "kubernetesVersion": "1.23.5", "nodePools": [ { "name": "np", "count": 2 } ],
+            "kubeconfigs": kubeconfigs })
+    };
+    let s: Scenario = serde_json::from_value(serde_json::json!({
+        "apiVersion": "akscert/v1", "kind": "Scenario", "seed": 3, "horizon": "2030-01-01",
+        "clusters": [ cluster("alone", 7..8), cluster("among", 0..41) ]
+    }))
+    .expect("scenario shape");
+    let options = RunOptions {
+        include_events: true,
+        include_certificates: false,
+        max_events_per_cluster: 1_000_000,
+    };
+    let timeline = simulate(&s, options).expect("valid");
+    let about_holder_7 = |c: &ClusterTimeline| -> Vec<String> {
+        c.events
+            .iter()
+            .flatten()
+            .map(|e| serde_json::to_string(e).expect("serialises"))
+            .filter(|e| e.contains("user-00007"))
+            // The cluster's name is in the commands.
+            .map(|e| e.replace("among", "alone"))
+            .collect()
+    };
+    let alone = about_holder_7(&timeline.clusters[0]);
+    let among = about_holder_7(&timeline.clusters[1]);
+    let kinds = |v: &[String], kind: &str| v.iter().filter(|e| e.contains(kind)).count();
+    assert!(kinds(&alone, "actionNeeded") >= 2, "{alone:#?}");
+    assert!(kinds(&alone, "actionResolved") >= 1, "{alone:#?}");
+    assert_eq!(alone, among);
+}
