@@ -88,6 +88,13 @@ enum Why {
 /// beyond, a binary search in a sorted view.
 const SCAN_UP_TO: usize = 16;
 
+/// Whether two actions' subjects are the same. Different subjects of one kind are
+/// usually numbered names of one length (`user-00001`, `user-00002`) that differ at their
+/// end, so the last byte is compared before the whole (which is a libc call).
+fn same_subject(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 impl Cluster {
     pub(super) fn observe(&mut self, at: Instant) {
         self.observe_downtime(at);
@@ -250,7 +257,7 @@ impl Cluster {
             if few(derived.len()) {
                 return derived
                     .iter()
-                    .find(|d| d.kind == kind && d.subject == subject);
+                    .find(|d| d.kind == kind && same_subject(d.subject, subject));
             }
             let first = by_key
                 .partition_point(|&i| (derived[i].kind, derived[i].subject) < (kind, subject));
@@ -272,7 +279,9 @@ impl Cluster {
         }
         let is_resolved = |kind: ActionKind, subject: &str| {
             if few(resolved.len()) {
-                return resolved.iter().any(|k| k.0 == kind && k.1 == subject);
+                return resolved
+                    .iter()
+                    .any(|k| k.0 == kind && same_subject(&k.1, subject));
             }
             resolved
                 .binary_search_by(|k| (k.0, k.1.as_str()).cmp(&(kind, subject)))
@@ -281,7 +290,9 @@ impl Cluster {
         let open = &self.observed.actions;
         let is_open = |kind: ActionKind, subject: &str| {
             if few(open.len()) {
-                return open.iter().any(|(k, _)| k.0 == kind && k.1 == subject);
+                return open
+                    .iter()
+                    .any(|(k, _)| k.0 == kind && same_subject(&k.1, subject));
             }
             open.contains_by(|k| (k.0, k.1.as_str()).cmp(&(kind, subject)))
         };
