@@ -88,11 +88,14 @@ enum Why {
 /// beyond, a binary search in a sorted view.
 const SCAN_UP_TO: usize = 16;
 
-/// Whether two actions' subjects are the same. Different subjects of one kind are
-/// usually numbered names of one length (`user-00001`, `user-00002`) that differ at their
-/// end, so the last byte is compared before the whole (which is a libc call).
-fn same_subject(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+/// Whether an action's key `(kind, subject)` is `(k, s)`. Different subjects of one kind
+/// are usually numbered names of one length (`user-00001`, `user-00002`) that differ at
+/// their end, so the last byte is compared before the whole (which is a libc call).
+fn same_key(kind: ActionKind, subject: &str, k: ActionKind, s: &str) -> bool {
+    kind == k
+        && subject.len() == s.len()
+        && subject.as_bytes().last() == s.as_bytes().last()
+        && subject == s
 }
 
 impl Cluster {
@@ -257,14 +260,14 @@ impl Cluster {
             if few(derived.len()) {
                 return derived
                     .iter()
-                    .find(|d| d.kind == kind && same_subject(d.subject, subject));
+                    .find(|d| same_key(d.kind, d.subject, kind, subject));
             }
             let first = by_key
                 .partition_point(|&i| (derived[i].kind, derived[i].subject) < (kind, subject));
             by_key
                 .get(first)
                 .map(|&i| &derived[i])
-                .filter(|d| d.kind == kind && d.subject == subject)
+                .filter(|d| same_key(d.kind, d.subject, kind, subject))
         };
         // In key order (the map's), so it can be searched.
         let mut resolved: Vec<(ActionKind, String)> = Vec::new();
@@ -279,9 +282,7 @@ impl Cluster {
         }
         let is_resolved = |kind: ActionKind, subject: &str| {
             if few(resolved.len()) {
-                return resolved
-                    .iter()
-                    .any(|k| k.0 == kind && same_subject(&k.1, subject));
+                return resolved.iter().any(|k| same_key(k.0, &k.1, kind, subject));
             }
             resolved
                 .binary_search_by(|k| (k.0, k.1.as_str()).cmp(&(kind, subject)))
@@ -290,9 +291,7 @@ impl Cluster {
         let open = &self.observed.actions;
         let is_open = |kind: ActionKind, subject: &str| {
             if few(open.len()) {
-                return open
-                    .iter()
-                    .any(|(k, _)| k.0 == kind && same_subject(&k.1, subject));
+                return open.iter().any(|(k, _)| same_key(k.0, &k.1, kind, subject));
             }
             open.contains_by(|k| (k.0, k.1.as_str()).cmp(&(kind, subject)))
         };
