@@ -13,19 +13,45 @@ fn glue_file(module: Module) -> String {
     format!("{}.js", module.out_name)
 }
 
-/// The Node entry of `module`: its browser glue, instantiated synchronously from the
-/// package's own `_bg.wasm` (the very file browsers and wasmtime load).
-fn node_entry(module: Module) -> String {
-    format!(
+/// The line that ends wasm-bindgen's `web` glue: its exports besides the functions.
+const GLUE_EXPORTS: &str = "export { initSync, __wbg_init as default };";
+
+/// The Node entry of `module`: its browser glue `glue` (wasm-bindgen's `web` output) in
+/// the same file, instantiated synchronously from the package's own `_bg.wasm` (the very
+/// file browsers and wasmtime load). One file, not an entry importing the glue: each
+/// module Node's ESM loader resolves and links costs ~1 ms of a cold start (measured in
+/// benches/README.md, "The npm package in Node").
+fn node_entry(module: Module, glue: &str) -> Result<String, BuildError> {
+    let unexpected = |what: &str| {
+        BuildError::Check(format!(
+            "{}: wasm-bindgen's glue {what}; the Node entry cannot be built from it",
+            glue_file(module)
+        ))
+    };
+    // The glue's default export is the browser's async `init(url)`; the entry's is below.
+    let Some((body, tail)) = glue.rsplit_once(GLUE_EXPORTS) else {
+        return Err(unexpected(
+            "does not end with `export { initSync, … as default }`",
+        ));
+    };
+    if !tail.trim().is_empty() || body.lines().any(|l| l.starts_with("import ")) {
+        return Err(unexpected("has imports or text after its exports"));
+    }
+    // Its types are the package's index.d.ts, not the glue's own `.d.ts`.
+    let body = body
+        .strip_prefix(&format!(
+            "/* @ts-self-types=\"./{}.d.ts\" */\n",
+            module.out_name
+        ))
+        .unwrap_or(body);
+    Ok(format!(
         "\
-// Node entry of akscert's {build} module: the browser glue, instantiated synchronously from
-// the package's own {wasm} (the very file browsers and wasmtime load).
+// Node entry of akscert's {build} module: the browser glue ({glue_name}), instantiated
+// synchronously from the package's own {wasm} (the very file browsers and wasmtime load).
 import {{ readFileSync }} from 'node:fs';
-import {{ initSync }} from './{glue}';
+{body}export {{ initSync }};
 
 const abi = initSync({{ module: readFileSync(new URL('./{wasm}', import.meta.url)) }});
-
-export * from './{glue}';
 
 /** Already initialised at import: resolves to the raw exports (the C-style ABI). */
 export default async function init() {{
@@ -34,8 +60,8 @@ export default async function init() {{
 ",
         build = module.build,
         wasm = module.wasm_file,
-        glue = glue_file(module),
-    )
+        glue_name = glue_file(module),
+    ))
 }
 
 /// What replaces wasm-bindgen's `InitInput` … end: the same functions, typed without `any`.
@@ -144,14 +170,18 @@ pub fn package(root: &Path, web: &Path, dest: &Path) -> Result<(), BuildError> {
             format!("create {}", dir.display()),
             fs::create_dir_all(&dir),
         )?;
-        copy(&web.join(glue_file(module)), &dir.join(glue_file(module)))?;
+        let glue = io(
+            "read the generated glue",
+            fs::read_to_string(web.join(glue_file(module))),
+        )?;
+        write(&dir.join(glue_file(module)), &glue)?;
         copy(&web.join(module.wasm_file), &dir.join(module.wasm_file))?;
         let dts = io(
             "read the generated .d.ts",
             fs::read_to_string(web.join(format!("{}.d.ts", module.out_name))),
         )?;
         write(&dir.join("index.d.ts"), &public_dts(&dts)?)?;
-        write(&dir.join("node.js"), &node_entry(module))?;
+        write(&dir.join("node.js"), &node_entry(module, &glue)?)?;
     }
     write(&new.join("package.json"), &package_json())?;
     copy(&root.join("wasm/README.md"), &new.join("README.md"))?;
@@ -265,6 +295,39 @@ fn swap(new: &Path, dest: &Path) -> Result<(), BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_node_entry_is_the_glue_and_its_synchronous_init_in_one_file() {
+        let module = MODULES[0];
+        let glue = format!(
+            "/* @ts-self-types=\"./{}.d.ts\" */\nexport function build() {{ return 'x'; }}\nfunction initSync(m) {{}}\nasync function __wbg_init(m) {{}}\n{GLUE_EXPORTS}\n",
+            module.out_name
+        );
+        let entry = node_entry(module, &glue).expect("a glue of the expected shape");
+        assert!(entry.contains("export function build()"), "{entry}");
+        assert!(entry.contains("export { initSync };"), "{entry}");
+        assert!(entry.contains(&format!("readFileSync(new URL('./{}'", module.wasm_file)));
+        assert!(entry.contains("export default async function init()"));
+        // Nothing is imported but node:fs, and the browser's default export is gone.
+        let imports: Vec<&str> = entry.lines().filter(|l| l.starts_with("import ")).collect();
+        assert_eq!(imports, ["import { readFileSync } from 'node:fs';"]);
+        assert!(!entry.contains("__wbg_init as default"));
+        assert!(!entry.contains("@ts-self-types"));
+    }
+
+    #[test]
+    fn a_glue_of_another_shape_is_refused_not_half_copied() {
+        let module = MODULES[0];
+        for glue in [
+            "export function build() {}\n",
+            &format!("import x from './y.js';\n{GLUE_EXPORTS}\n"),
+            &format!("{GLUE_EXPORTS}\nexport const late = 1;\n"),
+        ] {
+            let err = node_entry(module, glue).expect_err(glue);
+            assert!(matches!(err, BuildError::Check(_)), "{err}");
+            assert!(err.to_string().contains(&glue_file(module)), "{err}");
+        }
+    }
 
     #[test]
     fn base64_matches_rfc4648_vectors() {
