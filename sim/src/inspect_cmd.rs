@@ -40,8 +40,12 @@ pub struct InspectArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, short = 'f', value_enum, default_value = "human")]
     pub format: Format,
+    /// Write to FILE instead of stdout, as `>` would (a regular file is replaced whole
+    /// through a temporary file; links are followed; devices and FIFOs are written to).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// The instant to judge at (RFC 3339 or a date); default: now.
     #[arg(long, value_parser = parse_instant)]
     pub now: Option<Instant>,
@@ -181,10 +185,12 @@ pub fn run(args: &InspectArgs) -> ExitCode {
             );
         }
     }
-    let mut stdout = anstream::stdout();
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
+    // As every command writes its report: styles only for a colour terminal, a closed
+    // pipe (`| head`) is the reader's choice, `-o` behaves like `>`.
+    if let Err(e) = akscert_sim::output::write(args.output.as_deref(), &out) {
+        let _ = writeln!(anstream::stderr(), "{RED}akscert:{RED:#} {e}");
+        return ExitCode::from(2);
+    }
     if set.unreadable {
         ExitCode::from(2)
     } else if set.summary.needs_attention {

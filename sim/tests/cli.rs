@@ -112,6 +112,53 @@ fn exit_two_when_input_cannot_be_read() {
 }
 
 #[test]
+fn o_writes_the_report_as_a_redirect_would_and_keeps_the_exit_code() {
+    let dir = scratch("inspect-o");
+    let to_stdout = akscert()
+        .args(["inspect", "--now", "2027-01-01", "-f", "json", "-"])
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
+    let file = dir.join("report.json");
+    let to_file = akscert()
+        .args(["inspect", "--now", "2027-01-01", "-f", "json", "-o"])
+        .arg(&file)
+        .arg("-")
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
+    assert!(to_file.get_output().stdout.is_empty());
+    assert_eq!(std::fs::read(&file).unwrap(), to_stdout.get_output().stdout);
+    // The human table goes to the file without styles, as to a pipe.
+    let table = dir.join("report.txt");
+    akscert()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["inspect", "--now", "2027-01-01", "-o"])
+        .arg(&table)
+        .arg("-")
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(1);
+    let text = std::fs::read_to_string(&table).unwrap();
+    assert!(
+        text.contains("EXPIRING") && !text.contains('\x1b'),
+        "{text}"
+    );
+    // A file that cannot be written is an error naming it, exit 2.
+    let missing = dir.join("no-such-dir").join("report.json");
+    let out = akscert()
+        .args(["inspect", "--now", "2027-01-01", "-o"])
+        .arg(&missing)
+        .arg("-")
+        .write_stdin(ENDDATE_2027)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(err.contains(&missing.display().to_string()), "{err}");
+}
+
+#[test]
 fn json_output_is_the_versioned_document() {
     let out = akscert()
         .args(["inspect", "--now", "2026-01-01", "--format", "json", "-"])
