@@ -47,10 +47,10 @@ pub struct InspectArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// The instant to judge at (RFC 3339 or a date); default: now.
-    #[arg(long, value_parser = parse_instant)]
+    #[arg(long, value_name = "DATE", value_parser = parse_instant)]
     pub now: Option<Instant>,
     /// Warn about anything expiring within this window (e.g. 30d, 2w, 90d).
-    #[arg(long, default_value = "30d", value_parser = parse_duration)]
+    #[arg(long, value_name = "SPAN", default_value = "30d", value_parser = parse_duration)]
     pub warn_within: Duration,
     /// Also decide each certificate's selfSigned/issuedBy by verifying signatures (trust
     /// checks between certificates always verify).
