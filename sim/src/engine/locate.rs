@@ -137,7 +137,12 @@ pub fn resolve(kind: ModuleKind, explicit: Option<&Path>) -> Result<PathBuf, Eng
         let ours = root.as_ref().map(|r| built_module(r, kind));
         match (&root, ours) {
             (Some(r), Some(ours)) if *found == ours && stale(r, found) => {
-                build(r, "is older than its sources; rebuilding it")?;
+                // File times only say that a source was touched (a checkout does that);
+                // the build compares contents and leaves an up-to-date module alone.
+                build(
+                    r,
+                    "has sources newer than itself; checking it (rebuilt only if their contents changed)",
+                )?;
             }
             _ => {}
         }
