@@ -227,16 +227,23 @@ pub fn workspace_root() -> PathBuf {
 
 /// Cargo's target directory (`$CARGO_TARGET_DIR`, else `<root>/target`).
 pub fn target_dir() -> PathBuf {
+    target_dir_of(&workspace_root())
+}
+
+/// The target directory of the checkout at `root`: `$CARGO_TARGET_DIR` (relative to
+/// `root` when relative; an empty value counts as unset, as it does for cargo), else
+/// `root/target`. The CLI finds the modules it builds here too.
+pub fn target_dir_of(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => {
+        Some(dir) if !dir.is_empty() => {
             let dir = PathBuf::from(dir);
             if dir.is_absolute() {
                 dir
             } else {
-                workspace_root().join(dir)
+                root.join(dir)
             }
         }
-        None => workspace_root().join("target"),
+        _ => root.join("target"),
     }
 }
 

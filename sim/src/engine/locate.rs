@@ -86,25 +86,10 @@ pub fn workspace_root() -> Option<PathBuf> {
     root.join("Cargo.toml").is_file().then_some(root)
 }
 
-/// The target directory of the checkout (`$CARGO_TARGET_DIR` when set).
-pub fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                root.join(dir)
-            }
-        }
-        _ => root.join("target"),
-    }
-}
-
 /// Where `cargo xtask build-wasm` puts the module.
 pub fn built_module(root: &Path, kind: ModuleKind) -> PathBuf {
     kind.layout()
-        .wasm_in(&target_dir(root).join(xtask::PACKAGE_DIR))
+        .wasm_in(&xtask::target_dir_of(root).join(xtask::PACKAGE_DIR))
 }
 
 /// The places searched for the module, in order.
