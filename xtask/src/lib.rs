@@ -231,8 +231,8 @@ pub fn target_dir() -> PathBuf {
 }
 
 /// The target directory of the checkout at `root`: `$CARGO_TARGET_DIR` (relative to
-/// `root` when relative; an empty value counts as unset, as it does for cargo), else
-/// `root/target`. The CLI finds the modules it builds here too.
+/// `root` when relative; an empty value, which cargo itself refuses, counts as unset),
+/// else `root/target`. The CLI finds the modules it builds here too.
 pub fn target_dir_of(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) if !dir.is_empty() => {
