@@ -38,16 +38,22 @@ fn file(clusters: usize, years: i64) -> ScenarioFile {
     ScenarioFile::new(Source::from_text("fleet.json", text), scenario)
 }
 
+fn now() -> akscert_core::time::Instant {
+    akscert_core::time::Instant::parse("2026-01-01").unwrap_or(akscert_core::time::Instant::MIN)
+}
+
+/// What `akscert fleet --format csv` asks of the engine: summaries without events, final
+/// certificates or the actions resolved by `now`.
 fn settings() -> Settings {
     Settings {
-        now: akscert_core::time::Instant::parse("2026-01-01")
-            .unwrap_or(akscert_core::time::Instant::MIN),
+        now: now(),
         warn_within: akscert_core::time::Duration::days(30),
         jobs: 1,
         progress: Progress::Hidden,
         shard: None,
         include_events: false,
         include_certificates: false,
+        leave_out_resolved: true,
     }
 }
 
@@ -87,6 +93,7 @@ fn run_native_json(engine: &Engine, f: &ScenarioFile) -> (u64, Duration) {
             index,
             include_events: false,
             include_certificates: false,
+            leave_out_resolved_by: Some(now()),
         };
         let input = serde_json::to_string(&run).unwrap_or_default();
         ClusterOutcome::from_call(&run, worker.call(Op::SimulateCluster, &input))

@@ -31,6 +31,9 @@ pub struct Settings {
     /// List each cluster's certificates at the horizon in its summary (the JSON documents
     /// carry them; a table does not print them).
     pub include_certificates: bool,
+    /// Leave out of each summary the actions resolved by `now`: a table as of `now`
+    /// prints none of them, while the JSON documents and shards keep every action.
+    pub leave_out_resolved: bool,
 }
 
 /// Why a run could not start.
@@ -103,6 +106,7 @@ fn plan<'a>(engine: &Engine, file: &'a ScenarioFile, s: &Settings) -> Result<Pla
             index: 0,
             include_events: s.include_events,
             include_certificates: s.include_certificates,
+            leave_out_resolved_by: s.leave_out_resolved.then_some(s.now),
             // Every report of a run shows the clusters' rows: the engine decides them.
             row: Some(RowAt {
                 now: s.now,

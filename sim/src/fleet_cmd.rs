@@ -85,11 +85,18 @@ fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
         include_events: needs_events(a.output.format()),
         // The JSON document carries them; a shard keeps them so that its merge can print it.
         include_certificates: a.output.format() == Format::Json || a.run.shard.is_some(),
+        leave_out_resolved: only_rows(a.output.format()) && a.run.shard.is_none(),
     };
     match az {
         Some(value) => inventory_fleet(a, &source, value, settings),
         None => scenario_fleet(a, source, settings),
     }
+}
+
+/// Whether a format prints only the fleet's rows and open actions (no cluster's history):
+/// the actions resolved by `now` are then left out of the engine's answers.
+fn only_rows(f: Format) -> bool {
+    matches!(f, Format::Human | Format::Csv)
 }
 
 /// Events feed the HTML timelines and the Prometheus certificates; a shard keeps them so

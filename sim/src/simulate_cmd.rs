@@ -49,6 +49,8 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
         shard: a.run.shard,
         include_events: true,
         include_certificates: true,
+        // A simulation's reports draw every action (the HTML timelines, the JSON).
+        leave_out_resolved: false,
     };
     if a.run.shard.is_none() {
         return finish(a, stream(&engine, &file, &settings, a)?);

@@ -49,6 +49,7 @@ fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
                 index,
                 include_events: true,
                 include_certificates: true,
+                leave_out_resolved_by: None,
                 row: None,
             };
             let out = w.simulate_open(&open, &req);

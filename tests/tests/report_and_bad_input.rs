@@ -392,6 +392,7 @@ fn a_runaway_policy_is_stopped_with_an_error_not_a_hang() {
         akscert_core::engine::RunOptions {
             include_events: false,
             include_certificates: false,
+            leave_out_resolved_by: None,
             max_events_per_cluster: 100_000,
         },
     )

@@ -351,6 +351,11 @@ pub struct ClusterRun {
     /// List the certificates in use at the horizon in the summary.
     #[serde(default = "crate::document::yes")]
     pub include_certificates: bool,
+    /// Leave out of the summary the actions resolved at or before this instant (a fleet
+    /// table as of that instant prints none of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub leave_out_resolved_by: Option<Instant>,
 }
 
 /// `simulateOpenCluster` input: which cluster of the open scenario, and what to keep.
@@ -366,6 +371,11 @@ pub struct OpenClusterRequest {
     /// List the certificates in use at the horizon in the summary.
     #[serde(default = "crate::document::yes")]
     pub include_certificates: bool,
+    /// Leave out of the summary the actions resolved at or before this instant (a fleet
+    /// table as of that instant prints none of them; the row decided at it is the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub leave_out_resolved_by: Option<Instant>,
     /// Also decide the cluster's fleet row at this instant and window: the answer is then
     /// two JSON lines, the timeline and its [`report::fleet::RowDecision`] (the JSON
     /// face and the host ABI only; the typed JS function refuses it).
@@ -380,6 +390,7 @@ impl OpenClusterRequest {
         RunOptions {
             include_events: self.include_events,
             include_certificates: self.include_certificates,
+            leave_out_resolved_by: self.leave_out_resolved_by,
             ..RunOptions::default()
         }
     }
@@ -616,6 +627,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             let options = RunOptions {
                 include_events: run.include_events,
                 include_certificates: run.include_certificates,
+                leave_out_resolved_by: run.leave_out_resolved_by,
                 ..RunOptions::default()
             };
             let mut result = engine::simulate_cluster(&prepared, 0, options);
@@ -718,6 +730,7 @@ pub fn split(scenario: &Scenario) -> Result<Vec<ClusterRun>, ScenarioError> {
             index,
             include_events: true,
             include_certificates: true,
+            leave_out_resolved_by: None,
         })
         .collect())
 }

@@ -130,7 +130,8 @@ pub struct ClusterSummary {
         tsify(type = "Partial<Record<IncidentKind, number>>")
     )]
     pub incidents: BTreeMap<IncidentKind, u64>,
-    /// Every action raised, in order.
+    /// Every action raised, in order (less those resolved by the run's
+    /// `leaveOutResolvedBy`, when it asked for that).
     pub actions: Vec<ActionRecord>,
     /// State at the horizon.
     pub final_state: FinalState,
@@ -218,6 +219,11 @@ impl SummaryBuilder {
             reason: action.reason,
             commands: action.commands,
         });
+    }
+
+    /// Forget the actions resolved at or before `by` (see `RunOptions::leave_out_resolved_by`).
+    pub(crate) fn leave_out_resolved_by(&mut self, by: Instant) {
+        self.actions.retain(|a| a.resolved.is_none_or(|r| r > by));
     }
 
     pub(crate) fn finish(

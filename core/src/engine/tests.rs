@@ -28,6 +28,7 @@ fn frequent_stops_over_centuries_fail_that_cluster_on_its_budget_and_the_rest_fi
     let options = RunOptions {
         include_events: false,
         include_certificates: false,
+        leave_out_resolved_by: None,
         max_events_per_cluster: 50_000,
     };
     let prepared = s.prepare().expect("valid");
@@ -72,6 +73,7 @@ fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_dr
             RunOptions {
                 include_events: true,
                 include_certificates: false,
+                leave_out_resolved_by: None,
                 max_events_per_cluster: budget,
             },
         )
@@ -91,10 +93,9 @@ fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_dr
     }
 }
 
-#[test]
-fn a_run_that_keeps_no_events_has_the_same_summaries() {
-    // Legacy and current clusters, holders, failing rotations, upgrades and stops: every
-    // kind of action is raised and resolved along the way.
+/// Legacy and current clusters, holders, failing rotations, upgrades and stops over 15
+/// years: every kind of action is raised and resolved along the way.
+fn eventful_fleet() -> Scenario {
     let clusters: Vec<serde_json::Value> = (0..6)
         .map(|i| {
             serde_json::json!({
@@ -106,14 +107,19 @@ fn a_run_that_keeps_no_events_has_the_same_summaries() {
             })
         })
         .collect();
-    let s: Scenario = serde_json::from_value(serde_json::json!({
+    serde_json::from_value(serde_json::json!({
         "apiVersion": "akscert/v1", "kind": "Scenario", "horizon": "15y", "seed": 9,
         "faults": { "upgradeEvery": "400d", "rotateCertsEvery": "500d",
                     "rotateCertsFailureProbability": 0.3,
                     "stops": { "every": "120d", "for": "20d" } },
         "clusters": clusters
     }))
-    .expect("scenario shape");
+    .expect("scenario shape")
+}
+
+#[test]
+fn a_run_that_keeps_no_events_has_the_same_summaries() {
+    let s = eventful_fleet();
     let with = simulate(&s, RunOptions::default()).expect("valid");
     let without = simulate(
         &s,
@@ -158,6 +164,7 @@ fn a_holders_actions_are_the_same_among_many_holders_as_alone() {
     let options = RunOptions {
         include_events: true,
         include_certificates: false,
+        leave_out_resolved_by: None,
         max_events_per_cluster: 1_000_000,
     };
     let timeline = simulate(&s, options).expect("valid");
@@ -177,4 +184,61 @@ fn a_holders_actions_are_the_same_among_many_holders_as_alone() {
     assert!(kinds(&alone, "actionNeeded") >= 2, "{alone:#?}");
     assert!(kinds(&alone, "actionResolved") >= 1, "{alone:#?}");
     assert_eq!(alone, among);
+}
+
+/// A fleet table as of `now` asks the engine to leave out the actions resolved by then:
+/// every cluster's row at `now` (its urgency and due items), the fleet's sums and open
+/// actions, and the rest of each summary are what the whole summary gives.
+#[test]
+fn leaving_out_the_actions_resolved_by_now_changes_no_row_and_no_fleet_sum() {
+    use crate::report::fleet::RowDecision;
+    let s = eventful_fleet();
+    let options = RunOptions {
+        include_events: false,
+        ..RunOptions::default()
+    };
+    let whole = simulate(&s, options).expect("valid");
+    let warn = Duration::days(30);
+    let (mut left_out, mut kept) = (0, 0);
+    for year in 2019..=2034 {
+        let now = Instant::from_date(year, 3, 1).expect("a date");
+        let slim = simulate(
+            &s,
+            RunOptions {
+                leave_out_resolved_by: Some(now),
+                ..options
+            },
+        )
+        .expect("valid");
+        assert_eq!(whole.summary, slim.summary, "the fleet's sums as of {now}");
+        for (w, t) in whole.clusters.iter().zip(&slim.clusters) {
+            let (Some(ws), Some(ts)) = (&w.summary, &t.summary) else {
+                panic!("{} has no summary", w.name);
+            };
+            let expected: Vec<_> = ws
+                .actions
+                .iter()
+                .filter(|a| a.resolved.is_none_or(|r| r > now))
+                .cloned()
+                .collect();
+            assert_eq!(ts.actions, expected, "{} as of {now}", w.name);
+            left_out += ws.actions.len() - ts.actions.len();
+            kept += ts.actions.len();
+            let rest = |x: &ClusterSummary| ClusterSummary {
+                actions: Vec::new(),
+                ..x.clone()
+            };
+            assert_eq!(rest(ws), rest(ts), "{}", w.name);
+            let due = |x: &ClusterSummary| {
+                let d = RowDecision::of_summary(Some(x), false, now, warn);
+                let items: Vec<_> = d.items.iter().map(|&i| x.actions[i].clone()).collect();
+                (d.urgency, items)
+            };
+            assert_eq!(due(ws), due(ts), "{}'s row as of {now}", w.name);
+        }
+    }
+    assert!(
+        left_out > 50 && kept > 50,
+        "left out {left_out}, kept {kept}"
+    );
 }
