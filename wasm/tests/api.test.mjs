@@ -25,6 +25,8 @@ test('an open scenario: each cluster through JS is simulateCluster\'s answer, by
   const open = cases.find((c) => c.name === 'open-example');
   const clusters = cases.filter((c) => c.name.startsWith('example-cluster-'));
   assert.ok(open && clusters.length > 1);
+  const by = '2024-01-01T00:00:00Z';
+  let leftOut = 0;
   assertSameText(JSON.stringify(api.openScenario(JSON.parse(open.input))), open.expected.ok, 'openScenario');
   for (const c of [...clusters].reverse()) {
     const { index } = JSON.parse(c.input);
@@ -41,7 +43,14 @@ test('an open scenario: each cluster through JS is simulateCluster\'s answer, by
     assert.ok(items.every((i) => Number.isInteger(i) && i < actions.length), decision);
     assert.throws(() => api.simulateOpenCluster({ index, row: { now: '2026-11-28T00:00:00Z', warnWithin: '30d' } }),
       (e) => e.name === 'invalidRequest' && /call\('simulateOpenCluster'/.test(e.message));
+    // Leaving out the actions resolved by an instant: the same summary less those.
+    const full = JSON.parse(c.expected.ok).summary;
+    const slim = api.simulateOpenCluster({ index, leaveOutResolvedBy: by }).summary;
+    assert.deepEqual(slim.actions, full.actions.filter((a) => a.resolved === null || a.resolved > by), c.name);
+    assert.deepEqual({ ...slim, actions: [] }, { ...full, actions: [] }, c.name);
+    leftOut += full.actions.length - slim.actions.length;
   }
+  assert.ok(leftOut > 0, 'the example resolves actions before 2024');
 });
 
 test('policy defaults are the documented AKS values', () => {
