@@ -241,3 +241,41 @@ fn the_module_decides_every_clusters_row() {
         );
     }
 }
+
+/// A fleet table asks the engine to leave out the actions resolved by `now`: on either
+/// engine the run's rows (urgency, due items and their text) and the fleet's sums are what
+/// the whole summaries give, and fewer actions cross.
+#[test]
+fn a_table_without_the_actions_resolved_by_now_has_the_same_rows_and_sums() {
+    use akscert_sim::execute;
+    use akscert_sim::outcome::SimulationRun;
+    use akscert_sim::render::simulation_rows;
+    use akscert_sim::scenario_file::ScenarioFile;
+    let Some((wasm, scenario)) = engine_and_example("table_leaves_out") else {
+        return;
+    };
+    let file = ScenarioFile::in_memory(scenario.clone());
+    let actions = |r: &SimulationRun| -> usize {
+        r.clusters
+            .iter()
+            .filter_map(|c| c.timeline.summary.as_ref())
+            .map(|s| s.actions.len())
+            .sum()
+    };
+    for engine in [sim::native_engine(), wasm] {
+        let mut settings = sim::settings(&scenario, None);
+        settings.now = akscert_core::time::Instant::parse(NOW).expect("an instant");
+        let (whole, _, _) = execute::simulate(&engine, &file, &settings).expect("runs");
+        settings.leave_out_resolved = true;
+        let (slim, _, _) = execute::simulate(&engine, &file, &settings).expect("runs");
+        let name = engine.name();
+        assert_eq!(simulation_rows(&whole), simulation_rows(&slim), "{name}");
+        assert_eq!(whole.summary(), slim.summary(), "{name}");
+        assert!(
+            actions(&slim) < actions(&whole),
+            "{name}: {} of {} actions left",
+            actions(&slim),
+            actions(&whole)
+        );
+    }
+}
