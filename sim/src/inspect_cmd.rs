@@ -188,8 +188,7 @@ pub fn run(args: &InspectArgs) -> ExitCode {
     // As every command writes its report: styles only for a colour terminal, a closed
     // pipe (`| head`) is the reader's choice, `-o` behaves like `>`.
     if let Err(e) = akscert_sim::output::write(args.output.as_deref(), &out) {
-        let _ = writeln!(anstream::stderr(), "{RED}akscert:{RED:#} {e}");
-        return ExitCode::from(2);
+        return akscert_sim::cli::finish(Err(e.into()));
     }
     if set.unreadable {
         ExitCode::from(2)

@@ -111,6 +111,18 @@ fn exit_two_when_input_cannot_be_read() {
         .code(2);
 }
 
+/// `akscert inspect --now 2027-01-01 [FLAGS] -o FILE -` of the 2027 end date on stdin.
+fn inspect_to(file: &std::path::Path, flags: &[&str]) -> Command {
+    let mut cmd = akscert();
+    cmd.args(["inspect", "--now", "2027-01-01"])
+        .args(flags)
+        .arg("-o")
+        .arg(file)
+        .arg("-")
+        .write_stdin(ENDDATE_2027);
+    cmd
+}
+
 #[test]
 fn o_writes_the_report_as_a_redirect_would_and_keeps_the_exit_code() {
     let dir = scratch("inspect-o");
@@ -120,24 +132,14 @@ fn o_writes_the_report_as_a_redirect_would_and_keeps_the_exit_code() {
         .assert()
         .code(1);
     let file = dir.join("report.json");
-    let to_file = akscert()
-        .args(["inspect", "--now", "2027-01-01", "-f", "json", "-o"])
-        .arg(&file)
-        .arg("-")
-        .write_stdin(ENDDATE_2027)
-        .assert()
-        .code(1);
+    let to_file = inspect_to(&file, &["-f", "json"]).assert().code(1);
     assert!(to_file.get_output().stdout.is_empty());
     assert_eq!(std::fs::read(&file).unwrap(), to_stdout.get_output().stdout);
     // The human table goes to the file without styles, as to a pipe.
     let table = dir.join("report.txt");
-    akscert()
+    inspect_to(&table, &[])
         .env_remove("NO_COLOR")
         .env("CLICOLOR_FORCE", "1")
-        .args(["inspect", "--now", "2027-01-01", "-o"])
-        .arg(&table)
-        .arg("-")
-        .write_stdin(ENDDATE_2027)
         .assert()
         .code(1);
     let text = std::fs::read_to_string(&table).unwrap();
@@ -147,13 +149,7 @@ fn o_writes_the_report_as_a_redirect_would_and_keeps_the_exit_code() {
     );
     // A file that cannot be written is an error naming it, exit 2.
     let missing = dir.join("no-such-dir").join("report.json");
-    let out = akscert()
-        .args(["inspect", "--now", "2027-01-01", "-o"])
-        .arg(&missing)
-        .arg("-")
-        .write_stdin(ENDDATE_2027)
-        .assert()
-        .code(2);
+    let out = inspect_to(&missing, &[]).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr);
     assert!(err.contains(&missing.display().to_string()), "{err}");
 }

@@ -6,6 +6,10 @@ use akscert_core::api;
 use akscert_core::engine::Scenario;
 use akscert_core::strategies::arb_scenario;
 use akscert_sim::engine::{CallResult, Engine, GuestLimits, Op};
+use akscert_sim::execute;
+use akscert_sim::outcome::SimulationRun;
+use akscert_sim::render::simulation_rows;
+use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::source::Source;
 use akscert_tests::sim::{self, example, run, wasm_engine};
 use proptest::prelude::*;
@@ -247,10 +251,6 @@ fn the_module_decides_every_clusters_row() {
 /// the whole summaries give, and fewer actions cross.
 #[test]
 fn a_table_without_the_actions_resolved_by_now_has_the_same_rows_and_sums() {
-    use akscert_sim::execute;
-    use akscert_sim::outcome::SimulationRun;
-    use akscert_sim::render::simulation_rows;
-    use akscert_sim::scenario_file::ScenarioFile;
     let Some((wasm, scenario)) = engine_and_example("table_leaves_out") else {
         return;
     };

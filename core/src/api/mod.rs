@@ -384,6 +384,19 @@ pub struct OpenClusterRequest {
 }
 
 #[cfg(feature = "simulate")]
+impl ClusterRun {
+    /// What the run keeps, as the request asks.
+    pub fn run_options(&self) -> RunOptions {
+        RunOptions {
+            include_events: self.include_events,
+            include_certificates: self.include_certificates,
+            leave_out_resolved_by: self.leave_out_resolved_by,
+            ..RunOptions::default()
+        }
+    }
+}
+
+#[cfg(feature = "simulate")]
 impl OpenClusterRequest {
     /// What the run keeps, as the request asks.
     pub fn run_options(&self) -> RunOptions {
@@ -624,13 +637,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
                 });
             }
             let prepared = run.scenario.prepare()?;
-            let options = RunOptions {
-                include_events: run.include_events,
-                include_certificates: run.include_certificates,
-                leave_out_resolved_by: run.leave_out_resolved_by,
-                ..RunOptions::default()
-            };
-            let mut result = engine::simulate_cluster(&prepared, 0, options);
+            let mut result = engine::simulate_cluster(&prepared, 0, run.run_options());
             result.index = run.index;
             Ok(to_json(&result))
         }
