@@ -383,16 +383,30 @@ pub struct OpenClusterRequest {
     pub row: Option<RowAt>,
 }
 
+/// What a simulate request keeps: the fields `ClusterRun` and `OpenClusterRequest` share.
+#[cfg(feature = "simulate")]
+fn run_keeping(
+    include_events: bool,
+    include_certificates: bool,
+    leave_out_resolved_by: Option<Instant>,
+) -> RunOptions {
+    RunOptions {
+        include_events,
+        include_certificates,
+        leave_out_resolved_by,
+        ..RunOptions::default()
+    }
+}
+
 #[cfg(feature = "simulate")]
 impl ClusterRun {
     /// What the run keeps, as the request asks.
     pub fn run_options(&self) -> RunOptions {
-        RunOptions {
-            include_events: self.include_events,
-            include_certificates: self.include_certificates,
-            leave_out_resolved_by: self.leave_out_resolved_by,
-            ..RunOptions::default()
-        }
+        run_keeping(
+            self.include_events,
+            self.include_certificates,
+            self.leave_out_resolved_by,
+        )
     }
 }
 
@@ -400,12 +414,11 @@ impl ClusterRun {
 impl OpenClusterRequest {
     /// What the run keeps, as the request asks.
     pub fn run_options(&self) -> RunOptions {
-        RunOptions {
-            include_events: self.include_events,
-            include_certificates: self.include_certificates,
-            leave_out_resolved_by: self.leave_out_resolved_by,
-            ..RunOptions::default()
-        }
+        run_keeping(
+            self.include_events,
+            self.include_certificates,
+            self.leave_out_resolved_by,
+        )
     }
 }
 
