@@ -43,7 +43,7 @@ fn now() -> akscert_core::time::Instant {
 }
 
 /// What `akscert fleet --format csv` asks of the engine: summaries without events, final
-/// certificates or the actions resolved by `now`.
+/// certificates or the actions resolved by `now`, packed by the module.
 fn settings() -> Settings {
     Settings {
         now: now(),
@@ -53,7 +53,7 @@ fn settings() -> Settings {
         shard: None,
         include_events: false,
         include_certificates: false,
-        leave_out_resolved: true,
+        rows_only: true,
     }
 }
 

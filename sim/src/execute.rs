@@ -31,9 +31,11 @@ pub struct Settings {
     /// List each cluster's certificates at the horizon in its summary (the JSON documents
     /// carry them; a table does not print them).
     pub include_certificates: bool,
-    /// Leave out of each summary the actions resolved by `now`: a table as of `now`
-    /// prints none of them, while the JSON documents and shards keep every action.
-    pub leave_out_resolved: bool,
+    /// The report prints only each cluster's row as of `now` and the fleet's open actions
+    /// (the `human` and `csv` tables): each summary leaves out the actions resolved by
+    /// `now`, and the module answers packed (postcard), as a table keeps no JSON. The
+    /// JSON documents, HTML, Prometheus and shards get everything, as JSON.
+    pub rows_only: bool,
 }
 
 /// Why a run could not start.
@@ -106,12 +108,15 @@ fn plan<'a>(engine: &Engine, file: &'a ScenarioFile, s: &Settings) -> Result<Pla
             index: 0,
             include_events: s.include_events,
             include_certificates: s.include_certificates,
-            leave_out_resolved_by: s.leave_out_resolved.then_some(s.now),
+            leave_out_resolved_by: s.rows_only.then_some(s.now),
             // Every report of a run shows the clusters' rows: the engine decides them.
             row: Some(RowAt {
                 now: s.now,
                 warn_within: s.warn_within,
             }),
+            // A table keeps no JSON: the module answers in postcard (which carries no
+            // events or certificates, and so is asked for only without them).
+            packed: s.rows_only && !s.include_events && !s.include_certificates,
         },
     })
 }
@@ -136,6 +141,10 @@ impl Plan<'_> {
                     .clusters
                     .get(index)
                     .map_or(("", ""), |c| (c.name.as_str(), c.resource_group.as_str()));
+                if req.packed {
+                    let answer = worker.simulate_open_packed(scenario, &req);
+                    return ClusterOutcome::from_packed(index, name, rg, answer, req.row);
+                }
                 let answer = worker.simulate_open(scenario, &req);
                 ClusterOutcome::from_answer(index, name, rg, answer, req.row)
             }

@@ -85,7 +85,7 @@ fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
         include_events: needs_events(a.output.format()),
         // The JSON document carries them; a shard keeps them so that its merge can print it.
         include_certificates: a.output.format() == Format::Json || a.run.shard.is_some(),
-        leave_out_resolved: only_rows(a.output.format()) && a.run.shard.is_none(),
+        rows_only: only_rows(a.output.format()) && a.run.shard.is_none(),
     };
     match az {
         Some(value) => inventory_fleet(a, &source, value, settings),
@@ -94,7 +94,7 @@ fn fleet(a: &FleetArgs) -> Result<u8, CliError> {
 }
 
 /// Whether a format prints only the fleet's rows and open actions (no cluster's history):
-/// the actions resolved by `now` are then left out of the engine's answers.
+/// the engine then answers with less ([`execute::Settings::rows_only`]).
 fn only_rows(f: Format) -> bool {
     matches!(f, Format::Human | Format::Csv)
 }

@@ -12,18 +12,22 @@ use akscert_core::report::ExpiryReport;
 use akscert_core::report::fleet::FleetRow;
 use akscert_core::report::fleet::RowDecision;
 use akscert_core::time::{Duration, Instant};
+use std::borrow::Cow;
+
+use akscert_core::api::{ErrorDocument, PackedCluster};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use crate::engine::CallResult;
+use crate::engine::{CallResult, GuestFault};
 
 /// One cluster's simulation.
 #[derive(Debug, Clone)]
 pub struct ClusterOutcome {
     /// The `ClusterTimeline` JSON, exactly as the engine returned it (or, for a failure
     /// outside akscert-core, core's own serialisation of one). Always well-formed: it was
-    /// serialised by core, or parsed whole into [`ClusterOutcome::timeline`].
-    raw: String,
+    /// serialised by core, or parsed whole into [`ClusterOutcome::timeline`]. `None` for
+    /// a packed answer, which had none.
+    raw: Option<String>,
     /// The same timeline, read back into core's type: what the renderers use.
     pub timeline: ClusterTimeline,
     /// The engine's decision on the cluster's fleet row, and the instant and window it was
@@ -43,7 +47,7 @@ impl ClusterOutcome {
             error: Some(failure),
         };
         ClusterOutcome {
-            raw: serde_json::to_string(&timeline).unwrap_or_default(),
+            raw: Some(serde_json::to_string(&timeline).unwrap_or_default()),
             timeline,
             row: None,
         }
@@ -93,6 +97,55 @@ impl ClusterOutcome {
         }
     }
 
+    /// The outcome of a packed `simulateOpenCluster` of cluster `index` (named `name`, in
+    /// resource group `rg`): the summary or failure and the row. No JSON is kept: a table
+    /// run prints none (and [`ClusterOutcome::raw_json`] would write core's).
+    pub fn from_packed(
+        index: usize,
+        name: &str,
+        rg: &str,
+        result: Result<Result<PackedCluster, ErrorDocument>, GuestFault>,
+        at: Option<RowAt>,
+    ) -> Self {
+        let (summary, error, row) = match result {
+            Ok(Ok(packed)) => packed.into_parts(),
+            Ok(Err(doc)) => return Self::failed(index, name, rg, doc.error.into()),
+            Err(fault) => {
+                let failure = ClusterFailure::new(fault.kind, fault.message);
+                return Self::failed(index, name, rg, failure);
+            }
+        };
+        let mut outcome = ClusterOutcome {
+            raw: None,
+            timeline: ClusterTimeline {
+                index,
+                name: name.to_string(),
+                resource_group: rg.to_string(),
+                events: None,
+                summary,
+                error,
+            },
+            row: None,
+        };
+        let attached = match (at, row) {
+            (Some(at), Some(decision)) => outcome.attach_row(at, decision),
+            (Some(_), None) => Err("the answer has no row decision".to_string()),
+            (None, _) => Ok(()),
+        };
+        match attached {
+            Ok(()) => outcome,
+            Err(why) => Self::failed(
+                index,
+                name,
+                rg,
+                ClusterFailure::new(
+                    FailureKind::AbiViolation,
+                    format!("the engine's packed answer is not a cluster's run: {why}"),
+                ),
+            ),
+        }
+    }
+
     /// A timeline from core's types (the native engine's typed path), kept with its JSON,
     /// and the row decided `at` (by core's own function, as the module decides it).
     pub fn from_timeline(timeline: ClusterTimeline, at: Option<RowAt>) -> Self {
@@ -103,7 +156,7 @@ impl ClusterOutcome {
             (at, d)
         });
         ClusterOutcome {
-            raw: serde_json::to_string(&timeline).unwrap_or_default(),
+            raw: Some(serde_json::to_string(&timeline).unwrap_or_default()),
             timeline,
             row,
         }
@@ -155,15 +208,24 @@ impl ClusterOutcome {
     pub fn from_json(json: String) -> Result<Self, String> {
         let timeline: ClusterTimeline = serde_json::from_str(&json).map_err(|e| e.to_string())?;
         Ok(ClusterOutcome {
-            raw: json,
+            raw: Some(json),
             timeline,
             row: None,
         })
     }
 
-    /// The timeline's JSON, as the engine wrote it.
-    pub fn raw_json(&self) -> &str {
-        &self.raw
+    /// The timeline's JSON, as the engine wrote it; for a packed answer, core's
+    /// serialisation of the same timeline (the bytes the engine writes for it).
+    pub fn raw_json(&self) -> Cow<'_, str> {
+        match &self.raw {
+            Some(json) => Cow::Borrowed(json),
+            None => Cow::Owned(serde_json::to_string(&self.timeline).unwrap_or_default()),
+        }
+    }
+
+    /// Whether the engine answered packed (postcard: no JSON was written or kept).
+    pub fn answered_packed(&self) -> bool {
+        self.raw.is_none()
     }
 
     /// The events (empty when the run kept none).
@@ -175,7 +237,8 @@ impl ClusterOutcome {
 impl Serialize for ClusterOutcome {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // A borrowed RawValue: serde_json writes the text as it is.
-        let raw: &RawValue = serde_json::from_str(&self.raw).map_err(serde::ser::Error::custom)?;
+        let json = self.raw_json();
+        let raw: &RawValue = serde_json::from_str(&json).map_err(serde::ser::Error::custom)?;
         raw.serialize(s)
     }
 }
@@ -260,7 +323,7 @@ impl SimulationRun {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(c.raw_json());
+            out.push_str(&c.raw_json());
         }
         out + &timeline_tail(&self.summary())
     }

@@ -50,7 +50,7 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
         include_events: true,
         include_certificates: true,
         // A simulation's reports draw every action (the HTML timelines, the JSON).
-        leave_out_resolved: false,
+        rows_only: false,
     };
     if a.run.shard.is_none() {
         return finish(a, stream(&engine, &file, &settings, a)?);

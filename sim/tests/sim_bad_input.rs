@@ -161,27 +161,28 @@ fn a_corrupt_module_is_a_clear_error() {
 #[test]
 fn a_module_of_another_abi_version_is_refused() {
     let dir = scratch("abi_module_files");
-    let v2 = dir.join("abi2.wasm");
-    std::fs::write(&v2, abi_module(2)).unwrap();
+    // Version 1: a module from before packed answers.
+    let v1 = dir.join("abi1.wasm");
+    std::fs::write(&v1, abi_module(1)).unwrap();
     fails_without_clobbering(
-        "abi_version_2",
+        "abi_version_1",
         &[
             "fleet",
             &example("az-aks-list.json").to_string_lossy(),
             "--module",
-            &v2.to_string_lossy(),
+            &v1.to_string_lossy(),
         ],
         &[
-            "speaks host ABI version 2; this akscert needs version 1",
+            "speaks host ABI version 1; this akscert needs version 2",
             "cargo xtask build-wasm",
         ],
     );
-    // Version 1 but not akscert's operations: its `version` call answers nothing.
-    let v1 = dir.join("abi1.wasm");
-    std::fs::write(&v1, abi_module(1)).unwrap();
+    // Version 2 but not akscert's operations: its `version` call answers nothing.
+    let v2 = dir.join("abi2.wasm");
+    std::fs::write(&v2, abi_module(2)).unwrap();
     fails_without_clobbering(
-        "abi_version_1_stub",
-        &["simulate", "--module", &v1.to_string_lossy()],
+        "abi_version_2_stub",
+        &["simulate", "--module", &v2.to_string_lossy()],
         &["the version call failed"],
     );
 }

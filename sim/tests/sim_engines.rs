@@ -266,7 +266,7 @@ fn a_table_without_the_actions_resolved_by_now_has_the_same_rows_and_sums() {
         let mut settings = sim::settings(&scenario, None);
         settings.now = akscert_core::time::Instant::parse(NOW).expect("an instant");
         let (whole, _, _) = execute::simulate(&engine, &file, &settings).expect("runs");
-        settings.leave_out_resolved = true;
+        settings.rows_only = true;
         let (slim, _, _) = execute::simulate(&engine, &file, &settings).expect("runs");
         let name = engine.name();
         assert_eq!(simulation_rows(&whole), simulation_rows(&slim), "{name}");
@@ -278,4 +278,32 @@ fn a_table_without_the_actions_resolved_by_now_has_the_same_rows_and_sums() {
             actions(&whole)
         );
     }
+}
+
+/// A fleet table's run with `--engine wasm` reads the module's packed (postcard) answers:
+/// every cluster's timeline is the native engine's, and so is the JSON it would print.
+#[test]
+fn a_packed_table_run_is_the_native_runs_cluster_for_cluster() {
+    let Some((wasm, scenario)) = engine_and_example("table_packed") else {
+        return;
+    };
+    let file = ScenarioFile::in_memory(scenario.clone());
+    let mut settings = sim::settings(&scenario, None);
+    settings.now = akscert_core::time::Instant::parse(NOW).expect("an instant");
+    settings.include_events = false;
+    settings.include_certificates = false;
+    settings.rows_only = true;
+    let (native, _, _) = execute::simulate(&sim::native_engine(), &file, &settings).expect("runs");
+    let (packed, _, _) = execute::simulate(&wasm, &file, &settings).expect("runs");
+    assert_eq!(packed.clusters.len(), native.clusters.len());
+    assert!(packed.clusters.len() > 1);
+    for (p, n) in packed.clusters.iter().zip(&native.clusters) {
+        assert!(p.answered_packed() && !n.answered_packed());
+        assert_eq!(p.timeline, n.timeline, "cluster {}", n.timeline.index);
+        assert!(p.timeline.summary.is_some(), "cluster {}", n.timeline.index);
+        assert_eq!(p.row, n.row, "cluster {}", n.timeline.index);
+        assert_eq!(p.raw_json(), n.raw_json(), "cluster {}", n.timeline.index);
+    }
+    assert_eq!(simulation_rows(&packed), simulation_rows(&native));
+    assert_eq!(packed.summary(), native.summary());
 }

@@ -51,6 +51,7 @@ fn costs(engine: &Engine, s: &Scenario) -> Vec<(u64, usize)> {
                 include_certificates: true,
                 leave_out_resolved_by: None,
                 row: None,
+                packed: false,
             };
             let out = w.simulate_open(&open, &req);
             assert!(matches!(out, Ok(Ok(_))), "{out:?}");

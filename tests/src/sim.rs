@@ -73,7 +73,7 @@ pub fn settings(scenario: &Scenario, shard: Option<ShardSpec>) -> Settings {
         shard,
         include_events: true,
         include_certificates: true,
-        leave_out_resolved: false,
+        rows_only: false,
     }
 }
 

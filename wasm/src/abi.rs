@@ -10,9 +10,10 @@ use akscert_core::api::{ApiError, ErrorDocument, Op};
 
 /// Version of this ABI; `akscert_abi_version()` returns it. Bumped on any incompatible
 /// change of the exports below or of the output buffer's layout.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
-/// First byte of an output buffer: the rest is the operation's result JSON.
+/// First byte of an output buffer: the rest is the operation's result JSON (or a packed
+/// answer's postcard bytes, when the request asked for one).
 pub const STATUS_OK: u8 = 0;
 
 /// First byte of an output buffer: the rest is an `api::ErrorDocument` as JSON.
@@ -37,11 +38,11 @@ pub fn call_bytes(op: u32, input: &[u8]) -> Vec<u8> {
     let result = match (Op::from_abi(op), std::str::from_utf8(input)) {
         (None, _) => Err(ApiError::UnknownOperation(format!("#{op}"))),
         (Some(_), Err(e)) => Err(not_utf8(input, e.valid_up_to())),
-        (Some(op), Ok(text)) => crate::call_in_session(op, text),
+        (Some(op), Ok(text)) => crate::call_in_session_bytes(op, text),
     };
     match result {
-        Ok(json) => framed(STATUS_OK, &json),
-        Err(e) => framed(STATUS_ERROR, &error_json(&e)),
+        Ok(bytes) => framed(STATUS_OK, &bytes),
+        Err(e) => framed(STATUS_ERROR, error_json(&e).as_bytes()),
     }
 }
 
@@ -76,13 +77,13 @@ fn not_utf8(input: &[u8], valid_up_to: usize) -> ApiError {
     }
 }
 
-fn framed(status: u8, json: &str) -> Vec<u8> {
+fn framed(status: u8, answer: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    if out.try_reserve_exact(json.len() + 1).is_err() {
+    if out.try_reserve_exact(answer.len() + 1).is_err() {
         return out;
     }
     out.push(status);
-    out.extend_from_slice(json.as_bytes());
+    out.extend_from_slice(answer);
     out
 }
 
@@ -101,7 +102,7 @@ mod exports {
 
     use super::{ABI_VERSION, call_bytes};
 
-    /// The ABI version (`1`). A host checks it before any other call.
+    /// The ABI version (`2`). A host checks it before any other call.
     #[unsafe(no_mangle)]
     pub extern "C" fn akscert_abi_version() -> u32 {
         ABI_VERSION

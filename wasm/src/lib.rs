@@ -50,6 +50,18 @@ fn call_in_session(op: Op, input: &str) -> Result<String, ApiError> {
     SESSION.with(|s| s.borrow_mut().call_op(op, input))
 }
 
+/// Run `op` on `input` in the instance's session, answering bytes (the host ABI).
+#[cfg(feature = "full")]
+fn call_in_session_bytes(op: Op, input: &str) -> Result<Vec<u8>, ApiError> {
+    SESSION.with(|s| s.borrow_mut().call_op_bytes(op, input))
+}
+
+/// Run `op` on `input`, answering bytes: without the simulator, always JSON.
+#[cfg(not(feature = "full"))]
+fn call_in_session_bytes(op: Op, input: &str) -> Result<Vec<u8>, ApiError> {
+    call_in_session(op, input).map(String::into_bytes)
+}
+
 /// Run `op` on `input`: a module without the simulator has no operation that needs a
 /// session (and so carries none).
 #[cfg(not(feature = "full"))]

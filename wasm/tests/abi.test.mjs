@@ -3,7 +3,7 @@
 // module that answers its operation (the simulator: full; the rest: trust).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCases, instantiateRaw, abiCall, classify, assertSameText, api, buildFor } from './support.mjs';
+import { loadCases, instantiateRaw, abiCall, abiCallBytes, classify, assertSameText, api, buildFor } from './support.mjs';
 
 const cases = loadCases();
 const enc = new TextEncoder();
@@ -11,10 +11,10 @@ const opIndex = (name) => api.operationNumber(name);
 /** A raw instance of each module a case may need. */
 const rawModules = () => ({ trust: instantiateRaw('trust'), full: instantiateRaw('full') });
 
-test('abi version is 1 and the ABI exports have the documented signatures, in every module', () => {
+test('abi version is 2 and the ABI exports have the documented signatures, in every module', () => {
   for (const which of ['calculator', 'trust', 'full']) {
     const { exports } = instantiateRaw(which);
-    assert.equal(exports.akscert_abi_version(), 1, which);
+    assert.equal(exports.akscert_abi_version(), 2, which);
     for (const f of ['akscert_alloc', 'akscert_free', 'akscert_call']) {
       assert.equal(typeof exports[f], 'function', f);
     }
@@ -61,6 +61,39 @@ test('an open scenario: each cluster through the ABI is simulateCluster\'s answe
     assertSameText(json, c.expected.ok, c.name);
   }
   assert.equal(importCalls(), 0);
+});
+
+test('a packed answer is postcard bytes through the ABI only, and never carries events or certificates', () => {
+  const { exports, importCalls } = instantiateRaw('full');
+  const open = cases.find((c) => c.name === 'open-example');
+  assert.equal(abiCall(exports, opIndex('openScenario'), enc.encode(open.input)).status, 0);
+  const ask = (req) => abiCallBytes(exports, opIndex('simulateOpenCluster'), enc.encode(JSON.stringify(req)));
+  const slim = { index: 0, includeEvents: false, includeCertificates: false, row: { now: '2026-11-28T00:00:00Z', warnWithin: '30d' } };
+  const json = ask(slim);
+  const packed = ask({ ...slim, packed: true });
+  assert.equal(json.status, 0);
+  assert.equal(packed.status, 0);
+  const text = new TextDecoder().decode(json.answer);
+  assert.ok(text.startsWith('{"index":0,'), text.slice(0, 40));
+  // postcard: no field names, so none of the JSON's keys, and far fewer bytes.
+  const packedText = new TextDecoder().decode(packed.answer);
+  assert.ok(!packedText.includes('"summary"') && !packedText.includes('resourceGroup'), 'no JSON keys');
+  assert.ok(packed.answer.length > 50 && packed.answer.length < json.answer.length * 0.8,
+    `${packed.answer.length} packed bytes against ${json.answer.length} of JSON`);
+  for (const detail of [{ includeEvents: true }, { includeCertificates: true }]) {
+    const refused = ask({ ...slim, ...detail, packed: true });
+    assert.equal(refused.status, 1, JSON.stringify(detail));
+    const doc = JSON.parse(new TextDecoder().decode(refused.answer));
+    assert.equal(doc.error.kind, 'invalidRequest');
+    assert.match(doc.error.message, /never events or certificates/);
+  }
+  assert.equal(importCalls(), 0);
+  // The JSON faces answer text: they refuse the flag.
+  api.openScenario(JSON.parse(open.input));
+  for (const face of [() => api.call('simulateOpenCluster', JSON.stringify({ ...slim, packed: true })),
+    () => api.simulateOpenCluster({ ...slim, row: undefined, packed: true })]) {
+    assert.throws(face, (e) => e.name === 'invalidRequest' && /only the host ABI/.test(e.message));
+  }
 });
 
 test('unknown operations and invalid UTF-8 are typed errors, not traps', () => {

@@ -160,6 +160,12 @@ export function instantiateRaw(which = 'full') {
 
 /** One ABI call: op index, input bytes → { status, json }; frees both buffers. */
 export function abiCall(exports, op, bytes) {
+  const { status, answer } = abiCallBytes(exports, op, bytes);
+  return { status, json: new TextDecoder('utf-8', { fatal: true }).decode(answer) };
+}
+
+/** `abiCall`, with the answer as bytes (a packed answer is postcard, not text). */
+export function abiCallBytes(exports, op, bytes) {
   const ptr = bytes.length ? exports.akscert_alloc(bytes.length) : 0;
   if (bytes.length && ptr === 0) throw new Error('akscert_alloc returned 0');
   if (bytes.length) new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
@@ -170,7 +176,7 @@ export function abiCall(exports, op, bytes) {
   if (outLen === 0) throw new Error('akscert_call could not allocate its output');
   const out = new Uint8Array(exports.memory.buffer, outPtr, outLen).slice();
   exports.akscert_free(outPtr, outLen);
-  return { status: out[0], json: new TextDecoder('utf-8', { fatal: true }).decode(out.subarray(1)) };
+  return { status: out[0], answer: out.subarray(1) };
 }
 
 /** Asserts two JSON texts are identical; on a mismatch shows where, not both documents. */

@@ -15,6 +15,10 @@ use crate::report::aks::AksInputError;
 use crate::report::{self, AksFactsRequest, ReportError, ReportRequest, WhatIfRequest};
 use crate::time::{Duration, Instant};
 
+#[cfg(feature = "simulate")]
+mod packed;
+#[cfg(feature = "simulate")]
+pub use packed::{PackedCluster, PackedError};
 mod session;
 pub use session::Session;
 
@@ -268,6 +272,16 @@ pub enum ApiError {
         /// How many clusters the scenario has.
         clusters: usize,
     },
+    /// `simulateOpenCluster` asked for a packed answer through a face that answers text.
+    #[error(
+        "packed: a packed answer is postcard bytes, which only the host ABI (`akscert_call`) returns; ask this face for JSON"
+    )]
+    PackedNeedsBytes,
+    /// `simulateOpenCluster` asked for a packed answer with its events or certificates.
+    #[error(
+        "packed: a packed answer carries the summary and the row, never events or certificates; ask for `includeEvents: false` and `includeCertificates: false`, or for JSON"
+    )]
+    PackedWithDetail,
     /// `simulateCluster` was asked for a cluster the scenario does not have.
     #[error("simulateCluster: the scenario has {clusters} clusters; it must have exactly one")]
     NotOneCluster {
@@ -298,6 +312,8 @@ impl ApiError {
             ApiError::Policy(_) => "invalidPolicy",
             ApiError::NotOneCluster { .. }
             | ApiError::InputChoice(_)
+            | ApiError::PackedNeedsBytes
+            | ApiError::PackedWithDetail
             | ApiError::NothingOpen
             | ApiError::NoSuchCluster { .. } => "invalidRequest",
             ApiError::Inspect(_) | ApiError::AksInput(_) => "unreadableInput",
@@ -381,6 +397,11 @@ pub struct OpenClusterRequest {
     /// face and the host ABI only; the typed JS function refuses it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<RowAt>,
+    /// Answer a postcard `PackedCluster` instead of JSON: the host ABI only (a fleet
+    /// table's host reads it with akscert-core); the JSON faces refuse it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(feature = "tsify", tsify(optional))]
+    pub packed: bool,
 }
 
 /// What a simulate request keeps: the fields `ClusterRun` and `OpenClusterRequest` share.

@@ -3,7 +3,9 @@
 //! `call` is stateless; a [`Session`] answers everything `call` does and also holds the
 //! scenario `openScenario` validated, so that `simulateOpenCluster` can run its clusters
 //! by index without the scenario crossing the boundary again. The WebAssembly module keeps
-//! one session per instance (its host ABI and its JS face share it).
+//! one session per instance (its host ABI and its JS face share it). Its host ABI may
+//! ask for a cluster's run packed (postcard: [`super::PackedCluster`]) rather than as
+//! JSON, through [`Session::call_op_bytes`].
 
 use super::{ApiError, Op, call_op};
 #[cfg(feature = "simulate")]
@@ -47,30 +49,73 @@ impl Session {
             #[cfg(feature = "simulate")]
             Op::SimulateOpenCluster => {
                 let req: OpenClusterRequest = parse(input)?;
-                let open = self.open.as_ref().ok_or(ApiError::NothingOpen)?;
-                let timeline = open.simulate_cluster(req.index, req.run_options()).ok_or(
-                    ApiError::NoSuchCluster {
-                        index: req.index,
-                        clusters: open.len(),
-                    },
-                )?;
-                let Some(at) = req.row else {
-                    return Ok(to_json(&timeline));
-                };
-                let decision = RowDecision::of_summary(
-                    timeline.summary.as_ref(),
-                    timeline.error.is_some(),
-                    at.now,
-                    at.warn_within,
-                );
-                // Compact JSON has no raw newline: the second line starts after the last.
-                let mut answer = to_json(&timeline);
-                answer.push('\n');
-                answer.push_str(&to_json(&decision));
-                Ok(answer)
+                if req.packed {
+                    return Err(ApiError::PackedNeedsBytes);
+                }
+                self.open_cluster_json(&req)
             }
             _ => call_op(op, input),
         }
+    }
+
+    /// The JSON answer to a `simulateOpenCluster` request: the timeline, and with `row`
+    /// the row's decision on a second line.
+    #[cfg(feature = "simulate")]
+    fn open_cluster_json(&self, req: &OpenClusterRequest) -> Result<String, ApiError> {
+        let (timeline, decision) = self.simulate_open(req)?;
+        let Some(decision) = decision else {
+            return Ok(to_json(&timeline));
+        };
+        // Compact JSON has no raw newline: the second line starts after the last.
+        let mut answer = to_json(&timeline);
+        answer.push('\n');
+        answer.push_str(&to_json(&decision));
+        Ok(answer)
+    }
+
+    /// Cluster `req.index` of the open scenario, and its row when the request asks.
+    #[cfg(feature = "simulate")]
+    fn simulate_open(
+        &self,
+        req: &OpenClusterRequest,
+    ) -> Result<(crate::engine::ClusterTimeline, Option<RowDecision>), ApiError> {
+        let open = self.open.as_ref().ok_or(ApiError::NothingOpen)?;
+        let timeline =
+            open.simulate_cluster(req.index, req.run_options())
+                .ok_or(ApiError::NoSuchCluster {
+                    index: req.index,
+                    clusters: open.len(),
+                })?;
+        let decision = req.row.map(|at| {
+            RowDecision::of_summary(
+                timeline.summary.as_ref(),
+                timeline.error.is_some(),
+                at.now,
+                at.warn_within,
+            )
+        });
+        Ok((timeline, decision))
+    }
+
+    /// Run operation `op` on JSON `input`, answering bytes (the host ABI): a
+    /// `simulateOpenCluster` request with `packed` answers a postcard
+    /// [`super::PackedCluster`]; everything else answers the JSON [`Session::call_op`]
+    /// does.
+    pub fn call_op_bytes(&mut self, op: Op, input: &str) -> Result<Vec<u8>, ApiError> {
+        #[cfg(feature = "simulate")]
+        if op == Op::SimulateOpenCluster {
+            let req: OpenClusterRequest = parse(input)?;
+            if !req.packed {
+                return self.open_cluster_json(&req).map(String::into_bytes);
+            }
+            if req.include_events || req.include_certificates {
+                return Err(ApiError::PackedWithDetail);
+            }
+            let (timeline, row) = self.simulate_open(&req)?;
+            let packed = super::PackedCluster::new(timeline.summary, timeline.error, row);
+            return Ok(packed.to_bytes());
+        }
+        self.call_op(op, input).map(String::into_bytes)
     }
 
     /// Run the operation named `op` on JSON `input`.

@@ -193,14 +193,18 @@ impl FromStr for Duration {
 }
 
 impl Serialize for Duration {
+    /// Text (`730d10m`) in JSON; whole seconds in a binary format.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return s.serialize_i64(self.0);
+        }
         s.collect_str(self)
     }
 }
 
 impl<'de> Deserialize<'de> for Duration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(Seconds { signed: false })
+        seconds(d, false)
     }
 }
 
@@ -209,7 +213,18 @@ impl<'de> Deserialize<'de> for Duration {
 /// `#[serde(deserialize_with)]`. A setting (a policy's, a request's) never takes a
 /// negative duration; [`Duration`]'s own `Deserialize` refuses one.
 pub(crate) fn signed<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-    d.deserialize_any(Seconds { signed: true })
+    seconds(d, true)
+}
+
+/// A span as a document holds it: in JSON, seconds or text (`30d`); in a binary format
+/// (not human-readable: the host ABI's packed answers), whole seconds, which is what
+/// [`Duration`]'s `Serialize` writes there. Negative only when `signed`.
+fn seconds<'de, D: Deserializer<'de>>(d: D, signed: bool) -> Result<Duration, D::Error> {
+    if d.is_human_readable() {
+        d.deserialize_any(Seconds { signed })
+    } else {
+        d.deserialize_i64(Seconds { signed })
+    }
 }
 
 // A visitor rather than an untagged enum of the two forms: serde buffers an untagged
@@ -321,6 +336,27 @@ mod tests {
         assert_eq!(
             (Duration::days(730) + Duration::minutes(10)).to_string(),
             "730d10m"
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "simulate")] // postcard comes with the simulator
+    fn in_a_binary_format_a_span_is_whole_seconds_and_never_negative() {
+        let d = Duration::days(730) + Duration::minutes(10);
+        let bytes = postcard::to_allocvec(&d).expect("writes");
+        assert_eq!(
+            bytes,
+            postcard::to_allocvec(&d.as_seconds()).expect("writes")
+        );
+        assert_eq!(postcard::from_bytes::<Duration>(&bytes), Ok(d));
+        let negative = postcard::to_allocvec(&-5i64).expect("writes");
+        let e = postcard::from_bytes::<Duration>(&negative).expect_err("refused");
+        assert!(matches!(e, postcard::Error::SerdeDeCustom), "{e}");
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Span(#[serde(deserialize_with = "super::signed")] Duration);
+        assert_eq!(
+            postcard::from_bytes::<Span>(&negative),
+            Ok(Span(Duration::seconds(-5)))
         );
     }
 }

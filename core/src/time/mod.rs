@@ -446,7 +446,12 @@ impl FromStr for Instant {
 }
 
 impl Serialize for Instant {
+    /// RFC 3339 text in JSON; seconds since the Unix epoch in a binary format (not
+    /// human-readable: the host ABI's packed answers).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if !s.is_human_readable() {
+            return s.serialize_i64(self.0);
+        }
         let text = self.rfc3339();
         s.serialize_str(std::str::from_utf8(&text).map_err(serde::ser::Error::custom)?)
     }
@@ -464,6 +469,10 @@ impl<'de> Deserialize<'de> for Instant {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Instant, E> {
                 Instant::parse(v).map_err(E::custom)
             }
+        }
+        if !d.is_human_readable() {
+            let seconds = i64::deserialize(d)?;
+            return Instant::from_unix(seconds).map_err(serde::de::Error::custom);
         }
         d.deserialize_str(Text)
     }
@@ -594,5 +603,20 @@ mod tests {
         assert_eq!(Instant::MIN.to_string(), "0001-01-01T00:00:00Z");
         assert!(Instant::parse("2023-02-29").is_err(), "not a leap year");
         assert_eq!(Instant::parse("2024-02-29").unwrap().unix(), 1_709_164_800);
+    }
+
+    #[test]
+    #[cfg(feature = "simulate")] // postcard comes with the simulator
+    fn in_a_binary_format_an_instant_is_seconds_since_the_epoch_within_range() {
+        let t = Instant::parse("2049-05-12T08:15:47Z").expect("an instant");
+        let bytes = postcard::to_allocvec(&t).expect("writes");
+        assert_eq!(bytes, postcard::to_allocvec(&t.0).expect("writes"));
+        assert_eq!(postcard::from_bytes::<Instant>(&bytes), Ok(t));
+        for edge in [Instant::MIN, Instant::MAX] {
+            let bytes = postcard::to_allocvec(&edge).expect("writes");
+            assert_eq!(postcard::from_bytes::<Instant>(&bytes), Ok(edge));
+        }
+        let past_the_end = postcard::to_allocvec(&(MAX_SECONDS + 1)).expect("writes");
+        assert!(postcard::from_bytes::<Instant>(&past_the_end).is_err());
     }
 }

@@ -17,7 +17,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use akscert_core::api::Op;
-use akscert_core::api::{ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest};
+use akscert_core::api::{
+    ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest, PackedCluster,
+};
 pub use akscert_core::engine::FailureKind;
 use akscert_core::engine::{Scenario, ScenarioCheck};
 use akscert_core::inspect::{self, InspectOptions, InspectionSet};
@@ -137,15 +139,9 @@ impl Worker {
         Ok(check)
     }
 
-    /// `simulateOpenCluster` of cluster `req.index` of `scenario`, which this worker's
-    /// engine opens first unless it holds it already (a wasm worker's instance is
-    /// replaced after a fault, and the new one opens it again). The answer is
-    /// `simulateCluster`'s for that cluster, byte for byte.
-    pub fn simulate_open(
-        &mut self,
-        scenario: &ScenarioToOpen,
-        req: &OpenClusterRequest,
-    ) -> CallResult {
+    /// Open `scenario` in this worker's engine unless it holds it already (a wasm worker's
+    /// instance is replaced after a fault, and the new one opens it again).
+    fn hold_open(&mut self, scenario: &ScenarioToOpen) -> Result<(), GuestFault> {
         let opened = match self {
             Worker::Native(n) => n.opened,
             Worker::Wasm(w) => w.opened(),
@@ -158,9 +154,45 @@ impl Worker {
                 r.path, r.message
             )));
         }
+        Ok(())
+    }
+
+    /// `simulateOpenCluster` of cluster `req.index` of `scenario`, which this worker's
+    /// engine opens first unless it holds it already (a wasm worker's instance is
+    /// replaced after a fault, and the new one opens it again). The answer is
+    /// `simulateCluster`'s for that cluster, byte for byte.
+    pub fn simulate_open(
+        &mut self,
+        scenario: &ScenarioToOpen,
+        req: &OpenClusterRequest,
+    ) -> CallResult {
+        self.hold_open(scenario)?;
         let input = serde_json::to_string(req)
             .map_err(|e| wasm::abi(format!("cannot encode the request: {e}")))?;
         self.call(Op::SimulateOpenCluster, &input)
+    }
+
+    /// [`Worker::simulate_open`] of a request with `packed`: the module's postcard answer,
+    /// decoded. Natively there is none to ask for (the CLI's native engine runs on core's
+    /// types); a native worker answers through the same session, as the module would.
+    pub fn simulate_open_packed(
+        &mut self,
+        scenario: &ScenarioToOpen,
+        req: &OpenClusterRequest,
+    ) -> Result<Result<PackedCluster, ErrorDocument>, GuestFault> {
+        self.hold_open(scenario)?;
+        let input = serde_json::to_string(req)
+            .map_err(|e| wasm::abi(format!("cannot encode the request: {e}")))?;
+        let answer = match self {
+            Worker::Native(n) => Ok(n.call_bytes(Op::SimulateOpenCluster, &input)),
+            Worker::Wasm(w) => w.call_bytes(Op::SimulateOpenCluster, &input),
+        }?;
+        match answer {
+            Ok(bytes) => PackedCluster::from_bytes(&bytes)
+                .map(Ok)
+                .map_err(|e| wasm::abi(e.to_string())),
+            Err(doc) => Ok(Err(doc)),
+        }
     }
 
     /// `inspectSet` of the named `inputs` under `opts`: natively on core's types; in the

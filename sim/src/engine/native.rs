@@ -22,6 +22,14 @@ impl NativeWorker {
             .call_op(op, input)
             .map_err(|e| ErrorDocument::from(&e))
     }
+
+    /// Run `op` on `input`, answering bytes as the module's host ABI does (a packed
+    /// `simulateOpenCluster` answers postcard).
+    pub fn call_bytes(&mut self, op: Op, input: &str) -> Result<Vec<u8>, ErrorDocument> {
+        self.session
+            .call_op_bytes(op, input)
+            .map_err(|e| ErrorDocument::from(&e))
+    }
 }
 
 /// akscert-core compiled into this binary.

@@ -22,7 +22,7 @@ use super::locate::ModuleKind;
 use super::{CallResult, EngineError, GuestFault, cache};
 
 /// The host ABI version this host speaks.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Bounds on every guest call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -426,6 +426,21 @@ impl WasmWorker {
 
     /// Run `op` on `input` in the guest, within the fuel and memory limits.
     pub fn call(&mut self, op: Op, input: &str) -> CallResult {
+        let answer = self.call_bytes(op, input)?;
+        Ok(match answer {
+            Ok(bytes) => Ok(String::from_utf8(bytes)
+                .map_err(|e| abi(format!("akscert_call returned text that is not UTF-8: {e}")))?),
+            Err(doc) => Err(doc),
+        })
+    }
+
+    /// Run `op` on `input`: the answer's bytes as the module wrote them (JSON, or the
+    /// postcard of a packed answer).
+    pub fn call_bytes(
+        &mut self,
+        op: Op,
+        input: &str,
+    ) -> Result<Result<Vec<u8>, ErrorDocument>, GuestFault> {
         let limits = self.limits;
         let live = self.instantiate()?;
         let result = call_live(live, limits, op, input);
@@ -475,7 +490,12 @@ pub(super) fn abi(message: String) -> GuestFault {
     }
 }
 
-fn call_live(live: &mut Live, limits: GuestLimits, op: Op, input: &str) -> CallResult {
+fn call_live(
+    live: &mut Live,
+    limits: GuestLimits,
+    op: Op,
+    input: &str,
+) -> Result<Result<Vec<u8>, ErrorDocument>, GuestFault> {
     let Live {
         store,
         memory,
@@ -524,16 +544,15 @@ fn call_live(live: &mut Live, limits: GuestLimits, op: Op, input: &str) -> CallR
             "akscert_call returned {out_len} bytes at {out_ptr}, outside the guest's memory"
         ))
     })?;
-    let Some((&status, json)) = output.split_first() else {
+    let Some((&status, answer)) = output.split_first() else {
         return Err(abi("akscert_call returned an empty output".into()));
     };
-    let text = String::from_utf8(json.to_vec())
-        .map_err(|e| abi(format!("akscert_call returned text that is not UTF-8: {e}")))?;
+    let answer = answer.to_vec();
     free.call(&mut *store, (out_ptr, out_len))
         .map_err(|e| trap(e, store))?;
     match status {
-        0 => Ok(Ok(text)),
-        1 => serde_json::from_str::<ErrorDocument>(&text)
+        0 => Ok(Ok(answer)),
+        1 => serde_json::from_slice::<ErrorDocument>(&answer)
             .map(Err)
             .map_err(|e| {
                 abi(format!(

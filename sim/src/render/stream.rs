@@ -155,7 +155,7 @@ impl ClusterSink for Streamer {
                     self.sink.write(",")?;
                 }
                 self.wrote_cluster = true;
-                self.sink.write(c.raw_json())?;
+                self.sink.write(&c.raw_json())?;
             }
             Format::Csv => self.sink.write(&csv::timeline_cluster(c))?,
             Format::Human => {

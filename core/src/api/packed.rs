@@ -1,0 +1,134 @@
+//! The packed answer to `simulateOpenCluster`: one cluster's run in postcard, for a host
+//! that reads it with akscert-core (the CLI's wasm engine running a fleet table).
+//!
+//! A fleet table reads each cluster's summary and row, never its JSON. Written as JSON by
+//! the module and read back by the host, that text was a quarter of the CLI's wasm run
+//! (benches/README.md, "Fleet through the CLI's engines"): escaping and number formatting
+//! in the guest, field-name matching, date parsing and allocation in the host. postcard
+//! writes the same values with no field names, instants and spans as whole seconds (their
+//! `Serialize` impls write numbers in formats that are not human-readable), and integers
+//! as varints.
+//!
+//! Only the host ABI answers packed (`"packed": true`); the JSON faces refuse the flag,
+//! since their answers are text. A packed answer carries no events and no certificates
+//! (a table prints neither; the request must leave them out).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::{PowerState, ProvisioningState};
+use crate::engine::{
+    ActionRecord, ClusterFailure, ClusterSummary, DowntimeSummary, FinalState, IncidentKind,
+};
+use crate::report::fleet::RowDecision;
+use crate::version::KubernetesVersion;
+
+/// One cluster's run as a packed answer: its summary or its failure, and the row decided
+/// when the request asked for one. Fields in this order, postcard-encoded (see
+/// `wasm/ABI.md`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackedCluster {
+    summary: Option<PackedSummary>,
+    error: Option<ClusterFailure>,
+    row: Option<RowDecision>,
+}
+
+/// A [`ClusterSummary`] with its final state's fields inline, less the certificates: the
+/// JSON leaves an empty list of them out (`skip_serializing_if`), which a format without
+/// field names cannot read back, and packed answers never carry any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PackedSummary {
+    events: u64,
+    downtime: DowntimeSummary,
+    incidents: BTreeMap<IncidentKind, u64>,
+    actions: Vec<ActionRecord>,
+    provisioning_state: ProvisioningState,
+    power_state: PowerState,
+    kubernetes_version: KubernetesVersion,
+    ca_generation: u32,
+    autorotation: bool,
+}
+
+/// Why packed bytes could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the packed answer does not decode: {0}")]
+pub struct PackedError(String);
+
+impl PackedCluster {
+    /// Pack one run: its summary (or failure) and the row decided, if any. The summary's
+    /// certificates, if it has any, are not packed.
+    pub fn new(
+        summary: Option<ClusterSummary>,
+        error: Option<ClusterFailure>,
+        row: Option<RowDecision>,
+    ) -> PackedCluster {
+        let summary = summary.map(|s| {
+            let f = s.final_state;
+            PackedSummary {
+                events: s.events,
+                downtime: s.downtime,
+                incidents: s.incidents,
+                actions: s.actions,
+                provisioning_state: f.provisioning_state,
+                power_state: f.power_state,
+                kubernetes_version: f.kubernetes_version,
+                ca_generation: f.ca_generation,
+                autorotation: f.autorotation,
+            }
+        });
+        PackedCluster {
+            summary,
+            error,
+            row,
+        }
+    }
+
+    /// The postcard bytes (empty only if memory for them cannot be had).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serialising into a growing vector fails only on allocation failure.
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// Read postcard bytes written by [`PackedCluster::to_bytes`]; trailing bytes are an
+    /// error, as trailing text is in JSON.
+    pub fn from_bytes(bytes: &[u8]) -> Result<PackedCluster, PackedError> {
+        match postcard::take_from_bytes(bytes) {
+            Ok((packed, [])) => Ok(packed),
+            Ok((_, rest)) => Err(PackedError(format!(
+                "{} bytes follow the answer",
+                rest.len()
+            ))),
+            Err(e) => Err(PackedError(e.to_string())),
+        }
+    }
+
+    /// The run's parts: its summary, its failure and its row.
+    pub fn into_parts(
+        self,
+    ) -> (
+        Option<ClusterSummary>,
+        Option<ClusterFailure>,
+        Option<RowDecision>,
+    ) {
+        let summary = self.summary.map(|s| ClusterSummary {
+            events: s.events,
+            downtime: s.downtime,
+            incidents: s.incidents,
+            actions: s.actions,
+            final_state: FinalState {
+                provisioning_state: s.provisioning_state,
+                power_state: s.power_state,
+                kubernetes_version: s.kubernetes_version,
+                ca_generation: s.ca_generation,
+                autorotation: s.autorotation,
+                certificates: Vec::new(),
+            },
+        });
+        (summary, self.error, self.row)
+    }
+}
+
+#[cfg(test)]
+#[path = "packed_tests.rs"]
+mod tests;
