@@ -33,8 +33,9 @@ pub struct Settings {
     pub include_certificates: bool,
     /// The report prints only each cluster's row as of `now` and the fleet's open actions
     /// (the `human` and `csv` tables): each summary leaves out the actions resolved by
-    /// `now`, and the module answers packed (postcard), as a table keeps no JSON. The
-    /// JSON documents, HTML, Prometheus and shards get everything, as JSON.
+    /// `now`, and no JSON of a timeline is written — the module answers packed
+    /// (postcard), the native engine writes none. The JSON documents, HTML, Prometheus
+    /// and shards get everything, as JSON.
     pub rows_only: bool,
 }
 
@@ -128,7 +129,8 @@ impl Plan<'_> {
             Held::Native(prepared) => {
                 let options = self.options.run_options();
                 let timeline = engine::simulate_cluster(prepared, index, options);
-                ClusterOutcome::from_timeline(timeline, self.options.row)
+                // A table keeps no JSON, on either engine.
+                ClusterOutcome::from_timeline(timeline, self.options.row, !self.options.packed)
             }
             Held::Guest(scenario) => {
                 let req = OpenClusterRequest {

@@ -146,9 +146,11 @@ impl ClusterOutcome {
         }
     }
 
-    /// A timeline from core's types (the native engine's typed path), kept with its JSON,
-    /// and the row decided `at` (by core's own function, as the module decides it).
-    pub fn from_timeline(timeline: ClusterTimeline, at: Option<RowAt>) -> Self {
+    /// A timeline from core's types (the native engine's typed path), kept with its JSON
+    /// when `keep_json` (a table keeps none: [`ClusterOutcome::raw_json`] writes it if it
+    /// is asked for after all), and the row decided `at` (by core's own function, as the
+    /// module decides it).
+    pub fn from_timeline(timeline: ClusterTimeline, at: Option<RowAt>, keep_json: bool) -> Self {
         let row = at.map(|at| {
             let failed = timeline.error.is_some();
             let d =
@@ -156,7 +158,7 @@ impl ClusterOutcome {
             (at, d)
         });
         ClusterOutcome {
-            raw: Some(serde_json::to_string(&timeline).unwrap_or_default()),
+            raw: keep_json.then(|| serde_json::to_string(&timeline).unwrap_or_default()),
             timeline,
             row,
         }
@@ -223,8 +225,9 @@ impl ClusterOutcome {
         }
     }
 
-    /// Whether the engine answered packed (postcard: no JSON was written or kept).
-    pub fn answered_packed(&self) -> bool {
+    /// Whether the run kept no JSON of the timeline (a table's: the module answered
+    /// packed, or the native engine wrote none).
+    pub fn kept_no_json(&self) -> bool {
         self.raw.is_none()
     }
 
