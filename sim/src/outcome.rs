@@ -1,9 +1,11 @@
 //! What a run produced, per cluster: the engine's answer kept as exact JSON (so the JSON
 //! report is byte-for-byte what the engine said) and read back into akscert-core's own
 //! document types for the renderers, or the failure of that one cluster — a core error, a
-//! guest trap, a budget overrun.
+//! guest trap, a budget overrun. A table's run keeps no JSON (the module answers it packed).
 
-use akscert_core::api::{ClusterRun, RowAt};
+use std::borrow::Cow;
+
+use akscert_core::api::{ClusterRun, ErrorDocument, PackedCluster, RowAt};
 use akscert_core::cluster::Event;
 use akscert_core::engine::{
     API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary,
@@ -12,9 +14,6 @@ use akscert_core::report::ExpiryReport;
 use akscert_core::report::fleet::FleetRow;
 use akscert_core::report::fleet::RowDecision;
 use akscert_core::time::{Duration, Instant};
-use std::borrow::Cow;
-
-use akscert_core::api::{ErrorDocument, PackedCluster};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -25,8 +24,8 @@ use crate::engine::{CallResult, GuestFault};
 pub struct ClusterOutcome {
     /// The `ClusterTimeline` JSON, exactly as the engine returned it (or, for a failure
     /// outside akscert-core, core's own serialisation of one). Always well-formed: it was
-    /// serialised by core, or parsed whole into [`ClusterOutcome::timeline`]. `None` for
-    /// a packed answer, which had none.
+    /// serialised by core, or parsed whole into [`ClusterOutcome::timeline`]. `None` when
+    /// the run kept none (a table's: a packed answer, or the native engine told not to).
     raw: Option<String>,
     /// The same timeline, read back into core's type: what the renderers use.
     pub timeline: ClusterTimeline,
