@@ -77,3 +77,31 @@ fn build_reports_sizes_and_is_a_fast_no_op_when_nothing_changed() {
     assert!(!again.rebuilt, "nothing changed, so nothing may be rebuilt");
     assert_eq!(again.modules, first.modules);
 }
+
+/// The shipped modules name no path of the machine that built them (panic locations name
+/// source files; the build remaps this checkout and cargo's sources): the same module
+/// from any checkout, and nothing about the builder's disk in a published package.
+#[test]
+fn the_modules_name_no_path_of_the_machine_that_built_them() {
+    let root = wasm_common::root();
+    let mut places = vec![root.display().to_string()];
+    if let Some(home) = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+    {
+        places.push(home.join("registry").display().to_string());
+    }
+    for m in &built().modules {
+        let bytes = std::fs::read(&m.path).expect("the built module");
+        for place in &places {
+            let found = bytes.windows(place.len()).any(|w| w == place.as_bytes());
+            assert!(!found, "{} names {place}", m.path.display());
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("crates/der-") || text.contains("akscert/core/src/"),
+            "{}: the remapped names are there (the check above is not vacuous)",
+            m.path.display()
+        );
+    }
+}

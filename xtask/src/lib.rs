@@ -395,6 +395,11 @@ fn cargo_build(root: &Path, module: Module, verbose: bool) -> Result<(), BuildEr
     if !module.features.is_empty() {
         cmd.args(["--features", module.features]);
     }
+    // Panic locations name source files: without this the module would carry this
+    // checkout's path and cargo's, and differ from one machine and directory to the next.
+    // (A `RUSTFLAGS` of the user's own takes precedence over this setting, as cargo does.)
+    cmd.arg("--config")
+        .arg(tools::remap_rustflags(root, tools::cargo_home().as_deref()));
     eprintln!(
         "xtask: cargo build -p {WASM_CRATE} --target wasm32-unknown-unknown --profile {}{} ({} module)",
         module.profile,

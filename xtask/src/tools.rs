@@ -32,10 +32,47 @@ pub fn wasm_bindgen_pin(root: &Path) -> Result<String, BuildError> {
 
 /// Where cargo installs binaries: `$CARGO_HOME/bin`, else `~/.cargo/bin`.
 fn cargo_bin_dir() -> Option<PathBuf> {
+    cargo_home().map(|h| h.join("bin"))
+}
+
+/// Cargo's home: `$CARGO_HOME`, else `~/.cargo`.
+pub(crate) fn cargo_home() -> Option<PathBuf> {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .map(|h| h.join("bin"))
+}
+
+/// The `--config` value that gives the wasm build `--remap-path-prefix` flags for the
+/// workspace `root` (→ `akscert`) and each of cargo's registry and git source
+/// directories under `cargo_home` (→ `crates`, `git`): the module then names no path of
+/// the machine that built it, and is the same from any checkout.
+pub(crate) fn remap_rustflags(root: &Path, cargo_home: Option<&Path>) -> String {
+    let mut remaps = vec![(root.to_path_buf(), "akscert")];
+    if let Some(home) = cargo_home {
+        for (dir, to) in [("registry/src", "crates"), ("git/checkouts", "git")] {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(home.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            found.sort();
+            remaps.extend(found.into_iter().map(|p| (p, to)));
+        }
+    }
+    let flags: Vec<String> = remaps
+        .iter()
+        .map(|(from, to)| {
+            let flag = format!("--remap-path-prefix={}={to}", from.display());
+            // A TOML basic string.
+            format!("\"{}\"", flag.replace('\\', "\\\\").replace('"', "\\\""))
+        })
+        .collect();
+    format!(
+        "target.wasm32-unknown-unknown.rustflags=[{}]",
+        flags.join(", ")
+    )
 }
 
 /// The version a `wasm-bindgen` binary reports (`wasm-bindgen 0.2.130` → `0.2.130`).
@@ -248,6 +285,37 @@ pub fn smoke_test(package: &Path) -> Result<(), BuildError> {
 // Test code: a failed unwrap is a failed test, with its message.
 #[allow(clippy::unwrap_used)]
 mod tests {
+    #[test]
+    fn the_wasm_build_remaps_the_checkout_and_every_cargo_source_directory() {
+        let home = std::env::temp_dir().join(format!("xtask-remap-{}", std::process::id()));
+        for dir in [
+            "registry/src/index.crates.io-1949cf8c6b5b557f",
+            "registry/src/mirror.example-0123",
+            "git/checkouts/some-crate-abcd",
+        ] {
+            std::fs::create_dir_all(home.join(dir)).expect("a scratch directory");
+        }
+        let root = std::path::Path::new("/work/a \"quoted\" checkout");
+        let config = remap_rustflags(root, Some(&home));
+        let _ = std::fs::remove_dir_all(&home);
+        let h = home.display();
+        assert_eq!(
+            config,
+            format!(
+                "target.wasm32-unknown-unknown.rustflags=[\
+                 \"--remap-path-prefix=/work/a \\\"quoted\\\" checkout=akscert\", \
+                 \"--remap-path-prefix={h}/registry/src/index.crates.io-1949cf8c6b5b557f=crates\", \
+                 \"--remap-path-prefix={h}/registry/src/mirror.example-0123=crates\", \
+                 \"--remap-path-prefix={h}/git/checkouts/some-crate-abcd=git\"]"
+            )
+        );
+        // Without a cargo home (or with nothing in it): the checkout alone.
+        assert_eq!(
+            remap_rustflags(std::path::Path::new("/src"), None),
+            "target.wasm32-unknown-unknown.rustflags=[\"--remap-path-prefix=/src=akscert\"]"
+        );
+    }
+
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
