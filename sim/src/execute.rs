@@ -99,26 +99,27 @@ fn plan<'a>(engine: &Engine, file: &'a ScenarioFile, s: &Settings) -> Result<Pla
             (Held::Guest(scenario), header)
         }
     };
+    let mut options = OpenClusterRequest {
+        index: 0,
+        include_events: s.include_events,
+        include_certificates: s.include_certificates,
+        leave_out_resolved_by: s.rows_only.then_some(s.now),
+        // Every report of a run shows the clusters' rows: the engine decides them.
+        row: Some(RowAt {
+            now: s.now,
+            warn_within: s.warn_within,
+        }),
+        packed: false,
+    };
+    // A table keeps no JSON: the module answers in postcard, when the request can be.
+    options.packed = s.rows_only && options.packable();
     Ok(Plan {
         indices: (0..total).filter(|&i| in_shard(s.shard, i)).collect(),
         held,
         header,
         total,
         file,
-        options: OpenClusterRequest {
-            index: 0,
-            include_events: s.include_events,
-            include_certificates: s.include_certificates,
-            leave_out_resolved_by: s.rows_only.then_some(s.now),
-            // Every report of a run shows the clusters' rows: the engine decides them.
-            row: Some(RowAt {
-                now: s.now,
-                warn_within: s.warn_within,
-            }),
-            // A table keeps no JSON: the module answers in postcard (which carries no
-            // events or certificates, and so is asked for only without them).
-            packed: s.rows_only && !s.include_events && !s.include_certificates,
-        },
+        options,
     })
 }
 

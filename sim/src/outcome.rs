@@ -74,26 +74,16 @@ impl ClusterOutcome {
         result: CallResult,
         at: Option<RowAt>,
     ) -> Self {
-        match result {
-            Ok(Ok(json)) => Self::from_lines(json, at).unwrap_or_else(|why| {
-                Self::failed(
-                    index,
-                    name,
-                    rg,
-                    ClusterFailure::new(
-                        FailureKind::AbiViolation,
-                        format!("the engine's answer is not a cluster timeline: {why}"),
-                    ),
-                )
-            }),
-            Ok(Err(doc)) => Self::failed(index, name, rg, doc.error.into()),
-            Err(fault) => Self::failed(
-                index,
-                name,
-                rg,
-                ClusterFailure::new(fault.kind, fault.message),
-            ),
-        }
+        let failure = match answered(result) {
+            Ok(json) => match Self::from_lines(json, at) {
+                Ok(outcome) => return outcome,
+                Err(why) => abi_violation(format!(
+                    "the engine's answer is not a cluster timeline: {why}"
+                )),
+            },
+            Err(failure) => failure,
+        };
+        Self::failed(index, name, rg, failure)
     }
 
     /// The outcome of a packed `simulateOpenCluster` of cluster `index` (named `name`, in
@@ -106,13 +96,9 @@ impl ClusterOutcome {
         result: Result<Result<PackedCluster, ErrorDocument>, GuestFault>,
         at: Option<RowAt>,
     ) -> Self {
-        let (summary, error, row) = match result {
-            Ok(Ok(packed)) => packed.into_parts(),
-            Ok(Err(doc)) => return Self::failed(index, name, rg, doc.error.into()),
-            Err(fault) => {
-                let failure = ClusterFailure::new(fault.kind, fault.message);
-                return Self::failed(index, name, rg, failure);
-            }
+        let (summary, error, row) = match answered(result) {
+            Ok(packed) => packed.into_parts(),
+            Err(failure) => return Self::failed(index, name, rg, failure),
         };
         let mut outcome = ClusterOutcome {
             raw: None,
@@ -137,10 +123,9 @@ impl ClusterOutcome {
                 index,
                 name,
                 rg,
-                ClusterFailure::new(
-                    FailureKind::AbiViolation,
-                    format!("the engine's packed answer is not a cluster's run: {why}"),
-                ),
+                abi_violation(format!(
+                    "the engine's packed answer is not a cluster's run: {why}"
+                )),
             ),
         }
     }
@@ -250,6 +235,21 @@ impl<'de> Deserialize<'de> for ClusterOutcome {
         let raw = Box::<RawValue>::deserialize(d)?;
         ClusterOutcome::from_json(raw.get().to_string()).map_err(serde::de::Error::custom)
     }
+}
+
+/// An engine's answer, or the failure it stands for: the engine's refusal (its error
+/// document) or a fault of the guest (a limit hit, a trap).
+fn answered<T>(result: Result<Result<T, ErrorDocument>, GuestFault>) -> Result<T, ClusterFailure> {
+    match result {
+        Ok(Ok(answer)) => Ok(answer),
+        Ok(Err(doc)) => Err(doc.error.into()),
+        Err(fault) => Err(ClusterFailure::new(fault.kind, fault.message)),
+    }
+}
+
+/// An answer that is not what the call answers: the engine broke the host ABI.
+fn abi_violation(message: String) -> ClusterFailure {
+    ClusterFailure::new(FailureKind::AbiViolation, message)
 }
 
 pub use akscert_core::engine::RunHeader;
@@ -386,21 +386,19 @@ impl ReportOutcome {
             notes,
             row: None,
         };
-        match result {
-            Ok(Ok(json)) => match serde_json::from_str::<ExpiryReport>(&json) {
+        match answered(result) {
+            Ok(json) => match serde_json::from_str::<ExpiryReport>(&json) {
                 Ok(parsed) => {
                     out.parsed = Some(parsed);
                     out.report = RawValue::from_string(json).ok();
                 }
                 Err(e) => {
-                    out.error = Some(ClusterFailure::new(
-                        FailureKind::AbiViolation,
-                        format!("the engine's answer is not an expiry report: {e}"),
-                    ))
+                    out.error = Some(abi_violation(format!(
+                        "the engine's answer is not an expiry report: {e}"
+                    )))
                 }
             },
-            Ok(Err(doc)) => out.error = Some(doc.error.into()),
-            Err(fault) => out.error = Some(ClusterFailure::new(fault.kind, fault.message)),
+            Err(failure) => out.error = Some(failure),
         }
         out
     }

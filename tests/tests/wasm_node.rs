@@ -85,10 +85,7 @@ fn build_reports_sizes_and_is_a_fast_no_op_when_nothing_changed() {
 fn the_modules_name_no_path_of_the_machine_that_built_them() {
     let root = wasm_common::root();
     let mut places = vec![root.display().to_string()];
-    if let Some(home) = std::env::var_os("CARGO_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
-    {
+    if let Some(home) = xtask::cargo_home() {
         places.push(home.join("registry").display().to_string());
     }
     for m in &built().modules {

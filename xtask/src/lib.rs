@@ -19,6 +19,7 @@
 mod fingerprint;
 pub mod layout;
 mod tools;
+pub use tools::cargo_home;
 
 use std::fmt;
 use std::fs;

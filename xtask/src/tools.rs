@@ -36,7 +36,7 @@ fn cargo_bin_dir() -> Option<PathBuf> {
 }
 
 /// Cargo's home: `$CARGO_HOME`, else `~/.cargo`.
-pub(crate) fn cargo_home() -> Option<PathBuf> {
+pub fn cargo_home() -> Option<PathBuf> {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))

@@ -441,6 +441,12 @@ impl OpenClusterRequest {
             self.leave_out_resolved_by,
         )
     }
+
+    /// Whether the run can be answered packed: a `PackedCluster` carries no events and
+    /// no certificates, so the request must leave both out.
+    pub fn packable(&self) -> bool {
+        !self.include_events && !self.include_certificates
+    }
 }
 
 /// When, and with what warning window, a fleet row is decided.

@@ -108,7 +108,7 @@ impl Session {
             if !req.packed {
                 return self.open_cluster_json(&req).map(String::into_bytes);
             }
-            if req.include_events || req.include_certificates {
+            if !req.packable() {
                 return Err(ApiError::PackedWithDetail);
             }
             let (timeline, row) = self.simulate_open(&req)?;

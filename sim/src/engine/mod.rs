@@ -140,8 +140,13 @@ impl Worker {
     }
 
     /// Open `scenario` in this worker's engine unless it holds it already (a wasm worker's
-    /// instance is replaced after a fault, and the new one opens it again).
-    fn hold_open(&mut self, scenario: &ScenarioToOpen) -> Result<(), GuestFault> {
+    /// instance is replaced after a fault, and the new one opens it again), and encode
+    /// `req` for it.
+    fn open_request(
+        &mut self,
+        scenario: &ScenarioToOpen,
+        req: &OpenClusterRequest,
+    ) -> Result<String, GuestFault> {
         let opened = match self {
             Worker::Native(n) => n.opened,
             Worker::Wasm(w) => w.opened(),
@@ -154,7 +159,7 @@ impl Worker {
                 r.path, r.message
             )));
         }
-        Ok(())
+        serde_json::to_string(req).map_err(|e| wasm::abi(format!("cannot encode the request: {e}")))
     }
 
     /// `simulateOpenCluster` of cluster `req.index` of `scenario`, which this worker's
@@ -166,9 +171,7 @@ impl Worker {
         scenario: &ScenarioToOpen,
         req: &OpenClusterRequest,
     ) -> CallResult {
-        self.hold_open(scenario)?;
-        let input = serde_json::to_string(req)
-            .map_err(|e| wasm::abi(format!("cannot encode the request: {e}")))?;
+        let input = self.open_request(scenario, req)?;
         self.call(Op::SimulateOpenCluster, &input)
     }
 
@@ -180,9 +183,7 @@ impl Worker {
         scenario: &ScenarioToOpen,
         req: &OpenClusterRequest,
     ) -> Result<Result<PackedCluster, ErrorDocument>, GuestFault> {
-        self.hold_open(scenario)?;
-        let input = serde_json::to_string(req)
-            .map_err(|e| wasm::abi(format!("cannot encode the request: {e}")))?;
+        let input = self.open_request(scenario, req)?;
         let answer = match self {
             Worker::Native(n) => Ok(n.call_bytes(Op::SimulateOpenCluster, &input)),
             Worker::Wasm(w) => w.call_bytes(Op::SimulateOpenCluster, &input),
