@@ -161,28 +161,30 @@ fn a_corrupt_module_is_a_clear_error() {
 #[test]
 fn a_module_of_another_abi_version_is_refused() {
     let dir = scratch("abi_module_files");
-    // Version 1: a module from before packed answers.
-    let v1 = dir.join("abi1.wasm");
-    std::fs::write(&v1, abi_module(1)).unwrap();
+    // Version 1: a module from before packed answers; version 2: before packed inputs.
+    for old in [1, 2] {
+        let module = dir.join(format!("abi{old}.wasm"));
+        std::fs::write(&module, abi_module(old)).unwrap();
+        fails_without_clobbering(
+            &format!("abi_version_{old}"),
+            &[
+                "fleet",
+                &example("az-aks-list.json").to_string_lossy(),
+                "--module",
+                &module.to_string_lossy(),
+            ],
+            &[
+                &format!("speaks host ABI version {old}; this akscert needs version 3"),
+                "cargo xtask build-wasm",
+            ],
+        );
+    }
+    // Version 3 but not akscert's operations: its `version` call answers nothing.
+    let v3 = dir.join("abi3.wasm");
+    std::fs::write(&v3, abi_module(3)).unwrap();
     fails_without_clobbering(
-        "abi_version_1",
-        &[
-            "fleet",
-            &example("az-aks-list.json").to_string_lossy(),
-            "--module",
-            &v1.to_string_lossy(),
-        ],
-        &[
-            "speaks host ABI version 1; this akscert needs version 2",
-            "cargo xtask build-wasm",
-        ],
-    );
-    // Version 2 but not akscert's operations: its `version` call answers nothing.
-    let v2 = dir.join("abi2.wasm");
-    std::fs::write(&v2, abi_module(2)).unwrap();
-    fails_without_clobbering(
-        "abi_version_2_stub",
-        &["simulate", "--module", &v2.to_string_lossy()],
+        "abi_version_3_stub",
+        &["simulate", "--module", &v3.to_string_lossy()],
         &["the version call failed"],
     );
 }

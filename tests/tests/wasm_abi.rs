@@ -55,8 +55,8 @@ proptest! {
 }
 
 #[test]
-fn the_abi_is_version_2_and_indexes_follow_operations() {
-    assert_eq!(abi::ABI_VERSION, 2);
+fn the_abi_is_version_3_and_indexes_follow_operations() {
+    assert_eq!(abi::ABI_VERSION, 3);
     for (i, op) in Op::ALL.iter().enumerate() {
         assert_eq!(abi::operation_index(op.name()), Some(i as u32 + 1));
         assert_eq!(op.abi(), i as u32 + 1);

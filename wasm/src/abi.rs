@@ -6,11 +6,11 @@
 //! `extern "C"` functions (wasm32 only, where a pointer is a `u32`) only move bytes in and
 //! out of linear memory.
 
-use akscert_core::api::{ApiError, ErrorDocument, Op};
+use akscert_core::api::{ApiError, ErrorDocument, Op, PACKED_INPUT};
 
 /// Version of this ABI; `akscert_abi_version()` returns it. Bumped on any incompatible
 /// change of the exports below or of the output buffer's layout.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// First byte of an output buffer: the rest is the operation's result JSON (or a packed
 /// answer's postcard bytes, when the request asked for one).
@@ -32,13 +32,20 @@ pub fn operation_index(name: &str) -> Option<u32> {
 /// Run ABI operation `op` on `input` and return the output buffer: one status byte, then
 /// the result JSON exactly as `api::call` returns it (the instance's `api::Session`'s
 /// for the operations on an open scenario) (status 0) or the `ErrorDocument`
-/// JSON (status 1). Never panics on any input. An empty buffer means the output could not
-/// be allocated (the module's memory is exhausted).
+/// JSON (status 1). An input that starts with byte `0xFF` ([`PACKED_INPUT`], never the
+/// start of UTF-8 text) is packed: postcard follows, which only `openScenario` takes.
+/// Never panics on any input. An empty buffer means the output could not be allocated
+/// (the module's memory is exhausted).
 pub fn call_bytes(op: u32, input: &[u8]) -> Vec<u8> {
-    let result = match (Op::from_abi(op), std::str::from_utf8(input)) {
+    let result = match (Op::from_abi(op), input.split_first()) {
         (None, _) => Err(ApiError::UnknownOperation(format!("#{op}"))),
-        (Some(_), Err(e)) => Err(not_utf8(input, e.valid_up_to())),
-        (Some(op), Ok(text)) => crate::call_in_session_bytes(op, text),
+        (Some(op), Some((&PACKED_INPUT, packed))) => {
+            crate::call_in_session_packed(op, packed).map(String::into_bytes)
+        }
+        (Some(op), _) => match std::str::from_utf8(input) {
+            Err(e) => Err(not_utf8(input, e.valid_up_to())),
+            Ok(text) => crate::call_in_session_bytes(op, text),
+        },
     };
     match result {
         Ok(bytes) => framed(STATUS_OK, &bytes),
@@ -102,7 +109,7 @@ mod exports {
 
     use super::{ABI_VERSION, call_bytes};
 
-    /// The ABI version (`2`). A host checks it before any other call.
+    /// The ABI version (`3`). A host checks it before any other call.
     #[unsafe(no_mangle)]
     pub extern "C" fn akscert_abi_version() -> u32 {
         ABI_VERSION
@@ -206,6 +213,43 @@ mod tests {
             doc.error.message,
             ". (line 2, column 5): input is not valid UTF-8: invalid byte at offset 6"
         );
+    }
+
+    #[test]
+    fn a_packed_input_is_refused_by_every_operation_that_takes_json() {
+        for op in Op::ALL.into_iter().filter(|&op| op != Op::OpenScenario) {
+            let out = call_bytes(op.abi(), &[PACKED_INPUT, 1, 2, 3]);
+            let (status, json) = split_output(&out).unwrap();
+            assert_eq!(status, STATUS_ERROR);
+            let expected = if op.available() {
+                ApiError::TakesJson(op)
+            } else {
+                ApiError::Unavailable(op)
+            };
+            assert_eq!(json, error_json(&expected), "{}", op.name());
+        }
+    }
+
+    /// Packed or JSON, `openScenario` answers the same check and holds the same scenario.
+    #[cfg(feature = "full")]
+    #[test]
+    fn a_packed_scenario_opens_as_its_json_does() {
+        let example = include_str!("../../examples/scenario.json");
+        let scenario: akscert_core::engine::Scenario = serde_json::from_str(example).unwrap();
+        let open = Op::OpenScenario.abi();
+        let by_json = call_bytes(open, example.as_bytes());
+        let mut input = vec![PACKED_INPUT];
+        input.extend(api::pack_scenario(&scenario));
+        assert_eq!(call_bytes(open, &input), by_json);
+        let run = call_bytes(Op::SimulateOpenCluster.abi(), br#"{"index":1}"#);
+        let (status, _) = split_output(&run).unwrap();
+        assert_eq!(status, STATUS_OK);
+        input.truncate(input.len() / 2);
+        let (status, json) = split_output(&call_bytes(open, &input))
+            .map(|(s, j)| (s, j.to_string()))
+            .unwrap();
+        assert_eq!(status, STATUS_ERROR);
+        assert!(json.contains("\"kind\":\"badInput\""), "{json}");
     }
 
     #[test]

@@ -56,6 +56,18 @@ fn call_in_session_bytes(op: Op, input: &str) -> Result<Vec<u8>, ApiError> {
     SESSION.with(|s| s.borrow_mut().call_op_bytes(op, input))
 }
 
+/// Run `op` on a packed input in the instance's session (the host ABI's `openScenario`).
+#[cfg(feature = "full")]
+fn call_in_session_packed(op: Op, input: &[u8]) -> Result<String, ApiError> {
+    SESSION.with(|s| s.borrow_mut().call_op_packed(op, input))
+}
+
+/// Run `op` on a packed input: without the simulator, every operation refuses one.
+#[cfg(not(feature = "full"))]
+fn call_in_session_packed(op: Op, input: &[u8]) -> Result<String, ApiError> {
+    akscert_core::api::call_op_packed(op, input)
+}
+
 /// Run `op` on `input`, answering bytes: without the simulator, always JSON.
 #[cfg(not(feature = "full"))]
 fn call_in_session_bytes(op: Op, input: &str) -> Result<Vec<u8>, ApiError> {

@@ -365,7 +365,7 @@ test('the npm package\'s ESM entry works in the browser: init() fetches the same
     return { version: m.version().apiVersion, abi: abi.akscert_abi_version(), rows: r.rows.length, error };
   });
   assert.equal(out.version, 'akscert/v1');
-  assert.equal(out.abi, 2);
+  assert.equal(out.abi, 3);
   assert.ok(out.rows > 5);
   // The package's main entry is the calculator module: the simulator is in akscert/full.
   assert.deepEqual(out.error, { name: 'unavailableOperation', kind: 'unavailableOperation', isError: true });

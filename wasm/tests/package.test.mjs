@@ -35,7 +35,7 @@ test('`import "akscert"` from an installed copy resolves to the Node entry and w
     `);
     const out = JSON.parse(execFileSync(process.execPath, [path.join(dir, 'main.mjs')], { encoding: 'utf8' }));
     assert.equal(out.v, 'akscert/v1');
-    assert.equal(out.abi, 2);
+    assert.equal(out.abi, 3);
     assert.ok(out.resolved.endsWith('/node.js'), out.resolved);
     assert.ok(out.rows > 5);
   } finally {

@@ -74,7 +74,7 @@
       if (m.module) {
         loaded[m.build] = { module: m.module, numbers: m.numbers, ex: null };
         instantiate(m.build);
-        self.postMessage({ ready: loaded[m.build].ex.akscert_abi_version() === 2, build: m.build });
+        self.postMessage({ ready: loaded[m.build].ex.akscert_abi_version() === 3, build: m.build });
         return;
       }
       var r;

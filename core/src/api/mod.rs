@@ -18,7 +18,11 @@ use crate::time::{Duration, Instant};
 #[cfg(feature = "simulate")]
 mod packed;
 #[cfg(feature = "simulate")]
+mod packed_scenario;
+#[cfg(feature = "simulate")]
 pub use packed::{PackedCluster, PackedError};
+#[cfg(feature = "simulate")]
+pub use packed_scenario::{pack_scenario, unpack_scenario};
 mod session;
 pub use session::Session;
 
@@ -277,6 +281,15 @@ pub enum ApiError {
         "packed: a packed answer is postcard bytes, which only the host ABI (`akscert_call`) returns; ask this face for JSON"
     )]
     PackedNeedsBytes,
+    /// A packed input (the host ABI's, after [`PACKED_INPUT`]) that does not decode.
+    #[error("{0}: {1}")]
+    PackedInput(Op, String),
+    /// A packed input for an operation that takes JSON only.
+    #[error(
+        "{}: takes JSON; a packed input (postcard after byte 0xFF) is for `openScenario` only",
+        .0.name()
+    )]
+    TakesJson(Op),
     /// `simulateOpenCluster` asked for a packed answer with its events or certificates.
     #[error(
         "packed: a packed answer carries the summary and the row, never events or certificates; ask for `includeEvents: false` and `includeCertificates: false`, or for JSON"
@@ -297,7 +310,7 @@ impl ApiError {
             ApiError::UnknownOperation(_) => "unknownOperation",
             ApiError::Unavailable(_) | ApiError::VerifyUnavailable => "unavailableOperation",
             ApiError::TooLarge { .. } => "inputTooLarge",
-            ApiError::BadInput { .. } => "badInput",
+            ApiError::BadInput { .. } | ApiError::PackedInput(..) => "badInput",
             ApiError::Scenario(_) => "invalidScenario",
             // A what-if's own values (its operations, window, horizon) are the request's,
             // not the cluster's facts.
@@ -314,6 +327,7 @@ impl ApiError {
             | ApiError::InputChoice(_)
             | ApiError::PackedNeedsBytes
             | ApiError::PackedWithDetail
+            | ApiError::TakesJson(_)
             | ApiError::NothingOpen
             | ApiError::NoSuchCluster { .. } => "invalidRequest",
             ApiError::Inspect(_) | ApiError::AksInput(_) => "unreadableInput",
@@ -632,6 +646,28 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
     match Op::from_name(op) {
         Some(op) => call_op(op, input),
         None => Err(ApiError::UnknownOperation(op.chars().take(64).collect())),
+    }
+}
+
+/// First byte of a packed input through the host ABI: never valid UTF-8, so no JSON text
+/// begins with it. Postcard follows ([`pack_scenario`]); only `openScenario` takes one,
+/// from a host that holds the scenario typed already (the CLI's wasm engine).
+pub const PACKED_INPUT: u8 = 0xFF;
+
+/// Run operation `op` on a packed input (the postcard after [`PACKED_INPUT`]): every
+/// operation but `openScenario` refuses one, and without a session `openScenario` only
+/// checks the scenario, as it does from JSON.
+pub fn call_op_packed(op: Op, input: &[u8]) -> Result<String, ApiError> {
+    if !op.available() {
+        return Err(ApiError::Unavailable(op));
+    }
+    match op {
+        #[cfg(feature = "simulate")]
+        Op::OpenScenario => Session::new().call_op_packed(op, input),
+        _ => {
+            let _ = input;
+            Err(ApiError::TakesJson(op))
+        }
     }
 }
 

@@ -50,10 +50,23 @@ struct PackedSummary {
     autorotation: bool,
 }
 
-/// Why packed bytes could not be read.
+/// Why packed bytes (an answer, or a scenario to open) could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the packed answer does not decode: {0}")]
+#[error("packed bytes do not decode: {0}")]
 pub struct PackedError(String);
+
+/// Read one postcard value that is all of `bytes`: trailing bytes are an error, as
+/// trailing text is in JSON.
+pub(super) fn take<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, PackedError> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((value, [])) => Ok(value),
+        Ok((_, rest)) => Err(PackedError(format!(
+            "{} bytes follow the value",
+            rest.len()
+        ))),
+        Err(e) => Err(PackedError(e.to_string())),
+    }
+}
 
 impl PackedCluster {
     /// Pack one run: its summary (or failure) and the row decided, if any. The summary's
@@ -93,14 +106,7 @@ impl PackedCluster {
     /// Read postcard bytes written by [`PackedCluster::to_bytes`]; trailing bytes are an
     /// error, as trailing text is in JSON.
     pub fn from_bytes(bytes: &[u8]) -> Result<PackedCluster, PackedError> {
-        match postcard::take_from_bytes(bytes) {
-            Ok((packed, [])) => Ok(packed),
-            Ok((_, rest)) => Err(PackedError(format!(
-                "{} bytes follow the answer",
-                rest.len()
-            ))),
-            Err(e) => Err(PackedError(e.to_string())),
-        }
+        take(bytes)
     }
 
     /// The run's parts: its summary, its failure and its row.

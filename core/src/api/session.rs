@@ -7,7 +7,7 @@
 //! ask for a cluster's run packed (postcard: [`super::PackedCluster`]) rather than as
 //! JSON, through [`Session::call_op_bytes`].
 
-use super::{ApiError, Op, call_op};
+use super::{ApiError, Op, call_op, call_op_packed};
 #[cfg(feature = "simulate")]
 use super::{OpenClusterRequest, parse, to_json};
 #[cfg(feature = "simulate")]
@@ -39,12 +39,7 @@ impl Session {
             #[cfg(feature = "simulate")]
             Op::OpenScenario => {
                 self.open = None;
-                let scenario: Scenario = parse(input)?;
-                let check = match OpenScenario::open(scenario) {
-                    Ok(open) => self.open.insert(open).check(),
-                    Err(refusal) => ScenarioCheck::Refused(refusal),
-                };
-                Ok(to_json(&check))
+                Ok(self.open(parse(input)?))
             }
             #[cfg(feature = "simulate")]
             Op::SimulateOpenCluster => {
@@ -56,6 +51,37 @@ impl Session {
             }
             _ => call_op(op, input),
         }
+    }
+
+    /// Run operation `op` on a packed input (the host ABI's, after
+    /// [`super::PACKED_INPUT`]): `openScenario` of a scenario written by
+    /// [`super::pack_scenario`], answered and held as from JSON; every other operation
+    /// refuses a packed input.
+    pub fn call_op_packed(&mut self, op: Op, input: &[u8]) -> Result<String, ApiError> {
+        #[cfg(feature = "simulate")]
+        if op == Op::OpenScenario {
+            self.open = None;
+            if input.len() > super::MAX_REQUEST_BYTES {
+                return Err(ApiError::TooLarge {
+                    size: input.len(),
+                    limit: super::MAX_REQUEST_BYTES,
+                });
+            }
+            let scenario = super::unpack_scenario(input)
+                .map_err(|e| ApiError::PackedInput(op, e.to_string()))?;
+            return Ok(self.open(scenario));
+        }
+        call_op_packed(op, input)
+    }
+
+    /// Validate `scenario` and hold it open if it is valid: the check's JSON.
+    #[cfg(feature = "simulate")]
+    fn open(&mut self, scenario: Scenario) -> String {
+        let check = match OpenScenario::open(scenario) {
+            Ok(open) => self.open.insert(open).check(),
+            Err(refusal) => ScenarioCheck::Refused(refusal),
+        };
+        to_json(&check)
     }
 
     /// The JSON answer to a `simulateOpenCluster` request: the timeline, and with `row`
@@ -221,6 +247,68 @@ mod tests {
         crate::sort::sort(&mut urgencies);
         urgencies.dedup();
         assert!(urgencies.len() > 1, "the rows differ: {urgencies:?}");
+    }
+
+    #[test]
+    fn a_packed_scenario_opens_as_its_json_does() {
+        use crate::api::{PACKED_INPUT, pack_scenario};
+        let scenario: Scenario = crate::api::parse(EXAMPLE).expect("a scenario");
+        let mut json = Session::new();
+        let mut packed = Session::new();
+        let check = json.call("openScenario", EXAMPLE).expect("opens");
+        let bytes = pack_scenario(&scenario);
+        assert_eq!(
+            packed.call_op_packed(Op::OpenScenario, &bytes),
+            Ok(check),
+            "the same check"
+        );
+        for index in 0..scenario.clusters.len() {
+            let req = open_request(index, true);
+            assert_eq!(
+                packed.call("simulateOpenCluster", &req),
+                json.call("simulateOpenCluster", &req),
+                "cluster {index}"
+            );
+        }
+        // Refused as from JSON, leaving nothing open.
+        let mut late = scenario.clone();
+        late.horizon = crate::engine::Horizon::Until(
+            crate::time::Instant::parse("2001-01-01").expect("a date"),
+        );
+        let refused = serde_json::to_string(&late).expect("serialises");
+        assert_eq!(
+            packed.call_op_packed(Op::OpenScenario, &pack_scenario(&late)),
+            json.call("openScenario", &refused)
+        );
+        assert_eq!(
+            packed.call("simulateOpenCluster", &open_request(0, true)),
+            Err(ApiError::NothingOpen)
+        );
+        // Bytes that do not decode: bad input, naming the operation; nothing open.
+        packed
+            .call_op_packed(Op::OpenScenario, &bytes)
+            .expect("opens");
+        let e = packed
+            .call_op_packed(Op::OpenScenario, &bytes[..bytes.len() / 2])
+            .expect_err("truncated");
+        assert_eq!(e.kind(), "badInput");
+        assert!(
+            e.to_string()
+                .starts_with("openScenario: packed bytes do not decode"),
+            "{e}"
+        );
+        assert_eq!(
+            packed.call("simulateOpenCluster", &open_request(0, true)),
+            Err(ApiError::NothingOpen)
+        );
+        // Every other operation takes JSON only.
+        for op in Op::ALL.into_iter().filter(|&op| op != Op::OpenScenario) {
+            let e = packed.call_op_packed(op, &bytes).expect_err("JSON only");
+            assert_eq!(e, ApiError::TakesJson(op));
+            assert_eq!(e.kind(), "invalidRequest");
+        }
+        assert_eq!(PACKED_INPUT, 0xFF, "never the first byte of UTF-8 text");
+        assert!(std::str::from_utf8(&[PACKED_INPUT]).is_err());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use super::locate::ModuleKind;
 use super::{CallResult, EngineError, GuestFault, cache};
 
 /// The host ABI version this host speaks.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// Bounds on every guest call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,7 +266,7 @@ impl WasmEngine {
             });
         }
         let answer = probe
-            .call(Op::Version, "")
+            .call(Op::Version, b"")
             .map_err(|f| corrupt(format!("the version call failed: {f}")))?
             .map_err(|d| corrupt(format!("the version call failed: {}", d.error.message)))?;
         let info: VersionInfo = serde_json::from_str(&answer)
@@ -424,8 +424,9 @@ impl WasmWorker {
         self.live.as_mut().ok_or_else(|| abi("no instance".into()))
     }
 
-    /// Run `op` on `input` in the guest, within the fuel and memory limits.
-    pub fn call(&mut self, op: Op, input: &str) -> CallResult {
+    /// Run `op` on `input` (JSON text, or a packed input) in the guest, within the fuel
+    /// and memory limits; the answer is JSON.
+    pub fn call(&mut self, op: Op, input: &[u8]) -> CallResult {
         let answer = self.call_bytes(op, input)?;
         Ok(match answer {
             Ok(bytes) => Ok(String::from_utf8(bytes)
@@ -434,12 +435,13 @@ impl WasmWorker {
         })
     }
 
-    /// Run `op` on `input`: the answer's bytes as the module wrote them (JSON, or the
-    /// postcard of a packed answer).
+    /// Run `op` on `input` (JSON text, or a packed input after its
+    /// `akscert_core::api::PACKED_INPUT` byte): the answer's bytes as the module wrote
+    /// them (JSON, or the postcard of a packed answer).
     pub fn call_bytes(
         &mut self,
         op: Op,
-        input: &str,
+        input: &[u8],
     ) -> Result<Result<Vec<u8>, ErrorDocument>, GuestFault> {
         let limits = self.limits;
         let live = self.instantiate()?;
@@ -494,7 +496,7 @@ fn call_live(
     live: &mut Live,
     limits: GuestLimits,
     op: Op,
-    input: &str,
+    input: &[u8],
 ) -> Result<Result<Vec<u8>, ErrorDocument>, GuestFault> {
     let Live {
         store,
@@ -523,7 +525,7 @@ fn call_live(
         });
     }
     memory
-        .write(&mut *store, ptr as usize, input.as_bytes())
+        .write(&mut *store, ptr as usize, input)
         .map_err(|e| abi(format!("akscert_alloc returned {ptr}, outside memory: {e}")))?;
     let packed = call
         .call(&mut *store, (op.abi(), ptr, len))
