@@ -11,7 +11,7 @@ const opIndex = (name) => api.operationNumber(name);
 /** A raw instance of each module a case may need. */
 const rawModules = () => ({ trust: instantiateRaw('trust'), full: instantiateRaw('full') });
 
-test('abi version is 2 and the ABI exports have the documented signatures, in every module', () => {
+test('abi version is 3 and the ABI exports have the documented signatures, in every module', () => {
   for (const which of ['calculator', 'trust', 'full']) {
     const { exports } = instantiateRaw(which);
     assert.equal(exports.akscert_abi_version(), 3, which);
@@ -94,6 +94,30 @@ test('a packed answer is postcard bytes through the ABI only, and never carries 
     () => api.simulateOpenCluster({ ...slim, row: undefined, packed: true })]) {
     assert.throws(face, (e) => e.name === 'invalidRequest' && /only the host ABI/.test(e.message));
   }
+});
+
+test('a packed input (0xFF, then postcard) is for openScenario only; bytes that do not decode leave nothing open', () => {
+  const { exports, importCalls } = instantiateRaw('full');
+  const error = (op, bytes) => {
+    const { status, json } = abiCall(exports, opIndex(op), new Uint8Array(bytes));
+    assert.equal(status, 1, op);
+    return JSON.parse(json).error;
+  };
+  const open = cases.find((c) => c.name === 'open-example');
+  assert.equal(abiCall(exports, opIndex('openScenario'), enc.encode(open.input)).status, 0);
+  // Not a scenario: a string of length 200 with nothing after it.
+  const bad = error('openScenario', [0xff, 0xc8, 0x01]);
+  assert.equal(bad.kind, 'badInput');
+  assert.match(bad.message, /^openScenario: packed bytes do not decode/);
+  const nothing = error('simulateOpenCluster', [...enc.encode('{"index":0}')]);
+  assert.equal(nothing.kind, 'invalidRequest');
+  assert.match(nothing.message, /no scenario is open/);
+  for (const op of ['policy', 'simulate', 'simulateOpenCluster', 'inspect']) {
+    const e = error(op, [0xff, 0x0a]);
+    assert.equal(e.kind, 'invalidRequest', op);
+    assert.equal(e.message, `${op}: takes JSON; a packed input (postcard after byte 0xFF) is for \`openScenario\` only`);
+  }
+  assert.equal(importCalls(), 0);
 });
 
 test('unknown operations and invalid UTF-8 are typed errors, not traps', () => {
