@@ -6,7 +6,7 @@
 //! `extern "C"` functions (wasm32 only, where a pointer is a `u32`) only move bytes in and
 //! out of linear memory.
 
-use akscert_core::api::{ApiError, ErrorDocument, Op, PACKED_INPUT};
+use akscert_core::api::{ApiError, ErrorDocument, Op};
 
 /// Version of this ABI; `akscert_abi_version()` returns it. Bumped on any incompatible
 /// change of the exports below or of the output buffer's layout.
@@ -31,21 +31,16 @@ pub fn operation_index(name: &str) -> Option<u32> {
 
 /// Run ABI operation `op` on `input` and return the output buffer: one status byte, then
 /// the result JSON exactly as `api::call` returns it (the instance's `api::Session`'s
-/// for the operations on an open scenario) (status 0) or the `ErrorDocument`
-/// JSON (status 1). An input that starts with byte `0xFF` ([`PACKED_INPUT`], never the
-/// start of UTF-8 text) is packed: postcard follows, which only `openScenario` takes.
-/// Never panics on any input. An empty buffer means the output could not be allocated
+/// for the operations on an open scenario) (status 0) or the `ErrorDocument` JSON
+/// (status 1). An input that starts with byte `0xFF` (`akscert_core::api::PACKED_INPUT`,
+/// never the start of UTF-8 text) is packed: postcard follows, which only `openScenario`
+/// and `simulateOpenCluster` take (`api::Session::call_input` decides). Never panics on
+/// any input. An empty buffer means the output could not be allocated
 /// (the module's memory is exhausted).
 pub fn call_bytes(op: u32, input: &[u8]) -> Vec<u8> {
-    let result = match (Op::from_abi(op), input.split_first()) {
-        (None, _) => Err(ApiError::UnknownOperation(format!("#{op}"))),
-        (Some(op), Some((&PACKED_INPUT, packed))) => {
-            crate::call_in_session_packed(op, packed).map(String::into_bytes)
-        }
-        (Some(op), _) => match std::str::from_utf8(input) {
-            Err(e) => Err(not_utf8(input, e.valid_up_to())),
-            Ok(text) => crate::call_in_session_bytes(op, text),
-        },
+    let result = match Op::from_abi(op) {
+        None => Err(ApiError::UnknownOperation(format!("#{op}"))),
+        Some(op) => crate::call_in_session_input(op, input),
     };
     match result {
         Ok(bytes) => framed(STATUS_OK, &bytes),
@@ -64,24 +59,6 @@ pub fn error_json(e: &ApiError) -> String {
             e.kind()
         )
     })
-}
-
-/// A `badInput` error at the first byte that is not UTF-8, with its line and column.
-fn not_utf8(input: &[u8], valid_up_to: usize) -> ApiError {
-    let before = &input[..valid_up_to.min(input.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    // Columns count characters; the prefix is valid UTF-8 by construction.
-    let column = std::str::from_utf8(&before[line_start..]).map_or(0, |s| s.chars().count()) + 1;
-    ApiError::BadInput {
-        path: ".".into(),
-        line,
-        column,
-        message: format!("input is not valid UTF-8: invalid byte at offset {valid_up_to}"),
-    }
 }
 
 fn framed(status: u8, answer: &[u8]) -> Vec<u8> {
@@ -173,7 +150,7 @@ mod exports {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use akscert_core::api;
+    use akscert_core::api::{self, PACKED_INPUT};
 
     #[test]
     fn numbers_are_one_based_dense_and_round_trip() {
@@ -217,7 +194,8 @@ mod tests {
 
     #[test]
     fn a_packed_input_is_refused_by_every_operation_that_takes_json() {
-        for op in Op::ALL.into_iter().filter(|&op| op != Op::OpenScenario) {
+        let takes_packed = [Op::OpenScenario, Op::SimulateOpenCluster];
+        for op in Op::ALL.into_iter().filter(|op| !takes_packed.contains(op)) {
             let out = call_bytes(op.abi(), &[PACKED_INPUT, 1, 2, 3]);
             let (status, json) = split_output(&out).unwrap();
             assert_eq!(status, STATUS_ERROR);
@@ -244,6 +222,10 @@ mod tests {
         let run = call_bytes(Op::SimulateOpenCluster.abi(), br#"{"index":1}"#);
         let (status, _) = split_output(&run).unwrap();
         assert_eq!(status, STATUS_OK);
+        let req: api::OpenClusterRequest = serde_json::from_str(r#"{"index":1}"#).unwrap();
+        let mut packed_req = vec![PACKED_INPUT];
+        packed_req.extend(api::pack_request(&req));
+        assert_eq!(call_bytes(Op::SimulateOpenCluster.abi(), &packed_req), run);
         input.truncate(input.len() / 2);
         let (status, json) = split_output(&call_bytes(open, &input))
             .map(|(s, j)| (s, j.to_string()))

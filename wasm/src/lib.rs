@@ -50,28 +50,16 @@ fn call_in_session(op: Op, input: &str) -> Result<String, ApiError> {
     SESSION.with(|s| s.borrow_mut().call_op(op, input))
 }
 
-/// Run `op` on `input` in the instance's session, answering bytes (the host ABI).
+/// Run `op` on the host ABI's `input` bytes in the instance's session.
 #[cfg(feature = "full")]
-fn call_in_session_bytes(op: Op, input: &str) -> Result<Vec<u8>, ApiError> {
-    SESSION.with(|s| s.borrow_mut().call_op_bytes(op, input))
+fn call_in_session_input(op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
+    SESSION.with(|s| s.borrow_mut().call_input(op, input))
 }
 
-/// Run `op` on a packed input in the instance's session (the host ABI's `openScenario`).
-#[cfg(feature = "full")]
-fn call_in_session_packed(op: Op, input: &[u8]) -> Result<String, ApiError> {
-    SESSION.with(|s| s.borrow_mut().call_op_packed(op, input))
-}
-
-/// Run `op` on a packed input: without the simulator, every operation refuses one.
+/// Run `op` on the host ABI's `input` bytes: without the simulator, no session.
 #[cfg(not(feature = "full"))]
-fn call_in_session_packed(op: Op, input: &[u8]) -> Result<String, ApiError> {
-    akscert_core::api::call_op_packed(op, input)
-}
-
-/// Run `op` on `input`, answering bytes: without the simulator, always JSON.
-#[cfg(not(feature = "full"))]
-fn call_in_session_bytes(op: Op, input: &str) -> Result<Vec<u8>, ApiError> {
-    call_in_session(op, input).map(String::into_bytes)
+fn call_in_session_input(op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
+    akscert_core::api::call_input(op, input)
 }
 
 /// Run `op` on `input`: a module without the simulator has no operation that needs a

@@ -96,7 +96,7 @@ test('a packed answer is postcard bytes through the ABI only, and never carries 
   }
 });
 
-test('a packed input (0xFF, then postcard) is for openScenario only; bytes that do not decode leave nothing open', () => {
+test('a packed input (0xFF, then postcard) is for openScenario and simulateOpenCluster only; bytes that do not decode leave nothing open', () => {
   const { exports, importCalls } = instantiateRaw('full');
   const error = (op, bytes) => {
     const { status, json } = abiCall(exports, opIndex(op), new Uint8Array(bytes));
@@ -112,10 +112,14 @@ test('a packed input (0xFF, then postcard) is for openScenario only; bytes that 
   const nothing = error('simulateOpenCluster', [...enc.encode('{"index":0}')]);
   assert.equal(nothing.kind, 'invalidRequest');
   assert.match(nothing.message, /no scenario is open/);
-  for (const op of ['policy', 'simulate', 'simulateOpenCluster', 'inspect']) {
+  // A request that is not one: a varint cut short.
+  const cut = error('simulateOpenCluster', [0xff, 0x80]);
+  assert.equal(cut.kind, 'badInput');
+  assert.match(cut.message, /^simulateOpenCluster: packed bytes do not decode/);
+  for (const op of ['policy', 'simulate', 'simulateCluster', 'inspect']) {
     const e = error(op, [0xff, 0x0a]);
     assert.equal(e.kind, 'invalidRequest', op);
-    assert.equal(e.message, `${op}: takes JSON; a packed input (postcard after byte 0xFF) is for \`openScenario\` only`);
+    assert.equal(e.message, `${op}: takes JSON; a packed input (postcard after byte 0xFF) is for \`openScenario\` and \`simulateOpenCluster\` only`);
   }
   assert.equal(importCalls(), 0);
 });

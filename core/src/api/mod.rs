@@ -22,7 +22,7 @@ mod packed_scenario;
 #[cfg(feature = "simulate")]
 pub use packed::{PackedCluster, PackedError};
 #[cfg(feature = "simulate")]
-pub use packed_scenario::{pack_scenario, unpack_scenario};
+pub use packed_scenario::{pack_request, pack_scenario, unpack_request, unpack_scenario};
 mod session;
 pub use session::Session;
 
@@ -286,7 +286,7 @@ pub enum ApiError {
     PackedInput(Op, String),
     /// A packed input for an operation that takes JSON only.
     #[error(
-        "{}: takes JSON; a packed input (postcard after byte 0xFF) is for `openScenario` only",
+        "{}: takes JSON; a packed input (postcard after byte 0xFF) is for `openScenario` and `simulateOpenCluster` only",
         .0.name()
     )]
     TakesJson(Op),
@@ -650,25 +650,60 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
 }
 
 /// First byte of a packed input through the host ABI: never valid UTF-8, so no JSON text
-/// begins with it. Postcard follows ([`pack_scenario`]); only `openScenario` takes one,
-/// from a host that holds the scenario typed already (the CLI's wasm engine).
+/// begins with it. Postcard follows: a scenario for `openScenario` ([`pack_scenario`]) or
+/// a request for `simulateOpenCluster` ([`pack_request`]), from a host that holds them
+/// typed already (the CLI's wasm engine). No other operation takes one.
 pub const PACKED_INPUT: u8 = 0xFF;
 
-/// Run operation `op` on a packed input (the postcard after [`PACKED_INPUT`]): every
-/// operation but `openScenario` refuses one, and without a session `openScenario` only
-/// checks the scenario, as it does from JSON.
-pub fn call_op_packed(op: Op, input: &[u8]) -> Result<String, ApiError> {
+/// Run operation `op` on a packed input (the postcard after [`PACKED_INPUT`]), answering
+/// bytes as [`Session::call_op_bytes`] does: every operation but `openScenario` and
+/// `simulateOpenCluster` refuses one, and without a session `openScenario` only checks
+/// the scenario and `simulateOpenCluster` finds nothing open, as from JSON.
+pub fn call_op_packed(op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
     if !op.available() {
         return Err(ApiError::Unavailable(op));
     }
     match op {
         #[cfg(feature = "simulate")]
-        Op::OpenScenario => Session::new().call_op_packed(op, input),
+        Op::OpenScenario | Op::SimulateOpenCluster => Session::new().call_op_packed(op, input),
         _ => {
             let _ = input;
             Err(ApiError::TakesJson(op))
         }
     }
+}
+
+/// Run operation `op` on the host ABI's `input` bytes, without a session: packed (after
+/// [`PACKED_INPUT`]) or UTF-8 JSON, answered as [`Session::call_input`] answers.
+pub fn call_input(op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
+    match input.split_first() {
+        Some((&PACKED_INPUT, packed)) => call_op_packed(op, packed),
+        _ => call_op(op, utf8(input)?).map(String::into_bytes),
+    }
+}
+
+/// `input` as text, or a `badInput` error at its first byte that is not UTF-8, with the
+/// line and column.
+pub(crate) fn utf8(input: &[u8]) -> Result<&str, ApiError> {
+    std::str::from_utf8(input).map_err(|e| {
+        let valid_up_to = e.valid_up_to();
+        let before = input.get(..valid_up_to).unwrap_or_default();
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Columns count characters; the prefix is valid UTF-8 by construction.
+        let column = std::str::from_utf8(before.get(line_start..).unwrap_or_default())
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        ApiError::BadInput {
+            path: ".".into(),
+            line,
+            column,
+            message: format!("input is not valid UTF-8: invalid byte at offset {valid_up_to}"),
+        }
+    })
 }
 
 /// Run operation `op` on JSON `input`; the result is compact JSON.

@@ -1,5 +1,6 @@
 //! A scenario in postcard: how a host that holds a [`Scenario`] already typed (the CLI's
-//! wasm engine) opens it in the module without writing JSON that the module parses back.
+//! wasm engine) opens it in the module without writing JSON that the module parses back;
+//! and the request for each of its clusters, likewise.
 //!
 //! A fleet's scenario is opened once per worker, and as JSON that open was a tenth of the
 //! CLI's wasm run of a 10,000-cluster fleet table (benches/README.md, "Fleet through the
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::PackedError;
+use super::{OpenClusterRequest, PackedError, RowAt};
 use crate::cluster::{NodePoolSpec, Operation, Origin, PoolMode, RotateOutcome};
 use crate::engine::{
     DurationRange, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,
@@ -45,6 +46,32 @@ pub fn unpack_scenario(bytes: &[u8]) -> Result<Scenario, PackedError> {
     #[derive(Deserialize)]
     struct Unpacking(#[serde(with = "ScenarioDef")] Scenario);
     super::packed::take::<Unpacking>(bytes).map(|u| u.0)
+}
+
+/// The postcard bytes of a `simulateOpenCluster` request (the CLI asks for each cluster
+/// of a fleet so: no JSON to write per cluster, nor dates to parse in the module).
+pub fn pack_request(req: &OpenClusterRequest) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Packing<'a>(#[serde(with = "RequestDef")] &'a OpenClusterRequest);
+    postcard::to_allocvec(&Packing(req)).unwrap_or_default()
+}
+
+/// Read a request written by [`pack_request`]; trailing bytes are an error.
+pub fn unpack_request(bytes: &[u8]) -> Result<OpenClusterRequest, PackedError> {
+    #[derive(Deserialize)]
+    struct Unpacking(#[serde(with = "RequestDef")] OpenClusterRequest);
+    super::packed::take::<Unpacking>(bytes).map(|u| u.0)
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "OpenClusterRequest")]
+struct RequestDef {
+    index: usize,
+    include_events: bool,
+    include_certificates: bool,
+    leave_out_resolved_by: Option<Instant>,
+    row: Option<RowAt>,
+    packed: bool,
 }
 
 /// `Vec<$t>` through `$t`'s remote definition `$def`, as a `with` module named `$module`.
@@ -283,6 +310,30 @@ mod tests {
             bytes.len(),
             json.len()
         );
+    }
+
+    #[test]
+    fn requests_read_back_equal() {
+        let at = Instant::parse("2026-11-28").expect("a date");
+        let mut req = OpenClusterRequest {
+            index: 70_000,
+            include_events: false,
+            include_certificates: true,
+            leave_out_resolved_by: None,
+            row: None,
+            packed: false,
+        };
+        assert_eq!(unpack_request(&pack_request(&req)), Ok(req));
+        req.leave_out_resolved_by = Some(at);
+        req.row = Some(RowAt {
+            now: at,
+            warn_within: Duration::days(30),
+        });
+        req.packed = true;
+        let bytes = pack_request(&req);
+        assert_eq!(unpack_request(&bytes), Ok(req));
+        assert!(bytes.len() < 24, "{} bytes", bytes.len());
+        assert!(unpack_request(&bytes[..bytes.len() - 1]).is_err());
     }
 
     #[test]

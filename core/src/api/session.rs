@@ -7,7 +7,7 @@
 //! ask for a cluster's run packed (postcard: [`super::PackedCluster`]) rather than as
 //! JSON, through [`Session::call_op_bytes`].
 
-use super::{ApiError, Op, call_op, call_op_packed};
+use super::{ApiError, Op, PACKED_INPUT, call_op, call_op_packed, utf8};
 #[cfg(feature = "simulate")]
 use super::{OpenClusterRequest, parse, to_json};
 #[cfg(feature = "simulate")]
@@ -53,23 +53,43 @@ impl Session {
         }
     }
 
+    /// Run operation `op` on the host ABI's `input` bytes: a packed input (after
+    /// [`PACKED_INPUT`]) as [`Session::call_op_packed`] answers it, anything else as
+    /// UTF-8 JSON for [`Session::call_op_bytes`] (text that is not UTF-8 is `badInput`,
+    /// at its line and column).
+    pub fn call_input(&mut self, op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
+        match input.split_first() {
+            Some((&PACKED_INPUT, packed)) => self.call_op_packed(op, packed),
+            _ => self.call_op_bytes(op, utf8(input)?),
+        }
+    }
+
     /// Run operation `op` on a packed input (the host ABI's, after
-    /// [`super::PACKED_INPUT`]): `openScenario` of a scenario written by
-    /// [`super::pack_scenario`], answered and held as from JSON; every other operation
-    /// refuses a packed input.
-    pub fn call_op_packed(&mut self, op: Op, input: &[u8]) -> Result<String, ApiError> {
+    /// [`super::PACKED_INPUT`]), answering bytes as [`Session::call_op_bytes`] does:
+    /// `openScenario` of a scenario written by [`super::pack_scenario`], or
+    /// `simulateOpenCluster` of a request written by [`super::pack_request`], each
+    /// answered as from JSON; every other operation refuses a packed input.
+    pub fn call_op_packed(&mut self, op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
         #[cfg(feature = "simulate")]
-        if op == Op::OpenScenario {
-            self.open = None;
-            if input.len() > super::MAX_REQUEST_BYTES {
-                return Err(ApiError::TooLarge {
-                    size: input.len(),
-                    limit: super::MAX_REQUEST_BYTES,
-                });
+        match op {
+            Op::OpenScenario => {
+                self.open = None;
+                if input.len() > super::MAX_REQUEST_BYTES {
+                    return Err(ApiError::TooLarge {
+                        size: input.len(),
+                        limit: super::MAX_REQUEST_BYTES,
+                    });
+                }
+                let scenario = super::unpack_scenario(input)
+                    .map_err(|e| ApiError::PackedInput(op, e.to_string()))?;
+                return Ok(self.open(scenario).into_bytes());
             }
-            let scenario = super::unpack_scenario(input)
-                .map_err(|e| ApiError::PackedInput(op, e.to_string()))?;
-            return Ok(self.open(scenario));
+            Op::SimulateOpenCluster => {
+                let req = super::unpack_request(input)
+                    .map_err(|e| ApiError::PackedInput(op, e.to_string()))?;
+                return self.open_cluster_bytes(&req);
+            }
+            _ => {}
         }
         call_op_packed(op, input)
     }
@@ -130,18 +150,24 @@ impl Session {
     pub fn call_op_bytes(&mut self, op: Op, input: &str) -> Result<Vec<u8>, ApiError> {
         #[cfg(feature = "simulate")]
         if op == Op::SimulateOpenCluster {
-            let req: OpenClusterRequest = parse(input)?;
-            if !req.packed {
-                return self.open_cluster_json(&req).map(String::into_bytes);
-            }
-            if !req.packable() {
-                return Err(ApiError::PackedWithDetail);
-            }
-            let (timeline, row) = self.simulate_open(&req)?;
-            let packed = super::PackedCluster::new(timeline.summary, timeline.error, row);
-            return Ok(packed.to_bytes());
+            return self.open_cluster_bytes(&parse(input)?);
         }
         self.call_op(op, input).map(String::into_bytes)
+    }
+
+    /// The answer to a `simulateOpenCluster` request through the host ABI: JSON, or the
+    /// postcard of a [`super::PackedCluster`] when the request says `packed`.
+    #[cfg(feature = "simulate")]
+    fn open_cluster_bytes(&self, req: &OpenClusterRequest) -> Result<Vec<u8>, ApiError> {
+        if !req.packed {
+            return self.open_cluster_json(req).map(String::into_bytes);
+        }
+        if !req.packable() {
+            return Err(ApiError::PackedWithDetail);
+        }
+        let (timeline, row) = self.simulate_open(req)?;
+        let packed = super::PackedCluster::new(timeline.summary, timeline.error, row);
+        Ok(packed.to_bytes())
     }
 
     /// Run the operation named `op` on JSON `input`.
@@ -259,7 +285,7 @@ mod tests {
         let bytes = pack_scenario(&scenario);
         assert_eq!(
             packed.call_op_packed(Op::OpenScenario, &bytes),
-            Ok(check),
+            Ok(check.into_bytes()),
             "the same check"
         );
         for index in 0..scenario.clusters.len() {
@@ -269,6 +295,20 @@ mod tests {
                 json.call("simulateOpenCluster", &req),
                 "cluster {index}"
             );
+            // The request packed too: the same answer, JSON or packed.
+            let mut typed: OpenClusterRequest = parse(&req).expect("a request");
+            for packed_answer in [false, true] {
+                typed.include_events = !packed_answer;
+                typed.include_certificates = !packed_answer;
+                typed.packed = packed_answer;
+                let as_json = serde_json::to_string(&typed).expect("serialises");
+                assert_eq!(
+                    packed
+                        .call_op_packed(Op::SimulateOpenCluster, &crate::api::pack_request(&typed)),
+                    json.call_op_bytes(Op::SimulateOpenCluster, &as_json),
+                    "cluster {index}, packed answer {packed_answer}"
+                );
+            }
         }
         // Refused as from JSON, leaving nothing open.
         let mut late = scenario.clone();
@@ -278,7 +318,7 @@ mod tests {
         let refused = serde_json::to_string(&late).expect("serialises");
         assert_eq!(
             packed.call_op_packed(Op::OpenScenario, &pack_scenario(&late)),
-            json.call("openScenario", &refused)
+            json.call("openScenario", &refused).map(String::into_bytes)
         );
         assert_eq!(
             packed.call("simulateOpenCluster", &open_request(0, true)),
@@ -301,8 +341,18 @@ mod tests {
             packed.call("simulateOpenCluster", &open_request(0, true)),
             Err(ApiError::NothingOpen)
         );
+        let e = packed
+            .call_op_packed(Op::SimulateOpenCluster, &[0x80])
+            .expect_err("a truncated varint");
+        assert_eq!(e.kind(), "badInput");
+        assert!(
+            e.to_string()
+                .starts_with("simulateOpenCluster: packed bytes do not decode"),
+            "{e}"
+        );
         // Every other operation takes JSON only.
-        for op in Op::ALL.into_iter().filter(|&op| op != Op::OpenScenario) {
+        let takes_packed = [Op::OpenScenario, Op::SimulateOpenCluster];
+        for op in Op::ALL.into_iter().filter(|op| !takes_packed.contains(op)) {
             let e = packed.call_op_packed(op, &bytes).expect_err("JSON only");
             assert_eq!(e, ApiError::TakesJson(op));
             assert_eq!(e.kind(), "invalidRequest");

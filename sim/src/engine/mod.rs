@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use akscert_core::api::Op;
 use akscert_core::api::{
     ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest, PACKED_INPUT, PackedCluster,
-    pack_scenario,
+    pack_request, pack_scenario,
 };
 pub use akscert_core::engine::FailureKind;
 use akscert_core::engine::{Scenario, ScenarioCheck};
@@ -107,11 +107,6 @@ impl ScenarioToOpen {
             input: input.into(),
         }
     }
-
-    /// The postcard scenario, without the host ABI's leading byte.
-    fn packed(&self) -> &[u8] {
-        self.input.get(1..).unwrap_or_default()
-    }
 }
 
 /// One thread's handle on an engine.
@@ -138,12 +133,8 @@ impl Worker {
         &mut self,
         scenario: &ScenarioToOpen,
     ) -> Result<ScenarioCheck, GuestFault> {
-        let answer = match self {
-            Worker::Native(n) => Ok(n.call_packed(Op::OpenScenario, scenario.packed())),
-            Worker::Wasm(w) => w.call(Op::OpenScenario, &scenario.input),
-        };
-        let check: ScenarioCheck = match answer? {
-            Ok(answer) => serde_json::from_str(&answer).map_err(|e| {
+        let check: ScenarioCheck = match self.call_input(Op::OpenScenario, &scenario.input)? {
+            Ok(answer) => serde_json::from_slice(&answer).map_err(|e| {
                 wasm::abi(format!("the engine's answer is not a scenario check: {e}"))
             })?,
             Err(doc) => return Err(refused(doc)),
@@ -156,14 +147,28 @@ impl Worker {
         Ok(check)
     }
 
+    /// Run `op` on the host ABI's `input` bytes (JSON, or a packed input): the answer's
+    /// bytes as the engine wrote them (JSON, or a packed answer's postcard).
+    fn call_input(
+        &mut self,
+        op: Op,
+        input: &[u8],
+    ) -> Result<Result<Vec<u8>, ErrorDocument>, GuestFault> {
+        match self {
+            Worker::Native(n) => Ok(n.call_input(op, input)),
+            Worker::Wasm(w) => w.call_bytes(op, input),
+        }
+    }
+
     /// Open `scenario` in this worker's engine unless it holds it already (a wasm worker's
-    /// instance is replaced after a fault, and the new one opens it again), and encode
-    /// `req` for it.
+    /// instance is replaced after a fault, and the new one opens it again), and ask for
+    /// `req` there: its answer's bytes. The request crosses packed (`PACKED_INPUT`, then
+    /// postcard), as the scenario did: no JSON per cluster to write or to read.
     fn open_request(
         &mut self,
         scenario: &ScenarioToOpen,
         req: &OpenClusterRequest,
-    ) -> Result<String, GuestFault> {
+    ) -> Result<Result<Vec<u8>, ErrorDocument>, GuestFault> {
         let opened = match self {
             Worker::Native(n) => n.opened,
             Worker::Wasm(w) => w.opened(),
@@ -176,7 +181,9 @@ impl Worker {
                 r.path, r.message
             )));
         }
-        serde_json::to_string(req).map_err(|e| wasm::abi(format!("cannot encode the request: {e}")))
+        let mut input = vec![PACKED_INPUT];
+        input.extend_from_slice(&pack_request(req));
+        self.call_input(Op::SimulateOpenCluster, &input)
     }
 
     /// `simulateOpenCluster` of cluster `req.index` of `scenario`, which this worker's
@@ -188,8 +195,12 @@ impl Worker {
         scenario: &ScenarioToOpen,
         req: &OpenClusterRequest,
     ) -> CallResult {
-        let input = self.open_request(scenario, req)?;
-        self.call(Op::SimulateOpenCluster, &input)
+        Ok(match self.open_request(scenario, req)? {
+            Ok(bytes) => Ok(String::from_utf8(bytes).map_err(|e| {
+                wasm::abi(format!("akscert_call returned text that is not UTF-8: {e}"))
+            })?),
+            Err(doc) => Err(doc),
+        })
     }
 
     /// [`Worker::simulate_open`] of a request with `packed`: the module's postcard answer,
@@ -200,12 +211,7 @@ impl Worker {
         scenario: &ScenarioToOpen,
         req: &OpenClusterRequest,
     ) -> Result<Result<PackedCluster, ErrorDocument>, GuestFault> {
-        let input = self.open_request(scenario, req)?;
-        let answer = match self {
-            Worker::Native(n) => Ok(n.call_bytes(Op::SimulateOpenCluster, &input)),
-            Worker::Wasm(w) => w.call_bytes(Op::SimulateOpenCluster, input.as_bytes()),
-        }?;
-        match answer {
+        match self.open_request(scenario, req)? {
             Ok(bytes) => PackedCluster::from_bytes(&bytes)
                 .map(Ok)
                 .map_err(|e| wasm::abi(e.to_string())),

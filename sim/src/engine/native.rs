@@ -23,19 +23,12 @@ impl NativeWorker {
             .map_err(|e| ErrorDocument::from(&e))
     }
 
-    /// Run `op` on a packed input (the postcard after the host ABI's
-    /// `akscert_core::api::PACKED_INPUT` byte), as the module's host ABI does.
-    pub fn call_packed(&mut self, op: Op, input: &[u8]) -> Result<String, ErrorDocument> {
+    /// Run `op` on the host ABI's `input` bytes (UTF-8 JSON, or a packed input after
+    /// `akscert_core::api::PACKED_INPUT`), answering bytes as the module's `akscert_call`
+    /// does: JSON, or a packed answer's postcard.
+    pub fn call_input(&mut self, op: Op, input: &[u8]) -> Result<Vec<u8>, ErrorDocument> {
         self.session
-            .call_op_packed(op, input)
-            .map_err(|e| ErrorDocument::from(&e))
-    }
-
-    /// Run `op` on `input`, answering bytes as the module's host ABI does (a packed
-    /// `simulateOpenCluster` answers postcard).
-    pub fn call_bytes(&mut self, op: Op, input: &str) -> Result<Vec<u8>, ErrorDocument> {
-        self.session
-            .call_op_bytes(op, input)
+            .call_input(op, input)
             .map_err(|e| ErrorDocument::from(&e))
     }
 }
