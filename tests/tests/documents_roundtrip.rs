@@ -1,7 +1,8 @@
 //! Every document akscert writes reads back into core's own types, and writing the value
 //! read gives the same bytes: `Timeline`, `ClusterTimeline` (with and without events, and
 //! failed), `ExpiryReport`, `WhatIf`, `Inspection`, `InspectionSet` and `checkTrust`'s
-//! `TrustReport`s — generated with core's exported strategies and rcgen certificates.
+//! `TrustReport`s — generated with core's exported strategies and rcgen certificates; and
+//! a scenario and a cluster's request packed for the host ABI read back equal.
 //!
 //! The documents are the text `api::call` returns (what the wasm module, the CLI and the
 //! npm package hand out), so the property is about the published bytes, not about a value
@@ -262,6 +263,19 @@ proptest! {
         let text = serde_json::to_string(&cut).unwrap();
         let read: Timeline = reads_back("Timeline (failed clusters)", &text)?;
         prop_assert_eq!(read, cut);
+
+        // Packed (the host ABI's `openScenario` input, as the CLI sends it): the same
+        // scenario, field for field; and each cluster's request.
+        prop_assert_eq!(api::unpack_scenario(&api::pack_scenario(&s)), Ok(s.clone()));
+        let req = api::OpenClusterRequest {
+            index: s.clusters.len() - 1,
+            include_events: s.seed % 2 == 0,
+            include_certificates: s.seed % 3 == 0,
+            leave_out_resolved_by: s.clusters.first().map(|c| c.created),
+            row: None,
+            packed: s.seed % 5 == 0,
+        };
+        prop_assert_eq!(api::unpack_request(&api::pack_request(&req)), Ok(req));
     }
 
     #[test]

@@ -312,6 +312,109 @@ mod tests {
         );
     }
 
+    /// Every field of the policy different from every other of its type, so that two
+    /// read in each other's place would not read back equal.
+    fn distinct_policy() -> Policy {
+        let serde_json::Value::Object(fields) =
+            serde_json::to_value(Policy::default()).expect("serialises")
+        else {
+            panic!("a policy is an object");
+        };
+        let mut distinct = serde_json::Map::new();
+        for (i, (key, value)) in fields.into_iter().enumerate() {
+            let i = i as i64 + 1;
+            let value = match value {
+                serde_json::Value::Bool(b) => serde_json::Value::Bool(!b),
+                serde_json::Value::Number(_) => serde_json::json!(i as f64 / 100.0),
+                serde_json::Value::String(t) if Instant::parse(&t).is_ok() => {
+                    serde_json::json!(format!("{}-01-01", 2000 + i))
+                }
+                serde_json::Value::String(t) if Duration::parse(&t).is_ok() => {
+                    serde_json::json!(format!("{i}d"))
+                }
+                serde_json::Value::Object(inner) => serde_json::Value::Object(
+                    inner
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, (k, _))| {
+                            (k, serde_json::json!(format!("{}h", i * 10 + j as i64)))
+                        })
+                        .collect(),
+                ),
+                serde_json::Value::String(t) if key.ends_with("Tag") || key.ends_with("Label") => {
+                    serde_json::json!(format!("{t}-{i}"))
+                }
+                other => other,
+            };
+            distinct.insert(key, value);
+        }
+        let policy: Policy =
+            serde_json::from_value(serde_json::Value::Object(distinct)).expect("a policy");
+        assert_ne!(policy, Policy::default());
+        policy
+    }
+
+    #[test]
+    fn every_policy_field_and_every_operation_reads_back_in_its_place() {
+        use crate::cluster::OperationKind;
+        let mut s = example();
+        s.policy = distinct_policy();
+        s.policy.rotate_certs_on_stopped_from = Instant::parse("2031-05-05").ok();
+        assert_eq!(unpack_scenario(&pack_scenario(&s)), Ok(s.clone()));
+        let pool = s.clusters[0].node_pools[0].clone();
+        let version = KubernetesVersion::parse("1.30.1").expect("a version");
+        // One operation of every kind (a kind added to core and not here does not build).
+        let ops = OperationKind::ALL.map(|kind| match kind {
+            OperationKind::Upgrade => Operation::Upgrade {
+                kubernetes_version: Some(version),
+                control_plane_only: false,
+            },
+            OperationKind::NodePoolUpgrade => Operation::NodePoolUpgrade {
+                pool: "np".into(),
+                kubernetes_version: version,
+            },
+            OperationKind::NodeImageUpgrade => Operation::NodeImageUpgrade {
+                pool: Some("np".into()),
+                node_image: pool.node_image.clone(),
+            },
+            OperationKind::Scale => Operation::Scale {
+                pool: "np".into(),
+                count: 7,
+            },
+            OperationKind::Stop => Operation::Stop,
+            OperationKind::Start => Operation::Start,
+            OperationKind::RotateCerts => Operation::RotateCerts {
+                outcome: Some(RotateOutcome::Succeed),
+                duration: None,
+            },
+            OperationKind::AddNodePool => Operation::AddNodePool { pool: pool.clone() },
+            OperationKind::RecreateNodePool => Operation::RecreateNodePool { pool: "np".into() },
+            OperationKind::SetTags => Operation::SetTags {
+                pool: "np".into(),
+                tags: BTreeMap::from([("a".into(), "b".into()), ("c".into(), String::new())]),
+            },
+            OperationKind::GetCredentials => Operation::GetCredentials {
+                holder: "ci".into(),
+                overwrite_existing: true,
+                admin: false,
+            },
+        });
+        let c = &mut s.clusters[0];
+        let at = c.created;
+        for (origin, op) in [Origin::Scheduled, Origin::Kubeconfig, Origin::FaultModel]
+            .into_iter()
+            .cycle()
+            .zip(ops)
+        {
+            assert_eq!(
+                op.kind().as_str(),
+                serde_json::to_value(&op).expect("json")["op"]
+            );
+            c.operations.push(ScheduledOperation { at, op, origin });
+        }
+        assert_eq!(unpack_scenario(&pack_scenario(&s)), Ok(s));
+    }
+
     #[test]
     fn requests_read_back_equal() {
         let at = Instant::parse("2026-11-28").expect("a date");
