@@ -90,9 +90,7 @@ where
 {
     let started = Clock::now();
     let threads = jobs.clamp(1, items.len().max(1));
-    // How far past the oldest unfinished item a worker may start: room enough that one
-    // long cluster does not idle the other workers, small enough to stay a few MB.
-    let window = 16 * threads;
+    let window = WINDOW_PER_WORKER * threads;
     let bar = bar(items.len(), progress);
     let next = AtomicUsize::new(0);
     let window_wait = WindowWait::default();
@@ -202,7 +200,16 @@ where
 }
 
 /// Results a worker hands over at once (the last batch may be smaller).
-const BATCH: usize = 8;
+const BATCH: usize = 32;
+
+/// How far past the oldest unfinished item a worker may start, per worker: room enough
+/// that one long cluster does not idle the other workers, and that a worker rarely waits
+/// for the sink — each wait is a futex round trip on both threads: at 16 (with batches
+/// of 8) a lone worker waited every 8 clusters, and those futex calls were a sixth of the
+/// native CLI's CPU samples on the 10,000-cluster fleet (benches/README.md). Small enough
+/// to stay a few MB: a table's result is ~2 KB, a cluster's events for a JSON document
+/// ~35 KB (`simulate --format json` of 50,000 clusters peaked 9 MB higher than at 16).
+const WINDOW_PER_WORKER: usize = 128;
 
 /// How many results the sink has taken, for workers that must not run more than a window
 /// ahead of it. Checking costs an atomic load; only a worker that has to wait takes the
@@ -275,7 +282,7 @@ mod tests {
     #[test]
     fn results_arrive_in_order_with_a_bounded_backlog() {
         let engine = Engine::Native(NativeEngine);
-        let items: Vec<usize> = (0..500).collect();
+        let items: Vec<usize> = (0..5000).collect();
         let started = AtomicUsize::new(0);
         let mut seen = Vec::new();
         let mut most_ahead = 0;
@@ -287,7 +294,7 @@ mod tests {
             |_, &i| {
                 started.fetch_add(1, Ordering::SeqCst);
                 // Early items are slow, so later ones finish first and must wait.
-                if i % 50 == 0 {
+                if i % 500 == 0 {
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
                 i
@@ -302,9 +309,14 @@ mod tests {
         )
         .expect("runs");
         assert_eq!(seen, items);
-        assert_eq!(stats.events, 500);
-        // The window is 16 per worker; a worker may have just started one more.
-        assert!(most_ahead <= 16 * 4 + 4, "{most_ahead} results ahead");
+        assert_eq!(stats.events, 5000);
+        // The window per worker, four workers; each may have just started one more.
+        let bound = WINDOW_PER_WORKER * 4 + 4;
+        assert!(most_ahead <= bound, "{most_ahead} results ahead");
+        assert!(
+            most_ahead > WINDOW_PER_WORKER,
+            "the slow items held results back"
+        );
     }
 
     #[test]
@@ -368,6 +380,9 @@ mod tests {
             },
         );
         assert!(matches!(result, Err(EngineError::Runtime(m)) if m == "disk full"));
-        assert!(done.load(Ordering::SeqCst) < 100);
+        // No further than the window past the failed delivery (each worker may have just
+        // started one more), far from the 10,000 items.
+        let done = done.load(Ordering::SeqCst);
+        assert!(done <= 11 + 2 * WINDOW_PER_WORKER + 2, "{done} items run");
     }
 }
