@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use akscert_core::api::{Op, PACKED_INPUT, pack_scenario};
+use akscert_core::api::{Op, pack_scenario, packed_input};
 use akscert_sim::engine::{Engine, GuestLimits, NativeEngine, WasmEngine, Worker};
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
@@ -49,11 +49,7 @@ fn main() {
     for _ in 0..7 {
         let (json, t) = timed(|| serde_json::to_string(&scenario).unwrap_or_default());
         rounds[0].push(t);
-        let (packed, t) = timed(|| {
-            let mut input = vec![PACKED_INPUT];
-            input.extend(pack_scenario(&scenario));
-            input
-        });
+        let (packed, t) = timed(|| packed_input(&pack_scenario(&scenario)));
         rounds[1].push(t);
         (json_bytes, packed_bytes) = (json.len(), packed.len());
         rounds[2].push(open(&wasm, json.as_bytes()));

@@ -6,18 +6,9 @@
 //! `extern "C"` functions (wasm32 only, where a pointer is a `u32`) only move bytes in and
 //! out of linear memory.
 
+/// The ABI's version and status bytes, as core defines them for both sides.
+pub use akscert_core::api::{ABI_VERSION, STATUS_ERROR, STATUS_OK};
 use akscert_core::api::{ApiError, ErrorDocument, Op};
-
-/// Version of this ABI; `akscert_abi_version()` returns it. Bumped on any incompatible
-/// change of the exports below or of the output buffer's layout.
-pub const ABI_VERSION: u32 = 3;
-
-/// First byte of an output buffer: the rest is the operation's result JSON (or a packed
-/// answer's postcard bytes, when the request asked for one).
-pub const STATUS_OK: u8 = 0;
-
-/// First byte of an output buffer: the rest is an `api::ErrorDocument` as JSON.
-pub const STATUS_ERROR: u8 = 1;
 
 /// The name of the operation with ABI number `op` (`api::Op`), if any.
 pub fn operation_name(op: u32) -> Option<&'static str> {
@@ -216,15 +207,13 @@ mod tests {
         let scenario: akscert_core::engine::Scenario = serde_json::from_str(example).unwrap();
         let open = Op::OpenScenario.abi();
         let by_json = call_bytes(open, example.as_bytes());
-        let mut input = vec![PACKED_INPUT];
-        input.extend(api::pack_scenario(&scenario));
+        let mut input = api::packed_input(&api::pack_scenario(&scenario));
         assert_eq!(call_bytes(open, &input), by_json);
         let run = call_bytes(Op::SimulateOpenCluster.abi(), br#"{"index":1}"#);
         let (status, _) = split_output(&run).unwrap();
         assert_eq!(status, STATUS_OK);
         let req: api::OpenClusterRequest = serde_json::from_str(r#"{"index":1}"#).unwrap();
-        let mut packed_req = vec![PACKED_INPUT];
-        packed_req.extend(api::pack_request(&req));
+        let packed_req = api::packed_input(&api::pack_request(&req));
         assert_eq!(call_bytes(Op::SimulateOpenCluster.abi(), &packed_req), run);
         input.truncate(input.len() / 2);
         let (status, json) = split_output(&call_bytes(open, &input))

@@ -23,6 +23,8 @@ mod packed_scenario;
 pub use packed::{PackedCluster, PackedError};
 #[cfg(feature = "simulate")]
 pub use packed_scenario::{pack_request, pack_scenario, unpack_request, unpack_scenario};
+mod abi_bytes;
+pub use abi_bytes::{ABI_VERSION, PACKED_INPUT, STATUS_ERROR, STATUS_OK, packed_input};
 mod op;
 pub use op::{BUILD, CALCULATOR_BUILD, Capability, FULL_BUILD, Op, TRUST_BUILD};
 mod session;
@@ -433,12 +435,7 @@ pub struct VersionInfo {
 
 /// Parse `input` as `T`, with the JSON path, line and column of any problem.
 pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
-    if input.len() > MAX_REQUEST_BYTES {
-        return Err(ApiError::TooLarge {
-            size: input.len(),
-            limit: MAX_REQUEST_BYTES,
-        });
-    }
+    within_request_limit(input.len())?;
     let mut de = serde_json::Deserializer::from_str(input);
     let value = T::deserialize(&mut de).map_err(|e| {
         let path = crate::json_path::error_path(input, e.line(), e.column(), &e.to_string());
@@ -447,6 +444,17 @@ pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
     // Trailing garbage after the document is an error, not silently ignored.
     de.end().map_err(|e| bad_input(".".into(), &e))?;
     Ok(value)
+}
+
+/// A request of `size` bytes, JSON or packed, is at most [`MAX_REQUEST_BYTES`].
+pub(crate) fn within_request_limit(size: usize) -> Result<(), ApiError> {
+    if size > MAX_REQUEST_BYTES {
+        return Err(ApiError::TooLarge {
+            size,
+            limit: MAX_REQUEST_BYTES,
+        });
+    }
+    Ok(())
 }
 
 fn bad_input(path: String, e: &serde_json::Error) -> ApiError {
@@ -478,12 +486,6 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
         None => Err(ApiError::UnknownOperation(op.chars().take(64).collect())),
     }
 }
-
-/// First byte of a packed input through the host ABI: never valid UTF-8, so no JSON text
-/// begins with it. Postcard follows: a scenario for `openScenario` ([`pack_scenario`]) or
-/// a request for `simulateOpenCluster` ([`pack_request`]), from a host that holds them
-/// typed already (the CLI's wasm engine). No other operation takes one.
-pub const PACKED_INPUT: u8 = 0xFF;
 
 /// Run operation `op` on a packed input (the postcard after [`PACKED_INPUT`]), answering
 /// bytes as [`Session::call_op_bytes`] does: every operation but `openScenario` and

@@ -55,6 +55,12 @@ struct PackedSummary {
 #[error("packed bytes do not decode: {0}")]
 pub struct PackedError(String);
 
+/// The postcard bytes of `value` (empty only if memory for them cannot be had:
+/// serialising into a growing vector fails on nothing else).
+pub(super) fn to_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_allocvec(value).unwrap_or_default()
+}
+
 /// Read one postcard value that is all of `bytes`: trailing bytes are an error, as
 /// trailing text is in JSON.
 pub(super) fn take<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, PackedError> {
@@ -99,8 +105,7 @@ impl PackedCluster {
 
     /// The postcard bytes (empty only if memory for them cannot be had).
     pub fn to_bytes(&self) -> Vec<u8> {
-        // Serialising into a growing vector fails only on allocation failure.
-        postcard::to_allocvec(self).unwrap_or_default()
+        to_bytes(self)
     }
 
     /// Read postcard bytes written by [`PackedCluster::to_bytes`]; trailing bytes are an

@@ -36,8 +36,7 @@ use crate::version::{KubernetesVersion, NodeImageVersion};
 pub fn pack_scenario(scenario: &Scenario) -> Vec<u8> {
     #[derive(Serialize)]
     struct Packing<'a>(#[serde(with = "ScenarioDef")] &'a Scenario);
-    // Serialising into a growing vector fails only on allocation failure.
-    postcard::to_allocvec(&Packing(scenario)).unwrap_or_default()
+    super::packed::to_bytes(&Packing(scenario))
 }
 
 /// Read a scenario written by [`pack_scenario`]; trailing bytes are an error, as
@@ -53,7 +52,7 @@ pub fn unpack_scenario(bytes: &[u8]) -> Result<Scenario, PackedError> {
 pub fn pack_request(req: &OpenClusterRequest) -> Vec<u8> {
     #[derive(Serialize)]
     struct Packing<'a>(#[serde(with = "RequestDef")] &'a OpenClusterRequest);
-    postcard::to_allocvec(&Packing(req)).unwrap_or_default()
+    super::packed::to_bytes(&Packing(req))
 }
 
 /// Read a request written by [`pack_request`]; trailing bytes are an error.

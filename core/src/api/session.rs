@@ -74,12 +74,7 @@ impl Session {
         match op {
             Op::OpenScenario => {
                 self.open = None;
-                if input.len() > super::MAX_REQUEST_BYTES {
-                    return Err(ApiError::TooLarge {
-                        size: input.len(),
-                        limit: super::MAX_REQUEST_BYTES,
-                    });
-                }
+                super::within_request_limit(input.len())?;
                 let scenario = super::unpack_scenario(input)
                     .map_err(|e| ApiError::PackedInput(op, e.to_string()))?;
                 return Ok(self.open(scenario).into_bytes());
@@ -324,32 +319,27 @@ mod tests {
             packed.call("simulateOpenCluster", &open_request(0, true)),
             Err(ApiError::NothingOpen)
         );
-        // Bytes that do not decode: bad input, naming the operation; nothing open.
-        packed
-            .call_op_packed(Op::OpenScenario, &bytes)
-            .expect("opens");
-        let e = packed
-            .call_op_packed(Op::OpenScenario, &bytes[..bytes.len() / 2])
-            .expect_err("truncated");
-        assert_eq!(e.kind(), "badInput");
-        assert!(
-            e.to_string()
-                .starts_with("openScenario: packed bytes do not decode"),
-            "{e}"
-        );
-        assert_eq!(
-            packed.call("simulateOpenCluster", &open_request(0, true)),
-            Err(ApiError::NothingOpen)
-        );
-        let e = packed
-            .call_op_packed(Op::SimulateOpenCluster, &[0x80])
-            .expect_err("a truncated varint");
-        assert_eq!(e.kind(), "badInput");
-        assert!(
-            e.to_string()
-                .starts_with("simulateOpenCluster: packed bytes do not decode"),
-            "{e}"
-        );
+        // Bytes that do not decode (half a scenario, a varint cut short): bad input,
+        // naming the operation; nothing is left open.
+        let cases = [
+            (Op::OpenScenario, &bytes[..bytes.len() / 2]),
+            (Op::SimulateOpenCluster, &[0x80u8][..]),
+        ];
+        for (op, cut) in cases {
+            packed
+                .call_op_packed(Op::OpenScenario, &bytes)
+                .expect("opens");
+            let e = packed.call_op_packed(op, cut).expect_err("does not decode");
+            assert_eq!(e.kind(), "badInput");
+            let expected = format!("{}: packed bytes do not decode", op.name());
+            assert!(e.to_string().starts_with(&expected), "{e}");
+            if op == Op::OpenScenario {
+                assert_eq!(
+                    packed.call("simulateOpenCluster", &open_request(0, true)),
+                    Err(ApiError::NothingOpen)
+                );
+            }
+        }
         // Every other operation takes JSON only.
         let takes_packed = [Op::OpenScenario, Op::SimulateOpenCluster];
         for op in Op::ALL.into_iter().filter(|op| !takes_packed.contains(op)) {

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use akscert_core::api::Op;
 use akscert_core::api::{
-    ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest, PACKED_INPUT, PackedCluster,
-    pack_request, pack_scenario,
+    ErrorDocument, InspectSetRequest, NamedInput, OpenClusterRequest, PackedCluster, pack_request,
+    pack_scenario, packed_input,
 };
 pub use akscert_core::engine::FailureKind;
 use akscert_core::engine::{Scenario, ScenarioCheck};
@@ -100,11 +100,9 @@ impl ScenarioToOpen {
     /// `scenario`, to be opened.
     pub fn new(scenario: &Scenario) -> ScenarioToOpen {
         static NEXT: AtomicU64 = AtomicU64::new(1);
-        let mut input = vec![PACKED_INPUT];
-        input.extend_from_slice(&pack_scenario(scenario));
         ScenarioToOpen {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
-            input: input.into(),
+            input: packed_input(&pack_scenario(scenario)).into(),
         }
     }
 }
@@ -181,9 +179,7 @@ impl Worker {
                 r.path, r.message
             )));
         }
-        let mut input = vec![PACKED_INPUT];
-        input.extend_from_slice(&pack_request(req));
-        self.call_input(Op::SimulateOpenCluster, &input)
+        self.call_input(Op::SimulateOpenCluster, &packed_input(&pack_request(req)))
     }
 
     /// `simulateOpenCluster` of cluster `req.index` of `scenario`, which this worker's
@@ -195,12 +191,7 @@ impl Worker {
         scenario: &ScenarioToOpen,
         req: &OpenClusterRequest,
     ) -> CallResult {
-        Ok(match self.open_request(scenario, req)? {
-            Ok(bytes) => Ok(String::from_utf8(bytes).map_err(|e| {
-                wasm::abi(format!("akscert_call returned text that is not UTF-8: {e}"))
-            })?),
-            Err(doc) => Err(doc),
-        })
+        wasm::text_answer(self.open_request(scenario, req))
     }
 
     /// [`Worker::simulate_open`] of a request with `packed`: the module's postcard answer,

@@ -21,8 +21,9 @@ use wasmtime::{
 use super::locate::ModuleKind;
 use super::{CallResult, EngineError, GuestFault, cache};
 
-/// The host ABI version this host speaks.
-pub const ABI_VERSION: u32 = 3;
+/// The host ABI version this host speaks (core's: the module says its own).
+pub use akscert_core::api::ABI_VERSION;
+use akscert_core::api::{STATUS_ERROR, STATUS_OK};
 
 /// Bounds on every guest call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,12 +428,7 @@ impl WasmWorker {
     /// Run `op` on `input` (JSON text, or a packed input) in the guest, within the fuel
     /// and memory limits; the answer is JSON.
     pub fn call(&mut self, op: Op, input: &[u8]) -> CallResult {
-        let answer = self.call_bytes(op, input)?;
-        Ok(match answer {
-            Ok(bytes) => Ok(String::from_utf8(bytes)
-                .map_err(|e| abi(format!("akscert_call returned text that is not UTF-8: {e}")))?),
-            Err(doc) => Err(doc),
-        })
+        text_answer(self.call_bytes(op, input))
     }
 
     /// Run `op` on `input` (JSON text, or a packed input after its
@@ -482,6 +478,17 @@ impl WasmWorker {
             .as_ref()
             .map_or(0, |l| l.memory.data_size(&l.store))
     }
+}
+
+/// An answer's bytes as the JSON text they must be.
+pub(super) fn text_answer(
+    answer: Result<Result<Vec<u8>, ErrorDocument>, GuestFault>,
+) -> CallResult {
+    Ok(match answer? {
+        Ok(bytes) => Ok(String::from_utf8(bytes)
+            .map_err(|e| abi(format!("akscert_call returned text that is not UTF-8: {e}")))?),
+        Err(doc) => Err(doc),
+    })
 }
 
 /// A guest that broke the host ABI, or answered something that is not the answer.
@@ -553,8 +560,8 @@ fn call_live(
     free.call(&mut *store, (out_ptr, out_len))
         .map_err(|e| trap(e, store))?;
     match status {
-        0 => Ok(Ok(answer)),
-        1 => serde_json::from_slice::<ErrorDocument>(&answer)
+        STATUS_OK => Ok(Ok(answer)),
+        STATUS_ERROR => serde_json::from_slice::<ErrorDocument>(&answer)
             .map(Err)
             .map_err(|e| {
                 abi(format!(
@@ -562,7 +569,7 @@ fn call_live(
                 ))
             }),
         other => Err(abi(format!(
-            "akscert_call returned status byte {other} (expected 0 or 1)"
+            "akscert_call returned status byte {other} (expected {STATUS_OK} or {STATUS_ERROR})"
         ))),
     }
 }
