@@ -9,6 +9,6 @@ fn opts() -> InspectOptions {
 }
 
 fuzz_target!(|data: &[u8]| {
-    // The lenient DER walker, x509-cert strict parse, extension decoders, signature checks.
+    // The lenient DER walker, the strict decoders, extension decoders, signature checks.
     let _ = inspect::inspect_der(data, &opts());
 });

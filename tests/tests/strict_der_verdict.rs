@@ -3,7 +3,8 @@
 //! in, so this checks that shortcut against x509-cert itself — on every certificate of the
 //! corpus (x509-misc, the Kubernetes PKI, x509-limbo's chains) and on generated ones whose
 //! only defects are in what the fields say (an empty name, notAfter before notBefore, a zero
-//! serial).
+//! serial). And each extension's verdict is x509-cert's typed decoder's: inspection warns
+//! that an extension is malformed exactly when x509-cert refuses to decode it.
 
 // Test code: a failed unwrap is a failed test, with its message.
 #![allow(clippy::unwrap_used)]
@@ -40,9 +41,10 @@ fn pem_strings(v: &serde_json::Value, out: &mut Vec<String>) {
     }
 }
 
-#[test]
-fn strict_verdict_is_x509_certs_on_every_corpus_certificate() {
-    let Some(dir) = corpus_dir() else { return };
+/// Every certificate of the corpus (x509-misc, the Kubernetes PKI, x509-limbo's chains),
+/// DER, with the file it came from; `None` without the corpus.
+fn corpus_ders() -> Option<Vec<(String, Vec<u8>)>> {
+    let dir = corpus_dir()?;
     let mut ders = Vec::new();
     for sub in ["x509-misc", "k8s-pki"] {
         for path in akscert_tests::corpus_files(&dir.join(sub)) {
@@ -64,6 +66,12 @@ fn strict_verdict_is_x509_certs_on_every_corpus_certificate() {
             }
         }
     }
+    Some(ders)
+}
+
+#[test]
+fn strict_verdict_is_x509_certs_on_every_corpus_certificate() {
+    let Some(ders) = corpus_ders() else { return };
     let (mut compared, mut strict, mut refused) = (0, 0, 0);
     for (source, der) in &ders {
         let Some((ours, x509_cert)) = verdicts(der) else {
@@ -111,4 +119,98 @@ fn empty_names_swapped_dates_and_a_zero_serial_are_still_strict_der() {
         );
     }
     assert_eq!(verdicts(&der), Some((true, true)));
+}
+
+/// x509-cert's verdict on one extension value, by OID: `Some(decodes)` for the extensions
+/// inspection decodes, with the name its warning uses.
+fn x509_cert_verdict(oid: &str, value: &[u8]) -> Option<(&'static str, bool)> {
+    use x509_cert::ext::pkix::{
+        AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies,
+        CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, NameConstraints, PolicyConstraints,
+        SubjectAltName, SubjectKeyIdentifier,
+    };
+    Some(match oid {
+        "2.5.29.19" => (
+            "basicConstraints",
+            BasicConstraints::from_der(value).is_ok(),
+        ),
+        "2.5.29.15" => ("keyUsage", KeyUsage::from_der(value).is_ok()),
+        "2.5.29.37" => (
+            "extendedKeyUsage",
+            ExtendedKeyUsage::from_der(value).is_ok(),
+        ),
+        "2.5.29.17" => ("subjectAltName", SubjectAltName::from_der(value).is_ok()),
+        "2.5.29.18" => ("issuerAltName", SubjectAltName::from_der(value).is_ok()),
+        "2.5.29.14" => (
+            "subjectKeyIdentifier",
+            SubjectKeyIdentifier::from_der(value).is_ok(),
+        ),
+        "2.5.29.35" => (
+            "authorityKeyIdentifier",
+            AuthorityKeyIdentifier::from_der(value).is_ok(),
+        ),
+        "2.5.29.30" => ("nameConstraints", NameConstraints::from_der(value).is_ok()),
+        "2.5.29.32" => (
+            "certificatePolicies",
+            CertificatePolicies::from_der(value).is_ok(),
+        ),
+        "2.5.29.36" => (
+            "policyConstraints",
+            PolicyConstraints::from_der(value).is_ok(),
+        ),
+        "2.5.29.31" => (
+            "cRLDistributionPoints",
+            CrlDistributionPoints::from_der(value).is_ok(),
+        ),
+        "1.3.6.1.5.5.7.1.1" => (
+            "authorityInfoAccess",
+            AuthorityInfoAccessSyntax::from_der(value).is_ok(),
+        ),
+        _ => return None,
+    })
+}
+
+#[test]
+fn an_extension_is_called_malformed_exactly_when_x509_cert_refuses_it_on_every_corpus_certificate()
+{
+    let Some(ders) = corpus_ders() else { return };
+    let (mut compared, mut malformed) = (0, 0);
+    for (source, der) in &ders {
+        let Ok(cert) = x509_cert::Certificate::from_der(der) else {
+            continue;
+        };
+        let Ok(inspection) = inspect::inspect_der(der, &opts()) else {
+            continue;
+        };
+        let Some(row) = inspection.certificates.first() else {
+            continue;
+        };
+        let exts: &[_] = cert.tbs_certificate().extensions().map_or(&[], |v| v);
+        for ext in exts {
+            let oid = ext.extn_id.to_string();
+            // A repeated extension is warned about once per copy: not this comparison.
+            if exts.iter().filter(|e| e.extn_id == ext.extn_id).count() > 1 {
+                continue;
+            }
+            let Some((name, decodes)) = x509_cert_verdict(&oid, ext.extn_value.as_bytes()) else {
+                continue;
+            };
+            let warned = row
+                .warnings
+                .iter()
+                .any(|w| w.starts_with(&format!("{name} extension is malformed: ")));
+            assert_eq!(
+                warned, !decodes,
+                "a certificate in {source}: {name} — inspection warns {warned}, x509-cert decodes {decodes}; warnings {:?}",
+                row.warnings
+            );
+            compared += 1;
+            malformed += usize::from(warned);
+        }
+    }
+    assert!(
+        compared > 5000 && malformed > 0,
+        "compared {compared} extensions, {malformed} malformed"
+    );
+    eprintln!("{compared} extensions compared, {malformed} malformed");
 }

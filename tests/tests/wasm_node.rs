@@ -88,17 +88,27 @@ fn the_modules_name_no_path_of_the_machine_that_built_them() {
     if let Some(home) = xtask::cargo_home() {
         places.push(home.join("registry").display().to_string());
     }
+    let mut remapped = 0;
     for m in &built().modules {
         let bytes = std::fs::read(&m.path).expect("the built module");
         for place in &places {
             let found = bytes.windows(place.len()).any(|w| w == place.as_bytes());
             assert!(!found, "{} names {place}", m.path.display());
         }
+        // Panic locations are there (so the check above is not vacuous): the workspace's
+        // own sources by their relative paths, and in some module a registry crate's
+        // under its remapped name (`crates/rsa-…/src/…`; the trust module's signature
+        // crates, since the calculator and full modules no longer link one that panics).
         let text = String::from_utf8_lossy(&bytes);
         assert!(
-            text.contains("crates/der-") || text.contains("akscert/core/src/"),
-            "{}: the remapped names are there (the check above is not vacuous)",
+            text.contains("core/src/"),
+            "{}: no panic location at all",
             m.path.display()
         );
+        remapped += usize::from(text.contains("crates/"));
     }
+    assert!(
+        remapped > 0,
+        "no module names a registry crate's source by its remapped name"
+    );
 }

@@ -1,6 +1,6 @@
 //! A small, lenient DER/TLV reader.
 //!
-//! x509-cert decides whether a certificate is strictly valid; this reader exists so that a
+//! [`super::strict`] decides whether a certificate is strictly valid; this reader exists so that a
 //! slightly malformed certificate (UTCTime without seconds, an explicit v1 version, a
 //! non-minimal serial) can still show its dates with a warning naming the defect. It reads
 //! one TLV at a time, never recurses on its own, checks every length against the bytes that
@@ -467,6 +467,20 @@ pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// For tests: a TLV with identifier octet `tag` around `parts` (lengths up to 65,535).
+#[cfg(test)]
+pub(crate) fn tlv(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let body: Vec<u8> = parts.concat();
+    let mut out = vec![tag];
+    match body.len() {
+        n @ 0..=0x7f => out.push(n as u8),
+        n @ 0x80..=0xff => out.extend([0x81, n as u8]),
+        n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+    }
+    out.extend(body);
+    out
 }
 
 #[cfg(test)]

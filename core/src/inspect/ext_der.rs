@@ -1,16 +1,16 @@
 //! The extensions nearly every certificate carries, read straight from their DER.
 //!
 //! Decoding basicConstraints, keyUsage, extendedKeyUsage, subjectAltName and the key
-//! identifiers with x509-cert's typed decoders was a sixth of a bundle inspection's
-//! instructions and allocations, and in a browser the first inspection compiled all of
-//! x509-cert's and der's decoding code. Each reader here accepts only the plain canonical
-//! encoding (minimal lengths, the usual choices) and answers `None` for anything else; the
-//! caller then decodes with x509-cert, whose verdict and message decide. So the fast path
-//! never accepts what x509-cert would refuse: `tests` checks, for every input a reader
-//! answers, that x509-cert decodes the same value. The `plain_*` checks do the same for
-//! the extensions akscert only validates (authorityInfoAccess, cRLDistributionPoints,
-//! certificatePolicies, nameConstraints): `true` for the usual form, which x509-cert reads
-//! without a warning, so it is not asked.
+//! identifiers with typed decoders was a sixth of a bundle inspection's instructions and
+//! allocations. Each reader here accepts only the plain canonical encoding (minimal
+//! lengths, the usual choices) and answers `None` for anything else; the caller then
+//! decodes strictly ([`super::strict::ext`]), whose verdict and message decide. So the
+//! fast path never accepts what the strict decoders (and x509-cert, their reference) would
+//! refuse: `tests` checks, for every input a reader answers, that x509-cert decodes the
+//! same value. The `plain_*` checks do the same for the extensions akscert only validates
+//! (authorityInfoAccess, cRLDistributionPoints, certificatePolicies, nameConstraints):
+//! `true` for the usual form, which the strict decoder reads without a warning, so it is
+//! not asked.
 
 use super::der_walk::oid_text;
 
@@ -304,17 +304,7 @@ mod tests {
         SubjectKeyIdentifier,
     };
 
-    fn seq(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
-        let body: Vec<u8> = parts.concat();
-        let mut out = vec![tag];
-        match body.len() {
-            n @ 0..=0x7f => out.push(n as u8),
-            n @ 0x80..=0xff => out.extend([0x81, n as u8]),
-            n => out.extend([0x82, (n >> 8) as u8, n as u8]),
-        }
-        out.extend(body);
-        out
-    }
+    use super::super::der_walk::tlv as seq;
 
     #[test]
     fn every_key_usage_the_fast_path_reads_is_what_x509_cert_reads() {

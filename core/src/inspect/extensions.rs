@@ -1,19 +1,15 @@
 //! Reading a certificate's extensions into facts. The common ones in their plain
 //! canonical form are read straight from their DER ([`super::ext_der`]); anything else is
-//! decoded with x509-cert's typed decoders, and each failure is a warning naming the
-//! defect.
+//! decoded strictly ([`super::ext_strict`]), and each failure is a warning naming the
+//! defect and where it is.
 
 use std::borrow::Cow;
-
-use der::Decode;
-use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies, ExtendedKeyUsage, KeyUsage,
-    NameConstraints, PolicyConstraints, SubjectAltName, SubjectKeyIdentifier, name::GeneralName,
-};
 
 use super::der_walk::oid_text;
 use super::ext_der::{self, AltName};
 use super::model::{BasicConstraintsInfo, SanInfo};
+use super::strict::Malformed;
+use super::strict::ext::{self as ext_strict, GeneralName};
 use super::x509::{Ext, ParsedCert};
 
 /// Extensions understood well enough to act on when critical.
@@ -70,13 +66,9 @@ fn format_ip(bytes: &[u8]) -> Option<String> {
     }
 }
 
-/// Decode a typed extension value, recording a warning on failure.
-fn decode_ext<'a, T: Decode<'a>>(
-    value: &'a [u8],
-    name: &str,
-    warnings: &mut Vec<String>,
-) -> Option<T> {
-    match T::from_der(value) {
+/// A strictly decoded extension value, or `None` with a warning naming the defect.
+fn strict<T>(decoded: Result<T, Malformed>, name: &str, warnings: &mut Vec<String>) -> Option<T> {
+    match decoded {
         Ok(v) => Some(v),
         Err(e) => {
             warnings.push(format!("{name} extension is malformed: {e}"));
@@ -140,8 +132,11 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
         match &*ext.oid {
             "2.5.29.19" => {
                 let read = ext_der::basic_constraints(ext.value).or_else(|| {
-                    decode_ext::<BasicConstraints>(ext.value, "basicConstraints", w)
-                        .map(|bc| (bc.ca, bc.path_len_constraint))
+                    strict(
+                        ext_strict::basic_constraints(ext.value),
+                        "basicConstraints",
+                        w,
+                    )
                 });
                 if let Some((ca, path_len)) = read {
                     if path_len.is_some() && !ca {
@@ -155,9 +150,8 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 }
             }
             "2.5.29.15" => {
-                let read = ext_der::key_usage(ext.value).or_else(|| {
-                    decode_ext::<KeyUsage>(ext.value, "keyUsage", w).map(|ku| ku.0.bits())
-                });
+                let read = ext_der::key_usage(ext.value)
+                    .or_else(|| strict(ext_strict::key_usage(ext.value), "keyUsage", w));
                 if let Some(bits) = read {
                     if bits == 0 {
                         w.push("keyUsage has no bits set".into());
@@ -180,16 +174,17 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                             .map(|o| eku_name(Cow::Borrowed(o)))
                             .collect(),
                     );
-                } else if let Some(eku) =
-                    decode_ext::<ExtendedKeyUsage>(ext.value, "extendedKeyUsage", w)
-                {
-                    if eku.0.is_empty() {
+                } else if let Some(eku) = strict(
+                    ext_strict::extended_key_usage(ext.value),
+                    "extendedKeyUsage",
+                    w,
+                ) {
+                    if eku.is_empty() {
                         w.push("extendedKeyUsage is empty".into());
                     }
                     p.extended_key_usage = Some(
-                        eku.0
-                            .iter()
-                            .map(|o| eku_name(oid_text(o.as_bytes()).unwrap_or_default()))
+                        eku.into_iter()
+                            .map(|o| eku_name(oid_text(o).unwrap_or_default()))
                             .collect(),
                     );
                 }
@@ -202,90 +197,82 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                         push_alt_name(&mut p.sans, w, name);
                     }
                 } else if let Some(san) =
-                    decode_ext::<SubjectAltName>(ext.value, "subjectAltName", w)
+                    strict(ext_strict::alt_names(ext.value), "subjectAltName", w)
                 {
-                    if san.0.is_empty() {
+                    if san.is_empty() {
                         w.push("subjectAltName is empty (RFC 5280: SIZE (1..MAX))".into());
                     }
-                    for gn in &san.0 {
+                    for gn in san {
                         let name = match gn {
-                            GeneralName::DnsName(s) => AltName::Dns(s.as_str()),
-                            GeneralName::Rfc822Name(s) => AltName::Email(s.as_str()),
-                            GeneralName::UniformResourceIdentifier(s) => AltName::Uri(s.as_str()),
-                            GeneralName::IpAddress(o) => AltName::Ip(o.as_bytes()),
-                            _ => continue,
+                            GeneralName::Dns(s) => AltName::Dns(s),
+                            GeneralName::Email(s) => AltName::Email(s),
+                            GeneralName::Uri(s) => AltName::Uri(s),
+                            GeneralName::Ip(bytes) => AltName::Ip(bytes),
+                            GeneralName::Other => continue,
                         };
                         push_alt_name(&mut p.sans, w, name);
                     }
                 }
             }
-            // What the subjectAltName fast reader accepts, x509-cert reads without a word.
+            // What the subjectAltName fast reader accepts, the strict one reads without a word.
             "2.5.29.18" if ext_der::subject_alt_name(ext.value).is_some() => {}
             "2.5.29.18" => {
-                decode_ext::<SubjectAltName>(ext.value, "issuerAltName", w);
+                strict(ext_strict::alt_names(ext.value), "issuerAltName", w);
             }
             "2.5.29.14" => {
                 if let Some(id) = ext_der::subject_key_identifier(ext.value) {
                     p.subject_key_id = Some(id.to_vec());
-                } else if let Some(ski) =
-                    decode_ext::<SubjectKeyIdentifier>(ext.value, "subjectKeyIdentifier", w)
-                {
-                    p.subject_key_id = Some(ski.0.as_bytes().to_vec());
+                } else if let Some(ski) = strict(
+                    ext_strict::subject_key_identifier(ext.value),
+                    "subjectKeyIdentifier",
+                    w,
+                ) {
+                    p.subject_key_id = Some(ski.to_vec());
                 }
             }
             "2.5.29.35" => {
                 if let Some(id) = ext_der::authority_key_identifier(ext.value) {
                     p.authority_key_id = Some(id.to_vec());
                     p.aki_has_issuer_serial = false;
-                } else if let Some(aki) =
-                    decode_ext::<AuthorityKeyIdentifier>(ext.value, "authorityKeyIdentifier", w)
-                {
-                    p.authority_key_id = aki.key_identifier.map(|k| k.as_bytes().to_vec());
-                    p.aki_has_issuer_serial = aki.authority_cert_issuer.is_some()
-                        || aki.authority_cert_serial_number.is_some();
+                } else if let Some((key_id, issuer_serial)) = strict(
+                    ext_strict::authority_key_identifier(ext.value),
+                    "authorityKeyIdentifier",
+                    w,
+                ) {
+                    p.authority_key_id = key_id.map(<[u8]>::to_vec);
+                    p.aki_has_issuer_serial = issuer_serial;
                 }
             }
             "2.5.29.30" if ext_der::plain_name_constraints(ext.value) => {}
             "2.5.29.30" => {
-                if let Some(nc) = decode_ext::<NameConstraints>(ext.value, "nameConstraints", w) {
-                    let all = nc
-                        .permitted_subtrees
-                        .iter()
-                        .chain(nc.excluded_subtrees.iter())
-                        .flatten();
-                    for st in all {
-                        if let GeneralName::IpAddress(o) = &st.base
-                            && !matches!(o.as_bytes().len(), 8 | 32)
-                        {
+                if let Some(nc) = strict(
+                    ext_strict::name_constraints(ext.value),
+                    "nameConstraints",
+                    w,
+                ) {
+                    for len in nc.ip_lengths {
+                        if !matches!(len, 8 | 32) {
                             w.push(format!(
-                                "nameConstraints iPAddress has {} bytes (must be 8 or 32: address and mask)",
-                                o.as_bytes().len()
+                                "nameConstraints iPAddress has {len} bytes (must be 8 or 32: address and mask)"
                             ));
                         }
                     }
-                    if nc.permitted_subtrees.is_none() && nc.excluded_subtrees.is_none() {
+                    if nc.empty {
                         w.push("nameConstraints is empty".into());
                     }
                 }
             }
             "2.5.29.32" if ext_der::plain_certificate_policies(ext.value) => {}
             "2.5.29.32" => {
-                if let Some(cp) =
-                    decode_ext::<CertificatePolicies>(ext.value, "certificatePolicies", w)
-                {
-                    if cp
-                        .0
-                        .iter()
-                        .any(|pi| pi.policy_qualifiers.as_ref().is_some_and(Vec::is_empty))
-                    {
+                if let Some(cp) = strict(
+                    ext_strict::certificate_policies(ext.value),
+                    "certificatePolicies",
+                    w,
+                ) {
+                    if cp.empty_qualifiers {
                         w.push("certificatePolicies has an empty policyQualifiers sequence".into());
                     }
-                    if cp
-                        .0
-                        .iter()
-                        .flat_map(|pi| pi.policy_qualifiers.iter().flatten())
-                        .any(|q| q.qualifier.is_none())
-                    {
+                    if cp.qualifier_missing {
                         w.push(
                             "certificatePolicies has a PolicyQualifierInfo without its qualifier"
                                 .into(),
@@ -294,25 +281,26 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                 }
             }
             "2.5.29.36" => {
-                if let Some(pc) = decode_ext::<PolicyConstraints>(ext.value, "policyConstraints", w)
-                    && pc.require_explicit_policy.is_none()
-                    && pc.inhibit_policy_mapping.is_none()
-                {
+                if let Some((None, None)) = strict(
+                    ext_strict::policy_constraints(ext.value),
+                    "policyConstraints",
+                    w,
+                ) {
                     w.push("policyConstraints is an empty sequence (RFC 5280 forbids it)".into());
                 }
             }
             "2.5.29.31" if ext_der::plain_crl_distribution_points(ext.value) => {}
             "2.5.29.31" => {
-                decode_ext::<x509_cert::ext::pkix::CrlDistributionPoints>(
-                    ext.value,
+                strict(
+                    ext_strict::crl_distribution_points(ext.value),
                     "cRLDistributionPoints",
                     w,
                 );
             }
             "1.3.6.1.5.5.7.1.1" if ext_der::plain_authority_info_access(ext.value) => {}
             "1.3.6.1.5.5.7.1.1" => {
-                decode_ext::<x509_cert::ext::pkix::AuthorityInfoAccessSyntax>(
-                    ext.value,
+                strict(
+                    ext_strict::authority_info_access(ext.value),
                     "authorityInfoAccess",
                     w,
                 );

@@ -42,6 +42,7 @@ mod signature;
 #[cfg(not(feature = "verify"))]
 #[path = "signature_unavailable.rs"]
 mod signature;
+mod strict;
 mod text;
 mod tools;
 mod trust;

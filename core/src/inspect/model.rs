@@ -235,7 +235,8 @@ pub struct CertificateReport {
     /// subjectKeyIdentifier equals this one's authorityKeyIdentifier when both are present
     /// (not verified). `null` for a self-signed certificate.
     pub issued_by: Option<usize>,
-    /// Whether x509-cert's strict DER / RFC 5280 parser accepts the certificate as is.
+    /// Whether the certificate is strict DER as RFC 5280 §4.1 defines it (what the
+    /// `x509-cert` crate's parser accepts), as is.
     pub strict_der: bool,
     /// Defects found while reading (malformed extensions, non-DER encodings, RFC 5280
     /// rule violations). The certificate is still shown so its dates can be seen.

@@ -4,10 +4,10 @@
 //! strict parsers refuse but OpenSSL shows (UTCTime without seconds, explicit v1,
 //! non-minimal serial) still gets its dates reported — an expiry tool must still say when
 //! it expires. A certificate the walk read without an encoding defect, all canonical DER,
-//! is strict; one with such a defect goes to x509-cert (strict DER, RFC 5280), whose refusal
-//! becomes a warning. Extensions are read in [`super::extensions`].
+//! is strict; one with such a defect goes to the strict decoder ([`super::strict::cert`]:
+//! DER and RFC 5280 §4.1, what the `x509-cert` crate accepts), whose refusal becomes a
+//! warning. Extensions are read in [`super::extensions`].
 
-use der::Decode;
 use sha2::{Digest, Sha256};
 
 use std::borrow::Cow;
@@ -64,7 +64,7 @@ pub(crate) struct ParsedCert<'a> {
     pub unknown_critical: Vec<String>,
     /// Some extension OID appears more than once.
     pub duplicate_extension: bool,
-    /// x509-cert accepted the certificate as strict DER.
+    /// The certificate is strict DER (RFC 5280 §4.1, as `x509-cert` reads it).
     pub strict_ok: bool,
     pub warnings: Vec<String>,
 }
@@ -244,7 +244,7 @@ pub(crate) fn parse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), 
     parse_certificate_with(data, true)
 }
 
-/// [`parse_certificate`] without the strict x509-cert pass, for certificates that were
+/// [`parse_certificate`] without the strict pass, for certificates that were
 /// already reported once and are only re-read for signature checks.
 pub(crate) fn reparse_certificate(data: &[u8]) -> Result<(ParsedCert<'_>, usize), InspectError> {
     parse_certificate_with(data, false)
@@ -519,10 +519,9 @@ fn parse_certificate_with(
 
     // Strictness: a certificate the walk read without a single encoding defect (an empty
     // name or RDN, swapped dates, a zero or negative serial are allowed: x509-cert accepts
-    // them) and whose every
-    // element is canonical DER is strict; only one with some defect is handed to x509-cert,
-    // whose verdict (and message) then decides. Most certificates are clean, so most are
-    // read once.
+    // them) and whose every element is canonical DER is strict; only one with some defect
+    // is handed to the strict decoder, whose verdict (and message) then decides. Most
+    // certificates are clean, so most are read once.
     let malformed = |o: &str| o == "malformed OID";
     let clean = warnings.len() == content_only
         && !malformed(&sig_alg_oid)
@@ -531,15 +530,13 @@ fn parse_certificate_with(
     let strict_ok = if !strict || (clean && is_canonical_der(cert.full)) {
         true
     } else {
-        match x509_cert::Certificate::from_der(cert.full) {
-            Ok(_) => true,
+        match super::strict::cert::certificate(cert.full) {
+            Ok(()) => true,
             Err(e) => {
                 // Where it always stood: after the outer length warning, before the rest.
                 warnings.insert(
                     usize::from(cert.non_minimal_length),
-                    format!(
-                        "strict RFC 5280 DER parsing (x509-cert) refuses this certificate: {e}"
-                    ),
+                    format!("strict RFC 5280 DER parsing refuses this certificate: {e}"),
                 );
                 false
             }
