@@ -5,7 +5,8 @@
 //!
 //! Each decoder accepts exactly what the `x509-cert` crate's decoders accept and reads the
 //! same facts from it (the tests hold them to that, value by value, on every certificate
-//! and extension of the corpus and on mutations of each): DER's own rules for every element
+//! and extension of the corpus and on every mutation of seed encodings): DER's own rules
+//! for every element
 //! (definite lengths in the fewest octets, tags the `der` crate knows, BOOLEAN 0x00/0xFF,
 //! INTEGERs in the fewest octets, OIDs as `const-oid` reads them, IA5 and the directory
 //! strings within their alphabets), the types' structure (fields in order, optional ones
@@ -20,8 +21,8 @@ pub(crate) mod ext;
 
 use std::fmt;
 
-/// Why a value is not what its type allows, and where (the offset in the extension's
-/// value).
+/// Why a value is not what its type allows, and where (the offset in what was decoded:
+/// the extension's value, or the certificate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Malformed {
     /// Offset of the offending element's first octet.
@@ -36,6 +37,7 @@ impl fmt::Display for Malformed {
     }
 }
 
+/// A decoded value, or why the input is not one.
 pub(super) type Strict<T> = Result<T, Malformed>;
 
 /// One element: its first identifier octet (`0x1f`-numbered tags, which no type here
