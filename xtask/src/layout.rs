@@ -110,7 +110,8 @@ export default function init(module_or_path?: { module_or_path: InitInput | Prom
 ";
 
 /// The package's public declarations: wasm-bindgen's, with its `InitInput`/`InitOutput`
-/// section (which types the raw exports with `any`) replaced by [`DTS_TAIL`].
+/// section (which types the raw exports with `any`) replaced by `DTS_TAIL` (the same
+/// functions, typed without `any`).
 pub fn public_dts(generated: &str) -> Result<String, BuildError> {
     let cut = generated
         .find("export type InitInput")

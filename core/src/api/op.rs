@@ -33,7 +33,7 @@ pub enum Op {
     /// `fleetReport`: a fleet's clusters (az JSON or cluster facts) → most urgent first.
     FleetReport = 12,
     /// `openScenario`: validate a scenario and hold it for `simulateOpenCluster` (in a
-    /// [`Session`]; without one, only the check).
+    /// [`Session`](super::Session); without one, only the check).
     OpenScenario = 13,
     /// `simulateOpenCluster`: one cluster of the open scenario, by index.
     SimulateOpenCluster = 14,

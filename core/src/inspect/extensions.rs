@@ -1,6 +1,6 @@
 //! Reading a certificate's extensions into facts. The common ones in their plain
 //! canonical form are read straight from their DER ([`super::ext_der`]); anything else is
-//! decoded strictly ([`super::ext_strict`]), and each failure is a warning naming the
+//! decoded strictly ([`super::strict::ext`]), and each failure is a warning naming the
 //! defect and where it is.
 
 use std::borrow::Cow;

@@ -161,8 +161,8 @@ fn pkcs1(der: &[u8]) -> Option<PublicHalf> {
     Some(PublicHalf::Rsa(trim_int(n.value), trim_int(e.value)))
 }
 
-/// ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters,
-/// [1] publicKey }. The public point is derived from the scalar, not taken on trust.
+/// `ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters,
+/// [1] publicKey }`. The public point is derived from the scalar, not taken on trust.
 fn sec1(der: &[u8], curve_from_pkcs8: Option<&str>) -> Option<PublicHalf> {
     let mut f = seq_fields(der)?;
     let v = f.expect(tag::INTEGER, "version").ok()?;

@@ -397,7 +397,7 @@ fn candidate_name(c: &ParsedCert<'_>) -> String {
     }
 }
 
-/// Context of a [`trust_report`].
+/// Context of a [`trust_report_with_signature`].
 pub(crate) struct TrustContext<'a> {
     pub ca_ref: CertRef,
     pub cert_ref: CertRef,

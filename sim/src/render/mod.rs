@@ -248,7 +248,7 @@ pub(crate) fn esc(s: &str) -> String {
     out
 }
 
-/// The camelCase JSON name of a unit enum value (core's [`akscert_core::wire_name`]).
+/// The camelCase JSON name of a unit enum value (core's [`akscert_core::wire_name()`]).
 pub fn name_of<T: Serialize>(v: &T) -> &'static str {
     akscert_core::wire_name(v).unwrap_or_default()
 }

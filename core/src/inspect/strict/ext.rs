@@ -130,7 +130,7 @@ pub(crate) fn authority_key_identifier(data: &[u8]) -> Strict<(Option<&[u8]>, bo
     Ok((key_id, issuer.is_some() || serial_number.is_some()))
 }
 
-/// What [`super::extensions`] checks in a nameConstraints.
+/// What [`super::super::extensions`] checks in a nameConstraints.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct NameConstraintsFacts {
     /// The length of every iPAddress base, permitted then excluded.
@@ -169,7 +169,7 @@ pub(crate) fn name_constraints(data: &[u8]) -> Strict<NameConstraintsFacts> {
     Ok(facts)
 }
 
-/// What [`super::extensions`] checks in a certificatePolicies.
+/// What [`super::super::extensions`] checks in a certificatePolicies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct PoliciesFacts {
     /// Some policy has a policyQualifiers SEQUENCE with nothing in it.
