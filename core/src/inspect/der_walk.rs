@@ -204,6 +204,28 @@ pub(crate) fn uint_bits(bytes: &[u8]) -> u32 {
     }
 }
 
+/// Whether the `der` crate knows a one-octet tag: every application, context-specific and
+/// private one, and of the universal ones those it has a type for (it refuses
+/// UniversalString, a constructed OCTET STRING, …).
+pub(crate) fn der_knows_tag(tag: u8) -> bool {
+    tag & 0xc0 != 0
+        || matches!(
+            tag,
+            0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e | 0x30 | 0x31
+        )
+}
+
+/// Whether INTEGER contents are DER's: at least one octet, and no leading 0x00 or 0xFF
+/// octet that only repeats the sign of the next.
+pub(crate) fn minimal_integer(value: &[u8]) -> bool {
+    match value {
+        [] => false,
+        [0, b, ..] => b & 0x80 != 0,
+        [0xff, b, ..] => b & 0x80 == 0,
+        _ => true,
+    }
+}
+
 /// Whether every element of `der` (descending into constructed elements, not into
 /// OCTET STRING or BIT STRING contents) is canonical DER: minimal definite lengths,
 /// minimal INTEGERs, BOOLEAN 0x00/0xFF, well-formed OIDs of at most 39 octets (const-oid's
@@ -227,25 +249,14 @@ pub(crate) fn is_canonical_der(der: &[u8]) -> bool {
             return false;
         };
         let full = &rest[..rest.len() - after.len()];
-        // Tags outside what the `der` crate knows (UniversalString, …) it refuses.
-        let known = matches!(
-            tag,
-            0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e
-                | 0x30 | 0x31 | 0x40..=0xff
-        );
         // SET OF elements in DER order: each no smaller than the one before.
-        if !known || (in_set && !prev.is_empty() && prev > full) {
+        if !der_knows_tag(tag) || (in_set && !prev.is_empty() && prev > full) {
             return false;
         }
         levels[depth - 1] = (after, in_set, full);
         let ok = match tag {
             tag::BOOLEAN => matches!(value, [0x00] | [0xff]),
-            tag::INTEGER => match value {
-                [] => false,
-                [0, b, ..] => b & 0x80 != 0,
-                [0xff, b, ..] => b & 0x80 == 0,
-                _ => true,
-            },
+            tag::INTEGER => minimal_integer(value),
             tag::BIT_STRING => match value {
                 [] => false,
                 [0] => true,

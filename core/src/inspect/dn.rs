@@ -377,7 +377,8 @@ pub(crate) struct X509Time {
     pub generalized_in_utc_years: bool,
 }
 
-fn digits(s: &[u8]) -> Option<i64> {
+/// ASCII decimal digits as a number; `None` if empty or anything else is there.
+pub(crate) fn digits(s: &[u8]) -> Option<i64> {
     if s.is_empty() || !s.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -391,6 +392,11 @@ fn digits(s: &[u8]) -> Option<i64> {
 /// Parse UTCTime (`YYMMDDhhmm[ss](Z|±hhmm)`) or GeneralizedTime
 /// (`YYYYMMDDhh[mm[ss[.f…]]][Z|±hhmm]`) leniently, the way OpenSSL reads them, recording
 /// each departure from RFC 5280's `YYMMDDhhmmssZ` / `YYYYMMDDhhmmssZ`.
+/// The year of a UTCTime's two digits (RFC 5280 §4.1.2.5.1: 50–99 are 19YY, 00–49 20YY).
+pub(crate) fn utc_time_year(yy: i64) -> i64 {
+    if yy >= 50 { 1900 + yy } else { 2000 + yy }
+}
+
 pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "time is not ASCII".to_string())?;
     let mut defects = Vec::new();
@@ -399,8 +405,7 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
         tag::UTC_TIME => {
             let yy = digits(bytes.get(0..2).ok_or("UTCTime too short")?)
                 .ok_or_else(|| format!("UTCTime `{text}` has a non-digit year"))?;
-            // RFC 5280: YY >= 50 is 19YY, else 20YY.
-            let year = if yy >= 50 { 1900 + yy } else { 2000 + yy };
+            let year = utc_time_year(yy);
             (year, &bytes[2..], "UTCTime")
         }
         tag::GENERALIZED_TIME => {

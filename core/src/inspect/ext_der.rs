@@ -120,7 +120,8 @@ pub(super) enum AltName<'a> {
     Email(&'a str),
     /// uniformResourceIdentifier.
     Uri(&'a str),
-    /// iPAddress (the fast reader yields only 4 or 16 bytes).
+    /// iPAddress (the fast reader yields only 4 or 16 bytes; the strict one any length,
+    /// which the caller judges).
     Ip(&'a [u8]),
 }
 

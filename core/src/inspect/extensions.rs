@@ -9,7 +9,7 @@ use super::der_walk::oid_text;
 use super::ext_der::{self, AltName};
 use super::model::{BasicConstraintsInfo, SanInfo};
 use super::strict::Malformed;
-use super::strict::ext::{self as ext_strict, GeneralName};
+use super::strict::ext as ext_strict;
 use super::x509::{Ext, ParsedCert};
 
 /// Extensions understood well enough to act on when critical.
@@ -202,14 +202,7 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
                     if san.is_empty() {
                         w.push("subjectAltName is empty (RFC 5280: SIZE (1..MAX))".into());
                     }
-                    for gn in san {
-                        let name = match gn {
-                            GeneralName::Dns(s) => AltName::Dns(s),
-                            GeneralName::Email(s) => AltName::Email(s),
-                            GeneralName::Uri(s) => AltName::Uri(s),
-                            GeneralName::Ip(bytes) => AltName::Ip(bytes),
-                            GeneralName::Other => continue,
-                        };
+                    for name in san.into_iter().flatten() {
                         push_alt_name(&mut p.sans, w, name);
                     }
                 }

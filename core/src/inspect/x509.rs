@@ -12,10 +12,13 @@ use sha2::{Digest, Sha256};
 
 use std::borrow::Cow;
 
-use super::der_walk::{DerError, Reader, Tlv, is_canonical_der, oid_text, tag, uint_bits};
+use super::der_walk::{
+    DerError, Reader, Tlv, is_canonical_der, minimal_integer, oid_text, tag, uint_bits,
+};
 use super::dn::{EMPTY_RDN, hex_colon_upper, parse_x509_time, render_name};
 use super::error::InspectError;
 use super::model::{BasicConstraintsInfo, NameInfo, PublicKeyInfo, SanInfo};
+use super::strict::MAX_SERIAL_OCTETS;
 use crate::time::Instant;
 
 /// One extension as found in the certificate.
@@ -336,14 +339,11 @@ fn parse_certificate_with(
             reason: "serialNumber INTEGER is empty".into(),
         });
     }
-    if serial.value.len() > 1
-        && ((serial.value[0] == 0 && serial.value[1] & 0x80 == 0)
-            || (serial.value[0] == 0xff && serial.value[1] & 0x80 != 0))
-    {
+    if !minimal_integer(serial.value) {
         warnings.push("serialNumber is not minimally encoded".into());
     }
     // x509-cert reads negative and zero serials (RFC 5280 asks users to be prepared for
-    // them), and any of up to 21 octets.
+    // them), and any of up to `MAX_SERIAL_OCTETS`.
     if serial.value[0] & 0x80 != 0 {
         warnings.push("serialNumber is negative (RFC 5280 requires a positive integer)".into());
         content_only += 1;
@@ -357,7 +357,7 @@ fn parse_certificate_with(
             "serialNumber is {} octets long (RFC 5280 allows at most 20)",
             serial.value.len()
         ));
-        content_only += usize::from(serial.value.len() <= 21);
+        content_only += usize::from(serial.value.len() <= MAX_SERIAL_OCTETS);
     }
     let tbs_sig_alg = t
         .expect(tag::SEQUENCE, "TBSCertificate.signature")

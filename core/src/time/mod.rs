@@ -319,7 +319,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// Days in `month` of `year` (proleptic Gregorian).
-fn days_in_month(year: i64, month: i64) -> i8 {
+pub(crate) fn days_in_month(year: i64, month: i64) -> i8 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,

@@ -1,45 +1,34 @@
 //! The extensions of RFC 5280 §4.2 that inspection reads or checks, decoded strictly:
 //! each accepts what `x509-cert`'s typed decoder for it accepts and reads the same facts.
 
+use super::super::der_walk::tag;
+use super::super::ext_der::AltName;
 use super::{
     Reader, Strict, boolean, directory_string, flags, ia5, name, oid, only, rdn, serial, unsigned,
 };
 
-/// One GeneralName (RFC 5280 §4.2.1.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum GeneralName<'a> {
-    /// rfc822Name.
-    Email(&'a str),
-    /// dNSName.
-    Dns(&'a str),
-    /// uniformResourceIdentifier.
-    Uri(&'a str),
-    /// iPAddress (any length: the caller judges it).
-    Ip(&'a [u8]),
-    /// otherName, directoryName, ediPartyName or registeredID.
-    Other,
-}
-
-fn general_name<'a>(r: &mut Reader<'a>) -> Strict<GeneralName<'a>> {
+/// One GeneralName (RFC 5280 §4.2.1.6): the entry akscert shows, or `None` for an
+/// otherName, directoryName, ediPartyName or registeredID (validated, not shown).
+fn general_name<'a>(r: &mut Reader<'a>) -> Strict<Option<AltName<'a>>> {
     let e = r.element()?;
     Ok(match e.tag {
         0xa0 => {
             let mut f = e.reader();
-            oid(&f.expect(0x06, "an otherName without its type")?)?;
+            oid(&f.expect(tag::OID, "an otherName without its type")?)?;
             if f.explicit(0)?.is_none() {
                 return f.fail("an otherName without its value");
             }
             f.finish()?;
-            GeneralName::Other
+            None
         }
-        0x81 => GeneralName::Email(ia5(&e)?),
-        0x82 => GeneralName::Dns(ia5(&e)?),
+        0x81 => Some(AltName::Email(ia5(&e)?)),
+        0x82 => Some(AltName::Dns(ia5(&e)?)),
         0xa4 => {
             let mut f = e.reader();
-            let n = f.expect(0x30, "a directoryName that is not a Name")?;
+            let n = f.expect(tag::SEQUENCE, "a directoryName that is not a Name")?;
             f.finish()?;
             name(&mut n.reader())?;
-            GeneralName::Other
+            None
         }
         0xa5 => {
             let mut f = e.reader();
@@ -51,20 +40,21 @@ fn general_name<'a>(r: &mut Reader<'a>) -> Strict<GeneralName<'a>> {
                 None => return f.fail("an ediPartyName without its partyName"),
             }
             f.finish()?;
-            GeneralName::Other
+            None
         }
-        0x86 => GeneralName::Uri(ia5(&e)?),
-        0x87 => GeneralName::Ip(e.value),
+        0x86 => Some(AltName::Uri(ia5(&e)?)),
+        0x87 => Some(AltName::Ip(e.value)),
         0x88 => {
             oid(&e)?;
-            GeneralName::Other
+            None
         }
         _ => return e.fail("a GeneralName of no known choice"),
     })
 }
 
-/// The contents of a GeneralNames (SEQUENCE OF GeneralName; empty allowed).
-fn general_names<'a>(r: &mut Reader<'a>) -> Strict<Vec<GeneralName<'a>>> {
+/// The contents of a GeneralNames (SEQUENCE OF GeneralName; empty allowed), each as
+/// [`general_name`] reads it.
+fn general_names<'a>(r: &mut Reader<'a>) -> Strict<Vec<Option<AltName<'a>>>> {
     let mut names = Vec::new();
     while !r.is_empty() {
         names.push(general_name(r)?);
@@ -74,12 +64,12 @@ fn general_names<'a>(r: &mut Reader<'a>) -> Strict<Vec<GeneralName<'a>>> {
 
 /// basicConstraints: `(cA, pathLenConstraint)`.
 pub(crate) fn basic_constraints(data: &[u8]) -> Strict<(bool, Option<u8>)> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
-    let ca = match r.optional(0x01)? {
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
+    let ca = match r.optional(tag::BOOLEAN)? {
         Some(b) => boolean(&b)?,
         None => false,
     };
-    let path_len = match r.optional(0x02)? {
+    let path_len = match r.optional(tag::INTEGER)? {
         Some(n) => Some(unsigned(&n, 1)? as u8),
         None => None,
     };
@@ -90,33 +80,34 @@ pub(crate) fn basic_constraints(data: &[u8]) -> Strict<(bool, Option<u8>)> {
 /// keyUsage: bit `i` is RFC 5280's named bit `i` (digitalSignature = 0); bits beyond
 /// decipherOnly (8) are dropped.
 pub(crate) fn key_usage(data: &[u8]) -> Strict<u16> {
-    Ok(flags(&only(data, 0x03, "not a BIT STRING")?)? & 0x01ff)
+    Ok(flags(&only(data, tag::BIT_STRING, "not a BIT STRING")?)? & 0x01ff)
 }
 
 /// extendedKeyUsage: the purposes' OID contents (possibly none).
 pub(crate) fn extended_key_usage(data: &[u8]) -> Strict<Vec<&[u8]>> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let mut purposes = Vec::new();
     while !r.is_empty() {
-        purposes.push(oid(&r.expect(0x06, "a purpose that is not an OID")?)?);
+        purposes.push(oid(&r.expect(tag::OID, "a purpose that is not an OID")?)?);
     }
     Ok(purposes)
 }
 
-/// subjectAltName or issuerAltName: the names (possibly none).
-pub(crate) fn alt_names(data: &[u8]) -> Strict<Vec<GeneralName<'_>>> {
-    general_names(&mut only(data, 0x30, "not a SEQUENCE")?.reader())
+/// subjectAltName or issuerAltName: every name (possibly none), `None` for those akscert
+/// does not show.
+pub(crate) fn alt_names(data: &[u8]) -> Strict<Vec<Option<AltName<'_>>>> {
+    general_names(&mut only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader())
 }
 
 /// subjectKeyIdentifier.
 pub(crate) fn subject_key_identifier(data: &[u8]) -> Strict<&[u8]> {
-    Ok(only(data, 0x04, "not an OCTET STRING")?.value)
+    Ok(only(data, tag::OCTET_STRING, "not an OCTET STRING")?.value)
 }
 
 /// authorityKeyIdentifier: the keyIdentifier, and whether an authorityCertIssuer or
 /// authorityCertSerialNumber is present.
 pub(crate) fn authority_key_identifier(data: &[u8]) -> Strict<(Option<&[u8]>, bool)> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let key_id = r.implicit(0, false)?.map(|e| e.value);
     let issuer = r.implicit(1, true)?;
     if let Some(names) = &issuer {
@@ -141,7 +132,7 @@ pub(crate) struct NameConstraintsFacts {
 
 /// nameConstraints.
 pub(crate) fn name_constraints(data: &[u8]) -> Strict<NameConstraintsFacts> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let mut facts = NameConstraintsFacts::default();
     let mut present = false;
     for number in [0, 1] {
@@ -151,8 +142,10 @@ pub(crate) fn name_constraints(data: &[u8]) -> Strict<NameConstraintsFacts> {
         present = true;
         let mut t = trees.reader();
         while !t.is_empty() {
-            let mut subtree = t.expect(0x30, "a subtree that is not a SEQUENCE")?.reader();
-            if let GeneralName::Ip(address) = general_name(&mut subtree)? {
+            let mut subtree = t
+                .expect(tag::SEQUENCE, "a subtree that is not a SEQUENCE")?
+                .reader();
+            if let Some(AltName::Ip(address)) = general_name(&mut subtree)? {
                 facts.ip_lengths.push(address.len());
             }
             if let Some(min) = subtree.implicit(0, false)? {
@@ -180,19 +173,21 @@ pub(crate) struct PoliciesFacts {
 
 /// certificatePolicies.
 pub(crate) fn certificate_policies(data: &[u8]) -> Strict<PoliciesFacts> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let mut facts = PoliciesFacts::default();
     while !r.is_empty() {
-        let mut policy = r.expect(0x30, "a policy that is not a SEQUENCE")?.reader();
-        oid(&policy.expect(0x06, "a policy identifier that is not an OID")?)?;
-        if let Some(qualifiers) = policy.optional(0x30)? {
+        let mut policy = r
+            .expect(tag::SEQUENCE, "a policy that is not a SEQUENCE")?
+            .reader();
+        oid(&policy.expect(tag::OID, "a policy identifier that is not an OID")?)?;
+        if let Some(qualifiers) = policy.optional(tag::SEQUENCE)? {
             let mut q = qualifiers.reader();
             facts.empty_qualifiers |= q.is_empty();
             while !q.is_empty() {
                 let mut info = q
-                    .expect(0x30, "a qualifier that is not a SEQUENCE")?
+                    .expect(tag::SEQUENCE, "a qualifier that is not a SEQUENCE")?
                     .reader();
-                oid(&info.expect(0x06, "a qualifier id that is not an OID")?)?;
+                oid(&info.expect(tag::OID, "a qualifier id that is not an OID")?)?;
                 if info.is_empty() {
                     facts.qualifier_missing = true;
                 } else {
@@ -208,7 +203,7 @@ pub(crate) fn certificate_policies(data: &[u8]) -> Strict<PoliciesFacts> {
 
 /// policyConstraints: `(requireExplicitPolicy, inhibitPolicyMapping)`.
 pub(crate) fn policy_constraints(data: &[u8]) -> Strict<(Option<u32>, Option<u32>)> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let require = r.implicit(0, false)?.map(|e| unsigned(&e, 4)).transpose()?;
     let inhibit = r.implicit(1, false)?.map(|e| unsigned(&e, 4)).transpose()?;
     r.finish()?;
@@ -217,9 +212,11 @@ pub(crate) fn policy_constraints(data: &[u8]) -> Strict<(Option<u32>, Option<u32
 
 /// cRLDistributionPoints (validated only).
 pub(crate) fn crl_distribution_points(data: &[u8]) -> Strict<()> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     while !r.is_empty() {
-        let mut point = r.expect(0x30, "a point that is not a SEQUENCE")?.reader();
+        let mut point = r
+            .expect(tag::SEQUENCE, "a point that is not a SEQUENCE")?
+            .reader();
         if let Some(dp) = point.explicit(0)? {
             match dp.tag {
                 0xa0 => {
@@ -242,12 +239,15 @@ pub(crate) fn crl_distribution_points(data: &[u8]) -> Strict<()> {
 
 /// authorityInfoAccess (validated only).
 pub(crate) fn authority_info_access(data: &[u8]) -> Strict<()> {
-    let mut r = only(data, 0x30, "not a SEQUENCE")?.reader();
+    let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     while !r.is_empty() {
         let mut d = r
-            .expect(0x30, "an access description that is not a SEQUENCE")?
+            .expect(
+                tag::SEQUENCE,
+                "an access description that is not a SEQUENCE",
+            )?
             .reader();
-        oid(&d.expect(0x06, "an access method that is not an OID")?)?;
+        oid(&d.expect(tag::OID, "an access method that is not an OID")?)?;
         general_name(&mut d)?;
         d.finish()?;
     }

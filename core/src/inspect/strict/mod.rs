@@ -21,6 +21,12 @@ pub(crate) mod ext;
 
 use std::fmt;
 
+use super::der_walk::{der_knows_tag, minimal_integer, tag};
+
+/// The longest serial number x509-cert reads, in octets: RFC 5280's 20 of value, and a
+/// leading sign octet (some issuers count the limit on the encoded value).
+pub(crate) const MAX_SERIAL_OCTETS: usize = 21;
+
 /// Why a value is not what its type allows, and where (the offset in what was decoded:
 /// the extension's value, or the certificate).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,14 +77,6 @@ pub(super) struct Reader<'a> {
     data: &'a [u8],
     pos: usize,
     base: usize,
-}
-
-/// Whether the `der` crate knows a one-octet universal tag (it refuses the others).
-fn known_universal(tag: u8) -> bool {
-    matches!(
-        tag,
-        0x01..=0x06 | 0x09 | 0x0a | 0x0c | 0x0d | 0x12..=0x18 | 0x1a | 0x1b | 0x1e | 0x30 | 0x31
-    )
 }
 
 impl<'a> Reader<'a> {
@@ -144,7 +142,7 @@ impl<'a> Reader<'a> {
                 }
                 number <<= 7;
             }
-        } else if tag & 0xc0 == 0 && !known_universal(tag) {
+        } else if !der_knows_tag(tag) {
             return bad("an unknown universal tag");
         }
         let Some(&first) = self.data.get(p) else {
@@ -269,10 +267,9 @@ pub(super) fn boolean(e: &Element<'_>) -> Strict<bool> {
 pub(super) fn unsigned(e: &Element<'_>, bytes: usize) -> Strict<u32> {
     let digits = match e.value {
         [] => return e.fail("an empty INTEGER"),
-        [0] => e.value,
-        [0, b, ..] if *b < 0x80 => return e.fail("an INTEGER not in the fewest octets"),
-        [0, rest @ ..] => rest,
         [b, ..] if *b >= 0x80 => return e.fail("a negative number"),
+        v if !minimal_integer(v) => return e.fail("an INTEGER not in the fewest octets"),
+        [0, rest @ ..] if !rest.is_empty() => rest,
         v => v,
     };
     if digits.len() > bytes {
@@ -281,13 +278,13 @@ pub(super) fn unsigned(e: &Element<'_>, bytes: usize) -> Strict<u32> {
     Ok(digits.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)))
 }
 
-/// An INTEGER in the fewest octets (any sign), for a serial number: at most 21 octets.
+/// A serial number: an INTEGER in the fewest octets (any sign), of at most
+/// [`MAX_SERIAL_OCTETS`].
 pub(super) fn serial(e: &Element<'_>) -> Strict<()> {
     match e.value {
         [] => e.fail("an empty INTEGER"),
-        [0x00, b, ..] if *b < 0x80 => e.fail("an INTEGER not in the fewest octets"),
-        [0xff, b, ..] if *b >= 0x80 => e.fail("an INTEGER not in the fewest octets"),
-        v if v.len() > 21 => e.fail("a serial number longer than 21 octets"),
+        v if !minimal_integer(v) => e.fail("an INTEGER not in the fewest octets"),
+        v if v.len() > MAX_SERIAL_OCTETS => e.fail("a serial number longer than 21 octets"),
         _ => Ok(()),
     }
 }
@@ -390,9 +387,9 @@ pub(super) fn directory_string(e: &Element<'_>) -> Strict<()> {
 /// The contents of a SET OF AttributeTypeAndValue (a relative distinguished name).
 pub(super) fn rdn(r: &mut Reader<'_>) -> Strict<()> {
     while !r.is_empty() {
-        let atv = r.expect(0x30, "an attribute that is not a SEQUENCE")?;
+        let atv = r.expect(tag::SEQUENCE, "an attribute that is not a SEQUENCE")?;
         let mut f = atv.reader();
-        oid(&f.expect(0x06, "an attribute type that is not an OID")?)?;
+        oid(&f.expect(tag::OID, "an attribute type that is not an OID")?)?;
         f.element()?;
         f.finish()?;
     }
@@ -402,7 +399,7 @@ pub(super) fn rdn(r: &mut Reader<'_>) -> Strict<()> {
 /// The contents of a Name (an RDNSequence).
 pub(super) fn name(r: &mut Reader<'_>) -> Strict<()> {
     while !r.is_empty() {
-        let set = r.expect(0x31, "a relative distinguished name that is not a SET")?;
+        let set = r.expect(tag::SET, "a relative distinguished name that is not a SET")?;
         rdn(&mut set.reader())?;
     }
     Ok(())

@@ -15,6 +15,7 @@ use x509_cert::ext::pkix::{
     SubjectAltName, SubjectKeyIdentifier,
 };
 
+use super::super::ext_der::AltName;
 use super::cert::certificate;
 use super::ext::*;
 
@@ -58,17 +59,17 @@ struct Case {
     theirs: fn(&[u8]) -> Option<String>,
 }
 
-fn gn(n: &GeneralName<'_>) -> String {
+fn gn(n: &Option<AltName<'_>>) -> String {
     format!("{n:?}")
 }
 
 fn x509_gn(n: &X509Name) -> String {
     gn(&match n {
-        X509Name::Rfc822Name(s) => GeneralName::Email(s.as_str()),
-        X509Name::DnsName(s) => GeneralName::Dns(s.as_str()),
-        X509Name::UniformResourceIdentifier(s) => GeneralName::Uri(s.as_str()),
-        X509Name::IpAddress(o) => GeneralName::Ip(o.as_bytes()),
-        _ => GeneralName::Other,
+        X509Name::Rfc822Name(s) => Some(AltName::Email(s.as_str())),
+        X509Name::DnsName(s) => Some(AltName::Dns(s.as_str())),
+        X509Name::UniformResourceIdentifier(s) => Some(AltName::Uri(s.as_str())),
+        X509Name::IpAddress(o) => Some(AltName::Ip(o.as_bytes())),
+        _ => None,
     })
 }
 
