@@ -9,7 +9,10 @@
 //!   the `akscert` CLI (which runs the full module in wasmtime, or this crate natively) and
 //!   tests all go through it, so every face gives the same bytes. An [`api::Session`] adds
 //!   memory between calls for a fleet: `openScenario` validates a scenario and holds it,
-//!   `simulateOpenCluster` runs its clusters by index (the modules keep one per instance).
+//!   `simulateOpenCluster` runs its clusters by index (the modules keep one per instance);
+//!   through the host ABI, `foldCluster` adds each cluster's run to the fleet's totals and
+//!   places its row and open actions in the fleet's orders ([`report::fleet_fold`]), so
+//!   that a report written as clusters arrive needs no rule of its own.
 //! - **The typed library**: the same operations as Rust functions and types
 //!   ([`report::expiry_report`], [`report::what_if`], [`engine::simulate`],
 //!   [`inspect::inspect`], [`report::fleet_report`]); every document also reads back from its

@@ -10,6 +10,7 @@ use clap::{Args, ValueEnum};
 use crate::engine::locate::{self, ModuleKind};
 use crate::engine::{Engine, EngineError, GuestLimits, NativeEngine, WasmEngine};
 use crate::execute::Settings;
+use crate::outcome::SimulationRun;
 use crate::render::Format;
 use crate::render::stream::ClusterSink;
 use crate::runner::Progress;
@@ -195,6 +196,18 @@ pub fn stream_report<S: ClusterSink>(
         |c| Ok(report.borrow_mut().cluster(&c)?),
     )?;
     Ok(report.into_inner().finish()?)
+}
+
+/// The verdict of a collected run (a shard's), decided by the engine as a streamed
+/// report's is: each cluster added to the fleet's totals ([`crate::engine::FleetFold`]).
+pub fn run_verdict(engine: &Engine, run: &SimulationRun) -> Result<Verdict, CliError> {
+    let mut fold = engine.fleet_fold()?;
+    for c in &run.clusters {
+        let row = crate::render::simulation_row(c, run.now, run.warn_within);
+        fold.add(&row, c.timeline.summary.as_ref())
+            .map_err(crate::render::stream::StreamError::from)?;
+    }
+    Ok(fold.totals().verdict)
 }
 
 /// Print the error of a failed command and return exit code 2; or return the code.

@@ -184,13 +184,13 @@ fn scenario_fleet(a: &FleetArgs, source: Source, mut settings: Settings) -> Resu
         // (see FleetTable), HTML and Prometheus stream (see Streamer).
         let sink = output::Sink::open(a.output.output.as_deref())?;
         let (now, warn) = (settings.now, settings.warn_within);
-        let report = FleetSink::open(format, sink, now, warn)?;
+        let report = FleetSink::open(format, sink, now, warn, engine.fleet_fold()?)?;
         let verdict = cli::stream_report(&engine, &file, &settings, report)?;
         return Ok(verdict.code());
     }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&render::simulation_rows(&run));
+        let verdict = cli::run_verdict(&engine, &run)?;
         let input = serde_json::to_string(&file.scenario).unwrap_or_default();
         let fp = shard::fingerprint(
             Command::FleetScenario,

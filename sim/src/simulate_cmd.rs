@@ -57,7 +57,7 @@ fn simulate(a: &SimulateArgs) -> Result<u8, CliError> {
     }
     let (run, total, _) = execute::simulate(&engine, &file, &settings)?;
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&render::simulation_rows(&run));
+        let verdict = cli::run_verdict(&engine, &run)?;
         let input = serde_json::to_string(&file.scenario).unwrap_or_default();
         let fp = shard::fingerprint(Command::Simulate, &input, now, a.time.warn_within);
         let doc = shard::simulation_shard(Command::Simulate, fp, spec, total, run);
@@ -80,7 +80,8 @@ fn stream(
     a: &SimulateArgs,
 ) -> Result<Verdict, CliError> {
     let sink = output::Sink::open(a.output.output.as_deref())?;
-    let streamer = Streamer::new(a.output.format(), sink, settings.now, settings.warn_within)?;
+    let (now, warn) = (settings.now, settings.warn_within);
+    let streamer = Streamer::new(a.output.format(), sink, now, warn, engine.fleet_fold()?)?;
     cli::stream_report(engine, file, settings, streamer)
 }
 

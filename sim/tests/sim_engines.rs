@@ -4,11 +4,17 @@
 
 use akscert_core::api;
 use akscert_core::engine::Scenario;
+use akscert_core::report::fleet::Verdict;
 use akscert_core::strategies::arb_scenario;
+use akscert_sim::cli::stream_report;
 use akscert_sim::engine::{CallResult, Engine, GuestLimits, Op};
 use akscert_sim::execute;
 use akscert_sim::outcome::SimulationRun;
+use akscert_sim::output::Sink;
+use akscert_sim::render::Format;
+use akscert_sim::render::fleet_table::FleetSink;
 use akscert_sim::render::simulation_rows;
+use akscert_sim::render::stream::Streamer;
 use akscert_sim::scenario_file::ScenarioFile;
 use akscert_sim::source::Source;
 use akscert_tests::sim::{self, example, run, wasm_engine};
@@ -307,4 +313,77 @@ fn a_packed_table_run_is_the_native_runs_cluster_for_cluster() {
     }
     assert_eq!(simulation_rows(&packed), simulation_rows(&native));
     assert_eq!(packed.summary(), native.summary());
+}
+
+/// Every format of `simulate`'s and `fleet`'s streamed reports of `s` on `engine`: the
+/// text and the verdict.
+fn streamed(engine: &Engine, s: &Scenario, dir: &std::path::Path) -> Vec<(String, Verdict)> {
+    let settings = sim::settings(s, None);
+    let file = ScenarioFile::in_memory(s.clone());
+    let formats = [
+        Format::Human,
+        Format::Json,
+        Format::Csv,
+        Format::Html,
+        Format::Prometheus,
+    ];
+    let mut out = Vec::new();
+    for fleet in [false, true] {
+        for f in formats {
+            let path = dir.join(format!("{}-{f:?}-{fleet}", engine.name()));
+            let sink = Sink::open(Some(&path)).expect("a report file");
+            let (now, warn) = (settings.now, settings.warn_within);
+            let fold = engine.fleet_fold().expect("a fold");
+            let verdict = if fleet {
+                let report = FleetSink::open(f, sink, now, warn, fold).expect("opens");
+                stream_report(engine, &file, &settings, report)
+            } else {
+                let report = Streamer::new(f, sink, now, warn, fold).expect("opens");
+                stream_report(engine, &file, &settings, report)
+            }
+            .expect("streams");
+            out.push((std::fs::read_to_string(&path).expect("written"), verdict));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// With the module, a streamed report's fleet is added up in it (`foldCluster`: the
+    /// totals, the counts and verdict, the order of the rows and of the open actions);
+    /// every format of both reports comes out as natively, byte for byte.
+    #[test]
+    fn a_streamed_fleet_is_added_up_in_the_module_as_natively(s in arb_scenario()) {
+        let Some(wasm) = wasm_engine("streamed_fleet_fold", GuestLimits::default()) else {
+            return Ok(());
+        };
+        let dir = sim::scratch("streamed_fleet_fold");
+        let native = streamed(&sim::native_engine(), &s, &dir);
+        prop_assert_eq!(streamed(&wasm, &s, &dir), native);
+    }
+}
+
+/// The module's fold of the example, cluster by cluster, is core's: the same places and
+/// the same totals after each cluster; and the fleet has open actions to place.
+#[test]
+fn the_module_folds_the_fleet_as_core_does() {
+    let Some((engine, scenario)) = engine_and_example("module_fold") else {
+        return;
+    };
+    let (run, _) = sim::simulate(&engine, &scenario, None);
+    let mut in_module = engine.fleet_fold().expect("a fold");
+    let mut native = sim::native_engine().fleet_fold().expect("a fold");
+    let mut actions = 0;
+    for c in &run.clusters {
+        let row = akscert_sim::render::simulation_row(c, run.now, run.warn_within);
+        let summary = c.timeline.summary.as_ref();
+        let places = in_module.add(&row, summary).expect("folds");
+        assert_eq!(places, native.add(&row, summary).expect("folds"));
+        assert_eq!(in_module.totals(), native.totals());
+        actions += places.actions.len();
+    }
+    assert!(actions > 0);
+    assert_eq!(in_module.totals().counts.clusters, run.clusters.len());
 }

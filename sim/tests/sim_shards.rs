@@ -207,10 +207,10 @@ proptest! {
             let sink = Sink::open(Some(&path)).unwrap();
             let (now, warn) = (settings.now, settings.warn_within);
             let verdict = if fleet {
-                let report = FleetSink::open(f, sink, now, warn).unwrap();
+                let report = FleetSink::open(f, sink, now, warn, engine.fleet_fold().unwrap()).unwrap();
                 stream_report(&engine, &file, &settings, report)
             } else {
-                let streamer = Streamer::new(f, sink, now, warn).unwrap();
+                let streamer = Streamer::new(f, sink, now, warn, engine.fleet_fold().unwrap()).unwrap();
                 stream_report(&engine, &file, &settings, streamer)
             }
             .unwrap();

@@ -24,8 +24,8 @@ pub fn operation_index(name: &str) -> Option<u32> {
 /// the result JSON exactly as `api::call` returns it (the instance's `api::Session`'s
 /// for the operations on an open scenario) (status 0) or the `ErrorDocument` JSON
 /// (status 1). An input that starts with byte `0xFF` (`akscert_core::api::PACKED_INPUT`,
-/// never the start of UTF-8 text) is packed: postcard follows, which only `openScenario`
-/// and `simulateOpenCluster` take (`api::Session::call_input` decides). Never panics on
+/// never the start of UTF-8 text) is packed: postcard follows, which only the operations
+/// that `Op::takes_packed` names take (`api::Session::call_input` decides). Never panics on
 /// any input. An empty buffer means the output could not be allocated
 /// (the module's memory is exhausted).
 pub fn call_bytes(op: u32, input: &[u8]) -> Vec<u8> {
@@ -185,8 +185,7 @@ mod tests {
 
     #[test]
     fn a_packed_input_is_refused_by_every_operation_that_takes_json() {
-        let takes_packed = [Op::OpenScenario, Op::SimulateOpenCluster];
-        for op in Op::ALL.into_iter().filter(|op| !takes_packed.contains(op)) {
+        for op in Op::ALL.into_iter().filter(|op| !op.takes_packed()) {
             let out = call_bytes(op.abi(), &[PACKED_INPUT, 1, 2, 3]);
             let (status, json) = split_output(&out).unwrap();
             assert_eq!(status, STATUS_ERROR);
@@ -221,6 +220,44 @@ mod tests {
             .unwrap();
         assert_eq!(status, STATUS_ERROR);
         assert!(json.contains("\"kind\":\"badInput\""), "{json}");
+    }
+
+    /// A packed `foldCluster` through the ABI answers what core's fold does, cluster by
+    /// cluster, with the totals carried from each answer into the next request.
+    #[cfg(feature = "full")]
+    #[test]
+    fn a_packed_fold_answers_cores_fold() {
+        use akscert_core::engine::{RunOptions, SummaryShare};
+        use akscert_core::report::fleet::Urgency;
+        use akscert_core::report::fleet_fold::{FleetTotals, RowPlace};
+        let example = include_str!("../../examples/scenario.json");
+        let scenario: akscert_core::engine::Scenario = serde_json::from_str(example).unwrap();
+        let timeline = akscert_core::engine::simulate(&scenario, RunOptions::default()).unwrap();
+        let (mut through_abi, mut native) = (FleetTotals::default(), FleetTotals::default());
+        let mut actions = 0;
+        for c in &timeline.clusters {
+            let share = c.summary.as_ref().map(SummaryShare::of);
+            let place = RowPlace {
+                index: c.index,
+                name: &c.name,
+                resource_group: &c.resource_group,
+                urgency: Urgency::Due,
+                next_due: None,
+            };
+            let input = api::packed_input(&api::pack_fold(&through_abi, place, share.as_ref()));
+            let out = call_bytes(Op::FoldCluster.abi(), &input);
+            assert_eq!(out.first(), Some(&STATUS_OK));
+            let folded = api::unpack_folded(&out[1..]).unwrap();
+            let places = native.add(place, share.as_ref());
+            assert_eq!(
+                (&folded.row, &folded.actions),
+                (&places.row, &places.actions)
+            );
+            assert_eq!(folded.totals, native);
+            through_abi = folded.totals;
+            actions += places.actions.len();
+        }
+        assert!(actions > 0 && through_abi.counts.due == timeline.clusters.len());
     }
 
     #[test]

@@ -96,7 +96,7 @@ test('a packed answer is postcard bytes through the ABI only, and never carries 
   }
 });
 
-test('a packed input (0xFF, then postcard) is for openScenario and simulateOpenCluster only; bytes that do not decode leave nothing open', () => {
+test('a packed input (0xFF, then postcard) is for openScenario, simulateOpenCluster and foldCluster only; bytes that do not decode leave nothing open', () => {
   const { exports, importCalls } = instantiateRaw('full');
   const error = (op, bytes) => {
     const { status, json } = abiCall(exports, opIndex(op), new Uint8Array(bytes));
@@ -116,10 +116,17 @@ test('a packed input (0xFF, then postcard) is for openScenario and simulateOpenC
   const cut = error('simulateOpenCluster', [0xff, 0x80]);
   assert.equal(cut.kind, 'badInput');
   assert.match(cut.message, /^simulateOpenCluster: packed bytes do not decode/);
+  // foldCluster takes nothing else: JSON is refused, and so are bytes that do not decode.
+  const json = error('foldCluster', [...enc.encode('{}')]);
+  assert.equal(json.kind, 'invalidRequest');
+  assert.match(json.message, /^foldCluster: takes a packed input only/);
+  const unfolded = error('foldCluster', [0xff, 0x80]);
+  assert.equal(unfolded.kind, 'badInput');
+  assert.match(unfolded.message, /^foldCluster: packed bytes do not decode/);
   for (const op of ['policy', 'simulate', 'simulateCluster', 'inspect']) {
     const e = error(op, [0xff, 0x0a]);
     assert.equal(e.kind, 'invalidRequest', op);
-    assert.equal(e.message, `${op}: takes JSON; a packed input (postcard after byte 0xFF) is for \`openScenario\` and \`simulateOpenCluster\` only`);
+    assert.equal(e.message, `${op}: takes JSON; a packed input (postcard after byte 0xFF) is for \`openScenario\`, \`simulateOpenCluster\` and \`foldCluster\` only`);
   }
   assert.equal(importCalls(), 0);
 });

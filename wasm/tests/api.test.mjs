@@ -16,7 +16,7 @@ test('version and operations describe each module; the package answers every ope
   }
   for (const op of ['version', 'policy', 'simulate', 'simulateCluster', 'report', 'whatIf', 'inspect',
     'inspectSet', 'checkTrust', 'aksFacts', 'inspectBundle', 'fleetReport', 'openScenario',
-    'simulateOpenCluster']) {
+    'simulateOpenCluster', 'foldCluster']) {
     assert.ok(api.operations().includes(op), op);
   }
 });

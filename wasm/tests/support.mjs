@@ -21,7 +21,7 @@ export const full = await import(pathToFileURL(path.join(pkgDir, 'full', 'node.j
 export const modules = { calculator: calc, trust, full };
 
 /** The operations only the full module answers (the simulator). */
-export const SIMULATOR_OPS = new Set(['simulate', 'simulateCluster', 'openScenario', 'simulateOpenCluster']);
+export const SIMULATOR_OPS = new Set(['simulate', 'simulateCluster', 'openScenario', 'simulateOpenCluster', 'foldCluster']);
 
 /** The operations only the trust module answers (signature checks). */
 export const SIGNATURE_OPS = new Set(['inspectSet', 'checkTrust']);
@@ -106,6 +106,8 @@ export function fnFor(op) {
     aksFacts: (x) => api.aksFacts(x),
     inspectBundle: (x) => api.inspectBundle(x),
     fleetReport: (x) => api.fleetReport(x),
+    // No typed function: it takes the host ABI's packed input only, so JS has call().
+    foldCluster: (x) => api.call('foldCluster', typeof x === 'string' ? x : JSON.stringify(x)),
   }[op];
 }
 

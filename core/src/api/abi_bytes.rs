@@ -16,9 +16,10 @@ pub const STATUS_OK: u8 = 0;
 pub const STATUS_ERROR: u8 = 1;
 
 /// First byte of a packed input through the host ABI: never valid UTF-8, so no JSON text
-/// begins with it. Postcard follows: a scenario for `openScenario` (`pack_scenario`) or
-/// a request for `simulateOpenCluster` (`pack_request`), from a host that holds them
-/// typed already (the CLI's wasm engine). No other operation takes one.
+/// begins with it. Postcard follows: a scenario for `openScenario` (`pack_scenario`), a
+/// request for `simulateOpenCluster` (`pack_request`) or for `foldCluster`
+/// (`pack_fold`), from a host that holds them typed already (the CLI's wasm engine). No
+/// other operation takes one ([`super::Op::takes_packed`]).
 pub const PACKED_INPUT: u8 = 0xFF;
 
 /// The host ABI's input for `postcard` bytes: [`PACKED_INPUT`], then the bytes.

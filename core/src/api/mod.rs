@@ -20,7 +20,7 @@ mod packed;
 #[cfg(feature = "simulate")]
 mod packed_scenario;
 #[cfg(feature = "simulate")]
-pub use packed::{PackedCluster, PackedError};
+pub use packed::{PackedCluster, PackedError, pack_fold, unpack_fold, unpack_folded};
 #[cfg(feature = "simulate")]
 pub use packed_scenario::{pack_request, pack_scenario, unpack_request, unpack_scenario};
 mod abi_bytes;
@@ -118,10 +118,16 @@ pub enum ApiError {
     PackedInput(Op, String),
     /// A packed input for an operation that takes JSON only.
     #[error(
-        "{}: takes JSON; a packed input (postcard after byte 0xFF) is for `openScenario` and `simulateOpenCluster` only",
+        "{}: takes JSON; a packed input (postcard after byte 0xFF) is for `openScenario`, `simulateOpenCluster` and `foldCluster` only",
         .0.name()
     )]
     TakesJson(Op),
+    /// A JSON input for an operation that takes a packed input only.
+    #[error(
+        "{}: takes a packed input only (postcard after byte 0xFF, through the host ABI's `akscert_call`): a host that streams a fleet adds each cluster so; in Rust, call `report::fleet_fold::fold_cluster`; `simulate` answers a whole fleet's summary",
+        .0.name()
+    )]
+    PackedOnly(Op),
     /// `simulateOpenCluster` asked for a packed answer with its events or certificates.
     #[error(
         "packed: a packed answer carries the summary and the row, never events or certificates; ask for `includeEvents: false` and `includeCertificates: false`, or for JSON"
@@ -160,6 +166,7 @@ impl ApiError {
             | ApiError::PackedNeedsBytes
             | ApiError::PackedWithDetail
             | ApiError::TakesJson(_)
+            | ApiError::PackedOnly(_)
             | ApiError::NothingOpen
             | ApiError::NoSuchCluster { .. } => "invalidRequest",
             ApiError::Inspect(_) | ApiError::AksInput(_) => "unreadableInput",
@@ -488,9 +495,10 @@ pub fn call(op: &str, input: &str) -> Result<String, ApiError> {
 }
 
 /// Run operation `op` on a packed input (the postcard after [`PACKED_INPUT`]), answering
-/// bytes as [`Session::call_op_bytes`] does: every operation but `openScenario` and
-/// `simulateOpenCluster` refuses one, and without a session `openScenario` only checks
-/// the scenario and `simulateOpenCluster` finds nothing open, as from JSON.
+/// bytes as [`Session::call_op_bytes`] does: every operation but those that
+/// [take one](Op::takes_packed) refuses one; without a session `openScenario` only checks
+/// the scenario and `simulateOpenCluster` finds nothing open, as from JSON; `foldCluster`
+/// answers a packed [`FoldedCluster`](report::fleet_fold::FoldedCluster).
 pub fn call_op_packed(op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
     if !op.available() {
         return Err(ApiError::Unavailable(op));
@@ -498,6 +506,11 @@ pub fn call_op_packed(op: Op, input: &[u8]) -> Result<Vec<u8>, ApiError> {
     match op {
         #[cfg(feature = "simulate")]
         Op::OpenScenario | Op::SimulateOpenCluster => Session::new().call_op_packed(op, input),
+        #[cfg(feature = "simulate")]
+        Op::FoldCluster => {
+            let req = unpack_fold(input).map_err(|e| ApiError::PackedInput(op, e.to_string()))?;
+            Ok(packed::to_bytes(&report::fleet_fold::fold_cluster(req)))
+        }
         _ => {
             let _ = input;
             Err(ApiError::TakesJson(op))
@@ -629,6 +642,9 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             let req: report::FleetReportRequest = parse(input)?;
             Ok(to_json(&report::fleet_report(&req)?))
         }
+        // The host ABI's only: JSON would cost the full module its deserialisers (15 KB gzip).
+        #[cfg(feature = "simulate")]
+        Op::FoldCluster => Err(ApiError::PackedOnly(op)),
         // Left out of this build (refused above).
         #[allow(unreachable_patterns)]
         _ => Err(ApiError::Unavailable(op)),

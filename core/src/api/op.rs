@@ -37,11 +37,15 @@ pub enum Op {
     OpenScenario = 13,
     /// `simulateOpenCluster`: one cluster of the open scenario, by index.
     SimulateOpenCluster = 14,
+    /// `foldCluster`: a simulated fleet's totals with one more cluster, and that
+    /// cluster's places in the fleet's orders (its row, its open actions). The host ABI's
+    /// only: it takes a packed input, never JSON.
+    FoldCluster = 15,
 }
 
 impl Op {
     /// Every operation, in ABI number order.
-    pub const ALL: [Op; 14] = [
+    pub const ALL: [Op; 15] = [
         Op::Version,
         Op::Policy,
         Op::Simulate,
@@ -56,6 +60,7 @@ impl Op {
         Op::FleetReport,
         Op::OpenScenario,
         Op::SimulateOpenCluster,
+        Op::FoldCluster,
     ];
 
     /// The name `call` takes.
@@ -75,6 +80,7 @@ impl Op {
             Op::FleetReport => "fleetReport",
             Op::OpenScenario => "openScenario",
             Op::SimulateOpenCluster => "simulateOpenCluster",
+            Op::FoldCluster => "foldCluster",
         }
     }
 
@@ -93,8 +99,8 @@ impl Op {
         Op::ALL.into_iter().find(|op| op.abi() == number)
     }
 
-    /// Whether this build answers the operation. The simulator (`simulate`,
-    /// `simulateCluster`) needs the `simulate` feature and signature checks (`inspectSet`,
+    /// Whether this build answers the operation. The simulator's operations
+    /// ([`Capability::Simulator`]) need the `simulate` feature and signature checks (`inspectSet`,
     /// `checkTrust`) the `verify` feature; every other operation is in every build.
     pub const fn available(self) -> bool {
         match self.needs() {
@@ -107,9 +113,11 @@ impl Op {
     /// The capability beyond the calculator's that the operation needs, if any.
     pub const fn needs(self) -> Option<Capability> {
         match self {
-            Op::Simulate | Op::SimulateCluster | Op::OpenScenario | Op::SimulateOpenCluster => {
-                Some(Capability::Simulator)
-            }
+            Op::Simulate
+            | Op::SimulateCluster
+            | Op::OpenScenario
+            | Op::SimulateOpenCluster
+            | Op::FoldCluster => Some(Capability::Simulator),
             Op::InspectSet | Op::CheckTrust => Some(Capability::Signatures),
             _ => None,
         }
@@ -118,6 +126,16 @@ impl Op {
     /// The operations this build answers, in ABI number order.
     pub fn in_this_build() -> impl Iterator<Item = Op> {
         Op::ALL.into_iter().filter(|op| op.available())
+    }
+
+    /// Whether the host ABI takes the operation's input packed (postcard after
+    /// [`PACKED_INPUT`](super::PACKED_INPUT)) as well as JSON: what the CLI sends for
+    /// each cluster of a fleet.
+    pub const fn takes_packed(self) -> bool {
+        matches!(
+            self,
+            Op::OpenScenario | Op::SimulateOpenCluster | Op::FoldCluster
+        )
     }
 
     /// The names of all operations, comma-separated (for messages).

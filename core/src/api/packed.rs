@@ -9,6 +9,9 @@
 //! `Serialize` impls write numbers in formats that are not human-readable), and integers
 //! as varints.
 //!
+//! `foldCluster` takes and answers postcard too ([`pack_fold`], [`unpack_folded`]): the
+//! CLI folds each cluster of a fleet it streams into the fleet's totals in the module.
+//!
 //! Only the host ABI answers packed (`"packed": true`); the JSON faces refuse the flag,
 //! since their answers are text. A packed answer carries no events and no certificates
 //! (a table prints neither; the request must leave them out).
@@ -20,8 +23,13 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::{PowerState, ProvisioningState};
 use crate::engine::{
     ActionRecord, ClusterFailure, ClusterSummary, DowntimeSummary, FinalState, IncidentKind,
+    SummaryShare,
 };
-use crate::report::fleet::RowDecision;
+use crate::report::fleet::{RowDecision, Urgency};
+use crate::report::fleet_fold::{
+    FleetTotals, FoldCluster, FoldClusterRequest, FoldedCluster, RowPlace,
+};
+use crate::time::Instant;
 use crate::version::KubernetesVersion;
 
 /// One cluster's run as a packed answer: its summary or its failure, and the row decided
@@ -82,22 +90,8 @@ impl PackedCluster {
         error: Option<ClusterFailure>,
         row: Option<RowDecision>,
     ) -> PackedCluster {
-        let summary = summary.map(|s| {
-            let f = s.final_state;
-            PackedSummary {
-                events: s.events,
-                downtime: s.downtime,
-                incidents: s.incidents,
-                actions: s.actions,
-                provisioning_state: f.provisioning_state,
-                power_state: f.power_state,
-                kubernetes_version: f.kubernetes_version,
-                ca_generation: f.ca_generation,
-                autorotation: f.autorotation,
-            }
-        });
         PackedCluster {
-            summary,
+            summary: summary.map(PackedSummary::from),
             error,
             row,
         }
@@ -122,7 +116,30 @@ impl PackedCluster {
         Option<ClusterFailure>,
         Option<RowDecision>,
     ) {
-        let summary = self.summary.map(|s| ClusterSummary {
+        (self.summary.map(ClusterSummary::from), self.error, self.row)
+    }
+}
+
+impl From<ClusterSummary> for PackedSummary {
+    fn from(s: ClusterSummary) -> PackedSummary {
+        let f = s.final_state;
+        PackedSummary {
+            events: s.events,
+            downtime: s.downtime,
+            incidents: s.incidents,
+            actions: s.actions,
+            provisioning_state: f.provisioning_state,
+            power_state: f.power_state,
+            kubernetes_version: f.kubernetes_version,
+            ca_generation: f.ca_generation,
+            autorotation: f.autorotation,
+        }
+    }
+}
+
+impl From<PackedSummary> for ClusterSummary {
+    fn from(s: PackedSummary) -> ClusterSummary {
+        ClusterSummary {
             events: s.events,
             downtime: s.downtime,
             incidents: s.incidents,
@@ -135,9 +152,72 @@ impl PackedCluster {
                 autorotation: s.autorotation,
                 certificates: Vec::new(),
             },
-        });
-        (summary, self.error, self.row)
+        }
     }
+}
+
+/// A `foldCluster` request as the CLI sends it for each cluster of a fleet it streams:
+/// [`FoldClusterRequest`]'s fields in order.
+#[derive(Deserialize)]
+struct PackedFold {
+    totals: FleetTotals,
+    index: usize,
+    name: String,
+    resource_group: String,
+    urgency: Urgency,
+    next_due: Option<Instant>,
+    summary: Option<SummaryShare>,
+}
+
+/// [`PackedFold`] written from borrowed parts (postcard writes a reference as its value).
+#[derive(Serialize)]
+struct PackingFold<'a> {
+    totals: &'a FleetTotals,
+    index: usize,
+    name: &'a str,
+    resource_group: &'a str,
+    urgency: Urgency,
+    next_due: Option<Instant>,
+    summary: Option<&'a SummaryShare>,
+}
+
+/// The postcard bytes of a `foldCluster` request adding the cluster at `row`, with
+/// `summary` (`None`: its run failed), to `totals`.
+pub fn pack_fold(
+    totals: &FleetTotals,
+    row: RowPlace<'_>,
+    summary: Option<&SummaryShare>,
+) -> Vec<u8> {
+    to_bytes(&PackingFold {
+        totals,
+        index: row.index,
+        name: row.name,
+        resource_group: row.resource_group,
+        urgency: row.urgency,
+        next_due: row.next_due,
+        summary,
+    })
+}
+
+/// Read a request written by [`pack_fold`]; trailing bytes are an error.
+pub fn unpack_fold(bytes: &[u8]) -> Result<FoldClusterRequest, PackedError> {
+    let p: PackedFold = take(bytes)?;
+    Ok(FoldClusterRequest {
+        totals: p.totals,
+        cluster: FoldCluster {
+            index: p.index,
+            name: p.name,
+            resource_group: p.resource_group,
+            urgency: p.urgency,
+            next_due: p.next_due,
+            summary: p.summary,
+        },
+    })
+}
+
+/// Read `foldCluster`'s packed answer (the postcard of a [`FoldedCluster`]).
+pub fn unpack_folded(bytes: &[u8]) -> Result<FoldedCluster, PackedError> {
+    take(bytes)
 }
 
 #[cfg(test)]

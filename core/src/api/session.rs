@@ -341,12 +341,16 @@ mod tests {
             }
         }
         // Every other operation takes JSON only.
-        let takes_packed = [Op::OpenScenario, Op::SimulateOpenCluster];
-        for op in Op::ALL.into_iter().filter(|op| !takes_packed.contains(op)) {
+        for op in Op::ALL.into_iter().filter(|op| !op.takes_packed()) {
             let e = packed.call_op_packed(op, &bytes).expect_err("JSON only");
             assert_eq!(e, ApiError::TakesJson(op));
             assert_eq!(e.kind(), "invalidRequest");
         }
+        // And foldCluster takes a packed input only.
+        assert_eq!(
+            packed.call_op(Op::FoldCluster, "{}"),
+            Err(ApiError::PackedOnly(Op::FoldCluster))
+        );
         assert_eq!(PACKED_INPUT, 0xFF, "never the first byte of UTF-8 text");
         assert!(std::str::from_utf8(&[PACKED_INPUT]).is_err());
     }

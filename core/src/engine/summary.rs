@@ -272,6 +272,76 @@ impl SummaryBuilder {
     }
 }
 
+/// What of a cluster's summary a fleet's summary adds up ([`FleetSummary::add_share`]):
+/// a host that streams a fleet sends only this much of each cluster to be added (a
+/// [`ClusterSummary`]'s JSON also reads as one: its other fields are left unread).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SummaryShare {
+    /// Number of events.
+    pub events: u64,
+    /// Downtime.
+    pub downtime: DowntimeShare,
+    /// Incidents by kind.
+    pub incidents: BTreeMap<IncidentKind, u64>,
+    /// The actions raised (those resolved are not added).
+    pub actions: Vec<ActionShare>,
+}
+
+/// What of a [`DowntimeSummary`] a fleet's summary adds up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DowntimeShare {
+    /// Total control plane downtime.
+    pub control_plane: Duration,
+    /// Total over every scope, per cause.
+    pub by_cause: BTreeMap<DowntimeCause, Duration>,
+}
+
+/// What of an [`ActionRecord`] a fleet's summary reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionShare {
+    /// What.
+    pub kind: ActionKind,
+    /// About what.
+    pub subject: String,
+    /// Due date.
+    pub due: Instant,
+    /// When it stopped being needed; `null` if still open at the horizon.
+    pub resolved: Option<Instant>,
+    /// Why.
+    pub reason: String,
+    /// Commands to run.
+    pub commands: Vec<String>,
+}
+
+impl SummaryShare {
+    /// The share of `s`.
+    pub fn of(s: &ClusterSummary) -> SummaryShare {
+        SummaryShare {
+            events: s.events,
+            downtime: DowntimeShare {
+                control_plane: s.downtime.control_plane,
+                by_cause: s.downtime.by_cause.clone(),
+            },
+            incidents: s.incidents.clone(),
+            actions: s
+                .actions
+                .iter()
+                .map(|a| ActionShare {
+                    kind: a.kind,
+                    subject: a.subject.clone(),
+                    due: a.due,
+                    resolved: a.resolved,
+                    reason: a.reason.clone(),
+                    commands: a.commands.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// An open action somewhere in a fleet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -326,8 +396,13 @@ pub struct FleetSummary {
 impl FleetSummary {
     /// Add one cluster (with `None` for a cluster whose simulation failed).
     pub fn add(&mut self, name: &str, resource_group: &str, summary: Option<&ClusterSummary>) {
+        self.add_share(name, resource_group, summary.map(SummaryShare::of).as_ref());
+    }
+
+    /// Add one cluster's share (with `None` for a cluster whose simulation failed).
+    pub fn add_share(&mut self, name: &str, resource_group: &str, share: Option<&SummaryShare>) {
         self.clusters += 1;
-        let Some(s) = summary else {
+        let Some(s) = share else {
             self.failed_clusters += 1;
             return;
         };

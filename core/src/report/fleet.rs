@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::aks::AksInputError;
+use super::fleet_fold::{KeyWriter, OrderKey};
 use super::{AksAssumptions, AksFactsRequest, ClusterFacts, ExpiryReport};
 use super::{ReportRequest, RowStatus, aks_facts, expiry_report};
 use crate::cluster::ActionKind;
@@ -385,8 +386,7 @@ impl FleetRow {
 
     /// Where this row stands in the fleet's order.
     pub fn order(&self) -> RowOrder {
-        let (urgency, next_due, name, index) = order_key(self);
-        RowOrder((urgency, next_due, name.to_owned(), index))
+        RowOrder::new(self.urgency, self.next_due, &self.name, self.index)
     }
 }
 
@@ -402,12 +402,12 @@ fn row_order(a: &FleetRow, b: &FleetRow) -> std::cmp::Ordering {
 /// The fleet's order, written once: urgency, then the earliest due date (a row with
 /// nothing due after every dated one), then name and input position.
 fn order_key(r: &FleetRow) -> (Urgency, Instant, &str, usize) {
-    (
-        r.urgency,
-        r.next_due.unwrap_or(Instant::MAX),
-        &r.name,
-        r.index,
-    )
+    (r.urgency, due_or_last(r.next_due), &r.name, r.index)
+}
+
+/// A row's earliest due date as the order has it: nothing due sorts after every date.
+fn due_or_last(next_due: Option<Instant>) -> Instant {
+    next_due.unwrap_or(Instant::MAX)
 }
 
 /// A row's place in the fleet's order, most urgent first, kept without the row: what a
@@ -416,6 +416,23 @@ fn order_key(r: &FleetRow) -> (Urgency, Instant, &str, usize) {
 pub struct RowOrder((Urgency, Instant, String, usize));
 
 impl RowOrder {
+    /// The place of the row of cluster `name` at position `index` with `urgency`, whose
+    /// earliest item is due at `next_due`.
+    pub fn new(urgency: Urgency, next_due: Option<Instant>, name: &str, index: usize) -> RowOrder {
+        RowOrder((urgency, due_or_last(next_due), name.to_owned(), index))
+    }
+
+    /// This place as a key that sorts as the places do.
+    pub fn key(&self) -> OrderKey {
+        let (urgency, due, name, index) = &self.0;
+        KeyWriter::default()
+            .rank(*urgency as u8)
+            .instant(*due)
+            .text(name)
+            .index(*index)
+            .finish()
+    }
+
     /// The row's urgency.
     pub fn urgency(&self) -> Urgency {
         self.0.0
@@ -428,11 +445,12 @@ impl RowOrder {
 }
 
 /// What a fleet view means for the exit code of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
     /// 0: nothing due within the window.
+    #[default]
     Clear,
     /// 1: something expires or needs action within the window (or already did).
     Due,

@@ -4,6 +4,7 @@
 pub mod aks;
 mod facts;
 pub mod fleet;
+pub mod fleet_fold;
 pub mod lifetimes;
 mod whatif;
 

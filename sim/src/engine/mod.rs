@@ -8,6 +8,7 @@
 //! ([`Worker::inspect_set`]).
 
 mod cache;
+mod fold;
 pub mod locate;
 mod native;
 mod wasm;
@@ -27,6 +28,7 @@ use akscert_core::inspect::{self, InspectOptions, InspectionSet};
 use base64ct::{Base64, Encoding};
 
 pub use cache::dir as module_cache_dir;
+pub use fold::FleetFold;
 pub use native::{NativeEngine, NativeWorker};
 
 pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};

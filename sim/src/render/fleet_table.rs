@@ -1,27 +1,28 @@
 //! `akscert fleet`'s report of a scenario in the table formats, streamed.
 
 use akscert_core::report::fleet::{
-    FleetCounts, FleetEntry, FleetReport, FleetRow, FleetSource, RowOrder, Urgency, Verdict,
+    FleetEntry, FleetReport, FleetRow, FleetSource, Urgency, Verdict,
 };
+use akscert_core::report::fleet_fold::OrderKey;
 use akscert_core::time::{Duration, Instant};
 
 use super::spill::{Span, Spill, StreamError};
 use super::stream::{ClusterSink, Streamer};
 use super::{Format, csv, human, simulation_row};
+use crate::engine::FleetFold;
 use crate::outcome::{ClusterOutcome, RunHeader};
 use crate::output::Sink;
 
 /// `akscert fleet`'s report of a scenario in the table formats (human, CSV, JSON): a row
 /// per cluster, most urgent first. Each cluster's part is rendered as it arrives and kept
-/// in a temporary file; memory holds only its sort key and, for the human table (whose
-/// column widths depend on every row), its cells.
+/// in a temporary file; memory holds only its place (the engine's key: [`FleetFold`]) and,
+/// for the human table (whose column widths depend on every row), its cells.
 pub struct FleetTable {
     format: TableFormat,
     sink: Sink,
     now: Instant,
     warn: Duration,
-    counts: FleetCounts,
-    verdict: Verdict,
+    fold: FleetFold,
     spill: Spill,
     entries: Vec<TableEntry>,
     buf: String,
@@ -38,25 +39,27 @@ pub enum FleetSink {
 }
 
 impl FleetSink {
-    /// The fleet report in `format` to `sink`, at `now` with the `warn` window.
+    /// The fleet report in `format` to `sink`, at `now` with the `warn` window, its fleet
+    /// added up by `fold`.
     pub fn open(
         format: Format,
         sink: Sink,
         now: Instant,
         warn: Duration,
+        fold: FleetFold,
     ) -> Result<Self, StreamError> {
         let table = match format {
             Format::Human => TableFormat::Human,
             Format::Csv => TableFormat::Csv,
             Format::Json => TableFormat::Json,
             Format::Html => {
-                return Streamer::fleet_html(sink, now, warn).map(FleetSink::Stream);
+                return Streamer::fleet_html(sink, now, warn, fold).map(FleetSink::Stream);
             }
             Format::Prometheus => {
-                return Streamer::new(format, sink, now, warn).map(FleetSink::Stream);
+                return Streamer::new(format, sink, now, warn, fold).map(FleetSink::Stream);
             }
         };
-        FleetTable::new(table, sink, now, warn).map(FleetSink::Table)
+        FleetTable::new(table, sink, now, warn, fold).map(FleetSink::Table)
     }
 }
 
@@ -93,8 +96,10 @@ enum TableFormat {
 
 /// One cluster of a [`FleetTable`].
 struct TableEntry {
-    /// Its place in the report (the order `fleet::sort_rows` gives).
-    order: RowOrder,
+    /// Its place in the report (the engine's key; the order `fleet::sort_rows` gives).
+    order: OrderKey,
+    /// Its row's urgency.
+    urgency: Urgency,
     /// Its part in the spill (CSV lines, the JSON entry, the human detail).
     span: Span,
     /// Human only: its cells in the table.
@@ -107,24 +112,30 @@ impl FleetTable {
         sink: Sink,
         now: Instant,
         warn: Duration,
+        fold: FleetFold,
     ) -> Result<Self, StreamError> {
         Ok(FleetTable {
             format,
             sink,
             now,
             warn,
-            counts: FleetCounts::default(),
-            verdict: Verdict::Clear,
+            fold,
             spill: Spill::new()?,
             entries: Vec::new(),
             buf: String::new(),
         })
     }
 
-    fn keep(&mut self, row: FleetRow, cells: Vec<String>) -> Result<(), StreamError> {
+    fn keep(
+        &mut self,
+        order: OrderKey,
+        row: &FleetRow,
+        cells: Vec<String>,
+    ) -> Result<(), StreamError> {
         let span = self.spill.push(&self.buf)?;
         self.entries.push(TableEntry {
-            order: row.order(),
+            order,
+            urgency: row.urgency,
             span,
             cells,
         });
@@ -141,8 +152,7 @@ impl ClusterSink for FleetTable {
     /// One cluster (in any order).
     fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
         let row = simulation_row(c, self.now, self.warn);
-        self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
-        self.counts.add(row.urgency);
+        let order = self.fold.add(&row, c.timeline.summary.as_ref())?.row;
         self.buf.clear();
         let mut cells = Vec::new();
         match self.format {
@@ -161,15 +171,16 @@ impl ClusterSink for FleetTable {
                 };
                 self.buf =
                     serde_json::to_string(&entry).map_err(|e| StreamError::Spill(e.into()))?;
-                return self.keep(entry.row, cells);
+                return self.keep(order, &entry.row, cells);
             }
         }
-        self.keep(row, cells)
+        self.keep(order, &row, cells)
     }
 
     /// Write the report; its verdict.
     fn finish(mut self) -> Result<Verdict, StreamError> {
         self.entries.sort_by(|a, b| a.order.cmp(&b.order));
+        let totals = self.fold.totals().clone();
         let tail = match self.format {
             TableFormat::Csv => {
                 self.sink.write(&csv::fleet_header())?;
@@ -179,10 +190,10 @@ impl ClusterSink for FleetTable {
                 let cells: Vec<(Urgency, Vec<String>)> = self
                     .entries
                     .iter_mut()
-                    .map(|e| (e.order.urgency(), std::mem::take(&mut e.cells)))
+                    .map(|e| (e.urgency, std::mem::take(&mut e.cells)))
                     .collect();
                 self.sink.write(&human::fleet_table(&cells))?;
-                human::verdict(self.now, self.warn, &self.counts)
+                human::verdict(self.now, self.warn, &totals.counts)
             }
             TableFormat::Json => {
                 // The report with no clusters ends `"clusters":[]}`: the entries go
@@ -194,7 +205,7 @@ impl ClusterSink for FleetTable {
                     Vec::new(),
                     Vec::new(),
                 );
-                doc.counts = self.counts;
+                doc.counts = totals.counts.clone();
                 let text = serde_json::to_string(&doc).map_err(|e| StreamError::Spill(e.into()))?;
                 let Some(head) = text.strip_suffix("[]}") else {
                     return Err(StreamError::Spill(std::io::Error::other(
@@ -218,6 +229,6 @@ impl ClusterSink for FleetTable {
         }
         self.sink.write(&tail)?;
         self.sink.finish()?;
-        Ok(self.verdict)
+        Ok(totals.verdict)
     }
 }

@@ -16,6 +16,9 @@ pub enum StreamError {
     /// A temporary file (in the system's temporary directory).
     #[error("temporary file for the report: {0}")]
     Spill(#[source] io::Error),
+    /// The engine could not add a cluster to the fleet's totals.
+    #[error("the engine could not add a cluster to the fleet's totals: {0}")]
+    Fold(#[from] crate::engine::GuestFault),
 }
 
 fn spill_error(e: impl Into<io::Error>) -> StreamError {

@@ -1,21 +1,24 @@
 //! A simulation's report written as its clusters arrive, in cluster order, in every
-//! format — the same bytes as [`super::simulation`] renders from a collected run. Memory
-//! holds only the fleet summary's totals, the verdict's counts and, for HTML, each
-//! cluster's fleet row (the summary table lists them all, most urgent first). What a
+//! format — the same bytes as [`super::simulation`] renders from a collected run. The
+//! engine adds each cluster to the fleet's totals, counts and verdict and places its row
+//! and open actions in the fleet's orders ([`FleetFold`]); memory holds the totals and,
+//! for HTML, each cluster's line of the summary table (it lists them all, most urgent
+//! first). What a
 //! format prints out of cluster order waits in anonymous temporary files: the HTML cluster
 //! sections (the fleet summary comes first), the Prometheus samples of every metric family
 //! after the first (each family is one group in the text format), and the fleet's open
 //! actions (listed most urgent first at the end of the JSON and human reports), of which
-//! only the sort key stays in memory.
+//! only the engine's key for its place stays in memory.
 
-use akscert_core::cluster::event::ActionKind;
-use akscert_core::engine::{ActionOrder, FleetAction, FleetSummary};
-use akscert_core::report::fleet::{FleetCounts, RowOrder, Verdict};
+use akscert_core::engine::FleetAction;
+use akscert_core::report::fleet::Verdict;
+use akscert_core::report::fleet_fold::{KeyedAction, OrderKey};
 use akscert_core::time::{Duration, Instant};
 
 pub use super::spill::StreamError;
 use super::spill::{Span, Spill};
 use super::{Format, csv, html, human, prom, simulation_row};
+use crate::engine::FleetFold;
 use crate::outcome::{ClusterOutcome, RunHeader, timeline_tail};
 use crate::output::Sink;
 
@@ -49,9 +52,8 @@ pub struct Streamer {
     now: Instant,
     warn: Duration,
     header: Option<RunHeader>,
-    summary: FleetSummary,
-    counts: FleetCounts,
-    verdict: Verdict,
+    /// The fleet's totals, and each cluster's places in its orders.
+    fold: FleetFold,
     /// HTML only: every cluster's line of the summary table, with its row's order.
     table: Vec<TableLine>,
     /// JSON only: whether a cluster was written (the next needs a comma).
@@ -68,28 +70,34 @@ pub struct Streamer {
 
 impl Streamer {
     /// `akscert simulate`'s report in `format` to `sink`, as of `now` with warning window
-    /// `warn`.
+    /// `warn`, its fleet added up by `fold`.
     pub fn new(
         format: Format,
         sink: Sink,
         now: Instant,
         warn: Duration,
+        fold: FleetFold,
     ) -> Result<Streamer, StreamError> {
-        Streamer::with_layout(Layout::Simulation, format, sink, now, warn)
+        Streamer::with_layout(Layout::Simulation, format, sink, (now, warn), fold)
     }
 
     /// `akscert fleet`'s report of a scenario in HTML: every cluster's section, most urgent
     /// first. (Its Prometheus report is a simulation's: [`Streamer::new`].)
-    pub fn fleet_html(sink: Sink, now: Instant, warn: Duration) -> Result<Streamer, StreamError> {
-        Streamer::with_layout(Layout::FleetHtml, Format::Html, sink, now, warn)
+    pub fn fleet_html(
+        sink: Sink,
+        now: Instant,
+        warn: Duration,
+        fold: FleetFold,
+    ) -> Result<Streamer, StreamError> {
+        Streamer::with_layout(Layout::FleetHtml, Format::Html, sink, (now, warn), fold)
     }
 
     fn with_layout(
         layout: Layout,
         format: Format,
         sink: Sink,
-        now: Instant,
-        warn: Duration,
+        (now, warn): (Instant, Duration),
+        fold: FleetFold,
     ) -> Result<Streamer, StreamError> {
         let spills = match format {
             Format::Html => vec![Spill::new()?],
@@ -103,9 +111,7 @@ impl Streamer {
             now,
             warn,
             header: None,
-            summary: FleetSummary::default(),
-            counts: FleetCounts::default(),
-            verdict: Verdict::Clear,
+            fold,
             table: Vec::new(),
             wrote_cluster: false,
             spills,
@@ -139,14 +145,10 @@ impl ClusterSink for Streamer {
     fn cluster(&mut self, c: &ClusterOutcome) -> Result<(), StreamError> {
         let t = &c.timeline;
         let row = simulation_row(c, self.now, self.warn);
-        self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
-        self.counts.add(row.urgency);
-        self.summary
-            .add(&t.name, &t.resource_group, t.summary.as_ref());
+        let places = self.fold.add(&row, t.summary.as_ref())?;
         // Only the JSON summary and the human table list the open actions: spilled.
-        let actions = std::mem::take(&mut self.summary.actions_needed);
         if let Some(spill) = &mut self.actions {
-            spill.add(actions)?;
+            spill.add(places.actions)?;
         }
         self.buf.clear();
         match self.format {
@@ -168,7 +170,8 @@ impl ClusterSink for Streamer {
                 let span = self.spills[0].push(&self.buf)?;
                 self.sections.insert(row.index, span);
                 self.table.push(TableLine {
-                    order: row.order(),
+                    order: places.row,
+                    index: row.index,
                     line: html::summary_line(&row),
                 });
             }
@@ -193,12 +196,15 @@ impl ClusterSink for Streamer {
     }
 
     fn finish(mut self) -> Result<Verdict, StreamError> {
-        self.summary.finish();
+        // The fold's summary has no actions: they went out with their keys, and are
+        // spilled.
+        let totals = self.fold.totals().clone();
+        let (summary, counts) = (&totals.summary, &totals.counts);
         match self.format {
             Format::Json => {
                 // The summary with no actions ends `"actionsNeeded":[]}}`: the spilled
                 // actions go between the brackets.
-                let tail = timeline_tail(&self.summary);
+                let tail = timeline_tail(summary);
                 let Some(head) = tail.strip_suffix("[]}}") else {
                     return Err(StreamError::Spill(std::io::Error::other(
                         "the timeline's summary does not end with its actions",
@@ -221,7 +227,7 @@ impl ClusterSink for Streamer {
             }
             Format::Csv => {}
             Format::Human => {
-                self.sink.write(&human::fleet_totals(&self.summary))?;
+                self.sink.write(&human::fleet_totals(summary))?;
                 if let Some(spill) = self.actions.take() {
                     if !spill.is_empty() {
                         self.sink.write(human::ACTIONS_HEADING)?;
@@ -235,32 +241,25 @@ impl ClusterSink for Streamer {
                     })?;
                 }
                 self.sink
-                    .write(&human::verdict(self.now, self.warn, &self.counts))?;
+                    .write(&human::verdict(self.now, self.warn, counts))?;
             }
             Format::Html => {
                 self.table.sort_by(|a, b| a.order.cmp(&b.order));
                 let lines = self.table.iter().map(|t| t.line.as_str());
                 let sections = self.spills.remove(0);
                 if self.layout == Layout::FleetHtml {
-                    let start =
-                        html::fleet_start(self.now, self.warn, &self.summary, &self.counts, lines);
+                    let start = html::fleet_start(self.now, self.warn, summary, counts, lines);
                     self.sink.write(&start)?;
                     let mut reader = sections.into_reader()?;
                     for t in &self.table {
-                        if let Some(&span) = self.sections.get(&t.order.index()) {
+                        if let Some(&span) = self.sections.get(&t.index) {
                             self.sink.write(reader.read(span)?)?;
                         }
                     }
                 } else {
                     if let Some(h) = &self.header {
-                        let start = html::simulation_start(
-                            h,
-                            self.now,
-                            self.warn,
-                            &self.summary,
-                            &self.counts,
-                            lines,
-                        );
+                        let start =
+                            html::simulation_start(h, self.now, self.warn, summary, counts, lines);
                         self.sink.write(&start)?;
                     }
                     sections.copy_to(&mut self.sink)?;
@@ -277,53 +276,30 @@ impl ClusterSink for Streamer {
             }
         }
         self.sink.finish()?;
-        Ok(self.verdict)
+        Ok(totals.verdict)
     }
 }
 
-/// A cluster's line of the HTML summary table and what the table is ordered by.
+/// A cluster's line of the HTML summary table, its row's place (the engine's key) and its
+/// position in the fleet.
 struct TableLine {
-    order: RowOrder,
+    order: OrderKey,
+    index: usize,
     line: String,
 }
 
-/// The fleet's open actions in a temporary file (one JSON document each), with the sort
-/// key of each in memory: [`FleetSummary::finish`]'s order, due date first.
+/// The fleet's open actions in a temporary file (one JSON document each), with the
+/// engine's key for the place of each in memory: sorted by it, they are in
+/// `FleetSummary::finish`'s order.
 struct ActionSpill {
     spill: Spill,
-    /// Each cluster's name and resource group, once.
-    clusters: Vec<(String, String)>,
-    keys: Vec<ActionKey>,
-}
-
-/// Where an action is in the spill, and what it is sorted by.
-struct ActionKey {
-    due: Instant,
-    cluster: usize,
-    kind: ActionKind,
-    subject: String,
-    span: Span,
-}
-
-impl ActionKey {
-    /// Its place among the fleet's actions (`clusters` names each cluster index).
-    fn order<'a>(&'a self, clusters: &'a [(String, String)]) -> ActionOrder<'a> {
-        let (cluster, resource_group) = &clusters[self.cluster];
-        ActionOrder {
-            due: self.due,
-            cluster,
-            resource_group,
-            kind: self.kind,
-            subject: &self.subject,
-        }
-    }
+    keys: Vec<(OrderKey, Span)>,
 }
 
 impl ActionSpill {
     fn new() -> Result<ActionSpill, StreamError> {
         Ok(ActionSpill {
             spill: Spill::new()?,
-            clusters: Vec::new(),
             keys: Vec::new(),
         })
     }
@@ -332,24 +308,13 @@ impl ActionSpill {
         self.keys.is_empty()
     }
 
-    /// One cluster's actions (all of one cluster: `FleetSummary::add` gives them so).
-    fn add(&mut self, actions: Vec<FleetAction>) -> Result<(), StreamError> {
-        let Some(first) = actions.first() else {
-            return Ok(());
-        };
-        let cluster = self.clusters.len();
-        self.clusters
-            .push((first.cluster.clone(), first.resource_group.clone()));
+    /// One cluster's open actions, each with its place.
+    fn add(&mut self, actions: Vec<KeyedAction>) -> Result<(), StreamError> {
         for a in actions {
-            let json = serde_json::to_string(&a).map_err(|e| StreamError::Spill(e.into()))?;
+            let json =
+                serde_json::to_string(&a.action).map_err(|e| StreamError::Spill(e.into()))?;
             let span = self.spill.push(&json)?;
-            self.keys.push(ActionKey {
-                due: a.due,
-                cluster,
-                kind: a.kind,
-                subject: a.subject,
-                span,
-            });
+            self.keys.push((a.order, span));
         }
         Ok(())
     }
@@ -359,13 +324,11 @@ impl ActionSpill {
         mut self,
         mut f: impl FnMut(&str, FleetAction) -> Result<(), StreamError>,
     ) -> Result<(), StreamError> {
-        let clusters = &self.clusters;
-        // A stable sort on FleetSummary::finish's key: equal keys keep cluster order.
-        self.keys
-            .sort_by(|a, b| a.order(clusters).cmp(&b.order(clusters)));
+        // Stable: equal places keep the order the clusters arrived in.
+        self.keys.sort_by(|a, b| a.0.cmp(&b.0));
         let mut reader = self.spill.into_reader()?;
-        for k in &self.keys {
-            let json = reader.read(k.span)?;
+        for (_, span) in &self.keys {
+            let json = reader.read(*span)?;
             let action: FleetAction =
                 serde_json::from_str(json).map_err(|e| StreamError::Spill(e.into()))?;
             f(json, action)?;

@@ -245,6 +245,8 @@ fn open_scenario(example: &Scenario) -> Vec<Case> {
             "simulateOpenCluster",
             r#"{"index":"first"}"#,
         ),
+        // The host ABI's packed input only (the CLI's wasm engine folds each cluster so).
+        Case::new("bad-fold-json", "foldCluster", "{}"),
     ]
 }
 
