@@ -12,7 +12,7 @@ use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
 use akscert_sim::inventory::{self, InventoryError};
-use akscert_sim::outcome::InventoryRun;
+use akscert_sim::outcome::{InventoryDecision, InventoryRun};
 use akscert_sim::output;
 use akscert_sim::render::fleet_table::FleetSink;
 use akscert_sim::render::{self, Fleet, Format};
@@ -144,10 +144,18 @@ fn inventory_fleet(
             source.name
         )));
     }
+    // A shard's run reports its share's rows: the engine's order, counts and verdict are
+    // the whole inventory's.
+    let decided = a
+        .run
+        .shard
+        .is_none()
+        .then(|| InventoryDecision::of(&report));
     let run = InventoryRun {
         now: settings.now,
         warn_within: settings.warn_within,
         clusters: inventory::outcomes(report.clusters, a.run.shard),
+        decided,
     };
     if let Some(spec) = a.run.shard {
         let verdict = Verdict::of(&render::inventory_rows(&run));

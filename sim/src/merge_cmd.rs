@@ -73,6 +73,7 @@ fn merge(a: &MergeArgs) -> Result<u8, CliError> {
                 now: head.now,
                 warn_within: head.warn_within,
                 clusters,
+                decided: None,
             };
             render::fleet(Fleet::Inventory(&run), format)
         }

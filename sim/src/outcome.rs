@@ -11,8 +11,8 @@ use akscert_core::engine::{
     API_VERSION, ClusterFailure, ClusterTimeline, FailureKind, FleetSummary,
 };
 use akscert_core::report::ExpiryReport;
-use akscert_core::report::fleet::FleetRow;
 use akscert_core::report::fleet::RowDecision;
+use akscert_core::report::fleet::{FleetCounts, FleetReport, FleetRow, Verdict};
 use akscert_core::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -452,6 +452,32 @@ pub struct InventoryRun {
     pub warn_within: Duration,
     /// Every cluster, by index.
     pub clusters: Vec<ReportOutcome>,
+    /// What the engine's `fleetReport` decided about the whole inventory; `None` for a
+    /// shard's run (its share's rows) and a merge of shards (no engine): core's rules
+    /// order and count their rows.
+    pub decided: Option<InventoryDecision>,
+}
+
+/// An inventory's order, counts and verdict, as the engine decided them (`fleetReport`).
+#[derive(Debug, Clone)]
+pub struct InventoryDecision {
+    /// The clusters' indexes, most urgent first.
+    pub order: Vec<usize>,
+    /// Clusters per urgency.
+    pub counts: FleetCounts,
+    /// The most urgent cluster's verdict.
+    pub verdict: Verdict,
+}
+
+impl InventoryDecision {
+    /// The decisions of `report`.
+    pub fn of(report: &FleetReport) -> InventoryDecision {
+        InventoryDecision {
+            order: report.clusters.iter().map(|e| e.row.index).collect(),
+            counts: report.counts.clone(),
+            verdict: report.verdict,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 use std::process::ExitCode;
 
 use akscert_core::engine::KubeconfigHolder;
-use akscert_core::report::{AksAssumptions, ClusterFacts, PoolFacts, ReportRequest};
+use akscert_core::Policy;
+use akscert_core::report::fleet::{FleetEntry, FleetReport, FleetReportRequest};
+use akscert_core::report::{AksAssumptions, ClusterFacts, PoolFacts};
 use akscert_core::time::Instant;
 use akscert_core::version::KubernetesVersion;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, TimeOpts, parse_instant};
@@ -135,33 +137,58 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
             (*facts, Vec::new())
         }
     };
-    let req = ReportRequest {
+    // One cluster as a fleet of one (`fleetReport`): the engine answers its report and
+    // also decides its row — how urgent, what is due — and the verdict, which the CLI
+    // prints and exits with rather than deciding them again.
+    let name = facts.name.clone();
+    let resource_group = facts.resource_group.clone();
+    let req = FleetReportRequest {
+        input: None,
+        assume: AksAssumptions::default(),
+        clusters: vec![facts],
         now,
         warn_within: a.time.warn_within,
-        policy: Default::default(),
-        cluster: facts,
+        policy: Policy::default(),
     };
     let input = serde_json::to_string(&req).unwrap_or_default();
-    let result = worker.call(Op::Report, &input);
-    if let Ok(Err(doc)) = &result {
-        return Err(usage(format!(
-            "{}: {}",
-            req.cluster.name, doc.error.message
-        )));
+    let answer = match worker.call(Op::FleetReport, &input) {
+        Ok(Ok(json)) => json,
+        Ok(Err(doc)) => return Err(usage(format!("{name}: {}", doc.error.message))),
+        Err(fault) => return Err(usage(format!("{name}: {}", fault.message))),
+    };
+    let doc: FleetReport = serde_json::from_str(&answer).map_err(|e| {
+        usage(format!(
+            "{name}: the engine's answer is not a FleetReport document: {e}"
+        ))
+    })?;
+    let verdict = doc.verdict;
+    let Some(FleetEntry {
+        mut row, report, ..
+    }) = doc.clusters.into_iter().next()
+    else {
+        return Err(usage(format!("{name}: the engine's fleet report has no cluster")));
+    };
+    if let Some(failure) = &row.error {
+        return Err(usage(format!("{name}: {}", failure.message)));
     }
-    if let Err(fault) = &result {
-        return Err(usage(format!("{}: {}", req.cluster.name, fault.message)));
-    }
-    let outcome = ReportOutcome::from_call(
-        0,
-        &req.cluster.name,
-        &req.cluster.resource_group,
+    row.notes.clone_from(&notes);
+    let outcome = ReportOutcome {
+        index: 0,
+        name,
+        resource_group,
+        // The report's JSON as the `report` operation writes it (the same type, written
+        // again from what was read: byte for byte, as the engine tests check).
+        report: report
+            .as_ref()
+            .and_then(|r| serde_json::value::to_raw_value(r).ok()),
+        parsed: report,
+        error: None,
         notes,
-        result,
-    );
+        row: Some(row),
+    };
     let rendered = render::report(&outcome, a.output.format());
     output::write(a.output.output.as_deref(), &rendered.text)?;
-    Ok(rendered.verdict.code())
+    Ok(verdict.code())
 }
 
 /// A date of the facts, for naming it in an error as the user wrote it (a flag, or a

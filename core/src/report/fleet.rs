@@ -574,6 +574,8 @@ pub struct FleetReport {
     pub warn_within: Duration,
     /// Clusters per urgency.
     pub counts: FleetCounts,
+    /// What the fleet means for a run's exit code: the most urgent cluster's verdict.
+    pub verdict: Verdict,
     /// Every cluster, most urgent first.
     pub clusters: Vec<FleetEntry>,
     /// Remarks on the input as a whole (list items that are not clusters, skipped).
@@ -592,8 +594,10 @@ impl FleetReport {
     ) -> FleetReport {
         crate::sort::sort_by(&mut entries, |a, b| row_order(&a.row, &b.row));
         let mut counts = FleetCounts::default();
+        let mut verdict = Verdict::Clear;
         for e in &entries {
             counts.add(e.row.urgency);
+            verdict = verdict.max(Verdict::of_urgency(e.row.urgency));
         }
         FleetReport {
             api_version: API_VERSION.into(),
@@ -602,18 +606,10 @@ impl FleetReport {
             now,
             warn_within,
             counts,
+            verdict,
             clusters: entries,
             notes,
         }
-    }
-
-    /// The exit-code verdict.
-    pub fn verdict(&self) -> Verdict {
-        self.clusters
-            .iter()
-            .map(|e| Verdict::of_urgency(e.row.urgency))
-            .max()
-            .unwrap_or(Verdict::Clear)
     }
 }
 

@@ -137,7 +137,7 @@ fn fleet_report_reports_every_cluster_in_one_call_most_urgent_first() {
     assert_eq!(order[2].0, "fresh");
     assert_eq!(doc.counts.clusters, 3);
     assert_eq!(doc.counts.errors, 1);
-    assert_eq!(doc.verdict(), Verdict::Error);
+    assert_eq!(doc.verdict, Verdict::Error);
     let undated = &doc.clusters[0];
     assert!(undated.report.is_none());
     assert_eq!(

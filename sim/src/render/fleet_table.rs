@@ -206,6 +206,7 @@ impl ClusterSink for FleetTable {
                     Vec::new(),
                 );
                 doc.counts = totals.counts.clone();
+                doc.verdict = totals.verdict;
                 let text = serde_json::to_string(&doc).map_err(|e| StreamError::Spill(e.into()))?;
                 let Some(head) = text.strip_suffix("[]}") else {
                     return Err(StreamError::Spill(std::io::Error::other(

@@ -331,7 +331,7 @@ pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
         Fleet::Inventory(run) => {
             let (title, mut body) = fleet_title(run.now, run.warn_within);
             body.push_str("<h2>Fleet summary</h2>\n");
-            counts(&mut body, &FleetCounts::of(rows));
+            counts(&mut body, &fleet.counts(rows));
             summary_table(&mut body, rows.iter().map(summary_line));
             for r in rows {
                 if let Some(o) = run.clusters.get(r.index) {

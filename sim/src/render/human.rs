@@ -335,11 +335,16 @@ fn verdict_line(
 
 /// A fleet: one line per cluster, most urgent first, then what to do for the urgent ones.
 pub fn fleet(fleet: Fleet<'_>, rows: &[FleetRow]) -> String {
-    fleet_rows(fleet.now(), fleet.warn_within(), rows)
+    fleet_rows(fleet.now(), fleet.warn_within(), rows, &fleet.counts(rows))
 }
 
-/// [`fleet`] from the rows alone (a streamed run keeps nothing else).
-pub fn fleet_rows(now: Instant, warn: akscert_core::time::Duration, rows: &[FleetRow]) -> String {
+/// [`fleet`] from the rows and their counts alone.
+fn fleet_rows(
+    now: Instant,
+    warn: akscert_core::time::Duration,
+    rows: &[FleetRow],
+    counts: &FleetCounts,
+) -> String {
     let cells: Vec<(Urgency, Vec<String>)> =
         rows.iter().map(|r| (r.urgency, fleet_cells(r))).collect();
     let mut out = fleet_table(&cells);
@@ -348,7 +353,7 @@ pub fn fleet_rows(now: Instant, warn: akscert_core::time::Duration, rows: &[Flee
             out.push_str(&detail);
         }
     }
-    out + &verdict(now, warn, &FleetCounts::of(rows))
+    out + &verdict(now, warn, counts)
 }
 
 /// A cluster's cells in the fleet table.

@@ -15,7 +15,7 @@ pub mod stream;
 mod svg;
 
 use akscert_core::report::fleet::{
-    self, FleetEntry, FleetReport, FleetRow, FleetSource, RowOf, Verdict,
+    self, FleetCounts, FleetEntry, FleetReport, FleetRow, FleetSource, RowOf, Verdict,
 };
 use akscert_core::time::{Duration, Instant};
 use serde::Serialize;
@@ -96,13 +96,19 @@ pub fn simulation_rows(run: &SimulationRun) -> Vec<FleetRow> {
     rows
 }
 
-/// The rows of an inventory, most urgent first.
+/// The rows of an inventory, most urgent first: in the engine's order when it decided one
+/// (`fleetReport`), else (a merge of shards) sorted by core's rule.
 pub fn inventory_rows(run: &InventoryRun) -> Vec<FleetRow> {
-    let mut rows: Vec<FleetRow> = run
-        .clusters
-        .iter()
-        .map(|c| report_row(c, run.now, run.warn_within))
-        .collect();
+    let row = |c: &ReportOutcome| report_row(c, run.now, run.warn_within);
+    if let Some(d) = &run.decided {
+        return d
+            .order
+            .iter()
+            .filter_map(|&i| run.clusters.binary_search_by_key(&i, |c| c.index).ok())
+            .map(|p| row(&run.clusters[p]))
+            .collect();
+    }
+    let mut rows: Vec<FleetRow> = run.clusters.iter().map(row).collect();
     fleet::sort_rows(&mut rows);
     rows
 }
@@ -129,6 +135,27 @@ impl Fleet<'_> {
         match self {
             Fleet::Simulation(r) => r.warn_within,
             Fleet::Inventory(r) => r.warn_within,
+        }
+    }
+
+    /// The clusters per urgency of `rows` (this fleet's): the engine's count when it
+    /// decided the fleet (an inventory's `fleetReport`).
+    pub fn counts(&self, rows: &[FleetRow]) -> FleetCounts {
+        match self {
+            Fleet::Inventory(InventoryRun {
+                decided: Some(d), ..
+            }) => d.counts.clone(),
+            _ => FleetCounts::of(rows),
+        }
+    }
+
+    /// The verdict of `rows` (this fleet's): the engine's when it decided the fleet.
+    pub fn verdict(&self, rows: &[FleetRow]) -> Verdict {
+        match self {
+            Fleet::Inventory(InventoryRun {
+                decided: Some(d), ..
+            }) => d.verdict,
+            _ => Verdict::of(rows),
         }
     }
 }
@@ -159,7 +186,7 @@ pub fn simulation(run: &SimulationRun, format: Format) -> Rendered {
 /// Render a fleet report.
 pub fn fleet(fleet: Fleet<'_>, format: Format) -> Rendered {
     let rows = fleet.rows();
-    let verdict = Verdict::of(&rows);
+    let verdict = fleet.verdict(&rows);
     let text = match format {
         Format::Human => human::fleet(fleet, &rows),
         Format::Json => fleet_json(fleet, rows),
@@ -175,6 +202,8 @@ pub fn fleet(fleet: Fleet<'_>, format: Format) -> Rendered {
 
 /// akscert-core's `FleetReport` document.
 fn fleet_json(fleet: Fleet<'_>, rows: Vec<FleetRow>) -> String {
+    let counts = fleet.counts(&rows);
+    let verdict = fleet.verdict(&rows);
     let entries = rows
         .into_iter()
         .map(|row| {
@@ -201,13 +230,17 @@ fn fleet_json(fleet: Fleet<'_>, rows: Vec<FleetRow>) -> String {
         Fleet::Simulation(_) => FleetSource::Scenario,
         Fleet::Inventory(_) => FleetSource::Inventory,
     };
-    let doc = FleetReport::new(
+    // The rows are in the fleet's order already; the counts and verdict are the engine's
+    // when it decided them.
+    let mut doc = FleetReport::new(
         source,
         fleet.now(),
         fleet.warn_within(),
-        entries,
+        Vec::new(),
         Vec::new(),
     );
+    (doc.counts, doc.verdict) = (counts, verdict);
+    doc.clusters = entries;
     serde_json::to_string(&doc).unwrap_or_default() + "\n"
 }
 
@@ -251,4 +284,70 @@ pub(crate) fn esc(s: &str) -> String {
 /// The camelCase JSON name of a unit enum value (core's [`akscert_core::wire_name()`]).
 pub fn name_of<T: Serialize>(v: &T) -> &'static str {
     akscert_core::wire_name(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::InventoryDecision;
+
+    fn outcome(index: usize, name: &str) -> ReportOutcome {
+        ReportOutcome {
+            index,
+            name: name.into(),
+            resource_group: "rg".into(),
+            report: None,
+            parsed: None,
+            error: None,
+            notes: Vec::new(),
+            row: None,
+        }
+    }
+
+    /// An inventory the engine decided is rendered in its order, with its counts and its
+    /// verdict: a decision (here deliberately not core's) is followed, not made again.
+    #[test]
+    fn an_inventory_follows_the_engines_order_counts_and_verdict() {
+        let mut run = InventoryRun {
+            now: Instant::MIN,
+            warn_within: Duration::days(30),
+            clusters: vec![outcome(0, "a"), outcome(1, "b")],
+            decided: Some(InventoryDecision {
+                order: vec![1, 0],
+                counts: FleetCounts {
+                    clusters: 2,
+                    due: 1,
+                    ok: 1,
+                    ..FleetCounts::default()
+                },
+                verdict: Verdict::Due,
+            }),
+        };
+        let names = |run: &InventoryRun| -> Vec<String> {
+            inventory_rows(run).into_iter().map(|r| r.name).collect()
+        };
+        assert_eq!(names(&run), ["b", "a"]);
+        let json = fleet(Fleet::Inventory(&run), Format::Json);
+        assert_eq!(json.verdict, Verdict::Due);
+        let doc: FleetReport = serde_json::from_str(&json.text).expect("a FleetReport");
+        assert_eq!((doc.counts.due, doc.counts.ok), (1, 1));
+        assert_eq!(doc.verdict, Verdict::Due);
+        assert_eq!(doc.clusters[0].row.name, "b");
+        let human = fleet(Fleet::Inventory(&run), Format::Human).text;
+        let at = |name: &str| {
+            let plain = anstream::adapter::strip_str(&human).to_string();
+            plain
+                .lines()
+                .position(|l| l.split_whitespace().any(|w| w == name))
+                .unwrap_or_else(|| panic!("no row for {name}: {plain}"))
+        };
+        assert!(at("b") < at("a"));
+        // Without a decision (a merge of shards): core's order, counts and verdict.
+        run.decided = None;
+        assert_eq!(names(&run), ["a", "b"]);
+        let json = fleet(Fleet::Inventory(&run), Format::Json);
+        assert_eq!(json.verdict, Verdict::Clear);
+        let doc: FleetReport = serde_json::from_str(&json.text).expect("a FleetReport");
+        assert_eq!(doc.counts.ok, 2);
+    }
 }
