@@ -16,7 +16,7 @@ use crate::render::stream::ClusterSink;
 use crate::runner::Progress;
 use crate::scenario_file::ScenarioFile;
 use crate::shard::ShardSpec;
-use akscert_core::report::fleet::Verdict;
+use akscert_core::report::fleet::{FleetRow, Verdict};
 
 /// `--engine`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,6 +205,17 @@ pub fn run_verdict(engine: &Engine, run: &SimulationRun) -> Result<Verdict, CliE
     for c in &run.clusters {
         let row = crate::render::simulation_row(c, run.now, run.warn_within);
         fold.add(&row, c.timeline.summary.as_ref())
+            .map_err(crate::render::stream::StreamError::from)?;
+    }
+    Ok(fold.totals().verdict)
+}
+
+/// The verdict of an inventory shard's rows (each the engine's), decided by the engine:
+/// the rows folded without summaries (an inventory has none; only the verdict is read).
+pub fn rows_verdict(engine: &Engine, rows: &[FleetRow]) -> Result<Verdict, CliError> {
+    let mut fold = engine.fleet_fold()?;
+    for row in rows {
+        fold.add(row, None)
             .map_err(crate::render::stream::StreamError::from)?;
     }
     Ok(fold.totals().verdict)

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use akscert_core::Policy;
 use akscert_core::report::AksAssumptions;
 use akscert_core::report::fleet::FleetReportRequest;
-use akscert_core::report::fleet::Verdict;
 use akscert_core::time::Instant;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, RunOpts, TimeOpts, parse_instant};
 use akscert_sim::execute::{self, Settings};
@@ -158,7 +157,7 @@ fn inventory_fleet(
         decided,
     };
     if let Some(spec) = a.run.shard {
-        let verdict = Verdict::of(&render::inventory_rows(&run));
+        let verdict = cli::rows_verdict(&engine, &render::inventory_rows(&run))?;
         let input = serde_json::to_string(&(&request.input, a.assume_created, a.assume_upgraded))
             .unwrap_or_default();
         let fp = shard::fingerprint(

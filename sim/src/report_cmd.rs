@@ -4,8 +4,8 @@
 
 use std::process::ExitCode;
 
-use akscert_core::engine::KubeconfigHolder;
 use akscert_core::Policy;
+use akscert_core::engine::KubeconfigHolder;
 use akscert_core::report::fleet::{FleetEntry, FleetReport, FleetReportRequest};
 use akscert_core::report::{AksAssumptions, ClusterFacts, PoolFacts};
 use akscert_core::time::Instant;
@@ -166,7 +166,9 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
         mut row, report, ..
     }) = doc.clusters.into_iter().next()
     else {
-        return Err(usage(format!("{name}: the engine's fleet report has no cluster")));
+        return Err(usage(format!(
+            "{name}: the engine's fleet report has no cluster"
+        )));
     };
     if let Some(failure) = &row.error {
         return Err(usage(format!("{name}: {}", failure.message)));

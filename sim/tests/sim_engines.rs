@@ -97,11 +97,14 @@ fn fleet_and_report_examples_are_byte_identical_on_both_engines() {
         ex("dev-fleet.yaml"),
         ex("cluster.toml"),
     );
-    let cases: [&[&str]; 4] = [
+    let cases: [&[&str]; 6] = [
         &["fleet", &az],
         &["fleet", &yaml],
         &["report", &facts],
         &["report", &az, "--name", "shop-prod"],
+        // A shard's document and exit code (its share's verdict, the engine's).
+        &["fleet", &az, "--shard", "0/2"],
+        &["fleet", &yaml, "--shard", "1/2"],
     ];
     for args in cases {
         if both("fleet_and_report_examples", args).is_none() {

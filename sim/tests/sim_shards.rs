@@ -21,6 +21,7 @@ const FORMATS: [&str; 5] = ["human", "json", "csv", "html", "prometheus"];
 fn sharded_equals_single(name: &str, args: &[&str], n: usize) {
     let dir = scratch(name);
     let mut shards = Vec::new();
+    let mut worst = 0;
     for i in 0..n {
         let file = dir.join(format!("shard-{i}.json"));
         let spec = format!("{i}/{n}");
@@ -31,6 +32,7 @@ fn sharded_equals_single(name: &str, args: &[&str], n: usize) {
         ]);
         let r = run(&a);
         assert!(r.code <= 1, "{name} shard {spec}: {}", r.stderr);
+        worst = worst.max(r.code);
         shards.push(file_s);
     }
     // Any order.
@@ -40,6 +42,8 @@ fn sharded_equals_single(name: &str, args: &[&str], n: usize) {
         a.extend(["--now", NOW, "--engine", "native", "--format", format]);
         let single = run(&a);
         assert!(single.code <= 2, "{name}: {}", single.stderr);
+        // Each shard exits with its share's verdict: the worst of them is the fleet's.
+        assert_eq!(worst, single.code, "{name}: the shards' exit codes");
         let mut m = vec!["merge"];
         m.extend(shards.iter().map(String::as_str));
         m.extend(["--format", format]);
