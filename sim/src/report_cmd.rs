@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use akscert_core::Policy;
 use akscert_core::engine::KubeconfigHolder;
 use akscert_core::report::fleet::{FleetEntry, FleetReport, FleetReportRequest};
-use akscert_core::report::{AksAssumptions, ClusterFacts, PoolFacts};
+use akscert_core::report::{AksAssumptions, ClusterFacts, DateBound, PoolFacts, ReportError};
 use akscert_core::time::Instant;
 use akscert_core::version::KubernetesVersion;
 use akscert_sim::cli::{self, CliError, EngineOpts, OutputOpts, TimeOpts, parse_instant};
@@ -101,11 +101,22 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
     let mut worker = engine.worker()?;
     // Without --now the report is for the wall clock's now.
     let now_name = if a.time.now.is_some() { "--now" } else { "now" };
-    let (facts, notes) = match given {
+    let (facts, notes, source) = match given {
         Given::File(source) => {
             let (facts, notes) = from_file(a, &source, now, &mut worker)?;
-            check_dates(&facts, now, |field| {
-                let at = match field {
+            (facts, notes, Some(source))
+        }
+        Given::Flags(facts) => (*facts, Vec::new(), None),
+    };
+    // A refusal of the facts' dates is the engine's (each date between creation and
+    // `now`); it is worded with what the user wrote: the flag, or the file and line.
+    let refused = |message: &str| -> CliError {
+        let Err(ReportError::FactDate { field, date, bound }) = facts.check_dates(now) else {
+            return usage(format!("{}: {message}", facts.name));
+        };
+        let name = |f: DateField| match &source {
+            Some(source) => {
+                let at = match f {
                     DateField::Cluster(key) => key.to_string(),
                     DateField::Pool(i, key) => format!("nodePools[{i}].{key}"),
                     DateField::Kubeconfig(i) => format!("kubeconfigs[{i}].fetched"),
@@ -115,27 +126,38 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
                     Some((line, col)) => format!("{}:{line}:{col}: {at}", source.name),
                     None => format!("{}: {at}", source.name),
                 }
-            })?;
-            (facts, notes)
-        }
-        Given::Flags(facts) => {
-            check_dates(&facts, now, |field| match field {
+            }
+            None => match f {
                 DateField::Cluster(key) => flag_of(key).to_string(),
                 DateField::Pool(i, key) => format!(
                     "--pool {} ({})",
                     a.pool.get(i).map_or("", String::as_str),
                     pool_key_of(key)
                 ),
-                DateField::Kubeconfig(i) => {
-                    format!(
-                        "--kubeconfig {}",
-                        a.kubeconfig.get(i).map_or("", String::as_str)
-                    )
-                }
+                DateField::Kubeconfig(i) => format!(
+                    "--kubeconfig {}",
+                    a.kubeconfig.get(i).map_or("", String::as_str)
+                ),
                 DateField::Now => now_name.to_string(),
-            })?;
-            (*facts, Vec::new())
-        }
+            },
+        };
+        let Some(field) = DateField::of(&field) else {
+            return usage(format!("{}: {message}", facts.name));
+        };
+        usage(match bound {
+            DateBound::AfterNow(now) => format!(
+                "{} {date} is after the time of the report ({} {now})",
+                name(field),
+                name(DateField::Now)
+            ),
+            DateBound::BeforeCreation(created) => format!(
+                "{} {date} is before the cluster was created ({} {created})",
+                name(field),
+                name(DateField::Cluster("created"))
+            ),
+            // A bound this CLI does not know: the engine's own words.
+            _ => format!("{}: {message}", facts.name),
+        })
     };
     // One cluster as a fleet of one (`fleetReport`): the engine answers its report and
     // also decides its row — how urgent, what is due — and the verdict, which the CLI
@@ -145,7 +167,7 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
     let req = FleetReportRequest {
         input: None,
         assume: AksAssumptions::default(),
-        clusters: vec![facts],
+        clusters: vec![facts.clone()],
         now,
         warn_within: a.time.warn_within,
         policy: Policy::default(),
@@ -153,7 +175,7 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
     let input = serde_json::to_string(&req).unwrap_or_default();
     let answer = match worker.call(Op::FleetReport, &input) {
         Ok(Ok(json)) => json,
-        Ok(Err(doc)) => return Err(usage(format!("{name}: {}", doc.error.message))),
+        Ok(Err(doc)) => return Err(refused(&doc.error.message)),
         Err(fault) => return Err(usage(format!("{name}: {}", fault.message))),
     };
     let doc: FleetReport = serde_json::from_str(&answer).map_err(|e| {
@@ -171,7 +193,7 @@ fn report(a: &ReportArgs) -> Result<u8, CliError> {
         )));
     };
     if let Some(failure) = &row.error {
-        return Err(usage(format!("{name}: {}", failure.message)));
+        return Err(refused(&failure.message));
     }
     row.notes.clone_from(&notes);
     let outcome = ReportOutcome {
@@ -207,6 +229,33 @@ enum DateField {
     Now,
 }
 
+impl DateField {
+    /// The date at `path` in the facts, as core's `ReportError::FactDate` names it
+    /// (`lastUpgrade`, `nodePools[1].lastReimage`, `kubeconfigs[0].fetched`).
+    fn of(path: &str) -> Option<DateField> {
+        let key = |k: &str| {
+            [
+                "created",
+                "lastUpgrade",
+                "lastRotation",
+                "stoppedSince",
+                "lastReimage",
+            ]
+            .into_iter()
+            .find(|&known| known == k)
+        };
+        if let Some(rest) = path.strip_prefix("nodePools[") {
+            let (i, k) = rest.split_once("].")?;
+            return Some(DateField::Pool(i.parse().ok()?, key(k)?));
+        }
+        if let Some(rest) = path.strip_prefix("kubeconfigs[") {
+            let i = rest.strip_suffix("].fetched")?;
+            return Some(DateField::Kubeconfig(i.parse().ok()?));
+        }
+        key(path).map(DateField::Cluster)
+    }
+}
+
 /// The flag that sets a cluster date.
 fn flag_of(key: &str) -> &'static str {
     match key {
@@ -224,60 +273,6 @@ fn pool_key_of(key: &str) -> &'static str {
         "lastUpgrade" => "upgraded=",
         _ => "reimaged=",
     }
-}
-
-/// Every date of the facts lies between the cluster's creation and `now`: the replay
-/// would otherwise move it silently (a date after `now`) or refuse it with a path into
-/// its own internal scenario. `name` words a date as the user gave it.
-fn check_dates(
-    facts: &ClusterFacts,
-    now: Instant,
-    name: impl Fn(DateField) -> String,
-) -> Result<(), CliError> {
-    let created = facts.created;
-    let created_name = name(DateField::Cluster("created"));
-    if created > now {
-        return Err(usage(format!(
-            "{created_name} {created} is after {} {now}",
-            name(DateField::Now)
-        )));
-    }
-    let mut dates: Vec<(DateField, Instant)> = [
-        ("lastUpgrade", facts.last_upgrade),
-        ("lastRotation", facts.last_rotation),
-        ("stoppedSince", facts.stopped_since),
-    ]
-    .into_iter()
-    .filter_map(|(k, d)| Some((DateField::Cluster(k), d?)))
-    .collect();
-    for (i, p) in facts.node_pools.iter().enumerate() {
-        for (k, d) in [
-            ("created", p.created),
-            ("lastUpgrade", p.last_upgrade),
-            ("lastReimage", p.last_reimage),
-        ] {
-            dates.extend(d.map(|d| (DateField::Pool(i, k), d)));
-        }
-    }
-    for (i, k) in facts.kubeconfigs.iter().enumerate() {
-        dates.extend(k.fetched.map(|d| (DateField::Kubeconfig(i), d)));
-    }
-    for (field, date) in dates {
-        if date < created {
-            return Err(usage(format!(
-                "{} {date} is before the cluster was created ({created_name} {created})",
-                name(field)
-            )));
-        }
-        if date > now {
-            return Err(usage(format!(
-                "{} {date} is after the time of the report ({} {now})",
-                name(field),
-                name(DateField::Now)
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// With a facts file, the flags that describe a cluster must be absent.

@@ -389,3 +389,119 @@ fn what_if_inputs_out_of_range_are_typed_errors_naming_the_field() {
     );
     assert!(w.is_ok(), "{w:?}");
 }
+
+/// A fact dated after `now`, or before the cluster was created, is refused with its
+/// place in the facts — on every face, for reports and what-ifs alike. The replay used to
+/// move a later date to `now` silently, take an earlier one, or (a pool created after
+/// `now`) say the cluster had no node pools.
+#[test]
+fn a_fact_dated_outside_creation_and_now_is_refused_naming_the_field() {
+    use akscert_core::report::{DateBound, ReportError};
+    let now = "2026-01-15T00:00:00Z";
+    let base = serde_json::json!({
+        "name": "c", "resourceGroup": "rg", "created": "2021-05-10T12:00:00Z",
+        "kubernetesVersion": "1.27.3",
+        "nodePools": [ { "name": "system", "mode": "System", "count": 3 } ],
+        "kubeconfigs": [ { "holder": "alice" } ]
+    });
+    let cases = [
+        ("/lastUpgrade", "2027-01-01T00:00:00Z", "lastUpgrade", true),
+        (
+            "/lastRotation",
+            "2020-01-01T00:00:00Z",
+            "lastRotation",
+            false,
+        ),
+        (
+            "/stoppedSince",
+            "2026-02-01T00:00:00Z",
+            "stoppedSince",
+            true,
+        ),
+        (
+            "/nodePools/0/created",
+            "2027-01-01T00:00:00Z",
+            "nodePools[0].created",
+            true,
+        ),
+        (
+            "/nodePools/0/lastUpgrade",
+            "2021-05-10T11:59:59Z",
+            "nodePools[0].lastUpgrade",
+            false,
+        ),
+        (
+            "/nodePools/0/lastReimage",
+            "2026-01-15T00:00:01Z",
+            "nodePools[0].lastReimage",
+            true,
+        ),
+        (
+            "/kubeconfigs/0/fetched",
+            "2030-01-01T00:00:00Z",
+            "kubeconfigs[0].fetched",
+            true,
+        ),
+    ];
+    for (pointer, date, field, after_now) in cases {
+        let mut json = base.clone();
+        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+        json.pointer_mut(parent)
+            .and_then(|v| v.as_object_mut())
+            .expect("an object")
+            .insert(key.into(), serde_json::Value::String(date.into()));
+        let req = ReportRequest {
+            now: at(now),
+            warn_within: Duration::days(30),
+            policy: Default::default(),
+            cluster: facts(json.clone()),
+        };
+        let e = report::expiry_report(&req).expect_err(field);
+        let bound = if after_now {
+            DateBound::AfterNow(at(now))
+        } else {
+            DateBound::BeforeCreation(at("2021-05-10T12:00:00Z"))
+        };
+        assert_eq!(
+            e,
+            ReportError::FactDate {
+                field: field.into(),
+                date: at(date),
+                bound
+            }
+        );
+        let relation = if after_now {
+            format!("after now ({now})")
+        } else {
+            "before the cluster was created (2021-05-10T12:00:00Z)".into()
+        };
+        assert_eq!(
+            e.to_string(),
+            format!("cluster facts: {field}: {date} is {relation}")
+        );
+        // Through the JSON API, for a what-if too: invalid cluster facts.
+        for (op, extra) in [
+            ("report", serde_json::json!({})),
+            ("whatIf", serde_json::json!({ "operations": [] })),
+        ] {
+            let mut request = serde_json::json!({ "now": now, "cluster": json });
+            if let (Some(r), Some(x)) = (request.as_object_mut(), extra.as_object()) {
+                r.extend(x.clone());
+            }
+            let err = akscert_core::api::call(op, &request.to_string()).expect_err(op);
+            assert_eq!(err.kind(), "invalidClusterFacts", "{op}");
+            assert_eq!(err.to_string(), e.to_string(), "{op}");
+        }
+    }
+    // The ends themselves are facts like any other: created and now are allowed.
+    let mut json = base.clone();
+    json["lastUpgrade"] = serde_json::Value::String("2021-05-10T12:00:00Z".into());
+    json["nodePools"][0]["lastReimage"] = serde_json::Value::String(now.into());
+    let req = ReportRequest {
+        now: at(now),
+        warn_within: Duration::days(30),
+        policy: Default::default(),
+        cluster: facts(json),
+    };
+    assert!(report::expiry_report(&req).is_ok());
+}

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
+use super::{DateBound, ReportError};
 use crate::cluster::spec_de::{KnownKey, NODE_POOL_FIELDS, PoolFields, put};
 use crate::cluster::{NodePoolSpec, Operation, Origin, RotateOutcome};
 use crate::engine::{
@@ -146,6 +147,43 @@ fn faults(policy: &Policy) -> FaultModel {
 }
 
 impl ClusterFacts {
+    /// Every date of the facts lies between the cluster's creation and `now` (which is
+    /// not before it): the first that does not, by its place in the facts.
+    pub fn check_dates(&self, now: Instant) -> Result<(), ReportError> {
+        let cluster = [
+            ("lastUpgrade", self.last_upgrade),
+            ("lastRotation", self.last_rotation),
+            ("stoppedSince", self.stopped_since),
+        ]
+        .into_iter()
+        .filter_map(|(key, date)| Some((key.to_string(), date?)));
+        let pools = self.node_pools.iter().enumerate().flat_map(|(i, p)| {
+            [
+                ("created", p.created),
+                ("lastUpgrade", p.last_upgrade),
+                ("lastReimage", p.last_reimage),
+            ]
+            .into_iter()
+            .filter_map(move |(key, date)| Some((format!("nodePools[{i}].{key}"), date?)))
+        });
+        let kubeconfigs = self
+            .kubeconfigs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| Some((format!("kubeconfigs[{i}].fetched"), k.fetched?)));
+        for (field, date) in cluster.chain(pools).chain(kubeconfigs) {
+            let bound = if date < self.created {
+                DateBound::BeforeCreation(self.created)
+            } else if date > now {
+                DateBound::AfterNow(now)
+            } else {
+                continue;
+            };
+            return Err(ReportError::FactDate { field, date, bound });
+        }
+        Ok(())
+    }
+
     /// The control plane's last upgrade, for a pool whose own is not given — unless the
     /// pool runs an older version than the control plane: then it was not upgraded with
     /// it (the seed: "upgrade the control plane and node pool").

@@ -111,6 +111,39 @@ pub enum ReportError {
         /// The request's `now`.
         now: Instant,
     },
+    /// A date of the facts is not between the cluster's creation and `now` (the replay
+    /// would have moved it, or refused it somewhere the facts do not name).
+    #[error("cluster facts: {field}: {date} is {bound}")]
+    FactDate {
+        /// Where in the facts (`lastUpgrade`, `nodePools[1].lastReimage`,
+        /// `kubeconfigs[0].fetched`).
+        field: String,
+        /// The date given.
+        date: Instant,
+        /// Which end of the range it passes.
+        bound: DateBound,
+    },
+}
+
+/// The end of the facts' range of dates a date passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DateBound {
+    /// Before the cluster was created (then).
+    BeforeCreation(Instant),
+    /// After the report's `now` (then).
+    AfterNow(Instant),
+}
+
+impl std::fmt::Display for DateBound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateBound::BeforeCreation(created) => {
+                write!(f, "before the cluster was created ({created})")
+            }
+            DateBound::AfterNow(now) => write!(f, "after now ({now})"),
+        }
+    }
 }
 
 /// Longest warning window, and the furthest after `now` a what-if operation may be: the
@@ -276,6 +309,7 @@ pub(crate) fn replay(
             created: facts.created,
         });
     }
+    facts.check_dates(now)?;
     let scenario = facts.scenario(now, policy);
     let prepared = scenario.prepare()?;
     let (timeline, cluster) = engine::run_cluster(&prepared, 0, RunOptions::default());
