@@ -24,8 +24,8 @@ pub use scenario::{
     ScenarioCluster, ScenarioError, ScheduledOperation, StopPattern,
 };
 pub use summary::{
-    ActionOrder, ActionRecord, ActionShare, ClusterSummary, DowntimeInterval, DowntimeShare,
-    DowntimeSummary, FinalState, FleetAction, FleetSummary, IncidentKind, SummaryShare,
+    ActionOrder, ActionRecord, ClusterSummary, DowntimeInterval, DowntimeShare, DowntimeSummary,
+    FinalState, FleetAction, FleetSummary, IncidentKind, SummaryShare,
 };
 
 pub(crate) use summary::SummaryBuilder;

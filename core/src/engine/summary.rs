@@ -285,7 +285,7 @@ pub struct SummaryShare {
     /// Incidents by kind.
     pub incidents: BTreeMap<IncidentKind, u64>,
     /// The actions raised (those resolved are not added).
-    pub actions: Vec<ActionShare>,
+    pub actions: Vec<ActionRecord>,
 }
 
 /// What of a [`DowntimeSummary`] a fleet's summary adds up.
@@ -298,24 +298,6 @@ pub struct DowntimeShare {
     pub by_cause: BTreeMap<DowntimeCause, Duration>,
 }
 
-/// What of an [`ActionRecord`] a fleet's summary reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActionShare {
-    /// What.
-    pub kind: ActionKind,
-    /// About what.
-    pub subject: String,
-    /// Due date.
-    pub due: Instant,
-    /// When it stopped being needed; `null` if still open at the horizon.
-    pub resolved: Option<Instant>,
-    /// Why.
-    pub reason: String,
-    /// Commands to run.
-    pub commands: Vec<String>,
-}
-
 impl SummaryShare {
     /// The share of `s`.
     pub fn of(s: &ClusterSummary) -> SummaryShare {
@@ -326,18 +308,7 @@ impl SummaryShare {
                 by_cause: s.downtime.by_cause.clone(),
             },
             incidents: s.incidents.clone(),
-            actions: s
-                .actions
-                .iter()
-                .map(|a| ActionShare {
-                    kind: a.kind,
-                    subject: a.subject.clone(),
-                    due: a.due,
-                    resolved: a.resolved,
-                    reason: a.reason.clone(),
-                    commands: a.commands.clone(),
-                })
-                .collect(),
+            actions: s.actions.clone(),
         }
     }
 }

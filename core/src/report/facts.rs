@@ -150,13 +150,19 @@ impl ClusterFacts {
     /// Every date of the facts lies between the cluster's creation and `now` (which is
     /// not before it): the first that does not, by its place in the facts.
     pub fn check_dates(&self, now: Instant) -> Result<(), ReportError> {
+        // Where each date is: its path is written only for the one refused.
+        enum At {
+            Cluster(&'static str),
+            Pool(usize, &'static str),
+            Kubeconfig(usize),
+        }
         let cluster = [
             ("lastUpgrade", self.last_upgrade),
             ("lastRotation", self.last_rotation),
             ("stoppedSince", self.stopped_since),
         ]
         .into_iter()
-        .filter_map(|(key, date)| Some((key.to_string(), date?)));
+        .filter_map(|(key, date)| Some((At::Cluster(key), date?)));
         let pools = self.node_pools.iter().enumerate().flat_map(|(i, p)| {
             [
                 ("created", p.created),
@@ -164,20 +170,22 @@ impl ClusterFacts {
                 ("lastReimage", p.last_reimage),
             ]
             .into_iter()
-            .filter_map(move |(key, date)| Some((format!("nodePools[{i}].{key}"), date?)))
+            .filter_map(move |(key, date)| Some((At::Pool(i, key), date?)))
         });
-        let kubeconfigs = self
-            .kubeconfigs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, k)| Some((format!("kubeconfigs[{i}].fetched"), k.fetched?)));
-        for (field, date) in cluster.chain(pools).chain(kubeconfigs) {
+        let kubeconfigs = (self.kubeconfigs.iter().enumerate())
+            .filter_map(|(i, k)| Some((At::Kubeconfig(i), k.fetched?)));
+        for (at, date) in cluster.chain(pools).chain(kubeconfigs) {
             let bound = if date < self.created {
                 DateBound::BeforeCreation(self.created)
             } else if date > now {
                 DateBound::AfterNow(now)
             } else {
                 continue;
+            };
+            let field = match at {
+                At::Cluster(key) => key.to_string(),
+                At::Pool(i, key) => format!("nodePools[{i}].{key}"),
+                At::Kubeconfig(i) => format!("kubeconfigs[{i}].fetched"),
             };
             return Err(ReportError::FactDate { field, date, bound });
         }

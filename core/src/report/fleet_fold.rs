@@ -135,12 +135,27 @@ pub struct RowPlace<'a> {
 impl FleetRow {
     /// This row's cluster and place, for [`FleetTotals::add`].
     pub fn place(&self) -> RowPlace<'_> {
+        let (name, group) = (&self.name, &self.resource_group);
+        RowPlace::new(self.index, name, group, self.urgency, self.next_due)
+    }
+}
+
+impl<'a> RowPlace<'a> {
+    /// The place of cluster `name` in `resource_group`, at `index` in the fleet, whose row
+    /// has `urgency` and is first due at `next_due`.
+    pub fn new(
+        index: usize,
+        name: &'a str,
+        resource_group: &'a str,
+        urgency: Urgency,
+        next_due: Option<Instant>,
+    ) -> RowPlace<'a> {
         RowPlace {
-            index: self.index,
-            name: &self.name,
-            resource_group: &self.resource_group,
-            urgency: self.urgency,
-            next_due: self.next_due,
+            index,
+            name,
+            resource_group,
+            urgency,
+            next_due,
         }
     }
 }
@@ -223,13 +238,8 @@ pub struct FoldCluster {
 impl FoldCluster {
     /// Its row's place.
     pub fn place(&self) -> RowPlace<'_> {
-        RowPlace {
-            index: self.index,
-            name: &self.name,
-            resource_group: &self.resource_group,
-            urgency: self.urgency,
-            next_due: self.next_due,
-        }
+        let (name, group) = (&self.name, &self.resource_group);
+        RowPlace::new(self.index, name, group, self.urgency, self.next_due)
     }
 }
 
