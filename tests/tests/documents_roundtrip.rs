@@ -15,7 +15,7 @@ use std::fmt::Debug;
 
 use akscert_core::api;
 use akscert_core::engine::{
-    self, ClusterTimeline, RunOptions, Scenario, ScenarioCluster, Timeline,
+    self, ClusterTimeline, KubeconfigHolder, RunOptions, Scenario, ScenarioCluster, Timeline,
 };
 use akscert_core::inspect::{Inspection, InspectionSet, TrustReport};
 use akscert_core::report::{ClusterFacts, ExpiryReport, PoolFacts, WhatIf};
@@ -89,7 +89,16 @@ fn facts_of(c: &ScenarioCluster, now: Instant, offsets: [Option<i64>; 4]) -> Clu
                 last_reimage: if i == 0 { at(reimage) } else { None },
             })
             .collect(),
-        kubeconfigs: c.kubeconfigs.clone(),
+        // A fetch the scenario has after `now` is not known at `now` (and the model
+        // refuses a fact dated after it): the holder is stated without its date.
+        kubeconfigs: c
+            .kubeconfigs
+            .iter()
+            .map(|k| KubeconfigHolder {
+                fetched: k.fetched.filter(|&f| f < now),
+                ..k.clone()
+            })
+            .collect(),
     }
 }
 
