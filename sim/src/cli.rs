@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use akscert_core::engine::Horizon;
+use akscert_core::engine::{ClusterSummary, Horizon};
 use akscert_core::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 
@@ -201,21 +201,27 @@ pub fn stream_report<S: ClusterSink>(
 /// The verdict of a collected run (a shard's), decided by the engine as a streamed
 /// report's is: each cluster added to the fleet's totals ([`crate::engine::FleetFold`]).
 pub fn run_verdict(engine: &Engine, run: &SimulationRun) -> Result<Verdict, CliError> {
-    let mut fold = engine.fleet_fold()?;
-    for c in &run.clusters {
+    let rows = run.clusters.iter().map(|c| {
         let row = crate::render::simulation_row(c, run.now, run.warn_within);
-        fold.add(&row, c.timeline.summary.as_ref())
-            .map_err(crate::render::stream::StreamError::from)?;
-    }
-    Ok(fold.totals().verdict)
+        (row, c.timeline.summary.as_ref())
+    });
+    folded_verdict(engine, rows)
 }
 
 /// The verdict of an inventory shard's rows (each the engine's), decided by the engine:
 /// the rows folded without summaries (an inventory has none; only the verdict is read).
 pub fn rows_verdict(engine: &Engine, rows: &[FleetRow]) -> Result<Verdict, CliError> {
+    folded_verdict(engine, rows.iter().map(|r| (r.clone(), None)))
+}
+
+/// The verdict of `rows`, each with its run's summary, folded by the engine.
+fn folded_verdict<'a>(
+    engine: &Engine,
+    rows: impl Iterator<Item = (FleetRow, Option<&'a ClusterSummary>)>,
+) -> Result<Verdict, CliError> {
     let mut fold = engine.fleet_fold()?;
-    for row in rows {
-        fold.add(row, None)
+    for (row, summary) in rows {
+        fold.add(&row, summary)
             .map_err(crate::render::stream::StreamError::from)?;
     }
     Ok(fold.totals().verdict)

@@ -229,7 +229,7 @@ mod tests {
     fn a_packed_fold_answers_cores_fold() {
         use akscert_core::engine::{RunOptions, SummaryShare};
         use akscert_core::report::fleet::Urgency;
-        use akscert_core::report::fleet_fold::{FleetTotals, RowPlace};
+        use akscert_core::report::fleet_fold::{FleetTotals, FoldCluster, FoldClusterRequest};
         let example = include_str!("../../examples/scenario.json");
         let scenario: akscert_core::engine::Scenario = serde_json::from_str(example).unwrap();
         let timeline = akscert_core::engine::simulate(&scenario, RunOptions::default()).unwrap();
@@ -237,14 +237,19 @@ mod tests {
         let mut actions = 0;
         for c in &timeline.clusters {
             let share = c.summary.as_ref().map(SummaryShare::of);
-            let place = RowPlace {
-                index: c.index,
-                name: &c.name,
-                resource_group: &c.resource_group,
-                urgency: Urgency::Due,
-                next_due: None,
+            let req = FoldClusterRequest {
+                totals: through_abi.clone(),
+                cluster: FoldCluster {
+                    index: c.index,
+                    name: c.name.clone(),
+                    resource_group: c.resource_group.clone(),
+                    urgency: Urgency::Due,
+                    next_due: None,
+                    summary: share.clone(),
+                },
             };
-            let input = api::packed_input(&api::pack_fold(&through_abi, place, share.as_ref()));
+            let place = req.cluster.place();
+            let input = api::packed_input(&api::pack_fold(&req));
             let out = call_bytes(Op::FoldCluster.abi(), &input);
             assert_eq!(out.first(), Some(&STATUS_OK));
             let folded = api::unpack_folded(&out[1..]).unwrap();

@@ -23,13 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::{PowerState, ProvisioningState};
 use crate::engine::{
     ActionRecord, ClusterFailure, ClusterSummary, DowntimeSummary, FinalState, IncidentKind,
-    SummaryShare,
 };
-use crate::report::fleet::{RowDecision, Urgency};
-use crate::report::fleet_fold::{
-    FleetTotals, FoldCluster, FoldClusterRequest, FoldedCluster, RowPlace,
-};
-use crate::time::Instant;
+use crate::report::fleet::RowDecision;
+use crate::report::fleet_fold::{FoldClusterRequest, FoldedCluster};
 use crate::version::KubernetesVersion;
 
 /// One cluster's run as a packed answer: its summary or its failure, and the row decided
@@ -156,63 +152,15 @@ impl From<PackedSummary> for ClusterSummary {
     }
 }
 
-/// A `foldCluster` request as the CLI sends it for each cluster of a fleet it streams:
-/// [`FoldClusterRequest`]'s fields in order.
-#[derive(Deserialize)]
-struct PackedFold {
-    totals: FleetTotals,
-    index: usize,
-    name: String,
-    resource_group: String,
-    urgency: Urgency,
-    next_due: Option<Instant>,
-    summary: Option<SummaryShare>,
-}
-
-/// [`PackedFold`] written from borrowed parts (postcard writes a reference as its value).
-#[derive(Serialize)]
-struct PackingFold<'a> {
-    totals: &'a FleetTotals,
-    index: usize,
-    name: &'a str,
-    resource_group: &'a str,
-    urgency: Urgency,
-    next_due: Option<Instant>,
-    summary: Option<&'a SummaryShare>,
-}
-
-/// The postcard bytes of a `foldCluster` request adding the cluster at `row`, with
-/// `summary` (`None`: its run failed), to `totals`.
-pub fn pack_fold(
-    totals: &FleetTotals,
-    row: RowPlace<'_>,
-    summary: Option<&SummaryShare>,
-) -> Vec<u8> {
-    to_bytes(&PackingFold {
-        totals,
-        index: row.index,
-        name: row.name,
-        resource_group: row.resource_group,
-        urgency: row.urgency,
-        next_due: row.next_due,
-        summary,
-    })
+/// The postcard bytes of a `foldCluster` request (postcard writes a nested struct's
+/// fields in place, and every field of the request in order).
+pub fn pack_fold(req: &FoldClusterRequest) -> Vec<u8> {
+    to_bytes(req)
 }
 
 /// Read a request written by [`pack_fold`]; trailing bytes are an error.
 pub fn unpack_fold(bytes: &[u8]) -> Result<FoldClusterRequest, PackedError> {
-    let p: PackedFold = take(bytes)?;
-    Ok(FoldClusterRequest {
-        totals: p.totals,
-        cluster: FoldCluster {
-            index: p.index,
-            name: p.name,
-            resource_group: p.resource_group,
-            urgency: p.urgency,
-            next_due: p.next_due,
-            summary: p.summary,
-        },
-    })
+    take(bytes)
 }
 
 /// Read `foldCluster`'s packed answer (the postcard of a [`FoldedCluster`]).

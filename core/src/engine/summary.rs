@@ -298,6 +298,29 @@ pub struct DowntimeShare {
     pub by_cause: BTreeMap<DowntimeCause, Duration>,
 }
 
+/// The [`ShareOf`] of a [`ClusterSummary`] or a [`SummaryShare`]: their fields have the
+/// same names, and the share is what the summary's are.
+macro_rules! share_of {
+    ($s:expr) => {
+        ShareOf {
+            events: $s.events,
+            control_plane: $s.downtime.control_plane,
+            by_cause: &$s.downtime.by_cause,
+            incidents: &$s.incidents,
+            actions: &$s.actions,
+        }
+    };
+}
+
+/// What [`FleetSummary`] adds of a cluster, borrowed from a summary or its share.
+struct ShareOf<'a> {
+    events: u64,
+    control_plane: Duration,
+    by_cause: &'a BTreeMap<DowntimeCause, Duration>,
+    incidents: &'a BTreeMap<IncidentKind, u64>,
+    actions: &'a [ActionRecord],
+}
+
 impl SummaryShare {
     /// The share of `s`.
     pub fn of(s: &ClusterSummary) -> SummaryShare {
@@ -367,23 +390,29 @@ pub struct FleetSummary {
 impl FleetSummary {
     /// Add one cluster (with `None` for a cluster whose simulation failed).
     pub fn add(&mut self, name: &str, resource_group: &str, summary: Option<&ClusterSummary>) {
-        self.add_share(name, resource_group, summary.map(SummaryShare::of).as_ref());
+        self.add_of(name, resource_group, summary.map(|s| share_of!(s)));
     }
 
     /// Add one cluster's share (with `None` for a cluster whose simulation failed).
     pub fn add_share(&mut self, name: &str, resource_group: &str, share: Option<&SummaryShare>) {
+        self.add_of(name, resource_group, share.map(|s| share_of!(s)));
+    }
+
+    /// The sums and the open actions, written once for both forms of a cluster's summary
+    /// (borrowed: a whole summary is not copied to be added).
+    fn add_of(&mut self, name: &str, resource_group: &str, share: Option<ShareOf<'_>>) {
         self.clusters += 1;
         let Some(s) = share else {
             self.failed_clusters += 1;
             return;
         };
         self.events += s.events;
-        self.control_plane_downtime = self.control_plane_downtime + s.downtime.control_plane;
-        for (cause, d) in &s.downtime.by_cause {
+        self.control_plane_downtime = self.control_plane_downtime + s.control_plane;
+        for (cause, d) in s.by_cause {
             let slot = self.downtime_by_cause.entry(*cause).or_default();
             *slot = *slot + *d;
         }
-        for (k, n) in &s.incidents {
+        for (k, n) in s.incidents {
             *self.incidents.entry(*k).or_insert(0) += n;
         }
         for a in s.actions.iter().filter(|a| a.resolved.is_none()) {

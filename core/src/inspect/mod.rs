@@ -58,6 +58,7 @@ pub use set::inspect_set;
 
 pub(crate) use az::{aks_clusters, aks_clusters_text};
 pub(crate) use builder::Builder;
+pub(crate) use dn::hex_lower;
 use set::cert_ref;
 
 use std::borrow::Cow;

@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fleet::{FleetCounts, FleetRow, RowOrder, Urgency, Verdict};
-use crate::engine::{ActionOrder, FleetAction, FleetSummary, SummaryShare};
+use crate::engine::{ActionOrder, ClusterSummary, FleetAction, FleetSummary, SummaryShare};
 use crate::time::Instant;
 
 /// A place in one of the fleet's orders, as text: keys compare as strings (byte by byte,
@@ -79,13 +79,7 @@ impl KeyWriter {
 
     /// The key: the bytes in lowercase hex.
     pub(crate) fn finish(self) -> OrderKey {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut text = String::with_capacity(self.0.len() * 2);
-        for b in self.0 {
-            text.push(char::from(HEX[usize::from(b >> 4)]));
-            text.push(char::from(HEX[usize::from(b & 15)]));
-        }
-        OrderKey(text)
+        OrderKey(crate::inspect::hex_lower(&self.0))
     }
 }
 
@@ -186,6 +180,21 @@ impl FleetTotals {
     pub fn add(&mut self, row: RowPlace<'_>, summary: Option<&SummaryShare>) -> ClusterPlaces {
         self.summary
             .add_share(row.name, row.resource_group, summary);
+        self.place(row)
+    }
+
+    /// [`FleetTotals::add`] of a whole summary (natively: nothing is copied to be added).
+    pub fn add_summary(
+        &mut self,
+        row: RowPlace<'_>,
+        summary: Option<&ClusterSummary>,
+    ) -> ClusterPlaces {
+        self.summary.add(row.name, row.resource_group, summary);
+        self.place(row)
+    }
+
+    /// Count the cluster just added to the summary, and place its row and open actions.
+    fn place(&mut self, row: RowPlace<'_>) -> ClusterPlaces {
         self.counts.add(row.urgency);
         self.verdict = self.verdict.max(Verdict::of_urgency(row.urgency));
         let actions = std::mem::take(&mut self.summary.actions_needed)

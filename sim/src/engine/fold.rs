@@ -6,7 +6,9 @@
 use akscert_core::api::{Op, pack_fold, packed_input, unpack_folded};
 use akscert_core::engine::{ClusterSummary, SummaryShare};
 use akscert_core::report::fleet::FleetRow;
-use akscert_core::report::fleet_fold::{ClusterPlaces, FleetTotals};
+use akscert_core::report::fleet_fold::{
+    ClusterPlaces, FleetTotals, FoldCluster, FoldClusterRequest,
+};
 
 use super::{Engine, EngineError, GuestFault, WasmWorker, refused, wasm};
 
@@ -41,11 +43,22 @@ impl FleetFold {
         row: &FleetRow,
         summary: Option<&ClusterSummary>,
     ) -> Result<ClusterPlaces, GuestFault> {
-        let share = summary.map(SummaryShare::of);
         let Some(guest) = &mut self.guest else {
-            return Ok(self.totals.add(row.place(), share.as_ref()));
+            return Ok(self.totals.add_summary(row.place(), summary));
         };
-        let input = packed_input(&pack_fold(&self.totals, row.place(), share.as_ref()));
+        // The totals go in with the request and come back with the answer.
+        let req = FoldClusterRequest {
+            totals: std::mem::take(&mut self.totals),
+            cluster: FoldCluster {
+                index: row.index,
+                name: row.name.clone(),
+                resource_group: row.resource_group.clone(),
+                urgency: row.urgency,
+                next_due: row.next_due,
+                summary: summary.map(SummaryShare::of),
+            },
+        };
+        let input = packed_input(&pack_fold(&req));
         let bytes = guest
             .call_bytes(Op::FoldCluster, &input)?
             .map_err(refused)?;

@@ -20,7 +20,9 @@ use akscert_core::report::fleet::{
 use akscert_core::time::{Duration, Instant};
 use serde::Serialize;
 
-use crate::outcome::{ClusterOutcome, InventoryRun, ReportOutcome, SimulationRun};
+use crate::outcome::{
+    ClusterOutcome, InventoryDecision, InventoryRun, ReportOutcome, SimulationRun,
+};
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -141,21 +143,22 @@ impl Fleet<'_> {
     /// The clusters per urgency of `rows` (this fleet's): the engine's count when it
     /// decided the fleet (an inventory's `fleetReport`).
     pub fn counts(&self, rows: &[FleetRow]) -> FleetCounts {
-        match self {
-            Fleet::Inventory(InventoryRun {
-                decided: Some(d), ..
-            }) => d.counts.clone(),
-            _ => FleetCounts::of(rows),
-        }
+        self.decided()
+            .map_or_else(|| FleetCounts::of(rows), |d| d.counts.clone())
     }
 
     /// The verdict of `rows` (this fleet's): the engine's when it decided the fleet.
     pub fn verdict(&self, rows: &[FleetRow]) -> Verdict {
+        self.decided()
+            .map_or_else(|| Verdict::of(rows), |d| d.verdict)
+    }
+
+    /// What the engine decided about the whole fleet, if it did (an inventory's
+    /// `fleetReport`).
+    fn decided(&self) -> Option<&InventoryDecision> {
         match self {
-            Fleet::Inventory(InventoryRun {
-                decided: Some(d), ..
-            }) => d.verdict,
-            _ => Verdict::of(rows),
+            Fleet::Inventory(run) => run.decided.as_ref(),
+            Fleet::Simulation(_) => None,
         }
     }
 }
@@ -289,7 +292,6 @@ pub fn name_of<T: Serialize>(v: &T) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::InventoryDecision;
 
     fn outcome(index: usize, name: &str) -> ReportOutcome {
         ReportOutcome {
