@@ -81,7 +81,7 @@ fn public_declarations_have_no_any() {
         "expiryReport",
         "whatIf",
         "inspect",
-        "aksFacts",
+        "inspectKubeconfig",
         "call",
         "operations",
         "operationNumber",
@@ -129,6 +129,21 @@ fn public_declarations_have_no_any() {
             assert!(
                 !module.contains(&format!("export function {f}(")),
                 "{f} is declared in akscert/{dir}"
+            );
+        }
+    }
+    // Tool output is declared by the full and trust modules, not the calculator's.
+    for f in ["aksFacts", "fleetReport", "inspectCurl", "inspectAksCluster"] {
+        assert!(
+            !code.contains(&format!("export function {f}(")),
+            "{f} in the calculator module"
+        );
+        for dir in ["full", "trust"] {
+            let file = built().package.join(dir).join("index.d.ts");
+            let module = std::fs::read_to_string(&file).expect("the module's declarations");
+            assert!(
+                code_of(&module).contains(&format!("export function {f}(")),
+                "{f} is not declared in akscert/{dir}"
             );
         }
     }

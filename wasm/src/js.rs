@@ -29,10 +29,9 @@ use akscert_core::inspect::{CertificateColumns, Inspection};
 #[cfg(feature = "trust")]
 use akscert_core::inspect::{InspectionSet, TrustReport};
 use akscert_core::policy::Policy;
-use akscert_core::report::{
-    AksFacts, AksFactsRequest, ExpiryReport, FleetReport, FleetReportRequest, ReportRequest,
-    WhatIf, WhatIfRequest,
-};
+#[cfg(feature = "tool-output")]
+use akscert_core::report::{AksFacts, AksFactsRequest, FleetReport, FleetReportRequest};
+use akscert_core::report::{ExpiryReport, ReportRequest, WhatIf, WhatIfRequest};
 #[cfg(feature = "boundary-bench")]
 use serde::Serialize as _;
 use tsify::{Ts, Tsify};
@@ -400,6 +399,7 @@ pub fn inspect_bundle_serde(request: JsValue) -> Result<JsValue, JsValue> {
 /// facts `expiryReport` and `whatIf` take, or a typed error naming what is missing (a
 /// creation date, most often: `assume.created` supplies one), and notes on everything
 /// assumed.
+#[cfg(feature = "tool-output")]
 #[wasm_bindgen(js_name = aksFacts)]
 pub fn aks_facts(request: Ts<AksFactsRequest>) -> Result<Ts<AksFacts>, JsValue> {
     dispatch_now("aksFacts", &request.js_value())
@@ -408,6 +408,7 @@ pub fn aks_facts(request: Ts<AksFactsRequest>) -> Result<Ts<AksFacts>, JsValue> 
 /// A fleet's expiry reports in one call: `az aks list -o json` output (and/or cluster
 /// facts) at `now`, each cluster's due items, most urgent first, with the counts and the
 /// clusters that could not be assessed.
+#[cfg(feature = "tool-output")]
 #[wasm_bindgen(js_name = fleetReport)]
 pub fn fleet_report(request: Ts<FleetReportRequest>) -> Result<Ts<FleetReport>, JsValue> {
     dispatch_now("fleetReport", &request.js_value())
@@ -445,6 +446,11 @@ inspect_kinds! {
     inspect_der inspectDer "der" "one DER certificate (give it as `inputBase64`)";
     inspect_base64 inspectBase64 "base64" "base64 of a DER certificate";
     inspect_kubeconfig inspectKubeconfig "kubeconfig" "a kubeconfig";
+}
+
+// Other tools' output: the modules with `tool-output` (`InputKind::is_tool_output`).
+#[cfg(feature = "tool-output")]
+inspect_kinds! {
     inspect_openssl_text inspectOpensslText "opensslText" "`openssl x509 -text` output";
     inspect_openssl_dates inspectOpensslDates "opensslDates" "`openssl x509 -noout -dates` output";
     inspect_curl inspectCurl "curl" "`curl -v` output";

@@ -269,6 +269,14 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     await page.waitForFunction(() => /dropped/.test(document.getElementById('report-summary').textContent));
     assert.equal(await page.inputValue('input[name=name]'), 'dropped');
 
+    // Everything so far — first paint, the report, the what-ifs, certificates — came from
+    // the calculator module alone: the full module was not fetched.
+    const full = ['akscert-full-module.js', 'akscert-full-glue.js'];
+    for (const f of full) assert.ok(!requests.some((u) => u.startsWith(prefix + f)), `${f} was fetched before it was needed`);
+    assert.equal(await page.evaluate(() => window.akscertPage.fullLoaded), false);
+
+    // `az` JSON is the full module's to read (the calculator reads certificates and
+    // kubeconfigs): pasting it fetches the full module.
     // Paste `az aks list` output: "Use in the form" takes each cluster's facts from the
     // engine (aksFacts), says what it assumed, and names what is missing.
     const azList = JSON.parse(fs.readFileSync(new URL('../../examples/az-aks-list.json', import.meta.url), 'utf8'));
@@ -277,6 +285,7 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     await page.fill('input[name=created]', '');
     await page.fill('#paste', JSON.stringify(azList, null, 2));
     await page.waitForFunction(() => document.querySelectorAll('#inspect-clusters button.use-cluster').length === 3);
+    assert.equal(await page.evaluate(() => window.akscertPage.fullLoaded), true);
     // …and a fleet table from the engine's fleetReport: every cluster, most urgent first.
     const fleet = await page.$$eval('#fleet-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(fleet.map((r) => r.slice(0, 4)), [
@@ -310,13 +319,7 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     assert.equal(await page.inputValue('input[name=stoppedSince]'), '2025-06-30');
     assert.match(await page.textContent('#facts-notes'), /stopped; assumed since its last modification, 2025-06-30/);
 
-    // Everything so far — first paint, the report, the what-ifs, inspection — came from
-    // the calculator module alone: the full module was not fetched.
-    const full = ['akscert-full-module.js', 'akscert-full-glue.js'];
-    for (const f of full) assert.ok(!requests.some((u) => u.startsWith(prefix + f)), `${f} was fetched before it was needed`);
-    assert.equal(await page.evaluate(() => window.akscertPage.fullLoaded), false);
-
-    // A scenario needs the simulator: pasting one fetches the full module, once.
+    // A scenario needs the simulator: pasting one runs on the full module, fetched once.
     const scenario = fs.readFileSync(new URL('../../examples/scenario.json', import.meta.url), 'utf8');
     await page.fill('#paste', scenario);
     await page.waitForSelector('#scenario-summary', { timeout: 120000 });

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  api, calc, trust, full, modules, loadCases, classify, SIMULATOR_OPS, SIGNATURE_OPS, NOT_IN_CALCULATOR,
-  instantiateRaw, abiCall, moduleBytes,
+  api, calc, trust, full, modules, loadCases, classify, SIMULATOR_OPS, SIGNATURE_OPS, TOOL_OUTPUT_OPS, TOOL_OUTPUT_KINDS,
+  NOT_IN_CALCULATOR, instantiateRaw, abiCall, moduleBytes,
 } from './support.mjs';
 
 test('each module says which build it is and lists what it answers', () => {
@@ -21,6 +21,20 @@ test('each module says which build it is and lists what it answers', () => {
   assert.deepEqual(full.operations(), all.filter((op) => !SIGNATURE_OPS.has(op)));
 });
 
+/** Kinds read by one reader, which says which of them it found: either openssl kind
+ * reads both of openssl's forms, and `az aks` JSON may turn out to be an ARM operation. */
+function family(kind) {
+  return kind.startsWith('openssl') ? 'openssl' : kind === 'armOperation' ? 'aksCluster' : kind;
+}
+
+/** The input kind a module's refusal names (`input kind \`curl\``), or null. */
+function refusedKind(a) {
+  if (!a.error || a.error[0] !== 'unavailableOperation') return null;
+  const m = /^input kind `(\w+)` is not read by the calculator build of akscert, .*\(load `akscert\/full` for it\)$/.exec(a.error[1]);
+  assert.ok(m, a.error[1]);
+  return m[1];
+}
+
 /** The answer of `m` to a case, or its typed error. */
 function answer(m, c) {
   try { return { ok: m.call(c.op, c.input) }; } catch (e) { return { error: [e.kind, e.message] }; }
@@ -28,23 +42,44 @@ function answer(m, c) {
 
 test('the calculator\'s operations answer every case byte for byte alike in all three modules', () => {
   let compared = 0;
+  const ownKinds = new Set();
+  const toolKinds = new Set();
   for (const c of loadCases()) {
     if (NOT_IN_CALCULATOR.has(c.op) || c.op === 'version') continue;
     // Checking an EC/Ed25519 client key needs elliptic-curve arithmetic, which only the
     // trust module has (tested below); signature checks are refused without it.
     if (c.input.includes('client-key-data') || /"verify":\s*true/.test(c.input)) continue;
     const expected = answer(trust, c);
-    assert.deepEqual(answer(calc, c), expected, `${c.name} (${c.op}) calculator`);
     assert.deepEqual(answer(full, c), expected, `${c.name} (${c.op}) full`);
+    const mine = answer(calc, c);
+    const refused = refusedKind(mine);
+    if (refused) {
+      // Tool output: the calculator says which kind and which module; the others read it
+      // (as that kind, when they can read it at all).
+      assert.ok(TOOL_OUTPUT_KINDS.has(refused), `${c.name}: ${refused} is read by the calculator`);
+      assert.equal(refusedKind(expected), null, `${c.name}: the trust module reads it`);
+      if (expected.ok) assert.equal(family(JSON.parse(expected.ok).inputKind), family(refused), c.name);
+      toolKinds.add(refused);
+      continue;
+    }
+    assert.deepEqual(mine, expected, `${c.name} (${c.op}) calculator`);
+    if (expected.ok && c.op === 'inspect') {
+      const kind = JSON.parse(expected.ok).inputKind;
+      assert.ok(!TOOL_OUTPUT_KINDS.has(kind), `${c.name}: the calculator read ${kind}`);
+      ownKinds.add(kind);
+    }
     compared += 1;
   }
   assert.ok(compared > 20, `only ${compared} cases compared`);
+  for (const kind of ['der', 'kubeconfig', 'pem']) assert.ok(ownKinds.has(kind), `no ${kind} case read by the calculator`);
+  assert.ok(toolKinds.size >= 5, `tool output refused: ${[...toolKinds]}`);
 });
 
 test('a module refuses what it leaves out with a typed error naming the module that has it', () => {
   const refusals = [
     [calc, SIMULATOR_OPS, 'akscert/full'],
     [calc, SIGNATURE_OPS, 'akscert/trust'],
+    [calc, TOOL_OUTPUT_OPS, 'akscert/full'],
     [trust, SIMULATOR_OPS, 'akscert/full'],
     [full, SIGNATURE_OPS, 'akscert/trust'],
   ];
@@ -55,6 +90,34 @@ test('a module refuses what it leaves out with a typed error naming the module t
       assert.equal(typeof m[op], 'undefined', `the ${m.build()} module exports no ${op}()`);
     }
   }
+});
+
+test('the calculator reads certificates and kubeconfigs; tool output is said to be the full module\'s', () => {
+  const fnName = (kind) => 'inspect' + kind[0].toUpperCase() + kind.slice(1);
+  for (const kind of TOOL_OUTPUT_KINDS) {
+    assert.equal(typeof calc[fnName(kind)], 'undefined', `the calculator exports no ${fnName(kind)}()`);
+    for (const m of [trust, full]) assert.equal(typeof m[fnName(kind)], 'function', `${m.build()} ${fnName(kind)}()`);
+    // Asked for by kind, through the typed face and the JSON face alike.
+    const req = { input: 'notAfter=Jan  1 00:00:00 2030 GMT', now: '2026-01-01T00:00:00Z', kind };
+    for (const run of [() => calc.inspect(req), () => calc.call('inspect', JSON.stringify(req)), () => calc.inspectBundle(req)]) {
+      assert.throws(run, (e) => {
+        const m = /^input kind `(\w+)` .*\(load `akscert\/full` for it\)$/.exec(e.message);
+        return classify(e) === 'typed' && e.kind === 'unavailableOperation' && m && family(m[1]) === family(kind);
+      }, kind);
+    }
+  }
+  for (const kind of ['pem', 'der', 'base64', 'kubeconfig']) assert.equal(typeof calc[fnName(kind)], 'function', kind);
+  // Base64 DER (what a kubeconfig's data fields and `kubectl get secret -o json` hold).
+  const pem = JSON.parse(loadCases().find((c) => c.name === 'inspect-pem-chain').input).input;
+  const b64 = pem.split('-----END CERTIFICATE-----')[0].replace(/-----BEGIN CERTIFICATE-----|\s/g, '');
+  const req = { input: b64, now: '2026-01-01T00:00:00Z' };
+  assert.equal(calc.inspect(req).inputKind, 'base64');
+  assert.deepEqual(calc.inspect(req), trust.inspect(req));
+  // Sniffed: `openssl x509 -noout -dates` output is recognised, then refused; the others read it.
+  const dates = 'notBefore=Jan  1 00:00:00 2025 GMT\nnotAfter=Jan  1 00:00:00 2030 GMT\n';
+  assert.throws(() => calc.inspect({ input: dates, now: '2026-01-01T00:00:00Z' }),
+    (e) => e.kind === 'unavailableOperation' && e.message.includes('input kind `opensslDates`'));
+  for (const m of [trust, full]) assert.equal(m.inspect({ input: dates, now: '2026-01-01T00:00:00Z' }).inputKind, 'opensslDates');
 });
 
 test('ABI numbers are the same in every module; operationNumber() gives them', () => {

@@ -26,8 +26,17 @@ export const SIMULATOR_OPS = new Set(['simulate', 'simulateCluster', 'openScenar
 /** The operations only the trust module answers (signature checks). */
 export const SIGNATURE_OPS = new Set(['inspectSet', 'checkTrust']);
 
+/** The operations that read `az aks` JSON as facts: in the trust and full modules
+ * (tool output), not the calculator's. */
+export const TOOL_OUTPUT_OPS = new Set(['aksFacts', 'fleetReport']);
+
+/** The input kinds only the trust and full modules read: other tools' output and `az`
+ * JSON (the calculator module reads certificates and kubeconfigs). */
+export const TOOL_OUTPUT_KINDS = new Set(['opensslText', 'opensslDates', 'curl', 'azRunCommand', 'kubectlCsr',
+  'kubectlNodes', 'kubeadmCheckExpiration', 'aksCluster', 'armOperation']);
+
 /** The operations the calculator module leaves out. */
-export const NOT_IN_CALCULATOR = new Set([...SIMULATOR_OPS, ...SIGNATURE_OPS]);
+export const NOT_IN_CALCULATOR = new Set([...SIMULATOR_OPS, ...SIGNATURE_OPS, ...TOOL_OUTPUT_OPS]);
 
 /** The module that answers `op` for the package as a whole: the simulator is the full
  * module's, everything else the trust module's (the calculator plus signature checks). */

@@ -4,14 +4,13 @@ import init, {
   call, expiryReport, operations, operationNumber, build, policy, policyDefaults, version, whatIf,
   type AkscertError, type ExpiryReport, type ReportRow, type Scenario, type Timeline,
   type WhatIf, type WhatIfRequest, type Policy, type AkscertAbi,
-  inspect, inspectKubeconfig, type Inspection, type CertificateReport,
-  aksFacts, type AksFacts, type AksFactsEntry, type ClusterFacts,
+  inspect, inspectKubeconfig, type Inspection, type CertificateReport, type ClusterFacts,
 } from 'akscert';
-// The full module (the simulator) and the trust module (signature checks), with the same
-// generated types.
+// The full module (tool output, the simulator) and the trust module (signature checks),
+// with the same generated types.
 import {
   simulate, openScenario, simulateOpenCluster, type Timeline as FullTimeline, type ScenarioCheck,
-  type ClusterTimeline,
+  type ClusterTimeline, aksFacts, type AksFacts, type AksFactsEntry,
 } from 'akscert/full';
 import { checkTrust, type TrustReports, type Inspection as TrustInspection } from 'akscert/trust';
 

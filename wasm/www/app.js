@@ -1,7 +1,8 @@
 // akscert calculator: DOM wiring. The engine is akscert's calculator module: the JS API
 // (wasm-bindgen glue) on the page for the form and the what-ifs, and the same module in
 // a Web Worker through its C-style ABI for pasted input, so a 10 MB paste never blocks
-// the page. The full module (the simulator) is loaded only when a scenario is pasted.
+// the page. The full module (the simulator, other tools' output and `az` JSON) is loaded
+// only when a scenario, tool output or `az` JSON is pasted.
 // No network beyond the page's own files: each module comes from a script holding it as
 // base64 (akscert-module.js, akscert-full-module.js), the worker from a blob of this
 // file's own code.
@@ -168,15 +169,28 @@
   }
 
   /** Run `op` on JSON text off the page's thread when a worker is available; what the
-   * calculator module does not answer (its operations() says) goes to the full module,
-   * loaded first if need be. */
+   * calculator module does not answer goes to the full module, loaded first if need be:
+   * an operation its operations() leaves out (a scenario), or an input it says it does not
+   * read (`unavailableOperation`: tool output and `az` JSON). */
   function runText(op, text) {
-    if (api.operations().indexOf(op) < 0) {
+    var onFull = function () {
       return ensureFull().then(function () { return runOn('full', fullApi, op, text); }, function (e) {
-        return { ok: false, kind: 'unavailableOperation', message: 'the simulator module could not be loaded: ' + e.message };
+        return { ok: false, kind: 'unavailableOperation', message: 'the full module could not be loaded: ' + e.message };
       });
-    }
-    return runOn('calculator', api, op, text);
+    };
+    if (api.operations().indexOf(op) < 0) return onFull();
+    return runOn('calculator', api, op, text).then(function (r) {
+      if (r.ok || r.kind !== 'unavailableOperation') return r;
+      $('paste-status').textContent = 'loading the full module…';
+      return onFull();
+    });
+  }
+
+  /** The loaded module that answers `op` synchronously: the calculator's, or the full
+   * module once a paste has loaded it (`aksFacts`, `fleetReport` read pasted `az` JSON,
+   * which only the full module inspects). */
+  function apiFor(op) {
+    return api.operations().indexOf(op) < 0 && fullApi ? fullApi : api;
   }
 
   function runOn(build, glue, op, text) {
@@ -432,7 +446,7 @@
       return;
     }
     var op = kind === 'scenario' ? 'simulate' : 'inspect';
-    if (api.operations().indexOf(op) < 0 && !fullApi) $('paste-status').textContent = 'loading the simulator…';
+    if (api.operations().indexOf(op) < 0 && !fullApi) $('paste-status').textContent = 'loading the full module…';
     var input = op === 'simulate' ? text : JSON.stringify({ input: text, now: nowInstant(), source: 'pasted input' });
     runText(op, input).then(function (r) {
       if (mine !== pasteSeq) return;
@@ -550,7 +564,7 @@
     var created = $('facts').elements.created.value;
     var doc;
     try {
-      doc = api.fleetReport({ input: JSON.parse(text), now: nowInstant(), assume: created ? { created: created } : {} });
+      doc = apiFor('fleetReport').fleetReport({ input: JSON.parse(text), now: nowInstant(), assume: created ? { created: created } : {} });
     } catch (e) {
       return '<p class="status" id="fleet-counts">No fleet table: ' + C.escapeHtml(e instanceof SyntaxError ? 'not JSON' : readable(e)) + '</p>';
     }
@@ -581,7 +595,7 @@
     var created = $('facts').elements.created.value;
     var entry;
     try {
-      var doc = api.aksFacts({ input: text, now: nowInstant(), assume: created ? { created: created } : {} });
+      var doc = apiFor('aksFacts').aksFacts({ input: text, now: nowInstant(), assume: created ? { created: created } : {} });
       entry = doc.clusters[index];
     } catch (e) {
       showError(readable(e));

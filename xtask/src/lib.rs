@@ -35,7 +35,7 @@ pub const WASM_CRATE: &str = "akscert-wasm";
 const CARGO_WASM_FILE: &str = "akscert_wasm.wasm";
 
 /// One of the modules the package ships, built from the same crate with different Cargo
-/// features: the calculator, and the calculator plus one capability each, so that a page
+/// features: the calculator, and the calculator plus capabilities, so that a page
 /// downloads only what it uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Module {
@@ -71,8 +71,8 @@ impl Module {
     }
 }
 
-/// The calculator module: inspect, report, whatIf, policy, aksFacts — what a page needs at
-/// first paint; `import "akscert"`.
+/// The calculator module: inspect (certificates and kubeconfigs), report, whatIf, policy —
+/// what a page needs at first paint; `import "akscert"`.
 pub const CALCULATOR: Module = Module {
     build: "calculator",
     out_name: "akscert",
@@ -87,8 +87,9 @@ pub const CALCULATOR: Module = Module {
     on_page: true,
 };
 
-/// The trust module: the calculator plus signature and trust checks (`inspectSet`,
-/// `checkTrust`, `verify: true`); `import "akscert/trust"`. The page does not use it.
+/// The trust module: the calculator plus tool output and signature and trust checks
+/// (`inspectSet`, `checkTrust`, `verify: true`); `import "akscert/trust"`. The page does
+/// not use it.
 pub const TRUST: Module = Module {
     build: "trust",
     out_name: "akscert_trust",
@@ -103,9 +104,9 @@ pub const TRUST: Module = Module {
     on_page: false,
 };
 
-/// The full module: the calculator plus scenarios and the simulator; `import
-/// "akscert/full"`, fetched by the page only when a scenario is pasted, and what the CLI
-/// runs in wasmtime. Signature checks are the trust module's.
+/// The full module: the calculator plus tool output, scenarios and the simulator; `import
+/// "akscert/full"`, fetched by the page only when a scenario, tool output or `az` JSON is
+/// pasted, and what the CLI runs in wasmtime. Signature checks are the trust module's.
 pub const FULL: Module = Module {
     build: "full",
     out_name: "akscert_full",

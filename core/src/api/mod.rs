@@ -88,7 +88,16 @@ pub enum ApiError {
     Policy(#[from] PolicyError),
     /// The input to inspect cannot be read.
     #[error(transparent)]
-    Inspect(#[from] InspectError),
+    Inspect(InspectError),
+    /// The input to inspect is of a kind this build does not read (tool output in the
+    /// calculator module: [`Capability::ToolOutput`]).
+    #[error(
+        "input kind `{kind}` is not read by the {build} build of akscert, which reads pem, der, base64 and kubeconfig (load `{module}` for it)",
+        kind = .0.name(),
+        build = BUILD,
+        module = Capability::ToolOutput.module()
+    )]
+    InputUnavailable(InputKind),
     /// An inspect request with neither or both of `input` and `inputBase64`.
     #[error("give exactly one of `input` (text) and `inputBase64` (binary, e.g. DER){0}")]
     InputChoice(String),
@@ -146,7 +155,9 @@ impl ApiError {
     pub fn kind(&self) -> &'static str {
         match self {
             ApiError::UnknownOperation(_) => "unknownOperation",
-            ApiError::Unavailable(_) | ApiError::VerifyUnavailable => "unavailableOperation",
+            ApiError::Unavailable(_)
+            | ApiError::VerifyUnavailable
+            | ApiError::InputUnavailable(_) => "unavailableOperation",
             ApiError::TooLarge { .. } => "inputTooLarge",
             ApiError::BadInput { .. } | ApiError::PackedInput(..) => "badInput",
             ApiError::Scenario(_) => "invalidScenario",
@@ -170,6 +181,17 @@ impl ApiError {
             | ApiError::NothingOpen
             | ApiError::NoSuchCluster { .. } => "invalidRequest",
             ApiError::Inspect(_) | ApiError::AksInput(_) => "unreadableInput",
+        }
+    }
+}
+
+/// An inspection's error; one of a kind the build leaves out is said as such, with the
+/// module that reads it.
+impl From<InspectError> for ApiError {
+    fn from(e: InspectError) -> ApiError {
+        match e {
+            InspectError::NotInThisBuild { kind } => ApiError::InputUnavailable(kind),
+            e => ApiError::Inspect(e),
         }
     }
 }
@@ -725,5 +747,57 @@ mod tests {
                 .unwrap()
                 .contains("\"caLifetime\":\"10950d\"")
         );
+    }
+
+    /// The calculator module reads certificates and kubeconfigs; another tool's output is
+    /// refused as a capability of another module (the JS face and the page load it on this
+    /// kind), not as unreadable input. Natively every kind is read.
+    #[test]
+    fn a_tool_output_kind_left_out_of_a_build_is_refused_naming_the_module_that_reads_it() {
+        let e = ApiError::from(InspectError::NotInThisBuild {
+            kind: InputKind::Curl,
+        });
+        assert_eq!(e, ApiError::InputUnavailable(InputKind::Curl));
+        assert_eq!(e.kind(), "unavailableOperation");
+        let text = e.to_string();
+        for part in [
+            "input kind `curl`",
+            &format!("the {BUILD} build"),
+            "reads pem, der, base64 and kubeconfig",
+            "(load `akscert/full` for it)",
+        ] {
+            assert!(text.contains(part), "{part:?} not in {text:?}");
+        }
+        // Any other inspection error stays what it was.
+        assert_eq!(
+            ApiError::from(InspectError::Empty),
+            ApiError::Inspect(InspectError::Empty)
+        );
+        for kind in InputKind::ALL {
+            assert!(kind.available(), "{kind:?} is read natively");
+            let tool = !matches!(
+                kind,
+                InputKind::Pem | InputKind::Der | InputKind::Base64 | InputKind::Kubeconfig
+            );
+            assert_eq!(kind.is_tool_output(), tool, "{kind:?}");
+        }
+        // `az aks` JSON read as facts goes with the tool output, to the same module.
+        for op in [Op::AksFacts, Op::FleetReport] {
+            assert_eq!(op.needs(), Some(Capability::ToolOutput), "{op}");
+            assert!(op.available());
+        }
+    }
+
+    /// An input kind's name is the one requests and inspections use.
+    #[test]
+    fn every_input_kind_is_named_as_its_json_names_it() {
+        let mut names = std::collections::BTreeSet::new();
+        for kind in InputKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.name()));
+            assert_eq!(serde_json::from_str::<InputKind>(&json).unwrap(), kind);
+            names.insert(kind.name());
+        }
+        assert_eq!(names.len(), InputKind::ALL.len(), "each kind once");
     }
 }

@@ -100,12 +100,13 @@ impl Op {
     }
 
     /// Whether this build answers the operation. The simulator's operations
-    /// ([`Capability::Simulator`]) need the `simulate` feature and signature checks (`inspectSet`,
-    /// `checkTrust`) the `verify` feature; every other operation is in every build.
+    /// ([`Capability::Simulator`]) need the `simulate` feature, signature checks
+    /// (`inspectSet`, `checkTrust`) the `verify` feature and `az aks` JSON read as facts
+    /// (`aksFacts`, `fleetReport`) the `tool-output` feature; every other operation is in
+    /// every build.
     pub const fn available(self) -> bool {
         match self.needs() {
-            Some(Capability::Simulator) => cfg!(feature = "simulate"),
-            Some(Capability::Signatures) => cfg!(feature = "verify"),
+            Some(capability) => capability.in_this_build(),
             None => true,
         }
     }
@@ -119,6 +120,7 @@ impl Op {
             | Op::SimulateOpenCluster
             | Op::FoldCluster => Some(Capability::Simulator),
             Op::InspectSet | Op::CheckTrust => Some(Capability::Signatures),
+            Op::AksFacts | Op::FleetReport => Some(Capability::ToolOutput),
             _ => None,
         }
     }
@@ -144,8 +146,9 @@ impl Op {
     }
 }
 
-/// What a WebAssembly module adds to the calculator's operations. Each shipped module is
-/// the calculator plus at most one of them, so a page downloads only what it uses.
+/// What a WebAssembly module adds to the calculator's operations, so that a page
+/// downloads only what it uses: the trust module is the calculator plus signatures and
+/// tool output, the full module the calculator plus the simulator and tool output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Capability {
@@ -153,6 +156,11 @@ pub enum Capability {
     Simulator,
     /// Signature and trust checks (the `verify` feature): the trust module.
     Signatures,
+    /// Other tools' output and `az` JSON (the `tool-output` feature): inspected
+    /// (`openssl`, `curl`, `kubeadm`, `kubectl`, `az vm run-command`, `az aks show|list`),
+    /// and `az aks` JSON read as cluster facts (`aksFacts`, `fleetReport`). The calculator
+    /// reads certificates and kubeconfigs only; the trust and full modules have it.
+    ToolOutput,
 }
 
 impl Capability {
@@ -161,6 +169,17 @@ impl Capability {
         match self {
             Capability::Simulator => "akscert/full",
             Capability::Signatures => "akscert/trust",
+            // Also in the trust module; the full module is the one a page loads anyway.
+            Capability::ToolOutput => "akscert/full",
+        }
+    }
+
+    /// Whether this build has it.
+    pub const fn in_this_build(self) -> bool {
+        match self {
+            Capability::Simulator => cfg!(feature = "simulate"),
+            Capability::Signatures => cfg!(feature = "verify"),
+            Capability::ToolOutput => cfg!(feature = "tool-output"),
         }
     }
 }
@@ -169,10 +188,12 @@ impl Capability {
 /// CLI runs; native builds, which also check signatures, say it too.
 pub const FULL_BUILD: &str = "full";
 
-/// [`BUILD`] of the trust module (`akscert/trust`): the calculator plus signature checks.
+/// [`BUILD`] of the trust module (`akscert/trust`): the calculator plus signature checks
+/// and tool output.
 pub const TRUST_BUILD: &str = "trust";
 
-/// [`BUILD`] of the build a page needs at first paint: no simulator, no signature checks.
+/// [`BUILD`] of the build a page needs at first paint: no simulator, no signature checks, no
+/// tool output.
 pub const CALCULATOR_BUILD: &str = "calculator";
 
 /// Which build of the model this is: [`FULL_BUILD`], [`TRUST_BUILD`] or

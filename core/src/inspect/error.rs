@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::InputKind;
+
 /// An input, or a part of one, that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
@@ -121,6 +123,16 @@ pub enum InspectError {
         line: usize,
         /// What is wrong.
         reason: String,
+    },
+    /// The input is of a kind this build does not read ([`InputKind::available`]): a
+    /// build without the `tool-output` feature reads certificates and kubeconfigs only.
+    #[error(
+        "input kind `{kind}` is not read by this build of akscert, which reads pem, der, base64 and kubeconfig",
+        kind = kind.name()
+    )]
+    NotInThisBuild {
+        /// The kind recognised (or asked for).
+        kind: InputKind,
     },
     /// The input is structurally fine but has content the inspector will not process
     /// (e.g. too many certificates).

@@ -97,6 +97,60 @@ pub enum InputKind {
     ArmOperation,
 }
 
+impl InputKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [InputKind; 13] = [
+        InputKind::Pem,
+        InputKind::Der,
+        InputKind::Base64,
+        InputKind::Kubeconfig,
+        InputKind::OpensslText,
+        InputKind::OpensslDates,
+        InputKind::Curl,
+        InputKind::AzRunCommand,
+        InputKind::KubectlCsr,
+        InputKind::KubectlNodes,
+        InputKind::KubeadmCheckExpiration,
+        InputKind::AksCluster,
+        InputKind::ArmOperation,
+    ];
+
+    /// The name a request's `kind` and an inspection's `inputKind` use (`opensslText`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            InputKind::Pem => "pem",
+            InputKind::Der => "der",
+            InputKind::Base64 => "base64",
+            InputKind::Kubeconfig => "kubeconfig",
+            InputKind::OpensslText => "opensslText",
+            InputKind::OpensslDates => "opensslDates",
+            InputKind::Curl => "curl",
+            InputKind::AzRunCommand => "azRunCommand",
+            InputKind::KubectlCsr => "kubectlCsr",
+            InputKind::KubectlNodes => "kubectlNodes",
+            InputKind::KubeadmCheckExpiration => "kubeadmCheckExpiration",
+            InputKind::AksCluster => "aksCluster",
+            InputKind::ArmOperation => "armOperation",
+        }
+    }
+
+    /// Whether it is another tool's output (`openssl`, `curl`, `kubeadm`, `kubectl`) or
+    /// `az` JSON rather than certificates or a kubeconfig: read only by builds with the
+    /// `tool-output` feature (every native build, the trust and full modules; not the
+    /// calculator module a page loads at first paint).
+    pub const fn is_tool_output(self) -> bool {
+        !matches!(
+            self,
+            InputKind::Pem | InputKind::Der | InputKind::Base64 | InputKind::Kubeconfig
+        )
+    }
+
+    /// Whether this build reads it.
+    pub const fn available(self) -> bool {
+        cfg!(feature = "tool-output") || !self.is_tool_output()
+    }
+}
+
 /// A distinguished name, rendered and picked apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
