@@ -133,7 +133,12 @@ fn public_declarations_have_no_any() {
         }
     }
     // Tool output is declared by the full and trust modules, not the calculator's.
-    for f in ["aksFacts", "fleetReport", "inspectCurl", "inspectAksCluster"] {
+    for f in [
+        "aksFacts",
+        "fleetReport",
+        "inspectCurl",
+        "inspectAksCluster",
+    ] {
         assert!(
             !code.contains(&format!("export function {f}(")),
             "{f} in the calculator module"
