@@ -364,6 +364,14 @@ pub(crate) fn link_and_check_within(
             return Vec::new();
         }
     }
+    verify_within(doc, opts, trust)
+}
+
+/// [`link_and_check_within`]'s signature checks: out of line, because a browser compiles
+/// a WebAssembly function whole the first time it runs, and an inspection without
+/// `verify` (every one in the calculator module) never gets here.
+#[inline(never)]
+fn verify_within(doc: &mut Inspection, opts: &InspectOptions, trust: bool) -> Vec<String> {
     let raw = std::mem::take(&mut doc.raw);
     let problems = {
         let parsed: Vec<Option<ParsedCert<'_>>> = raw

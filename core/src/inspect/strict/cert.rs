@@ -82,7 +82,9 @@ fn name_field(r: &mut Reader<'_>) -> Strict<()> {
 }
 
 /// Whether `der` is one certificate as `x509-cert` reads it (the fields of RFC 5280 §4.1
-/// in order, each strict DER), or where and why not.
+/// in order, each strict DER), or where and why not. Out of line: only a certificate the
+/// lenient walk found a defect in gets here (see `strict::ext` on why that matters).
+#[inline(never)]
 pub(crate) fn certificate(der: &[u8]) -> Strict<()> {
     let mut c = only(der, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let mut t = c

@@ -1,5 +1,11 @@
 //! The extensions of RFC 5280 §4.2 that inspection reads or checks, decoded strictly:
 //! each accepts what `x509-cert`'s typed decoder for it accepts and reads the same facts.
+//!
+//! Each decoder is `#[inline(never)]`: it is the fallback for an extension the plain
+//! reader (`ext_der`) does not take, and inlined into `decode_extensions` it would be
+//! compiled by a browser on every page's first inspection (WebAssembly functions are
+//! compiled whole, the first time they run) though a well-formed certificate never
+//! reaches it.
 
 use super::super::der_walk::tag;
 use super::super::ext_der::AltName;
@@ -63,6 +69,7 @@ fn general_names<'a>(r: &mut Reader<'a>) -> Strict<Vec<Option<AltName<'a>>>> {
 }
 
 /// basicConstraints: `(cA, pathLenConstraint)`.
+#[inline(never)]
 pub(crate) fn basic_constraints(data: &[u8]) -> Strict<(bool, Option<u8>)> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let ca = match r.optional(tag::BOOLEAN)? {
@@ -79,11 +86,13 @@ pub(crate) fn basic_constraints(data: &[u8]) -> Strict<(bool, Option<u8>)> {
 
 /// keyUsage: bit `i` is RFC 5280's named bit `i` (digitalSignature = 0); bits beyond
 /// decipherOnly (8) are dropped.
+#[inline(never)]
 pub(crate) fn key_usage(data: &[u8]) -> Strict<u16> {
     Ok(flags(&only(data, tag::BIT_STRING, "not a BIT STRING")?)? & 0x01ff)
 }
 
 /// extendedKeyUsage: the purposes' OID contents (possibly none).
+#[inline(never)]
 pub(crate) fn extended_key_usage(data: &[u8]) -> Strict<Vec<&[u8]>> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let mut purposes = Vec::new();
@@ -95,17 +104,20 @@ pub(crate) fn extended_key_usage(data: &[u8]) -> Strict<Vec<&[u8]>> {
 
 /// subjectAltName or issuerAltName: every name (possibly none), `None` for those akscert
 /// does not show.
+#[inline(never)]
 pub(crate) fn alt_names(data: &[u8]) -> Strict<Vec<Option<AltName<'_>>>> {
     general_names(&mut only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader())
 }
 
 /// subjectKeyIdentifier.
+#[inline(never)]
 pub(crate) fn subject_key_identifier(data: &[u8]) -> Strict<&[u8]> {
     Ok(only(data, tag::OCTET_STRING, "not an OCTET STRING")?.value)
 }
 
 /// authorityKeyIdentifier: the keyIdentifier, and whether an authorityCertIssuer or
 /// authorityCertSerialNumber is present.
+#[inline(never)]
 pub(crate) fn authority_key_identifier(data: &[u8]) -> Strict<(Option<&[u8]>, bool)> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let key_id = r.implicit(0, false)?.map(|e| e.value);
@@ -131,6 +143,7 @@ pub(crate) struct NameConstraintsFacts {
 }
 
 /// nameConstraints.
+#[inline(never)]
 pub(crate) fn name_constraints(data: &[u8]) -> Strict<NameConstraintsFacts> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let mut facts = NameConstraintsFacts::default();
@@ -172,6 +185,7 @@ pub(crate) struct PoliciesFacts {
 }
 
 /// certificatePolicies.
+#[inline(never)]
 pub(crate) fn certificate_policies(data: &[u8]) -> Strict<PoliciesFacts> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let mut facts = PoliciesFacts::default();
@@ -202,6 +216,7 @@ pub(crate) fn certificate_policies(data: &[u8]) -> Strict<PoliciesFacts> {
 }
 
 /// policyConstraints: `(requireExplicitPolicy, inhibitPolicyMapping)`.
+#[inline(never)]
 pub(crate) fn policy_constraints(data: &[u8]) -> Strict<(Option<u32>, Option<u32>)> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     let require = r.implicit(0, false)?.map(|e| unsigned(&e, 4)).transpose()?;
@@ -211,6 +226,7 @@ pub(crate) fn policy_constraints(data: &[u8]) -> Strict<(Option<u32>, Option<u32
 }
 
 /// cRLDistributionPoints (validated only).
+#[inline(never)]
 pub(crate) fn crl_distribution_points(data: &[u8]) -> Strict<()> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     while !r.is_empty() {
@@ -238,6 +254,7 @@ pub(crate) fn crl_distribution_points(data: &[u8]) -> Strict<()> {
 }
 
 /// authorityInfoAccess (validated only).
+#[inline(never)]
 pub(crate) fn authority_info_access(data: &[u8]) -> Strict<()> {
     let mut r = only(data, tag::SEQUENCE, "not a SEQUENCE")?.reader();
     while !r.is_empty() {
