@@ -773,18 +773,19 @@ mod tests {
             ApiError::from(InspectError::Empty),
             ApiError::Inspect(InspectError::Empty)
         );
+        let with_tools = cfg!(feature = "tool-output");
         for kind in InputKind::ALL {
-            assert!(kind.available(), "{kind:?} is read natively");
             let tool = !matches!(
                 kind,
                 InputKind::Pem | InputKind::Der | InputKind::Base64 | InputKind::Kubeconfig
             );
             assert_eq!(kind.is_tool_output(), tool, "{kind:?}");
+            assert_eq!(kind.available(), with_tools || !tool, "{kind:?}");
         }
         // `az aks` JSON read as facts goes with the tool output, to the same module.
         for op in [Op::AksFacts, Op::FleetReport] {
             assert_eq!(op.needs(), Some(Capability::ToolOutput), "{op}");
-            assert!(op.available());
+            assert_eq!(op.available(), with_tools);
         }
     }
 

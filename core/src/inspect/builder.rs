@@ -400,7 +400,7 @@ impl<'o> Builder<'o> {
             sha256_fingerprint: sha256_fingerprint(p.der),
             self_issued,
             self_signed,
-            linked_by: if self.opts.verify {
+            linked_by: if self.opts.verifies() {
                 LinkedBy::Signature
             } else {
                 LinkedBy::NameAndKeyId

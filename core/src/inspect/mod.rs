@@ -108,6 +108,14 @@ impl InspectOptions {
             verify: false,
         }
     }
+
+    /// Whether signatures are verified: asked for, and in this build (the `verify`
+    /// feature). Without the feature an inspection links certificates by names and key
+    /// identifiers, and one asked to verify says in its attention list that signature
+    /// checks are not in this build.
+    pub fn verifies(&self) -> bool {
+        self.verify && cfg!(feature = "verify")
+    }
 }
 
 /// Inspect anything akscert understands, with the default 30-day warning window.

@@ -7,7 +7,7 @@
 pub(crate) use super::sig_check::SigCheck;
 
 /// Why nothing is verified here.
-const UNAVAILABLE: &str = "signature checks are not in this build of akscert; the trust module (akscert/trust) and the CLI make them";
+pub(crate) const UNAVAILABLE: &str = "signature checks are not in this build of akscert; the trust module (akscert/trust) and the CLI make them";
 
 /// An issuer's public key; this build keeps nothing of it.
 pub(crate) struct IssuerKey<'a> {

@@ -152,9 +152,13 @@ fn fleet_report_reports_every_cluster_in_one_call_most_urgent_first() {
     let via_api = crate::api::call(
         "fleetReport",
         &serde_json::to_string(&req).expect("serialises"),
-    )
-    .expect("fleetReport");
-    assert_eq!(via_api, json);
+    );
+    if cfg!(feature = "tool-output") {
+        assert_eq!(via_api.expect("fleetReport"), json);
+    } else {
+        // The calculator's configuration: `az` JSON is the full module's.
+        assert_eq!(via_api.map_err(|e| e.kind()), Err("unavailableOperation"));
+    }
 }
 
 #[test]
