@@ -92,8 +92,9 @@ pub enum ApiError {
     /// The input to inspect is of a kind this build does not read (tool output in the
     /// calculator module: [`Capability::ToolOutput`]).
     #[error(
-        "input kind `{kind}` is not read by the {build} build of akscert, which reads pem, der, base64 and kubeconfig (load `{module}` for it)",
+        "input kind `{kind}` is not read by the {build} build of akscert, which reads {read} (load `{module}` for it)",
         kind = .0.name(),
+        read = InputKind::read_by_every_build(),
         build = BUILD,
         module = Capability::ToolOutput.module()
     )]

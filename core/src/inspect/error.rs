@@ -127,8 +127,9 @@ pub enum InspectError {
     /// The input is of a kind this build does not read ([`InputKind::available`]): a
     /// build without the `tool-output` feature reads certificates and kubeconfigs only.
     #[error(
-        "input kind `{kind}` is not read by this build of akscert, which reads pem, der, base64 and kubeconfig",
-        kind = kind.name()
+        "input kind `{kind}` is not read by this build of akscert, which reads {read}",
+        kind = kind.name(),
+        read = InputKind::read_by_every_build()
     )]
     NotInThisBuild {
         /// The kind recognised (or asked for).

@@ -149,6 +149,19 @@ impl InputKind {
     pub const fn available(self) -> bool {
         cfg!(feature = "tool-output") || !self.is_tool_output()
     }
+
+    /// The kinds every build reads, for messages: `pem, der, base64 and kubeconfig`.
+    pub fn read_by_every_build() -> String {
+        let names: Vec<&str> = InputKind::ALL
+            .iter()
+            .filter(|k| !k.is_tool_output())
+            .map(|k| k.name())
+            .collect();
+        match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => names.concat(),
+        }
+    }
 }
 
 /// A distinguished name, rendered and picked apart.
