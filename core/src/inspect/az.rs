@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::InputKind;
 use super::error::InspectError;
-use super::model::{AzCluster, InputKind, NodePoolFacts, OperationStatus, RunCommandReport};
+use super::model::{AzCluster, NodePoolFacts, OperationStatus, RunCommandReport};
 use super::{Builder, read_text, sniff};
 use crate::explain;
 use crate::policy::Policy;
