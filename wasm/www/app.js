@@ -174,15 +174,14 @@
    * read (`unavailableOperation`: tool output and `az` JSON). */
   function runText(op, text) {
     var onFull = function () {
+      if (!fullApi) $('paste-status').textContent = 'loading the full module…';
       return ensureFull().then(function () { return runOn('full', fullApi, op, text); }, function (e) {
         return { ok: false, kind: 'unavailableOperation', message: 'the full module could not be loaded: ' + e.message };
       });
     };
     if (api.operations().indexOf(op) < 0) return onFull();
     return runOn('calculator', api, op, text).then(function (r) {
-      if (r.ok || r.kind !== 'unavailableOperation') return r;
-      $('paste-status').textContent = 'loading the full module…';
-      return onFull();
+      return r.ok || r.kind !== 'unavailableOperation' ? r : onFull();
     });
   }
 
@@ -446,7 +445,6 @@
       return;
     }
     var op = kind === 'scenario' ? 'simulate' : 'inspect';
-    if (api.operations().indexOf(op) < 0 && !fullApi) $('paste-status').textContent = 'loading the full module…';
     var input = op === 'simulate' ? text : JSON.stringify({ input: text, now: nowInstant(), source: 'pasted input' });
     runText(op, input).then(function (r) {
       if (mine !== pasteSeq) return;
