@@ -102,6 +102,7 @@ pub mod api;
 pub mod document;
 pub mod engine;
 pub mod explain;
+mod json_de;
 mod json_path;
 pub mod report;
 mod sort;

@@ -466,7 +466,7 @@ pub struct VersionInfo {
 /// Parse `input` as `T`, with the JSON path, line and column of any problem.
 pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
     within_request_limit(input.len())?;
-    let mut de = serde_json::Deserializer::from_str(input);
+    let mut de = crate::json_de::Deserializer::new(input);
     let value = T::deserialize(&mut de).map_err(|e| {
         let path = crate::json_path::error_path(input, e.line(), e.column(), &e.to_string());
         bad_input(path, &e)
@@ -487,20 +487,12 @@ pub(crate) fn within_request_limit(size: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn bad_input(path: String, e: &serde_json::Error) -> ApiError {
+fn bad_input(path: String, e: &crate::json_de::Error) -> ApiError {
     ApiError::BadInput {
         path,
         line: e.line(),
         column: e.column(),
-        message: strip_position(&e.to_string()),
-    }
-}
-
-/// serde_json appends " at line L column C"; the error carries those separately.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+        message: e.message().to_string(),
     }
 }
 

@@ -36,18 +36,12 @@ pub(crate) fn sniff_json(t: &str) -> InputKind {
 }
 
 fn parse_json(t: &str) -> Result<Value, InspectError> {
-    serde_json::from_str(t).map_err(|e| {
-        // serde_json syntax messages describe the grammar, never quote the input.
-        let msg = e.to_string();
-        let reason = msg
-            .split(" at line ")
-            .next()
-            .unwrap_or("invalid JSON")
-            .to_string();
+    crate::json_de::from_str(t).map_err(|e| {
+        // Syntax messages describe the grammar, never quote the input.
         InspectError::Json {
             line: e.line(),
             column: e.column(),
-            reason,
+            reason: e.message().to_string(),
         }
     })
 }
@@ -403,7 +397,7 @@ pub(crate) fn read_run_command(t: &str, b: &mut Builder<'_>) -> Result<(), Inspe
             message,
         )
     } else if trimmed.starts_with('"') {
-        let m: String = serde_json::from_str(trimmed).map_err(|e| InspectError::Json {
+        let m: String = crate::json_de::from_str(trimmed).map_err(|e| InspectError::Json {
             line: e.line(),
             column: e.column(),
             reason: "not a single JSON string (the output of --query 'value[0].message')".into(),
