@@ -11,12 +11,14 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// Both readers on `text` as a `T`: equal values (by `Debug`, which tells `-0.0` from
-/// `0.0`), or equal errors with their positions.
+/// `0.0`), or equal errors with their positions — except where serde_json reads a struct
+/// from an array, which this reader refuses by design.
 fn same<T: DeserializeOwned + Debug>(text: &str) {
     let ours = super::from_str::<T>(text).map_err(|e| e.to_string());
     let theirs = serde_json::from_str::<T>(text).map_err(|e| e.to_string());
     match (&ours, &theirs) {
         (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "value of {text:?}"),
+        (Err(e), _) if e.starts_with("invalid type: sequence, expected struct") => {}
         _ => assert_eq!(ours.err(), theirs.err(), "reading {text:?}"),
     }
 }
@@ -349,6 +351,25 @@ fn serde_shapes_read_alike() {
         same::<()>(t);
         same::<Skipping>(t);
     }
+}
+
+#[test]
+fn a_struct_is_an_object_not_an_array_of_its_fields() {
+    // serde_json reads this as the policy's first field; here it is a type error (placed,
+    // as serde_json places one, before the value it is about).
+    assert!(serde_json::from_str::<Skipping>("[1,2]").is_ok());
+    let e = super::from_str::<Skipping>("[1,2]").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid type: sequence, expected struct Skipping at line 1 column 0"
+    );
+    let text = r#"{"now":"2026-01-01T00:00:00Z","cluster":["legacy","rg"]}"#;
+    let e = super::from_str::<crate::report::ReportRequest>(text).unwrap_err();
+    assert!(
+        e.message()
+            .starts_with("invalid type: sequence, expected struct"),
+        "{e}"
+    );
 }
 
 #[test]
