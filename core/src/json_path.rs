@@ -1,7 +1,8 @@
-//! The JSON path of an error position: which key or element of the input a serde_json
-//! error is about (`clusters[0].operations[1].at`).
+//! The JSON path of an error position: which key or element of the input a reading error
+//! is about (`clusters[0].operations[1].at`).
 //!
-//! serde_json reports only a line and a column. Wrapping every deserializer to track the
+//! The reader ([`crate::json_de`], which places its errors where serde_json does) reports
+//! only a line and a column. Wrapping every deserializer to track the
 //! path as it goes (what `serde_path_to_error` does) costs time on every field of every
 //! good input and about a tenth of the WebAssembly module; this finds the path afterwards,
 //! for bad input only, by scanning the text up to the error position. The scan is linear
@@ -19,7 +20,7 @@ enum Level {
     },
 }
 
-/// The path of a serde_json error in `text`, refined by its `message`: serde_json places
+/// The path of a reading error in `text`, refined by its `message`: the reader places
 /// some errors from a value's own checks at the end of the enclosing object; when the
 /// message quotes the offending value (`` `latest` is not … ``) and exactly one member of
 /// that object holds it, the path names that member.
@@ -87,8 +88,8 @@ fn member_holding(object: &str, value: &str) -> Option<String> {
 }
 
 /// The path (`a.b[2].c`, `.` for the document itself) of the value at the error position
-/// serde_json gave as 1-based `line` and `column` (`column` counts bytes; serde_json
-/// points at the last byte it read).
+/// the reader gave as 1-based `line` and `column` (`column` counts bytes; the reader, as
+/// serde_json, points at the last byte it read).
 #[cfg(test)]
 pub(crate) fn path_at(text: &str, line: usize, column: usize) -> String {
     scan(text, line, column).0
@@ -262,9 +263,9 @@ fn unescape(raw: &str) -> String {
 mod tests {
     use super::*;
 
-    /// The path serde_json's own error position leads to, for `T`.
+    /// The path the reader's error position leads to, for `T`.
     fn path_of<T: serde::de::DeserializeOwned + core::fmt::Debug>(text: &str) -> String {
-        let e = serde_json::from_str::<T>(text).unwrap_err();
+        let e = crate::json_de::from_str::<T>(text).unwrap_err();
         path_at(text, e.line(), e.column())
     }
 
