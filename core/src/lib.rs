@@ -104,6 +104,7 @@ pub mod engine;
 pub mod explain;
 mod json_de;
 mod json_path;
+pub mod json_ser;
 pub mod report;
 mod sort;
 mod vec_map;

@@ -44,7 +44,7 @@ pub fn error_json(e: &ApiError) -> String {
     let doc = ErrorDocument::from(e);
     // ErrorDocument holds only strings: serialising it cannot fail. Fall back to a
     // hand-built document anyway rather than panic.
-    serde_json::to_string(&doc).unwrap_or_else(|_| {
+    akscert_core::json_ser::to_string(&doc).unwrap_or_else(|_| {
         format!(
             "{{\"apiVersion\":\"akscert/v1\",\"kind\":\"Error\",\"error\":{{\"kind\":\"{}\",\"message\":\"unprintable error\"}}}}",
             e.kind()

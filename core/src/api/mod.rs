@@ -498,7 +498,8 @@ fn bad_input(path: String, e: &crate::json_de::Error) -> ApiError {
 
 fn to_json<T: Serialize>(value: &T) -> String {
     // Our types serialise infallibly: string keys, no non-finite floats in output.
-    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"serializationError\":\"{e}\"}}"))
+    crate::json_ser::to_string(value)
+        .unwrap_or_else(|e| format!("{{\"serializationError\":\"{e}\"}}"))
 }
 
 /// Run the operation named `op` on JSON `input`; the result is compact JSON.

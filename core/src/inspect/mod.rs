@@ -613,4 +613,4 @@ fn read_pem(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -96,7 +96,7 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 
 /// A v3 Ed25519 certificate issued by `issuer` to `subject` with public key `key` and a
 /// signature of `sig_byte`s (which never verifies).
-fn ed25519_cert(issuer: &str, subject: &str, key: u8, serial: u8) -> Vec<u8> {
+pub(crate) fn ed25519_cert(issuer: &str, subject: &str, key: u8, serial: u8) -> Vec<u8> {
     ed25519_cert_with(issuer, subject, key, serial, &[])
 }
 

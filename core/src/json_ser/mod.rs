@@ -1,0 +1,572 @@
+//! The JSON writer behind every answer: a serde `Serializer` that writes exactly the
+//! compact text serde_json writes (the same escapes, numbers and order), built small.
+//!
+//! serde_json's struct writer is its map writer, whose member method is compiled again for
+//! every field type with the key's escaping and punctuation inlined (112 copies in the
+//! calculator module). Here a member is one plain call for the key
+//! ([`Writer::key`]) and the value's own `serialize`; only floats go through serde_json's
+//! float printer, so that they read as serde_json writes them (`1.0`, `1e20`).
+//! `tests.rs` compares both writers byte for byte on the model's documents and on values
+//! at the edges.
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt::{self, Display, Write as _};
+
+use serde::ser::{self, Serialize};
+
+/// Why a value cannot be written: a map key that is not a string, a number or a unit
+/// variant, or a type's own `Serialize` failing.
+///
+/// One pointer wide: every `?` of every type's `Serialize` moves it (as a `String` it
+/// was 16 KB more of the calculator module).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(Box<Message>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Message(String);
+
+impl Error {
+    #[cold]
+    fn new(message: String) -> Error {
+        Error(Box::new(Message(message)))
+    }
+}
+
+impl Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    #[cold]
+    fn custom<T: Display>(msg: T) -> Error {
+        Error::new(msg.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// `value` as compact JSON text.
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let mut w = Writer { out: String::new() };
+    value.serialize(&mut w)?;
+    Ok(w.out)
+}
+
+/// The text written so far.
+struct Writer {
+    out: String,
+}
+
+impl Writer {
+    /// `s` as a JSON string: `"`, `\` and control characters escaped as serde_json does
+    /// (`\b \t \n \f \r`, others `\u00xx`), everything else as it is.
+    fn string(&mut self, s: &str) {
+        self.out.push('"');
+        let mut plain = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let short = match b {
+                b'"' => b'"',
+                b'\\' => b'\\',
+                0x08 => b'b',
+                0x09 => b't',
+                0x0a => b'n',
+                0x0c => b'f',
+                0x0d => b'r',
+                0..=0x1f => b'u',
+                _ => continue,
+            };
+            self.out.push_str(&s[plain..i]);
+            plain = i + 1;
+            self.out.push('\\');
+            self.out.push(char::from(short));
+            if short == b'u' {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.out.push_str("00");
+                self.out.push(char::from(HEX[usize::from(b >> 4)]));
+                self.out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+        self.out.push_str(&s[plain..]);
+        self.out.push('"');
+    }
+
+    /// The separator before a member or element: a comma unless it is the first.
+    #[inline(never)]
+    fn separator(&mut self, first: &mut bool) {
+        if !std::mem::take(first) {
+            self.out.push(',');
+        }
+    }
+
+    /// A struct member's key and its colon. Out of line: it is the code every field of
+    /// every type would otherwise repeat.
+    #[inline(never)]
+    fn key(&mut self, first: &mut bool, key: &str) {
+        self.separator(first);
+        self.string(key);
+        self.out.push(':');
+    }
+
+    fn integer(&mut self, n: impl Display) {
+        // Writing into a String cannot fail.
+        let _ = write!(self.out, "{n}");
+    }
+
+    /// A float as serde_json writes it: its shortest form, `null` if not finite.
+    fn float(&mut self, text: std::result::Result<String, serde_json::Error>) {
+        match text {
+            Ok(t) => self.out.push_str(&t),
+            Err(_) => self.out.push_str("null"),
+        }
+    }
+}
+
+/// An array or object being written; `close` is its closing bracket(s).
+struct Compound<'w> {
+    w: &'w mut Writer,
+    first: bool,
+    close: &'static str,
+}
+
+impl<'w> Compound<'w> {
+    fn open(w: &'w mut Writer, open: &str, close: &'static str) -> Compound<'w> {
+        w.out.push_str(open);
+        Compound {
+            w,
+            first: true,
+            close,
+        }
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.w.separator(&mut self.first);
+        value.serialize(&mut *self.w)
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+        self.w.key(&mut self.first, key);
+        value.serialize(&mut *self.w)
+    }
+
+    fn close(self) -> Result<()> {
+        self.w.out.push_str(self.close);
+        Ok(())
+    }
+}
+
+impl<'w> ser::Serializer for &'w mut Writer {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'w>;
+    type SerializeTuple = Compound<'w>;
+    type SerializeTupleStruct = Compound<'w>;
+    type SerializeTupleVariant = Compound<'w>;
+    type SerializeMap = Compound<'w>;
+    type SerializeStruct = Compound<'w>;
+    type SerializeStructVariant = Compound<'w>;
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.serialize_i64(i64::from(v))
+    }
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.integer(v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Result<()> {
+        self.integer(v);
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.serialize_u64(u64::from(v))
+    }
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.integer(v);
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Result<()> {
+        self.integer(v);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        self.float(serde_json::to_string(&v));
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        self.float(serde_json::to_string(&v));
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.string(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.string(v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        let mut seq = Compound::open(self, "[", "]");
+        for b in v {
+            seq.element(b)?;
+        }
+        seq.close()
+    }
+    fn serialize_none(self) -> Result<()> {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<()> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+    ) -> Result<()> {
+        self.string(variant);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        let mut map = Compound::open(self, "{", "}");
+        map.field(variant, value)?;
+        map.close()
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'w>> {
+        Ok(Compound::open(self, "[", "]"))
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'w>> {
+        Ok(Compound::open(self, "[", "]"))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'w>> {
+        Ok(Compound::open(self, "[", "]"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'w>> {
+        self.out.push('{');
+        self.string(variant);
+        Ok(Compound::open(self, ":[", "]}"))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'w>> {
+        Ok(Compound::open(self, "{", "}"))
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'w>> {
+        Ok(Compound::open(self, "{", "}"))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'w>> {
+        self.out.push('{');
+        self.string(variant);
+        Ok(Compound::open(self, ":{", "}}"))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.close()
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.close()
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.close()
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.close()
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
+        self.w.separator(&mut self.first);
+        key.serialize(MapKey { w: &mut *self.w })
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.w.out.push(':');
+        value.serialize(&mut *self.w)
+    }
+    fn end(self) -> Result<()> {
+        self.close()
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<()> {
+        self.close()
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<()> {
+        self.close()
+    }
+}
+
+/// A map's key: a string, or what serde_json writes as one (a unit variant's name, a
+/// number or a boolean in quotes, `Some` of one).
+struct MapKey<'w> {
+    w: &'w mut Writer,
+}
+
+impl MapKey<'_> {
+    fn quoted(self, text: impl Display) -> Result<()> {
+        let _ = write!(self.w.out, "\"{text}\"");
+        Ok(())
+    }
+
+    /// A float key, quoted as serde_json writes it; NaN and infinities are refused.
+    fn float(
+        self,
+        finite: bool,
+        text: std::result::Result<String, serde_json::Error>,
+    ) -> Result<()> {
+        match text {
+            Ok(t) if finite => self.quoted(t),
+            _ => Err(Error::new(
+                "float key must be finite (got NaN or +/-inf)".into(),
+            )),
+        }
+    }
+}
+
+/// The error for a key JSON cannot have.
+#[cold]
+fn not_a_key() -> Error {
+    Error::new("key must be a string".into())
+}
+
+impl ser::Serializer for MapKey<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.w.string(v);
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.w.string(v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+    ) -> Result<()> {
+        self.w.string(variant);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        value.serialize(self)
+    }
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<()> {
+        self.quoted(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        self.float(v.is_finite(), serde_json::to_string(&v))
+    }
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        self.float(v.is_finite(), serde_json::to_string(&v))
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result<()> {
+        Err(not_a_key())
+    }
+    fn serialize_none(self) -> Result<()> {
+        Err(not_a_key())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<()> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<()> {
+        Err(not_a_key())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
+        Err(not_a_key())
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<()> {
+        Err(not_a_key())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        Err(not_a_key())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(not_a_key())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap> {
+        Err(not_a_key())
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct> {
+        Err(not_a_key())
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(not_a_key())
+    }
+}
