@@ -34,6 +34,7 @@ use std::fmt::{self, Display};
 
 use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 
+pub(crate) use read::plain_len;
 use read::{Number, Reader, Text};
 
 /// A JSON syntax or type error, at a line and column of the text (both 1-based; the column

@@ -56,6 +56,31 @@ fn is_escape(b: u8) -> bool {
     b == b'"' || b == b'\\' || b < 0x20
 }
 
+/// How many bytes from the start of `bytes` are plain string content (no `"`, `\\` or
+/// control character). Eight bytes at a time while none of them can be one (serde_json's
+/// scan), then byte by byte; reading and writing strings both spend most time here.
+pub(crate) fn plain_len(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let mut i = 0;
+    while let Some(&chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(chunk);
+        let control = w.wrapping_sub(ONES * 0x20) & !w;
+        let quote =
+            (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
+        let backslash =
+            (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
+        if (control | quote | backslash) & HIGH != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !is_escape(bytes[i]) {
+        i += 1;
+    }
+    i
+}
+
 /// The cursor over the text.
 pub(super) struct Reader<'a> {
     text: &'a str,

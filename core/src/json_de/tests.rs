@@ -427,6 +427,23 @@ fn token_soup() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    /// The eight-at-a-time scan stops where a byte-by-byte one does, on bytes of every
+    /// value (and so at every alignment of the first one that must be escaped).
+    #[test]
+    fn the_plain_run_scan_is_exact(bytes in prop::collection::vec(any::<u8>(), 0..40), at in 0usize..40, b in prop_oneof![Just(b'"'), Just(b'\\'), 0u8..0x20]) {
+        let mut bytes = bytes;
+        if at <= bytes.len() {
+            bytes.insert(at, b);
+        }
+        let expected = bytes
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(bytes.len());
+        prop_assert_eq!(super::plain_len(&bytes), expected);
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]

@@ -68,8 +68,20 @@ impl Writer {
     /// (`\b \t \n \f \r`, others `\u00xx`), everything else as it is.
     fn string(&mut self, s: &str) {
         self.out.push('"');
-        let mut plain = 0;
-        for (i, b) in s.bytes().enumerate() {
+        self.escaped(s);
+        self.out.push('"');
+    }
+
+    /// The content of a JSON string, escaped.
+    fn escaped(&mut self, s: &str) {
+        let mut rest = s;
+        loop {
+            let plain = crate::json_de::plain_len(rest.as_bytes());
+            self.out.push_str(&rest[..plain]);
+            let Some(&b) = rest.as_bytes().get(plain) else {
+                return;
+            };
+            rest = &rest[plain + 1..];
             let short = match b {
                 b'"' => b'"',
                 b'\\' => b'\\',
@@ -78,11 +90,8 @@ impl Writer {
                 0x0a => b'n',
                 0x0c => b'f',
                 0x0d => b'r',
-                0..=0x1f => b'u',
-                _ => continue,
+                _ => b'u',
             };
-            self.out.push_str(&s[plain..i]);
-            plain = i + 1;
             self.out.push('\\');
             self.out.push(char::from(short));
             if short == b'u' {
@@ -92,8 +101,30 @@ impl Writer {
                 self.out.push(char::from(HEX[usize::from(b & 0xf)]));
             }
         }
-        self.out.push_str(&s[plain..]);
-        self.out.push('"');
+    }
+
+    /// `n` in decimal, `-` first if `negative` (what itoa writes for serde_json).
+    fn integer(&mut self, negative: bool, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if negative {
+            self.out.push('-');
+        }
+        self.out.extend(digits[i..].iter().map(|&d| char::from(d)));
+    }
+
+    /// A 128-bit integer (no akscert document has one; std's printer is enough).
+    fn wide_integer(&mut self, n: impl Display) {
+        // Writing into a String cannot fail.
+        let _ = write!(self.out, "{n}");
     }
 
     /// The separator before a member or element: a comma unless it is the first.
@@ -113,17 +144,22 @@ impl Writer {
         self.out.push(':');
     }
 
-    fn integer(&mut self, n: impl Display) {
-        // Writing into a String cannot fail.
-        let _ = write!(self.out, "{n}");
-    }
-
     /// A float as serde_json writes it: its shortest form, `null` if not finite.
     fn float(&mut self, text: std::result::Result<String, serde_json::Error>) {
         match text {
             Ok(t) => self.out.push_str(&t),
             Err(_) => self.out.push_str("null"),
         }
+    }
+}
+
+/// A `fmt::Write` that escapes what it is given into a JSON string's content.
+struct Escaping<'w>(&'w mut Writer);
+
+impl fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.escaped(s);
+        Ok(())
     }
 }
 
@@ -185,11 +221,11 @@ impl<'w> ser::Serializer for &'w mut Writer {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> Result<()> {
-        self.integer(v);
+        self.integer(v < 0, v.unsigned_abs());
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<()> {
-        self.integer(v);
+        self.wide_integer(v);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result<()> {
@@ -202,11 +238,11 @@ impl<'w> ser::Serializer for &'w mut Writer {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<()> {
-        self.integer(v);
+        self.integer(false, v);
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<()> {
-        self.integer(v);
+        self.wide_integer(v);
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
@@ -223,6 +259,14 @@ impl<'w> ser::Serializer for &'w mut Writer {
     }
     fn serialize_str(self, v: &str) -> Result<()> {
         self.string(v);
+        Ok(())
+    }
+    /// Written as it is formatted, escaped on the way: no string of it is built first
+    /// (instants, spans and versions are written this way, as serde_json does).
+    fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<()> {
+        self.out.push('"');
+        let _ = write!(Escaping(self), "{value}");
+        self.out.push('"');
         Ok(())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {

@@ -129,6 +129,26 @@ fn scalars_and_keys_write_alike() {
     same(&((), (1, "x"), [0u8; 0], Vec::<u8>::new()));
 }
 
+/// A value written through `collect_str` (as instants, spans and versions are).
+struct Formatted(&'static str);
+
+impl Serialize for Formatted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+#[test]
+fn formatted_values_write_alike() {
+    same(&Formatted("a\"b\\\n\u{1}\u{1f}é😀"));
+    same(&BTreeMap::from([("k", Formatted("\"v\""))]));
+    same(&[
+        crate::time::Duration::days(30),
+        crate::time::Duration::seconds(-61),
+    ]);
+    same(&crate::version::KubernetesVersion::parse("1.29.4").expect("a version"));
+}
+
 #[derive(Serialize, PartialEq, Eq, PartialOrd, Ord)]
 enum Shape {
     Unit,
