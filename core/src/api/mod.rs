@@ -467,13 +467,38 @@ pub struct VersionInfo {
 pub fn parse<T: DeserializeOwned>(input: &str) -> Result<T, ApiError> {
     within_request_limit(input.len())?;
     let mut de = crate::json_de::Deserializer::new(input);
-    let value = T::deserialize(&mut de).map_err(|e| {
-        let path = crate::json_path::error_path(input, e.line(), e.column(), &e.to_string());
-        bad_input(path, &e)
-    })?;
-    // Trailing garbage after the document is an error, not silently ignored.
-    de.end().map_err(|e| bad_input(".".into(), &e))?;
-    Ok(value)
+    match T::deserialize(&mut de) {
+        // Trailing garbage after the document is an error, not silently ignored.
+        Ok(value) => match de.end() {
+            Ok(()) => Ok(value),
+            Err(e) => Err(bad_input(input, &e, Within::After)),
+        },
+        Err(e) => Err(bad_input(input, &e, Within::Document)),
+    }
+}
+
+/// Where a reading error is: in the document, or in what follows it.
+enum Within {
+    Document,
+    After,
+}
+
+/// The error for bad JSON, with its path in `input` (compiled once, not per type).
+#[cold]
+#[inline(never)]
+fn bad_input(input: &str, e: &crate::json_de::Error, within: Within) -> ApiError {
+    let path = match within {
+        Within::Document => {
+            crate::json_path::error_path(input, e.line(), e.column(), &e.to_string())
+        }
+        Within::After => ".".into(),
+    };
+    ApiError::BadInput {
+        path,
+        line: e.line(),
+        column: e.column(),
+        message: e.message().to_string(),
+    }
 }
 
 /// A request of `size` bytes, JSON or packed, is at most [`MAX_REQUEST_BYTES`].
@@ -487,19 +512,19 @@ pub(crate) fn within_request_limit(size: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn bad_input(path: String, e: &crate::json_de::Error) -> ApiError {
-    ApiError::BadInput {
-        path,
-        line: e.line(),
-        column: e.column(),
-        message: e.message().to_string(),
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Our types serialise infallibly: string keys, no non-finite floats in output.
+    match crate::json_ser::to_string(value) {
+        Ok(text) => text,
+        Err(e) => unwritable(&e),
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> String {
-    // Our types serialise infallibly: string keys, no non-finite floats in output.
-    crate::json_ser::to_string(value)
-        .unwrap_or_else(|e| format!("{{\"serializationError\":\"{e}\"}}"))
+/// The answer when a value cannot be written (never, for akscert's types).
+#[cold]
+#[inline(never)]
+fn unwritable(e: &crate::json_ser::Error) -> String {
+    format!("{{\"serializationError\":\"{e}\"}}")
 }
 
 /// Run the operation named `op` on JSON `input`; the result is compact JSON.
