@@ -17,10 +17,10 @@ pub fn percent(fraction: f64) -> String {
 }
 
 /// A number as JSON writes it (`1.5`, `2.0`, `1e+20`): the shortest text that reads back
-/// as the same value, in the notation of the documents the number came from (and through
-/// serde_json's float writer, which the modules link anyway: 1 KB less than std's).
+/// as the same value, in the notation of the documents the number came from (written by
+/// the JSON writer, whose float printer the modules link anyway: 1 KB less than std's).
 pub fn number(x: f64) -> String {
-    serde_json::to_string(&x).unwrap_or_else(|_| "a non-finite number".into())
+    crate::json_ser::to_string(&x).unwrap_or_else(|_| "a non-finite number".into())
 }
 
 /// A span in the largest whole unit that fits: `30 minutes`, `2 years`, `365 days`…

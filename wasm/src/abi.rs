@@ -46,7 +46,8 @@ pub fn error_json(e: &ApiError) -> String {
     // hand-built document anyway rather than panic.
     akscert_core::json_ser::to_string(&doc).unwrap_or_else(|_| {
         format!(
-            "{{\"apiVersion\":\"akscert/v1\",\"kind\":\"Error\",\"error\":{{\"kind\":\"{}\",\"message\":\"unprintable error\"}}}}",
+            "{{\"apiVersion\":\"{}\",\"kind\":\"Error\",\"error\":{{\"kind\":\"{}\",\"message\":\"unprintable error\"}}}}",
+            akscert_core::document::API_VERSION,
             e.kind()
         )
     })

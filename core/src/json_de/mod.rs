@@ -29,7 +29,7 @@
 mod pow10;
 mod read;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fmt::{self, Display};
 
@@ -142,8 +142,8 @@ impl Display for Shown<'_> {
 
 /// A float as serde_json's messages show it: JSON's shortest form (`1.5`, `1e20`).
 fn float_text(x: f64) -> String {
-    if x.is_finite() {
-        serde_json::to_string(&x).unwrap_or_default()
+    if let Some(text) = crate::json_ser::shortest(x, x.is_finite()) {
+        text
     } else if x.is_nan() {
         "NaN".into()
     } else if x > 0.0 {
@@ -243,6 +243,15 @@ impl<'a> Deserializer<'a> {
     }
 }
 
+/// `deserialize_*` methods that read a number as `deserialize_i64` does.
+macro_rules! forward_numbers {
+    ($($method:ident),*) => {$(
+        fn $method<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+            self.deserialize_i64(visitor)
+        }
+    )*};
+}
+
 impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
     type Error = Error;
 
@@ -289,39 +298,20 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
         self.placed(ret)
     }
 
-    fn deserialize_i8<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_i16<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_i32<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_i128<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_u8<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_u16<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_u32<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_u64<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_u128<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_f32<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_f64<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_i64(visitor)
-    }
+    // Every number is read alike; the visitor takes the kind it wants.
+    forward_numbers!(
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i128,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64,
+        deserialize_u128,
+        deserialize_f32,
+        deserialize_f64
+    );
 
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let ret = match self.value_start()? {

@@ -62,14 +62,14 @@ fn is_escape(b: u8) -> bool {
 pub(crate) fn plain_len(bytes: &[u8]) -> usize {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES << 7;
+    // The high bit of each byte of the word below `n`, or of each byte that is 0.
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w;
     let mut i = 0;
     while let Some(&chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
         let w = u64::from_le_bytes(chunk);
-        let control = w.wrapping_sub(ONES * 0x20) & !w;
-        let quote =
-            (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
-        let backslash =
-            (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
+        let control = below(w, 0x20);
+        let quote = below(w ^ (ONES * u64::from(b'"')), 1);
+        let backslash = below(w ^ (ONES * u64::from(b'\\')), 1);
         if (control | quote | backslash) & HIGH != 0 {
             break;
         }

@@ -23,14 +23,15 @@ fn same<T: DeserializeOwned + Debug>(text: &str) {
     }
 }
 
-/// A few clusters in the shapes people have (as the tests crate's API cases).
-const FACTS: &[&str] = &[
+/// A few clusters in the shapes people have (as the tests crate's API cases; the writer's
+/// tests take them too).
+pub(crate) const FACTS: &[&str] = &[
     r#"{"name":"legacy-2018","resourceGroup":"rg-legacy","created":"2018-11-13T23:01:34Z","kubernetesVersion":"1.11.3","nodePools":[{"name":"nodepool1","count":3,"nodeImage":"AKSUbuntu:1604:2018.10.29"}],"kubeconfigs":[{"holder":"ops-team"}]}"#,
     r#"{"name":"edge","resourceGroup":"rg-edge","created":"2024-02-01T00:00:00Z","kubernetesVersion":"1.29.4","lastUpgrade":"2025-09-01T02:00:00Z","nodePools":[{"name":"system","mode":"System","count":2,"nodeImage":"AKSUbuntu-2204gen2containerd-202508.20.1"},{"name":"win","os":"Windows","count":2}],"kubeconfigs":[{"holder":"bob","fetched":"2025-09-02T00:00:00Z"}]}"#,
     r#"{"name":"optout","resourceGroup":"rg","created":"2024-06-01T00:00:00Z","kubernetesVersion":"1.30.3","stoppedSince":"2025-01-01T00:00:00Z","nodePools":[{"name":"nodepool1","count":3,"tags":{"aks-disable-kubelet-serving-certificate-rotation":"true"},"lastReimage":"2025-10-01T00:00:00Z"}]}"#,
 ];
 
-fn report_requests() -> Vec<String> {
+pub(crate) fn report_requests() -> Vec<String> {
     FACTS
         .iter()
         .map(|f| {

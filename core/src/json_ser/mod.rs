@@ -51,6 +51,13 @@ impl ser::Error for Error {
 
 type Result<T> = std::result::Result<T, Error>;
 
+/// A finite float in the shortest text that reads back as it (`1.0`, `1e20`), as serde_json
+/// prints it; `None` for NaN and the infinities. The one place akscert turns a float into
+/// text: answers, map keys, the reader's messages and `explain::number` come here.
+pub(crate) fn shortest<F: Serialize>(x: F, finite: bool) -> Option<String> {
+    finite.then(|| serde_json::to_string(&x).ok()).flatten()
+}
+
 /// `value` as compact JSON text.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut w = Writer { out: String::new() };
@@ -128,28 +135,22 @@ impl Writer {
     }
 
     /// The separator before a member or element: a comma unless it is the first.
-    #[inline(never)]
     fn separator(&mut self, first: &mut bool) {
         if !std::mem::take(first) {
             self.out.push(',');
         }
     }
 
-    /// A struct member's key and its colon. Out of line: it is the code every field of
-    /// every type would otherwise repeat.
-    #[inline(never)]
+    /// A struct member's key and its colon.
     fn key(&mut self, first: &mut bool, key: &str) {
         self.separator(first);
         self.string(key);
         self.out.push(':');
     }
 
-    /// A float as serde_json writes it: its shortest form, `null` if not finite.
-    fn float(&mut self, text: std::result::Result<String, serde_json::Error>) {
-        match text {
-            Ok(t) => self.out.push_str(&t),
-            Err(_) => self.out.push_str("null"),
-        }
+    /// A float's [`shortest`] text, `null` if it has none.
+    fn float(&mut self, text: Option<String>) {
+        self.out.push_str(text.as_deref().unwrap_or("null"));
     }
 }
 
@@ -246,11 +247,11 @@ impl<'w> ser::Serializer for &'w mut Writer {
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
-        self.float(serde_json::to_string(&v));
+        self.float(shortest(v, v.is_finite()));
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<()> {
-        self.float(serde_json::to_string(&v));
+        self.float(shortest(v, v.is_finite()));
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<()> {
@@ -428,15 +429,11 @@ impl MapKey<'_> {
         Ok(())
     }
 
-    /// A float key, quoted as serde_json writes it; NaN and infinities are refused.
-    fn float(
-        self,
-        finite: bool,
-        text: std::result::Result<String, serde_json::Error>,
-    ) -> Result<()> {
+    /// A float key, its [`shortest`] text quoted; NaN and infinities are refused.
+    fn float(self, text: Option<String>) -> Result<()> {
         match text {
-            Ok(t) if finite => self.quoted(t),
-            _ => Err(Error::new(
+            Some(t) => self.quoted(t),
+            None => Err(Error::new(
                 "float key must be finite (got NaN or +/-inf)".into(),
             )),
         }
@@ -518,10 +515,10 @@ impl ser::Serializer for MapKey<'_> {
         self.quoted(v)
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
-        self.float(v.is_finite(), serde_json::to_string(&v))
+        self.float(shortest(v, v.is_finite()))
     }
     fn serialize_f64(self, v: f64) -> Result<()> {
-        self.float(v.is_finite(), serde_json::to_string(&v))
+        self.float(shortest(v, v.is_finite()))
     }
     fn serialize_bytes(self, _v: &[u8]) -> Result<()> {
         Err(not_a_key())

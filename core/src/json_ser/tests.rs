@@ -49,16 +49,13 @@ proptest! {
 
 #[test]
 fn reports_and_what_ifs_write_alike() {
-    let facts = [
-        r#"{"name":"legacy-2018","resourceGroup":"rg-legacy","created":"2018-11-13T23:01:34Z","kubernetesVersion":"1.11.3","nodePools":[{"name":"nodepool1","count":3,"nodeImage":"AKSUbuntu:1604:2018.10.29"}],"kubeconfigs":[{"holder":"ops-team"}]}"#,
-        r#"{"name":"edge","resourceGroup":"rg-edge","created":"2024-02-01T00:00:00Z","kubernetesVersion":"1.29.4","lastUpgrade":"2025-09-01T02:00:00Z","nodePools":[{"name":"system","mode":"System","count":2},{"name":"win","os":"Windows","count":2}],"kubeconfigs":[{"holder":"bob","fetched":"2025-09-02T00:00:00Z"}]}"#,
-        r#"{"name":"optout","resourceGroup":"rg","created":"2024-06-01T00:00:00Z","kubernetesVersion":"1.30.3","stoppedSince":"2025-01-01T00:00:00Z","nodePools":[{"name":"nodepool1","count":3,"tags":{"aks-disable-kubelet-serving-certificate-rotation":"true"}}]}"#,
-    ];
-    for f in facts {
-        let report = format!(r#"{{"now":"2026-01-15T12:00:00Z","cluster":{f}}}"#);
+    use crate::json_de::tests::{FACTS, report_requests};
+    for report in report_requests() {
         let req: crate::report::ReportRequest = crate::json_de::from_str(&report).expect("reads");
         same(&req);
         same(&crate::report::expiry_report(&req).expect("a report"));
+    }
+    for f in FACTS {
         let what_if = format!(
             r#"{{"now":"2026-01-15T12:00:00Z","cluster":{f},"operations":[{{"at":"2026-01-15T12:00:00Z","op":"rotateCerts"}},{{"at":"2026-02-01T00:00:00Z","op":"stop"}}]}}"#
         );
