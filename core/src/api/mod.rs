@@ -430,9 +430,8 @@ fn input_bytes(
     match (text, b64) {
         (Some(t), None) => Ok(t.as_bytes().to_vec()),
         (None, Some(b)) => {
-            use base64ct::Encoding;
-            let cleaned: String = b.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            base64ct::Base64::decode_vec(&cleaned).map_err(|e| ApiError::BadInput {
+            let cleaned: Vec<u8> = b.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+            crate::inspect::decode_padded(&cleaned).map_err(|e| ApiError::BadInput {
                 path: format!("{what}inputBase64"),
                 line: 1,
                 column: 1,

@@ -448,7 +448,6 @@ pub(crate) fn oid_well_formed(bytes: &[u8]) -> bool {
 /// Format a DER OBJECT IDENTIFIER's contents in dotted form, or `None` if malformed. Each
 /// arc is written as it is decoded: one allocation, the text's.
 pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
-    use std::fmt::Write;
     if bytes.is_empty() || bytes.len() > 128 || bytes[bytes.len() - 1] & 0x80 != 0 {
         return None;
     }
@@ -464,20 +463,46 @@ pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
         acc = acc.checked_mul(128)? | u128::from(b & 0x7f);
         if b & 0x80 == 0 {
             // The first subidentifier holds the first two arcs (X.690 §8.19.4).
-            let _ = if out.is_empty() {
-                match acc {
-                    0..40 => write!(out, "0.{acc}"),
-                    40..80 => write!(out, "1.{}", acc - 40),
-                    _ => write!(out, "2.{}", acc - 80),
-                }
-            } else {
-                write!(out, ".{acc}")
-            };
+            if out.is_empty() {
+                let first = acc.min(80) / 40;
+                out.push(char::from(b'0' + first as u8));
+                acc -= 40 * first;
+            }
+            out.push('.');
+            push_decimal(&mut out, acc);
             acc = 0;
             started = false;
         }
     }
     Some(out)
+}
+
+/// Append `v` in decimal. Not through `core::fmt`, whose `u128` printer (1.5 KB of
+/// WebAssembly) only the rare arc beyond 64 bits would need (`2.25.` + a UUID): 32-bit
+/// limbs divided by ten with 64-bit arithmetic.
+fn push_decimal(out: &mut String, v: u128) {
+    let mut limbs = [
+        (v >> 96) as u32,
+        (v >> 64) as u32,
+        (v >> 32) as u32,
+        v as u32,
+    ];
+    let mut digits = [0u8; 39];
+    let mut at = digits.len();
+    loop {
+        let mut rem = 0u64;
+        for limb in &mut limbs {
+            let cur = (rem << 32) | u64::from(*limb);
+            *limb = (cur / 10) as u32;
+            rem = cur % 10;
+        }
+        at -= 1;
+        digits[at] = b'0' + rem as u8;
+        if limbs == [0; 4] {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// For tests: a TLV with identifier octet `tag` around `parts` (lengths up to 65,535).

@@ -62,6 +62,7 @@ pub(crate) use az::{aks_clusters, aks_clusters_text};
 pub(crate) use builder::Builder;
 pub(crate) use dn::hex_lower;
 use set::cert_ref;
+pub(crate) use text::decode_padded;
 
 use std::borrow::Cow;
 

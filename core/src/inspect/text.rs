@@ -3,8 +3,6 @@
 
 use std::borrow::Cow;
 
-use base64ct::{Base64, Base64Unpadded, Encoding};
-
 use super::error::InspectError;
 
 /// What the bytes are.
@@ -249,26 +247,34 @@ pub(crate) fn decode_compact(
     if let Some(out) = decode_canonical(compact) {
         return Ok(out);
     }
-    // Anything unusual (no padding, stray `=`, non-canonical bits): base64ct decides.
-    let mut out = vec![0u8; compact.len() / 4 * 3 + 3];
-    let decoded = if compact.ends_with(b"=") || compact.len().is_multiple_of(4) {
-        Base64::decode(compact, &mut out).map(|d| d.len())
-    } else {
-        Base64Unpadded::decode(compact, &mut out).map(|d| d.len())
-    };
-    match decoded {
-        Ok(n) => {
-            out.truncate(n);
-            Ok(out)
+    // Unpadded base64 (two or three characters in the last group, no `=`) is the padded
+    // form with its padding left off: written back in, the same decoder judges it. Every
+    // other text that is not canonical does not decode (as base64ct's `Base64` and
+    // `Base64Unpadded` answer: the tests compare them).
+    let unpadded = match compact.len() % 4 {
+        2 | 3 if !compact.contains(&b'=') => {
+            let mut padded = compact.to_vec();
+            padded.resize(compact.len().next_multiple_of(4), b'=');
+            decode_canonical(&padded)
         }
-        Err(_) => Err(InspectError::Base64 {
-            what: what(),
-            reason: format!(
-                "{} base64 characters do not decode (bad length or padding)",
-                compact.len()
-            ),
-        }),
+        _ => None,
+    };
+    unpadded.ok_or_else(|| InspectError::Base64 {
+        what: what(),
+        reason: format!(
+            "{} base64 characters do not decode (bad length or padding)",
+            compact.len()
+        ),
+    })
+}
+
+/// Standard padded base64 with nothing else in it (RFC 4648 §4), as base64ct's
+/// `Base64::decode_vec` reads it: empty text is no bytes; the error is its message.
+pub(crate) fn decode_padded(text: &[u8]) -> Result<Vec<u8>, &'static str> {
+    if text.is_empty() {
+        return Ok(Vec::new());
     }
+    decode_canonical(text).ok_or("invalid Base64 encoding")
 }
 
 /// Whether `text` (trimmed) is nothing but base64 and whitespace, long enough to be data.
@@ -290,6 +296,7 @@ pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64ct::{Base64, Base64Unpadded, Encoding};
 
     #[test]
     fn the_fast_base64_decoder_agrees_with_base64ct() {
@@ -328,6 +335,30 @@ mod tests {
             if let Some(fast) = decode_canonical(text.as_bytes()) {
                 proptest::prop_assert_eq!(Some(fast), Base64::decode_vec(&text).ok());
             }
+        }
+
+        /// Both decoders answer as base64ct did when it decided the unusual cases: padded
+        /// text (or a whole number of groups) as `Base64`, anything else as
+        /// `Base64Unpadded`; `decode_padded` as `Base64::decode_vec`, message included.
+        #[test]
+        fn the_decoders_answer_as_base64ct(
+            text in "[A-Za-z0-9+/]{0,41}={0,3}|[A-Za-z0-9+/=*]{0,41}|[AQgw]{0,9}[A-Za-z0-9]={0,2}",
+        ) {
+            let name = || "t".to_string();
+            let base64ct = if text.ends_with('=') || text.len().is_multiple_of(4) {
+                Base64::decode_vec(&text)
+            } else {
+                Base64Unpadded::decode_vec(&text)
+            };
+            let ours = decode_compact(text.as_bytes(), &name).ok();
+            proptest::prop_assert_eq!(ours, base64ct.ok().filter(|_| !text.is_empty()), "{}", text);
+            proptest::prop_assert_eq!(
+                decode_padded(text.as_bytes()),
+                Base64::decode_vec(&text).map_err(|e| e.to_string()).map_err(|e| {
+                    if e == "invalid Base64 encoding" { "invalid Base64 encoding" } else { "other" }
+                }),
+                "{}", text
+            );
         }
     }
 
