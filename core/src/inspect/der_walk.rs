@@ -469,7 +469,7 @@ pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
                 acc -= 40 * first;
             }
             out.push('.');
-            push_decimal(&mut out, acc);
+            push_digits(&mut out, acc, 10);
             acc = 0;
             started = false;
         }
@@ -477,27 +477,28 @@ pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
     Some(out)
 }
 
-/// Append `v` in decimal. Not through `core::fmt`, whose `u128` printer (1.5 KB of
-/// WebAssembly) only the rare arc beyond 64 bits would need (`2.25.` + a UUID): 32-bit
-/// limbs divided by ten with 64-bit arithmetic.
-fn push_decimal(out: &mut String, v: u128) {
+/// Append `v` in base `radix` (10 or 16, lowercase). Not through `core::fmt`, whose
+/// `u128` printer (1.5 KB of WebAssembly) only the rare OID arc beyond 64 bits would need
+/// (`2.25.` + a UUID): 32-bit limbs divided with 64-bit arithmetic.
+pub(crate) fn push_digits(out: &mut String, v: u128, radix: u32) {
+    let radix = u64::from(radix);
     let mut limbs = [
         (v >> 96) as u32,
         (v >> 64) as u32,
         (v >> 32) as u32,
         v as u32,
     ];
-    let mut digits = [0u8; 39];
+    let mut digits = [0u8; 39]; // u128::MAX has 39 decimal digits
     let mut at = digits.len();
     loop {
         let mut rem = 0u64;
         for limb in &mut limbs {
             let cur = (rem << 32) | u64::from(*limb);
-            *limb = (cur / 10) as u32;
-            rem = cur % 10;
+            *limb = (cur / radix) as u32;
+            rem = cur % radix;
         }
         at -= 1;
-        digits[at] = b'0' + rem as u8;
+        digits[at] = b"0123456789abcdef"[rem as usize];
         if limbs == [0; 4] {
             break;
         }

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::der_walk::oid_text;
+use super::der_walk::{oid_text, push_digits};
 use super::ext_der::{self, AltName};
 use super::model::{BasicConstraintsInfo, SanInfo};
 use super::strict::Malformed;
@@ -54,16 +54,66 @@ fn eku_name(oid: Cow<'static, str>) -> Cow<'static, str> {
     })
 }
 
+/// An iPAddress name as `Ipv4Addr`/`Ipv6Addr` display it (RFC 5952 for IPv6: lowercase,
+/// the longest run of two or more zero groups, the first of equals, as `::`; an
+/// IPv4-mapped address as `::ffff:a.b.c.d`), written here rather than through `core::fmt`'s
+/// address printers (3 KB of WebAssembly). The tests compare it with std's.
 fn format_ip(bytes: &[u8]) -> Option<String> {
-    match bytes.len() {
-        4 => Some(core::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string()),
-        16 => {
-            let mut a = [0u8; 16];
-            a.copy_from_slice(bytes);
-            Some(core::net::Ipv6Addr::from(a).to_string())
+    let dotted = |out: &mut String, v4: &[u8]| {
+        for (i, b) in v4.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            push_digits(out, u128::from(*b), 10);
         }
-        _ => None,
+    };
+    let mut out = String::with_capacity(39);
+    match bytes.len() {
+        4 => dotted(&mut out, bytes),
+        16 => {
+            let groups: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|g| u16::from_be_bytes([g[0], g[1]]))
+                .collect();
+            if groups[..5] == [0; 5] && groups[5] == 0xffff {
+                out.push_str("::ffff:");
+                dotted(&mut out, &bytes[12..]);
+                return Some(out);
+            }
+            // The longest run of zero groups (the first, among equals).
+            let (mut best, mut best_len, mut start, mut len) = (0, 0, 0, 0);
+            for (i, &g) in groups.iter().enumerate() {
+                if g != 0 {
+                    len = 0;
+                    continue;
+                }
+                if len == 0 {
+                    start = i;
+                }
+                len += 1;
+                if len > best_len {
+                    (best, best_len) = (start, len);
+                }
+            }
+            let hex = |out: &mut String, part: &[u16]| {
+                for (i, &g) in part.iter().enumerate() {
+                    if i > 0 {
+                        out.push(':');
+                    }
+                    push_digits(out, u128::from(g), 16);
+                }
+            };
+            if best_len > 1 {
+                hex(&mut out, &groups[..best]);
+                out.push_str("::");
+                hex(&mut out, &groups[best + best_len..]);
+            } else {
+                hex(&mut out, &groups);
+            }
+        }
+        _ => return None,
     }
+    Some(out)
 }
 
 /// A strictly decoded extension value, or `None` with a warning naming the defect.
@@ -303,5 +353,48 @@ pub(super) fn decode_extensions(p: &mut ParsedCert<'_>, exts: &[Ext<'_>]) {
     }
     if san_present && !san_critical && p.subject.dn.is_empty() {
         w.push("subject is empty but subjectAltName is not critical (RFC 5280 §4.2.1.6)".into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_ip;
+    use proptest::prelude::*;
+
+    fn std_ip(bytes: &[u8]) -> Option<String> {
+        match bytes.len() {
+            4 => Some(core::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string()),
+            16 => Some(core::net::Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?).to_string()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn addresses_read_as_std_writes_them() {
+        let mapped = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1];
+        let compatible = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1];
+        let mut loopback = [0u8; 16];
+        loopback[15] = 1;
+        for bytes in [
+            &[0u8; 16][..],
+            &loopback,
+            &mapped,
+            &compatible,
+            &[10, 0, 0, 255],
+            &[1, 2, 3],
+        ] {
+            assert_eq!(format_ip(bytes), std_ip(bytes), "{bytes:?}");
+        }
+        assert_eq!(format_ip(&mapped).unwrap(), "::ffff:192.0.2.1");
+    }
+
+    proptest! {
+        /// Groups drawn mostly from zero, so that runs of every length and position (and
+        /// ties between runs) occur.
+        #[test]
+        fn ipv6_as_std(groups in proptest::collection::vec(prop_oneof![3 => Just(0u16), 1 => any::<u16>(), 1 => Just(0xffff)], 8)) {
+            let bytes: Vec<u8> = groups.iter().flat_map(|g| g.to_be_bytes()).collect();
+            prop_assert_eq!(format_ip(&bytes), std_ip(&bytes));
+        }
     }
 }
