@@ -107,6 +107,7 @@ mod json_path;
 pub mod json_ser;
 pub mod report;
 mod sort;
+mod substring;
 mod vec_map;
 pub mod wire_name;
 pub use wire_name::wire_name;

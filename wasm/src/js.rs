@@ -124,7 +124,9 @@ fn json_text(value: &JsValue, defaults: Defaults) -> Result<Input, JsValue> {
 fn input_error(e: &ApiError, input: &Input) -> JsValue {
     match (e, input) {
         (ApiError::BadInput { path, message, .. }, Input::Glue(text)) => {
-            let message = if message.contains("escape") && has_lone_surrogate(text) {
+            // (A byte scan, not `str::contains`: see `akscert_core`'s `substring` module.)
+            let escape = message.as_bytes().windows(6).any(|w| w == b"escape");
+            let message = if escape && has_lone_surrogate(text) {
                 "a string holds a lone UTF-16 surrogate, which is not text (String.prototype.toWellFormed() repairs it)".to_string()
             } else {
                 message.clone()

@@ -6,6 +6,7 @@
 //! `"Enable succeeded: \n[stdout]\n<stdout>\n[stderr]\n<stderr>"`; its stdout is inspected
 //! again (it usually holds `notAfter=…` from `openssl x509 -noout -enddate`).
 
+use crate::substring::contains;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -20,15 +21,12 @@ use crate::time::Instant;
 
 /// Which JSON this is, judged from its keys (cheap: no parse).
 pub(crate) fn sniff_json(t: &str) -> InputKind {
-    if t.contains("\"message\"") && t.contains("\"value\"") && !t.contains("\"agentPoolProfiles\"")
-    {
+    let has = |needle| contains(t, needle);
+    if has("\"message\"") && has("\"value\"") && !has("\"agentPoolProfiles\"") {
         InputKind::AzRunCommand
-    } else if t.contains("\"agentPoolProfiles\"")
-        || t.contains("managedClusters")
-        || t.contains("\"responses\"")
-    {
+    } else if has("\"agentPoolProfiles\"") || has("managedClusters") || has("\"responses\"") {
         InputKind::AksCluster
-    } else if t.contains("\"status\"") {
+    } else if has("\"status\"") {
         InputKind::ArmOperation
     } else {
         InputKind::AksCluster

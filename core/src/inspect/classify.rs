@@ -9,6 +9,7 @@
 //! The lead's lifecycle model has its own inventory enum; the two are unified at merge, so
 //! every name and rule lives in this one file.
 
+use crate::substring::contains;
 use serde::{Deserialize, Serialize};
 
 use crate::policy::Policy;
@@ -244,14 +245,15 @@ pub(crate) fn classify(f: &RoleFacts<'_>, policy: &Policy) -> (AksRole, String) 
             ),
         );
     }
-    if cn.contains("kubelet-client") {
+    if contains(cn, "kubelet-client") {
         return (
             AksRole::ApiServerKubeletClient,
             format!("{cn_desc}: the API server's client certificate for talking to kubelets"),
         );
     }
     let lower = cn.to_ascii_lowercase();
-    if lower.contains("front-proxy") || lower == "aggregator" || lower.contains("proxy-client") {
+    if contains(&lower, "front-proxy") || lower == "aggregator" || contains(&lower, "proxy-client")
+    {
         return (
             AksRole::FrontProxyClient,
             format!("{cn_desc}: the front-proxy (API aggregator) client certificate"),

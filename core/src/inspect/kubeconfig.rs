@@ -15,6 +15,7 @@ use super::model::{
 };
 use super::text::base64_decode;
 use super::yaml::{self, Node};
+use crate::substring;
 
 impl Node {
     fn get(&self, key: &str) -> Option<&Node> {
@@ -68,7 +69,10 @@ pub(crate) fn looks_like(t: &str) -> bool {
 fn scrub(msg: &str, text: &str) -> String {
     let mut out = msg.to_string();
     for line in text.lines() {
-        let l = line.trim().trim_start_matches("- ");
+        let mut l = line.trim();
+        while let Some(rest) = l.strip_prefix("- ") {
+            l = rest;
+        }
         for key in [
             "client-key-data:",
             "token:",
@@ -80,8 +84,8 @@ fn scrub(msg: &str, text: &str) -> String {
         ] {
             if let Some(v) = l.strip_prefix(key) {
                 let v = v.trim().trim_matches(['"', '\'']);
-                if v.len() >= 3 && out.contains(v) {
-                    out = out.replace(v, "<redacted>");
+                if v.len() >= 3 && substring::contains(&out, v) {
+                    out = substring::replace(&out, v, "<redacted>");
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! header word's position, and an empty cell (a node without the label) is blank. So cells
 //! are cut at header positions, not split on whitespace.
 
+use crate::substring::contains;
 use std::collections::BTreeMap;
 
 use super::Builder;
@@ -59,7 +60,7 @@ fn col(cols: &[(String, usize)], name: &str) -> Option<usize> {
 /// Whether the text holds a `kubectl get csr` header.
 pub(crate) fn looks_like_csr(t: &str) -> bool {
     t.lines()
-        .any(|l| l.starts_with("NAME") && l.contains("REQUESTOR") && l.contains("CONDITION"))
+        .any(|l| l.starts_with("NAME") && contains(l, "REQUESTOR") && contains(l, "CONDITION"))
 }
 
 /// Whether the text holds a `kubectl get nodes` header.

@@ -58,6 +58,7 @@ pub use model::*;
 pub use rotation::{RotationHint, rotation_hint};
 pub use set::inspect_set;
 
+use crate::substring::contains;
 pub(crate) use az::{aks_clusters, aks_clusters_text};
 pub(crate) use builder::Builder;
 pub(crate) use dn::hex_lower;
@@ -467,7 +468,7 @@ fn read_decoded_text(
 /// samples wrap output in them. Line numbers stay the same.
 fn strip_fences(t: &str) -> Cow<'_, str> {
     // A byte search first: most inputs hold no backtick at all.
-    if !t.as_bytes().contains(&b'`') || !t.contains("```") {
+    if !t.as_bytes().contains(&b'`') || !contains(t, "```") {
         return Cow::Borrowed(t);
     }
     let lines: Vec<&str> = t
@@ -484,10 +485,10 @@ fn strip_fences(t: &str) -> Cow<'_, str> {
 }
 
 fn unrecognized_hint(t: &str) -> String {
-    if t.contains("run-command invoke") {
+    if contains(t, "run-command invoke") {
         return ": it looks like the az run-command itself, not its output".into();
     }
-    if t.contains("PRIVATE KEY") {
+    if contains(t, "PRIVATE KEY") {
         return ": it mentions a private key but holds no PEM block".into();
     }
     String::new()
@@ -507,7 +508,7 @@ pub(crate) fn sniff(t: &str) -> Option<InputKind> {
     if trimmed.starts_with('"') {
         return Some(InputKind::AzRunCommand);
     }
-    if t.contains("Enable succeeded") || (t.contains("[stdout]") && t.contains("[stderr]")) {
+    if contains(t, "Enable succeeded") || (contains(t, "[stdout]") && contains(t, "[stderr]")) {
         return Some(InputKind::AzRunCommand);
     }
     // Later kinds are only tried when no earlier one matched.

@@ -4,6 +4,7 @@
 
 use super::error::InspectError;
 use super::text::{decode_canonical, decode_compact, is_base64_byte};
+use crate::substring::contains;
 
 /// One `-----BEGIN X-----` … `-----END X-----` block.
 #[derive(Debug)]
@@ -26,7 +27,7 @@ impl PemBlock<'_> {
 
 /// Labels whose contents are secret.
 pub(crate) fn is_secret_label(label: &str) -> bool {
-    label.ends_with("PRIVATE KEY") || label.contains("SECRET")
+    label.ends_with("PRIVATE KEY") || contains(label, "SECRET")
 }
 
 /// Labels that hold an X.509 certificate.
@@ -79,7 +80,7 @@ fn after<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
 
 /// Whether the text holds at least one BEGIN line.
 pub(crate) fn has_pem(text: &str) -> bool {
-    text.contains("-----BEGIN ")
+    contains(text, "-----BEGIN ")
 }
 
 /// The input's lines with their 1-based numbers and where each ends, as `text.split('\n')`

@@ -13,6 +13,7 @@ use super::classify::{AksRole, Hint};
 use super::error::InspectError;
 use super::model::{Status, Tool, ValidityReport};
 use super::text::numbered_lines;
+use crate::substring::contains;
 use crate::time::Instant;
 
 /// Parse an OpenSSL date, dropping fractional seconds (`Dec  1 06:07:08.999 2057 GMT`).
@@ -230,10 +231,14 @@ pub(crate) fn read_openssl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectEr
 
 /// Whether the text is `curl -v` output.
 pub(crate) fn looks_like_curl(t: &str) -> bool {
-    t.contains("expire date:")
-        || t.contains("Server certificate:")
-        || t.contains("SSL certificate problem")
-        || t.contains("SSL certificate verify")
+    [
+        "expire date:",
+        "Server certificate:",
+        "SSL certificate problem",
+        "SSL certificate verify",
+    ]
+    .iter()
+    .any(|marker| contains(t, marker))
 }
 
 /// `*  expire date: …` with curl's `*`, optional leading space and tab/space indentation.
@@ -366,7 +371,7 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
 /// Whether the text is `kubeadm certs check-expiration` output.
 pub(crate) fn looks_like_kubeadm(t: &str) -> bool {
     t.lines()
-        .any(|l| l.contains("EXPIRES") && l.contains("RESIDUAL TIME"))
+        .any(|l| contains(l, "EXPIRES") && contains(l, "RESIDUAL TIME"))
         || t.lines().filter(|l| kubeadm_row(l).is_some()).count() >= 2
 }
 

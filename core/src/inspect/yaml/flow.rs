@@ -56,7 +56,7 @@ pub(super) fn unquote(q: &str, line: usize, column: usize) -> Result<String, Ins
     let inner = &q[1..q.len().saturating_sub(1).max(1)];
     let folded = fold_lines(inner);
     if quote == b'\'' {
-        return Ok(folded.replace("''", "'"));
+        return Ok(crate::substring::replace(&folded, "''", "'"));
     }
     let mut out = String::with_capacity(folded.len());
     let mut chars = folded.chars();
