@@ -4,17 +4,32 @@
 //! 5 KB of each WebAssembly module (2 KB gzip) and compiled by a browser on a page's first
 //! inspection. Every needle the calculator module looks for is a short literal (or, when
 //! secrets are scrubbed from a message, a value looked for in a message of a line or two),
-//! so Horspool's simple skipping search serves: linear in the text for a needle of
-//! bounded length, and fast where it matters (a marker looked for in a large bundle). Code only the tool-output builds run keeps
-//! std's methods.
+//! so in the modules Horspool's simple skipping search serves: linear in the text for a
+//! needle of bounded length, and fast where it matters (a marker looked for in a large
+//! bundle). Natively these functions are std's (whose search is SIMD on x86-64). Code
+//! only the tool-output builds run keeps std's methods.
 
 /// The byte offset of the first occurrence of `needle` in `hay` (0 for an empty needle).
-///
-/// Boyer–Moore–Horspool: the window's last byte decides how far to move, so a sniffer
-/// that looks for a 16-byte marker in a 200 KB PEM bundle reads about one byte in ten
-/// (a byte-by-byte scan made a bundle's inspection 30 % slower in the module). Shifts are
-/// capped at 255; at worst a text is compared at every position, `needle.len()` bytes each.
+/// Natively std's search (SIMD on x86-64, and no code-size concern); in WebAssembly
+/// [`horspool`].
+#[cfg(target_family = "wasm")]
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    horspool(hay, needle)
+}
+
+/// The byte offset of the first occurrence of `needle` in `hay` (0 for an empty needle).
+#[cfg(not(target_family = "wasm"))]
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    hay.find(needle)
+}
+
+/// [`find`] by Boyer–Moore–Horspool: the window's last byte decides how far to move, so a
+/// sniffer that looks for a 16-byte marker in a 200 KB PEM bundle reads about one byte
+/// in ten (a byte-by-byte scan made a bundle's inspection 30 % slower in the module).
+/// Shifts are capped at 255; at worst a text is compared at every position,
+/// `needle.len()` bytes each.
+#[cfg_attr(not(target_family = "wasm"), allow(dead_code))] // natively, its tests call it
+fn horspool(hay: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
     let Some((&last, head)) = needle.split_last() else {
         return Some(0);
@@ -36,8 +51,16 @@ pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
 }
 
 /// Whether `needle` occurs in `hay`.
+#[cfg(target_family = "wasm")]
 pub(crate) fn contains(hay: &str, needle: &str) -> bool {
-    find(hay, needle).is_some()
+    horspool(hay, needle).is_some()
+}
+
+/// Whether `needle` occurs in `hay`: std's `contains`, whose SIMD path `find` lacks (it
+/// runs the Two-Way searcher; a bundle's sniffing took 4 % of its inspection that way).
+#[cfg(not(target_family = "wasm"))]
+pub(crate) fn contains(hay: &str, needle: &str) -> bool {
+    hay.contains(needle)
 }
 
 /// `hay` with every occurrence of `from` (non-empty), left to right and not overlapping,
@@ -62,8 +85,8 @@ mod tests {
     fn needles_longer_than_the_shift_cap() {
         let needle = format!("{}b{}", "a".repeat(300), "c".repeat(10));
         let hay = format!("{}{needle}{}", "a".repeat(500), "ab".repeat(50));
-        assert_eq!(super::find(&hay, &needle), Some(500));
-        assert_eq!(super::find(&hay[1..510], &needle), None);
+        assert_eq!(super::horspool(&hay, &needle), Some(500));
+        assert_eq!(super::horspool(&hay[1..510], &needle), None);
     }
 
     proptest! {
@@ -71,6 +94,7 @@ mod tests {
         /// (so that near-misses and overlaps are common), multi-byte characters included.
         #[test]
         fn answers_as_std(hay in "[ab\u{e9}-]{0,300}", needle in "[ab\u{e9}-]{0,4}|[ab]{250,300}", to in "[xy]{0,2}") {
+            prop_assert_eq!(super::horspool(&hay, &needle), hay.find(needle.as_str()));
             prop_assert_eq!(super::find(&hay, &needle), hay.find(needle.as_str()));
             prop_assert_eq!(super::contains(&hay, &needle), hay.contains(needle.as_str()));
             if !needle.is_empty() {

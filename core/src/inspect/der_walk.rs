@@ -490,16 +490,21 @@ pub(crate) fn push_digits(out: &mut String, v: u128, radix: u32) {
     ];
     let mut digits = [0u8; 39]; // u128::MAX has 39 decimal digits
     let mut at = digits.len();
+    // Leading zero limbs are skipped: most arcs and every address group fit one limb.
+    let mut top = limbs.iter().position(|&l| l != 0).unwrap_or(3);
     loop {
         let mut rem = 0u64;
-        for limb in &mut limbs {
+        for limb in &mut limbs[top..] {
             let cur = (rem << 32) | u64::from(*limb);
             *limb = (cur / radix) as u32;
             rem = cur % radix;
         }
         at -= 1;
         digits[at] = b"0123456789abcdef"[rem as usize];
-        if limbs == [0; 4] {
+        while limbs[top] == 0 && top < 3 {
+            top += 1;
+        }
+        if limbs[top] == 0 {
             break;
         }
     }
