@@ -45,7 +45,7 @@ pub(crate) fn first_repeat<K: Ord>(keys: impl IntoIterator<Item = K>) -> Option<
 /// The one sort: a bottom-up merge sort of indices, compared through a trait object.
 /// Stable (a tie takes the left run's index first), O(n log n) comparisons, and O(n) for
 /// input already in order (two runs in order are not merged). Not std's sort: its
-/// driftsort and small-sort networks were ~3 KB of each WebAssembly module.
+/// driftsort and small-sort networks were ~4 KB of each WebAssembly module.
 #[inline(never)]
 fn sort_indices(order: &mut [usize], compare: &mut dyn FnMut(usize, usize) -> Ordering) {
     let n = order.len();

@@ -1,7 +1,7 @@
 //! Finding a literal in text, for the model's sniffers and messages.
 //!
 //! `str::contains`, `find` and `replace` with a `&str` pattern run std's Two-Way searcher,
-//! 5 KB of each WebAssembly module (2 KB gzip) and compiled by a browser on a page's first
+//! 4 KB of each WebAssembly module (2 KB gzip) and compiled by a browser on a page's first
 //! inspection. Every needle the calculator module looks for is a short literal (or, when
 //! secrets are scrubbed from a message, a value looked for in a message of a line or two),
 //! so in the modules Horspool's simple skipping search serves: linear in the text for a

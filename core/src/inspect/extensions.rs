@@ -57,7 +57,7 @@ fn eku_name(oid: Cow<'static, str>) -> Cow<'static, str> {
 /// An iPAddress name as `Ipv4Addr`/`Ipv6Addr` display it (RFC 5952 for IPv6: lowercase,
 /// the longest run of two or more zero groups, the first of equals, as `::`; an
 /// IPv4-mapped address as `::ffff:a.b.c.d`), written here rather than through `core::fmt`'s
-/// address printers (3 KB of WebAssembly). The tests compare it with std's.
+/// address printers (2 KB of WebAssembly). The tests compare it with std's.
 fn format_ip(bytes: &[u8]) -> Option<String> {
     let dotted = |out: &mut String, v4: &[u8]| {
         for (i, b) in v4.iter().enumerate() {
