@@ -7,6 +7,8 @@
 //! are left (so an absurd length is an error, not an allocation), and refuses BER's
 //! indefinite lengths.
 
+use crate::json_ser::push_digits;
+
 /// One tag-length-value element.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tlv<'a> {
@@ -475,40 +477,6 @@ pub(crate) fn oid_string(bytes: &[u8]) -> Option<String> {
         }
     }
     Some(out)
-}
-
-/// Append `v` in base `radix` (10 or 16, lowercase). Not through `core::fmt`, whose
-/// `u128` printer (1.5 KB of WebAssembly) only the rare OID arc beyond 64 bits would need
-/// (`2.25.` + a UUID): 32-bit limbs divided with 64-bit arithmetic.
-pub(crate) fn push_digits(out: &mut String, v: u128, radix: u32) {
-    let radix = u64::from(radix);
-    let mut limbs = [
-        (v >> 96) as u32,
-        (v >> 64) as u32,
-        (v >> 32) as u32,
-        v as u32,
-    ];
-    let mut digits = [0u8; 39]; // u128::MAX has 39 decimal digits
-    let mut at = digits.len();
-    // Leading zero limbs are skipped: most arcs and every address group fit one limb.
-    let mut top = limbs.iter().position(|&l| l != 0).unwrap_or(3);
-    loop {
-        let mut rem = 0u64;
-        for limb in &mut limbs[top..] {
-            let cur = (rem << 32) | u64::from(*limb);
-            *limb = (cur / radix) as u32;
-            rem = cur % radix;
-        }
-        at -= 1;
-        digits[at] = b"0123456789abcdef"[rem as usize];
-        while limbs[top] == 0 && top < 3 {
-            top += 1;
-        }
-        if limbs[top] == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// For tests: a TLV with identifier octet `tag` around `parts` (lengths up to 65,535).

@@ -5,12 +5,13 @@
 
 use std::borrow::Cow;
 
-use super::der_walk::{oid_text, push_digits};
+use super::der_walk::oid_text;
 use super::ext_der::{self, AltName};
 use super::model::{BasicConstraintsInfo, SanInfo};
 use super::strict::Malformed;
 use super::strict::ext as ext_strict;
 use super::x509::{Ext, ParsedCert};
+use crate::json_ser::push_digits;
 
 /// Extensions understood well enough to act on when critical.
 const KNOWN_EXTENSIONS: &[&str] = &[

@@ -58,6 +58,43 @@ pub(crate) fn shortest<F: Serialize>(x: F, finite: bool) -> Option<String> {
     finite.then(|| serde_json::to_string(&x).ok()).flatten()
 }
 
+/// Digits of every base akscert writes, lowercase (hexadecimal escapes and address groups).
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// Append `v` in base `radix` (10 or 16, lowercase, no leading zeros): answers' integers
+/// (what itoa writes for serde_json), OID arcs and IP address groups. Not through
+/// `core::fmt`, whose `u128` printer (1.5 KB of WebAssembly) only the rare OID arc beyond
+/// 64 bits would need (`2.25.` + a UUID): 32-bit limbs divided with 64-bit arithmetic,
+/// leading zero limbs skipped (every answer's integer and most arcs fit one or two).
+pub(crate) fn push_digits(out: &mut String, v: u128, radix: u64) {
+    let mut limbs = [
+        (v >> 96) as u32,
+        (v >> 64) as u32,
+        (v >> 32) as u32,
+        v as u32,
+    ];
+    let mut digits = [0u8; 39]; // u128::MAX has 39 decimal digits
+    let mut at = digits.len();
+    let mut top = limbs.iter().position(|&l| l != 0).unwrap_or(3);
+    loop {
+        let mut rem = 0u64;
+        for limb in &mut limbs[top..] {
+            let cur = (rem << 32) | u64::from(*limb);
+            *limb = (cur / radix) as u32;
+            rem = cur % radix;
+        }
+        at -= 1;
+        digits[at] = DIGITS[rem as usize];
+        while limbs[top] == 0 && top < 3 {
+            top += 1;
+        }
+        if limbs[top] == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 /// `value` as compact JSON text.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut w = Writer { out: String::new() };
@@ -102,30 +139,19 @@ impl Writer {
             self.out.push('\\');
             self.out.push(char::from(short));
             if short == b'u' {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
                 self.out.push_str("00");
-                self.out.push(char::from(HEX[usize::from(b >> 4)]));
-                self.out.push(char::from(HEX[usize::from(b & 0xf)]));
+                self.out.push(char::from(DIGITS[usize::from(b >> 4)]));
+                self.out.push(char::from(DIGITS[usize::from(b & 0xf)]));
             }
         }
     }
 
     /// `n` in decimal, `-` first if `negative` (what itoa writes for serde_json).
-    fn integer(&mut self, negative: bool, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
+    fn integer(&mut self, negative: bool, n: u64) {
         if negative {
             self.out.push('-');
         }
-        self.out.extend(digits[i..].iter().map(|&d| char::from(d)));
+        push_digits(&mut self.out, u128::from(n), 10);
     }
 
     /// A 128-bit integer (no akscert document has one; std's printer is enough).
@@ -179,6 +205,13 @@ impl<'w> Compound<'w> {
             first: true,
             close,
         }
+    }
+
+    /// A tuple or struct variant, `{"variant":` then the array or object `open` begins.
+    fn variant(w: &'w mut Writer, variant: &str, open: &str, close: &'static str) -> Self {
+        w.out.push('{');
+        w.string(variant);
+        Compound::open(w, open, close)
     }
 
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
@@ -333,9 +366,7 @@ impl<'w> ser::Serializer for &'w mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'w>> {
-        self.out.push('{');
-        self.string(variant);
-        Ok(Compound::open(self, ":[", "]}"))
+        Ok(Compound::variant(self, variant, ":[", "]}"))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'w>> {
         Ok(Compound::open(self, "{", "}"))
@@ -350,9 +381,7 @@ impl<'w> ser::Serializer for &'w mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'w>> {
-        self.out.push('{');
-        self.string(variant);
-        Ok(Compound::open(self, ":{", "}}"))
+        Ok(Compound::variant(self, variant, ":{", "}}"))
     }
 }
 
