@@ -1,38 +1,92 @@
-//! Powers of ten as `f64` literals (each correctly rounded), for the float reading
-//! serde_json does: `significand × 10^exponent` by one multiplication or division.
+//! Powers of ten as correctly rounded `f64`s, for the float reading serde_json does:
+//! `significand × 10^exponent` by one multiplication or division.
+//!
+//! Computed rather than tabled: serde_json's table of the 309 powers is 2.4 KB of data
+//! that gzip cannot shrink (2.3 KB of every module), and floats are rare in akscert's
+//! requests (the policy's fractions), so the few microseconds a large power takes here
+//! cost nothing that matters.
 
-/// `POW10[i]` is 10^i.
-#[rustfmt::skip]
-pub(super) static POW10: [f64; 309] = [
-    1e000, 1e001, 1e002, 1e003, 1e004, 1e005, 1e006, 1e007, 1e008, 1e009, //
-    1e010, 1e011, 1e012, 1e013, 1e014, 1e015, 1e016, 1e017, 1e018, 1e019, //
-    1e020, 1e021, 1e022, 1e023, 1e024, 1e025, 1e026, 1e027, 1e028, 1e029, //
-    1e030, 1e031, 1e032, 1e033, 1e034, 1e035, 1e036, 1e037, 1e038, 1e039, //
-    1e040, 1e041, 1e042, 1e043, 1e044, 1e045, 1e046, 1e047, 1e048, 1e049, //
-    1e050, 1e051, 1e052, 1e053, 1e054, 1e055, 1e056, 1e057, 1e058, 1e059, //
-    1e060, 1e061, 1e062, 1e063, 1e064, 1e065, 1e066, 1e067, 1e068, 1e069, //
-    1e070, 1e071, 1e072, 1e073, 1e074, 1e075, 1e076, 1e077, 1e078, 1e079, //
-    1e080, 1e081, 1e082, 1e083, 1e084, 1e085, 1e086, 1e087, 1e088, 1e089, //
-    1e090, 1e091, 1e092, 1e093, 1e094, 1e095, 1e096, 1e097, 1e098, 1e099, //
-    1e100, 1e101, 1e102, 1e103, 1e104, 1e105, 1e106, 1e107, 1e108, 1e109, //
-    1e110, 1e111, 1e112, 1e113, 1e114, 1e115, 1e116, 1e117, 1e118, 1e119, //
-    1e120, 1e121, 1e122, 1e123, 1e124, 1e125, 1e126, 1e127, 1e128, 1e129, //
-    1e130, 1e131, 1e132, 1e133, 1e134, 1e135, 1e136, 1e137, 1e138, 1e139, //
-    1e140, 1e141, 1e142, 1e143, 1e144, 1e145, 1e146, 1e147, 1e148, 1e149, //
-    1e150, 1e151, 1e152, 1e153, 1e154, 1e155, 1e156, 1e157, 1e158, 1e159, //
-    1e160, 1e161, 1e162, 1e163, 1e164, 1e165, 1e166, 1e167, 1e168, 1e169, //
-    1e170, 1e171, 1e172, 1e173, 1e174, 1e175, 1e176, 1e177, 1e178, 1e179, //
-    1e180, 1e181, 1e182, 1e183, 1e184, 1e185, 1e186, 1e187, 1e188, 1e189, //
-    1e190, 1e191, 1e192, 1e193, 1e194, 1e195, 1e196, 1e197, 1e198, 1e199, //
-    1e200, 1e201, 1e202, 1e203, 1e204, 1e205, 1e206, 1e207, 1e208, 1e209, //
-    1e210, 1e211, 1e212, 1e213, 1e214, 1e215, 1e216, 1e217, 1e218, 1e219, //
-    1e220, 1e221, 1e222, 1e223, 1e224, 1e225, 1e226, 1e227, 1e228, 1e229, //
-    1e230, 1e231, 1e232, 1e233, 1e234, 1e235, 1e236, 1e237, 1e238, 1e239, //
-    1e240, 1e241, 1e242, 1e243, 1e244, 1e245, 1e246, 1e247, 1e248, 1e249, //
-    1e250, 1e251, 1e252, 1e253, 1e254, 1e255, 1e256, 1e257, 1e258, 1e259, //
-    1e260, 1e261, 1e262, 1e263, 1e264, 1e265, 1e266, 1e267, 1e268, 1e269, //
-    1e270, 1e271, 1e272, 1e273, 1e274, 1e275, 1e276, 1e277, 1e278, 1e279, //
-    1e280, 1e281, 1e282, 1e283, 1e284, 1e285, 1e286, 1e287, 1e288, 1e289, //
-    1e290, 1e291, 1e292, 1e293, 1e294, 1e295, 1e296, 1e297, 1e298, 1e299, //
-    1e300, 1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307, 1e308, //
-];
+/// Limbs of 5^308, the largest power needed: 716 bits.
+const LIMBS: usize = 23;
+
+/// 5^13, the largest power of five in a limb.
+const FIVE_13: u32 = 1_220_703_125;
+
+/// 10^`i` correctly rounded (round half to even), for `i` in 0..=308; `None` above.
+pub(super) fn pow10(i: u32) -> Option<f64> {
+    if i > 308 {
+        return None;
+    }
+    if i <= 22 {
+        // Every power up to 10^22 is exact in an f64, so each product is too.
+        let mut f = 1.0;
+        for _ in 0..i {
+            f *= 10.0;
+        }
+        return Some(f);
+    }
+    // 10^i = 5^i × 2^i: 5^i as a big integer (little-endian limbs), rounded to 53 bits;
+    // the 2^i goes to the exponent.
+    let mut limbs = [0u32; LIMBS];
+    limbs[0] = 1;
+    let mut len = 1;
+    let mut left = i;
+    while left > 0 {
+        let step = left.min(13);
+        left -= step;
+        let factor = if step == 13 { FIVE_13 } else { 5u32.pow(step) };
+        let mut carry = 0u64;
+        for limb in &mut limbs[..len] {
+            let product = u64::from(*limb) * u64::from(factor) + carry;
+            *limb = product as u32;
+            carry = product >> 32;
+        }
+        if carry > 0 {
+            limbs[len] = carry as u32;
+            len += 1;
+        }
+    }
+    // The top 64 bits (the highest one at bit 63), and whether any bit below them is set.
+    let high = limbs[len - 1];
+    let bits = 32 * len as u32 - high.leading_zeros();
+    let word = |k: usize| u64::from(limbs.get(k).copied().unwrap_or(0));
+    let shift = high.leading_zeros();
+    let (top, sticky) = if len >= 3 {
+        let next = word(len - 3);
+        // `next` is below 2^32, so with no shift nothing of it moves up.
+        let top = (word(len - 1) << 32 | word(len - 2)) << shift | next >> (32 - shift);
+        let below =
+            next & ((1 << (32 - shift)) - 1) != 0 || limbs[..len - 3].iter().any(|&l| l != 0);
+        (top, below)
+    } else {
+        ((word(1) << 32 | word(0)) << (64 - bits), false)
+    };
+    // Round the 64 bits to 53, half to even.
+    let mut mantissa = top >> 11;
+    let rest = top & 0x7ff;
+    if rest > 0x400 || (rest == 0x400 && (sticky || mantissa & 1 == 1)) {
+        mantissa += 1;
+    }
+    let mut exponent = bits - 1 + i;
+    if mantissa == 1 << 53 {
+        mantissa >>= 1;
+        exponent += 1;
+    }
+    let biased = u64::from(exponent + 1023);
+    Some(f64::from_bits(biased << 52 | (mantissa & ((1 << 52) - 1))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pow10;
+
+    #[test]
+    fn every_power_is_std_s_correctly_rounded_one() {
+        for i in 0..=308u32 {
+            let want: f64 = format!("1e{i}").parse().expect("a float");
+            assert_eq!(pow10(i), Some(want), "10^{i}");
+        }
+        assert_eq!(pow10(309), None);
+        assert_eq!(pow10(u32::MAX), None);
+    }
+}

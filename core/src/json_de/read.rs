@@ -6,7 +6,7 @@
 use serde::de::Expected;
 
 use super::Error;
-use super::pow10::POW10;
+use super::pow10::pow10;
 
 pub(super) const EOF_LIST: &str = "EOF while parsing a list";
 pub(super) const EOF_OBJECT: &str = "EOF while parsing an object";
@@ -485,8 +485,8 @@ impl<'a> Reader<'a> {
     ) -> Result<f64, Error> {
         let mut f = significand as f64;
         loop {
-            match POW10.get(exponent.wrapping_abs() as usize) {
-                Some(&pow) => {
+            match pow10(exponent.unsigned_abs()) {
+                Some(pow) => {
                     if exponent >= 0 {
                         f *= pow;
                         if f.is_infinite() {
