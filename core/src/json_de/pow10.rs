@@ -9,9 +9,6 @@
 /// Limbs of 5^308, the largest power needed: 716 bits.
 const LIMBS: usize = 23;
 
-/// 5^13, the largest power of five in a limb.
-const FIVE_13: u32 = 1_220_703_125;
-
 /// 10^`i` correctly rounded (round half to even), for `i` in 0..=308; `None` above.
 pub(super) fn pow10(i: u32) -> Option<f64> {
     if i > 308 {
@@ -32,9 +29,10 @@ pub(super) fn pow10(i: u32) -> Option<f64> {
     let mut len = 1;
     let mut left = i;
     while left > 0 {
+        // 5^13 is the largest power of five in a limb.
         let step = left.min(13);
         left -= step;
-        let factor = if step == 13 { FIVE_13 } else { 5u32.pow(step) };
+        let factor = 5u32.pow(step);
         let mut carry = 0u64;
         for limb in &mut limbs[..len] {
             let product = u64::from(*limb) * u64::from(factor) + carry;
