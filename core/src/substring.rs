@@ -6,12 +6,11 @@
 //! secrets are scrubbed from a message, a value looked for in a message of a line or two),
 //! so in the modules Horspool's simple skipping search serves: linear in the text for a
 //! needle of bounded length, and fast where it matters (a marker looked for in a large
-//! bundle). Natively these functions are std's (whose search is SIMD on x86-64). Code
-//! only the tool-output builds run keeps std's methods.
+//! bundle). Natively these functions are std's (`contains` has a SIMD path on x86-64;
+//! `find` is Two-Way there too). Code only the tool-output builds run keeps std's methods.
 
 /// The byte offset of the first occurrence of `needle` in `hay` (0 for an empty needle).
-/// Natively std's search (SIMD on x86-64, and no code-size concern); in WebAssembly
-/// [`horspool`].
+/// Natively std's search (no code-size concern there); in WebAssembly [`horspool`].
 #[cfg(target_family = "wasm")]
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
     horspool(hay, needle)

@@ -6,6 +6,7 @@
 
 use super::der_walk::{DerError, Reader, oid_text, tag};
 use super::model::NameInfo;
+use crate::json_ser::push_hex_byte;
 use crate::time::Instant;
 use std::borrow::Cow;
 
@@ -237,11 +238,9 @@ fn latin1(bytes: &[u8]) -> Cow<'_, str> {
 
 /// Lower-case hex without separators.
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 15)]));
+        push_hex_byte(&mut s, b);
     }
     s
 }
@@ -281,20 +280,14 @@ fn push_escaped(out: &mut String, v: &str) {
                 out.push('\\');
                 out.push(c);
             }
+            // Every control character is below U+00A0: one byte of hex.
             c if c.is_control() => {
                 out.push('\\');
-                push_hex_lower_byte(out, c as u32);
+                push_hex_byte(out, c as u8);
             }
             c => out.push(c),
         }
     }
-}
-
-/// Two lower-case hex digits of a control character's code (all are below U+00A0).
-fn push_hex_lower_byte(out: &mut String, v: u32) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.push(char::from(DIGITS[(v >> 4) as usize & 15]));
-    out.push(char::from(DIGITS[v as usize & 15]));
 }
 
 /// The warning for a SET of no attributes: RFC 5280 says SIZE (1..MAX), but the encoding is

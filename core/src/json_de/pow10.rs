@@ -45,10 +45,9 @@ pub(super) fn pow10(i: u32) -> Option<f64> {
         }
     }
     // The top 64 bits (the highest one at bit 63), and whether any bit below them is set.
-    let high = limbs[len - 1];
-    let bits = 32 * len as u32 - high.leading_zeros();
-    let word = |k: usize| u64::from(limbs.get(k).copied().unwrap_or(0));
-    let shift = high.leading_zeros();
+    let shift = limbs[len - 1].leading_zeros();
+    let bits = 32 * len as u32 - shift;
+    let word = |k: usize| u64::from(limbs[k]);
     let (top, sticky) = if len >= 3 {
         let next = word(len - 3);
         // `next` is below 2^32, so with no shift nothing of it moves up.

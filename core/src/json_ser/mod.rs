@@ -61,6 +61,13 @@ pub(crate) fn shortest<F: Serialize>(x: F, finite: bool) -> Option<String> {
 /// Digits of every base akscert writes, lowercase (hexadecimal escapes and address groups).
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
+/// Append the two lowercase hex digits of `b` (`\u00XX` escapes, serials, escaped control
+/// characters in names).
+pub(crate) fn push_hex_byte(out: &mut String, b: u8) {
+    out.push(char::from(DIGITS[usize::from(b >> 4)]));
+    out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+}
+
 /// Append `v` in base `radix` (10 or 16, lowercase, no leading zeros): answers' integers
 /// (what itoa writes for serde_json), OID arcs and IP address groups. Not through
 /// `core::fmt`, whose `u128` printer (1.5 KB of WebAssembly) only the rare OID arc beyond
@@ -140,8 +147,7 @@ impl Writer {
             self.out.push(char::from(short));
             if short == b'u' {
                 self.out.push_str("00");
-                self.out.push(char::from(DIGITS[usize::from(b >> 4)]));
-                self.out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+                push_hex_byte(&mut self.out, b);
             }
         }
     }
