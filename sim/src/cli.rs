@@ -37,10 +37,15 @@ pub struct EngineOpts {
     /// checkout's target/npm/full/akscert_full_bg.wasm, built on first use).
     #[arg(long, value_name = "PATH")]
     pub module: Option<PathBuf>,
-    /// Fuel per cluster (about one unit per WebAssembly instruction); a cluster that
-    /// needs more fails on its own, the rest of the fleet finishes.
-    #[arg(long, value_name = "UNITS", default_value_t = GuestLimits::DEFAULT_FUEL)]
-    pub fuel: u64,
+    /// Time limit per cluster, in seconds (to the next 10 ms); a cluster that needs
+    /// longer fails on its own, the rest of the fleet finishes.
+    #[arg(long, value_name = "SECONDS", default_value_t = GuestLimits::DEFAULT_TIME.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
+    pub time_limit: u64,
+    /// Meter fuel too, this many units per cluster (about one per WebAssembly
+    /// instruction): a bound that falls at the same point on every machine, for about a
+    /// fifth of the engine's speed. Off unless given.
+    #[arg(long, value_name = "UNITS")]
+    pub fuel: Option<u64>,
     /// Memory limit of each worker's guest, in MiB.
     #[arg(long, value_name = "MIB", default_value_t = (GuestLimits::DEFAULT_MEMORY >> 20) as u64)]
     pub memory_limit: u64,
@@ -56,6 +61,7 @@ impl EngineOpts {
         let memory =
             usize::try_from(self.memory_limit.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
         let limits = GuestLimits {
+            time: std::time::Duration::from_secs(self.time_limit),
             fuel: self.fuel,
             memory_bytes: memory,
         };

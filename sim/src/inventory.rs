@@ -79,7 +79,8 @@ pub fn read(
 /// The inventory of `request` (an `az aks list|show -o json` document) reported by the
 /// engine's `fleetReport`, in one call: the engine reads the inventory, reports each
 /// cluster and orders the fleet. One guest call bounds the whole inventory (the engine's
-/// fuel and memory limits, `--fuel`), which a subscription's clusters stay well inside.
+/// time and memory limits, `--time-limit`), which a subscription's clusters stay well
+/// inside.
 pub fn fleet_report(
     worker: &mut Worker,
     request: &FleetReportRequest,

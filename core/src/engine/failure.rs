@@ -80,6 +80,8 @@ pub enum FailureKind {
     OutOfFuel,
     /// A WebAssembly host: the call needed more memory than its limit.
     OutOfMemory,
+    /// A WebAssembly host: the call ran past its time limit.
+    OutOfTime,
     /// A WebAssembly host: the guest trapped.
     GuestTrap,
     /// A WebAssembly host: the guest broke the host ABI (or answered nonsense).
@@ -91,7 +93,7 @@ pub enum FailureKind {
 
 impl FailureKind {
     /// Every kind but [`FailureKind::Other`].
-    pub const ALL: [FailureKind; 25] = [
+    pub const ALL: [FailureKind; 26] = [
         FailureKind::InvalidCluster,
         FailureKind::TimeWentBackwards,
         FailureKind::EventBudgetExceeded,
@@ -115,6 +117,7 @@ impl FailureKind {
         FailureKind::UnavailableOperation,
         FailureKind::OutOfFuel,
         FailureKind::OutOfMemory,
+        FailureKind::OutOfTime,
         FailureKind::GuestTrap,
         FailureKind::AbiViolation,
     ];

@@ -8,6 +8,7 @@
 //! ([`Worker::inspect_set`]).
 
 mod cache;
+mod epoch;
 mod fold;
 pub mod locate;
 mod native;
@@ -33,13 +34,14 @@ pub use native::{NativeEngine, NativeWorker};
 
 pub use wasm::{ABI_VERSION, GuestLimits, LoadStats, WasmEngine, WasmWorker};
 
-/// Why a guest call could not produce an answer: the guest trapped, ran out of its fuel
-/// budget or memory, or broke the ABI. Reported for the one call (the one cluster); the
+/// Why a guest call could not produce an answer: the guest trapped, ran out of its time,
+/// fuel budget or memory, or broke the ABI. Reported for the one call (the one cluster); the
 /// worker starts a fresh instance for the next.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct GuestFault {
-    /// What went wrong: `OutOfFuel`, `OutOfMemory`, `GuestTrap` or `AbiViolation`.
+    /// What went wrong: `OutOfTime`, `OutOfFuel`, `OutOfMemory`, `GuestTrap` or
+    /// `AbiViolation`.
     pub kind: FailureKind,
     /// What happened, with the limit that was hit.
     pub message: String,

@@ -1,6 +1,7 @@
 //! The wasmtime host: one `Engine`, the module compiled once (or loaded from the compile
-//! cache), one `Store` per worker. Every guest call is bounded by a fuel budget and a
-//! memory limit; a trap or an overrun fails that one call, and the worker starts a fresh
+//! cache), one `Store` per worker. Every guest call is bounded by a time limit (the
+//! engine's epoch, see `epoch`), a memory limit and, when asked for, a deterministic fuel
+//! budget; a trap or an overrun fails that one call, and the worker starts a fresh
 //! instance for the next (the guest's allocator may have been mid-update).
 //!
 //! The host ABI (`wasm/ABI.md`): `akscert_abi_version() -> u32`, `akscert_alloc(len) ->
@@ -9,6 +10,7 @@
 //! No JS import is ever called on this path: every import is defined as a trap.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use akscert_core::api::{ErrorDocument, Op, VersionInfo};
@@ -18,6 +20,7 @@ use wasmtime::{
     Trap, TypedFunc, WasmBacktrace,
 };
 
+use super::epoch::{self, EpochTicker};
 use super::locate::ModuleKind;
 use super::{CallResult, EngineError, GuestFault, cache};
 
@@ -28,18 +31,22 @@ use akscert_core::api::{STATUS_ERROR, STATUS_OK};
 /// Bounds on every guest call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GuestLimits {
-    /// Fuel per call (about one unit per WebAssembly instruction). Deterministic: the
-    /// same call runs out at the same point on every machine.
-    pub fuel: u64,
+    /// Wall-clock time per call, to the next 10 ms tick: it stops a runaway guest. Zero
+    /// stops every call at its first check.
+    pub time: Duration,
+    /// Fuel per call (about one unit per WebAssembly instruction), or `None` (the default)
+    /// for no metering. Deterministic where time is not: the same call runs out at the
+    /// same point on every machine. Metering makes the guest about a fifth slower, and
+    /// the module is compiled (and cached) separately for it.
+    pub fuel: Option<u64>,
     /// Largest linear memory a worker's instance may grow to, in bytes.
     pub memory_bytes: usize,
 }
 
 impl GuestLimits {
-    /// The default fuel per call: ample for a cluster simulated over decades (a
-    /// 10-year cluster takes well under 1% of it), small enough to stop a runaway guest
-    /// within seconds.
-    pub const DEFAULT_FUEL: u64 = 20_000_000_000;
+    /// The default time per call: a 10-year cluster takes well under a millisecond and
+    /// a 20,000-cluster inventory (one call) a few seconds.
+    pub const DEFAULT_TIME: Duration = Duration::from_secs(60);
     /// The default memory limit: 1 GiB.
     pub const DEFAULT_MEMORY: usize = 1 << 30;
 }
@@ -47,7 +54,8 @@ impl GuestLimits {
 impl Default for GuestLimits {
     fn default() -> Self {
         GuestLimits {
-            fuel: Self::DEFAULT_FUEL,
+            time: Self::DEFAULT_TIME,
+            fuel: None,
             memory_bytes: Self::DEFAULT_MEMORY,
         }
     }
@@ -73,6 +81,7 @@ pub struct WasmEngine {
     engine: wasmtime::Engine,
     pre: InstancePre<HostState>,
     limits: GuestLimits,
+    ticker: Arc<EpochTicker>,
     stats: LoadStats,
     /// Workers handed back for reuse (see [`WasmEngine::spare`]): the one that validated
     /// a run's scenario keeps it open for the run's first worker.
@@ -195,9 +204,13 @@ impl WasmEngine {
         }
         let started = Instant::now();
         let mut config = Config::new();
-        config.consume_fuel(true);
+        config.epoch_interruption(true);
+        config.consume_fuel(limits.fuel.is_some());
         let engine =
             wasmtime::Engine::new(&config).map_err(|e| EngineError::Runtime(format!("{e}")))?;
+        let ticker = EpochTicker::start(&engine).map_err(|e| {
+            EngineError::Runtime(format!("cannot start the time limit's clock thread: {e}"))
+        })?;
         let (module, from_cache) =
             cache::module(&engine, bytes, cache).map_err(|e| corrupt(format!("{e}")))?;
         for name in [
@@ -225,6 +238,7 @@ impl WasmEngine {
             engine,
             pre,
             limits,
+            ticker: Arc::new(ticker),
             stats: LoadStats {
                 module_bytes: bytes.len(),
                 read,
@@ -238,8 +252,8 @@ impl WasmEngine {
         Ok(wasm)
     }
 
-    /// Check the ABI version and the operations table on a probe instance (with default
-    /// limits, so a tiny test budget does not fail the load itself).
+    /// Check the ABI version and the operations table on a probe instance (with the
+    /// default time and memory, so a tiny test limit does not fail the load itself).
     fn check(&self) -> Result<(), EngineError> {
         let corrupt = |why: String| EngineError::Corrupt {
             path: self.path.clone(),
@@ -248,7 +262,11 @@ impl WasmEngine {
         let mut probe = WasmWorker {
             engine: self.engine.clone(),
             pre: self.pre.clone(),
-            limits: GuestLimits::default(),
+            limits: GuestLimits {
+                fuel: self.limits.fuel.map(|_| u64::MAX),
+                ..GuestLimits::default()
+            },
+            _ticker: self.ticker.clone(),
             live: None,
             last_fuel: None,
         };
@@ -335,6 +353,7 @@ impl WasmEngine {
             engine: self.engine.clone(),
             pre: self.pre.clone(),
             limits: self.limits,
+            _ticker: self.ticker.clone(),
             live: None,
             last_fuel: None,
         })
@@ -361,6 +380,8 @@ pub struct WasmWorker {
     engine: wasmtime::Engine,
     pre: InstancePre<HostState>,
     limits: GuestLimits,
+    /// Keeps the epoch advancing while this worker lives.
+    _ticker: Arc<EpochTicker>,
     live: Option<Live>,
     last_fuel: Option<u64>,
 }
@@ -390,13 +411,17 @@ impl WasmWorker {
             let mut store = Store::new(&self.engine, state);
             store.limiter(|s| s);
             let fault = |what: &str, e: wasmtime::Error, store: &Store<HostState>| {
-                let mut f = classify(&e, store, u64::MAX, self.limits.memory_bytes);
+                let mut f = classify(&e, store, self.limits);
                 f.message = format!("{what}: {}", f.message);
                 f
             };
-            store
-                .set_fuel(u64::MAX)
-                .map_err(|e| fault("cannot set fuel", e, &store))?;
+            // Instantiating runs the module's start code: it gets one call's limits.
+            store.set_epoch_deadline(epoch::ticks(self.limits.time));
+            if let Some(fuel) = self.limits.fuel {
+                store
+                    .set_fuel(fuel)
+                    .map_err(|e| fault("cannot set fuel", e, &store))?;
+            }
             let instance = self
                 .pre
                 .instantiate(&mut store)
@@ -425,8 +450,8 @@ impl WasmWorker {
         self.live.as_mut().ok_or_else(|| abi("no instance".into()))
     }
 
-    /// Run `op` on `input` (JSON text, or a packed input) in the guest, within the fuel
-    /// and memory limits; the answer is JSON.
+    /// Run `op` on `input` (JSON text, or a packed input) in the guest, within the
+    /// limits; the answer is JSON.
     pub fn call(&mut self, op: Op, input: &[u8]) -> CallResult {
         text_answer(self.call_bytes(op, input))
     }
@@ -442,11 +467,12 @@ impl WasmWorker {
         let limits = self.limits;
         let live = self.instantiate()?;
         let result = call_live(live, limits, op, input);
-        self.last_fuel = live
-            .store
-            .get_fuel()
-            .ok()
-            .map(|left| limits.fuel.saturating_sub(left));
+        // Only a metered store has fuel to ask about (asking an unmetered one builds an
+        // error, with a backtrace when RUST_BACKTRACE is set: a third of a run's time).
+        self.last_fuel = limits.fuel.and_then(|budget| {
+            let left = live.store.get_fuel().ok()?;
+            Some(budget.saturating_sub(left))
+        });
         if result.is_err() {
             // After any trap the guest may be mid-update: never reuse the store.
             self.live = None;
@@ -466,7 +492,8 @@ impl WasmWorker {
         }
     }
 
-    /// Fuel the last call used (all of the budget, if it ran out).
+    /// Fuel the last call used (all of the budget, if it ran out); `None` unless the
+    /// limits meter fuel.
     pub fn last_fuel(&self) -> Option<u64> {
         self.last_fuel
     }
@@ -514,10 +541,11 @@ fn call_live(
         ..
     } = live;
     store.data_mut().refused_grow = None;
-    let trap = |e: wasmtime::Error, store: &Store<HostState>| {
-        classify(&e, store, limits.fuel, limits.memory_bytes)
-    };
-    store.set_fuel(limits.fuel).map_err(|e| trap(e, store))?;
+    let trap = |e: wasmtime::Error, store: &Store<HostState>| classify(&e, store, limits);
+    store.set_epoch_deadline(epoch::ticks(limits.time));
+    if let Some(fuel) = limits.fuel {
+        store.set_fuel(fuel).map_err(|e| trap(e, store))?;
+    }
     let len = u32::try_from(input.len()).map_err(|_| {
         abi(format!(
             "an input of {} bytes does not fit wasm32",
@@ -575,14 +603,28 @@ fn call_live(
 }
 
 /// Turn a wasmtime error from a guest call into a fault with the limit that was hit.
-fn classify(e: &wasmtime::Error, store: &Store<HostState>, fuel: u64, memory: usize) -> GuestFault {
-    if matches!(e.downcast_ref::<Trap>(), Some(Trap::OutOfFuel)) {
-        return GuestFault {
-            kind: FailureKind::OutOfFuel,
-            message: format!(
-                "the guest used up its fuel budget of {fuel} units before finishing (raise --fuel)"
-            ),
-        };
+fn classify(e: &wasmtime::Error, store: &Store<HostState>, limits: GuestLimits) -> GuestFault {
+    let memory = limits.memory_bytes;
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => {
+            let fuel = limits.fuel.unwrap_or(u64::MAX);
+            return GuestFault {
+                kind: FailureKind::OutOfFuel,
+                message: format!(
+                    "the guest used up its fuel budget of {fuel} units before finishing (raise --fuel)"
+                ),
+            };
+        }
+        Some(Trap::Interrupt) => {
+            return GuestFault {
+                kind: FailureKind::OutOfTime,
+                message: format!(
+                    "the guest ran past its time limit of {:?} before finishing (raise --time-limit)",
+                    limits.time
+                ),
+            };
+        }
+        _ => {}
     }
     if let Some(desired) = store.data().refused_grow {
         return GuestFault {
