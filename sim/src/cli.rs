@@ -37,13 +37,14 @@ pub struct EngineOpts {
     /// checkout's target/npm/full/akscert_full_bg.wasm, built on first use).
     #[arg(long, value_name = "PATH")]
     pub module: Option<PathBuf>,
-    /// Time limit per cluster, in seconds (to the next 10 ms); a cluster that needs
-    /// longer fails on its own, the rest of the fleet finishes.
+    /// Time limit per cluster, in seconds (an az inventory is one call, limited as a
+    /// whole); a cluster that needs longer fails on its own (`outOfTime`), the rest of
+    /// the fleet finishes.
     #[arg(long, value_name = "SECONDS", default_value_t = GuestLimits::DEFAULT_TIME.as_secs(), value_parser = clap::value_parser!(u64).range(1..))]
     pub time_limit: u64,
-    /// Meter fuel too, this many units per cluster (about one per WebAssembly
-    /// instruction): a bound that falls at the same point on every machine, for about a
-    /// fifth of the engine's speed. Off unless given.
+    /// Also meter fuel: this many units per cluster (about one per WebAssembly
+    /// instruction), a bound that falls at the same instruction on every machine
+    /// (`outOfFuel`), at about a fifth of the engine's speed. Off unless given.
     #[arg(long, value_name = "UNITS")]
     pub fuel: Option<u64>,
     /// Memory limit of each worker's guest, in MiB.
