@@ -109,6 +109,7 @@ pub mod report;
 mod sort;
 mod substring;
 mod vec_map;
+pub use vec_map::VecMap;
 pub mod wire_name;
 pub use wire_name::wire_name;
 #[cfg(feature = "proptest")]

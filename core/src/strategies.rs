@@ -1,7 +1,7 @@
 //! proptest strategies for other teams' suites (feature `proptest`): instants, versions,
 //! cluster specs, operations (legal and illegal), and whole scenarios.
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 
 use proptest::prelude::*;
 
@@ -40,15 +40,15 @@ pub fn arb_node_image() -> impl Strategy<Value = NodeImageVersion> {
 }
 
 /// Tags, sometimes with the KSCR opt-out in odd capitalisation.
-pub fn arb_tags() -> impl Strategy<Value = BTreeMap<String, String>> {
+pub fn arb_tags() -> impl Strategy<Value = VecMap<String, String>> {
     prop_oneof![
-        3 => Just(BTreeMap::new()),
+        3 => Just(VecMap::new()),
         1 => prop_oneof![Just("true"), Just("True"), Just("false")].prop_map(|v| {
-            let mut m = BTreeMap::new();
+            let mut m = VecMap::new();
             m.insert(Policy::default().kscr_opt_out_tag, v.to_string());
             m
         }),
-        1 => Just(BTreeMap::from([("env".to_string(), "prod".to_string())])),
+        1 => Just(VecMap::from([("env".to_string(), "prod".to_string())])),
     ]
 }
 

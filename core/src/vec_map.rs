@@ -1,19 +1,32 @@
-//! A small ordered map kept as a sorted vector, for the model's working state.
+//! A small ordered map kept as a sorted vector: the model's working state, and the maps
+//! in its public documents (tags, labels, counts by kind).
 //!
 //! Each `BTreeMap<K, V>` compiles its own node code (search, insertion with splits,
 //! removal with merges and steals: 5–7 KB of WebAssembly) for every key and value type; the
-//! calculator module carried eighteen of them. The maps the model works with are small
-//! (the outages and actions open in one cluster) or built once and then only read (a
-//! bundle's certificates indexed by name): a sorted vector with binary search is smaller
-//! and, at these sizes, faster. Inserting or removing in the middle moves the entries after
-//! it, so a map that grows one entry at a time is only for the small kind; indexes over the
-//! input are built in one step as [`Groups`] (one sort, O(n log n)).
+//! calculator module carried eighteen of them, and the last four (in the documents) still
+//! cost it 4.9 KB gzip. The maps the model works with are small (the outages and actions
+//! open in one cluster, a pool's tags) or built once and then only read (a bundle's
+//! certificates indexed by name): a sorted vector with binary search is smaller and, at
+//! these sizes, faster. Inserting or removing in the middle moves the entries after it,
+//! so a map that grows one entry at a time is only for the small kind; a map read from
+//! input or collected from an iterator is built in one step (one sort, O(n log n)), and
+//! indexes over the input are built the same way as [`Groups`].
 
 use std::borrow::Borrow;
+use std::fmt;
+use std::marker::PhantomData;
 
-/// An ordered map as a vector of `(key, value)` sorted by key, keys unique.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct VecMap<K, V> {
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An ordered map as a vector of `(key, value)` sorted by key, keys unique: what
+/// `BTreeMap` gives a reader (lookups, iteration, JSON and postcard in key order, the last
+/// of repeated keys kept when reading), without its code per key and value type. Inserting
+/// one entry moves the entries after it: for maps of tens of entries, as in the
+/// documents; collecting or deserializing builds any size in O(n log n).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }
 
@@ -27,7 +40,7 @@ impl<K, V> Default for VecMap<K, V> {
 
 impl<K: Ord, V> VecMap<K, V> {
     /// An empty map.
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         Self::default()
     }
 
@@ -39,7 +52,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The value stored under `key`.
-    pub(crate) fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
     {
@@ -47,8 +60,16 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// How many entries it holds.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Whether the map holds `key`.
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
     }
 
     /// Whether a key compares equal under `cmp` (which orders keys as `K`'s `Ord` does:
@@ -58,7 +79,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Store `value` under `key`, returning the value it replaces.
-    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
             Err(i) => {
@@ -69,7 +90,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Store `value` under `key` unless the key is present; whether it was stored.
-    pub(crate) fn insert_new(&mut self, key: K, value: V) -> bool {
+    pub fn insert_new(&mut self, key: K, value: V) -> bool {
         match self.find(&key) {
             Ok(_) => false,
             Err(i) => {
@@ -80,7 +101,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// The value under `key`, inserting `make()` first when there is none.
-    pub(crate) fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
         let i = match self.find(&key) {
             Ok(i) => i,
             Err(i) => {
@@ -92,7 +113,7 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Take the entry under `key` out of the map.
-    pub(crate) fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
     {
@@ -100,28 +121,124 @@ impl<K: Ord, V> VecMap<K, V> {
     }
 
     /// Whether the map has no entries.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The entries in key order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
     /// The keys in order.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &K> {
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.entries.iter().map(|(k, _)| k)
     }
 
     /// The values in key order.
-    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
+    pub fn values(&self) -> impl Iterator<Item = &V> {
         self.entries.iter().map(|(_, v)| v)
     }
 
     /// The values in key order, moved out.
-    pub(crate) fn into_values(self) -> impl Iterator<Item = V> {
+    pub fn into_values(self) -> impl Iterator<Item = V> {
         self.entries.into_iter().map(|(_, v)| v)
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
+    /// The pairs in key order; of pairs with one key, the last (as collecting into a
+    /// `BTreeMap` keeps). One stable sort: O(n log n) however the keys arrive.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut entries: Vec<(K, V)> = pairs.into_iter().collect();
+        crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+        // Stable: within a run of equal keys the input order holds; keep each run's last.
+        let mut kept: Vec<(K, V)> = Vec::with_capacity(entries.len());
+        for (k, v) in entries {
+            match kept.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => kept.push((k, v)),
+            }
+        }
+        VecMap { entries: kept }
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for VecMap<K, V> {
+    /// The pairs in key order, the last of repeated keys kept (as `BTreeMap::from`).
+    fn from(pairs: [(K, V); N]) -> Self {
+        pairs.into_iter().collect()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+
+    /// The entries in key order.
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K, V> IntoIterator for VecMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+
+    /// The entries in key order, moved out.
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for VecMap<K, V> {
+    type Output = V;
+
+    /// The value under `key`; panics when there is none, as `BTreeMap`'s index does (for
+    /// tests and known keys: use [`VecMap::get`] on anything read from input).
+    fn index(&self, key: &Q) -> &V {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no entry for the key in the VecMap"),
+        }
+    }
+}
+
+/// A map in key order, as `BTreeMap` writes one.
+impl<K: Serialize, V: Serialize> Serialize for VecMap<K, V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Any map, as `BTreeMap` reads one (the last of repeated keys kept), sorted once.
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for VecMap<K, V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(Pairs(PhantomData))
+    }
+}
+
+/// Reads a map's entries in input order.
+struct Pairs<K, V>(PhantomData<(K, V)>);
+
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for Pairs<K, V> {
+    type Value = VecMap<K, V>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // The size hint is the input's claim: capped, as serde caps its own.
+        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some(pair) = map.next_entry()? {
+            pairs.push(pair);
+        }
+        Ok(pairs.into_iter().collect())
     }
 }
 
@@ -268,6 +385,31 @@ mod tests {
             for k in 0u8..=16 {
                 prop_assert_eq!(ours.get(&k), theirs.get(&k).map_or(&[][..], Vec::as_slice));
             }
+        }
+
+        /// Collected, serialized and read back, a map is the `BTreeMap` of the same pairs:
+        /// the same entries in the same order, the same JSON, and of repeated keys the last.
+        #[test]
+        fn collects_writes_and_reads_as_a_btree_map(pairs in proptest::collection::vec((0u8..16, any::<u16>()), 0..100)) {
+            // String keys, as the documents' maps have (or enums written as strings).
+            let pairs: Vec<(String, u16)> = pairs.into_iter().map(|(k, v)| (format!("k{k}"), v)).collect();
+            let ours: VecMap<String, u16> = pairs.iter().cloned().collect();
+            let theirs: BTreeMap<String, u16> = pairs.iter().cloned().collect();
+            prop_assert!(ours.iter().eq(theirs.iter()));
+            prop_assert!((&ours).into_iter().eq(theirs.iter()));
+            prop_assert_eq!(ours.len(), theirs.len());
+            let json = serde_json::to_string(&ours).unwrap();
+            prop_assert_eq!(&json, &serde_json::to_string(&theirs).unwrap());
+            prop_assert_eq!(&crate::json_ser::to_string(&ours).unwrap(), &json);
+            // An object with every pair, repeats included, in input order.
+            let object = format!(
+                "{{{}}}",
+                pairs.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect::<Vec<_>>().join(",")
+            );
+            let read: VecMap<String, u16> = serde_json::from_str(&object).unwrap();
+            prop_assert_eq!(&read, &ours);
+            let read_by_core: VecMap<String, u16> = crate::json_de::from_str(&object).unwrap();
+            prop_assert_eq!(&read_by_core, &ours);
         }
     }
 }

@@ -5,7 +5,7 @@
 //! labelled `kubernetes.azure.com/kubelet-serving-ca=cluster`; opted out by a tag that acts
 //! only after a reimage; the tag retires on 2027-04-01.
 
-use std::collections::BTreeMap;
+use akscert_core::VecMap;
 
 use akscert_core::NodeImageVersion;
 use akscert_core::cluster::{EventKind, Operation, PoolMode};
@@ -14,8 +14,8 @@ use akscert_tests::{Sim, pool, spec, upgrade};
 
 const TAG: &str = "aks-disable-kubelet-serving-certificate-rotation";
 
-fn opt_out(value: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([(TAG.to_string(), value.to_string())])
+fn opt_out(value: &str) -> VecMap<String, String> {
+    VecMap::from([(TAG.to_string(), value.to_string())])
 }
 
 fn labels(s: &Sim, pool: &str) -> Vec<Option<String>> {

@@ -16,7 +16,7 @@
 //! since their answers are text. A packed answer carries no events and no certificates
 //! (a table prints neither; the request must leave them out).
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,7 @@ pub struct PackedCluster {
 struct PackedSummary {
     events: u64,
     downtime: DowntimeSummary,
-    incidents: BTreeMap<IncidentKind, u64>,
+    incidents: VecMap<IncidentKind, u64>,
     actions: Vec<ActionRecord>,
     provisioning_state: ProvisioningState,
     power_state: PowerState,

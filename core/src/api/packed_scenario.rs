@@ -17,7 +17,7 @@
 //! policy) use their own `Serialize`/`Deserialize`, with the same checks as in JSON;
 //! opening the scenario then validates it exactly as a JSON one is.
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -166,7 +166,7 @@ struct PoolDef {
     kubernetes_version: Option<KubernetesVersion>,
     node_image: Option<NodeImageVersion>,
     snapshot: Option<NodeImageVersion>,
-    tags: BTreeMap<String, String>,
+    tags: VecMap<String, String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -221,7 +221,7 @@ enum OperationDef {
     },
     SetTags {
         pool: String,
-        tags: BTreeMap<String, String>,
+        tags: VecMap<String, String>,
     },
     GetCredentials {
         holder: String,
@@ -262,7 +262,7 @@ mod tests {
         };
         let pool = NodePoolSpec {
             snapshot: NodeImageVersion::parse("AKSUbuntu-2204gen2containerd-202405.27.0").ok(),
-            tags: BTreeMap::from([("team".into(), "a".into())]),
+            tags: VecMap::from([("team".into(), "a".into())]),
             ..s.clusters[0].node_pools[0].clone()
         };
         let ops = [
@@ -390,7 +390,7 @@ mod tests {
             OperationKind::RecreateNodePool => Operation::RecreateNodePool { pool: "np".into() },
             OperationKind::SetTags => Operation::SetTags {
                 pool: "np".into(),
-                tags: BTreeMap::from([("a".into(), "b".into()), ("c".into(), String::new())]),
+                tags: VecMap::from([("a".into(), "b".into()), ("c".into(), String::new())]),
             },
             OperationKind::GetCredentials => Operation::GetCredentials {
                 holder: "ci".into(),

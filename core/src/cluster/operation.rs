@@ -1,7 +1,7 @@
 //! What a person (or a scheduler) can ask of a cluster, the states it moves through, and
 //! the typed refusals — with AKS's own wording where it is known.
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,8 @@ pub enum Operation {
         /// Pool name.
         pool: String,
         /// The complete new tag set.
-        tags: BTreeMap<String, String>,
+        #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+        tags: VecMap<String, String>,
     },
     /// `az aks get-credentials`: a person (or pipeline) fetches a kubeconfig.
     #[serde(rename_all = "camelCase")]

@@ -8,7 +8,7 @@
 //! The messages are serde's (`missing field`, `duplicate field`, `unknown field`, `unknown
 //! variant`), and a field another operation takes is refused by name.
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
@@ -100,7 +100,7 @@ struct Fields {
     count: Option<u32>,
     outcome: Option<Option<RotateOutcome>>,
     duration: Option<Option<Duration>>,
-    tags: Option<BTreeMap<String, String>>,
+    tags: Option<VecMap<String, String>>,
     holder: Option<String>,
     overwrite_existing: Option<bool>,
     admin: Option<bool>,
@@ -312,7 +312,7 @@ mod tests {
             kubernetes_version: None,
             node_image: None,
             snapshot: None,
-            tags: BTreeMap::from([("team".into(), "a".into())]),
+            tags: VecMap::from([("team".into(), "a".into())]),
         };
         vec![
             Operation::Upgrade {
@@ -356,7 +356,7 @@ mod tests {
             Operation::RecreateNodePool { pool: "np".into() },
             Operation::SetTags {
                 pool: "np".into(),
-                tags: BTreeMap::from([(
+                tags: VecMap::from([(
                     "aks-disable-kubelet-serving-certificate-rotation".into(),
                     "true".into(),
                 )]),

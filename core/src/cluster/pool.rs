@@ -1,7 +1,7 @@
 //! Node pools: their nodes' certificates, TLS bootstrapping, kubelet serving certificate
 //! rotation (KSCR), and what reimaging or recreating them does.
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 
 use serde::Serialize;
 
@@ -37,7 +37,8 @@ pub struct NodePool {
     /// The image the pool's snapshot is based on, when it uses one.
     pub snapshot: Option<NodeImageVersion>,
     /// Pool tags.
-    pub tags: BTreeMap<String, String>,
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub tags: VecMap<String, String>,
     /// When the tags last changed (a KSCR tag acts only at the next reimage after it).
     pub tags_changed: Instant,
     /// The kubelets renew their client certificates through TLS bootstrapping (pool

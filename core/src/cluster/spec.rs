@@ -1,6 +1,6 @@
 //! What a cluster looks like when it is created: the facts a scenario or a user gives.
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -106,8 +106,9 @@ pub struct NodePoolSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<NodeImageVersion>,
     /// Node pool tags (`az aks nodepool update --tags`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "VecMap::is_empty")]
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub tags: VecMap<String, String>,
 }
 
 pub(super) fn default_count() -> u32 {

@@ -8,7 +8,7 @@
 //! first and hands the rest to [`PoolFields::read`]. The messages are serde's (`missing
 //! field`, `duplicate field`, `unknown field … expected one of …`).
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -78,7 +78,7 @@ pub(crate) struct PoolFields {
     kubernetes_version: Option<Option<KubernetesVersion>>,
     node_image: Option<Option<NodeImageVersion>>,
     snapshot: Option<Option<NodeImageVersion>>,
-    tags: Option<BTreeMap<String, String>>,
+    tags: Option<VecMap<String, String>>,
 }
 
 impl PoolFields {

@@ -621,10 +621,7 @@ const TAG_NAME_FORBIDDEN: &[char] = &['<', '>', '%', '&', '\\', '?', '/'];
 
 /// Check tag names against Azure's rules, naming the first one it would refuse (values
 /// are free text to the model: a scenario may carry large ones on purpose).
-fn check_tags(
-    path: &str,
-    tags: &std::collections::BTreeMap<String, String>,
-) -> Result<(), ScenarioError> {
+fn check_tags(path: &str, tags: &crate::VecMap<String, String>) -> Result<(), ScenarioError> {
     for key in tags.keys() {
         let bad = |why| ScenarioError::BadTag {
             path: path.to_string(),

@@ -2,7 +2,7 @@
 //! built from the event stream alone, so a run that keeps no events still has one, and a
 //! fleet summary is a pure function of cluster summaries (sharded runs merge exactly).
 
-use std::collections::BTreeMap;
+use crate::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +12,6 @@ use crate::cluster::{
 };
 use crate::inventory::{Certificate, Scope};
 use crate::time::{Duration, Instant};
-use crate::vec_map::VecMap;
 use crate::version::KubernetesVersion;
 
 /// What counts as an incident.
@@ -60,13 +59,13 @@ pub struct DowntimeSummary {
     pub control_plane: Duration,
     /// Total downtime per node pool.
     #[cfg_attr(feature = "tsify", tsify(type = "Record<string, Duration>"))]
-    pub node_pools: BTreeMap<String, Duration>,
+    pub node_pools: VecMap<String, Duration>,
     /// Total over every scope, per cause.
     #[cfg_attr(
         feature = "tsify",
         tsify(type = "Partial<Record<DowntimeCause, Duration>>")
     )]
-    pub by_cause: BTreeMap<DowntimeCause, Duration>,
+    pub by_cause: VecMap<DowntimeCause, Duration>,
     /// Every interval, in order.
     pub intervals: Vec<DowntimeInterval>,
 }
@@ -129,7 +128,7 @@ pub struct ClusterSummary {
         feature = "tsify",
         tsify(type = "Partial<Record<IncidentKind, number>>")
     )]
-    pub incidents: BTreeMap<IncidentKind, u64>,
+    pub incidents: VecMap<IncidentKind, u64>,
     /// Every action raised, in order (less those resolved by the run's
     /// `leaveOutResolvedBy`, when it asked for that).
     pub actions: Vec<ActionRecord>,
@@ -143,7 +142,7 @@ pub(crate) struct SummaryBuilder {
     events: u64,
     open: VecMap<(Scope, DowntimeCause), usize>,
     downtime: DowntimeSummary,
-    incidents: BTreeMap<IncidentKind, u64>,
+    incidents: VecMap<IncidentKind, u64>,
     actions: Vec<ActionRecord>,
     open_actions: VecMap<(ActionKind, String), usize>,
 }
@@ -155,7 +154,7 @@ impl SummaryBuilder {
 
     pub(crate) fn observe(&mut self, e: &Event) {
         self.events += 1;
-        let mut incident = |k| *self.incidents.entry(k).or_insert(0) += 1;
+        let mut incident = |k| *self.incidents.get_or_insert_with(k, || 0) += 1;
         match &e.kind {
             EventKind::CertificateExpired { in_use: true, .. } => {
                 incident(IncidentKind::CertificateExpired)
@@ -239,11 +238,17 @@ impl SummaryBuilder {
                     self.downtime.control_plane = self.downtime.control_plane + len
                 }
                 Scope::NodePool(p) => {
-                    let slot = self.downtime.node_pools.entry(p.to_string()).or_default();
+                    let slot = self
+                        .downtime
+                        .node_pools
+                        .get_or_insert_with(p.to_string(), Default::default);
                     *slot = *slot + len;
                 }
             }
-            let slot = self.downtime.by_cause.entry(iv.cause).or_default();
+            let slot = self
+                .downtime
+                .by_cause
+                .get_or_insert_with(iv.cause, Default::default);
             *slot = *slot + len;
         }
         ClusterSummary {
@@ -283,7 +288,7 @@ pub struct SummaryShare {
     /// Downtime.
     pub downtime: DowntimeShare,
     /// Incidents by kind.
-    pub incidents: BTreeMap<IncidentKind, u64>,
+    pub incidents: VecMap<IncidentKind, u64>,
     /// The actions raised (those resolved are not added).
     pub actions: Vec<ActionRecord>,
 }
@@ -295,7 +300,7 @@ pub struct DowntimeShare {
     /// Total control plane downtime.
     pub control_plane: Duration,
     /// Total over every scope, per cause.
-    pub by_cause: BTreeMap<DowntimeCause, Duration>,
+    pub by_cause: VecMap<DowntimeCause, Duration>,
 }
 
 /// The [`ShareOf`] of a [`ClusterSummary`] or a [`SummaryShare`]: their fields have the
@@ -316,8 +321,8 @@ macro_rules! share_of {
 struct ShareOf<'a> {
     events: u64,
     control_plane: Duration,
-    by_cause: &'a BTreeMap<DowntimeCause, Duration>,
-    incidents: &'a BTreeMap<IncidentKind, u64>,
+    by_cause: &'a VecMap<DowntimeCause, Duration>,
+    incidents: &'a VecMap<IncidentKind, u64>,
     actions: &'a [ActionRecord],
 }
 
@@ -376,13 +381,13 @@ pub struct FleetSummary {
         feature = "tsify",
         tsify(type = "Partial<Record<DowntimeCause, Duration>>")
     )]
-    pub downtime_by_cause: BTreeMap<DowntimeCause, Duration>,
+    pub downtime_by_cause: VecMap<DowntimeCause, Duration>,
     /// Incidents over all clusters.
     #[cfg_attr(
         feature = "tsify",
         tsify(type = "Partial<Record<IncidentKind, number>>")
     )]
-    pub incidents: BTreeMap<IncidentKind, u64>,
+    pub incidents: VecMap<IncidentKind, u64>,
     /// Actions still open at the horizon, most urgent first.
     pub actions_needed: Vec<FleetAction>,
 }
@@ -409,11 +414,13 @@ impl FleetSummary {
         self.events += s.events;
         self.control_plane_downtime = self.control_plane_downtime + s.control_plane;
         for (cause, d) in s.by_cause {
-            let slot = self.downtime_by_cause.entry(*cause).or_default();
+            let slot = self
+                .downtime_by_cause
+                .get_or_insert_with(*cause, Default::default);
             *slot = *slot + *d;
         }
         for (k, n) in s.incidents {
-            *self.incidents.entry(*k).or_insert(0) += n;
+            *self.incidents.get_or_insert_with(*k, || 0) += n;
         }
         for a in s.actions.iter().filter(|a| a.resolved.is_none()) {
             self.actions_needed.push(FleetAction {

@@ -4,8 +4,8 @@
 //! header word's position, and an empty cell (a node without the label) is blank. So cells
 //! are cut at header positions, not split on whitespace.
 
+use crate::VecMap;
 use crate::substring::contains;
-use std::collections::BTreeMap;
 
 use super::Builder;
 use super::error::InspectError;
@@ -210,12 +210,14 @@ pub(crate) fn read_nodes(t: &str, b: &mut Builder<'_>) -> Result<(), InspectErro
                 .cloned()
                 .unwrap_or_default()
         };
-        let mut labels = BTreeMap::new();
-        for (i, (h, _)) in cols.iter().enumerate() {
-            if !FIXED.contains(&h.as_str()) {
-                labels.insert(h.clone(), c.get(i).cloned().unwrap_or_default());
-            }
-        }
+        // Collected (one sort per row), not inserted one by one: the header's columns
+        // are in any order, and each insert in the middle would move the rest.
+        let labels: VecMap<String, String> = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, (h, _))| !FIXED.contains(&h.as_str()))
+            .map(|(i, (h, _))| (h.clone(), c.get(i).cloned().unwrap_or_default()))
+            .collect();
         let name = get("NAME");
         let serving_rotation = labels.get(&kscr_column).map(|v| *v == kscr_on);
         let node_pool = labels

@@ -1,11 +1,11 @@
-//! The serde output of inspection: versioned, camelCase, deterministic (Vec/BTreeMap only).
+//! The serde output of inspection: versioned, camelCase, deterministic (Vec and VecMap only: key order).
 //!
 //! The top-level documents ([`Inspection`], [`InspectionSet`]) carry `apiVersion:
 //! "akscert/v1"` and a `kind`; everything below them is plain data. Every optional field is
 //! always present (as `null`) so that JSON consumers see one stable shape.
 
+use crate::VecMap;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -443,7 +443,8 @@ pub struct NodeRow {
     /// Node pool, from the AKS node name `aks-<pool>-<id>-vmss…` or an AGENTPOOL column.
     pub node_pool: Option<String>,
     /// Label columns by header (`KUBELET-SERVING-CA`, `AGENTPOOL`, …); empty cells are `""`.
-    pub labels: BTreeMap<String, String>,
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub labels: VecMap<String, String>,
     /// Whether kubelet serving certificate rotation is on (the policy's `kscrLabel`, by
     /// default `kubernetes.azure.com/kubelet-serving-ca=cluster`); `null` when that column
     /// was not requested.
@@ -482,7 +483,8 @@ pub struct NodePoolFacts {
     /// `creationData.sourceResourceId` (a node pool snapshot), if any.
     pub snapshot_id: Option<String>,
     /// `tags`.
-    pub tags: BTreeMap<String, String>,
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub tags: VecMap<String, String>,
     /// Whether the tag `aks-disable-kubelet-serving-certificate-rotation` is `true`
     /// (name and value compared case-insensitively, as AgentBaker does).
     pub kubelet_serving_rotation_opt_out: bool,
@@ -519,7 +521,8 @@ pub struct AzCluster {
     /// `nodeResourceGroup`.
     pub node_resource_group: Option<String>,
     /// `tags`.
-    pub tags: BTreeMap<String, String>,
+    #[cfg_attr(feature = "tsify", tsify(type = "Record<string, string>"))]
+    pub tags: VecMap<String, String>,
     /// `agentPoolProfiles`.
     pub node_pools: Vec<NodePoolFacts>,
     /// Whether the body was the ARM form (`properties` nested) rather than az's flattened form.
