@@ -25,9 +25,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// of repeated keys kept when reading), without its code per key and value type. Inserting
 /// one entry moves the entries after it: for maps of tens of entries, as in the
 /// documents; collecting or deserializing builds any size in O(n log n).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
+}
+
+/// `{k: v, …}` in key order, as `BTreeMap` prints.
+impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|(k, v)| (k, v)))
+            .finish()
+    }
 }
 
 impl<K, V> Default for VecMap<K, V> {
@@ -398,6 +407,7 @@ mod tests {
             prop_assert!(ours.iter().eq(theirs.iter()));
             prop_assert!((&ours).into_iter().eq(theirs.iter()));
             prop_assert_eq!(ours.len(), theirs.len());
+            prop_assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
             let json = serde_json::to_string(&ours).unwrap();
             prop_assert_eq!(&json, &serde_json::to_string(&theirs).unwrap());
             prop_assert_eq!(&crate::json_ser::to_string(&ours).unwrap(), &json);
