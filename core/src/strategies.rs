@@ -1,10 +1,9 @@
 //! proptest strategies for other teams' suites (feature `proptest`): instants, versions,
 //! cluster specs, operations (legal and illegal), and whole scenarios.
 
-use crate::VecMap;
-
 use proptest::prelude::*;
 
+use crate::VecMap;
 use crate::cluster::{ClusterSpec, NodePoolSpec, Operation, PoolMode, RotateOutcome};
 use crate::engine::{
     API_VERSION, DurationRange, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,

@@ -121,6 +121,15 @@ impl<K: Ord, V> VecMap<K, V> {
         &mut self.entries[i].1
     }
 
+    /// The value under `key`, inserting `V::default()` first when there is none (as
+    /// `BTreeMap`'s `entry(key).or_default()`).
+    pub fn get_or_default(&mut self, key: K) -> &mut V
+    where
+        V: Default,
+    {
+        self.get_or_insert_with(key, V::default)
+    }
+
     /// Take the entry under `key` out of the map.
     pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
     where

@@ -16,10 +16,9 @@
 //! since their answers are text. A packed answer carries no events and no certificates
 //! (a table prints neither; the request must leave them out).
 
-use crate::VecMap;
-
 use serde::{Deserialize, Serialize};
 
+use crate::VecMap;
 use crate::cluster::{PowerState, ProvisioningState};
 use crate::engine::{
     ActionRecord, ClusterFailure, ClusterSummary, DowntimeSummary, FinalState, IncidentKind,

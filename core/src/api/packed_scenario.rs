@@ -17,11 +17,10 @@
 //! policy) use their own `Serialize`/`Deserialize`, with the same checks as in JSON;
 //! opening the scenario then validates it exactly as a JSON one is.
 
-use crate::VecMap;
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::{OpenClusterRequest, PackedError, RowAt};
+use crate::VecMap;
 use crate::cluster::{NodePoolSpec, Operation, Origin, PoolMode, RotateOutcome};
 use crate::engine::{
     DurationRange, FaultModel, Horizon, KubeconfigHolder, Scenario, ScenarioCluster,

@@ -1,11 +1,11 @@
 //! What a person (or a scheduler) can ask of a cluster, the states it moves through, and
 //! the typed refusals — with AKS's own wording where it is known.
 
-use crate::VecMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::VecMap;
 use crate::time::Duration;
 use crate::version::{KubernetesVersion, NodeImageVersion};
 

@@ -8,7 +8,6 @@
 //! The messages are serde's (`missing field`, `duplicate field`, `unknown field`, `unknown
 //! variant`), and a field another operation takes is refused by name.
 
-use crate::VecMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
@@ -17,6 +16,7 @@ use super::Origin;
 use super::operation::{Operation, OperationKind, RotateOutcome};
 use super::spec::NodePoolSpec;
 use super::spec_de::{KnownKey, put};
+use crate::VecMap;
 use crate::engine::scenario::ScheduledOperation;
 use crate::time::{Duration, Instant};
 use crate::version::{KubernetesVersion, NodeImageVersion};

@@ -1,10 +1,9 @@
 //! Node pools: their nodes' certificates, TLS bootstrapping, kubelet serving certificate
 //! rotation (KSCR), and what reimaging or recreating them does.
 
-use crate::VecMap;
-
 use serde::Serialize;
 
+use crate::VecMap;
 use crate::inventory::{CertRole, Os, Scope};
 use crate::time::Instant;
 use crate::version::{KubernetesVersion, NodeImageVersion};

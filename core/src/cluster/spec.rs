@@ -1,9 +1,8 @@
 //! What a cluster looks like when it is created: the facts a scenario or a user gives.
 
-use crate::VecMap;
-
 use serde::{Deserialize, Serialize};
 
+use crate::VecMap;
 use crate::inventory::Os;
 use crate::time::Instant;
 use crate::version::{KubernetesVersion, NodeImageVersion};

@@ -8,12 +8,12 @@
 //! first and hands the rest to [`PoolFields::read`]. The messages are serde's (`missing
 //! field`, `duplicate field`, `unknown field … expected one of …`).
 
-use crate::VecMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 use super::spec::{NodePoolSpec, PoolMode, default_count};
+use crate::VecMap;
 use crate::inventory::Os;
 use crate::version::{KubernetesVersion, NodeImageVersion};
 

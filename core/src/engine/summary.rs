@@ -2,10 +2,9 @@
 //! built from the event stream alone, so a run that keeps no events still has one, and a
 //! fleet summary is a pure function of cluster summaries (sharded runs merge exactly).
 
-use crate::VecMap;
-
 use serde::{Deserialize, Serialize};
 
+use crate::VecMap;
 use crate::cluster::{
     Action, ActionKind, Cluster, DowntimeCause, Event, EventKind, OperationKind, PowerState,
     ProvisioningState,
@@ -154,7 +153,7 @@ impl SummaryBuilder {
 
     pub(crate) fn observe(&mut self, e: &Event) {
         self.events += 1;
-        let mut incident = |k| *self.incidents.get_or_insert_with(k, || 0) += 1;
+        let mut incident = |k| *self.incidents.get_or_default(k) += 1;
         match &e.kind {
             EventKind::CertificateExpired { in_use: true, .. } => {
                 incident(IncidentKind::CertificateExpired)
@@ -238,17 +237,11 @@ impl SummaryBuilder {
                     self.downtime.control_plane = self.downtime.control_plane + len
                 }
                 Scope::NodePool(p) => {
-                    let slot = self
-                        .downtime
-                        .node_pools
-                        .get_or_insert_with(p.to_string(), Default::default);
+                    let slot = self.downtime.node_pools.get_or_default(p.to_string());
                     *slot = *slot + len;
                 }
             }
-            let slot = self
-                .downtime
-                .by_cause
-                .get_or_insert_with(iv.cause, Default::default);
+            let slot = self.downtime.by_cause.get_or_default(iv.cause);
             *slot = *slot + len;
         }
         ClusterSummary {
@@ -414,13 +407,11 @@ impl FleetSummary {
         self.events += s.events;
         self.control_plane_downtime = self.control_plane_downtime + s.control_plane;
         for (cause, d) in s.by_cause {
-            let slot = self
-                .downtime_by_cause
-                .get_or_insert_with(*cause, Default::default);
+            let slot = self.downtime_by_cause.get_or_default(*cause);
             *slot = *slot + *d;
         }
         for (k, n) in s.incidents {
-            *self.incidents.get_or_insert_with(*k, || 0) += n;
+            *self.incidents.get_or_default(*k) += n;
         }
         for a in s.actions.iter().filter(|a| a.resolved.is_none()) {
             self.actions_needed.push(FleetAction {

@@ -4,7 +4,6 @@
 //! "akscert/v1"` and a `kind`; everything below them is plain data. Every optional field is
 //! always present (as `null`) so that JSON consumers see one stable shape.
 
-use crate::VecMap;
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
@@ -12,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::classify::AksRole;
 use super::error::InspectError;
 use super::input_kind::InputKind;
+use crate::VecMap;
 use crate::time::{Duration, Instant};
 
 pub use crate::document::API_VERSION;
