@@ -156,3 +156,54 @@ fn inspect_set_reads_every_input_and_reports_unreadable_ones_in_place() {
         out["trust"]
     );
 }
+
+/// The JS face hands a request's text to the core apart from the request's JSON
+/// (`api::call_inspect_with_input`): the answer is `call`'s for the whole request, for both
+/// answers and for errors in the rest of the request; a request that has its own `input`
+/// as well is refused as giving two inputs.
+#[test]
+fn an_input_given_apart_is_answered_as_inside_the_request() {
+    use api::InspectAnswer::{Columns, Inspection};
+    let root = ca("ca");
+    let (leaf_pem, _) = leaf(&root, "apiserver");
+    let text = format!("café ✓\n{}{leaf_pem}", root.pem);
+    let rests = [
+        json!({ "now": "2026-01-01T00:00:00Z" }),
+        json!({ "now": "2026-01-01T00:00:00Z", "source": "ca.pem", "warnWithin": "3650d" }),
+        json!({ "now": "2026-01-01T00:00:00Z", "kind": "kubeconfig" }),
+        json!({ "now": "soon" }),
+        json!({ "now": "2026-01-01T00:00:00Z", "colour": "blue" }),
+        json!({ "now": "2026-01-01T00:00:00Z", "inputBase64": "MA==" }),
+    ];
+    for rest in rests {
+        let mut whole = rest.clone();
+        whole["input"] = Value::String(text.clone());
+        for (answer, op) in [(Inspection, "inspect"), (Columns, "inspectBundle")] {
+            let apart = api::call_inspect_with_input(answer, &rest.to_string(), text.clone());
+            let inside = api::call(op, &whole.to_string());
+            // An error's line and column are in different texts; its kind, path and
+            // message are the same.
+            let (apart, inside) = match (apart, inside) {
+                (
+                    Err(ApiError::BadInput {
+                        path: p1,
+                        message: m1,
+                        ..
+                    }),
+                    Err(ApiError::BadInput {
+                        path: p2,
+                        message: m2,
+                        ..
+                    }),
+                ) => {
+                    assert_eq!((p1, m1), (p2, m2), "{op} {rest}");
+                    continue;
+                }
+                pair => pair,
+            };
+            assert_eq!(apart, inside, "{op} {rest}");
+        }
+    }
+    let two = api::call_inspect_with_input(Inspection, r#"{"now":"2026-01-01","input":"x"}"#, text);
+    assert_eq!(two.unwrap_err().kind(), "invalidRequest");
+}

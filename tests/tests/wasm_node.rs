@@ -33,6 +33,7 @@ fn package_in_node_matches_the_core_byte_for_byte() {
             "package.test.mjs",
             "calc.test.mjs",
             "modules.test.mjs",
+            "inspect_input.test.mjs",
         ],
         &[("AKSCERT_CASES", &cases_file)],
     );

@@ -3,7 +3,9 @@
 //! Every function is the same three steps, so that the JS API and the core can never
 //! disagree:
 //! 1. the argument becomes JSON text (`JSON.stringify`, or the string itself if a string
-//!    is passed — then the core's line and column point into the caller's own text);
+//!    is passed — then the core's line and column point into the caller's own text); the
+//!    inspect functions hand the text to inspect over apart, as UTF-8 bytes, wherever that
+//!    gives the same answer (`input_apart.rs`), and only the rest of the request is JSON;
 //! 2. `akscert_core::api::call(op, text)` — the very call the C ABI, the CLI and the
 //!    tests make;
 //! 3. the result JSON becomes a JS object with `JSON.parse`: plain objects (never `Map`),
@@ -18,7 +20,7 @@
 //! Errors are thrown as JS `Error`s whose `name` and `kind` are `ApiError::kind()` and
 //! whose `message` is the core's.
 
-use akscert_core::api::{self, ApiError, VersionInfo};
+use akscert_core::api::{self, ApiError, InspectAnswer, VersionInfo};
 #[cfg(feature = "full")]
 use akscert_core::api::{ClusterRun, OpenClusterRequest};
 #[cfg(feature = "trust")]
@@ -233,10 +235,14 @@ fn is_request_json(text: &str) -> bool {
 }
 
 fn parse_output<T: Tsify>(json: &str) -> Result<Ts<T>, JsValue> {
+    parse_json(json).map(Ts::new_unchecked)
+}
+
+/// The core's JSON answer as a JS value.
+fn parse_json(json: &str) -> Result<JsValue, JsValue> {
     // The core's output is always valid JSON; a failure here would be a bug, reported as
     // an error rather than a trap.
     js_sys::JSON::parse(json)
-        .map(Ts::new_unchecked)
         .map_err(|_| js_error("internal", "the core returned text that is not JSON"))
 }
 
@@ -326,7 +332,7 @@ pub fn what_if(request: Ts<WhatIfRequest>) -> Result<Ts<WhatIf>, JsValue> {
 pub fn inspect(
     #[wasm_bindgen(unchecked_param_type = "InspectRequest | string")] request: JsValue,
 ) -> Result<Ts<Inspection>, JsValue> {
-    dispatch_now("inspect", &inspect_request(&request))
+    dispatch_inspect(InspectAnswer::Inspection, None, &request)
 }
 
 #[cfg(feature = "trust")]
@@ -366,7 +372,7 @@ pub fn check_trust(request: Ts<TrustRequest>) -> Result<Ts<TrustReports>, JsValu
 pub fn inspect_bundle(
     #[wasm_bindgen(unchecked_param_type = "InspectRequest | string")] request: JsValue,
 ) -> Result<Ts<CertificateColumns>, JsValue> {
-    dispatch_now("inspectBundle", &inspect_request(&request))
+    dispatch_inspect(InspectAnswer::Columns, None, &request)
 }
 
 /// The same columns built as JS arrays value by value: built only for the boundary
@@ -416,18 +422,53 @@ pub fn fleet_report(request: Ts<FleetReportRequest>) -> Result<Ts<FleetReport>, 
     dispatch_now("fleetReport", &request.js_value())
 }
 
-/// `inspect` with the input read as `kind` instead of sniffed: `kind` is set on the
-/// request (a request that is not a JSON object goes to the core unchanged, which names
-/// the problem).
-fn inspect_as(kind: &str, request: &JsValue) -> Result<Ts<Inspection>, JsValue> {
-    let request = inspect_request(request);
-    if !request.is_object() || request.is_array() {
-        return dispatch_now("inspect", &request);
+/// `inspect` (or `inspectBundle`, as `answer` says) of a JS argument, with the input read
+/// as `kind` when one is given: `kind` is then set on the request (a request that is not a
+/// JSON object goes to the core unchanged, which names the problem). A text input is
+/// handed to the core apart from the request's JSON where it can be
+/// ([`crate::input_apart`]); the answer is the same either way.
+fn dispatch_inspect<T: Tsify>(
+    answer: InspectAnswer,
+    kind: Option<&str>,
+    request: &JsValue,
+) -> Result<Ts<T>, JsValue> {
+    inspect_value(answer, kind, request).map(Ts::new_unchecked)
+}
+
+/// [`dispatch_inspect`]'s answer as a plain JS value (one copy of the code for every
+/// answer type).
+fn inspect_value(
+    answer: InspectAnswer,
+    kind: Option<&str>,
+    request: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let with_kind = |object: &js_sys::Object| {
+        if let Some(kind) = kind {
+            let _ =
+                js_sys::Reflect::set(object, &JsValue::from_str("kind"), &JsValue::from_str(kind));
+        }
+    };
+    if let Some((rest, input)) = crate::input_apart::input_apart(request) {
+        with_kind(&rest);
+        let text = json_text(&rest.into(), Defaults::Now)?;
+        let json = api::call_inspect_with_input(answer, text.text(), input)
+            .map_err(|e| input_error(&e, &text))?;
+        return parse_json(&json);
     }
-    // A shallow copy with `kind` set: the caller's object is not changed.
-    let copy = js_sys::Object::assign(&js_sys::Object::new(), request.unchecked_ref());
-    let _ = js_sys::Reflect::set(&copy, &JsValue::from_str("kind"), &JsValue::from_str(kind));
-    dispatch_now("inspect", &copy.into())
+    let op = match answer {
+        InspectAnswer::Inspection => "inspect",
+        InspectAnswer::Columns => "inspectBundle",
+    };
+    let mut request = inspect_request(request);
+    if kind.is_some() && request.is_object() && !request.is_array() {
+        // A shallow copy with `kind` set: the caller's object is not changed.
+        let copy = js_sys::Object::assign(&js_sys::Object::new(), request.unchecked_ref());
+        with_kind(&copy);
+        request = copy.into();
+    }
+    let text = json_text(&request, Defaults::Now)?;
+    let json = crate::call_named(op, text.text()).map_err(|e| input_error(&e, &text))?;
+    parse_json(&json)
 }
 
 /// One JS function per input kind: `inspectPem(request)` = `inspect({...request, kind: "pem"})`.
@@ -438,7 +479,7 @@ macro_rules! inspect_kinds {
         pub fn $rust(
             #[wasm_bindgen(unchecked_param_type = "InspectRequest | string")] request: JsValue,
         ) -> Result<Ts<Inspection>, JsValue> {
-            inspect_as($kind, &request)
+            dispatch_inspect(InspectAnswer::Inspection, Some($kind), &request)
         }
     )*};
 }

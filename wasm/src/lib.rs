@@ -78,4 +78,5 @@ fn call_named(op: &str, input: &str) -> Result<String, ApiError> {
 }
 #[cfg(feature = "boundary-bench")]
 mod columns;
+mod input_apart;
 mod js;

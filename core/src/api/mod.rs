@@ -718,6 +718,38 @@ pub fn inspect_bundle(req: &InspectRequest) -> Result<inspect::CertificateColumn
     inspect_request(req).map(|i| inspect::CertificateColumns::of(&i))
 }
 
+/// What an inspect call answers: `inspect`'s whole inspection or `inspectBundle`'s columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InspectAnswer {
+    /// The [`inspect::Inspection`] document (`inspect`).
+    Inspection,
+    /// The certificates as [`inspect::CertificateColumns`] (`inspectBundle`).
+    Columns,
+}
+
+/// `inspect` or `inspectBundle` on JSON `request` without its `input`, which comes apart
+/// as `input`: the answer [`call_op`] gives for the request with that input. A facade
+/// that holds the input as a string of its own (the JS face) hands it over so, instead of
+/// escaping it into JSON text for the core to read back. A `request` with an `input` of
+/// its own as well is refused as `inputChoice`, as one with both `input` and
+/// `inputBase64` is.
+pub fn call_inspect_with_input(
+    answer: InspectAnswer,
+    request: &str,
+    input: String,
+) -> Result<String, ApiError> {
+    within_request_limit(request.len().saturating_add(input.len()))?;
+    let mut req: InspectRequest = parse(request)?;
+    if req.input.is_some() {
+        return Err(ApiError::InputChoice(String::new()));
+    }
+    req.input = Some(input);
+    match answer {
+        InspectAnswer::Inspection => Ok(to_json(&inspect_request(&req)?)),
+        InspectAnswer::Columns => Ok(to_json(&inspect_bundle(&req)?)),
+    }
+}
+
 /// Split a fleet scenario into one-cluster scenarios with an absolute horizon, for
 /// `simulateCluster` (what a worker pool or a shard runs).
 pub fn split(scenario: &Scenario) -> Result<Vec<ClusterRun>, ScenarioError> {
