@@ -421,22 +421,25 @@ fn thirty_days() -> Duration {
     Duration::days(30)
 }
 
-/// The bytes of an input given as text or as base64; `what` names it in errors.
-fn input_bytes(
-    text: &Option<String>,
+/// The bytes of an input given as text (borrowed: a bundle is not copied) or as base64;
+/// `what` names it in errors.
+fn input_bytes<'a>(
+    text: &'a Option<String>,
     b64: &Option<String>,
     what: &str,
-) -> Result<Vec<u8>, ApiError> {
+) -> Result<std::borrow::Cow<'a, [u8]>, ApiError> {
     match (text, b64) {
-        (Some(t), None) => Ok(t.as_bytes().to_vec()),
+        (Some(t), None) => Ok(std::borrow::Cow::Borrowed(t.as_bytes())),
         (None, Some(b)) => {
             let cleaned: Vec<u8> = b.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
-            crate::inspect::decode_padded(&cleaned).map_err(|e| ApiError::BadInput {
-                path: format!("{what}inputBase64"),
-                line: 1,
-                column: 1,
-                message: format!("not base64: {e}"),
-            })
+            crate::inspect::decode_padded(&cleaned)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| ApiError::BadInput {
+                    path: format!("{what}inputBase64"),
+                    line: 1,
+                    column: 1,
+                    message: format!("not base64: {e}"),
+                })
         }
         _ => Err(ApiError::InputChoice(if what.is_empty() {
             String::new()
@@ -656,7 +659,7 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
                 owned.push((item.source.as_str(), bytes));
             }
             let borrowed: Vec<(&str, &[u8])> =
-                owned.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+                owned.iter().map(|(n, b)| (*n, b.as_ref())).collect();
             let opts = InspectOptions {
                 warn_within: req.warn_within,
                 verify: req.verify,

@@ -408,13 +408,13 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
     let (year, rest, kind) = match tag_byte {
         tag::UTC_TIME => {
             let yy = digits(bytes.get(0..2).ok_or("UTCTime too short")?)
-                .ok_or_else(|| format!("UTCTime `{text}` has a non-digit year"))?;
+                .ok_or_else(|| time_message("UTCTime", text, "has a non-digit year", ""))?;
             let year = utc_time_year(yy);
             (year, &bytes[2..], "UTCTime")
         }
         tag::GENERALIZED_TIME => {
             let yyyy = digits(bytes.get(0..4).ok_or("GeneralizedTime too short")?)
-                .ok_or_else(|| format!("GeneralizedTime `{text}` has a non-digit year"))?;
+                .ok_or_else(|| time_message("GeneralizedTime", text, "has a non-digit year", ""))?;
             if yyyy < 2050 {
                 generalized_in_utc_years = yyyy >= 1970;
                 defects.push(format!(
@@ -428,7 +428,7 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
     let field = |range: std::ops::Range<usize>, name: &str| -> Result<i64, String> {
         rest.get(range)
             .and_then(digits)
-            .ok_or_else(|| format!("{kind} `{text}` has no valid {name}"))
+            .ok_or_else(|| time_message(kind, text, "has no valid ", name))
     };
     let month = field(0..2, "month")?;
     let day = field(2..4, "day")?;
@@ -443,16 +443,16 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
         field(pos - 2..pos, "minute")?
     } else {
         if kind == "UTCTime" {
-            return Err(format!("UTCTime `{text}` has no minutes"));
+            return Err(time_message("UTCTime", text, "has no minutes", ""));
         }
-        defects.push(format!("{kind} `{text}` has no minutes"));
+        defects.push(time_message(kind, text, "has no minutes", ""));
         0
     };
     let second = if is_digit_pair(pos) {
         pos += 2;
         field(pos - 2..pos, "second")?
     } else {
-        defects.push(format!("{kind} `{text}` has no seconds (read as :00)"));
+        defects.push(time_message(kind, text, "has no seconds (read as :00)", ""));
         0
     };
     if kind == "GeneralizedTime" && matches!(rest.get(pos), Some(b'.') | Some(b',')) {
@@ -461,10 +461,13 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
             .take_while(|b| b.is_ascii_digit())
             .count();
         if frac_len == 0 {
-            return Err(format!("{kind} `{text}` has an empty fraction"));
+            return Err(time_message(kind, text, "has an empty fraction", ""));
         }
-        defects.push(format!(
-            "{kind} `{text}` has fractional seconds (truncated)"
+        defects.push(time_message(
+            kind,
+            text,
+            "has fractional seconds (truncated)",
+            "",
         ));
         pos += 1 + frac_len;
     }
@@ -472,50 +475,76 @@ pub(crate) fn parse_x509_time(tag_byte: u8, bytes: &[u8]) -> Result<X509Time, St
         Some(b'Z') if pos + 1 == rest.len() => 0,
         Some(&sign @ (b'+' | b'-')) if pos + 5 == rest.len() => {
             let hh = digits(&rest[pos + 1..pos + 3])
-                .ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
+                .ok_or_else(|| time_message(kind, text, "has a bad offset", ""))?;
             let mm = digits(&rest[pos + 3..pos + 5])
-                .ok_or_else(|| format!("{kind} `{text}` has a bad offset"))?;
+                .ok_or_else(|| time_message(kind, text, "has a bad offset", ""))?;
             if hh > 23 || mm > 59 {
-                return Err(format!("{kind} `{text}` has an out-of-range offset"));
+                return Err(time_message(kind, text, "has an out-of-range offset", ""));
             }
-            defects.push(format!(
-                "{kind} `{text}` has a UTC offset instead of Z (converted to UTC)"
+            defects.push(time_message(
+                kind,
+                text,
+                "has a UTC offset instead of Z (converted to UTC)",
+                "",
             ));
             let s = hh * 3600 + mm * 60;
             if sign == b'+' { s } else { -s }
         }
         None if kind == "GeneralizedTime" => {
-            defects.push(format!("{kind} `{text}` has no time zone (read as UTC)"));
+            defects.push(time_message(
+                kind,
+                text,
+                "has no time zone (read as UTC)",
+                "",
+            ));
             0
         }
         _ => {
-            return Err(format!(
-                "{kind} `{text}` does not end in Z or a ±hhmm offset"
+            return Err(time_message(
+                kind,
+                text,
+                "does not end in Z or a ±hhmm offset",
+                "",
             ));
         }
     };
     // Leap second 60 is folded into :59 (jiff rejects :60, and no AKS tool prints it).
     let second = second.min(59);
     let local = Instant::from_civil(
-        i16::try_from(year).map_err(|_| format!("{kind} `{text}` year out of range"))?,
-        i8::try_from(month).map_err(|_| format!("{kind} `{text}` month out of range"))?,
-        i8::try_from(day).map_err(|_| format!("{kind} `{text}` day out of range"))?,
-        i8::try_from(hour).map_err(|_| format!("{kind} `{text}` hour out of range"))?,
-        i8::try_from(minute).map_err(|_| format!("{kind} `{text}` minute out of range"))?,
-        i8::try_from(second).map_err(|_| format!("{kind} `{text}` second out of range"))?,
+        i16::try_from(year).map_err(|_| time_message(kind, text, "year out of range", ""))?,
+        i8::try_from(month).map_err(|_| time_message(kind, text, "month out of range", ""))?,
+        i8::try_from(day).map_err(|_| time_message(kind, text, "day out of range", ""))?,
+        i8::try_from(hour).map_err(|_| time_message(kind, text, "hour out of range", ""))?,
+        i8::try_from(minute).map_err(|_| time_message(kind, text, "minute out of range", ""))?,
+        i8::try_from(second).map_err(|_| time_message(kind, text, "second out of range", ""))?,
     )
-    .map_err(|_| format!("{kind} `{text}` is not a calendar date and time"))?;
-    let instant = Instant::from_unix(local.unix() - offset_secs)
-        .map_err(|_| format!("{kind} `{text}` is outside years 0001-9999 once converted to UTC"))?;
+    .map_err(|_| time_message(kind, text, "is not a calendar date and time", ""))?;
+    let instant = Instant::from_unix(local.unix() - offset_secs).map_err(|_| {
+        time_message(
+            kind,
+            text,
+            "is outside years 0001-9999 once converted to UTC",
+            "",
+        )
+    })?;
     if kind == "UTCTime" && instant.unix() >= 2_524_608_000 {
         // 2050-01-01: unreachable for UTCTime, kept as a guard for offset arithmetic.
-        defects.push(format!("{kind} `{text}` lands in 2050 or later"));
+        defects.push(time_message(kind, text, "lands in 2050 or later", ""));
     }
     Ok(X509Time {
         instant,
         defects,
         generalized_in_utc_years,
     })
+}
+
+/// A time's error or defect message, "{kind} `{text}` {what}{detail}": out of line, so
+/// the reader every certificate runs (twice) carries one call per message instead of its
+/// formatting, and a module compiles the formatting only when a message is written.
+#[cold]
+#[inline(never)]
+fn time_message(kind: &str, text: &str, what: &str, detail: &str) -> String {
+    format!("{kind} `{text}` {what}{detail}")
 }
 
 #[cfg(test)]
