@@ -51,11 +51,12 @@ pub(crate) fn input_apart(request: &JsValue) -> Option<(Object, String)> {
         if !object.property_is_enumerable(&key) || has_to_json(request) {
             return None;
         }
-        let text = Reflect::get(request, &key).ok()?;
+        // The copy first, then its `input`: a getter runs once, as under JSON.stringify.
+        let rest = Object::assign(&Object::new(), object);
+        let text = Reflect::get(&rest, &key).ok()?;
         if !text.is_string() {
             return None;
         }
-        let rest = Object::assign(&Object::new(), object);
         Reflect::delete_property(&rest, &key).ok()?;
         (rest, text)
     } else {

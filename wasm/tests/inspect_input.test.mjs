@@ -71,6 +71,11 @@ test('what JSON.stringify would not write is not read: a toJSON method, an inher
   assert.throws(() => calc.inspectBundle(inherited), (e) => e.kind === 'invalidRequest' && /exactly one of `input`/.test(e.message));
   const hidden = Object.defineProperty({ now }, 'input', { value: pem, enumerable: false });
   assert.throws(() => calc.inspectBundle(hidden), (e) => e.kind === 'invalidRequest' && /exactly one of `input`/.test(e.message));
+  // A getter for `input` runs once, as under JSON.stringify.
+  let reads = 0;
+  const getter = Object.defineProperty({ now }, 'input', { get: () => { reads += 1; return pem; }, enumerable: true });
+  assert.equal(calc.inspectBundle(getter).count, 2);
+  assert.equal(reads, 1);
   // The caller's object is not changed.
   const request = { input: pem, kind: 'kubeconfig' };
   assert.equal(calc.inspectPem(request).certificates.length, 2);
