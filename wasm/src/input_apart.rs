@@ -39,7 +39,8 @@ const REPLACEMENT: [u8; 3] = [0xEF, 0xBF, 0xBD];
 ///
 /// `None` (the general path decides) for anything else, and wherever the two paths could
 /// answer differently: a string that may be a request's JSON text (its first non-blank
-/// character is `{`), an object with a `toJSON` method (`JSON.stringify` would call it),
+/// character is `{`), an object with a `toJSON` method (`JSON.stringify` would call it)
+/// or with an inherited or non-enumerable `now` ([`hidden_now`]),
 /// a text holding U+FFFD (it may stand for a lone surrogate, which the general path
 /// refuses by name), and a text over [`MAX_APART_BYTES`].
 pub(crate) fn input_apart(request: &JsValue) -> Option<(Object, String)> {
@@ -48,7 +49,7 @@ pub(crate) fn input_apart(request: &JsValue) -> Option<(Object, String)> {
         (Object::new(), request.clone())
     } else if request.is_object() && !request.is_array() {
         let object: &Object = request.unchecked_ref();
-        if !object.property_is_enumerable(&key) || has_to_json(request) {
+        if !object.property_is_enumerable(&key) || has_to_json(request) || hidden_now(object) {
             return None;
         }
         // The copy first, then its `input`: a getter runs once, as under JSON.stringify.
@@ -70,6 +71,14 @@ pub(crate) fn input_apart(request: &JsValue) -> Option<(Object, String)> {
         return None;
     }
     String::from_utf8(bytes).ok().map(|text| (rest, text))
+}
+
+/// Whether `object` has a `now` that its shallow copy would lose (inherited or not
+/// enumerable): the general path sees it and leaves it unset, so the core refuses the
+/// request for lacking one, where the copy would be given the current instant.
+fn hidden_now(object: &Object) -> bool {
+    let now = JsValue::from_str("now");
+    Reflect::has(object, &now).unwrap_or(true) && !object.property_is_enumerable(&now)
 }
 
 /// Whether `value` has a `toJSON` method of its own or inherited (a `Date` does).

@@ -71,6 +71,15 @@ test('what JSON.stringify would not write is not read: a toJSON method, an inher
   assert.throws(() => calc.inspectBundle(inherited), (e) => e.kind === 'invalidRequest' && /exactly one of `input`/.test(e.message));
   const hidden = Object.defineProperty({ now }, 'input', { value: pem, enumerable: false });
   assert.throws(() => calc.inspectBundle(hidden), (e) => e.kind === 'invalidRequest' && /exactly one of `input`/.test(e.message));
+  // An inherited or non-enumerable `now` is seen but not written, on either path.
+  for (const make of [
+    (input) => Object.assign(Object.create({ now }), { input }),
+    (input) => Object.defineProperty({ input }, 'now', { value: now, enumerable: false }),
+  ]) {
+    const fast = outcome(calc.inspectBundle, make(pem));
+    assert.deepEqual(fast, outcome(calc.inspectBundle, make(new String(pem))));
+    assert.equal(fast.error?.[0], 'badInput', JSON.stringify(fast));
+  }
   // A getter for `input` runs once, as under JSON.stringify.
   let reads = 0;
   const getter = Object.defineProperty({ now }, 'input', { get: () => { reads += 1; return pem; }, enumerable: true });
