@@ -455,10 +455,6 @@ fn inspect_value(
             .map_err(|e| input_error(&e, &text))?;
         return parse_json(&json);
     }
-    let op = match answer {
-        InspectAnswer::Inspection => "inspect",
-        InspectAnswer::Columns => "inspectBundle",
-    };
     let mut request = inspect_request(request);
     if kind.is_some() && request.is_object() && !request.is_array() {
         // A shallow copy with `kind` set: the caller's object is not changed.
@@ -467,7 +463,8 @@ fn inspect_value(
         request = copy.into();
     }
     let text = json_text(&request, Defaults::Now)?;
-    let json = crate::call_named(op, text.text()).map_err(|e| input_error(&e, &text))?;
+    let json =
+        crate::call_in_session(answer.op(), text.text()).map_err(|e| input_error(&e, &text))?;
     parse_json(&json)
 }
 

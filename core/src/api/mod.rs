@@ -648,8 +648,8 @@ pub fn call_op(op: Op, input: &str) -> Result<String, ApiError> {
             let req: WhatIfRequest = parse(input)?;
             Ok(to_json(&report::what_if(&req)?))
         }
-        Op::Inspect => Ok(to_json(&inspect_request(&parse(input)?)?)),
-        Op::InspectBundle => Ok(to_json(&inspect_bundle(&parse(input)?)?)),
+        Op::Inspect => InspectAnswer::Inspection.answer(&parse(input)?),
+        Op::InspectBundle => InspectAnswer::Columns.answer(&parse(input)?),
         #[cfg(feature = "verify")]
         Op::InspectSet => {
             let req: InspectSetRequest = parse(input)?;
@@ -730,6 +730,24 @@ pub enum InspectAnswer {
     Columns,
 }
 
+impl InspectAnswer {
+    /// The operation that answers so.
+    pub fn op(self) -> Op {
+        match self {
+            InspectAnswer::Inspection => Op::Inspect,
+            InspectAnswer::Columns => Op::InspectBundle,
+        }
+    }
+
+    /// This answer to `req`, as JSON.
+    fn answer(self, req: &InspectRequest) -> Result<String, ApiError> {
+        match self {
+            InspectAnswer::Inspection => Ok(to_json(&inspect_request(req)?)),
+            InspectAnswer::Columns => Ok(to_json(&inspect_bundle(req)?)),
+        }
+    }
+}
+
 /// `inspect` or `inspectBundle` on JSON `request` without its `input`, which comes apart
 /// as `input`: the answer [`call_op`] gives for the request with that input. A facade
 /// that holds the input as a string of its own (the JS face) hands it over so, instead of
@@ -747,10 +765,7 @@ pub fn call_inspect_with_input(
         return Err(ApiError::InputChoice(String::new()));
     }
     req.input = Some(input);
-    match answer {
-        InspectAnswer::Inspection => Ok(to_json(&inspect_request(&req)?)),
-        InspectAnswer::Columns => Ok(to_json(&inspect_bundle(&req)?)),
-    }
+    answer.answer(&req)
 }
 
 /// Split a fleet scenario into one-cluster scenarios with an absolute horizon, for
