@@ -90,7 +90,7 @@ impl Cluster {
                 self.control_plane.get(i)?
             }
             Scope::NodePool(name) => {
-                let pool = self.pools.iter().find(|p| *p.name == **name)?;
+                let pool = self.pools.get(self.scope_pool_index(name)?)?;
                 match role {
                     CertRole::KubeletClient => &pool.kubelet_client,
                     CertRole::KubeletServing => &pool.kubelet_serving,
@@ -120,9 +120,21 @@ impl Cluster {
     }
 
     pub(super) fn pool_by_scope(&self, scope: &Scope) -> Option<&NodePool> {
-        scope
-            .pool()
-            .and_then(|name| self.pools.iter().find(|p| p.name == name))
+        match scope {
+            Scope::ControlPlane => None,
+            Scope::NodePool(name) => self.pools.get(self.scope_pool_index(name)?),
+        }
+    }
+
+    /// The index of the pool a scope's `name` names. Every scope the model builds shares
+    /// its pool's own name (`NodePool::scope`), so the pointers are compared first, and the
+    /// bytes only for a name from elsewhere: in the module, `==` on equal-length names is a
+    /// call to a byte-by-byte `memcmp`, and these lookups run at every step of every pool.
+    pub(super) fn scope_pool_index(&self, name: &Arc<str>) -> Option<usize> {
+        self.pools
+            .iter()
+            .position(|p| matches!(&p.scope, Scope::NodePool(own) if Arc::ptr_eq(own, name)))
+            .or_else(|| self.pools.iter().position(|p| *p.name == **name))
     }
 
     /// Decide what renews `t` next and when (drawing the kubelet's jitter).
@@ -177,5 +189,56 @@ impl Cluster {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::{ClusterSpec, NodePoolSpec};
+
+    fn pool(name: &str) -> NodePoolSpec {
+        NodePoolSpec {
+            name: name.into(),
+            mode: None,
+            os: Default::default(),
+            count: 1,
+            kubernetes_version: None,
+            node_image: None,
+            snapshot: None,
+            tags: Default::default(),
+        }
+    }
+
+    /// A scope finds its pool whether it shares the pool's own name (the model's scopes)
+    /// or carries an equal name of its own (a scope built from input): equal-length names
+    /// that differ only at the end are told apart either way.
+    #[test]
+    fn a_scope_finds_its_pool_by_shared_or_equal_name() {
+        let spec = ClusterSpec {
+            name: "prod".into(),
+            resource_group: "rg".into(),
+            created: Instant::parse("2024-03-01").unwrap(),
+            kubernetes_version: KubernetesVersion::parse("1.29.2").unwrap(),
+            rbac: true,
+            tls_bootstrap: true,
+            node_pools: vec![pool("pool1"), pool("pool2")],
+        };
+        let c = Cluster::create(spec, Arc::new(Policy::default()), 7).unwrap();
+        for (i, p) in c.pools.iter().enumerate() {
+            assert_eq!(
+                c.scope_pool_index(match &p.scope {
+                    Scope::NodePool(n) => n,
+                    Scope::ControlPlane => unreachable!(),
+                }),
+                Some(i)
+            );
+            let copy: Arc<str> = Arc::from(p.name.as_str());
+            assert_eq!(c.scope_pool_index(&copy), Some(i));
+            let found = c.pool_by_scope(&Scope::NodePool(copy)).map(|q| &q.name);
+            assert_eq!(found, Some(&p.name));
+        }
+        assert_eq!(c.scope_pool_index(&Arc::from("pool3")), None);
+        assert!(c.pool_by_scope(&Scope::ControlPlane).is_none());
     }
 }

@@ -258,7 +258,10 @@ impl Cluster {
                 (&mut self.control_plane[i], true)
             }
             Scope::NodePool(name) => {
-                let Some(pool) = self.pools.iter_mut().find(|p| *p.name == **name) else {
+                let Some(pool) = self
+                    .scope_pool_index(name)
+                    .and_then(|i| self.pools.get_mut(i))
+                else {
                     return;
                 };
                 let active = running && pool.count > 0;
