@@ -87,6 +87,14 @@ impl<K: Ord, V> VecMap<K, V> {
         self.entries.binary_search_by(|(k, _)| cmp(k)).is_ok()
     }
 
+    /// Take out the entry whose key `cmp` finds (`cmp` orders a key against the one
+    /// sought, as in [`VecMap::contains_by`]): for keys holding a `String`, the lookup
+    /// needs no owned copy of the one sought.
+    pub(crate) fn remove_by(&mut self, mut cmp: impl FnMut(&K) -> std::cmp::Ordering) -> Option<V> {
+        let i = self.entries.binary_search_by(|(k, _)| cmp(k)).ok()?;
+        Some(self.entries.remove(i).1)
+    }
+
     /// Store `value` under `key`, returning the value it replaces.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.find(&key) {
@@ -332,6 +340,7 @@ mod tests {
         InsertNew(u8, u16),
         Bump(u8),
         Remove(u8),
+        RemoveBy(u8),
     }
 
     fn step() -> impl Strategy<Value = Step> {
@@ -340,6 +349,7 @@ mod tests {
             (0u8..24, any::<u16>()).prop_map(|(k, v)| Step::InsertNew(k, v)),
             (0u8..24).prop_map(Step::Bump),
             (0u8..24).prop_map(Step::Remove),
+            (0u8..24).prop_map(Step::RemoveBy),
         ]
     }
 
@@ -367,6 +377,9 @@ mod tests {
                         *w = w.wrapping_add(1);
                     }
                     Step::Remove(k) => prop_assert_eq!(ours.remove(&k), theirs.remove(&k)),
+                    Step::RemoveBy(k) => {
+                        prop_assert_eq!(ours.remove_by(|q| q.cmp(&k)), theirs.remove(&k))
+                    }
                 }
                 prop_assert_eq!(ours.is_empty(), theirs.is_empty());
             }

@@ -185,7 +185,11 @@ impl SummaryBuilder {
             }
             EventKind::ActionNeeded { action } => self.action_needed(e.at, action.clone()),
             EventKind::ActionResolved { kind, subject, .. } => {
-                if let Some(i) = self.open_actions.remove(&(*kind, subject.clone())) {
+                let sought = (*kind, subject.as_str());
+                if let Some(i) = self
+                    .open_actions
+                    .remove_by(|k| (k.0, k.1.as_str()).cmp(&sought))
+                {
                     self.actions[i].resolved = Some(e.at);
                 }
             }
