@@ -2,6 +2,8 @@
 //! module (JS and the C-style host ABI), the CLI's native engine, and tests — so every
 //! face of akscert gives byte-identical answers.
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -427,13 +429,13 @@ fn input_bytes<'a>(
     text: &'a Option<String>,
     b64: &Option<String>,
     what: &str,
-) -> Result<std::borrow::Cow<'a, [u8]>, ApiError> {
+) -> Result<Cow<'a, [u8]>, ApiError> {
     match (text, b64) {
-        (Some(t), None) => Ok(std::borrow::Cow::Borrowed(t.as_bytes())),
+        (Some(t), None) => Ok(Cow::Borrowed(t.as_bytes())),
         (None, Some(b)) => {
             let cleaned: Vec<u8> = b.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
             crate::inspect::decode_padded(&cleaned)
-                .map(std::borrow::Cow::Owned)
+                .map(Cow::Owned)
                 .map_err(|e| ApiError::BadInput {
                     path: format!("{what}inputBase64"),
                     line: 1,

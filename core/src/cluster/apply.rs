@@ -181,7 +181,7 @@ impl Cluster {
         self.pools.iter().find(|p| p.name == name)
     }
 
-    fn pool_index(&self, name: &str) -> Option<usize> {
+    pub(super) fn pool_index(&self, name: &str) -> Option<usize> {
         self.pools.iter().position(|p| p.name == name)
     }
 

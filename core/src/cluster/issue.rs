@@ -134,7 +134,7 @@ impl Cluster {
         self.pools
             .iter()
             .position(|p| matches!(&p.scope, Scope::NodePool(own) if Arc::ptr_eq(own, name)))
-            .or_else(|| self.pools.iter().position(|p| *p.name == **name))
+            .or_else(|| self.pool_index(name))
     }
 
     /// Decide what renews `t` next and when (drawing the kubelet's jitter).
