@@ -485,12 +485,13 @@ inspect_kinds! {
     inspect_pem inspectPem "pem" "PEM certificates (one or many, with surrounding text)";
     inspect_der inspectDer "der" "one DER certificate (give it as `inputBase64`)";
     inspect_base64 inspectBase64 "base64" "base64 of a DER certificate";
-    inspect_kubeconfig inspectKubeconfig "kubeconfig" "a kubeconfig";
 }
 
-// Other tools' output: the modules with `tool-output` (`InputKind::is_tool_output`).
+// Kubeconfigs and other tools' output: the modules with `tool-output`
+// (`InputKind::is_tool_output`).
 #[cfg(feature = "tool-output")]
 inspect_kinds! {
+    inspect_kubeconfig inspectKubeconfig "kubeconfig" "a kubeconfig";
     inspect_openssl_text inspectOpensslText "opensslText" "`openssl x509 -text` output";
     inspect_openssl_dates inspectOpensslDates "opensslDates" "`openssl x509 -noout -dates` output";
     inspect_curl inspectCurl "curl" "`curl -v` output";

@@ -145,30 +145,7 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     assert.match(await page.textContent('#engine-status'), /engine ready/);
     assert.equal(await page.evaluate(() => window.akscertPage.worker), true, 'the Web Worker runs from file://');
 
-    // Paste a kubeconfig → the cluster CA and the admin client certificate, with roles,
-    // dates, next rotation and why; the private key and token are never shown.
     const kc = await makeKubeconfig();
-    await page.fill('#paste', kc.yaml);
-    await page.waitForSelector('#inspect-table tbody tr');
-    const inspected = await page.$$eval('#inspect-table tbody tr', (trs) => trs.map((tr) => ({
-      role: tr.dataset.role, cells: [...tr.cells].map((c) => c.textContent) })));
-    const caRow = inspected.find((r) => r.role === 'clusterCa');
-    assert.ok(caRow, JSON.stringify(inspected.map((r) => r.role)));
-    assert.equal(caRow.cells[1], 'ca');
-    assert.match(caRow.cells[4], /^2054-01-01/);
-    assert.match(caRow.cells[6], /only az aks rotate-certs replaces a CA; run it before 2054-01-01/);
-    const admin = inspected.find((r) => r.role === 'kubectlClient');
-    assert.ok(admin, JSON.stringify(inspected.map((r) => r.role)));
-    assert.equal(admin.cells[1], 'masterclient');
-    assert.equal(admin.cells[2], 'ca');
-    assert.match(admin.cells[4], /^2026-01-01/);
-    assert.match(admin.cells[6], /az aks get-credentials --overwrite-existing/);
-    assert.match(admin.cells[8], /system:masters/);
-    assert.ok(admin.cells[7].length > 0, 'a status');
-    assert.match(await page.textContent('#inspect-secrets'), /privateKey[\s\S]*present \(redacted\)/);
-    const html = await page.content();
-    for (const secret of kc.secrets) assert.ok(!html.includes(secret), 'a secret reached the page');
-    assert.equal(await page.inputValue('#paste'), kc.yaml, 'the box keeps the paste as it was');
 
     // A certificate issued a minute ago, pasted on its issue day: valid now, not "not yet
     // valid" (the page judges at this very second when the report date is today).
@@ -275,8 +252,36 @@ test('from file://: form → report, what-ifs → downtime and commands, 10 MB p
     for (const f of full) assert.ok(!requests.some((u) => u.startsWith(prefix + f)), `${f} was fetched before it was needed`);
     assert.equal(await page.evaluate(() => window.akscertPage.fullLoaded), false);
 
-    // `az` JSON is the full module's to read (the calculator reads certificates and
-    // kubeconfigs): pasting it fetches the full module.
+    // Paste a kubeconfig (the full module reads it: the calculator reads certificates)
+    // → the cluster CA and the admin client certificate, with roles, dates, next
+    // rotation and why; the private key and token are never shown.
+    await page.fill('#paste', kc.yaml);
+    // The table still holds the 10 MB paste's rows until the full module has read it.
+    await page.waitForFunction(() => /Read as kubeconfig/.test(document.getElementById('inspect-summary').textContent),
+      null, { timeout: 60000 });
+    const inspected = await page.$$eval('#inspect-table tbody tr', (trs) => trs.map((tr) => ({
+      role: tr.dataset.role, cells: [...tr.cells].map((c) => c.textContent) })));
+    const caRow = inspected.find((r) => r.role === 'clusterCa');
+    assert.ok(caRow, JSON.stringify(inspected.map((r) => r.role)));
+    assert.equal(caRow.cells[1], 'ca');
+    assert.match(caRow.cells[4], /^2054-01-01/);
+    assert.match(caRow.cells[6], /only az aks rotate-certs replaces a CA; run it before 2054-01-01/);
+    const admin = inspected.find((r) => r.role === 'kubectlClient');
+    assert.ok(admin, JSON.stringify(inspected.map((r) => r.role)));
+    assert.equal(admin.cells[1], 'masterclient');
+    assert.equal(admin.cells[2], 'ca');
+    assert.match(admin.cells[4], /^2026-01-01/);
+    assert.match(admin.cells[6], /az aks get-credentials --overwrite-existing/);
+    assert.match(admin.cells[8], /system:masters/);
+    assert.ok(admin.cells[7].length > 0, 'a status');
+    assert.match(await page.textContent('#inspect-secrets'), /privateKey[\s\S]*present \(redacted\)/);
+    const html = await page.content();
+    for (const secret of kc.secrets) assert.ok(!html.includes(secret), 'a secret reached the page');
+    assert.equal(await page.inputValue('#paste'), kc.yaml, 'the box keeps the paste as it was');
+    assert.equal(await page.evaluate(() => window.akscertPage.fullLoaded), true);
+    for (const f of full) assert.ok(requests.some((u) => u.startsWith(prefix + f)), `${f} was not fetched for the kubeconfig`);
+
+    // `az` JSON is the full module's to read too.
     // Paste `az aks list` output: "Use in the form" takes each cluster's facts from the
     // engine (aksFacts), says what it assumed, and names what is missing.
     const azList = JSON.parse(fs.readFileSync(new URL('../../examples/az-aks-list.json', import.meta.url), 'utf8'));

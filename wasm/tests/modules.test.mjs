@@ -94,7 +94,7 @@ test('a module refuses what it leaves out with a typed error naming the module t
   }
 });
 
-test('the calculator reads certificates and kubeconfigs; tool output is said to be the full module\'s', () => {
+test('the calculator reads certificates; kubeconfigs and tool output are said to be the full module\'s', () => {
   const fnName = (kind) => 'inspect' + kind[0].toUpperCase() + kind.slice(1);
   for (const kind of TOOL_OUTPUT_KINDS) {
     assert.equal(typeof calc[fnName(kind)], 'undefined', `the calculator exports no ${fnName(kind)}()`);
@@ -108,7 +108,7 @@ test('the calculator reads certificates and kubeconfigs; tool output is said to 
       }, kind);
     }
   }
-  for (const kind of ['pem', 'der', 'base64', 'kubeconfig']) assert.equal(typeof calc[fnName(kind)], 'function', kind);
+  for (const kind of ['pem', 'der', 'base64']) assert.equal(typeof calc[fnName(kind)], 'function', kind);
   // Base64 DER (what a kubeconfig's data fields and `kubectl get secret -o json` hold).
   const pem = JSON.parse(loadCases().find((c) => c.name === 'inspect-pem-chain').input).input;
   const b64 = pem.split('-----END CERTIFICATE-----')[0].replace(/-----BEGIN CERTIFICATE-----|\s/g, '');
@@ -141,17 +141,18 @@ test('ABI numbers are the same in every module; operationNumber() gives them', (
 test('what needs elliptic-curve arithmetic is said, not guessed, without the trust module', () => {
   const kubeconfig = loadCases().find((c) => c.op === 'inspect' && c.input.includes('client-key-data'));
   assert.ok(kubeconfig, 'a kubeconfig case with a client key');
-  for (const m of [calc, full]) {
-    const small = JSON.parse(m.call('inspect', kubeconfig.input));
-    assert.ok(small.notes.some((n) => /not compared with its certificate in this module.*akscert\/trust/.test(n)),
-      JSON.stringify(small.notes));
-    assert.equal(small.kubeconfig.users[0].clientKeyError, null);
-  }
+  // The calculator reads no kubeconfig: it names the module that does.
+  assert.throws(() => calc.call('inspect', kubeconfig.input),
+    (e) => e.kind === 'unavailableOperation' && e.message.includes('input kind `kubeconfig`') && /akscert\/full/.test(e.message));
+  const small = JSON.parse(full.call('inspect', kubeconfig.input));
+  assert.ok(small.notes.some((n) => /not compared with its certificate in this module.*akscert\/trust/.test(n)),
+    JSON.stringify(small.notes));
+  assert.equal(small.kubeconfig.users[0].clientKeyError, null);
   const checked = JSON.parse(trust.call('inspect', kubeconfig.input));
   assert.ok(!checked.notes.some((n) => /not compared with its certificate/.test(n)), JSON.stringify(checked.notes));
   const req = JSON.parse(kubeconfig.input);
   for (const m of [calc, full]) {
-    assert.throws(() => m.inspect({ ...req, verify: true }), (e) => e.kind === 'unavailableOperation' && /akscert\/trust/.test(e.message));
+    assert.throws(() => m.inspect({ ...req, verify: true }), (e) => e.kind === 'unavailableOperation' && /akscert\/(trust|full)/.test(e.message));
   }
   assert.ok(trust.inspect({ ...req, verify: true }).certificates.every((c) => c.linkedBy === 'signature'));
 });

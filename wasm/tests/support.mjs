@@ -30,9 +30,9 @@ export const SIGNATURE_OPS = new Set(['inspectSet', 'checkTrust']);
  * (tool output), not the calculator's. */
 export const TOOL_OUTPUT_OPS = new Set(['aksFacts', 'fleetReport']);
 
-/** The input kinds only the trust and full modules read: other tools' output and `az`
- * JSON (the calculator module reads certificates and kubeconfigs). */
-export const TOOL_OUTPUT_KINDS = new Set(['opensslText', 'opensslDates', 'curl', 'azRunCommand', 'kubectlCsr',
+/** The input kinds only the trust and full modules read: kubeconfigs, other tools' output
+ * and `az` JSON (the calculator module reads certificates only). */
+export const TOOL_OUTPUT_KINDS = new Set(['kubeconfig', 'opensslText', 'opensslDates', 'curl', 'azRunCommand', 'kubectlCsr',
   'kubectlNodes', 'kubeadmCheckExpiration', 'aksCluster', 'armOperation']);
 
 /** The operations the calculator module leaves out. */

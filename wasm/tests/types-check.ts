@@ -4,13 +4,13 @@ import init, {
   call, expiryReport, operations, operationNumber, build, policy, policyDefaults, version, whatIf,
   type AkscertError, type ExpiryReport, type ReportRow, type Scenario, type Timeline,
   type WhatIf, type WhatIfRequest, type Policy, type AkscertAbi,
-  inspect, inspectKubeconfig, type Inspection, type CertificateReport, type ClusterFacts,
+  inspect, type Inspection, type CertificateReport, type ClusterFacts,
 } from 'akscert';
-// The full module (tool output, the simulator) and the trust module (signature checks),
+// The full module (kubeconfigs and other tool output, the simulator) and the trust module (signature checks),
 // with the same generated types.
 import {
   simulate, openScenario, simulateOpenCluster, type Timeline as FullTimeline, type ScenarioCheck,
-  type ClusterTimeline, aksFacts, type AksFacts, type AksFactsEntry,
+  type ClusterTimeline, aksFacts, type AksFacts, type AksFactsEntry, inspectKubeconfig,
 } from 'akscert/full';
 import { checkTrust, type TrustReports, type Inspection as TrustInspection } from 'akscert/trust';
 

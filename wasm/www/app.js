@@ -1,8 +1,8 @@
 // akscert calculator: DOM wiring. The engine is akscert's calculator module: the JS API
 // (wasm-bindgen glue) on the page for the form and the what-ifs, and the same module in
 // a Web Worker through its C-style ABI for pasted input, so a 10 MB paste never blocks
-// the page. The full module (the simulator, other tools' output and `az` JSON) is loaded
-// only when a scenario, tool output or `az` JSON is pasted.
+// the page. The full module (the simulator, kubeconfigs, other tools' output and `az`
+// JSON) is loaded only when a scenario, a kubeconfig, tool output or `az` JSON is pasted.
 // No network beyond the page's own files: each module comes from a script holding it as
 // base64 (akscert-module.js, akscert-full-module.js), the worker from a blob of this
 // file's own code.

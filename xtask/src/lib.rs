@@ -71,7 +71,7 @@ impl Module {
     }
 }
 
-/// The calculator module: inspect (certificates and kubeconfigs), report, whatIf, policy —
+/// The calculator module: inspect (certificates), report, whatIf, policy —
 /// what a page needs at first paint; `import "akscert"`.
 pub const CALCULATOR: Module = Module {
     build: "calculator",

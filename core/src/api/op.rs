@@ -157,9 +157,9 @@ pub enum Capability {
     /// Signature and trust checks (the `verify` feature): the trust module.
     Signatures,
     /// Other tools' output and `az` JSON (the `tool-output` feature): inspected
-    /// (`openssl`, `curl`, `kubeadm`, `kubectl`, `az vm run-command`, `az aks show|list`),
-    /// and `az aks` JSON read as cluster facts (`aksFacts`, `fleetReport`). The calculator
-    /// reads certificates and kubeconfigs only; the trust and full modules have it.
+    /// (kubeconfigs, `openssl`, `curl`, `kubeadm`, `kubectl`, `az vm run-command`, `az aks
+    /// show|list`), and `az aks` JSON read as cluster facts (`aksFacts`, `fleetReport`). The
+    /// calculator reads certificates only; the trust and full modules have it.
     ToolOutput,
 }
 

@@ -24,9 +24,9 @@ fn bad_json_names_path_line_and_column() {
     );
 }
 
-/// The calculator module reads certificates and kubeconfigs; another tool's output is
-/// refused as a capability of another module (the JS face and the page load it on this
-/// kind), not as unreadable input. Natively every kind is read.
+/// The calculator module reads certificates (PEM, DER, base64 DER); a kubeconfig or another
+/// tool's output is refused as a capability of another module (the JS face and the page
+/// load it on this kind), not as unreadable input. Natively every kind is read.
 #[test]
 fn a_tool_output_kind_left_out_of_a_build_is_refused_naming_the_module_that_reads_it() {
     let e = ApiError::from(InspectError::NotInThisBuild {
@@ -38,7 +38,7 @@ fn a_tool_output_kind_left_out_of_a_build_is_refused_naming_the_module_that_read
     for part in [
         "input kind `curl`",
         &format!("the {BUILD} build"),
-        "reads pem, der, base64 and kubeconfig",
+        "reads pem, der and base64",
         "(load `akscert/full` for it)",
     ] {
         assert!(text.contains(part), "{part:?} not in {text:?}");
@@ -50,10 +50,7 @@ fn a_tool_output_kind_left_out_of_a_build_is_refused_naming_the_module_that_read
     );
     let with_tools = cfg!(feature = "tool-output");
     for kind in InputKind::ALL {
-        let tool = !matches!(
-            kind,
-            InputKind::Pem | InputKind::Der | InputKind::Base64 | InputKind::Kubeconfig
-        );
+        let tool = !matches!(kind, InputKind::Pem | InputKind::Der | InputKind::Base64);
         assert_eq!(kind.is_tool_output(), tool, "{kind:?}");
         assert_eq!(kind.available(), with_tools || !tool, "{kind:?}");
     }

@@ -125,7 +125,7 @@ pub enum InspectError {
         reason: String,
     },
     /// The input is of a kind this build does not read ([`InputKind::available`]): a
-    /// build without the `tool-output` feature reads certificates and kubeconfigs only.
+    /// build without the `tool-output` feature reads certificates only.
     #[error(
         "input kind `{kind}` is not read by this build of akscert, which reads {read}",
         kind = kind.name(),

@@ -73,15 +73,13 @@ impl InputKind {
         }
     }
 
-    /// Whether it is another tool's output (`openssl`, `curl`, `kubeadm`, `kubectl`) or
-    /// `az` JSON rather than certificates or a kubeconfig: read only by builds with the
-    /// `tool-output` feature (every native build, the trust and full modules; not the
-    /// calculator module a page loads at first paint).
+    /// Whether it is another tool's output (`openssl`, `curl`, `kubeadm`, `kubectl`, the
+    /// kubeconfig `az aks get-credentials` writes) or `az` JSON rather than certificates:
+    /// read only by builds with the `tool-output` feature (every native build, the trust and
+    /// full modules; not the calculator module a page loads at first paint, where the
+    /// kubeconfig reader and its YAML subset were 14 KB of 177 KB gzip).
     pub const fn is_tool_output(self) -> bool {
-        !matches!(
-            self,
-            InputKind::Pem | InputKind::Der | InputKind::Base64 | InputKind::Kubeconfig
-        )
+        !matches!(self, InputKind::Pem | InputKind::Der | InputKind::Base64)
     }
 
     /// Whether this build reads it.
@@ -89,7 +87,7 @@ impl InputKind {
         cfg!(feature = "tool-output") || !self.is_tool_output()
     }
 
-    /// The kinds every build reads, for messages: `pem, der, base64 and kubeconfig`.
+    /// The kinds every build reads, for messages: `pem, der and base64`.
     pub fn read_by_every_build() -> String {
         let names: Vec<&str> = InputKind::ALL
             .iter()

@@ -542,10 +542,10 @@ pub(crate) fn read_text(t: &str, kind: InputKind, b: &mut Builder<'_>) -> Result
             let bytes = text::base64_decode(t, "base64 input")?;
             b.add_cert_bytes(&bytes, "base64", Hint::None).map(|_| ())
         }
-        InputKind::Kubeconfig => kubeconfig::read(t, b),
         // A build without `tool-output` (the calculator module) stops here; the readers
         // below are then never reached, and left out of the module.
         _ if !kind.available() => Err(InspectError::NotInThisBuild { kind }),
+        InputKind::Kubeconfig => kubeconfig::read(t, b),
         InputKind::OpensslText | InputKind::OpensslDates => tools::read_openssl(t, b),
         InputKind::Curl => tools::read_curl(t, b),
         InputKind::KubeadmCheckExpiration => tools::read_kubeadm(t, b),
