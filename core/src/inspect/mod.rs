@@ -47,6 +47,9 @@ mod strict;
 mod text;
 mod tools;
 mod trust;
+// Only builds without some reader need it (see the module).
+#[cfg(any(not(feature = "tool-output"), not(feature = "verify")))]
+mod unfilled;
 mod x509;
 mod yaml;
 

@@ -679,21 +679,55 @@ pub struct Inspection {
     /// X.509 certificates found.
     pub certificates: Vec<CertificateReport>,
     /// Validity facts read from tool output.
+    // This and the other parts only tool output fills (only signature checks, for
+    // `trust`) are written by `unfilled` in a build without those readers.
+    #[cfg_attr(
+        not(feature = "tool-output"),
+        serde(serialize_with = "super::unfilled::list")
+    )]
     pub validities: Vec<ValidityReport>,
     /// The kubeconfig structure, when the input was one.
+    #[cfg_attr(
+        not(feature = "tool-output"),
+        serde(serialize_with = "super::unfilled::option")
+    )]
     pub kubeconfig: Option<KubeconfigReport>,
     /// `kubectl get csr` rows.
+    #[cfg_attr(
+        not(feature = "tool-output"),
+        serde(serialize_with = "super::unfilled::list")
+    )]
     pub csrs: Vec<CsrRow>,
     /// `kubectl get nodes` rows.
+    #[cfg_attr(
+        not(feature = "tool-output"),
+        serde(serialize_with = "super::unfilled::list")
+    )]
     pub nodes: Vec<NodeRow>,
     /// AKS clusters from `az aks show/list`.
     #[cfg_attr(feature = "tsify", tsify(type = "AksClusterFacts[]"))]
+    #[cfg_attr(
+        not(feature = "tool-output"),
+        serde(serialize_with = "super::unfilled::list")
+    )]
     pub clusters: Vec<AzCluster>,
     /// ARM operation statuses.
+    #[cfg_attr(
+        not(feature = "tool-output"),
+        serde(serialize_with = "super::unfilled::list")
+    )]
     pub operations: Vec<OperationStatus>,
     /// `az … run-command invoke` framing, when the input was one.
+    #[cfg_attr(
+        not(feature = "tool-output"),
+        serde(serialize_with = "super::unfilled::option")
+    )]
     pub run_command: Option<RunCommandReport>,
     /// Trust checks between certificates of this input.
+    #[cfg_attr(
+        not(feature = "verify"),
+        serde(serialize_with = "super::unfilled::list")
+    )]
     pub trust: Vec<TrustReport>,
     /// Secrets recognised and not shown.
     pub secrets: Vec<RedactedSecret>,
