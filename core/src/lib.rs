@@ -107,6 +107,7 @@ mod json_path;
 pub mod json_ser;
 pub mod report;
 mod sort;
+mod struct_de;
 mod substring;
 mod vec_map;
 pub use vec_map::VecMap;

@@ -3,7 +3,7 @@
 //! AgentBaker, Kubernetes); where the sources are silent or disagree the field says so, and a
 //! caller can override it (a scenario's `policy` block) without touching code.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::time::{Duration, Instant};
 use crate::version::{KubernetesVersion, NodeImageVersion};
@@ -36,7 +36,7 @@ pub enum PolicyError {
 }
 
 /// The rules the model applies. `Policy::default()` is AKS as documented.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Policy {
@@ -155,9 +155,42 @@ pub struct Policy {
     pub durations: OperationDurations,
 }
 
+crate::struct_de::read_fields! {
+    Policy, "struct Policy", Policy::default();
+    "legacyBefore" => legacy_before: false,
+    "legacyLifetime" => legacy_lifetime: false,
+    "legacyBackdate" => legacy_backdate: false,
+    "caLifetime" => ca_lifetime: false,
+    "leafLifetime" => leaf_lifetime: false,
+    "backdate" => backdate: false,
+    "csrBackdate" => csr_backdate: false,
+    "kubeletClientLifetime" => kubelet_client_lifetime: false,
+    "kubeletServingLifetime" => kubelet_serving_lifetime: false,
+    "selfSignedServingLifetime" => self_signed_serving_lifetime: false,
+    "autorotationAfter" => autorotation_after: false,
+    "autorotationFraction" => autorotation_fraction: false,
+    "autorotationRequiresRbac" => autorotation_requires_rbac: false,
+    "kubeletRenewalMin" => kubelet_renewal_min: false,
+    "kubeletRenewalMax" => kubelet_renewal_max: false,
+    "stoppedAutorotationIncludesNodes" => stopped_autorotation_includes_nodes: false,
+    "staleClearedByReimage" => stale_cleared_by_reimage: false,
+    "kscrMinVersion" => kscr_min_version: false,
+    "kscrSnapshotFloor" => kscr_snapshot_floor: false,
+    "kscrAvailableFrom" => kscr_available_from: false,
+    "kscrRequiresRbac" => kscr_requires_rbac: false,
+    "kscrOptOutTag" => kscr_opt_out_tag: false,
+    "kscrOptOutRetiredFrom" => kscr_opt_out_retired_from: false,
+    "kscrLabel" => kscr_label: false,
+    "rotateCertsMaxDowntime" => rotate_certs_max_downtime: false,
+    "rotateCertsOnStoppedFrom" => rotate_certs_on_stopped_from: false,
+    "upgradeRotatesLeavesFrom" => upgrade_rotates_leaves_from: false,
+    "stoppedRetention" => stopped_retention: false,
+    "durations" => durations: false,
+}
+
 /// Modelled length of each long-running operation (while it runs the cluster shows the
 /// matching provisioning state and refuses other mutating operations).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct OperationDurations {
@@ -177,6 +210,15 @@ pub struct OperationDurations {
     /// figure; 5 minutes.
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub node_pool_change: Duration,
+}
+
+crate::struct_de::read_fields! {
+    OperationDurations, "struct OperationDurations", OperationDurations::default();
+    "upgrade" => upgrade: false,
+    "nodeImageUpgrade" => node_image_upgrade: false,
+    "start" => start: false,
+    "stop" => stop: false,
+    "nodePoolChange" => node_pool_change: false,
 }
 
 impl Default for OperationDurations {

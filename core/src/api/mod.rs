@@ -339,7 +339,7 @@ pub struct RowAt {
 }
 
 /// `inspect` input: one text or binary input, and when to judge it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InspectRequest {
@@ -368,6 +368,25 @@ pub struct InspectRequest {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[cfg_attr(feature = "tsify", tsify(optional))]
     pub verify: bool,
+}
+
+crate::struct_de::read_fields! {
+    InspectRequest, "struct InspectRequest", InspectRequest {
+        input: None,
+        input_base64: None,
+        kind: None,
+        source: None,
+        now: Instant::MIN,
+        warn_within: thirty_days(),
+        verify: false,
+    };
+    "input" => input: false,
+    "inputBase64" => input_base64: false,
+    "kind" => kind: false,
+    "source" => source: false,
+    "now" => now: true,
+    "warnWithin" => warn_within: false,
+    "verify" => verify: false,
 }
 
 /// `inspectSet` input: several named inputs judged together (trust across them).

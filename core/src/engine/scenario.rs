@@ -105,7 +105,7 @@ pub struct ScenarioCluster {
 }
 
 /// Someone who holds a kubeconfig of the cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KubeconfigHolder {
@@ -117,6 +117,17 @@ pub struct KubeconfigHolder {
     /// Fetched with `--admin`.
     #[serde(default)]
     pub admin: bool,
+}
+
+crate::struct_de::read_fields! {
+    KubeconfigHolder, "struct KubeconfigHolder", KubeconfigHolder {
+        holder: String::new(),
+        fetched: None,
+        admin: false,
+    };
+    "holder" => holder: true,
+    "fetched" => fetched: false,
+    "admin" => admin: false,
 }
 
 /// An operation at an instant.

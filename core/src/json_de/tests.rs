@@ -42,7 +42,7 @@ pub(crate) fn report_requests() -> Vec<String> {
         .collect()
 }
 
-fn what_if_requests() -> Vec<String> {
+pub(crate) fn what_if_requests() -> Vec<String> {
     FACTS
         .iter()
         .map(|f| {
@@ -53,7 +53,7 @@ fn what_if_requests() -> Vec<String> {
         .collect()
 }
 
-const INSPECT: &str = r#"{"input":"-----BEGIN CERTIFICATE-----\nMIIB\u00e9\ud83d\ude00\/\"\\\b\f\r\t\n-----END CERTIFICATE-----\n","kind":"pem","source":"ca.crt","now":"2026-01-01T00:00:00Z","warnWithin":"30d","verify":false}"#;
+pub(crate) const INSPECT: &str = r#"{"input":"-----BEGIN CERTIFICATE-----\nMIIB\u00e9\ud83d\ude00\/\"\\\b\f\r\t\n-----END CERTIFICATE-----\n","kind":"pem","source":"ca.crt","now":"2026-01-01T00:00:00Z","warnWithin":"30d","verify":false}"#;
 
 /// Every request type on `text`.
 fn all_types(text: &str) {
@@ -114,25 +114,32 @@ fn requests_read_alike() {
 /// documents every punctuation byte and every fifth (the test runs in seconds).
 #[test]
 fn every_one_byte_edit_reads_alike() {
-    const EDITS: &[u8] = b"\"\\,:{}[]0-.e n\x01u";
     for (seed, check) in seeds() {
-        let b = seed.as_bytes();
-        for i in 0..=b.len() {
-            if !seed.is_char_boundary(i) {
-                continue;
-            }
-            check(&seed[..i]);
-            let Some(&byte) = b.get(i) else { continue };
-            let edit = seed.len() < 1_000 || i % 5 == 0 || b"\"{}[],:\\".contains(&byte);
-            if byte.is_ascii() && edit {
-                let mut edited = b.to_vec();
-                edited.remove(i);
-                check(std::str::from_utf8(&edited).expect("ASCII removed"));
-                for &e in EDITS {
-                    edited = b.to_vec();
-                    edited[i] = e;
-                    check(std::str::from_utf8(&edited).expect("ASCII for ASCII"));
-                }
+        each_edit(&seed, check);
+    }
+}
+
+/// `check` on `seed` cut short at every byte, and with its ASCII bytes removed or replaced
+/// by each of the bytes JSON's grammar turns on (in a seed of 1,000 bytes or more, every
+/// punctuation byte and every fifth).
+pub(crate) fn each_edit(seed: &str, mut check: impl FnMut(&str)) {
+    const EDITS: &[u8] = b"\"\\,:{}[]0-.e n\x01u";
+    let b = seed.as_bytes();
+    for i in 0..=b.len() {
+        if !seed.is_char_boundary(i) {
+            continue;
+        }
+        check(&seed[..i]);
+        let Some(&byte) = b.get(i) else { continue };
+        let edit = seed.len() < 1_000 || i % 5 == 0 || b"\"{}[],:\\".contains(&byte);
+        if byte.is_ascii() && edit {
+            let mut edited = b.to_vec();
+            edited.remove(i);
+            check(std::str::from_utf8(&edited).expect("ASCII removed"));
+            for &e in EDITS {
+                edited = b.to_vec();
+                edited[i] = e;
+                check(std::str::from_utf8(&edited).expect("ASCII for ASCII"));
             }
         }
     }

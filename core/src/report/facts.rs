@@ -19,7 +19,7 @@ use crate::time::Instant;
 use crate::version::KubernetesVersion;
 
 /// What is known about a cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClusterFacts {
@@ -53,6 +53,33 @@ pub struct ClusterFacts {
     /// Kubeconfigs people hold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kubeconfigs: Vec<KubeconfigHolder>,
+}
+
+crate::struct_de::read_fields! {
+    ClusterFacts, "struct ClusterFacts", ClusterFacts {
+        name: String::new(),
+        resource_group: String::new(),
+        created: Instant::MIN,
+        kubernetes_version: KubernetesVersion::new(0, 0),
+        last_upgrade: None,
+        last_rotation: None,
+        rbac: crate::document::yes(),
+        tls_bootstrap: crate::document::yes(),
+        stopped_since: None,
+        node_pools: Vec::new(),
+        kubeconfigs: Vec::new(),
+    };
+    "name" => name: true,
+    "resourceGroup" => resource_group: true,
+    "created" => created: true,
+    "kubernetesVersion" => kubernetes_version: true,
+    "lastUpgrade" => last_upgrade: false,
+    "lastRotation" => last_rotation: false,
+    "rbac" => rbac: false,
+    "tlsBootstrap" => tls_bootstrap: false,
+    "stoppedSince" => stopped_since: false,
+    "nodePools" => node_pools: true,
+    "kubeconfigs" => kubeconfigs: false,
 }
 
 /// What is known about a node pool: the pool as it is now (its fields at the top level of

@@ -33,7 +33,7 @@ pub use fleet::{
 pub use whatif::{WhatIf, WhatIfRequest, what_if};
 
 /// Ask for a report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReportRequest {
@@ -48,6 +48,19 @@ pub struct ReportRequest {
     pub policy: Policy,
     /// The cluster.
     pub cluster: ClusterFacts,
+}
+
+crate::struct_de::read_fields! {
+    ReportRequest, "struct ReportRequest", ReportRequest {
+        now: Instant::MIN,
+        warn_within: thirty_days(),
+        policy: Policy::default(),
+        cluster: crate::struct_de::ReadFields::blank(),
+    };
+    "now" => now: true,
+    "warnWithin" => warn_within: false,
+    "policy" => policy: false,
+    "cluster" => cluster: true,
 }
 
 fn thirty_days() -> Duration {

@@ -18,7 +18,7 @@ use crate::time::{Duration, Instant};
 use super::{ClusterFacts, ExpiryReport, ReportError, replay, report_from};
 
 /// Ask what happens if operations are applied to a cluster from `now` on.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WhatIfRequest {
@@ -43,6 +43,25 @@ pub struct WhatIfRequest {
     /// last operation could have finished, or 1 year after `now` with no operations.
     #[serde(default)]
     pub horizon: Option<Horizon>,
+}
+
+crate::struct_de::read_fields! {
+    WhatIfRequest, "struct WhatIfRequest", WhatIfRequest {
+        now: Instant::MIN,
+        warn_within: thirty_days(),
+        policy: Policy::default(),
+        seed: 0,
+        cluster: crate::struct_de::ReadFields::blank(),
+        operations: Vec::new(),
+        horizon: None,
+    };
+    "now" => now: true,
+    "warnWithin" => warn_within: false,
+    "policy" => policy: false,
+    "seed" => seed: false,
+    "cluster" => cluster: true,
+    "operations" => operations: false,
+    "horizon" => horizon: false,
 }
 
 fn thirty_days() -> Duration {
