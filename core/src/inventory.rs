@@ -211,7 +211,7 @@ impl RotationMechanism {
 }
 
 /// The OS of a node pool's nodes (paths differ).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum Os {
     /// Linux nodes.
@@ -219,6 +219,12 @@ pub enum Os {
     Linux,
     /// Windows nodes.
     Windows,
+}
+
+crate::variant_de::read_variants! {
+    Os, "enum Os";
+    "Linux" => Linux,
+    "Windows" => Windows,
 }
 
 /// Facts that decide which file a node certificate is in.

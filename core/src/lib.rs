@@ -109,6 +109,7 @@ pub mod report;
 mod sort;
 mod struct_de;
 mod substring;
+mod variant_de;
 mod vec_map;
 pub use vec_map::VecMap;
 pub mod wire_name;

@@ -151,7 +151,7 @@ impl Operation {
 
 /// Which [`Operation`] — its `op` tag without the arguments. Events and rejections name
 /// operations with it, so a document read back names one of these or fails to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum OperationKind {
@@ -177,6 +177,21 @@ pub enum OperationKind {
     SetTags,
     /// `az aks get-credentials`.
     GetCredentials,
+}
+
+crate::variant_de::read_variants! {
+    OperationKind, "enum OperationKind";
+    "upgrade" => Upgrade,
+    "nodePoolUpgrade" => NodePoolUpgrade,
+    "nodeImageUpgrade" => NodeImageUpgrade,
+    "scale" => Scale,
+    "stop" => Stop,
+    "start" => Start,
+    "rotateCerts" => RotateCerts,
+    "addNodePool" => AddNodePool,
+    "recreateNodePool" => RecreateNodePool,
+    "setTags" => SetTags,
+    "getCredentials" => GetCredentials,
 }
 
 impl OperationKind {
@@ -220,7 +235,7 @@ impl fmt::Display for OperationKind {
 }
 
 /// How a `rotate-certs` run ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub enum RotateOutcome {
@@ -228,6 +243,12 @@ pub enum RotateOutcome {
     Succeed,
     /// The run fails and leaves the cluster in Failed; rerunning is the documented fix.
     Fail,
+}
+
+crate::variant_de::read_variants! {
+    RotateOutcome, "enum RotateOutcome";
+    "succeed" => Succeed,
+    "fail" => Fail,
 }
 
 /// The cluster's `provisioningState`, with the exact strings `az aks show` prints.

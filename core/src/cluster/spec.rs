@@ -66,7 +66,7 @@ pub enum SpecError {
 }
 
 /// A node pool's mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 pub enum PoolMode {
     /// Runs system pods; needs at least one node.
@@ -74,6 +74,12 @@ pub enum PoolMode {
     /// Workload pool; may scale to zero.
     #[default]
     User,
+}
+
+crate::variant_de::read_variants! {
+    PoolMode, "enum PoolMode";
+    "System" => System,
+    "User" => User,
 }
 
 /// A node pool as created. Read by hand (`spec_de.rs`: unknown fields refused, each key

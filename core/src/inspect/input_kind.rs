@@ -1,9 +1,9 @@
 //! What kind of input an inspection read, and which builds read it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// What kind of input was recognised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "tsify", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -34,6 +34,23 @@ pub enum InputKind {
     AksCluster,
     /// An ARM long-running-operation status body.
     ArmOperation,
+}
+
+crate::variant_de::read_variants! {
+    InputKind, "enum InputKind";
+    "pem" => Pem,
+    "der" => Der,
+    "base64" => Base64,
+    "kubeconfig" => Kubeconfig,
+    "opensslText" => OpensslText,
+    "opensslDates" => OpensslDates,
+    "curl" => Curl,
+    "azRunCommand" => AzRunCommand,
+    "kubectlCsr" => KubectlCsr,
+    "kubectlNodes" => KubectlNodes,
+    "kubeadmCheckExpiration" => KubeadmCheckExpiration,
+    "aksCluster" => AksCluster,
+    "armOperation" => ArmOperation,
 }
 
 impl InputKind {
