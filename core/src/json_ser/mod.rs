@@ -301,6 +301,23 @@ impl<'w> ser::Serializer for &'w mut Writer {
         self.string(v);
         Ok(())
     }
+    /// An array from an iterator, without the sequence state serde's default goes through:
+    /// this is compiled once per element type (31 in the calculator module).
+    fn collect_seq<I>(self, iter: I) -> Result<()>
+    where
+        I: IntoIterator,
+        I::Item: Serialize,
+    {
+        self.out.push('[');
+        let mut first = true;
+        for item in iter {
+            self.separator(&mut first);
+            item.serialize(&mut *self)?;
+        }
+        self.out.push(']');
+        Ok(())
+    }
+
     /// Written as it is formatted, escaped on the way: no string of it is built first
     /// (instants, spans and versions are written this way, as serde_json does).
     fn collect_str<T: Display + ?Sized>(self, value: &T) -> Result<()> {
