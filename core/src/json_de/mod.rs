@@ -193,11 +193,11 @@ impl<'a> Deserializer<'a> {
     }
 
     /// A visitor's answer with its error, if any, placed where the reader stands.
-    fn placed<T>(&self, mut result: Result<T>) -> Result<T> {
-        if let Err(e) = &mut result {
-            self.r.place_in(e);
+    fn placed<T>(&self, result: Result<T>) -> Result<T> {
+        match result {
+            Ok(value) => Ok(value),
+            Err(e) => Err(self.r.place(e)),
         }
-        result
     }
 
     /// The elements of an array whose `[` is next.
@@ -209,7 +209,7 @@ impl<'a> Deserializer<'a> {
         });
         self.r.leave();
         let end = self.r.end_seq();
-        finished(ret, end)
+        ret.and_then(|v| end.map(|()| v))
     }
 
     /// The members of an object whose `{` is next.
@@ -221,7 +221,7 @@ impl<'a> Deserializer<'a> {
         });
         self.r.leave();
         let end = self.r.end_map();
-        finished(ret, end)
+        ret.and_then(|v| end.map(|()| v))
     }
 
     /// A number whose first byte (a digit or `-`) is next.
@@ -241,15 +241,6 @@ impl<'a> Deserializer<'a> {
             Text::Copied(s) => visitor.visit_str(s),
         }
     }
-}
-
-/// A visitor's answer, or the error the end of its array or object found (the visitor's
-/// own error first): the answer is not moved when both are fine.
-fn finished<T>(mut ret: Result<T>, end: Result<()>) -> Result<T> {
-    if let (Ok(_), Err(e)) = (&ret, end) {
-        ret = Err(e);
-    }
-    ret
 }
 
 /// `deserialize_*` methods that read a number as `deserialize_i64` does.

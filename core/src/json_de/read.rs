@@ -155,15 +155,10 @@ impl<'a> Reader<'a> {
     /// `e` placed where the reader stands, unless it has a place already.
     #[cold]
     pub(super) fn place(&self, mut e: Error) -> Error {
-        self.place_in(&mut e);
-        e
-    }
-
-    /// [`Reader::place`] in place.
-    pub(super) fn place_in(&self, e: &mut Error) {
         if e.0.line == 0 {
             (e.0.line, e.0.column) = self.position(self.index);
         }
+        e
     }
 
     /// The next byte that is not whitespace (not consumed).
