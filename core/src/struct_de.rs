@@ -12,10 +12,11 @@
 //!
 //! What a user sees is the derive's: the same values, and the same errors at the same
 //! places (`unknown field`, `duplicate field`, `missing field` for the first one missing
-//! in declaration order, `invalid type: …, expected struct Policy`); `tests.rs` compares
-//! the two on a struct of each shape, through both JSON readers, on every one-byte edit.
-//! The tables are checked against the structs' own `Serialize` (the same names, in the
-//! same order) where each struct is defined.
+//! in declaration order, `invalid type: …, expected struct Policy`). `tests.rs` compares
+//! each struct with a mirror that keeps the derive, through both JSON readers, on the
+//! requests of the JSON reader's tests and every one-byte edit of them (the policy, whose
+//! mirror would repeat its 29 defaults, field by field instead), and checks each table
+//! against its struct's own `Serialize`: the same names, in the same order.
 //!
 //! A struct is read from a map (JSON) or from a sequence of its fields in order (as
 //! postcard writes it, and as serde_json reads one too): a field the sequence ends before
@@ -234,6 +235,9 @@ macro_rules! read_fields {
                 $crate::struct_de::deserialize(d, stringify!($ty))
             }
         }
+
+        // A reading marks each field seen with one bit of a `u64`.
+        const _: () = assert!([$($json),*].len() <= 64, "read_fields!: more than 64 fields");
     };
 }
 

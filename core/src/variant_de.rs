@@ -3,9 +3,10 @@
 //! a form that costs the modules less.
 //!
 //! The derive gives each enum a field visitor and an enum visitor of its own, and core's
-//! JSON reader then compiles its enum reading once per enum (six in the calculator module:
-//! 5.6 KB of it). Here every enum is read by [`variant`], which answers the variant's index
-//! in the enum's table, and [`read_variants!`] maps the index to the variant.
+//! JSON reader then compiles its enum reading once per enum (six in the calculator module;
+//! reading them this way took 1 KB gzip off it). Here every enum is read by [`variant`],
+//! which answers the variant's index in the enum's table, and [`read_variants!`] maps the
+//! index to the variant.
 //!
 //! The same values and errors as the derive's, at the same places (`unknown variant`, with
 //! the names expected; `invalid type: …, expected enum InputKind`; a variant given as

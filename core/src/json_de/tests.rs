@@ -23,6 +23,30 @@ fn same<T: DeserializeOwned + Debug>(text: &str) {
     }
 }
 
+/// A type read without serde's derive (`Ours`) and a mirror that keeps it (`Theirs`) on
+/// `text`, through this reader and serde_json: the same value (by `Debug`, which names
+/// neither's module) or the same error at the same line and column.
+pub(crate) fn same_as_derive<Ours, Theirs>(text: &str)
+where
+    Ours: DeserializeOwned + Debug,
+    Theirs: DeserializeOwned + Debug,
+{
+    let ours = super::from_str::<Ours>(text)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
+    let theirs = super::from_str::<Theirs>(text)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
+    assert_eq!(ours, theirs, "core's reader on {text:?}");
+    let ours = serde_json::from_str::<Ours>(text)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
+    let theirs = serde_json::from_str::<Theirs>(text)
+        .map(|v| format!("{v:?}"))
+        .map_err(|e| e.to_string());
+    assert_eq!(ours, theirs, "serde_json on {text:?}");
+}
+
 /// A few clusters in the shapes people have (as the tests crate's API cases; the writer's
 /// tests take them too).
 pub(crate) const FACTS: &[&str] = &[

@@ -4,12 +4,12 @@
 //! The policy (a mirror would need its 29 defaults written again) is checked by its own
 //! tests below, and through the mirrors that hold it.
 
-use std::fmt::Debug;
-
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::json_de::tests::{FACTS, INSPECT, each_edit, report_requests, what_if_requests};
+use crate::json_de::tests::{
+    FACTS, INSPECT, each_edit, report_requests, same_as_derive, what_if_requests,
+};
 use crate::policy::{OperationDurations, Policy};
 use crate::struct_de::ReadFields;
 use crate::time::Duration;
@@ -132,26 +132,6 @@ mod derived {
     }
 }
 
-/// `Ours` and its derived mirror `Theirs` on `text`, through core's JSON reader and
-/// serde_json: the same value (by `Debug`, which names neither's module) or the same error
-/// at the same line and column.
-fn same<Ours: DeserializeOwned + Debug, Theirs: DeserializeOwned + Debug>(text: &str) {
-    let ours = crate::json_de::from_str::<Ours>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    let theirs = crate::json_de::from_str::<Theirs>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    assert_eq!(ours, theirs, "core's reader on {text:?}");
-    let ours = serde_json::from_str::<Ours>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    let theirs = serde_json::from_str::<Theirs>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    assert_eq!(ours, theirs, "serde_json on {text:?}");
-}
-
 /// A text and the comparison to run on it.
 type Case = (String, fn(&str));
 
@@ -161,29 +141,29 @@ fn cases() -> Vec<Case> {
     let mut c: Vec<Case> = Vec::new();
     c.push((
         INSPECT.to_string(),
-        same::<crate::api::InspectRequest, derived::InspectRequest>,
+        same_as_derive::<crate::api::InspectRequest, derived::InspectRequest>,
     ));
     for r in report_requests() {
         c.push((
             r,
-            same::<crate::report::ReportRequest, derived::ReportRequest>,
+            same_as_derive::<crate::report::ReportRequest, derived::ReportRequest>,
         ));
     }
     for r in what_if_requests() {
         c.push((
             r,
-            same::<crate::report::WhatIfRequest, derived::WhatIfRequest>,
+            same_as_derive::<crate::report::WhatIfRequest, derived::WhatIfRequest>,
         ));
     }
     for f in FACTS {
         c.push((
             f.to_string(),
-            same::<crate::report::ClusterFacts, derived::ClusterFacts>,
+            same_as_derive::<crate::report::ClusterFacts, derived::ClusterFacts>,
         ));
     }
     c.push((
         r#"{"upgrade":"1h","stop":"10m","start":"3m","nodeImageUpgrade":"20m","nodePoolChange":"6m"}"#.into(),
-        same::<OperationDurations, derived::OperationDurations>,
+        same_as_derive::<OperationDurations, derived::OperationDurations>,
     ));
     c
 }
@@ -215,9 +195,9 @@ fn each_struct_reads_as_the_derive_reads_it() {
         // defaults taken, `null` for an option, an empty policy
         format!(r#"{{"now":"2026-01-01","cluster":{facts},"horizon":null,"policy":{{}}}}"#),
     ] {
-        same::<crate::report::WhatIfRequest, derived::WhatIfRequest>(&text);
-        same::<crate::report::ReportRequest, derived::ReportRequest>(&text);
-        same::<crate::api::InspectRequest, derived::InspectRequest>(&text);
+        same_as_derive::<crate::report::WhatIfRequest, derived::WhatIfRequest>(&text);
+        same_as_derive::<crate::report::ReportRequest, derived::ReportRequest>(&text);
+        same_as_derive::<crate::api::InspectRequest, derived::InspectRequest>(&text);
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::json_de::tests::each_edit;
+use crate::json_de::tests::{each_edit, same_as_derive};
 
 /// The derive's reading of each enum (the same names and attributes), for comparison only.
 mod derived {
@@ -75,25 +75,6 @@ mod derived {
     }
 }
 
-/// `Ours` and its mirror on `text`: the same `Debug` (the variant's name) or the same error,
-/// through both JSON readers.
-fn same_json<Ours: DeserializeOwned + Debug, Theirs: DeserializeOwned + Debug>(text: &str) {
-    let ours = crate::json_de::from_str::<Ours>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    let theirs = crate::json_de::from_str::<Theirs>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    assert_eq!(ours, theirs, "core's reader on {text:?}");
-    let ours = serde_json::from_str::<Ours>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    let theirs = serde_json::from_str::<Theirs>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    assert_eq!(ours, theirs, "serde_json on {text:?}");
-}
-
 /// Every variant of `Ours` (listed by `all`) and the forms and errors around it, through
 /// both JSON readers, every one-byte edit of a few, and postcard's index form.
 fn check<Ours, Theirs>(all: &[Ours])
@@ -110,7 +91,7 @@ where
             format!("{{{name}:null,\"x\":null}}"),
             format!(" {name} "),
         ] {
-            same_json::<Ours, Theirs>(&text);
+            same_as_derive::<Ours, Theirs>(&text);
         }
         // The variant's index, as postcard writes it, reads back as the same variant.
         #[cfg(feature = "simulate")]
@@ -137,11 +118,11 @@ where
         "",
         "\"pem",
     ] {
-        same_json::<Ours, Theirs>(text);
+        same_as_derive::<Ours, Theirs>(text);
     }
     each_edit(
         &serde_json::to_string(&all[0]).expect("a name"),
-        same_json::<Ours, Theirs>,
+        same_as_derive::<Ours, Theirs>,
     );
     // An index past the last variant.
     #[cfg(feature = "simulate")]
