@@ -35,6 +35,8 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::time::Duration;
+
 /// The `apiVersion` of every document akscert reads or writes.
 pub const API_VERSION: &str = "akscert/v1";
 
@@ -114,6 +116,13 @@ kinds! {
     inspection_kind "Inspection";
     inspection_set_kind "InspectionSet";
     error_kind "Error";
+}
+
+/// The warning window a request has when it names none (`warnWithin`): 30 days. The one
+/// place it is written: requests name it in `#[serde(default = …)]` and in the blank
+/// values their readers start from, and `InspectOptions::new` takes it too.
+pub(crate) fn thirty_days() -> Duration {
+    Duration::days(30)
 }
 
 /// `true`: serde's default for the document flags that are on unless turned off

@@ -222,7 +222,7 @@ pub enum Os {
 }
 
 crate::variant_de::read_variants! {
-    Os, "enum Os";
+    Os;
     "Linux" => Linux,
     "Windows" => Windows,
 }

@@ -156,7 +156,7 @@ pub struct Policy {
 }
 
 crate::struct_de::read_fields! {
-    Policy, "struct Policy", Policy::default();
+    Policy, Policy::default();
     "legacyBefore" => legacy_before: false,
     "legacyLifetime" => legacy_lifetime: false,
     "legacyBackdate" => legacy_backdate: false,
@@ -213,7 +213,7 @@ pub struct OperationDurations {
 }
 
 crate::struct_de::read_fields! {
-    OperationDurations, "struct OperationDurations", OperationDurations::default();
+    OperationDurations, OperationDurations::default();
     "upgrade" => upgrade: false,
     "nodeImageUpgrade" => node_image_upgrade: false,
     "start" => start: false,

@@ -195,16 +195,16 @@ impl<'de, A: SeqAccess<'de>> MapAccess<'de> for InOrder<A> {
 ///
 /// ```ignore
 /// read_fields! {
-///     KubeconfigHolder, "struct KubeconfigHolder", KubeconfigHolder::blank_value();
+///     KubeconfigHolder, KubeconfigHolder { holder: String::new(), fetched: None, admin: false };
 ///     "holder" => holder: true,
 ///     "fetched" => fetched: false,
 ///     "admin" => admin: false,
 /// }
 /// ```
 macro_rules! read_fields {
-    ($ty:ident, $expecting:literal, $blank:expr; $($json:literal => $field:ident: $required:literal,)*) => {
+    ($ty:ident, $blank:expr; $($json:literal => $field:ident: $required:literal,)*) => {
         impl $crate::struct_de::ReadFields for $ty {
-            const EXPECTING: &'static str = $expecting;
+            const EXPECTING: &'static str = concat!("struct ", stringify!($ty));
             const FIELDS: &'static [&'static str] = &[$($json),*];
             const REQUIRED: u64 = $crate::struct_de::required_bits(&[$($required),*]);
 

@@ -107,17 +107,43 @@ impl<'de> Visitor<'de> for VariantIndex {
 ///
 /// ```ignore
 /// read_variants! {
-///     PoolMode, "enum PoolMode";
+///     PoolMode;
 ///     "System" => System,
 ///     "User" => User,
 /// }
 /// ```
+///
+/// or, for an enum that already lists its variants and names them, from those:
+///
+/// ```ignore
+/// read_variants! { InputKind, all: InputKind::ALL, name: InputKind::name }
+/// ```
 macro_rules! read_variants {
-    ($ty:ident, $expecting:literal; $($json:literal => $variant:ident,)*) => {
+    ($ty:ident, all: $all:path, name: $name:path) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                static NAMES: [&str; $all.len()] = {
+                    let mut names = [""; $all.len()];
+                    let mut i = 0;
+                    while i < names.len() {
+                        names[i] = $name($all[i]);
+                        i += 1;
+                    }
+                    names
+                };
+                let i = $crate::variant_de::variant(d, stringify!($ty), &NAMES, concat!("enum ", stringify!($ty)))?;
+                // `variant` answers an index into the same table.
+                $all.get(i).copied().ok_or_else(|| {
+                    <D::Error as serde::de::Error>::custom("variant index out of range")
+                })
+            }
+        }
+    };
+    ($ty:ident; $($json:literal => $variant:ident,)*) => {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 const ALL: &[$ty] = &[$($ty::$variant),*];
-                let i = $crate::variant_de::variant(d, stringify!($ty), &[$($json),*], $expecting)?;
+                let i = $crate::variant_de::variant(d, stringify!($ty), &[$($json),*], concat!("enum ", stringify!($ty)))?;
                 // `variant` answers an index into the same table.
                 ALL.get(i).copied().ok_or_else(|| {
                     <D::Error as serde::de::Error>::custom("variant index out of range")

@@ -358,7 +358,7 @@ pub struct InspectRequest {
     /// The instant to judge validity at.
     pub now: Instant,
     /// Expiring within this window is flagged (default 30 days).
-    #[serde(default = "thirty_days")]
+    #[serde(default = "crate::document::thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Verify signatures (default false): decide `selfSigned` and `issuedBy` by signature
@@ -371,13 +371,13 @@ pub struct InspectRequest {
 }
 
 crate::struct_de::read_fields! {
-    InspectRequest, "struct InspectRequest", InspectRequest {
+    InspectRequest, InspectRequest {
         input: None,
         input_base64: None,
         kind: None,
         source: None,
         now: Instant::MIN,
-        warn_within: thirty_days(),
+        warn_within: crate::document::thirty_days(),
         verify: false,
     };
     "input" => input: false,
@@ -399,7 +399,7 @@ pub struct InspectSetRequest {
     /// The instant to judge validity at.
     pub now: Instant,
     /// Expiring within this window is flagged (default 30 days).
-    #[serde(default = "thirty_days")]
+    #[serde(default = "crate::document::thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Decide each certificate's `selfSigned` and `issuedBy` by signature (default false).
@@ -436,10 +436,6 @@ pub struct TrustRequest {
     pub certificate: String,
     /// The instant to judge validity at.
     pub now: Instant,
-}
-
-fn thirty_days() -> Duration {
-    Duration::days(30)
 }
 
 /// The bytes of an input given as text (borrowed: a bundle is not copied) or as base64;

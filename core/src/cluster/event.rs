@@ -41,7 +41,7 @@ pub enum Origin {
 }
 
 crate::variant_de::read_variants! {
-    Origin, "enum Origin";
+    Origin;
     "scheduled" => Scheduled,
     "kubeconfig" => Kubeconfig,
     "faultModel" => FaultModel,

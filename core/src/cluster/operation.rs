@@ -179,19 +179,9 @@ pub enum OperationKind {
     GetCredentials,
 }
 
+// Read by the names `as_str` gives, in `ALL`'s order.
 crate::variant_de::read_variants! {
-    OperationKind, "enum OperationKind";
-    "upgrade" => Upgrade,
-    "nodePoolUpgrade" => NodePoolUpgrade,
-    "nodeImageUpgrade" => NodeImageUpgrade,
-    "scale" => Scale,
-    "stop" => Stop,
-    "start" => Start,
-    "rotateCerts" => RotateCerts,
-    "addNodePool" => AddNodePool,
-    "recreateNodePool" => RecreateNodePool,
-    "setTags" => SetTags,
-    "getCredentials" => GetCredentials,
+    OperationKind, all: OperationKind::ALL, name: OperationKind::as_str
 }
 
 impl OperationKind {
@@ -211,7 +201,7 @@ impl OperationKind {
     ];
 
     /// The `op` tag as written in JSON (`rotateCerts` …).
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             OperationKind::Upgrade => "upgrade",
             OperationKind::NodePoolUpgrade => "nodePoolUpgrade",
@@ -246,7 +236,7 @@ pub enum RotateOutcome {
 }
 
 crate::variant_de::read_variants! {
-    RotateOutcome, "enum RotateOutcome";
+    RotateOutcome;
     "succeed" => Succeed,
     "fail" => Fail,
 }

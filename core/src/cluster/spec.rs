@@ -77,7 +77,7 @@ pub enum PoolMode {
 }
 
 crate::variant_de::read_variants! {
-    PoolMode, "enum PoolMode";
+    PoolMode;
     "System" => System,
     "User" => User,
 }

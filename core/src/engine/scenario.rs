@@ -120,7 +120,7 @@ pub struct KubeconfigHolder {
 }
 
 crate::struct_de::read_fields! {
-    KubeconfigHolder, "struct KubeconfigHolder", KubeconfigHolder {
+    KubeconfigHolder, KubeconfigHolder {
         holder: String::new(),
         fetched: None,
         admin: false,

@@ -36,21 +36,9 @@ pub enum InputKind {
     ArmOperation,
 }
 
+// Read by the names `name` gives, in `ALL`'s order.
 crate::variant_de::read_variants! {
-    InputKind, "enum InputKind";
-    "pem" => Pem,
-    "der" => Der,
-    "base64" => Base64,
-    "kubeconfig" => Kubeconfig,
-    "opensslText" => OpensslText,
-    "opensslDates" => OpensslDates,
-    "curl" => Curl,
-    "azRunCommand" => AzRunCommand,
-    "kubectlCsr" => KubectlCsr,
-    "kubectlNodes" => KubectlNodes,
-    "kubeadmCheckExpiration" => KubeadmCheckExpiration,
-    "aksCluster" => AksCluster,
-    "armOperation" => ArmOperation,
+    InputKind, all: InputKind::ALL, name: InputKind::name
 }
 
 impl InputKind {

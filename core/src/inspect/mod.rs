@@ -111,7 +111,7 @@ impl InspectOptions {
     pub fn new(now: Instant) -> InspectOptions {
         InspectOptions {
             now,
-            warn_within: Duration::days(30),
+            warn_within: crate::document::thirty_days(),
             verify: false,
         }
     }

@@ -31,20 +31,19 @@ where
     Ours: DeserializeOwned + Debug,
     Theirs: DeserializeOwned + Debug,
 {
-    let ours = super::from_str::<Ours>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    let theirs = super::from_str::<Theirs>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    assert_eq!(ours, theirs, "core's reader on {text:?}");
-    let ours = serde_json::from_str::<Ours>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    let theirs = serde_json::from_str::<Theirs>(text)
-        .map(|v| format!("{v:?}"))
-        .map_err(|e| e.to_string());
-    assert_eq!(ours, theirs, "serde_json on {text:?}");
+    fn shown<T: Debug, E: std::fmt::Display>(r: Result<T, E>) -> Result<String, String> {
+        r.map(|v| format!("{v:?}")).map_err(|e| e.to_string())
+    }
+    let (ours, theirs) = (
+        super::from_str::<Ours>(text),
+        super::from_str::<Theirs>(text),
+    );
+    assert_eq!(shown(ours), shown(theirs), "core's reader on {text:?}");
+    let (ours, theirs) = (
+        serde_json::from_str::<Ours>(text),
+        serde_json::from_str::<Theirs>(text),
+    );
+    assert_eq!(shown(ours), shown(theirs), "serde_json on {text:?}");
 }
 
 /// A few clusters in the shapes people have (as the tests crate's API cases; the writer's

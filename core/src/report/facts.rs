@@ -56,7 +56,7 @@ pub struct ClusterFacts {
 }
 
 crate::struct_de::read_fields! {
-    ClusterFacts, "struct ClusterFacts", ClusterFacts {
+    ClusterFacts, ClusterFacts {
         name: String::new(),
         resource_group: String::new(),
         created: Instant::MIN,

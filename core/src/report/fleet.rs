@@ -633,16 +633,12 @@ pub struct FleetReportRequest {
     /// The instant to report on.
     pub now: Instant,
     /// Anything due within this span counts as due (default 30 days).
-    #[serde(default = "thirty_days")]
+    #[serde(default = "crate::document::thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Policy overrides.
     #[serde(default)]
     pub policy: Policy,
-}
-
-fn thirty_days() -> Duration {
-    Duration::days(30)
 }
 
 /// The `fleetReport` operation: each cluster's expiry report at `now`, as a fleet view,

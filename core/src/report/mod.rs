@@ -40,7 +40,7 @@ pub struct ReportRequest {
     /// The instant the report is for.
     pub now: Instant,
     /// Rows expiring within this span are "rotation due" (default 30 days).
-    #[serde(default = "thirty_days")]
+    #[serde(default = "crate::document::thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Policy overrides.
@@ -51,9 +51,9 @@ pub struct ReportRequest {
 }
 
 crate::struct_de::read_fields! {
-    ReportRequest, "struct ReportRequest", ReportRequest {
+    ReportRequest, ReportRequest {
         now: Instant::MIN,
-        warn_within: thirty_days(),
+        warn_within: crate::document::thirty_days(),
         policy: Policy::default(),
         cluster: crate::struct_de::ReadFields::blank(),
     };
@@ -61,10 +61,6 @@ crate::struct_de::read_fields! {
     "warnWithin" => warn_within: false,
     "policy" => policy: false,
     "cluster" => cluster: true,
-}
-
-fn thirty_days() -> Duration {
-    Duration::days(30)
 }
 
 /// Why a report could not be made.

@@ -25,7 +25,7 @@ pub struct WhatIfRequest {
     /// The present.
     pub now: Instant,
     /// Warning window for the reports (default 30 days).
-    #[serde(default = "thirty_days")]
+    #[serde(default = "crate::document::thirty_days")]
     #[cfg_attr(feature = "tsify", tsify(type = "Duration"))]
     pub warn_within: Duration,
     /// Policy overrides.
@@ -46,9 +46,9 @@ pub struct WhatIfRequest {
 }
 
 crate::struct_de::read_fields! {
-    WhatIfRequest, "struct WhatIfRequest", WhatIfRequest {
+    WhatIfRequest, WhatIfRequest {
         now: Instant::MIN,
-        warn_within: thirty_days(),
+        warn_within: crate::document::thirty_days(),
         policy: Policy::default(),
         seed: 0,
         cluster: crate::struct_de::ReadFields::blank(),
@@ -62,10 +62,6 @@ crate::struct_de::read_fields! {
     "cluster" => cluster: true,
     "operations" => operations: false,
     "horizon" => horizon: false,
-}
-
-fn thirty_days() -> Duration {
-    Duration::days(30)
 }
 
 impl WhatIfRequest {

@@ -26,10 +26,6 @@ mod derived {
     use crate::time::{Duration, Instant};
     use crate::{KubernetesVersion, Policy};
 
-    fn thirty_days() -> Duration {
-        Duration::days(30)
-    }
-
     #[derive(Debug, Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     pub struct ClusterFacts {
@@ -66,7 +62,7 @@ mod derived {
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     pub struct ReportRequest {
         pub now: Instant,
-        #[serde(default = "thirty_days")]
+        #[serde(default = "crate::document::thirty_days")]
         pub warn_within: Duration,
         #[serde(default)]
         pub policy: Policy,
@@ -77,7 +73,7 @@ mod derived {
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     pub struct WhatIfRequest {
         pub now: Instant,
-        #[serde(default = "thirty_days")]
+        #[serde(default = "crate::document::thirty_days")]
         pub warn_within: Duration,
         #[serde(default)]
         pub policy: Policy,
@@ -102,7 +98,7 @@ mod derived {
         #[serde(default)]
         pub source: Option<String>,
         pub now: Instant,
-        #[serde(default = "thirty_days")]
+        #[serde(default = "crate::document::thirty_days")]
         pub warn_within: Duration,
         #[serde(default)]
         pub verify: bool,
