@@ -45,6 +45,57 @@ fn openssl_enddate_line_gives_a_row() {
 }
 
 #[test]
+fn kubeadm_rows_are_recognised_by_shape_and_their_dates_checked_by_the_reader() {
+    // Two rows without the header: recognised as kubeadm output in every build.
+    let rows = b"apiserver   Dec 30, 2027 23:36 UTC  364d  ca  no\n\
+                 front-proxy-client  Dec 30, 2027 23:36 UTC  364d  front-proxy-ca  no\n";
+    // The same shape with dates that are no dates (Feb 31, hour 25).
+    let bad_dates = b"apiserver   Feb 31, 2027 23:36 UTC  364d  ca  no\n\
+                      etcd-peer   Jan 02, 2027 25:36 UTC  364d  etcd-ca  no\n";
+    // Not the shape: no month, a date with letters, no `UTC`.
+    for not_rows in [
+        &b"apiserver   Foo 30, 2027 23:36 UTC  364d\nadmin  Bar 30, 2027 23:36 UTC  364d\n"[..],
+        b"apiserver   Dec 3x, 2027 23:36 UTC  364d\nadmin  Dec 30, 2027 2x:36 UTC  364d\n",
+        b"apiserver   Dec 30, 2027 23:36 CET  364d\nadmin  Dec 30, 2027 23:36 CET  364d\n",
+    ] {
+        assert!(!tools::looks_like_kubeadm(
+            std::str::from_utf8(not_rows).unwrap()
+        ));
+    }
+    assert_eq!(
+        sniff(std::str::from_utf8(rows).unwrap()),
+        Some(InputKind::KubeadmCheckExpiration)
+    );
+    assert_eq!(
+        sniff(std::str::from_utf8(bad_dates).unwrap()),
+        Some(InputKind::KubeadmCheckExpiration)
+    );
+    let (read, read_bad) = (inspect(rows, now()), inspect(bad_dates, now()));
+    if !cfg!(feature = "tool-output") {
+        for read in [read, read_bad] {
+            assert_eq!(
+                read.unwrap_err(),
+                InspectError::NotInThisBuild {
+                    kind: InputKind::KubeadmCheckExpiration
+                }
+            );
+        }
+        return;
+    }
+    let i = read.unwrap();
+    assert_eq!(i.validities.len(), 2);
+    assert_eq!(
+        i.validities[0].not_after.unwrap().to_string(),
+        "2027-12-30T23:36:00Z"
+    );
+    // The reader skips a row whose date is no date; with none left it says what it wanted.
+    assert!(matches!(
+        read_bad.unwrap_err(),
+        InspectError::ToolOutput { ref tool, .. } if tool == "kubeadm certs check-expiration"
+    ));
+}
+
+#[test]
 fn status_bounds_are_inclusive() {
     let na = now();
     assert_eq!(

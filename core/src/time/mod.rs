@@ -429,6 +429,12 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// Whether `word` is a month as OpenSSL and kubeadm print it (`Jan` … `Dec`, any case):
+/// what [`Instant::parse_openssl`] accepts.
+pub(crate) fn is_month_abbreviation(word: &str) -> bool {
+    MONTHS.iter().any(|m| m.eq_ignore_ascii_case(word))
+}
+
 impl fmt::Display for Instant {
     /// RFC 3339 in UTC with a `Z`, as Go prints times in x509 errors: `2021-05-20T11:08:45Z`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
