@@ -6,7 +6,7 @@ use crate::cluster::{Operation, Origin};
 use crate::rng::SplitMix64;
 use crate::time::{Duration, Instant};
 
-use super::scenario::{Scenario, ScenarioCluster, ScheduledOperation};
+use super::scenario::{FaultModel, Scenario, ScenarioCluster, ScheduledOperation};
 
 /// The cluster's operations in time order: the scheduled ones, its kubeconfig fetches,
 /// and the fault model's.
@@ -36,6 +36,11 @@ pub(super) fn operations(
         })
         .collect();
     ops.extend(cluster.operations.iter().cloned());
+    if !FaultModel::GENERATES {
+        // `Scenario::prepare` refused any fault model that asks this build to generate.
+        crate::sort::sort_by_key(&mut ops, |s| s.at);
+        return ops;
+    }
     let mut busy = Busy::default();
     for s in &cluster.operations {
         busy.insert(s.at, s.at + scenario.longest(&s.op));

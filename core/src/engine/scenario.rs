@@ -182,6 +182,16 @@ pub struct FaultModel {
     pub rotate_certs_every: Option<Duration>,
 }
 
+impl FaultModel {
+    /// Whether this build generates the operations a fault model asks for (its stops,
+    /// `upgradeEvery` and `rotateCertsEvery`): with core's `simulate` feature. Without it
+    /// (the calculator module, whose reports and what-ifs run scheduled operations only)
+    /// the generator is left out of the build (1.1 KB gzip, benches/README.md), and
+    /// [`Scenario::prepare`] refuses a fault model that asks for one rather than run
+    /// without it.
+    pub const GENERATES: bool = cfg!(feature = "simulate");
+}
+
 impl Default for FaultModel {
     fn default() -> Self {
         FaultModel {
@@ -507,6 +517,21 @@ impl Scenario {
                 return Err(ScenarioError::Fault {
                     field,
                     why: "must be at least 1 day".into(),
+                });
+            }
+        }
+        if !FaultModel::GENERATES {
+            let asked = [
+                ("stops", f.stops.is_some()),
+                ("upgradeEvery", f.upgrade_every.is_some()),
+                ("rotateCertsEvery", f.rotate_certs_every.is_some()),
+            ];
+            if let Some(&(field, _)) = asked.iter().find(|(_, on)| *on) {
+                return Err(ScenarioError::Fault {
+                    field,
+                    why: "this build does not generate the fault model's operations; the \
+                          simulator does (akscert/full, the CLI: core's `simulate` feature)"
+                        .into(),
                 });
             }
         }

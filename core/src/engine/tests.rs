@@ -1,8 +1,10 @@
 //! The event budget: a cluster whose fault model generates more work than the budget
-//! fails on its own, quickly, and the rest of the fleet finishes.
+//! fails on its own, quickly, and the rest of the fleet finishes. The tests whose fault
+//! models generate operations need core's `simulate` feature (see [`FaultModel::GENERATES`]).
 
 use super::*;
 
+#[cfg(feature = "simulate")]
 /// Two clusters under a stop every 21 minutes (for 10) until `horizon`: `busy`, created
 /// in 2024, and `late`, created a day before the horizon.
 fn frequent_stops(horizon: &str) -> Scenario {
@@ -20,6 +22,7 @@ fn frequent_stops(horizon: &str) -> Scenario {
     .expect("scenario shape")
 }
 
+#[cfg(feature = "simulate")]
 #[test]
 fn frequent_stops_over_centuries_fail_that_cluster_on_its_budget_and_the_rest_finish() {
     // 999 years of 21-minute cycles is 25 million stops: before the fix generating them
@@ -62,6 +65,7 @@ fn frequent_stops_over_centuries_fail_that_cluster_on_its_budget_and_the_rest_fi
     assert_eq!(t.summary.failed_clusters, 1);
 }
 
+#[cfg(feature = "simulate")]
 #[test]
 fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_driving() {
     // A year of 21-minute cycles is about 25,000 stops, each several events: with a
@@ -93,6 +97,7 @@ fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_dr
     }
 }
 
+#[cfg(feature = "simulate")]
 /// Legacy and current clusters, holders, failing rotations, upgrades and stops over 15
 /// years: every kind of action is raised and resolved along the way.
 fn eventful_fleet() -> Scenario {
@@ -117,6 +122,7 @@ fn eventful_fleet() -> Scenario {
     .expect("scenario shape")
 }
 
+#[cfg(feature = "simulate")]
 #[test]
 fn a_run_that_keeps_no_events_has_the_same_summaries() {
     let s = eventful_fleet();
@@ -189,6 +195,7 @@ fn a_holders_actions_are_the_same_among_many_holders_as_alone() {
 /// A fleet table as of `now` asks the engine to leave out the actions resolved by then:
 /// every cluster's row at `now` (its urgency and due items), the fleet's sums and open
 /// actions, and the rest of each summary are what the whole summary gives.
+#[cfg(feature = "simulate")]
 #[test]
 fn leaving_out_the_actions_resolved_by_now_changes_no_row_and_no_fleet_sum() {
     use crate::report::fleet::RowDecision;
@@ -241,4 +248,65 @@ fn leaving_out_the_actions_resolved_by_now_changes_no_row_and_no_fleet_sum() {
         left_out > 50 && kept > 50,
         "left out {left_out}, kept {kept}"
     );
+}
+
+/// A fault model that generates operations (stops, `upgradeEvery`, `rotateCertsEvery`) is
+/// simulated with core's `simulate` feature, and refused by `prepare`, naming its field,
+/// without it (the calculator module's build); one that generates none runs in both.
+#[test]
+fn a_generating_fault_model_runs_with_simulate_and_is_refused_without() {
+    let scenario = |faults: serde_json::Value| -> Scenario {
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "akscert/v1", "kind": "Scenario", "horizon": "3y", "faults": faults,
+            "clusters": [ { "name": "c", "resourceGroup": "rg", "created": "2024-01-01T00:00:00Z",
+                            "kubernetesVersion": "1.29.0", "nodePools": [ { "name": "nodepool1" } ] } ]
+        }))
+        .expect("scenario shape")
+    };
+    for (faults, field) in [
+        (
+            serde_json::json!({ "stops": { "every": "30d", "for": "1d" } }),
+            "stops",
+        ),
+        (
+            serde_json::json!({ "upgradeEvery": "400d" }),
+            "upgradeEvery",
+        ),
+        (
+            serde_json::json!({ "rotateCertsEvery": "500d" }),
+            "rotateCertsEvery",
+        ),
+    ] {
+        let s = scenario(faults);
+        match s.prepare() {
+            Ok(prepared) => {
+                assert!(
+                    FaultModel::GENERATES,
+                    "{field} ran in a build that does not generate"
+                );
+                let ops = faults::operations(
+                    prepared.scenario,
+                    &prepared.scenario.clusters[0],
+                    prepared.horizon,
+                    &mut SplitMix64::new(1),
+                    u64::MAX,
+                );
+                assert!(
+                    ops.iter().any(|o| o.origin == Origin::FaultModel),
+                    "{field}: {ops:?}"
+                );
+            }
+            Err(e) => {
+                assert!(!FaultModel::GENERATES, "{field}: {e}");
+                assert!(
+                    matches!(e, ScenarioError::Fault { field: f, .. } if f == field),
+                    "{e:?}"
+                );
+                assert!(e.to_string().contains("akscert/full"), "{e}");
+            }
+        }
+    }
+    let quiet = scenario(serde_json::json!({ "rotateCertsFailureProbability": 0.5 }));
+    let t = simulate(&quiet, RunOptions::default()).expect("valid in every build");
+    assert!(t.clusters[0].summary.is_some());
 }
