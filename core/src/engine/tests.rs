@@ -278,12 +278,8 @@ fn a_generating_fault_model_runs_with_simulate_and_is_refused_without() {
         ),
     ] {
         let s = scenario(faults);
-        match s.prepare() {
-            Ok(prepared) => {
-                assert!(
-                    FaultModel::GENERATES,
-                    "{field} ran in a build that does not generate"
-                );
+        match (s.prepare(), FaultModel::GENERATES) {
+            (Ok(prepared), true) => {
                 let ops = faults::operations(
                     prepared.scenario,
                     &prepared.scenario.clusters[0],
@@ -296,14 +292,15 @@ fn a_generating_fault_model_runs_with_simulate_and_is_refused_without() {
                     "{field}: {ops:?}"
                 );
             }
-            Err(e) => {
-                assert!(!FaultModel::GENERATES, "{field}: {e}");
+            (Err(e), false) => {
                 assert!(
                     matches!(e, ScenarioError::Fault { field: f, .. } if f == field),
                     "{e:?}"
                 );
                 assert!(e.to_string().contains("akscert/full"), "{e}");
             }
+            (Ok(_), false) => panic!("{field} ran in a build that does not generate"),
+            (Err(e), true) => panic!("{field}: {e}"),
         }
     }
     let quiet = scenario(serde_json::json!({ "rotateCertsFailureProbability": 0.5 }));
