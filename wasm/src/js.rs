@@ -514,10 +514,10 @@ pub fn call(op: &str, input: &str) -> Result<String, JsValue> {
 }
 
 /// The operations this module answers, in ABI number order.
-#[wasm_bindgen]
-pub fn operations() -> Vec<String> {
+#[wasm_bindgen(unchecked_return_type = "string[]")]
+pub fn operations() -> js_sys::Array {
     api::Op::in_this_build()
-        .map(|op| op.name().into())
+        .map(|op| JsValue::from_str(op.name()))
         .collect()
 }
 
