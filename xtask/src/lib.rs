@@ -13,11 +13,13 @@
 //! `cargo build -p akscert-wasm --target wasm32-unknown-unknown --profile <the module's>`
 //! (`wasm-calculator` for the calculator, `wasm-release` for trust, `wasm-full` for full),
 //! wasm-bindgen (`web` and `no-modules` glue; the `_bg.wasm` of both is checked to be one
-//! file), optionally wasm-opt from npm `binaryen` (never a system one), the layout, and
+//! file), the closure shims no JS can call made traps and the name section removed
+//! (`shims`), optionally wasm-opt from npm `binaryen` (never a system one), the layout, and
 //! the module's size raw and gzipped. Nothing is rebuilt when no input changed.
 
 mod fingerprint;
 pub mod layout;
+pub mod shims;
 mod tools;
 pub use tools::cargo_home;
 
@@ -352,6 +354,14 @@ fn stage_module(
         )?;
     }
     io("remove the staged cargo output", fs::remove_file(&input))?;
+    let dirs = if module.on_page {
+        vec![web, classic]
+    } else {
+        vec![web]
+    };
+    for dir in &dirs {
+        stub_shims(&dir.join(module.wasm_file), module, options.verbose)?;
+    }
     if module.on_page {
         let bytes = io("read the web module", fs::read(web.join(module.wasm_file)))?;
         let classic_bytes = io(
@@ -367,11 +377,6 @@ fn stage_module(
     }
     if options.wasm_opt {
         let optimised = tools::run_wasm_opt(root, &web.join(module.wasm_file), options.verbose)?;
-        let dirs = if module.on_page {
-            vec![web, classic]
-        } else {
-            vec![web]
-        };
         for dir in dirs {
             io(
                 "write the optimised module",
@@ -380,6 +385,23 @@ fn stage_module(
         }
     }
     Ok(())
+}
+
+/// [`shims::stub_unreachable_shims`] on the module wasm-bindgen wrote at `path`, in place.
+fn stub_shims(path: &Path, module: Module, verbose: bool) -> Result<(), BuildError> {
+    let bytes = io(format!("read {}", path.display()), fs::read(path))?;
+    let stubbed = shims::stub_unreachable_shims(&bytes)
+        .map_err(|e| BuildError::Check(format!("the {} module: {e}", module.build)))?;
+    if verbose {
+        eprintln!(
+            "xtask: {} module: {} closure shims no JS can call made traps ({} bytes of code before)",
+            module.build, stubbed.functions, stubbed.bytes_before
+        );
+    }
+    io(
+        format!("write {}", path.display()),
+        fs::write(path, &stubbed.module),
+    )
 }
 
 fn cargo_build(root: &Path, module: Module, verbose: bool) -> Result<(), BuildError> {

@@ -228,7 +228,8 @@ pub fn run_wasm_bindgen(
         .arg(kind)
         .arg("--out-name")
         .arg(module.out_name)
-        .arg("--remove-name-section")
+        // The name section stays for `shims`, which finds the closure shims by name and
+        // then removes it.
         .arg("--remove-producers-section");
     if kind == "no-modules" {
         // Two classic scripts on one page: each glue needs its own global.
