@@ -324,7 +324,7 @@ fn parse_certificate_with(
             [1] => 2,
             [2] => 3,
             other => {
-                warnings.push(format!("unknown certificate version {other:02x?}"));
+                warnings.push(format!("unknown certificate version {}", hex_list(other)));
                 3
             }
         };
@@ -577,6 +577,20 @@ fn parse_certificate_with(
     Ok((parsed, consumed))
 }
 
+/// Bytes as `{:02x?}` prints them, `[02, ff]`, without the `Debug` list machinery it
+/// brings into a module (1 KB) for this one rare message.
+fn hex_list(bytes: &[u8]) -> String {
+    let mut s = String::from("[");
+    for (i, &b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        crate::json_ser::push_hex_byte(&mut s, b);
+    }
+    s.push(']');
+    s
+}
+
 impl ParsedCert<'_> {
     /// Whether basicConstraints says this is a CA.
     pub fn is_ca(&self) -> bool {
@@ -592,5 +606,15 @@ impl ParsedCert<'_> {
     /// Whether the certificate declares `usage` (keyUsage bit name) or has no keyUsage.
     pub fn allows_key_usage(&self, usage: &str) -> bool {
         self.key_usage.as_ref().is_none_or(|ku| ku.contains(&usage))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_list_is_what_debug_hex_prints() {
+        for bytes in [&[][..], &[3], &[0, 255, 16, 0x0a]] {
+            assert_eq!(super::hex_list(bytes), format!("{bytes:02x?}"));
+        }
     }
 }

@@ -328,6 +328,29 @@ struct Outer {
     rest: BTreeMap<String, serde_json::Value>,
 }
 
+/// A string where another type belongs is quoted in the message as serde quotes it
+/// (`{:?}`): quotes and backslashes, control, combining and invisible characters.
+#[test]
+fn a_string_in_a_message_is_quoted_as_serde_quotes_it() {
+    for s in [
+        "",
+        "it's",
+        "a\"b",
+        "back\\slash",
+        "tab\there\nline\r\0",
+        "\u{7f}\u{1b}\u{85}",
+        "\u{301}accent first",
+        "a\u{301}",
+        "zero\u{200b}width",
+        "\u{fffe}\u{e000}",
+        "é 😀",
+    ] {
+        let text = serde_json::to_string(s).unwrap();
+        same::<u32>(&text);
+        same::<Vec<u8>>(&format!("[1, {text}]"));
+    }
+}
+
 #[test]
 fn serde_shapes_read_alike() {
     let texts = [
