@@ -31,7 +31,7 @@ mod read;
 #[cfg(test)]
 pub(crate) mod tests;
 
-use std::fmt::{self, Display, Write as _};
+use std::fmt::{self, Display};
 
 use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 
@@ -123,20 +123,7 @@ impl Display for Shown<'_> {
             Unexpected::Signed(n) => write!(f, "integer `{n}`"),
             Unexpected::Float(x) => write!(f, "floating point `{}`", float_text(x)),
             Unexpected::Char(c) => write!(f, "character `{c}`"),
-            Unexpected::Str(s) => {
-                // `{s:?}`, as serde words it, without str's `Debug` (0.9 KB of code):
-                // each character as `char::escape_debug` writes it, except that a string
-                // leaves `'` as it is.
-                f.write_str("string \"")?;
-                for c in s.chars() {
-                    if c == '\'' {
-                        f.write_char(c)?;
-                    } else {
-                        c.escape_debug().try_for_each(|e| f.write_char(e))?;
-                    }
-                }
-                f.write_char('"')
-            }
+            Unexpected::Str(s) => write!(f, "string {s:?}"),
             Unexpected::Bytes(_) => f.write_str("byte array"),
             Unexpected::Unit => f.write_str("null"),
             Unexpected::Option => f.write_str("Option value"),
