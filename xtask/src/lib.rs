@@ -359,8 +359,13 @@ fn stage_module(
     } else {
         vec![web]
     };
-    for dir in &dirs {
-        stub_shims(&dir.join(module.wasm_file), module, options.verbose)?;
+    for (i, dir) in dirs.iter().enumerate() {
+        // The two glues' modules are one file: said once.
+        stub_shims(
+            &dir.join(module.wasm_file),
+            module,
+            options.verbose && i == 0,
+        )?;
     }
     if module.on_page {
         let bytes = io("read the web module", fs::read(web.join(module.wasm_file)))?;

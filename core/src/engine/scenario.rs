@@ -186,7 +186,7 @@ impl FaultModel {
     /// Whether this build generates the operations a fault model asks for (its stops,
     /// `upgradeEvery` and `rotateCertsEvery`): with core's `simulate` feature. Without it
     /// (the calculator module, whose reports and what-ifs run scheduled operations only)
-    /// the generator is left out of the build (1.1 KB gzip, benches/README.md), and
+    /// the generator is left out of the build (1.7 KB gzip, benches/README.md), and
     /// [`Scenario::prepare`] refuses a fault model that asks for one rather than run
     /// without it.
     pub const GENERATES: bool = cfg!(feature = "simulate");

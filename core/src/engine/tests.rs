@@ -4,9 +4,9 @@
 
 use super::*;
 
-#[cfg(feature = "simulate")]
 /// Two clusters under a stop every 21 minutes (for 10) until `horizon`: `busy`, created
 /// in 2024, and `late`, created a day before the horizon.
+#[cfg(feature = "simulate")]
 fn frequent_stops(horizon: &str) -> Scenario {
     let late = Instant::parse(horizon).unwrap_or(Instant::MAX) - Duration::days(1);
     serde_json::from_value(serde_json::json!({
@@ -97,9 +97,9 @@ fn a_run_over_budget_fails_the_same_way_whether_cut_short_by_generation_or_by_dr
     }
 }
 
-#[cfg(feature = "simulate")]
 /// Legacy and current clusters, holders, failing rotations, upgrades and stops over 15
 /// years: every kind of action is raised and resolved along the way.
+#[cfg(feature = "simulate")]
 fn eventful_fleet() -> Scenario {
     let clusters: Vec<serde_json::Value> = (0..6)
         .map(|i| {

@@ -373,7 +373,7 @@ pub(crate) fn read_curl(t: &str, b: &mut Builder<'_>) -> Result<(), InspectError
 /// A row is recognised by its shape alone ([`kubeadm_row_words`]); whether its date is a
 /// real one is the reader's question. Every build runs this sniffer (the calculator, which
 /// does not read kubeadm output, names it in its error), and parsing the dates here linked
-/// OpenSSL's date parser into that build: 1.6 KB gzip (benches/README.md).
+/// OpenSSL's date parser into that build: 1.2 KB gzip of the calculator (benches/README.md).
 pub(crate) fn looks_like_kubeadm(t: &str) -> bool {
     t.lines()
         .any(|l| contains(l, "EXPIRES") && contains(l, "RESIDUAL TIME"))
@@ -381,7 +381,7 @@ pub(crate) fn looks_like_kubeadm(t: &str) -> bool {
 }
 
 /// The words of a line shaped like a kubeadm row, `name  Mon DD, YYYY HH:MM UTC  residual
-/// [ca]  [externally managed]`: at least six, the fifth `UTC`, and the date's words of the
+/// [ca]  [externally managed]`: at least six, the sixth `UTC`, and the date's words of the
 /// right characters (a month's name, `DD,`, `YYYY`, `HH:MM`). The date is not parsed.
 fn kubeadm_row_words(line: &str) -> Option<Vec<&str>> {
     let words: Vec<&str> = line.split_whitespace().collect();

@@ -578,7 +578,7 @@ fn parse_certificate_with(
 }
 
 /// Bytes as `{:02x?}` prints them, `[02, ff]`, without the `Debug` list machinery it
-/// brings into a module (1 KB) for this one rare message.
+/// brings into a module (1.3 KB) for this one rare message.
 fn hex_list(bytes: &[u8]) -> String {
     let mut s = String::from("[");
     for (i, &b) in bytes.iter().enumerate() {
