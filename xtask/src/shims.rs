@@ -5,10 +5,11 @@
 //! describes it with a pointer to an `invoke` shim, and js-sys exports a JSPI task poll
 //! whose waker is a table of four functions. The wasm-bindgen CLI drops the imports this
 //! module does not use and the poll, but keeps every function the function table holds,
-//! so their shims stay: 43 `invoke`s and the four waker functions, ~4.5 KB raw and
-//! ~0.9 KB gzip of the calculator module (benches/README.md). Nothing can call them: JS
-//! reaches a table entry only through an exported table, which these modules do not
-//! have (checked here), and no Rust code calls a shim — only a closure handed to JS does.
+//! so their shims stay: 43 `invoke`s and the four waker functions, 4.6 KB of code and
+//! 0.8 KB gzip of the calculator module (benches/README.md). Nothing can call them: JS
+//! reaches a table entry only through an exported table of functions, which these modules
+//! do not have (checked here), and no Rust code calls a shim: only JS does, for a closure
+//! Rust handed it.
 //! Each keeps its table slot and its type, so every index stays where it was; its body
 //! becomes `unreachable`, so a call that could not happen would trap rather than run.
 //!
