@@ -389,7 +389,7 @@ fn kubeadm_row_words(line: &str) -> Option<Vec<&str>> {
         (1..=most).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit())
     };
     let shaped = words.len() >= 6
-        && crate::time::is_month_abbreviation(words[1])
+        && crate::time::month_number(words[1]).is_some()
         && words[2].strip_suffix(',').is_some_and(|d| digits(d, 2))
         && digits(words[3], 4)
         && words[4]

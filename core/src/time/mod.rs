@@ -256,11 +256,7 @@ impl Instant {
         if parts.next().is_some() {
             return Err(bad());
         }
-        let month = MONTHS
-            .iter()
-            .position(|m| m.eq_ignore_ascii_case(mon))
-            .ok_or_else(bad)? as i8
-            + 1;
+        let month = month_number(mon).ok_or_else(bad)?;
         let day: i8 = day.parse().map_err(|_| bad())?;
         let year: i16 = year.parse().map_err(|_| bad())?;
         let mut hms = hms.split(':');
@@ -429,10 +425,13 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Whether `word` is a month as OpenSSL and kubeadm print it (`Jan` … `Dec`, any case):
-/// what [`Instant::parse_openssl`] accepts.
-pub(crate) fn is_month_abbreviation(word: &str) -> bool {
-    MONTHS.iter().any(|m| m.eq_ignore_ascii_case(word))
+/// The month (1–12) `word` names as OpenSSL and kubeadm print it (`Jan` … `Dec`, any
+/// case): what [`Instant::parse_openssl`] reads, and the kubeadm sniffer looks for.
+pub(crate) fn month_number(word: &str) -> Option<i8> {
+    MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(word))
+        .map(|i| i as i8 + 1)
 }
 
 impl fmt::Display for Instant {
